@@ -1,0 +1,94 @@
+import type { EventEnvelope, EventMetadata } from '@okr/okr-domain';
+
+/** DI token for the {@link EventStore} port. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/**
+ * What the writer expects the stream to be at: anything, absent, or exactly at a revision
+ * (0-based revision of its last event).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | number;
+
+/** An event to append. `id` (UUID v7) makes a retried append idempotent. */
+export interface NewEvent {
+  id: string;
+  type: string;
+  schemaVersion?: number;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  nextExpectedRevision: number;
+  /** Global position of the last appended event. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision (the last revision when reading backwards from the end). */
+  fromRevision?: number;
+  maxCount?: number;
+  /** As-of: only events whose `metadata.occurredAt` is at or before this instant. */
+  until?: Date;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a position strictly greater than this. Omit to start at the beginning. */
+  after?: number;
+  /** Stream categories to keep (`objective`, `cycle`); omit for all. */
+  categories?: readonly string[];
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  after?: number;
+  categories?: readonly string[];
+  /** Stops the subscription; the iterator then ends. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The event store port. Every adapter passes the shared contract suite
+ * (`eventStoreContract` in `@okr/event-store/testing`).
+ *
+ * Reads are async iterables that stream in pages: replaying the whole log holds a page, not the log.
+ */
+export interface EventStore {
+  /**
+   * Appends atomically: all events or none. Throws {@link WrongExpectedRevisionError} when the stream is
+   * not where `expected` says. Re-appending events whose ids are already stored, in the same order at
+   * the end of the stream, writes nothing and returns the original result.
+   */
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+
+  /** Events of one stream; an absent stream yields nothing. */
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<EventEnvelope>;
+
+  /** The global log in commit order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<EventEnvelope>;
+
+  /**
+   * Catch up from `after`, then follow live appends, in global order without gaps: an event is never
+   * delivered before every event with a lower position has been committed and delivered.
+   */
+  subscribe(options?: SubscribeOptions): AsyncIterable<EventEnvelope>;
+
+  /** Position of the last event in the global log (-1 when empty). */
+  headPosition(): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** Actual revision, or 'no_stream'. */
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${streamId} is at ${String(actual)}, expected ${String(expected)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}

@@ -1,0 +1,63 @@
+import type { DomainEvent } from '../shared/envelope';
+import type { KeyResultMeasure, KeyResultTarget } from './key-result';
+
+export const OBJECTIVE_CATEGORY = 'objective';
+
+export type ObjectiveSet = DomainEvent<
+  'ObjectiveSet',
+  {
+    objectiveId: string;
+    cycleId: string;
+    teamId: string;
+    ownerId: string;
+    title: string;
+    description?: string;
+  }
+>;
+export type ObjectiveReworded = DomainEvent<
+  'ObjectiveReworded',
+  { objectiveId: string; from: { title: string; description?: string }; to: { title: string; description?: string }; reason?: string }
+>;
+export type ObjectiveAligned = DomainEvent<'ObjectiveAligned', { objectiveId: string; parentObjectiveId: string }>;
+export type ObjectiveAlignmentWithdrawn = DomainEvent<
+  'ObjectiveAlignmentWithdrawn',
+  { objectiveId: string; parentObjectiveId: string; reason: string }
+>;
+export type KeyResultAdded = DomainEvent<
+  'KeyResultAdded',
+  { objectiveId: string; keyResultId: string; title: string; ownerId?: string; measure: KeyResultMeasure }
+>;
+export type KeyResultTargetRevised = DomainEvent<
+  'KeyResultTargetRevised',
+  { objectiveId: string; keyResultId: string; from: KeyResultTarget; to: KeyResultTarget; reason: string }
+>;
+export type KeyResultDropped = DomainEvent<'KeyResultDropped', { objectiveId: string; keyResultId: string; reason: string }>;
+export type ObjectiveOwnershipTransferred = DomainEvent<
+  'ObjectiveOwnershipTransferred',
+  { objectiveId: string; from: string; to: string; reason?: string }
+>;
+export type ObjectiveActivated = DomainEvent<'ObjectiveActivated', { objectiveId: string }>;
+export type ObjectiveGraded = DomainEvent<
+  'ObjectiveGraded',
+  {
+    objectiveId: string;
+    keyResultGrades: { keyResultId: string; grade: number }[];
+    /** 0.0-1.0; the mean of the key-result grades unless the team said otherwise. */
+    overallGrade: number;
+    retrospective: string;
+  }
+>;
+export type ObjectiveArchived = DomainEvent<'ObjectiveArchived', { objectiveId: string; reason?: string }>;
+
+export type ObjectiveEvent =
+  | ObjectiveSet
+  | ObjectiveReworded
+  | ObjectiveAligned
+  | ObjectiveAlignmentWithdrawn
+  | KeyResultAdded
+  | KeyResultTargetRevised
+  | KeyResultDropped
+  | ObjectiveOwnershipTransferred
+  | ObjectiveActivated
+  | ObjectiveGraded
+  | ObjectiveArchived;
