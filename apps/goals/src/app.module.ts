@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EventStoreModule } from '@okr/event-store';
+import { EventStoreHealthIndicator, PlatformModule, type PlatformConfig } from '@okr/platform';
+import { CycleHttpController } from './cycles/cycle.http.controller';
+import { GetCycleHandler, PlanCycleHandler } from './cycles/cycle.messages';
+import { AlignmentPolicy } from './objectives/alignment.policy';
+import { ObjectiveCommandHandler } from './objectives/objective.commands';
+import { ObjectiveHttpController } from './objectives/objective.http.controller';
+import { GetObjectiveHandler, GetObjectiveHistoryHandler } from './objectives/objective.queries';
+import { eventStoreOptions } from './goals.config';
+
+/** The goals service: cycles, objectives, key results and alignment. Writes `cycle-*` and `objective-*`. */
+@Module({})
+export class GoalsModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: GoalsModule,
+      imports: [
+        PlatformModule.forRoot({ serviceName: 'goals', config }),
+        EventStoreModule.forRoot(eventStoreOptions(config)),
+        CqrsModule.forRoot(),
+      ],
+      controllers: [CycleHttpController, ObjectiveHttpController],
+      providers: [
+        AlignmentPolicy,
+        PlanCycleHandler,
+        GetCycleHandler,
+        ObjectiveCommandHandler,
+        GetObjectiveHandler,
+        GetObjectiveHistoryHandler,
+        EventStoreHealthIndicator,
+      ],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class PlanCycleDto {
+  @ApiProperty({ example: '2026-Q4' }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+  @ApiProperty({ example: '2026-10-01' }) @Matches(DATE, { message: 'startsOn must be a date YYYY-MM-DD' }) startsOn!: string;
+  @ApiProperty({ example: '2026-12-31' }) @Matches(DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn!: string;
+  @ApiProperty({ example: 7, minimum: 1, maximum: 90 }) @IsInt() @Min(1) @Max(90) checkInCadenceDays!: number;
+}

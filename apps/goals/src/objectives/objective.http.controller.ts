@@ -1,0 +1,187 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { CurrentPrincipal, type Principal } from '@okr/platform';
+import type { KeyResultMeasure, KeyResultTarget } from '@okr/okr-domain';
+import { Write, setRevisionHeaders, type WriteRequest } from '../shared/http';
+import {
+  AddKeyResultDto,
+  AlignObjectiveDto,
+  ArchiveObjectiveDto,
+  AsOfQueryDto,
+  DropKeyResultDto,
+  GradeAndCloseDto,
+  ReviseTargetDto,
+  RewordObjectiveDto,
+  SetObjectiveDto,
+  TransferOwnershipDto,
+  WithdrawAlignmentDto,
+} from './objective.dto';
+import { ExecuteObjectiveCommand, type ObjectiveCommandInput } from './objective.commands';
+import { GetObjectiveHistoryQuery, GetObjectiveQuery } from './objective.queries';
+
+const uuid = new ParseUUIDPipe();
+const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag of the revision you saw; 409 if stale' };
+
+/** Objectives: each POST records one past-tense fact in the objective's stream. */
+@ApiTags('objectives')
+@ApiBearerAuth()
+@Controller('api/v1/objectives')
+export class ObjectiveHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Set an objective for a team in a cycle, optionally aligned to parent objectives' })
+  async set(@Body() body: SetObjectiveDto, @Write() { context, principal, reply }: WriteRequest) {
+    const objectiveId = uuidv7();
+    const { parentObjectiveIds = [], ownerId, ...rest } = body;
+    const commands: ObjectiveCommandInput[] = [
+      { type: 'SetObjective', data: { objectiveId, ...rest, ownerId: ownerId ?? principal.userId } },
+      ...parentObjectiveIds.map((parentObjectiveId) => ({ type: 'AlignObjective' as const, data: { parentObjectiveId } })),
+    ];
+    const result = await this.commands.execute(
+      new ExecuteObjectiveCommand(objectiveId, commands, context),
+    );
+    setRevisionHeaders(reply, result.revision, `/api/v1/objectives/${objectiveId}`);
+    return { id: objectiveId, revision: result.revision };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'The objective now, or as it stood at ?asOf=' })
+  async get(
+    @Param('id', uuid) id: string,
+    @Query() query: AsOfQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const asOf = query.asOf ? new Date(query.asOf) : undefined;
+    const view = await this.queries.execute(new GetObjectiveQuery(principal.tenantId, id, asOf));
+    if (!asOf) setRevisionHeaders(reply, view.revision);
+    return view;
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Every event of the objective: type, actor, time, reason, data' })
+  history(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new GetObjectiveHistoryQuery(principal.tenantId, id));
+  }
+
+  @Post(':id/rewordings')
+  @ApiHeader(IF_MATCH)
+  reword(@Param('id', uuid) id: string, @Body() body: RewordObjectiveDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'RewordObjective', data: body }, write);
+  }
+
+  @Post(':id/alignments')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Align to a parent objective (refused if it would close a loop)' })
+  align(@Param('id', uuid) id: string, @Body() body: AlignObjectiveDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'AlignObjective', data: body }, write);
+  }
+
+  @Post(':id/alignment-withdrawals')
+  @ApiHeader(IF_MATCH)
+  withdrawAlignment(@Param('id', uuid) id: string, @Body() body: WithdrawAlignmentDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'WithdrawAlignment', data: body }, write);
+  }
+
+  @Post(':id/key-results')
+  @ApiHeader(IF_MATCH)
+  async addKeyResult(@Param('id', uuid) id: string, @Body() body: AddKeyResultDto, @Write() write: WriteRequest) {
+    const keyResultId = uuidv7();
+    const { title, ownerId, ...numbers } = body;
+    const data = { keyResultId, title, measure: measureOf(numbers), ...(ownerId ? { ownerId } : {}) };
+    const result = await this.run(id, { type: 'AddKeyResult', data }, write);
+    write.reply.header('Location', `/api/v1/objectives/${id}/key-results/${keyResultId}`);
+    return { ...result, id: keyResultId, objectiveId: id };
+  }
+
+  @Post(':id/key-results/:krId/target-revisions')
+  @ApiHeader(IF_MATCH)
+  reviseTarget(
+    @Param('id', uuid) id: string,
+    @Param('krId', uuid) keyResultId: string,
+    @Body() body: ReviseTargetDto,
+    @Write() write: WriteRequest,
+  ) {
+    const { reason, ...numbers } = body;
+    return this.run(id, { type: 'ReviseKeyResultTarget', data: { keyResultId, to: targetOf(numbers), reason } }, write);
+  }
+
+  @Post(':id/key-results/:krId/drop')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  dropKeyResult(
+    @Param('id', uuid) id: string,
+    @Param('krId', uuid) keyResultId: string,
+    @Body() body: DropKeyResultDto,
+    @Write() write: WriteRequest,
+  ) {
+    return this.run(id, { type: 'DropKeyResult', data: { keyResultId, reason: body.reason } }, write);
+  }
+
+  @Post(':id/ownership-transfers')
+  @ApiHeader(IF_MATCH)
+  transferOwnership(@Param('id', uuid) id: string, @Body() body: TransferOwnershipDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'TransferOwnership', data: body }, write);
+  }
+
+  @Post(':id/activation')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  activate(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'ActivateObjective', data: {} }, write);
+  }
+
+  @Post(':id/grading')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Grade every key result (0.0-1.0) with a retrospective, and close' })
+  grade(@Param('id', uuid) id: string, @Body() body: GradeAndCloseDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'GradeAndClose', data: body }, write);
+  }
+
+  @Post(':id/archival')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  archive(@Param('id', uuid) id: string, @Body() body: ArchiveObjectiveDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'ArchiveObjective', data: body }, write);
+  }
+
+  private async run(objectiveId: string, command: ObjectiveCommandInput, write: WriteRequest) {
+    const { context, expectedRevision, reply } = write;
+    const result = await this.commands.execute(
+      new ExecuteObjectiveCommand(objectiveId, [command], context, expectedRevision),
+    );
+    setRevisionHeaders(reply, result.revision);
+    return { id: objectiveId, revision: result.revision, events: result.events.map((e) => e.type) };
+  }
+}
+
+function measureOf(dto: Omit<AddKeyResultDto, 'title' | 'ownerId'>): KeyResultMeasure {
+  const unit = dto.unit !== undefined ? { unit: dto.unit } : {};
+  const start = dto.start !== undefined ? { start: dto.start } : {};
+  switch (dto.kind) {
+    case 'increase':
+    case 'decrease':
+      return { kind: dto.kind, start: dto.start as number, target: dto.target as number, ...unit };
+    case 'stay-at-or-above':
+    case 'stay-at-or-below':
+      return { kind: dto.kind, threshold: dto.threshold as number, ...start, ...unit };
+    case 'stay-within-range':
+      return { kind: dto.kind, min: dto.min as number, max: dto.max as number, ...start, ...unit };
+    case 'milestone':
+      return { kind: 'milestone' };
+  }
+}
+
+function targetOf(dto: Omit<ReviseTargetDto, 'reason'>): KeyResultTarget {
+  if (dto.target !== undefined) return { target: dto.target };
+  if (dto.threshold !== undefined) return { threshold: dto.threshold };
+  return { min: dto.min as number, max: dto.max as number };
+}

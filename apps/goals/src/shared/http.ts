@@ -1,0 +1,60 @@
+import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CommandContext } from '@okr/event-store';
+import { principalOf, type Principal } from '@okr/platform';
+
+/** The request as a command context: the token's tenant and user, the request's correlation id. */
+export function commandContext(principal: Principal, request: FastifyRequest): CommandContext {
+  const traceparent = request.headers['traceparent'];
+  return {
+    tenantId: principal.tenantId,
+    actor: principal.userId,
+    correlationId: String(request.id),
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+  };
+}
+
+/**
+ * Reads `If-Match: "7"` (or `W/"7"`) as the stream revision the client saw. `*` or no header means
+ * "whatever is current". Anything else is a 400 naming the header.
+ */
+export function expectedRevisionFrom(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(ifMatch);
+  if (!match) {
+    throw new BadRequestException({
+      message: 'If-Match must be an ETag returned by this API, e.g. "3"',
+      errors: [{ field: 'If-Match', message: 'must be an ETag such as "3"' }],
+    });
+  }
+  return Number(match[1]);
+}
+
+export const etag = (revision: number): string => `"${revision}"`;
+
+export function setRevisionHeaders(reply: FastifyReply, revision: number | 'no_stream', location?: string): void {
+  if (revision !== 'no_stream') reply.header('ETag', etag(revision));
+  if (location) reply.header('Location', location);
+}
+
+/** Everything a write route needs from its request: who, in which causal chain, at which revision. */
+export interface WriteRequest {
+  context: CommandContext;
+  principal: Principal;
+  expectedRevision: number | undefined;
+  reply: FastifyReply;
+}
+
+/** Parameter decorator giving a {@link WriteRequest}; the auth guard has already run. */
+export const Write = createParamDecorator((_: unknown, ctx: ExecutionContext): WriteRequest => {
+  const http = ctx.switchToHttp();
+  const request = http.getRequest<FastifyRequest>();
+  const principal = principalOf(request);
+  const ifMatch = request.headers['if-match'];
+  return {
+    context: commandContext(principal, request),
+    principal,
+    expectedRevision: expectedRevisionFrom(Array.isArray(ifMatch) ? ifMatch[0] : ifMatch),
+    reply: http.getResponse<FastifyReply>(),
+  };
+});

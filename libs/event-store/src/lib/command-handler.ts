@@ -1,0 +1,120 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Command, Decider, DomainEvent, EventEnvelope } from '@okr/okr-domain';
+import { notFound } from '@okr/okr-domain';
+import type { EventStore, ExpectedRevision, NewEvent } from './event-store.port';
+import { WrongExpectedRevisionError } from './event-store.port';
+
+/** Who is acting, for which tenant, in which causal chain. Becomes the events' metadata. */
+export interface CommandContext {
+  tenantId: string;
+  actor: string;
+  correlationId: string;
+  /** The id of the request or message that caused this command; defaults to the correlation id. */
+  causationId?: string;
+  traceparent?: string;
+  /** The command's clock; `decide` receives it as `metadata.now`. */
+  now?: Date;
+}
+
+/** A stream folded with a decider's `evolve`, as seen by one tenant. */
+export interface LoadedAggregate<State> {
+  state: State;
+  /** Revision of the last event folded, or 'no_stream'. */
+  revision: number | 'no_stream';
+  /** The last event folded (for `updatedAt`-style views). */
+  last?: EventEnvelope;
+}
+
+/**
+ * Folds a stream for one tenant. A stream written by another tenant is reported as absent, so that
+ * no caller can learn that it exists. `until` stops the fold at an instant (as-of).
+ */
+export async function loadAggregate<State, Evt extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<State, never, Evt>, 'evolve' | 'initialState'>,
+  tenantId: string,
+  until?: Date,
+): Promise<LoadedAggregate<State>> {
+  let state = decider.initialState();
+  let last: EventEnvelope | undefined;
+  for await (const event of store.readStream(streamId, until ? { until } : {})) {
+    if (event.metadata.tenantId !== tenantId) return { state: decider.initialState(), revision: 'no_stream' };
+    state = decider.evolve(state, event as unknown as Evt);
+    last = event;
+  }
+  return { state, revision: last ? last.revision : 'no_stream', ...(last ? { last } : {}) };
+}
+
+export interface HandleCommandOptions {
+  /**
+   * The revision the caller saw (HTTP If-Match). When given, a stream at another revision is a
+   * conflict; when absent, a concurrent write is retried on fresh state.
+   */
+  expectedRevision?: number;
+  /** Attempts when no expected revision was given and another writer got in between. */
+  maxAttempts?: number;
+}
+
+export interface CommandResult<State> {
+  /** The events appended: id, type and stream revision of each. */
+  events: { id: string; type: string; revision: number }[];
+  /** Revision of the stream after the command (unchanged when the command decided nothing). */
+  revision: number | 'no_stream';
+  state: State;
+}
+
+/**
+ * emmett's command handler: read the stream, fold `evolve`, `decide`, append with the revision read.
+ * Throws the decider's DomainError or {@link WrongExpectedRevisionError}; on any error nothing is written.
+ */
+export async function handleCommand<State, Cmd extends Command, Evt extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Cmd, Evt>,
+  /** One command, or several decided in turn on the evolving state and appended atomically. */
+  command: Omit<Cmd, 'metadata'> | readonly Omit<Cmd, 'metadata'>[],
+  context: CommandContext,
+  options: HandleCommandOptions = {},
+): Promise<CommandResult<State>> {
+  const maxAttempts = options.expectedRevision === undefined ? (options.maxAttempts ?? 3) : 1;
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await loadAggregate(store, streamId, decider, context.tenantId);
+    if (options.expectedRevision !== undefined && revision !== options.expectedRevision) {
+      if (revision === 'no_stream') throw notFound('stream-not-found', `${streamId} does not exist`);
+      throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
+    }
+    const now = context.now ?? new Date();
+    let newState = state;
+    const decided: Evt[] = [];
+    for (const each of Array.isArray(command) ? command : [command]) {
+      const events = decider.decide({ ...each, metadata: { now: now.toISOString() } } as Cmd, newState);
+      newState = events.reduce(decider.evolve, newState);
+      decided.push(...events);
+    }
+    if (decided.length === 0) return { events: [], revision, state };
+
+    const toAppend: NewEvent[] = decided.map((event) => ({
+      id: uuidv7(),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        tenantId: context.tenantId,
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.causationId ?? context.correlationId,
+        occurredAt: now.toISOString(),
+        ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+      },
+    }));
+    const expected: ExpectedRevision = revision;
+    try {
+      const result = await store.append(streamId, toAppend, expected);
+      const first = result.nextExpectedRevision - toAppend.length + 1;
+      const events = toAppend.map(({ id, type }, index) => ({ id, type, revision: first + index }));
+      return { events, revision: result.nextExpectedRevision, state: newState };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm start`: runs every service that exists in dist/apps on the embedded default, each in its own
+// process (as they would run in production), with the shared data folder. Ctrl-C stops them all.
+import { fork } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const services = readdirSync(join(root, 'dist/apps'))
+  .map((name) => ({ name, main: join(root, 'dist/apps', name, 'src/main.js') }))
+  .filter(({ main }) => existsSync(main));
+
+const env = { ...process.env, OKR_DATA_DIR: resolve(process.env.OKR_DATA_DIR ?? join(root, 'data')) };
+let stopping = false;
+const children = services.map(({ name, main }) => {
+  const child = fork(main, [], { env, stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`${name} exited (${signal ?? code}); stopping the others\n`);
+    stop(code ?? 1);
+  });
+  return child;
+});
+
+function stop(code = 0) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  const timer = setTimeout(() => process.exit(code), 10_000);
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => {
+    clearTimeout(timer);
+    process.exit(code);
+  });
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+process.stderr.write(`starting ${services.map((s) => s.name).join(', ')} with data in ${env.OKR_DATA_DIR}\n`);
