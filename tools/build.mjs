@@ -8,7 +8,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist');
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(root, 'dist');
 const quiet = process.argv.includes('--quiet');
 const swcrc = JSON.parse(await readFile(join(root, '.swcrc'), 'utf8'));
 delete swcrc.$schema;
@@ -47,4 +48,4 @@ for (const top of ['apps', 'libs', 'tools', 'bench']) {
     count++;
   }
 }
-if (!quiet) process.stderr.write(`built ${count} files into dist/ in ${Date.now() - started} ms\n`);
+if (!quiet) process.stderr.write(`built ${count} files into ${relative(root, out) || out} in ${Date.now() - started} ms\n`);

@@ -1,0 +1,83 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../../..');
+let built: string | undefined;
+
+/** Compiles the workspace once per test file with the same script `npm start` uses. */
+export function buildWorkspace(): string {
+  if (!built) {
+    built = mkdtempSync(join(tmpdir(), 'okr-build-'));
+    execFileSync(process.execPath, [join(root, 'tools/build.mjs'), '--out', built, '--quiet'], { stdio: 'inherit' });
+  }
+  return built;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export interface RunningService {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Starts a compiled service as its own OS process and waits until /health/ready answers 200. */
+export async function startService(
+  service: string,
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<RunningService> {
+  const dist = buildWorkspace();
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [join(dist, 'apps', service, 'src/main.js')], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}: ${output}`);
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${service} not ready after ${timeoutMs} ms: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    process: child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** `npm run token` as a newcomer runs it, against the compiled CLI. */
+export function cliToken(dataDir: string, args: string[]): string {
+  const dist = buildWorkspace();
+  return execFileSync(process.execPath, [join(dist, 'tools/token.js'), ...args], {
+    env: { ...process.env, OKR_DATA_DIR: dataDir },
+    encoding: 'utf8',
+  }).trim();
+}

@@ -1,0 +1,129 @@
+import { Expose, Transform } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+/** DI token of the validated, frozen {@link PlatformConfig} of the running service. */
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+
+export const EVENT_STORE_KINDS = ['sqlite', 'kurrentdb'] as const;
+export const BUS_KINDS = ['embedded', 'kafka'] as const;
+export const READ_STORE_KINDS = ['embedded', 'mongodb'] as const;
+export const AUTH_MODES = ['embedded', 'oidc'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export type EventStoreKind = (typeof EVENT_STORE_KINDS)[number];
+export type BusKind = (typeof BUS_KINDS)[number];
+export type ReadStoreKind = (typeof READ_STORE_KINDS)[number];
+export type AuthMode = (typeof AUTH_MODES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+    : value;
+
+const oneOf = (name: string, values: readonly string[]) => ({ message: `${name} must be one of: ${values.join(', ')}` });
+const httpUrl = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+
+/**
+ * The settings every service shares (ARCHITECTURE.md, "Configuration"), read from environment
+ * variables by {@link loadConfig}. A service with settings of its own extends this class and passes
+ * its subclass to `loadConfig`; every property needs `@Expose()` to be read from the environment.
+ */
+export class PlatformConfig {
+  /** Folder of the embedded stores and of the embedded signing key. */
+  @Expose() @IsNotEmpty({ message: 'OKR_DATA_DIR must not be empty' }) OKR_DATA_DIR = './data';
+
+  @Expose() @IsIn(EVENT_STORE_KINDS, oneOf('OKR_EVENT_STORE', EVENT_STORE_KINDS)) OKR_EVENT_STORE: EventStoreKind = 'sqlite';
+
+  /** KurrentDB / EventStoreDB connection string; required when `OKR_EVENT_STORE=kurrentdb`. */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_EVENT_STORE === 'kurrentdb')
+  @IsDefined({ message: 'EVENTSTORE_URL must be set when OKR_EVENT_STORE=kurrentdb' })
+  @Matches(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/\S+$/, {
+    message: 'EVENTSTORE_URL must be a connection string such as kurrentdb://host:2113?tls=false',
+  })
+  EVENTSTORE_URL?: string;
+
+  @Expose() @IsIn(BUS_KINDS, oneOf('OKR_BUS', BUS_KINDS)) OKR_BUS: BusKind = 'embedded';
+
+  /** Bootstrap servers, from a comma-separated list; required when `OKR_BUS=kafka`. */
+  @Expose()
+  @Transform(toList)
+  @ValidateIf((c: PlatformConfig) => c.OKR_BUS === 'kafka')
+  @IsDefined({ message: 'KAFKA_BROKERS must be set when OKR_BUS=kafka' })
+  @Matches(/^[^\s:,]+:\d{1,5}$/, { each: true, message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS?: readonly string[];
+
+  /** Idempotent producer; `false` for librdkafka's mock cluster, which does not support it. */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'KAFKA_IDEMPOTENT must be true or false' })
+  KAFKA_IDEMPOTENT = true;
+
+  @Expose() @IsIn(READ_STORE_KINDS, oneOf('OKR_READ_STORE', READ_STORE_KINDS)) OKR_READ_STORE: ReadStoreKind = 'embedded';
+
+  /** MongoDB connection string; required when `OKR_READ_STORE=mongodb`. */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_READ_STORE === 'mongodb')
+  @IsDefined({ message: 'MONGO_URL must be set when OKR_READ_STORE=mongodb' })
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must start with mongodb:// or mongodb+srv://' })
+  MONGO_URL?: string;
+
+  /** HTTP port; each service passes its own default to `loadConfig`. */
+  @Expose()
+  @Transform(toInt)
+  @IsDefined({ message: 'PORT must be set' })
+  @IsInt({ message: 'PORT must be a whole number from 0 to 65535' })
+  @Min(0, { message: 'PORT must be a whole number from 0 to 65535' })
+  @Max(65535, { message: 'PORT must be a whole number from 0 to 65535' })
+  PORT!: number;
+
+  @Expose() @IsIn(AUTH_MODES, oneOf('OKR_AUTH_MODE', AUTH_MODES)) OKR_AUTH_MODE: AuthMode = 'embedded';
+
+  /** Token issuer (`iss`); required when `OKR_AUTH_MODE=oidc`. */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_AUTH_MODE === 'oidc')
+  @IsDefined({ message: 'OKR_OIDC_ISSUER must be set when OKR_AUTH_MODE=oidc' })
+  @IsUrl(httpUrl, { message: 'OKR_OIDC_ISSUER must be an http(s) URL' })
+  OKR_OIDC_ISSUER?: string;
+
+  /** Expected token audience (`aud`); required when `OKR_AUTH_MODE=oidc`. */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_AUTH_MODE === 'oidc')
+  @IsDefined({ message: 'OKR_OIDC_AUDIENCE must be set when OKR_AUTH_MODE=oidc' })
+  OKR_OIDC_AUDIENCE?: string;
+
+  /** JWKS location; defaults to `<issuer>/.well-known/jwks.json`. */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_OIDC_JWKS_URL !== undefined)
+  @IsUrl(httpUrl, { message: 'OKR_OIDC_JWKS_URL must be an http(s) URL' })
+  OKR_OIDC_JWKS_URL?: string;
+
+  /** Name of the token claim that carries the tenant id. */
+  @Expose()
+  @Matches(/^[\w:/.-]{1,200}$/, { message: 'OKR_TENANT_CLAIM must be a claim name' })
+  OKR_TENANT_CLAIM = 'tenant';
+
+  @Expose() @IsIn(LOG_LEVELS, oneOf('LOG_LEVEL', LOG_LEVELS)) LOG_LEVEL: LogLevel = 'info';
+
+  /** Largest accepted request body; larger ones get 413. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_BODY_LIMIT_BYTES must be a whole number of bytes of at least 1' })
+  @Min(1, { message: 'OKR_BODY_LIMIT_BYTES must be a whole number of bytes of at least 1' })
+  OKR_BODY_LIMIT_BYTES = 1024 * 1024;
+}

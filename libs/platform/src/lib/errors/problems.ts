@@ -1,0 +1,120 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** One bad input field: a dotted path such as `keyResults[0].title`, and why. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An RFC 9457 `application/problem+json` body as this platform sends it. */
+export interface ProblemDocument {
+  /** `urn:okr:problem:<code>` for problems of this platform, `about:blank` for plain HTTP errors. */
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The request path the problem is about. */
+  instance: string;
+  /** Stable kebab-case code clients can branch on, e.g. `objective-closed`. */
+  code?: string;
+  errors?: FieldError[];
+  details?: Record<string, unknown>;
+  correlationId: string;
+}
+
+/** Media type of every error response. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** The `type` URI of a problem code. */
+export const problemType = (code: string): string => `urn:okr:problem:${code}`;
+
+export interface ProblemInit {
+  status: number;
+  code: string;
+  title: string;
+  detail: string;
+  errors?: FieldError[];
+  details?: Record<string, unknown>;
+  /** Response headers to send with the problem, e.g. `WWW-Authenticate`. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * An HTTP problem with a stable code. Throw it (or a subclass) anywhere in a request; the
+ * `ProblemDetailsFilter` turns it into a problem+json response.
+ */
+export class Problem extends HttpException {
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors: FieldError[] | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(init: ProblemInit) {
+    super(init.detail, init.status);
+    this.name = new.target.name;
+    this.code = init.code;
+    this.title = init.title;
+    this.detail = init.detail;
+    this.errors = init.errors;
+    this.details = init.details;
+    this.headers = init.headers ?? {};
+  }
+}
+
+/** 400: the request's input is invalid; `errors` names each bad field. */
+export class ValidationProblem extends Problem {
+  constructor(errors: FieldError[], detail = describeFields(errors)) {
+    super({ status: HttpStatus.BAD_REQUEST, code: 'validation-failed', title: 'Invalid request', detail, errors });
+  }
+}
+
+/** 401: no credentials, or credentials that do not prove who is calling. */
+export class UnauthenticatedProblem extends Problem {
+  constructor(detail = 'A bearer token is required.', invalidToken = false) {
+    super({
+      status: HttpStatus.UNAUTHORIZED,
+      code: invalidToken ? 'invalid-token' : 'unauthenticated',
+      title: 'Unauthorized',
+      detail,
+      headers: { 'WWW-Authenticate': invalidToken ? 'Bearer error="invalid_token"' : 'Bearer' },
+    });
+  }
+}
+
+/** 403: the caller is known but may not do this. */
+export class ForbiddenProblem extends Problem {
+  constructor(detail: string, code = 'forbidden') {
+    super({ status: HttpStatus.FORBIDDEN, code, title: 'Forbidden', detail });
+  }
+}
+
+/** 409: the request conflicts with the current state (stale revision, reused key...). */
+export class ConflictProblem extends Problem {
+  constructor(code: string, detail: string, details?: Record<string, unknown>) {
+    super({ status: HttpStatus.CONFLICT, code, title: 'Conflict', detail, ...(details ? { details } : {}) });
+  }
+}
+
+/** 409: an `Idempotency-Key` was used before with another request. */
+export class IdempotencyKeyReusedError extends ConflictProblem {
+  constructor() {
+    super('idempotency-key-reused', 'This Idempotency-Key was already used with a different request. Use a new key.');
+  }
+}
+
+/** 409: a request with the same `Idempotency-Key` is still being processed. */
+export class IdempotencyKeyInFlightError extends ConflictProblem {
+  constructor() {
+    super(
+      'idempotency-key-in-flight',
+      'A request with this Idempotency-Key is still being processed. Retry after it has finished.',
+    );
+  }
+}
+
+function describeFields(errors: FieldError[]): string {
+  const fields = [...new Set(errors.map((e) => e.field))];
+  return fields.length === 0 ? 'The request is invalid.' : `Invalid value for ${fields.join(', ')}.`;
+}
