@@ -28,11 +28,18 @@ export const deepFreeze = <T>(value: T): T => {
 export const replay = <S, C extends Command, E extends DomainEvent>(
   decider: Decider<S, C, E>,
   events: readonly E[],
-): S => events.reduce((state, event) => deepFreeze(decider.evolve(state, deepFreeze(event))), deepFreeze(decider.initialState()));
+): S =>
+  events.reduce(
+    (state, event) => deepFreeze(decider.evolve(state, deepFreeze(event))),
+    deepFreeze(decider.initialState()),
+  );
 
 /** The outcome checks available once the command is known. */
 export interface DeciderThen<E> {
-  /** Asserts that `decide` returned exactly these events, in this order. */
+  /**
+   * Asserts that `decide` returned exactly these events, in this order. Strict: a field present as
+   * `undefined` differs from an absent one, so optional data is either said or left out.
+   */
   then: (expected: E[]) => void;
   /** Asserts that `decide` returned no events (an accepted command that changes nothing). */
   thenNothingHappened: () => void;
@@ -44,13 +51,13 @@ export interface DeciderThen<E> {
 }
 
 /** A decider specification: start with `given`. */
-export interface DeciderSpec<S, C extends Command, E extends DomainEvent> {
+export interface DeciderSpec<C extends Command, E extends DomainEvent> {
   given: (events: E[]) => { when: (command: C) => DeciderThen<E> };
 }
 
 export const DeciderSpecification = {
   /** Starts a specification for one decider. */
-  for: <S, C extends Command, E extends DomainEvent>(decider: Decider<S, C, E>): DeciderSpec<S, C, E> => ({
+  for: <S, C extends Command, E extends DomainEvent>(decider: Decider<S, C, E>): DeciderSpec<C, E> => ({
     given: (events) => ({
       when: (command) => {
         // Replayed here, outside the try below: a broken fixture must fail the test, not pass as "threw".
@@ -58,10 +65,10 @@ export const DeciderSpecification = {
         const decide = (): E[] => decider.decide(deepFreeze(command), state);
         return {
           then: (expected) => {
-            expect(decide()).toEqual(expected);
+            expect(decide()).toStrictEqual(expected);
           },
           thenNothingHappened: () => {
-            expect(decide()).toEqual([]);
+            expect(decide()).toStrictEqual([]);
           },
           thenThrows: (code, kind) => {
             let error: unknown;

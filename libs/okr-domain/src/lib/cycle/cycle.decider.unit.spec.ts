@@ -77,7 +77,7 @@ describe('cycle decider', () => {
     });
 
     it('remembers a planned cycle', () => {
-      expect(replay(cycleDecider, [planned])).toEqual({
+      expect(replay(cycleDecider, [planned])).toStrictEqual({
         status: 'planned',
         id: 'cycle-2026-q4',
         name: '2026-Q4',
