@@ -1,4 +1,4 @@
-// Shared Jest settings. NestJS 12 ships ES modules, so those node_modules are transformed by SWC too
+// Shared Jest settings. NestJS 12, jose and content-disposition ship ES modules, so those node_modules are transformed by SWC too
 // (see TOOLCHAIN.md); TypeScript path aliases come from tsconfig.base.json.
 const path = require('node:path');
 const fs = require('node:fs');
@@ -16,7 +16,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   transformIgnorePatterns: [
-    '^(?!.*/node_modules/(?:@nestjs|file-type|load-esm|uid|strtok3|token-types|@tokenizer|uint8array-extras|cookie)/).*/node_modules/',
+    '^(?!.*/node_modules/(?:@nestjs|jose|content-disposition|file-type|load-esm|uid|strtok3|token-types|@tokenizer|uint8array-extras|cookie)/).*/node_modules/',
   ],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,

@@ -1,4 +1,5 @@
-// jose ships ES modules only, so it is transformed too (the shared preset does not list it yet).
+// jose and content-disposition (under @fastify/static, for Swagger UI) ship ES modules only, so they
+// are transformed too; the shared preset does not list them yet.
 const preset = require('../../jest.preset.cjs');
 
 module.exports = {
@@ -6,6 +7,6 @@ module.exports = {
   displayName: 'platform',
   rootDir: __dirname,
   transformIgnorePatterns: [
-    '^(?!.*/node_modules/(?:@nestjs|jose|file-type|load-esm|uid|strtok3|token-types|@tokenizer|uint8array-extras|cookie)/).*/node_modules/',
+    '^(?!.*/node_modules/(?:@nestjs|jose|content-disposition|file-type|load-esm|uid|strtok3|token-types|@tokenizer|uint8array-extras|cookie)/).*/node_modules/',
   ],
 };

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '@okr/event-store';
-import { EventStoreHealthIndicator, PlatformModule, type PlatformConfig } from '@okr/platform';
+import type { DestinationStream } from 'pino';
+import { EventStoreHealthIndicator, PlatformModule, idempotencyProviders, type PlatformConfig } from '@okr/platform';
 import { CycleHttpController } from './cycles/cycle.http.controller';
 import { GetCycleHandler, PlanCycleHandler } from './cycles/cycle.messages';
 import { AlignmentPolicy } from './objectives/alignment.policy';
@@ -13,11 +14,12 @@ import { eventStoreOptions } from './goals.config';
 /** The goals service: cycles, objectives, key results and alignment. Writes `cycle-*` and `objective-*`. */
 @Module({})
 export class GoalsModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
+  /** `logStream` lets tests capture the JSON log lines; services log to stdout. */
+  static forRoot(config: PlatformConfig, logStream?: DestinationStream): DynamicModule {
     return {
       module: GoalsModule,
       imports: [
-        PlatformModule.forRoot({ serviceName: 'goals', config }),
+        PlatformModule.forRoot({ serviceName: 'goals', config, ...(logStream ? { logStream } : {}) }),
         EventStoreModule.forRoot(eventStoreOptions(config)),
         CqrsModule.forRoot(),
       ],
@@ -30,6 +32,7 @@ export class GoalsModule {
         GetObjectiveHandler,
         GetObjectiveHistoryHandler,
         EventStoreHealthIndicator,
+        ...idempotencyProviders(),
       ],
     };
   }

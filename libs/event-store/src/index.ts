@@ -1,1 +1,9 @@
 export * from './lib/event-store.port';
+export * from './lib/aggregate-stream';
+export * from './lib/open-event-store';
+export * from './lib/event-store.module';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './lib/sqlite/sqlite-event-store';
+export type { SqliteSynchronous } from './lib/sqlite/sqlite-schema';
+// Type only: the KurrentDB client (native bridge) loads when `openEventStore` chooses it.
+export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './lib/kurrentdb/kurrentdb-event-store';
+export * from './lib/command-handler';

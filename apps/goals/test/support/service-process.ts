@@ -1,7 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../../..');
@@ -10,7 +9,9 @@ let built: string | undefined;
 /** Compiles the workspace once per test file with the same script `npm start` uses. */
 export function buildWorkspace(): string {
   if (!built) {
-    built = mkdtempSync(join(tmpdir(), 'okr-build-'));
+    // Inside the workspace, so that the compiled code resolves the workspace's node_modules.
+    mkdirSync(join(root, 'tmp'), { recursive: true });
+    built = mkdtempSync(join(root, 'tmp', 'e2e-build-'));
     execFileSync(process.execPath, [join(root, 'tools/build.mjs'), '--out', built, '--quiet'], { stdio: 'inherit' });
   }
   return built;
@@ -31,7 +32,8 @@ export interface RunningService {
   url: string;
   process: ChildProcess;
   output: () => string;
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Sends the signal and resolves with how the process ended. */
+  stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Starts a compiled service as its own OS process and waits until /health/ready answers 200. */
@@ -49,7 +51,9 @@ export async function startService(
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+    child.once('exit', (code, signal) => ok({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

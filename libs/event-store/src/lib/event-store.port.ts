@@ -30,7 +30,10 @@ export interface ReadStreamOptions {
   /** Inclusive start revision (the last revision when reading backwards from the end). */
   fromRevision?: number;
   maxCount?: number;
-  /** As-of: only events whose `metadata.occurredAt` is at or before this instant. */
+  /**
+   * As-of: only events whose `metadata.occurredAt` is at or before this instant. Applied before
+   * `maxCount`, which counts the events returned.
+   */
   until?: Date;
 }
 
@@ -43,6 +46,7 @@ export interface ReadAllOptions {
 }
 
 export interface SubscribeOptions {
+  /** Exclusive, as in {@link ReadAllOptions.after}. Omit to start at the beginning of the log. */
   after?: number;
   categories?: readonly string[];
   /** Stops the subscription; the iterator then ends. */
@@ -60,6 +64,13 @@ export interface EventStore {
    * Appends atomically: all events or none. Throws {@link WrongExpectedRevisionError} when the stream is
    * not where `expected` says. Re-appending events whose ids are already stored, in the same order at
    * the end of the stream, writes nothing and returns the original result.
+   *
+   * Precisely: a retry is recognised when every id of `events` is stored, contiguously and in the same
+   * order, in `streamId`, where `expected` would have put them (`any`: anywhere; `no_stream`: from
+   * revision 0; `n`: from revision `n + 1`); it then returns the {@link AppendResult} of the original
+   * append even if the stream has moved on since. When only some of the ids are stored, or stored
+   * elsewhere, the append is rejected with {@link EventIdConflictError} (where the adapter can tell).
+   * An empty `events` array is rejected with a `RangeError`: there is nothing to make atomic.
    */
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
 
@@ -90,5 +101,21 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`Stream ${streamId} is at ${String(actual)}, expected ${String(expected)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/**
+ * An append reuses event ids that are already stored, but not as a retry of the same append: only
+ * some of them are stored, or they are stored in another stream or at other revisions.
+ */
+export class EventIdConflictError extends Error {
+  constructor(
+    readonly streamId: string,
+    /** The ids of the rejected append that are already stored. */
+    readonly storedIds: readonly string[],
+    detail: string,
+  ) {
+    super(`Append to ${streamId} reuses stored event ids (${storedIds.join(', ')}): ${detail}`);
+    this.name = 'EventIdConflictError';
   }
 }

@@ -37,6 +37,8 @@ export interface ProblemInit {
   details?: Record<string, unknown>;
   /** Response headers to send with the problem, e.g. `WWW-Authenticate`. */
   headers?: Record<string, string>;
+  /** The underlying error, logged for 5xx problems and never sent. */
+  cause?: unknown;
 }
 
 /**
@@ -52,7 +54,7 @@ export class Problem extends HttpException {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(init: ProblemInit) {
-    super(init.detail, init.status);
+    super(init.detail, init.status, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = new.target.name;
     this.code = init.code;
     this.title = init.title;

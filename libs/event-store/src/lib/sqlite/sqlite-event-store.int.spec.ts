@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { collect, eventStoreContract, follow, newEvent, uniqueCategory, uniqueStream } from '../../testing/event-store.contract';
+import { EventIdConflictError, WrongExpectedRevisionError } from '../event-store.port';
+import { SqliteEventStore } from './sqlite-event-store';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'okr-event-store-'));
+
+eventStoreContract('SqliteEventStore', async () => {
+  const dir = tempDir();
+  return {
+    store: SqliteEventStore.open({ file: join(dir, 'contract', 'events.db') }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  let file: string;
+  const opened: SqliteEventStore[] = [];
+  const open = (options: { pageSize?: number } = {}): SqliteEventStore => {
+    const store = SqliteEventStore.open({ file, ...options });
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = tempDir();
+    file = join(dir, 'data', 'events.db');
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the schema once, records its version, and keeps events across reopening', async () => {
+    const first = open();
+    const streamId = uniqueStream('objective');
+    const result = await first.append(streamId, [newEvent()], 'no_stream');
+    await first.close();
+
+    const again = open();
+    expect(await collect(again.readStream(streamId))).toHaveLength(1);
+    expect(await again.headPosition()).toBe(result.position);
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('user_version', { simple: true })).toBe(1);
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('refuses a file written by a newer schema', () => {
+    open();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+
+    expect(() => SqliteEventStore.open({ file })).toThrow(/schema 99/);
+  });
+
+  it('reports -1 as the head of an empty log', async () => {
+    expect(await open().headPosition()).toBe(-1);
+  });
+
+  it('rejects a retry whose ids are only partly stored, or stored in another stream', async () => {
+    const store = open();
+    const streamId = uniqueStream();
+    const [a, b] = [newEvent(), newEvent()];
+    await store.append(streamId, [a], 'no_stream');
+
+    await expect(store.append(streamId, [a, b], 'no_stream')).rejects.toBeInstanceOf(EventIdConflictError);
+    await expect(store.append(uniqueStream(), [a], 'any')).rejects.toBeInstanceOf(EventIdConflictError);
+    await expect(store.append(streamId, [b, a], 'any')).rejects.toThrow(EventIdConflictError);
+    expect(await collect(store.readAll())).toHaveLength(1);
+  });
+
+  it('treats a stale expected revision with unknown ids as a plain conflict', async () => {
+    const store = open();
+    const streamId = uniqueStream();
+    await store.append(streamId, [newEvent(), newEvent()], 'no_stream');
+
+    await expect(store.append(streamId, [newEvent()], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+  });
+
+  it('wakes a subscription for appends made through another connection', async () => {
+    const reader = open();
+    const writer = open();
+    const category = uniqueCategory();
+    const subscription = follow(reader, { categories: [category] });
+
+    await writer.append(uniqueStream(category), [newEvent()], 'no_stream');
+    await subscription.waitFor(1, 2_000);
+    await subscription.stop();
+
+    expect(subscription.received).toHaveLength(1);
+  });
+
+  it('ends open subscriptions on close', async () => {
+    const store = SqliteEventStore.open({ file });
+    const subscription = follow(store, {});
+
+    await store.close();
+
+    await expect(subscription.stop()).resolves.toBeUndefined();
+  });
+
+  it('reads pages with several categories without skipping', async () => {
+    const store = open({ pageSize: 7 });
+    const [a, b] = [uniqueCategory(), uniqueCategory()];
+    for (let index = 0; index < 40; index += 1) {
+      await store.append(uniqueStream(index % 3 === 0 ? a : b), [newEvent()], 'no_stream');
+    }
+
+    const both = await collect(store.readAll({ categories: [a, b, a] }));
+
+    expect(both.map((event) => event.position)).toEqual((await collect(store.readAll())).map((event) => event.position));
+  });
+});

@@ -1,0 +1,376 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventEnvelope } from '@okr/okr-domain';
+import { assertAppendable, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
+import {
+  EventIdConflictError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type SubscribeOptions,
+} from '../event-store.port';
+import {
+  CURRENT_REVISION,
+  ENVELOPE_COLUMNS,
+  INSERT_EVENT,
+  SQLITE_SCHEMA,
+  SQLITE_SCHEMA_VERSION,
+  configureSqliteConnection,
+  type SqliteSynchronous,
+} from './sqlite-schema';
+
+export interface SqliteEventStoreOptions {
+  /** Database file; missing folders are created. `:memory:` gives a private, throw-away store. */
+  file: string;
+  /** See `configureSqliteConnection`: FULL (default) makes every returned append power-loss durable. */
+  synchronous?: SqliteSynchronous;
+  /** How long an append waits for another connection's write lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Rows fetched per query by reads and subscriptions. Default 500. */
+  pageSize?: number;
+  /**
+   * How often a caught-up subscription checks for commits by other connections (other processes).
+   * Appends through this instance wake its subscriptions at once. Default 10 ms.
+   */
+  pollIntervalMs?: number;
+}
+
+type EventRow = [
+  position: number,
+  id: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  schemaVersion: number,
+  data: string,
+  metadata: string,
+];
+
+/** An event ready to insert: [id, type, schemaVersion, data JSON, metadata JSON, occurredAt ms]. */
+type PreparedEvent = [string, string, number, string, string, number];
+
+interface StoredRef {
+  stream_id: string;
+  revision: number;
+  position: number;
+}
+
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
+const toEnvelope = (row: EventRow): EventEnvelope => ({
+  id: row[1],
+  type: row[4],
+  schemaVersion: row[5],
+  streamId: row[2],
+  revision: row[3],
+  position: row[0],
+  data: JSON.parse(row[6]),
+  metadata: JSON.parse(row[7]),
+});
+
+/**
+ * By shape, not `instanceof`: the native addon throws the error class of the first copy of
+ * better-sqlite3 loaded in the process, which need not be ours nor share our realm's `Error` (Jest
+ * loads one copy per test file, each in its own context).
+ */
+const isDuplicateIdError = (error: unknown): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.id');
+};
+
+/**
+ * The embedded event store: one SQLite file (better-sqlite3, WAL) that several processes may share.
+ *
+ * Appends run in `BEGIN IMMEDIATE` transactions, so the expected-revision check and the inserts hold
+ * the database's single write lock together, across processes; a writer killed mid-append leaves
+ * nothing behind (SQLite's atomic commit). Reads and subscriptions page through the log with keyset
+ * queries, `pageSize` rows at a time.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly pageSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly insertEvent: Database.Statement<unknown[]>;
+  private readonly currentRevision: Database.Statement<[string], number | null>;
+  private readonly storedRef: Database.Statement<[string], StoredRef>;
+  private readonly streamForwards: Database.Statement<[string, number, number, number], EventRow>;
+  private readonly streamBackwards: Database.Statement<[string, number, number, number], EventRow>;
+  private readonly allAfter: Database.Statement<[number, number], EventRow>;
+  private readonly categoriesAfter = new Map<number, Database.Statement<unknown[], EventRow>>();
+  private readonly headStatement: Database.Statement<[], number | null>;
+  private readonly dataVersion: Database.Statement<[], number>;
+  private readonly appendTransaction: Database.Transaction<
+    (streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision) => AppendResult
+  >;
+  /** Subscriptions waiting for a commit; woken by local appends or by the poll below. */
+  private readonly waiters = new Set<() => void>();
+  private readonly subscriptions = new Set<AbortController>();
+  private lastDataVersion: number;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /** Opens (and if needed creates) the store. Synchronous, like SQLite itself. */
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      configureSqliteConnection(db, options.synchronous ?? 'FULL');
+      migrate(db, options.file);
+      return new SqliteEventStore(db, options);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  private constructor(
+    private readonly db: Database.Database,
+    options: SqliteEventStoreOptions,
+  ) {
+    this.pageSize = options.pageSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 10;
+    this.insertEvent = db.prepare(INSERT_EVENT);
+    this.currentRevision = db.prepare<[string], number | null>(CURRENT_REVISION).pluck();
+    this.storedRef = db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?');
+    this.streamForwards = db
+      .prepare<[string, number, number, number], EventRow>(
+        `SELECT ${ENVELOPE_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? AND occurred_at <= ?
+         ORDER BY revision LIMIT ?`,
+      )
+      .raw();
+    this.streamBackwards = db
+      .prepare<[string, number, number, number], EventRow>(
+        `SELECT ${ENVELOPE_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? AND occurred_at <= ?
+         ORDER BY revision DESC LIMIT ?`,
+      )
+      .raw();
+    this.allAfter = db
+      .prepare<[number, number], EventRow>(`SELECT ${ENVELOPE_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
+      .raw();
+    this.headStatement = db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.lastDataVersion = this.dataVersion.get() ?? 0;
+    this.appendTransaction = db.transaction((streamId, events, expected) => {
+      const current = this.currentRevision.get(streamId) ?? null;
+      if (expected === 'no_stream' ? current !== null : typeof expected === 'number' && current !== expected) {
+        throw new WrongExpectedRevisionError(streamId, expected, current ?? 'no_stream');
+      }
+      const category = categoryOfStream(streamId);
+      let revision = current ?? -1;
+      let position = 0;
+      for (const [id, type, schemaVersion, data, metadata, occurredAt] of events) {
+        revision += 1;
+        const info = this.insertEvent.run(id, streamId, revision, type, schemaVersion, data, metadata, occurredAt, category);
+        position = Number(info.lastInsertRowid);
+      }
+      return { nextExpectedRevision: revision, position };
+    });
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    assertAppendable(streamId, events, expected);
+    // Serialise before taking the write lock, so other writers wait only for the inserts.
+    const prepared = events.map<PreparedEvent>((event) => [
+      event.id,
+      event.type,
+      event.schemaVersion ?? 1,
+      JSON.stringify(event.data),
+      JSON.stringify(event.metadata),
+      occurredAtMillis(event),
+    ]);
+    let result: AppendResult;
+    try {
+      result = this.appendTransaction.immediate(streamId, prepared, expected);
+    } catch (error) {
+      // The optimistic path costs nothing extra; only a failed append asks whether it was a retry.
+      if (error instanceof WrongExpectedRevisionError || isDuplicateIdError(error)) {
+        const original = this.originalAppend(streamId, events, expected);
+        if (original) return original;
+      }
+      throw error;
+    }
+    this.wakeSubscriptions();
+    return result;
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<EventEnvelope> {
+    const backwards = options.direction === 'backwards';
+    const until = untilMillis(options.until);
+    let next = options.fromRevision ?? (backwards ? NO_LIMIT : 0);
+    let remaining = options.maxCount ?? NO_LIMIT;
+    const statement = backwards ? this.streamBackwards : this.streamForwards;
+    while (remaining > 0 && next >= 0) {
+      const limit = Math.min(this.pageSize, remaining);
+      const rows = statement.all(streamId, next, until, limit);
+      for (const row of rows) yield toEnvelope(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      next = rows[rows.length - 1][3] + (backwards ? -1 : 1);
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<EventEnvelope> {
+    let after = options.after ?? 0;
+    let remaining = options.maxCount ?? NO_LIMIT;
+    while (remaining > 0) {
+      const limit = Math.min(this.pageSize, remaining);
+      const rows = this.pageAfter(after, options.categories, limit);
+      for (const row of rows) yield toEnvelope(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      after = rows[rows.length - 1][0];
+    }
+  }
+
+  async *subscribe(options: SubscribeOptions = {}): AsyncIterable<EventEnvelope> {
+    if (this.closed || options.signal?.aborted) return;
+    // One controller ends the subscription on the caller's signal or on close().
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.subscriptions.add(stop);
+    try {
+      let after = options.after ?? 0;
+      while (!stop.signal.aborted) {
+        const rows = this.pageAfter(after, options.categories, this.pageSize);
+        if (rows.length === 0) {
+          // Registered in the same tick as the empty read: no commit can slip in between unnoticed.
+          await this.nextCommit(stop.signal);
+          continue;
+        }
+        for (const row of rows) {
+          if (stop.signal.aborted) return;
+          yield toEnvelope(row);
+          after = row[0];
+        }
+      }
+    } finally {
+      this.subscriptions.delete(stop);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async headPosition(): Promise<number> {
+    return this.headStatement.get() ?? -1;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const subscription of this.subscriptions) subscription.abort();
+    clearTimeout(this.pollTimer);
+    this.db.close();
+  }
+
+  /** The result of the original append when `events` is a retry of it; see the port's `append`. */
+  private originalAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult | undefined {
+    const stored = events.map((event) => this.storedRef.get(event.id));
+    const storedIds = events.filter((_, index) => stored[index] !== undefined).map((event) => event.id);
+    if (storedIds.length === 0) return undefined;
+    const first = stored[0];
+    const start = retryStartRevision(expected);
+    const isRetry =
+      first !== undefined &&
+      (start === undefined || first.revision === start) &&
+      stored.every((ref, index) => ref?.stream_id === streamId && ref.revision === first.revision + index);
+    if (!isRetry) {
+      const where = stored
+        .filter((ref) => ref !== undefined)
+        .map((ref) => `${ref.stream_id}@${ref.revision}`)
+        .join(', ');
+      throw new EventIdConflictError(
+        streamId,
+        storedIds,
+        `${storedIds.length} of ${events.length} ids stored (at ${where}), which is not this append with expected ${String(expected)}`,
+      );
+    }
+    const last = stored[stored.length - 1] as StoredRef;
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  private pageAfter(after: number, categories: readonly string[] | undefined, limit: number): EventRow[] {
+    if (categories === undefined) return this.allAfter.all(after, limit);
+    const distinct = [...new Set(categories)];
+    if (distinct.length === 0) return [];
+    const parameters: unknown[] = [];
+    for (const category of distinct) parameters.push(category, after, limit);
+    parameters.push(limit);
+    return this.categoriesStatement(distinct.length).all(...parameters);
+  }
+
+  /**
+   * `category IN (…) ORDER BY position` would sort every remaining row of those categories for each
+   * page; a UNION ALL of per-category index range scans, each limited to a page, keeps a page a page.
+   */
+  private categoriesStatement(count: number): Database.Statement<unknown[], EventRow> {
+    let statement = this.categoriesAfter.get(count);
+    if (!statement) {
+      const one = `SELECT * FROM (SELECT ${ENVELOPE_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?)`;
+      const sql = `${Array.from({ length: count }, () => one).join(' UNION ALL ')} ORDER BY position LIMIT ?`;
+      statement = this.db.prepare<unknown[], EventRow>(sql).raw();
+      this.categoriesAfter.set(count, statement);
+    }
+    return statement;
+  }
+
+  private nextCommit(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.waiters.delete(wake);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      this.waiters.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+      this.schedulePoll();
+    });
+  }
+
+  private wakeSubscriptions(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /**
+   * `PRAGMA data_version` changes when another connection commits; it is a read of the connection's
+   * state, so polling it every few ms costs microseconds. The timer runs only while someone waits.
+   */
+  private schedulePoll(): void {
+    if (this.pollTimer !== undefined || this.waiters.size === 0 || this.closed) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      if (this.closed) return;
+      const version = this.dataVersion.get() ?? 0;
+      if (version !== this.lastDataVersion) {
+        this.lastDataVersion = version;
+        this.wakeSubscriptions();
+      }
+      this.schedulePoll();
+    }, this.pollIntervalMs);
+  }
+}
+
+const untilMillis = (until: Date | undefined): number => {
+  if (until === undefined) return NO_LIMIT;
+  const millis = until.getTime();
+  if (Number.isNaN(millis)) throw new RangeError('readStream: `until` is an invalid Date');
+  return millis;
+};
+
+/** Creates the schema on first open; refuses files written by a newer schema. */
+const migrate = (db: Database.Database, file: string): void => {
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
+  if (version() > SQLITE_SCHEMA_VERSION) {
+    throw new Error(`${file} has event-store schema ${version()}; this build knows up to ${SQLITE_SCHEMA_VERSION}`);
+  }
+  if (version() === SQLITE_SCHEMA_VERSION) return;
+  // Under the write lock, so processes opening a new file at the same moment create it once.
+  db.transaction(() => {
+    if (version() >= SQLITE_SCHEMA_VERSION) return;
+    db.exec(SQLITE_SCHEMA);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  }).immediate();
+};

@@ -1,0 +1,89 @@
+/*
+ * A separate OS process that appends through the real SqliteEventStore, for the multi-process tests
+ * in sqlite-event-store.process.int.spec.ts. Jest's transform does not reach a forked child, so this
+ * script compiles the adapter's TypeScript on require with @swc/core and the workspace .swcrc (the
+ * adapter has no path-alias imports at run time, only relative ones).
+ *
+ *   contend <file> <worker> <appends> <stream>...   after 'ready' / 'go': per append, read the stream's
+ *                                                   revision, append one event at exactly that revision,
+ *                                                   retry on conflict; report ids and conflicts
+ *   batches <file> <batchSize> <stream>...          append whole batches of large events until killed
+ */
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { randomUUID } = require('node:crypto');
+const { transformSync } = require('@swc/core');
+
+const swcrc = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '.swcrc'), 'utf8'));
+delete swcrc.$schema;
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swcrc, swcrc: false, sourceMaps: false, filename });
+  module._compile(code, filename);
+};
+
+const { SqliteEventStore } = require('../src/lib/sqlite/sqlite-event-store.ts');
+const { WrongExpectedRevisionError } = require('../src/lib/event-store.port.ts');
+
+const event = (type, data) => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: {
+    tenantId: 'tenant-a',
+    actor: 'writer',
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+  },
+});
+
+const currentRevision = async (store, streamId) => {
+  for await (const last of store.readStream(streamId, { direction: 'backwards', maxCount: 1 })) return last.revision;
+  return 'no_stream';
+};
+
+const contend = async (file, worker, appends, streams) => {
+  const store = SqliteEventStore.open({ file });
+  // Start together: the parent says 'go' once every writer is ready, so the appends really overlap.
+  const go = new Promise((resolve) => process.once('message', resolve));
+  process.send('ready');
+  await go;
+  let conflicts = 0;
+  const ids = [];
+  for (let index = 0; index < appends; index += 1) {
+    const streamId = streams[(index + worker) % streams.length];
+    const next = event('Contended', { worker, index });
+    for (;;) {
+      try {
+        await store.append(streamId, [next], await currentRevision(store, streamId));
+        ids.push(next.id);
+        break;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        conflicts += 1;
+      }
+    }
+  }
+  await store.close();
+  process.send({ ids, conflicts }, () => process.exit(0));
+};
+
+const batches = async (file, batchSize, streams) => {
+  const store = SqliteEventStore.open({ file });
+  const payload = 'x'.repeat(2048);
+  for (let batch = 0; ; batch += 1) {
+    const events = Array.from({ length: batchSize }, (_, index) => event('Batched', { batch, index, payload }));
+    await store.append(streams[batch % streams.length], events, 'any');
+    if (batch === 2) process.send('appending');
+  }
+};
+
+const [mode, file, ...rest] = process.argv.slice(2);
+const run =
+  mode === 'contend'
+    ? contend(file, Number(rest[0]), Number(rest[1]), rest.slice(2))
+    : batches(file, Number(rest[0]), rest.slice(1));
+run.catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
+import { Problem, UnauthenticatedProblem } from '../errors/problems';
+import { EMBEDDED_AUDIENCE, EMBEDDED_ISSUER } from './embedded-token';
+import type { Principal } from './principal';
+import { cachedSigningKey, EMBEDDED_ALG } from './signing-key';
+
+/**
+ * Errors of jose that say the identity provider, not the token, is at fault. jose throws its base
+ * `JOSEError` (`ERR_JOSE_GENERIC`) only when the JWKS response is not 200 or not JSON.
+ */
+const PROVIDER_FAULTS = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+
+/**
+ * Verifies bearer tokens and turns them into a {@link Principal}. Embedded mode: ES256 tokens signed
+ * with the data folder's key (issuer `okr-embedded`, audience `okr`). OIDC mode: tokens of the
+ * configured issuer and audience, checked against its JWKS (cached and refreshed by jose).
+ */
+@Injectable()
+export class TokenVerifier {
+  private readonly jwks: JWTVerifyGetKey | undefined;
+
+  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
+    if (config.OKR_AUTH_MODE === 'oidc') {
+      const issuer = (config.OKR_OIDC_ISSUER ?? '').replace(/\/+$/, '');
+      this.jwks = createRemoteJWKSet(new URL(config.OKR_OIDC_JWKS_URL ?? `${issuer}/.well-known/jwks.json`));
+    }
+  }
+
+  /**
+   * @throws UnauthenticatedProblem (401) for a token that is invalid, expired or lacks a claim.
+   * @throws Problem (503) when tokens cannot be checked at all (identity provider's keys unreachable).
+   */
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      if (this.jwks) {
+        const { OKR_OIDC_ISSUER, OKR_OIDC_AUDIENCE } = this.config;
+        payload = (await jwtVerify(token, this.jwks, { issuer: OKR_OIDC_ISSUER, audience: OKR_OIDC_AUDIENCE })).payload;
+      } else {
+        const key = await cachedSigningKey(this.config.OKR_DATA_DIR);
+        const options = { issuer: EMBEDDED_ISSUER, audience: EMBEDDED_AUDIENCE, algorithms: [EMBEDDED_ALG] };
+        payload = (await jwtVerify(token, key.publicKey, options)).payload;
+      }
+    } catch (error) {
+      throw toProblem(error);
+    }
+    return principalFromClaims(payload, this.config.OKR_TENANT_CLAIM);
+  }
+}
+
+/** Reads the principal out of verified claims; a missing subject or tenant is a 401. */
+export function principalFromClaims(payload: JWTPayload, tenantClaim: string): Principal {
+  const tenantId = payload[tenantClaim];
+  if (typeof payload.sub !== 'string' || payload.sub === '') {
+    throw new UnauthenticatedProblem('The bearer token has no subject (sub).', true);
+  }
+  if (typeof tenantId !== 'string' || tenantId === '') {
+    throw new UnauthenticatedProblem(`The bearer token has no tenant claim (${tenantClaim}).`, true);
+  }
+  return { tenantId, userId: payload.sub, roles: stringList(payload, 'roles'), teams: stringList(payload, 'teams') };
+}
+
+function stringList(payload: JWTPayload, claim: string): string[] {
+  const value = payload[claim];
+  if (value === undefined) return [];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [...value];
+  throw new UnauthenticatedProblem(`The bearer token's ${claim} claim must be a list of strings.`, true);
+}
+
+function toProblem(error: unknown): Problem {
+  if (error instanceof errors.JWTExpired) return new UnauthenticatedProblem('The bearer token has expired.', true);
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new UnauthenticatedProblem(`The bearer token's ${error.claim} claim is not accepted.`, true);
+  }
+  if (error instanceof errors.JOSEError && !PROVIDER_FAULTS.has(error.code)) {
+    return new UnauthenticatedProblem('The bearer token is invalid.', true);
+  }
+  return new Problem({
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    code: 'identity-provider-unavailable',
+    title: 'Service Unavailable',
+    detail: 'Bearer tokens cannot be verified right now; try again later.',
+    cause: error,
+  });
+}

@@ -1,0 +1,33 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+import { ValidationProblem, type FieldError } from './problems';
+
+/**
+ * The platform's input validation: unknown properties are rejected, payloads become DTO instances,
+ * and a failure is a 400 {@link ValidationProblem} naming each bad field by its path
+ * (`keyResults[0].title`), nested objects and arrays included.
+ */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors: ValidationError[]) => new ValidationProblem(fieldErrors(errors)),
+  });
+}
+
+/** Flattens class-validator's error tree into one entry per broken constraint, with dotted paths. */
+export function fieldErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = joinPath(parent, error.property);
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+}
+
+function joinPath(parent: string, property: string): string {
+  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
+  if (!/^[A-Za-z_$][\w$]*$/.test(property)) return `${parent}[${JSON.stringify(property)}]`;
+  return parent === '' ? property : `${parent}.${property}`;
+}

@@ -1,0 +1,87 @@
+import { Controller, Get, Post } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { CorrelationId, genCorrelationId, isValidCorrelationId } from './correlation-id';
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+@Controller('api/log')
+class LoggingController {
+  constructor(@InjectPinoLogger('LoggingController') private readonly logger: PinoLogger) {}
+
+  @Post('work')
+  work(@CorrelationId() correlationId: string, @CurrentPrincipal() principal: Principal) {
+    this.logger.info({ step: 1 }, 'first step');
+    this.logger.info({ step: 2 }, 'second step');
+    return { correlationId, user: principal.userId };
+  }
+
+  @Get('public-ish')
+  other() {
+    return {};
+  }
+}
+
+describe('correlation ids and logging', () => {
+  let t: PlatformTestApp;
+  let authorization: string;
+
+  beforeAll(async () => {
+    t = await createPlatformTestApp({ controllers: [LoggingController] });
+    authorization = `Bearer ${await t.token()}`;
+  });
+  afterAll(() => t.close());
+
+  it('adopts a valid X-Correlation-Id, echoes it, hands it to the handler and puts it on every line of the request', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/log/work',
+      headers: { authorization, 'x-correlation-id': 'client.req:42-a_b' },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['x-correlation-id']).toBe('client.req:42-a_b');
+    expect(res.json()).toEqual({ correlationId: 'client.req:42-a_b', user: 'alice' });
+
+    const lines = t.logs.lines.filter((l) => l['correlationId'] === 'client.req:42-a_b');
+    expect(lines.map((l) => l['msg'])).toEqual(['first step', 'second step', 'request completed']);
+    expect(lines.every((l) => l['service'] === 'test' && typeof l['time'] === 'string')).toBe(true);
+  });
+
+  it('generates a UUID v7 when the header is missing or invalid', async () => {
+    const none = await t.app.inject({ method: 'POST', url: '/api/log/work', headers: { authorization } });
+    expect(none.headers['x-correlation-id']).toMatch(UUID_V7);
+    expect(none.json().correlationId).toBe(none.headers['x-correlation-id']);
+
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/log/work',
+      headers: { authorization, 'x-correlation-id': 'has spaces; and <script>' },
+    });
+    expect(bad.headers['x-correlation-id']).toMatch(UUID_V7);
+    expect(bad.headers['x-correlation-id']).not.toBe(none.headers['x-correlation-id']);
+  });
+
+  it('echoes the id on error responses too', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/log/work', headers: { 'x-correlation-id': 'no-token-1' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['x-correlation-id']).toBe('no-token-1');
+    expect(res.json().correlationId).toBe('no-token-1');
+  });
+
+  it('never logs the Authorization header', async () => {
+    const token = authorization.slice('Bearer '.length);
+    await t.app.inject({ method: 'POST', url: '/api/log/work', headers: { authorization, 'x-correlation-id': 'redact-1' } });
+    const completed = t.logs.lines.find((l) => l['correlationId'] === 'redact-1' && l['msg'] === 'request completed');
+    expect(completed?.['req']).toMatchObject({ headers: { authorization: '[redacted]' } });
+    expect(t.logs.text()).not.toContain(token);
+  });
+
+  it('accepts only 1-128 characters of [A-Za-z0-9._:-]', () => {
+    expect(isValidCorrelationId('a'.repeat(128))).toBe(true);
+    expect(isValidCorrelationId('a'.repeat(129))).toBe(false);
+    expect(isValidCorrelationId('')).toBe(false);
+    expect(isValidCorrelationId('ok/slash')).toBe(false);
+    expect(genCorrelationId({ headers: { 'x-correlation-id': ['first-1', 'second'] } })).toBe('first-1');
+  });
+});

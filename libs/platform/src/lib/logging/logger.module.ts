@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { RequestMethod, type DynamicModule } from '@nestjs/common';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import pino, { type DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import type { PlatformConfig } from '../config/platform-config';
+import { genCorrelationId } from './correlation-id';
+
+/** Request headers that never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'res.headers["set-cookie"]',
+];
+
+export interface PlatformLoggerOptions {
+  serviceName: string;
+  /** Where JSON lines go; stdout when omitted. Tests pass a stream to read them back. */
+  stream?: DestinationStream;
+}
+
+type RequestWithId = IncomingMessage & { id?: unknown; originalUrl?: string };
+
+/**
+ * pino-http options of the platform: JSON lines with an ISO time and a level label, the service name,
+ * the request's correlation id on every line logged while serving it (`correlationId`), and no
+ * credentials. Health probes are not logged on completion; they come every few seconds.
+ */
+export function platformPinoHttpOptions(
+  config: Pick<PlatformConfig, 'LOG_LEVEL'>,
+  serviceName: string,
+): Options<IncomingMessage, ServerResponse> {
+  return {
+    level: config.LOG_LEVEL,
+    base: { service: serviceName, pid: process.pid, hostname: hostname() },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Fastify's genReqId already chose the id (see createPlatformAdapter); this covers other adapters.
+    genReqId: (req) => {
+      const id = (req as RequestWithId).id;
+      return typeof id === 'string' && id !== '' ? id : genCorrelationId(req);
+    },
+    // Lines logged while serving a request carry only its id, named `correlationId`; the completion
+    // line adds the request and response.
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'correlationId' },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    autoLogging: { ignore: (req) => ((req as RequestWithId).originalUrl ?? req.url ?? '').startsWith('/health') },
+  };
+}
+
+/**
+ * The nestjs-pino `LoggerModule` configured for a service. Import it once, in the root module
+ * (`PlatformModule.forRoot` does), and make it the app's logger with `app.useLogger(app.get(Logger))`.
+ */
+export function platformLoggerModule(
+  config: Pick<PlatformConfig, 'LOG_LEVEL'>,
+  options: PlatformLoggerOptions,
+): DynamicModule {
+  const pinoHttp = platformPinoHttpOptions(config, options.serviceName);
+  const params: Params = {
+    pinoHttp: options.stream ? [pinoHttp, options.stream] : pinoHttp,
+    // nestjs-pino's default route (`{/*splat}`) matches nothing on NestJS 12's Fastify adapter.
+    forRoutes: [{ path: '*', method: RequestMethod.ALL }],
+  };
+  return LoggerModule.forRoot(params);
+}
