@@ -28,8 +28,8 @@ import {
   type SqliteSynchronous,
 } from '../libs/event-store/src/lib/sqlite/sqlite-schema';
 
-const ROUNDS = 3;
-const SINGLE_APPENDS = 1500;
+const ROUNDS = 5;
+const SINGLE_APPENDS = 2000;
 const BATCH_APPENDS = 1000;
 const BATCH_SIZE = 10;
 const STREAMS = 100;
@@ -61,19 +61,9 @@ const workload = (appends: number, size: number): { streamId: string; events: Ne
 };
 
 type Expected = number | 'no_stream';
-
-const adapterAppends = async (file: string, work: ReturnType<typeof workload>): Promise<number> => {
-  const store = SqliteEventStore.open({ file, synchronous: SYNCHRONOUS });
-  const revisions = new Map<string, Expected>();
-  const started = performance.now();
-  for (const { streamId, events } of work) {
-    const result = await store.append(streamId, events, revisions.get(streamId) ?? 'no_stream');
-    revisions.set(streamId, result.nextExpectedRevision);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await store.close();
-  return work.length / seconds;
-};
+type Work = ReturnType<typeof workload>;
+/** Appends per turn: the sides take turns so both see the same disk (fsync latency drifts a lot on shared VMs). */
+const TURN = 50;
 
 const openRaw = (file: string): Database.Database => {
   const db = new Database(file, { timeout: 5000 });
@@ -82,8 +72,8 @@ const openRaw = (file: string): Database.Database => {
   return db;
 };
 
-const rawAppends = (file: string, work: ReturnType<typeof workload>): number => {
-  const db = openRaw(file);
+/** The raw baseline: the adapter's SQL and transaction, nothing else. */
+const rawAppender = (db: Database.Database) => {
   const insert = db.prepare(INSERT_EVENT);
   const currentRevision = db.prepare<[string], number | null>(CURRENT_REVISION).pluck();
   const append = db.transaction((streamId: string, events: NewEvent[], expected: Expected) => {
@@ -98,49 +88,95 @@ const rawAppends = (file: string, work: ReturnType<typeof workload>): number => 
     }
     return revision;
   });
-  const revisions = new Map<string, Expected>();
-  const started = performance.now();
-  for (const { streamId, events } of work) {
-    revisions.set(streamId, append.immediate(streamId, events, revisions.get(streamId) ?? 'no_stream'));
-  }
-  const seconds = (performance.now() - started) / 1000;
-  db.close();
-  return work.length / seconds;
+  return (streamId: string, events: NewEvent[], expected: Expected): number => append.immediate(streamId, events, expected);
 };
 
-interface ReplayResult {
-  perSecond: number;
-  peakRss: number;
-  peakHeap: number;
+/** Appends/s of the adapter and of raw better-sqlite3, taking turns of TURN appends. */
+const appendRates = async (name: string, appends: number, size: number): Promise<{ adapter: number; raw: number }> => {
+  const store = SqliteEventStore.open({ file: join(dir, `adapter-${name}.db`), synchronous: SYNCHRONOUS });
+  const db = openRaw(join(dir, `raw-${name}.db`));
+  const rawAppend = rawAppender(db);
+  const work = { adapter: workload(appends, size), raw: workload(appends, size) };
+  const revisions = { adapter: new Map<string, Expected>(), raw: new Map<string, Expected>() };
+  const seconds = { adapter: 0, raw: 0 };
+  const adapterTurn = async (slice: Work): Promise<void> => {
+    for (const { streamId, events } of slice) {
+      const result = await store.append(streamId, events, revisions.adapter.get(streamId) ?? 'no_stream');
+      revisions.adapter.set(streamId, result.nextExpectedRevision);
+    }
+  };
+  const rawTurn = (slice: Work): void => {
+    for (const { streamId, events } of slice) {
+      revisions.raw.set(streamId, rawAppend(streamId, events, revisions.raw.get(streamId) ?? 'no_stream'));
+    }
+  };
+  for (let from = 0; from < appends; from += TURN) {
+    const sides = (from / TURN) % 2 === 0 ? (['adapter', 'raw'] as const) : (['raw', 'adapter'] as const);
+    for (const side of sides) {
+      const started = performance.now();
+      if (side === 'adapter') await adapterTurn(work.adapter.slice(from, from + TURN));
+      else rawTurn(work.raw.slice(from, from + TURN));
+      seconds[side] += (performance.now() - started) / 1000;
+    }
+  }
+  await store.close();
+  db.close();
+  return { adapter: appends / seconds.adapter, raw: appends / seconds.raw };
+};
+
+const REPLAY_TURN = 10_000;
+
+interface ReplayRates {
+  adapter: number;
+  raw: number;
+  rawNoParse: number;
 }
 
-const replayAdapter = async (file: string): Promise<ReplayResult> => {
+/** Memory while the adapter alone replays the log: what a projection rebuild holds. */
+const replayMemory = async (file: string): Promise<{ before: NodeJS.MemoryUsage; peakRss: number; peakHeap: number }> => {
+  (globalThis as { gc?: () => void }).gc?.();
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
   const store = SqliteEventStore.open({ file, synchronous: SYNCHRONOUS });
   let count = 0;
-  let peakRss = process.memoryUsage.rss();
-  let peakHeap = process.memoryUsage().heapUsed;
-  const started = performance.now();
-  for await (const envelope of store.readAll()) {
-    count += envelope.revision >= 0 ? 1 : 0;
-    if (count % 10_000 === 0) {
+  for await (const _event of store.readAll()) {
+    count += 1;
+    if (count % 5_000 === 0) {
       const memory = process.memoryUsage();
       peakRss = Math.max(peakRss, memory.rss);
       peakHeap = Math.max(peakHeap, memory.heapUsed);
     }
   }
-  const seconds = (performance.now() - started) / 1000;
   await store.close();
   if (count !== REPLAY_EVENTS) throw new Error(`adapter replayed ${count} of ${REPLAY_EVENTS}`);
-  return { perSecond: count / seconds, peakRss, peakHeap };
+  return { before, peakRss, peakHeap };
 };
 
-const replayRaw = (file: string, parse: boolean): number => {
+/**
+ * Replays the whole log three ways, taking turns of REPLAY_TURN events: the adapter's `readAll`, one
+ * raw SELECT building the same envelopes, and the same SELECT without parsing the JSON columns.
+ */
+const replayRates = async (file: string): Promise<ReplayRates> => {
+  const store = SqliteEventStore.open({ file, synchronous: SYNCHRONOUS });
   const db = new Database(file, { readonly: true });
-  const select = db.prepare<[], unknown[]>(`SELECT ${ENVELOPE_COLUMNS} FROM events ORDER BY position`).raw();
-  let count = 0;
-  const started = performance.now();
-  for (const row of select.iterate()) {
-    if (parse) {
+  const sql = `SELECT ${ENVELOPE_COLUMNS} FROM events ORDER BY position`;
+  const adapter = store.readAll()[Symbol.asyncIterator]();
+  const raw = db.prepare<[], unknown[]>(sql).raw().iterate();
+  const bare = new Database(file, { readonly: true });
+  const rawNoParse = bare.prepare<[], unknown[]>(sql).raw().iterate();
+  const seconds = { adapter: 0, raw: 0, rawNoParse: 0 };
+  for (let done = 0; done < REPLAY_EVENTS; done += REPLAY_TURN) {
+    let started = performance.now();
+    for (let index = 0; index < REPLAY_TURN; index += 1) {
+      const next = await adapter.next();
+      if (next.done) throw new Error(`adapter replayed ${done + index} of ${REPLAY_EVENTS}`);
+    }
+    seconds.adapter += (performance.now() - started) / 1000;
+
+    started = performance.now();
+    for (let index = 0; index < REPLAY_TURN; index += 1) {
+      const row = raw.next().value as unknown[];
       const envelope = {
         id: row[1] as string,
         type: row[4] as string,
@@ -151,15 +187,23 @@ const replayRaw = (file: string, parse: boolean): number => {
         data: JSON.parse(row[6] as string),
         metadata: JSON.parse(row[7] as string),
       };
-      count += envelope.revision >= 0 ? 1 : 0;
-    } else {
-      count += 1;
+      if (envelope.revision < 0) throw new Error('unreachable');
     }
+    seconds.raw += (performance.now() - started) / 1000;
+
+    started = performance.now();
+    for (let index = 0; index < REPLAY_TURN; index += 1) rawNoParse.next();
+    seconds.rawNoParse += (performance.now() - started) / 1000;
   }
-  const seconds = (performance.now() - started) / 1000;
+  if (!(await adapter.next()).done || !raw.next().done || !rawNoParse.next().done) throw new Error('log longer than expected');
+  await store.close();
   db.close();
-  if (count !== REPLAY_EVENTS) throw new Error(`raw replayed ${count} of ${REPLAY_EVENTS}`);
-  return count / seconds;
+  bare.close();
+  return {
+    adapter: REPLAY_EVENTS / seconds.adapter,
+    raw: REPLAY_EVENTS / seconds.raw,
+    rawNoParse: REPLAY_EVENTS / seconds.rawNoParse,
+  };
 };
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -168,21 +212,23 @@ const rate = (value: number): string => Math.round(value).toLocaleString('en-US'
 
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  console.log(`event-store bench: node ${process.version}, SQLite ${new Database(':memory:').prepare('select sqlite_version()').pluck().get()}, ` +
-    `${availableParallelism()} cpus, synchronous=${SYNCHRONOUS}, files in ${dir}`);
+  const probe = new Database(':memory:');
+  const sqliteVersion = String(probe.prepare('select sqlite_version()').pluck().get());
+  probe.close();
+  console.log(
+    `event-store bench: node ${process.version}, SQLite ${sqliteVersion}, ${availableParallelism()} cpus, ` +
+      `synchronous=${SYNCHRONOUS}, files in ${dir}`,
+  );
 
   const single = { adapter: [] as number[], raw: [] as number[] };
   const batched = { adapter: [] as number[], raw: [] as number[] };
   for (let round = 0; round < ROUNDS; round += 1) {
-    // Alternate who goes first, so neither side always gets the warmer disk cache.
-    const order = round % 2 === 0 ? (['adapter', 'raw'] as const) : (['raw', 'adapter'] as const);
-    for (const side of order) {
-      const singleWork = workload(SINGLE_APPENDS, 1);
-      const batchWork = workload(BATCH_APPENDS, BATCH_SIZE);
-      const file = (name: string) => join(dir, `${side}-${name}-${round}.db`);
-      single[side].push(side === 'adapter' ? await adapterAppends(file('single'), singleWork) : rawAppends(file('single'), singleWork));
-      batched[side].push(side === 'adapter' ? await adapterAppends(file('batch'), batchWork) : rawAppends(file('batch'), batchWork));
-    }
+    const one = await appendRates(`single-${round}`, SINGLE_APPENDS, 1);
+    const ten = await appendRates(`batch-${round}`, BATCH_APPENDS, BATCH_SIZE);
+    single.adapter.push(one.adapter);
+    single.raw.push(one.raw);
+    batched.adapter.push(ten.adapter);
+    batched.raw.push(ten.raw);
   }
 
   const replayFile = join(dir, 'replay.db');
@@ -193,18 +239,13 @@ async function main(): Promise<void> {
   await seeder.close();
   const logBytes = statSync(replayFile).size;
 
+  const memory = await replayMemory(replayFile);
   const replay = { adapter: [] as number[], raw: [] as number[], rawNoParse: [] as number[] };
-  gc?.();
-  const before = process.memoryUsage();
-  let peakRss = 0;
-  let peakHeap = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
-    const adapter = await replayAdapter(replayFile);
-    replay.adapter.push(adapter.perSecond);
-    peakRss = Math.max(peakRss, adapter.peakRss);
-    peakHeap = Math.max(peakHeap, adapter.peakHeap);
-    replay.raw.push(replayRaw(replayFile, true));
-    replay.rawNoParse.push(replayRaw(replayFile, false));
+    const rates = await replayRates(replayFile);
+    replay.adapter.push(rates.adapter);
+    replay.raw.push(rates.raw);
+    replay.rawNoParse.push(rates.rawNoParse);
   }
 
   const scale = (values: number[], factor: number) => values.map((value) => value * factor);
@@ -215,19 +256,23 @@ async function main(): Promise<void> {
     [`replay ${rate(REPLAY_EVENTS)} events (events/s)`, replay.adapter, replay.raw],
   ];
   const spread = (values: number[]) => `${rate(Math.min(...values))}-${rate(Math.max(...values))}`;
-  console.log(`\nmedian of ${ROUNDS} rounds (min-max in brackets); raw = better-sqlite3 directly, same schema and pragmas\n`);
+  console.log(
+    `\nmedian of ${ROUNDS} rounds (min-max in brackets), adapter/raw = median of the per-round ratios;\n` +
+      `raw = better-sqlite3 directly, same schema and pragmas, taking turns with the adapter\n`,
+  );
   console.log(`${'case'.padEnd(34)}${'adapter'.padStart(28)}${'raw'.padStart(28)}${'adapter/raw'.padStart(13)}`);
   for (const [name, adapter, raw] of rows) {
     const cell = (values: number[]) => `${rate(median(values))} (${spread(values)})`.padStart(28);
-    console.log(`${name.padEnd(34)}${cell(adapter)}${cell(raw)}${(median(adapter) / median(raw)).toFixed(2).padStart(13)}`);
+    const ratio = median(adapter.map((value, round) => value / raw[round]));
+    console.log(`${name.padEnd(34)}${cell(adapter)}${cell(raw)}${ratio.toFixed(2).padStart(13)}`);
   }
   console.log(
     `\nreplay: raw SELECT without JSON.parse ${rate(median(replay.rawNoParse))} events/s ` +
       `(adapter/that ${(median(replay.adapter) / median(replay.rawNoParse)).toFixed(2)}); the row above builds the same envelopes.`,
   );
   console.log(
-    `replay memory: log file ${mb(logBytes)}; before replay rss ${mb(before.rss)}, heap ${mb(before.heapUsed)}; ` +
-      `peak during adapter replay rss ${mb(peakRss)}, heap ${mb(peakHeap)}${gc ? '' : ' (run node with --expose-gc for a cleaner baseline)'}`,
+    `replay memory (adapter alone): log file ${mb(logBytes)}; before rss ${mb(memory.before.rss)}, heap ${mb(memory.before.heapUsed)}; ` +
+      `peak rss ${mb(memory.peakRss)}, heap ${mb(memory.peakHeap)}${gc ? '' : ' (run node with --expose-gc for a cleaner baseline)'}`,
   );
 }
 

@@ -90,4 +90,17 @@ describe('goals service process (e2e)', () => {
     const more = await call('POST', `/api/v1/objectives/${id}/key-results`, { title: 'After the crash', kind: 'milestone' });
     expect(more.status).toBe(201);
   });
+
+  it('a bad setting stops the service at start with one line naming it', async () => {
+    await service!.stop('SIGKILL');
+    service = undefined;
+    const failed = await startService('goals', { OKR_DATA_DIR: dataDir, OKR_EVENT_STORE: 'kurrentdb' }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/exited with 1/);
+    const lines = (failed ?? '').split('\n').filter((line) => line.includes('"level":"fatal"'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('EVENTSTORE_URL');
+  });
 });

@@ -184,7 +184,7 @@ export class SqliteEventStore implements EventStore {
     ]);
     let result: AppendResult;
     try {
-      result = this.appendTransaction.immediate(streamId, prepared, expected);
+      result = this.appendTransaction.deferred(streamId, prepared, expected);
     } catch (error) {
       // The optimistic path costs nothing extra; only a failed append asks whether it was a retry.
       if (error instanceof WrongExpectedRevisionError || isDuplicateIdError(error)) {

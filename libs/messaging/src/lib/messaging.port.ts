@@ -1,0 +1,56 @@
+import type { IntegrationEvent } from './integration-event';
+
+export const INTEGRATION_EVENT_PUBLISHER = Symbol('INTEGRATION_EVENT_PUBLISHER');
+export const INTEGRATION_EVENT_CONSUMER = Symbol('INTEGRATION_EVENT_CONSUMER');
+
+/**
+ * Publishes integration events to a topic, keyed by aggregate id. Resolves once every event is
+ * acknowledged by the destination (Kafka: all in-sync replicas, `acks: -1`).
+ */
+export interface IntegrationEventPublisher {
+  publish(topic: string, events: readonly IntegrationEvent[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type EventHandler = (event: IntegrationEvent) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** The consumer group: each group gets every event; members of one group share the work. */
+  group: string;
+  topics: readonly string[];
+  /** Handlers by event type; events of other types are acknowledged and skipped. */
+  handlers: Readonly<Record<string, EventHandler>>;
+  /** Attempts before an event goes to the dead-letter destination (default 5). */
+  maxAttempts?: number;
+  /** Backoff between attempts: doubles from `initialMs` up to `maxMs`, with jitter. */
+  retry?: { initialMs?: number; maxMs?: number };
+}
+
+/** A started consumer. `stop` finishes the event in flight, commits, and leaves the group. */
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+/** Where to move a group (it must be stopped): the start, after a log position, or an instant. */
+export type ResetTarget = { to: 'start' } | { to: 'position'; position: number } | { to: 'instant'; at: Date };
+
+/**
+ * Consumes integration events at least once, in order per key. A group's position (offset or
+ * checkpoint) moves only after the handler succeeded; an event whose handler keeps failing goes to
+ * the dead-letter destination with its error, and the group moves on.
+ */
+export interface IntegrationEventConsumer {
+  start(options: ConsumerOptions): Promise<RunningConsumer>;
+  reset(group: string, topics: readonly string[], target: ResetTarget): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the dead-letter destination keeps of an event that could not be handled. */
+export interface DeadLetter {
+  group: string;
+  topic: string;
+  event: IntegrationEvent;
+  error: string;
+  attempts: number;
+  failedAt: string;
+}
