@@ -1,0 +1,165 @@
+import type { EventStore } from '@okr/event-store';
+import type { EventEnvelope } from '@okr/okr-domain';
+import { v7 as uuidv7 } from 'uuid';
+import { toIntegrationEvent } from '../integration-event';
+import type { IntegrationEventPublisher } from '../messaging.port';
+import { LeaseLostError, type RelayStateStore } from './relay-state.port';
+
+/** pino-compatible. */
+export interface RelayLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface RelayOptions {
+  /** The relay's name, one per service (`goals`): names its checkpoint and lease. */
+  name: string;
+  topic: string;
+  /** Stream categories the service owns and publishes (`objective`, `cycle`). */
+  categories: readonly string[];
+  store: EventStore;
+  publisher: IntegrationEventPublisher;
+  state: RelayStateStore;
+  logger: RelayLogger;
+  /** Most events per publish. Default 500. */
+  batchSize?: number;
+  /** How long a lease lasts without renewal; a standby takes over after it. Default 10 s. */
+  leaseTtlMs?: number;
+  /** How long to keep collecting events that arrive together into one batch. Default 2 ms. */
+  lingerMs?: number;
+}
+
+export interface RelayLag {
+  /** Events of the relayed categories not yet published, as log positions (head - checkpoint). */
+  positions: number;
+  /** Age of the oldest event not yet published, 0 when caught up. */
+  seconds: number;
+}
+
+const TICK = Symbol('tick');
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Follows the event store from a durable checkpoint and publishes the service's own events, then
+ * saves the checkpoint: no dual write in command handlers, nothing lost when the relay dies (it
+ * resumes after the last saved position; a re-sent event is harmless because consumers are
+ * idempotent). Of several replicas, the one holding the lease publishes; the others stand by.
+ */
+export class Relay {
+  readonly owner = uuidv7();
+  private readonly batchSize: number;
+  private readonly leaseTtlMs: number;
+  private readonly lingerMs: number;
+  private stopping = new AbortController();
+  private running: Promise<void> | undefined;
+  private leader = false;
+
+  constructor(private readonly options: RelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.leaseTtlMs = options.leaseTtlMs ?? 10_000;
+    this.lingerMs = options.lingerMs ?? 2;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = new AbortController();
+    this.running = this.run(this.stopping.signal);
+  }
+
+  /** Stops after the batch in flight is published and checkpointed, and hands the lease over. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+    this.running = undefined;
+  }
+
+  async lag(): Promise<RelayLag> {
+    const checkpoint = await this.options.state.checkpoint(this.options.name);
+    const head = await this.options.store.headPosition();
+    for await (const next of this.options.store.readAll({ after: checkpoint, categories: this.options.categories, maxCount: 1 })) {
+      return {
+        // Positions need not start at 0 nor be dense: count from just before the first unpublished one.
+        positions: Math.max(0, head - Math.max(checkpoint, next.position - 1)),
+        seconds: Math.max(0, (Date.now() - Date.parse(next.metadata.occurredAt)) / 1000),
+      };
+    }
+    return { positions: 0, seconds: 0 };
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const { name, state, logger } = this.options;
+    while (!signal.aborted) {
+      try {
+        if (!(await state.tryAcquire(name, this.owner, this.leaseTtlMs))) {
+          await sleep(this.leaseTtlMs / 3, signal);
+          continue;
+        }
+        this.leader = true;
+        logger.info({ relay: name, owner: this.owner }, 'Relay took the lease and publishes');
+        await this.lead(signal);
+      } catch (error) {
+        if (error instanceof LeaseLostError) logger.warn({ relay: name, owner: this.owner }, 'Relay lost its lease');
+        else logger.error({ relay: name, err: error }, 'Relay failed; retrying');
+        await sleep(error instanceof LeaseLostError ? 0 : 1000, signal);
+      } finally {
+        this.leader = false;
+      }
+    }
+    await state.release(name, this.owner).catch(() => undefined);
+  }
+
+  /** While leader: catch up from the checkpoint, then follow live appends, batch by batch. */
+  private async lead(signal: AbortSignal): Promise<void> {
+    const { name, state, store, categories } = this.options;
+    const follow = new AbortController();
+    const stop = () => follow.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    const checkpoint = await state.checkpoint(name);
+    const events = store.subscribe({ after: checkpoint, categories, signal: follow.signal })[Symbol.asyncIterator]();
+    const renewEvery = this.leaseTtlMs / 3;
+    let renewedAt = Date.now();
+    let pending = events.next();
+    try {
+      for (;;) {
+        const first = await Promise.race([pending, sleep(renewEvery, signal).then(() => TICK)]);
+        if (signal.aborted && first === TICK) return;
+        if (Date.now() - renewedAt >= renewEvery) {
+          if (!(await state.tryAcquire(name, this.owner, this.leaseTtlMs))) throw new LeaseLostError(name, this.owner);
+          renewedAt = Date.now();
+        }
+        if (first === TICK) continue;
+        if (first.done) return;
+        const batch: EventEnvelope[] = [first.value];
+        pending = events.next();
+        while (batch.length < this.batchSize) {
+          const more = await Promise.race([pending, sleep(this.lingerMs, follow.signal).then(() => TICK)]);
+          if (more === TICK || more.done) break;
+          batch.push(more.value);
+          pending = events.next();
+        }
+        await this.publish(batch);
+        if (signal.aborted) return;
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      follow.abort();
+      await events.return?.();
+    }
+  }
+
+  private async publish(batch: EventEnvelope[]): Promise<void> {
+    const { name, topic, publisher, state } = this.options;
+    await publisher.publish(topic, batch.map(toIntegrationEvent));
+    const last = batch[batch.length - 1].position;
+    await state.saveCheckpoint(name, this.owner, last);
+  }
+}
