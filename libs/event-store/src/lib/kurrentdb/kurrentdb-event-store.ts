@@ -206,7 +206,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    const latest = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 16, filter: excludeSystemEvents() });
+    const latest = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 256, filter: excludeSystemEvents() });
     for await (const resolved of latest) {
       const envelope = toEnvelope(resolved.event, resolved.commitPosition);
       if (envelope) return envelope.position;

@@ -9,8 +9,19 @@ import { SqliteEventStore } from './sqlite-event-store';
 /** Real OS processes sharing one database file, through the real adapter (see the child script). */
 const CHILD = join(__dirname, '..', '..', '..', 'test', 'sqlite-writer.child.cjs');
 
+/** Children and stores of the running test, cleaned up even when it fails (else Jest never exits). */
+const children: ChildProcess[] = [];
+const stores: SqliteEventStore[] = [];
+
+const open = (file: string): SqliteEventStore => {
+  const store = SqliteEventStore.open({ file });
+  stores.push(store);
+  return store;
+};
+
 const start = (args: string[]): { child: ChildProcess; stderr: () => string } => {
   const child = fork(CHILD, args, { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  children.push(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { child, stderr: () => stderr };
@@ -36,10 +47,14 @@ describe('SqliteEventStore shared by several processes', () => {
     file = join(dir, 'events.db');
   });
 
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('serialises concurrent appends from 4 processes: no lost append, contiguous revisions, gap-free subscription', async () => {
-    const store = SqliteEventStore.open({ file });
+    const store = open(file);
     const category = uniqueCategory();
     const streams = [uniqueStream(category), uniqueStream(category)];
     const subscription = follow(store, { categories: [category] });
@@ -60,7 +75,6 @@ describe('SqliteEventStore shared by several processes', () => {
     const all = await collect(store.readAll({ categories: [category] }));
     await subscription.waitFor(all.length);
     await subscription.stop();
-    await store.close();
 
     expect(codes).toEqual([0, 0, 0, 0]);
     expect(all).toHaveLength(workers * appendsPerWorker);
@@ -84,7 +98,7 @@ describe('SqliteEventStore shared by several processes', () => {
       child.kill('SIGKILL');
       await exited(child);
 
-      const store = SqliteEventStore.open({ file });
+      const store = open(file);
       for (const streamId of streams) {
         const revisions = (await collect(store.readStream(streamId))).map((event) => event.revision);
         expect(revisions.length % batchSize).toBe(0);
@@ -96,10 +110,9 @@ describe('SqliteEventStore shared by several processes', () => {
     const raw = new Database(file);
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     raw.close();
-    const store = SqliteEventStore.open({ file });
+    const store = open(file);
     const before = (await collect(store.readStream(streams[0]))).length;
     await store.append(streams[0], [newEvent()], before - 1);
     expect(await collect(store.readStream(streams[0]))).toHaveLength(before + 1);
-    await store.close();
   }, 30_000);
 });

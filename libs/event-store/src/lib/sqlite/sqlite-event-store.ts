@@ -29,7 +29,10 @@ export interface SqliteEventStoreOptions {
   file: string;
   /** See `configureSqliteConnection`: FULL (default) makes every returned append power-loss durable. */
   synchronous?: SqliteSynchronous;
-  /** How long an append waits for another connection's write lock before failing. Default 5000 ms. */
+  /**
+   * How long an append waits for another connection's write lock before failing with SQLITE_BUSY.
+   * better-sqlite3 is synchronous, so the wait blocks this process's event loop. Default 5000 ms.
+   */
   busyTimeoutMs?: number;
   /** Rows fetched per query by reads and subscriptions. Default 500. */
   pageSize?: number;
@@ -184,7 +187,7 @@ export class SqliteEventStore implements EventStore {
     ]);
     let result: AppendResult;
     try {
-      result = this.appendTransaction.deferred(streamId, prepared, expected);
+      result = this.appendTransaction.immediate(streamId, prepared, expected);
     } catch (error) {
       // The optimistic path costs nothing extra; only a failed append asks whether it was a retry.
       if (error instanceof WrongExpectedRevisionError || isDuplicateIdError(error)) {
