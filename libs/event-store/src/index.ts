@@ -1,5 +1,4 @@
 export * from './lib/event-store.port';
-export * from './lib/aggregate-stream';
 export * from './lib/open-event-store';
 export * from './lib/event-store.module';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './lib/sqlite/sqlite-event-store';
