@@ -12,8 +12,13 @@ describe('goals service process (e2e)', () => {
   let token: string;
   let service: RunningService | undefined;
 
+  const running = (): RunningService => {
+    if (!service) throw new Error('the service is not running');
+    return service;
+  };
+
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${service!.url}${path}`, {
+    const response = await fetch(`${running().url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
@@ -52,9 +57,9 @@ describe('goals service process (e2e)', () => {
     const before = await call('GET', `/api/v1/objectives/${id}`);
 
     // Nest closes the app (store included), then re-raises the signal: a clean exit by SIGTERM.
-    const ended = await service!.stop('SIGTERM');
+    const ended = await running().stop('SIGTERM');
     expect(ended.code === 0 || ended.signal === 'SIGTERM').toBe(true);
-    expect(service!.output()).not.toMatch(/"level":"(error|fatal)"/);
+    expect(running().output()).not.toMatch(/"level":"(error|fatal)"/);
     service = await startService('goals', { OKR_DATA_DIR: dataDir });
 
     const after = await call('GET', `/api/v1/objectives/${id}`);
@@ -73,7 +78,7 @@ describe('goals service process (e2e)', () => {
       ),
     );
     await new Promise((r) => setTimeout(r, 40));
-    await service!.stop('SIGKILL');
+    await running().stop('SIGKILL');
     await Promise.all(writes);
 
     service = await startService('goals', { OKR_DATA_DIR: dataDir });
@@ -92,7 +97,7 @@ describe('goals service process (e2e)', () => {
   });
 
   it('a bad setting stops the service at start with one line naming it', async () => {
-    await service!.stop('SIGKILL');
+    await running().stop('SIGKILL');
     service = undefined;
     const failed = await startService('goals', { OKR_DATA_DIR: dataDir, OKR_EVENT_STORE: 'kurrentdb' }).then(
       () => undefined,
