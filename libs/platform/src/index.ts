@@ -19,3 +19,4 @@ export * from './lib/health/health.module';
 export * from './lib/openapi/setup-openapi';
 export * from './lib/bootstrap/platform.module';
 export * from './lib/bootstrap/platform-app';
+export * from './lib/config/engines';

@@ -130,7 +130,7 @@ export class Relay {
     let pending = events.next();
     try {
       for (;;) {
-        const first = await Promise.race([pending, sleep(renewEvery, signal).then(() => TICK)]);
+        const first = await Promise.race([pending, sleep(renewEvery, signal).then((): typeof TICK => TICK)]);
         if (signal.aborted && first === TICK) return;
         if (Date.now() - renewedAt >= renewEvery) {
           if (!(await state.tryAcquire(name, this.owner, this.leaseTtlMs))) throw new LeaseLostError(name, this.owner);
@@ -141,7 +141,7 @@ export class Relay {
         const batch: EventEnvelope[] = [first.value];
         pending = events.next();
         while (batch.length < this.batchSize) {
-          const more = await Promise.race([pending, sleep(this.lingerMs, follow.signal).then(() => TICK)]);
+          const more = await Promise.race([pending, sleep(this.lingerMs, follow.signal).then((): typeof TICK => TICK)]);
           if (more === TICK || more.done) break;
           batch.push(more.value);
           pending = events.next();

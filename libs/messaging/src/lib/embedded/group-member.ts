@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { EventStore } from '@okr/event-store';
+import { categoryOf, type EventEnvelope } from '@okr/okr-domain';
+import { toIntegrationEvent, type IntegrationEvent } from '../integration-event';
+import type { ConsumerOptions, EventHandler } from '../messaging.port';
+import { GroupLeaseLostError, type BusTables, type Commit } from './bus-tables';
+
+/** pino-compatible. */
+export interface EmbeddedConsumerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface GroupMemberSettings {
+  store: EventStore;
+  bus: BusTables;
+  logger: EmbeddedConsumerLogger;
+  /** Topic name -> its categories, in the order of `options.topics`. */
+  categories: ReadonlyMap<string, readonly string[]>;
+  leaseTtlMs: number;
+  pollIntervalMs: number;
+}
+
+type Outcome = { kind: 'handled' } | { kind: 'failed'; error: string; attempts: number } | { kind: 'interrupted' };
+
+/** Resolves after `ms`, or at once when `signal` aborts; true when the full time passed. */
+const sleep = (ms: number, signal: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve(!signal.aborted);
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Doubling from `initialMs` up to `maxMs`, with equal jitter: somewhere in [d/2, d]. */
+const backoffMs = (attempt: number, initialMs: number, maxMs: number): number => {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+};
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * One started member of a consumer group. It consumes only while it holds the group's lease, so of
+ * several members (in one process or many) exactly one moves the group at a time; the others stand
+ * by, polling the lease, and take over when it is released or expires.
+ *
+ * Per event, in global log order: handler with retries -> on final failure a dead letter -> one
+ * transaction that checks the lease, writes the dead letter if any, advances the checkpoints and
+ * extends the lease. A member killed at any point leaves the checkpoint at the last event it
+ * finished, so the next owner redelivers at most the event that was in flight.
+ */
+export class GroupMember {
+  /** Readable in `bus_leases`: which host and process holds a group. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  readonly done: Promise<void>;
+  private readonly halt = new AbortController();
+  private readonly handlers: Readonly<Record<string, EventHandler>>;
+  private readonly topicOfCategory = new Map<string, string>();
+  private readonly maxAttempts: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  /** Until when this member may start delivering an event without renewing first. */
+  private deliverUntil = 0;
+
+  constructor(
+    private readonly settings: GroupMemberSettings,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.handlers = options.handlers;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryInitialMs = options.retry?.initialMs ?? 100;
+    this.retryMaxMs = options.retry?.maxMs ?? 5000;
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError('maxAttempts must be an integer >= 1');
+    for (const [topic, categories] of settings.categories) {
+      for (const category of categories) if (!this.topicOfCategory.has(category)) this.topicOfCategory.set(category, topic);
+    }
+    // The first lease attempt runs synchronously, so the member started first is the one that consumes.
+    this.done = this.run();
+  }
+
+  private get group(): string {
+    return this.options.group;
+  }
+
+  /** Finishes the event in flight (its checkpoint is saved), then releases the lease. */
+  async stop(): Promise<void> {
+    this.halt.abort();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const { bus, logger, pollIntervalMs } = this.settings;
+    const context = { group: this.group, owner: this.owner };
+    try {
+      while (!this.halt.signal.aborted) {
+        const tenure = new AbortController();
+        let renewal: NodeJS.Timeout | undefined;
+        try {
+          if (!bus.tryAcquire(this.group, this.owner, this.settings.leaseTtlMs)) {
+            await sleep(pollIntervalMs, this.halt.signal);
+            continue;
+          }
+          this.deliverUntil = Date.now() + this.settings.leaseTtlMs;
+          renewal = this.renewEvery(tenure);
+          logger.info(context, 'Consumer group member took the lease and consumes');
+          const ended = await this.consume(AbortSignal.any([this.halt.signal, tenure.signal]));
+          if (ended === 'log-ended') {
+            logger.error(context, 'The event store subscription ended (store closed?); this member stops');
+            return;
+          }
+          if (tenure.signal.aborted && !this.halt.signal.aborted) throw tenure.signal.reason;
+        } catch (error) {
+          if (!bus.open) {
+            logger.error({ ...context, err: error }, 'The bus connection is closed; this member stops');
+            return;
+          }
+          if (error instanceof GroupLeaseLostError) logger.warn(context, 'Consumer group member lost its lease; standing by');
+          else logger.error({ ...context, err: error }, 'Consumer group member failed; retrying from the checkpoint');
+          await sleep(pollIntervalMs, this.halt.signal);
+        } finally {
+          clearInterval(renewal);
+        }
+      }
+    } finally {
+      try {
+        if (bus.open) bus.release(this.group, this.owner);
+      } catch (error) {
+        logger.warn({ ...context, err: error }, 'Could not release the lease; it expires by itself');
+      }
+    }
+  }
+
+  /** Renews the lease every third of its life; aborts `tenure` as soon as it is lost. */
+  private renewEvery(tenure: AbortController): NodeJS.Timeout {
+    const { bus, leaseTtlMs, logger } = this.settings;
+    return setInterval(() => {
+      try {
+        if (!bus.renew(this.group, this.owner, leaseTtlMs)) tenure.abort(new GroupLeaseLostError(this.group, this.owner));
+        else this.deliverUntil = Date.now() + leaseTtlMs;
+      } catch (error) {
+        // Busy for longer than busy_timeout, or the connection is gone: the lease may lapse.
+        logger.warn({ group: this.group, owner: this.owner, err: error }, 'Could not renew the lease');
+        if (!bus.open || Date.now() >= this.deliverUntil) tenure.abort(new GroupLeaseLostError(this.group, this.owner));
+      }
+    }, leaseTtlMs / 3);
+  }
+
+  private async consume(signal: AbortSignal): Promise<'aborted' | 'log-ended'> {
+    const { store, bus, leaseTtlMs } = this.settings;
+    const topics = [...this.settings.categories.keys()];
+    const saved = bus.checkpoints(this.group);
+    const checkpoint = new Map(topics.map((topic) => [topic, saved.get(topic) ?? -1]));
+    const after = Math.min(...checkpoint.values());
+    const categories = [...this.topicOfCategory.keys()];
+    for await (const envelope of store.subscribe({ after, categories, signal })) {
+      if (signal.aborted) return 'aborted';
+      const topic = this.topicOfCategory.get(categoryOf(envelope.streamId));
+      // A topic may be ahead of the merged log (its checkpoint was reset forward, or another start had fewer topics).
+      if (topic === undefined || envelope.position <= (checkpoint.get(topic) ?? -1)) continue;
+      this.assertLeaseHeld();
+      const outcome = await this.deliver(envelope, signal);
+      if (outcome.kind === 'interrupted') return 'aborted';
+      const commit: Commit = { group: this.group, owner: this.owner, topics, position: envelope.position, leaseTtlMs };
+      if (outcome.kind === 'failed') {
+        commit.deadLetter = { topic, event: toIntegrationEvent(envelope), error: outcome.error, attempts: outcome.attempts };
+        this.settings.logger.error(
+          { group: this.group, topic, eventId: envelope.id, type: envelope.type, attempts: outcome.attempts, error: outcome.error },
+          'Event dead-lettered after its last attempt',
+        );
+      }
+      bus.commit(commit);
+      this.deliverUntil = Date.now() + leaseTtlMs;
+      if (signal.aborted) return 'aborted';
+    }
+    return signal.aborted ? 'aborted' : 'log-ended';
+  }
+
+  /** Before each delivery: a member whose lease may have lapsed (a long stall) renews or stops. */
+  private assertLeaseHeld(): void {
+    const { bus, leaseTtlMs } = this.settings;
+    if (!bus.open) throw new GroupLeaseLostError(this.group, this.owner);
+    if (Date.now() < this.deliverUntil - leaseTtlMs / 3) return;
+    if (!bus.renew(this.group, this.owner, leaseTtlMs)) throw new GroupLeaseLostError(this.group, this.owner);
+    this.deliverUntil = Date.now() + leaseTtlMs;
+  }
+
+  /**
+   * Calls the handler, retrying with backoff. Stopping (or losing the lease) lets the attempt in
+   * flight finish but starts no other: a failed event is then left for the next owner, not
+   * dead-lettered early.
+   */
+  private async deliver(envelope: EventEnvelope, signal: AbortSignal): Promise<Outcome> {
+    // Own properties only: an event type named `constructor` must not find Object.prototype's.
+    const handler = Object.hasOwn(this.handlers, envelope.type) ? this.handlers[envelope.type] : undefined;
+    if (!handler) return { kind: 'handled' };
+    const event: IntegrationEvent = toIntegrationEvent(envelope);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await handler(event);
+        return { kind: 'handled' };
+      } catch (error) {
+        if (attempt >= this.maxAttempts) return { kind: 'failed', error: messageOf(error), attempts: attempt };
+        if (signal.aborted) return { kind: 'interrupted' };
+        const delayMs = backoffMs(attempt, this.retryInitialMs, this.retryMaxMs);
+        this.settings.logger.warn(
+          { group: this.group, eventId: event.id, type: event.type, attempt, delayMs: Math.round(delayMs), error: messageOf(error) },
+          'Handler failed; retrying',
+        );
+        if (!(await sleep(delayMs, signal))) return { kind: 'interrupted' };
+      }
+    }
+  }
+}

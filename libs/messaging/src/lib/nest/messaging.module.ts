@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import { PLATFORM_CONFIG, embeddedEventsFile, type PlatformConfig } from '@okr/platform';
+import { EmbeddedConsumer } from '../embedded/embedded-consumer';
+import { KafkaConsumer } from '../kafka/kafka-consumer';
+import type { KafkaConfig } from '../kafka/kafka-config';
+import { KafkaPublisher } from '../kafka/kafka-publisher';
+import {
+  INTEGRATION_EVENT_CONSUMER,
+  INTEGRATION_EVENT_PUBLISHER,
+  type IntegrationEventConsumer,
+  type IntegrationEventPublisher,
+} from '../messaging.port';
+
+/** The Kafka settings of the platform configuration, for a client named after the service. */
+export const kafkaConfigOf = (config: PlatformConfig, clientId: string): KafkaConfig => ({
+  brokers: [...(config.KAFKA_BROKERS ?? [])],
+  clientId,
+  idempotent: config.KAFKA_IDEMPOTENT,
+});
+
+/**
+ * Where the embedded bus keeps its groups: the events file itself in embedded mode (checkpoints and
+ * events in one place), a file of its own in the data folder when the log lives in KurrentDB.
+ */
+const embeddedBusFile = (config: PlatformConfig): string =>
+  config.OKR_EVENT_STORE === 'sqlite' ? embeddedEventsFile(config) : join(config.OKR_DATA_DIR, 'bus.sqlite');
+
+/**
+ * Binds the messaging ports to the configured bus (`OKR_BUS`): Kafka, or the event store's own log.
+ * Needs `PlatformModule` and `EventStoreModule` (both global). The publisher exists with Kafka only:
+ * in embedded mode the log is the bus and nothing is published.
+ */
+@Module({})
+export class MessagingModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(INTEGRATION_EVENT_CONSUMER) private readonly consumer: IntegrationEventConsumer,
+    @Inject(INTEGRATION_EVENT_PUBLISHER) private readonly publisher: IntegrationEventPublisher | null,
+  ) {}
+
+  static forRoot(serviceName: string): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        {
+          provide: INTEGRATION_EVENT_CONSUMER,
+          inject: [PLATFORM_CONFIG, EVENT_STORE, PinoLogger],
+          useFactory: (config: PlatformConfig, store: EventStore, logger: PinoLogger): IntegrationEventConsumer => {
+            logger.setContext('messaging');
+            return config.OKR_BUS === 'kafka'
+              ? new KafkaConsumer(kafkaConfigOf(config, serviceName), logger)
+              : new EmbeddedConsumer({ store, file: embeddedBusFile(config), logger });
+          },
+        },
+        {
+          provide: INTEGRATION_EVENT_PUBLISHER,
+          inject: [PLATFORM_CONFIG, PinoLogger],
+          useFactory: (config: PlatformConfig, logger: PinoLogger): IntegrationEventPublisher | null => {
+            logger.setContext('messaging');
+            return config.OKR_BUS === 'kafka' ? new KafkaPublisher(kafkaConfigOf(config, serviceName), logger) : null;
+          },
+        },
+      ],
+      exports: [INTEGRATION_EVENT_CONSUMER, INTEGRATION_EVENT_PUBLISHER],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.close();
+    await this.publisher?.close();
+  }
+}

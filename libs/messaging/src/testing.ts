@@ -1,0 +1,5 @@
+export * from './testing/messaging.contract';
+export * from './testing/wait-for';
+export * from './testing/kafka-mock';
+export * from './testing/kafka.fixture';
+export * from './testing/test-logger';

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import type { EventStoreConfig } from '@okr/event-store';
+import type { PlatformConfig } from './platform-config';
+
+/**
+ * The SQLite file of the embedded mode: one per data folder, shared by every service (each writes
+ * only its own categories) and by the embedded bus's consumer groups.
+ */
+export const embeddedEventsFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
+  join(config.OKR_DATA_DIR, 'events.sqlite');
+
+/** The event store the configuration chose. */
+export function eventStoreConfig(config: PlatformConfig): EventStoreConfig {
+  return config.OKR_EVENT_STORE === 'kurrentdb'
+    ? { kind: 'kurrentdb', connectionString: config.EVENTSTORE_URL as string }
+    : { kind: 'sqlite', file: embeddedEventsFile(config) };
+}
