@@ -112,7 +112,7 @@ export class GroupMember {
           logger.info(context, 'Consumer group member took the lease and consumes');
           const ended = await this.consume(AbortSignal.any([this.halt.signal, tenure.signal]));
           if (ended === 'log-ended') {
-            logger.error(context, 'The event store subscription ended (store closed?); this member stops');
+            logger.warn(context, 'The event store subscription ended (store closed?); this member stops');
             return;
           }
           if (tenure.signal.aborted && !this.halt.signal.aborted) throw tenure.signal.reason;
