@@ -103,6 +103,7 @@ export async function kafkaMessagingFixture(
   const deadLetters = await DeadLetterCollector.start(config);
   const revisions = new Map<string, number>();
   let position = Date.now() * 1000;
+  let queue: Promise<unknown> = Promise.resolve();
 
   const toEvent = (produced: ProducedEvent): IntegrationEvent => {
     const revision = revisions.get(produced.streamId) ?? 0;
@@ -129,7 +130,13 @@ export async function kafkaMessagingFixture(
 
   return {
     newConsumer: async () => new KafkaConsumer(config, logger),
-    produce: (topic, events) => publisher.publish(topic, events.map(toEvent)),
+    // One produce at a time, numbered when it starts: positions then increase along every partition,
+    // as they do behind the single relay of a service, even when contract tests run concurrently.
+    produce: (topic, events) => {
+      const produced = queue.then(() => publisher.publish(topic, events.map(toEvent)));
+      queue = produced.catch(() => undefined);
+      return produced;
+    },
     deadLetters: (group, topic) => deadLetters.of(group, topic),
     cleanup: async () => {
       await Promise.allSettled([publisher.close(), deadLetters.stop()]);

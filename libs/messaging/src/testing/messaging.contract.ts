@@ -121,6 +121,15 @@ class Recorder {
 const idsOf = (events: readonly { id: string }[]): string[] => events.map((event) => event.id);
 const seqOf = (event: IntegrationEvent): number => (event.data as { seq: number }).seq;
 
+/** How {@link messagingContract} runs. */
+export interface MessagingContractOptions {
+  /**
+   * Run the tests at the same time (`it.concurrent`). They never share groups or streams, so this
+   * only saves time; Kafka wants it, because every group join on the mock waits about 3 s.
+   */
+  concurrent?: boolean;
+}
+
 /**
  * The one behaviour suite every messaging adapter (Kafka, embedded) must pass. It runs on the real
  * topic `okr.goals.v1` with fresh aggregate ids and group names per test, so it can share a broker
@@ -131,11 +140,13 @@ const seqOf = (event: IntegrationEvent): number => (event.data as { seq: number 
  * - reset to `position` P resumes with the first event whose `position` > P;
  * - reset to `instant` T resumes with the first event whose `metadata.occurredAt` >= T (in log order).
  */
-export function messagingContract(name: string, fixture: () => Promise<MessagingFixture>): void {
+export function messagingContract(
+  name: string,
+  fixture: () => Promise<MessagingFixture>,
+  options: MessagingContractOptions = {},
+): void {
   describe(`${name} (messaging contract)`, () => {
     let subject: MessagingFixture;
-    let consumers: IntegrationEventConsumer[] = [];
-    let running: Set<RunningConsumer> = new Set();
 
     beforeAll(async () => {
       subject = await fixture();
@@ -145,37 +156,55 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
       await subject?.cleanup();
     }, TEST_MS);
 
-    afterEach(async () => {
-      // A failed test may leave members running; stop them so the next test starts clean.
-      await Promise.allSettled([...running].map((member) => member.stop()));
-      await Promise.allSettled(consumers.map((consumer) => consumer.close()));
-      consumers = [];
-      running = new Set();
-    }, TEST_MS);
-
-    const newConsumer = async (): Promise<IntegrationEventConsumer> => {
-      const consumer = await subject.newConsumer();
-      consumers.push(consumer);
-      return consumer;
-    };
-
-    const start = async (consumer: IntegrationEventConsumer, options: ConsumerOptions): Promise<RunningConsumer> => {
-      const member = await consumer.start({ retry: RETRY, ...options });
-      const tracked: RunningConsumer = {
-        stop: async () => {
-          running.delete(tracked);
-          await member.stop();
+    /** Consumers and members of one test, stopped and closed after it even when it failed half-way. */
+    const scope = () => {
+      const consumers: IntegrationEventConsumer[] = [];
+      const running = new Set<RunningConsumer>();
+      return {
+        newConsumer: async (): Promise<IntegrationEventConsumer> => {
+          const consumer = await subject.newConsumer();
+          consumers.push(consumer);
+          return consumer;
+        },
+        start: async (consumer: IntegrationEventConsumer, options: ConsumerOptions): Promise<RunningConsumer> => {
+          const member = await consumer.start({ retry: RETRY, ...options });
+          const tracked: RunningConsumer = {
+            stop: async () => {
+              running.delete(tracked);
+              await member.stop();
+            },
+          };
+          running.add(tracked);
+          return tracked;
+        },
+        dispose: async (): Promise<void> => {
+          await Promise.allSettled([...running].map((member) => member.stop()));
+          await Promise.allSettled(consumers.map((consumer) => consumer.close()));
         },
       };
-      running.add(tracked);
-      return tracked;
     };
+    type Scope = ReturnType<typeof scope>;
+
+    // Hooks do not line up with concurrent tests, so each test cleans up after itself.
+    const contractTest = (title: string, body: (t: Scope) => Promise<void>): void =>
+      (options.concurrent ? it.concurrent : it)(
+        title,
+        async () => {
+          const t = scope();
+          try {
+            await body(t);
+          } finally {
+            await t.dispose();
+          }
+        },
+        TEST_MS,
+      );
 
     const produce = (events: ProducedEvent[]): Promise<void> => subject.produce(TOPIC, events);
 
-    it(
+    contractTest(
       'delivers every event to a group with the envelope intact',
-      async () => {
+      async (t) => {
         const [a, b] = [newStream(), newStream()];
         const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
         const produced = [
@@ -186,7 +215,7 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         ];
         const recorder = new Recorder([a, b]);
         const handlers = { ObjectiveDefined: recorder.handler, KeyResultAdded: recorder.handler, ObjectiveAligned: recorder.handler };
-        await start(await newConsumer(), { group: uniqueGroup('envelope'), topics: [TOPIC], handlers });
+        await t.start(await t.newConsumer(), { group: uniqueGroup('envelope'), topics: [TOPIC], handlers });
         await produce(produced);
 
         await waitFor(() => recorder.hasAll(idsOf(produced)), WAIT_MS, () => recorder.missing(idsOf(produced)));
@@ -210,17 +239,16 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         expect([...positionsOfA].sort((x, y) => x - y)).toEqual(positionsOfA);
         expect(new Set(positionsOfA).size).toBe(3);
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'delivers events in order per key, with many keys interleaved',
-      async () => {
+      async (t) => {
         const streams = Array.from({ length: 4 }, newStream);
         const produced = interleaved(streams, 50, 'KeyResultProgressRecorded');
         await produce(produced);
         const recorder = new Recorder(streams);
-        await start(await newConsumer(), {
+        await t.start(await t.newConsumer(), {
           group: uniqueGroup('order'),
           topics: [TOPIC],
           handlers: { KeyResultProgressRecorded: recorder.handler },
@@ -235,12 +263,11 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
           expect(ofStream.map((received) => received.revision)).toEqual(expected);
         }
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'dispatches by type; events of other types are acknowledged and skipped',
-      async () => {
+      async (t) => {
         const stream = newStream();
         const produced = [
           event(stream, 'ObjectiveDefined', 0),
@@ -250,7 +277,7 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         ];
         const group = uniqueGroup('types');
         const first = new Recorder([stream]);
-        const member = await start(await newConsumer(), {
+        const member = await t.start(await t.newConsumer(), {
           group,
           topics: [TOPIC],
           handlers: { ObjectiveDefined: first.handler, KeyResultAdded: first.handler },
@@ -265,24 +292,23 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         // The same group, now handling every type: only what comes after is delivered.
         const second = new Recorder([stream]);
         const all = { ObjectiveDefined: second.handler, ObjectiveRenamed: second.handler, KeyResultAdded: second.handler };
-        await start(await newConsumer(), { group, topics: [TOPIC], handlers: all });
+        await t.start(await t.newConsumer(), { group, topics: [TOPIC], handlers: all });
         const sentinel = event(stream, 'KeyResultAdded', 4);
         await produce([sentinel]);
         await waitFor(() => second.has(sentinel.id), WAIT_MS, () => 'the sentinel event');
         expect(second.ids()).toEqual([sentinel.id]);
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'moves the group position only after success: a restarted group loses nothing and resumes after the last acknowledged event',
-      async () => {
+      async (t) => {
         const stream = newStream();
         const produced = Array.from({ length: 30 }, (_, seq) => event(stream, 'CheckInRecorded', seq));
         await produce(produced);
         const group = uniqueGroup('resume');
         const firstIds: string[] = [];
-        const member = await start(await newConsumer(), {
+        const member = await t.start(await t.newConsumer(), {
           group,
           topics: [TOPIC],
           handlers: {
@@ -298,7 +324,7 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         expect(firstIds.length).toBeLessThan(produced.length);
 
         const second = new Recorder([stream]);
-        await start(await newConsumer(), { group, topics: [TOPIC], handlers: { CheckInRecorded: second.handler } });
+        await t.start(await t.newConsumer(), { group, topics: [TOPIC], handlers: { CheckInRecorded: second.handler } });
         const remaining = idsOf(produced).filter((id) => !firstIds.includes(id));
         await waitFor(() => second.hasAll(remaining), WAIT_MS, () => second.missing(remaining));
 
@@ -310,18 +336,17 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         // What the new member got is in order.
         expect(second.received.map(seqOf)).toEqual([...second.received.map(seqOf)].sort((x, y) => x - y));
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'retries a handler that fails transiently until it succeeds',
-      async () => {
+      async (t) => {
         const stream = newStream();
         const [flaky, next] = [event(stream, 'ObjectiveDefined', 0), event(stream, 'ObjectiveDefined', 1)];
         const attempts = new Map<string, number>();
         const handled: string[] = [];
         const group = uniqueGroup('retry');
-        await start(await newConsumer(), {
+        await t.start(await t.newConsumer(), {
           group,
           topics: [TOPIC],
           maxAttempts: 5,
@@ -342,12 +367,11 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         expect(handled).toEqual([flaky.id, next.id]);
         expect(await subject.deadLetters(group, TOPIC)).toEqual([]);
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'sends a poison event to the dead letters with its error and attempts, then handles the next event of the key',
-      async () => {
+      async (t) => {
         const stream = newStream();
         const produced = [
           event(stream, 'ObjectiveDefined', 0),
@@ -358,7 +382,7 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         const group = uniqueGroup('poison');
         const log: string[] = [];
         const recorder = new Recorder([stream]);
-        await start(await newConsumer(), {
+        await t.start(await t.newConsumer(), {
           group,
           topics: [TOPIC],
           maxAttempts: 3,
@@ -400,21 +424,20 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         });
         expect(Number.isNaN(Date.parse(letter.failedAt))).toBe(false);
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'gives every group every event',
-      async () => {
+      async (t) => {
         const streams = [newStream(), newStream()];
         const produced = interleaved(streams, 5, 'KeyResultAdded');
         const [one, two] = [new Recorder(streams), new Recorder(streams)];
         await Promise.all([
-          newConsumer().then((consumer) =>
-            start(consumer, { group: uniqueGroup('one'), topics: [TOPIC], handlers: { KeyResultAdded: one.handler } }),
+          t.newConsumer().then((consumer) =>
+            t.start(consumer, { group: uniqueGroup('one'), topics: [TOPIC], handlers: { KeyResultAdded: one.handler } }),
           ),
-          newConsumer().then((consumer) =>
-            start(consumer, { group: uniqueGroup('two'), topics: [TOPIC], handlers: { KeyResultAdded: two.handler } }),
+          t.newConsumer().then((consumer) =>
+            t.start(consumer, { group: uniqueGroup('two'), topics: [TOPIC], handlers: { KeyResultAdded: two.handler } }),
           ),
         ]);
         await produce(produced);
@@ -424,11 +447,11 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         expect(new Set(one.ids())).toEqual(new Set(ids));
         expect(new Set(two.ids())).toEqual(new Set(ids));
       },
-      TEST_MS,
     );
 
     /** Consumes `produced` in a new group, stops, resets, restarts: returns what the restart delivered. */
     const consumeResetAndRestart = async (
+      t: Scope,
       label: string,
       streams: readonly string[],
       produced: readonly ContractEvent[],
@@ -438,8 +461,8 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
       const group = uniqueGroup(label);
       const type = produced[0].type;
       const first = new Recorder(streams);
-      const consumer = await newConsumer();
-      const member = await start(consumer, { group, topics: [TOPIC], handlers: { [type]: first.handler } });
+      const consumer = await t.newConsumer();
+      const member = await t.start(consumer, { group, topics: [TOPIC], handlers: { [type]: first.handler } });
       const ids = idsOf(produced);
       await waitFor(() => first.hasAll(ids), WAIT_MS, () => first.missing(ids));
       await member.stop();
@@ -447,18 +470,19 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
       await consumer.reset(group, [TOPIC], target(first.received));
       const expected = expectedAfterReset(first.received);
       const second = new Recorder(streams);
-      await start(await newConsumer(), { group, topics: [TOPIC], handlers: { [type]: second.handler } });
+      await t.start(await t.newConsumer(), { group, topics: [TOPIC], handlers: { [type]: second.handler } });
       await waitFor(() => second.hasAll(expected), WAIT_MS, () => second.missing(expected));
       return { firstRun: first.received, secondRun: second, expected };
     };
 
-    it(
+    contractTest(
       'resets a stopped group to the start: everything is redelivered',
-      async () => {
+      async (t) => {
         const streams = [newStream(), newStream()];
         const produced = interleaved(streams, 3, 'ObjectiveDefined');
         await produce(produced);
         const { secondRun } = await consumeResetAndRestart(
+          t,
           'reset-start',
           streams,
           produced,
@@ -467,12 +491,11 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         );
         expect(new Set(secondRun.ids())).toEqual(new Set(idsOf(produced)));
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'resets a stopped group to a position: resumes with the first event whose position is greater',
-      async () => {
+      async (t) => {
         const streams = [newStream(), newStream(), newStream()];
         // Every key has events on both sides of the reset point, so an event at or before it that was
         // redelivered would arrive before the awaited later ones of its key.
@@ -484,6 +507,7 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         const positionAt = (events: readonly IntegrationEvent[]) => byProduceOrder(events)[5].position;
 
         const { firstRun, secondRun, expected } = await consumeResetAndRestart(
+          t,
           'reset-position',
           streams,
           produced,
@@ -497,17 +521,18 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         expect(secondRun.received.filter((received) => received.position <= reset).map((received) => received.id)).toEqual([]);
         expect(new Set(secondRun.ids())).toEqual(new Set(expected));
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'resets a stopped group to an instant: redelivers the events that occurred at or after it',
-      async () => {
+      async (t) => {
         const streams = [newStream(), newStream(), newStream()];
         const before = interleaved(streams, 2, 'CheckInRecorded');
         await produce(before);
+        // Taken once `before` is stored: an event of another (concurrent) test that occurred at or after
+        // the instant can only land behind `before` in the log.
         const lastBefore = Math.max(...before.map((sent) => Date.parse(sent.metadata.occurredAt)));
-        const instant = new Date(lastBefore + 1);
+        const instant = new Date(Math.max(Date.now(), lastBefore + 1));
         await sleep(5);
         const after = interleaved(streams, 2, 'CheckInRecorded').map((sent) => ({
           ...sent,
@@ -516,6 +541,7 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         await produce(after);
 
         const { secondRun } = await consumeResetAndRestart(
+          t,
           'reset-instant',
           streams,
           [...before, ...after],
@@ -524,19 +550,18 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         );
         expect(new Set(secondRun.ids())).toEqual(new Set(idsOf(after)));
       },
-      TEST_MS,
     );
 
-    it(
+    contractTest(
       'stops gracefully: the in-flight handler completes before stop resolves, and its event is not redelivered',
-      async () => {
+      async (t) => {
         const stream = newStream();
         const [slow, next] = [event(stream, 'ObjectiveDefined', 0), event(stream, 'ObjectiveDefined', 1)];
         const group = uniqueGroup('graceful');
         let started = false;
         let finished = false;
         const first = new Recorder([stream]);
-        const member = await start(await newConsumer(), {
+        const member = await t.start(await t.newConsumer(), {
           group,
           topics: [TOPIC],
           handlers: {
@@ -558,13 +583,12 @@ export function messagingContract(name: string, fixture: () => Promise<Messaging
         const sentinel = event(stream, 'ObjectiveDefined', 2);
         await produce([sentinel]);
         const second = new Recorder([stream]);
-        await start(await newConsumer(), { group, topics: [TOPIC], handlers: { ObjectiveDefined: second.handler } });
+        await t.start(await t.newConsumer(), { group, topics: [TOPIC], handlers: { ObjectiveDefined: second.handler } });
         await waitFor(() => second.has(sentinel.id), WAIT_MS, () => 'the sentinel event');
         expect(second.has(slow.id)).toBe(false);
         // `next` may have been handled before the stop took effect, or by the new member, but not lost.
         expect(first.has(next.id) || second.has(next.id)).toBe(true);
       },
-      TEST_MS,
     );
   });
 }

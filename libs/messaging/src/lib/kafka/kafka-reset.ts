@@ -104,12 +104,14 @@ async function scanForFirst(
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: config.partitionsConsumedConcurrently ?? 4,
-      eachBatch: async ({ batch, heartbeat }) => {
+      eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
         const range = pending.get(keyOf(batch.topic, batch.partition));
         if (!range) return;
         for (const message of batch.messages) {
           if (BigInt(message.offset) >= BigInt(range.high)) return settle(range, range.high);
           if (matches(message)) return settle(range, message.offset);
+          // kafkajs fetches from the last resolved offset: without this it would read the same batch forever.
+          resolveOffset(message.offset);
         }
         if (BigInt(batch.lastOffset()) + 1n >= BigInt(range.high)) settle(range, range.high);
         await heartbeat();

@@ -11,4 +11,4 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-messagingContract('Kafka (kafkajs)', () => kafkaMessagingFixture(cluster));
+messagingContract('Kafka (kafkajs)', () => kafkaMessagingFixture(cluster), { concurrent: true });

@@ -38,6 +38,23 @@ export interface RelayLag {
 }
 
 const TICK = Symbol('tick');
+
+/** `promise`'s result, or TICK after `ms` (or on abort); the timer never outlives the race. */
+async function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T | typeof TICK> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const tick = new Promise<typeof TICK>((resolve) => {
+    onAbort = () => resolve(TICK);
+    timer = setTimeout(onAbort, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, tick]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const done = () => {
@@ -135,7 +152,7 @@ export class Relay {
     let pending = events.next();
     try {
       for (;;) {
-        const first = await Promise.race([pending, sleep(renewEvery, signal).then((): typeof TICK => TICK)]);
+        const first = await within(pending, renewEvery, signal);
         if (signal.aborted && first === TICK) return;
         if (Date.now() - renewedAt >= renewEvery) {
           if (!(await state.tryAcquire(name, this.owner, this.leaseTtlMs))) throw new LeaseLostError(name, this.owner);
@@ -146,7 +163,7 @@ export class Relay {
         const batch: EventEnvelope[] = [first.value];
         pending = events.next();
         while (batch.length < this.batchSize) {
-          const more = await Promise.race([pending, sleep(this.lingerMs, follow.signal).then((): typeof TICK => TICK)]);
+          const more = await within(pending, this.lingerMs, follow.signal);
           if (more === TICK || more.done) break;
           batch.push(more.value);
           pending = events.next();
