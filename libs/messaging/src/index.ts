@@ -13,3 +13,10 @@ export { SqliteIdempotencyGuard } from './lib/idempotency/sqlite-idempotency-gua
 export * from './lib/nest/messaging.module';
 export * from './lib/nest/relay.service';
 export * from './lib/nest/relay.module';
+export * from './lib/kafka/kafka-config';
+export { KafkaTopicMissingError } from './lib/kafka/kafka-client';
+export * from './lib/kafka/cloudevents';
+export * from './lib/kafka/dead-letter';
+export * from './lib/kafka/kafka-publisher';
+export { KafkaConsumer, backoffMs } from './lib/kafka/kafka-consumer';
+export { KafkaGroupActiveError } from './lib/kafka/kafka-reset';

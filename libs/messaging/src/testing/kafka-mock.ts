@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { deadLetterTopic, TOPICS } from '../lib/topics';
+import { preloadKafkajs } from './kafkajs-preload';
 
 /** A Kafka cluster for tests: librdkafka's mock inside `kcat`, or a real one from `KAFKA_BROKERS`. */
 export interface KafkaTestCluster {
@@ -21,9 +22,11 @@ const START_TIMEOUT_MS = 10_000;
 /**
  * Starts librdkafka's mock cluster (3 brokers) inside `kcat`, reads its `bootstrap.servers` from
  * stderr, and creates `topics` (default: all of `TOPICS` and their `.dlq`). With `KAFKA_BROKERS` set,
- * returns that cluster instead and spawns nothing. `stop()` kills kcat by its pid.
+ * returns that cluster instead and spawns nothing. `stop()` kills kcat by its pid. Call it from a
+ * hook: it also preloads kafkajs for Jest (see {@link preloadKafkajs}).
  */
 export async function startKafkaMock(options: { topics?: readonly string[] } = {}): Promise<KafkaTestCluster> {
+  preloadKafkajs();
   const external = process.env['KAFKA_BROKERS'];
   if (external) {
     return { brokers: external.split(',').map((broker) => broker.trim()), external: true, stop: async () => undefined };

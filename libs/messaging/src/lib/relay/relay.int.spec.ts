@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { SqliteEventStore } from '@okr/event-store';
 import type { IntegrationEvent } from '../integration-event';
 import type { IntegrationEventPublisher } from '../messaging.port';
+import { waitFor } from '../../testing/wait-for';
 import { Relay, type RelayOptions } from './relay';
 import { SqliteRelayStateStore } from './sqlite-relay-state';
 
@@ -19,18 +20,12 @@ class RecordingPublisher implements IntegrationEventPublisher {
     }
     this.published.push(...events);
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.failures = 0;
+  }
 }
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('Relay (SQLite store, recording publisher)', () => {
   let dir: string;
@@ -85,7 +80,7 @@ describe('Relay (SQLite store, recording publisher)', () => {
     await append(`checkins-${uuidv7()}`, 2);
     relay(publisher);
     const live = await append(`cycle-${uuidv7()}`, 2);
-    await waitFor(() => publisher.published.length === 5);
+    await waitFor(() => publisher.published.length === 5, 5000);
     expect(publisher.published.map((e) => e.id)).toEqual([...ids, ...live]);
     expect(publisher.published[0]).toMatchObject({ streamId: objective, key: objective.slice('objective-'.length), revision: 0 });
   });
@@ -94,11 +89,11 @@ describe('Relay (SQLite store, recording publisher)', () => {
     const publisher = new RecordingPublisher();
     const first = await append(`objective-${uuidv7()}`, 50);
     const r = relay(publisher);
-    await waitFor(() => publisher.published.length === 50);
+    await waitFor(() => publisher.published.length === 50, 5000);
     await r.stop();
     const second = await append(`objective-${uuidv7()}`, 20);
     relay(publisher);
-    await waitFor(() => publisher.published.length >= 70);
+    await waitFor(() => publisher.published.length >= 70, 5000);
     await new Promise((r) => setTimeout(r, 50));
     expect(publisher.published.map((e) => e.id)).toEqual([...first, ...second]);
   });
@@ -116,10 +111,10 @@ describe('Relay (SQLite store, recording publisher)', () => {
     const one = new RecordingPublisher();
     const two = new RecordingPublisher();
     const leader = relay(one);
-    await waitFor(() => leader.isLeader);
+    await waitFor(() => leader.isLeader, 5000);
     const standby = relay(two);
     const before = await append(`objective-${uuidv7()}`, 30);
-    await waitFor(() => one.published.length === 30);
+    await waitFor(() => one.published.length === 30, 5000);
     expect(standby.isLeader).toBe(false);
     expect(two.published).toHaveLength(0);
 
