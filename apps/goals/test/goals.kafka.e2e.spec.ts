@@ -69,8 +69,8 @@ describe('goals relay to Kafka (e2e, kcat mock)', () => {
     const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
     expect(messages.map((m) => header(m, 'ce_type'))).toEqual(['ObjectiveSet', 'KeyResultAdded']);
     const [first] = messages;
-    const value = JSON.parse(first.value!.toString());
-    expect(first.key!.toString()).toBe(objective.id);
+    const value = JSON.parse(String(first.value));
+    expect(String(first.key)).toBe(objective.id);
     expect({
       specversion: header(first, 'ce_specversion'),
       id: header(first, 'ce_id'),
