@@ -6,7 +6,6 @@ export * from './lib/relay/sqlite-relay-state';
 export * from './lib/relay/event-store-relay-state';
 export * from './lib/relay/relay';
 export { EmbeddedConsumer, type EmbeddedConsumerOptions } from './lib/embedded/embedded-consumer';
-export type { EmbeddedConsumerLogger } from './lib/embedded/group-member';
 export { GroupActiveError, GroupLeaseLostError, BUS_SCHEMA_VERSION } from './lib/embedded/bus-tables';
 export * from './lib/idempotency/idempotency';
 export { SqliteIdempotencyGuard } from './lib/idempotency/sqlite-idempotency-guard';

@@ -1,5 +1,12 @@
 import type { IntegrationEvent } from './integration-event';
 
+/** The logger the messaging adapters write to: pino's `(object, message)` shape, so a pino logger fits. */
+export interface MessagingLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export const INTEGRATION_EVENT_PUBLISHER = Symbol('INTEGRATION_EVENT_PUBLISHER');
 export const INTEGRATION_EVENT_CONSUMER = Symbol('INTEGRATION_EVENT_CONSUMER');
 

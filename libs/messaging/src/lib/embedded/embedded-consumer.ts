@@ -8,7 +8,8 @@ import type {
 } from '../messaging.port';
 import { topicByName } from '../topics';
 import { BusTables } from './bus-tables';
-import { GroupMember, type EmbeddedConsumerLogger } from './group-member';
+import type { MessagingLogger } from '../messaging.port';
+import { GroupMember } from './group-member';
 
 export interface EmbeddedConsumerOptions {
   /** The event store whose global log the groups follow. */
@@ -32,10 +33,10 @@ export interface EmbeddedConsumerOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** A topic's stream categories. Default: {@link TOPICS} (`topicByName`). */
   categoriesOf?: (topic: string) => readonly string[];
-  logger?: EmbeddedConsumerLogger;
+  logger?: MessagingLogger;
 }
 
-const silent: EmbeddedConsumerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
  * The embedded adapter of {@link IntegrationEventConsumer}: consumer groups over the event store's own
@@ -50,7 +51,7 @@ const silent: EmbeddedConsumerLogger = { info: () => undefined, warn: () => unde
 export class EmbeddedConsumer implements IntegrationEventConsumer {
   private readonly bus: BusTables;
   private readonly members = new Set<GroupMember>();
-  private readonly logger: EmbeddedConsumerLogger;
+  private readonly logger: MessagingLogger;
   private closed = false;
 
   constructor(private readonly options: EmbeddedConsumerOptions) {

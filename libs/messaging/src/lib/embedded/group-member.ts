@@ -1,3 +1,4 @@
+import type { MessagingLogger } from '../messaging.port';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventStore } from '@okr/event-store';
@@ -7,16 +8,11 @@ import type { ConsumerOptions, EventHandler } from '../messaging.port';
 import { GroupLeaseLostError, type BusTables, type Commit } from './bus-tables';
 
 /** pino-compatible. */
-export interface EmbeddedConsumerLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface GroupMemberSettings {
   store: EventStore;
   bus: BusTables;
-  logger: EmbeddedConsumerLogger;
+  logger: MessagingLogger;
   /** Topic name -> its categories, in the order of `options.topics`. */
   categories: ReadonlyMap<string, readonly string[]>;
   leaseTtlMs: number;

@@ -1,3 +1,4 @@
+import type { MessagingLogger } from '../messaging.port';
 import type { IntegrationEvent } from '../integration-event';
 import type { EventHandler } from '../messaging.port';
 
@@ -19,9 +20,7 @@ export type ApplyOutcome = 'applied' | 'skipped';
 export type GuardedEvent = Pick<IntegrationEvent, 'id' | 'type' | 'streamId' | 'revision'>;
 
 /** pino-compatible; the guard only warns. */
-export interface GuardLogger {
-  warn(obj: object, msg: string): void;
-}
+export type GuardLogger = Pick<MessagingLogger, 'warn'>;
 
 /**
  * `skip` when already applied; `gap` when revisions were missed since the last applied one (applied

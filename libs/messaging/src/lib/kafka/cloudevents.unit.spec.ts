@@ -1,7 +1,6 @@
 import type { IntegrationEvent } from '../integration-event';
 import { fromKafkaMessage, MalformedKafkaMessageError, toKafkaMessage } from './cloudevents';
 import { fromDeadLetterMessage, toDeadLetterMessage } from './dead-letter';
-import { kafkaConfigFromEnv } from './kafka-config';
 import { backoffMs } from './kafka-consumer';
 
 const event: IntegrationEvent = {
@@ -79,14 +78,5 @@ describe('backoffMs', () => {
       expect(backoffMs(10, { initialMs: 100, maxMs: 1000 })).toBeLessThanOrEqual(1000);
       expect(backoffMs(10, { initialMs: 100, maxMs: 1000 })).toBeGreaterThanOrEqual(500);
     }
-  });
-});
-
-describe('kafkaConfigFromEnv', () => {
-  it('reads brokers and the idempotent switch, and says what to set when wrong', () => {
-    expect(kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:9092, b:9092' }, 'goals')).toEqual({ brokers: ['a:9092', 'b:9092'], clientId: 'goals', idempotent: true });
-    expect(kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:9092', KAFKA_IDEMPOTENT: 'false' }, 'goals').idempotent).toBe(false);
-    expect(() => kafkaConfigFromEnv({}, 'goals')).toThrow('KAFKA_BROKERS is required');
-    expect(() => kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:9092', KAFKA_IDEMPOTENT: 'yes' }, 'goals')).toThrow('KAFKA_IDEMPOTENT must be true or false');
   });
 });

@@ -1,9 +1,4 @@
-/** The logger the adapter writes to: pino's `(object, message)` shape, so a pino logger fits as is. */
-export interface MessagingLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { MessagingLogger } from '../messaging.port';
 
 /** Connection and tuning of the Kafka adapter. */
 export interface KafkaConfig {
@@ -29,21 +24,4 @@ export interface KafkaConfig {
    * longer redelivery window after a crash for fewer commit round trips.
    */
   commitThreshold?: number;
-}
-
-/**
- * Reads the shared settings (`KAFKA_BROKERS`, `KAFKA_IDEMPOTENT`) from the environment; a wrong or
- * missing value throws one line saying what to set.
- */
-export function kafkaConfigFromEnv(env: NodeJS.ProcessEnv, clientId: string): KafkaConfig {
-  const brokers = (env['KAFKA_BROKERS'] ?? '')
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter(Boolean);
-  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is required with OKR_BUS=kafka, e.g. KAFKA_BROKERS=localhost:9092');
-  const idempotent = env['KAFKA_IDEMPOTENT'] ?? 'true';
-  if (idempotent !== 'true' && idempotent !== 'false') {
-    throw new Error(`KAFKA_IDEMPOTENT must be true or false, got "${idempotent}"`);
-  }
-  return { brokers, clientId, idempotent: idempotent === 'true' };
 }

@@ -2,15 +2,9 @@ import type { EventStore } from '@okr/event-store';
 import type { EventEnvelope } from '@okr/okr-domain';
 import { v7 as uuidv7 } from 'uuid';
 import { toIntegrationEvent } from '../integration-event';
-import type { IntegrationEventPublisher } from '../messaging.port';
+import type { IntegrationEventPublisher, MessagingLogger } from '../messaging.port';
 import { LeaseLostError, type RelayStateStore } from './relay-state.port';
 
-/** pino-compatible. */
-export interface RelayLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface RelayOptions {
   /** The relay's name, one per service (`goals`): names its checkpoint and lease. */
@@ -21,7 +15,7 @@ export interface RelayOptions {
   store: EventStore;
   publisher: IntegrationEventPublisher;
   state: RelayStateStore;
-  logger: RelayLogger;
+  logger: MessagingLogger;
   /** Most events per publish. Default 500. */
   batchSize?: number;
   /** How long a lease lasts without renewal; a standby takes over after it. Default 10 s. */
