@@ -1,0 +1,241 @@
+import type { KeyResultKind, KeyResultValue } from '../objective/key-result';
+import type { Decider } from '../shared/envelope';
+import { notFound, ruleBroken } from '../shared/errors';
+import { ignoreUnknownEvent, unhandledCommand } from '../shared/exhaustive';
+import type { CheckInCommand, CheckInEvent, CheckInFields, CorrectCheckIn, RecordCheckIn } from './check-in';
+import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE, isEffectiveAt } from './check-in';
+
+/** One version of a check-in: as recorded, or as it stood after a correction. */
+export interface CheckInVersion {
+  checkInId: string;
+  value: KeyResultValue;
+  confidence: number;
+  note?: string;
+  blockers?: string[];
+  effectiveAt: string;
+  /** When this version became known: the recording, or the correction that made it. */
+  recordedAt: string;
+}
+
+/** The check-ins of one key result, each with all its versions, oldest first. */
+export interface CheckInsState {
+  keyResultId?: string;
+  checkIns: Record<string, CheckInVersion[]>;
+}
+
+/** The state of a check-in stream with no events. */
+export const initialCheckInsState = (): CheckInsState => ({ checkIns: {} });
+
+/** The current version of a check-in, or undefined when there is none (`Object.hasOwn`: ids are user input). */
+export const currentCheckIn = (state: CheckInsState, checkInId: string): CheckInVersion | undefined =>
+  Object.hasOwn(state.checkIns, checkInId) ? state.checkIns[checkInId]?.at(-1) : undefined;
+
+const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+
+const required = (value: unknown, code: string, field: string): string => {
+  const trimmed = text(value);
+  if (trimmed === '') throw ruleBroken(code, `${field} is required.`, { field });
+  return trimmed;
+};
+
+const checkValue = (kind: KeyResultKind, value: unknown): KeyResultValue => {
+  const fits = kind === 'milestone' ? typeof value === 'boolean' : typeof value === 'number' && Number.isFinite(value);
+  if (!fits) {
+    const expected = kind === 'milestone' ? 'true (done) or false (not done)' : 'a finite number';
+    throw ruleBroken('value-does-not-fit-kind', `A ${kind} key result takes ${expected}.`, { field: 'value', kind, value });
+  }
+  return value as KeyResultValue;
+};
+
+const checkConfidence = (value: unknown): number => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_CONFIDENCE || value > MAX_CONFIDENCE) {
+    throw ruleBroken('confidence-out-of-range', 'Confidence is a whole number from 0 to 10 (5: could go either way).', {
+      field: 'confidence',
+      value,
+    });
+  }
+  return value;
+};
+
+const checkEffectiveAt = (value: unknown): string => {
+  if (!isEffectiveAt(value)) {
+    throw ruleBroken('invalid-effective-at', 'effectiveAt must be a YYYY-MM-DD date or an ISO instant with a zone.', {
+      field: 'effectiveAt',
+      value,
+    });
+  }
+  return value;
+};
+
+/** Trimmed note; '' when there is none. */
+const checkNote = (value: unknown): string => {
+  const note = text(value);
+  if (note.length > MAX_NOTE_LENGTH) {
+    throw ruleBroken('note-too-long', `A note has at most ${MAX_NOTE_LENGTH} characters.`, {
+      field: 'note',
+      length: note.length,
+    });
+  }
+  return note;
+};
+
+/** Trimmed blockers without blanks; [] when there are none. */
+const checkBlockers = (value: unknown): string[] => {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((b) => typeof b !== 'string')) {
+    throw ruleBroken('invalid-blockers', 'blockers is a list of texts.', { field: 'blockers' });
+  }
+  const blockers = value.map(text).filter((b) => b !== '');
+  if (blockers.length > MAX_BLOCKERS) {
+    throw ruleBroken('too-many-blockers', `At most ${MAX_BLOCKERS} blockers.`, { field: 'blockers', count: blockers.length });
+  }
+  return blockers;
+};
+
+const recordCheckIn = (state: CheckInsState, { data, metadata }: RecordCheckIn): CheckInEvent[] => {
+  const checkInId = required(data.checkInId, 'check-in-id-required', 'checkInId');
+  const keyResultId = required(data.keyResultId, 'key-result-id-required', 'keyResultId');
+  const objectiveId = required(data.objectiveId, 'objective-id-required', 'objectiveId');
+  if (state.keyResultId !== undefined && state.keyResultId !== keyResultId) {
+    throw ruleBroken('key-result-mismatch', `This stream holds the check-ins of ${state.keyResultId}.`, { keyResultId });
+  }
+  if (Object.hasOwn(state.checkIns, checkInId)) {
+    throw ruleBroken('check-in-already-recorded', `Check-in ${checkInId} was already recorded.`, { checkInId });
+  }
+  const value = checkValue(data.kind, data.value);
+  const confidence = checkConfidence(data.confidence);
+  const effectiveAt = checkEffectiveAt(data.effectiveAt);
+  const note = checkNote(data.note);
+  const blockers = checkBlockers(data.blockers);
+  return [
+    {
+      type: 'CheckInRecorded',
+      data: {
+        checkInId,
+        keyResultId,
+        objectiveId,
+        value,
+        confidence,
+        ...(note === '' ? {} : { note }),
+        ...(blockers.length === 0 ? {} : { blockers }),
+        effectiveAt,
+        recordedAt: metadata.now,
+      },
+    },
+  ];
+};
+
+const sameBlockers = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+const correctCheckIn = (state: CheckInsState, { data, metadata }: CorrectCheckIn): CheckInEvent[] => {
+  const current = currentCheckIn(state, data.checkInId);
+  if (current === undefined || state.keyResultId === undefined) {
+    throw notFound('check-in-not-found', `Check-in ${data.checkInId} not found.`, { checkInId: data.checkInId });
+  }
+  const was: CheckInFields = {
+    value: current.value,
+    confidence: current.confidence,
+    note: current.note ?? '',
+    blockers: current.blockers ?? [],
+    effectiveAt: current.effectiveAt,
+  };
+  const changes: Partial<CheckInFields> = {};
+  const from: Partial<CheckInFields> = {};
+  if (data.value !== undefined) {
+    const value = checkValue(data.kind, data.value);
+    if (value !== was.value) [changes.value, from.value] = [value, was.value];
+  }
+  if (data.confidence !== undefined) {
+    const confidence = checkConfidence(data.confidence);
+    if (confidence !== was.confidence) [changes.confidence, from.confidence] = [confidence, was.confidence];
+  }
+  if (data.note !== undefined) {
+    const note = checkNote(data.note);
+    if (note !== was.note) [changes.note, from.note] = [note, was.note];
+  }
+  if (data.blockers !== undefined) {
+    const blockers = checkBlockers(data.blockers);
+    if (!sameBlockers(blockers, was.blockers)) [changes.blockers, from.blockers] = [blockers, [...was.blockers]];
+  }
+  if (data.effectiveAt !== undefined) {
+    const effectiveAt = checkEffectiveAt(data.effectiveAt);
+    if (effectiveAt !== was.effectiveAt) [changes.effectiveAt, from.effectiveAt] = [effectiveAt, was.effectiveAt];
+  }
+  if (Object.keys(changes).length === 0) {
+    throw ruleBroken('correction-changes-nothing', 'The correction gives the values the check-in already has.', {
+      checkInId: current.checkInId,
+    });
+  }
+  const reason = required(data.reason, 'reason-required', 'reason');
+  return [
+    {
+      type: 'CheckInCorrected',
+      data: {
+        checkInId: current.checkInId,
+        keyResultId: state.keyResultId,
+        changes,
+        from,
+        reason,
+        correctedAt: metadata.now,
+      },
+    },
+  ];
+};
+
+/**
+ * Decides what a check-in command means. Throws a {@link DomainError}: kind `not-found` for
+ * `check-in-not-found`, `rule-broken` for `confidence-out-of-range`, `value-does-not-fit-kind`,
+ * `invalid-effective-at`, `note-too-long`, `invalid-blockers`, `too-many-blockers`,
+ * `check-in-already-recorded`, `key-result-mismatch`, `check-in-id-required`, `key-result-id-required`,
+ * `objective-id-required`, `reason-required` and `correction-changes-nothing`.
+ */
+export const decideCheckIn = (command: CheckInCommand, state: CheckInsState): CheckInEvent[] => {
+  switch (command.type) {
+    case 'RecordCheckIn':
+      return recordCheckIn(state, command);
+    case 'CorrectCheckIn':
+      return correctCheckIn(state, command);
+    default:
+      return unhandledCommand(command);
+  }
+};
+
+const withoutEmpty = (version: CheckInVersion): CheckInVersion => {
+  const { note, blockers, ...rest } = version;
+  return {
+    ...rest,
+    ...(note === undefined || note === '' ? {} : { note }),
+    ...(blockers === undefined || blockers.length === 0 ? {} : { blockers }),
+  };
+};
+
+/**
+ * Folds one check-in event into the state: a correction adds a version, it never overwrites one.
+ * Never throws; a correction of an unknown check-in and unknown event types leave the state as it is.
+ */
+export const evolveCheckIn = (state: CheckInsState, event: CheckInEvent): CheckInsState => {
+  switch (event.type) {
+    case 'CheckInRecorded': {
+      const { checkInId, keyResultId, value, confidence, note, blockers, effectiveAt, recordedAt } = event.data;
+      const version = withoutEmpty({ checkInId, value, confidence, note, blockers, effectiveAt, recordedAt });
+      return { keyResultId, checkIns: { ...state.checkIns, [checkInId]: [version] } };
+    }
+    case 'CheckInCorrected': {
+      const { checkInId, changes, correctedAt } = event.data;
+      const current = currentCheckIn(state, checkInId);
+      if (current === undefined) return state;
+      const version = withoutEmpty({ ...current, ...changes, recordedAt: correctedAt });
+      const versions = [...(state.checkIns[checkInId] ?? []), version];
+      return { ...state, checkIns: { ...state.checkIns, [checkInId]: versions } };
+    }
+    default:
+      return ignoreUnknownEvent(event, state);
+  }
+};
+
+/** The check-ins of a key result as an emmett-style decider, for the generic command handler. */
+export const checkInDecider: Decider<CheckInsState, CheckInCommand, CheckInEvent> = {
+  decide: decideCheckIn,
+  evolve: evolveCheckIn,
+  initialState: initialCheckInsState,
+};
