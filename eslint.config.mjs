@@ -45,6 +45,7 @@ export default [
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:goals', onlyDependOnLibsWithTags: ['scope:goals', 'scope:shared'] },
+            { sourceTag: 'scope:check-ins', onlyDependOnLibsWithTags: ['scope:check-ins', 'scope:shared'] },
           ],
         },
       ],

@@ -20,3 +20,6 @@ export * from './lib/openapi/setup-openapi';
 export * from './lib/bootstrap/platform.module';
 export * from './lib/bootstrap/platform-app';
 export * from './lib/config/engines';
+export * from './lib/http/write-request';
+export * from './lib/http/validators';
+export * from './lib/http/history';

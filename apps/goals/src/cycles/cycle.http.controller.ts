@@ -2,8 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/commo
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, type Principal } from '@okr/platform';
-import { Write, setRevisionHeaders, type WriteRequest } from '../shared/http';
+import { CurrentPrincipal, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { PlanCycleDto } from './cycle.dto';
 import { GetCycleQuery, PlanCycleCommand } from './cycle.messages';
 

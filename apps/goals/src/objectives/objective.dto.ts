@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { KEY_RESULT_KINDS, type KeyResultKind } from '@okr/okr-domain';
-import { NotFor } from '../shared/validators';
+import { ISO_DATE_OR_INSTANT, NotFor } from '@okr/platform';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
 const TEXT = 200;
@@ -135,7 +135,7 @@ export class ArchiveObjectiveDto {
 export class AsOfQueryDto {
   @ApiPropertyOptional({ description: 'ISO-8601 instant: the state as it was then' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/, {
+  @Matches(ISO_DATE_OR_INSTANT, {
     message: 'asOf must be an ISO-8601 date or instant, e.g. 2026-10-12T09:30:00Z',
   })
   asOf?: string;

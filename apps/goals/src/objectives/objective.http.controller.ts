@@ -3,9 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { CurrentPrincipal, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import type { KeyResultMeasure, KeyResultTarget } from '@okr/okr-domain';
-import { Write, setRevisionHeaders, type WriteRequest } from '../shared/http';
 import {
   AddKeyResultDto,
   AlignObjectiveDto,
@@ -23,7 +22,7 @@ import { ExecuteObjectiveCommand, type ObjectiveCommandInput } from './objective
 import { GetObjectiveHistoryQuery, GetObjectiveQuery } from './objective.queries';
 
 const uuid = new ParseUUIDPipe();
-const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag of the revision you saw; 409 if stale' };
+const IF_MATCH = IF_MATCH_HEADER;
 
 /** Objectives: each POST records one past-tense fact in the objective's stream. */
 @ApiTags('objectives')

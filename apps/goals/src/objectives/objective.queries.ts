@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
 import { OBJECTIVE_CATEGORY, notFound, objectiveDecider, streamName } from '@okr/okr-domain';
+import { streamHistory, type HistoryEntry } from '@okr/platform';
 import { toObjectiveView, type ObjectiveView } from './objective.view';
 
 const objectiveNotFound = (objectiveId: string, asOf?: Date) =>
@@ -36,19 +37,6 @@ export class GetObjectiveHandler implements IQueryHandler<GetObjectiveQuery> {
   }
 }
 
-export interface HistoryEntry {
-  id: string;
-  type: string;
-  revision: number;
-  position: number;
-  actor: string;
-  occurredAt: string;
-  reason?: string;
-  correlationId: string;
-  causationId: string;
-  data: unknown;
-}
-
 /** Every event of an objective, oldest first: who changed what, when and why. */
 export class GetObjectiveHistoryQuery extends Query<{ events: HistoryEntry[] }> {
   constructor(
@@ -64,24 +52,8 @@ export class GetObjectiveHistoryHandler implements IQueryHandler<GetObjectiveHis
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ tenantId, objectiveId }: GetObjectiveHistoryQuery): Promise<{ events: HistoryEntry[] }> {
-    const events: HistoryEntry[] = [];
-    for await (const event of this.store.readStream(streamName(OBJECTIVE_CATEGORY, objectiveId))) {
-      if (event.metadata.tenantId !== tenantId) throw objectiveNotFound(objectiveId);
-      const data = event.data as { reason?: unknown };
-      events.push({
-        id: event.id,
-        type: event.type,
-        revision: event.revision,
-        position: event.position,
-        actor: event.metadata.actor,
-        occurredAt: event.metadata.occurredAt,
-        ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
-        correlationId: event.metadata.correlationId,
-        causationId: event.metadata.causationId,
-        data: event.data,
-      });
-    }
-    if (events.length === 0) throw objectiveNotFound(objectiveId);
+    const events = await streamHistory(this.store, streamName(OBJECTIVE_CATEGORY, objectiveId), tenantId);
+    if (!events) throw objectiveNotFound(objectiveId);
     return { events };
   }
 }

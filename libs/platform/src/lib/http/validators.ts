@@ -1,5 +1,8 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 
+/** An ISO-8601 date or instant as query parameters take it (`2026-10-12`, `2026-10-12T09:30:00Z`). */
+export const ISO_DATE_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
 /**
  * Rejects a field that does not belong to the key-result kind (e.g. a `threshold` on an `increase`),
  * instead of silently ignoring it.

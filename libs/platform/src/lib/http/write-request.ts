@@ -1,7 +1,7 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandContext } from '@okr/event-store';
-import { principalOf, type Principal } from '@okr/platform';
+import { principalOf, type Principal } from '../auth/principal';
 
 /** The request as a command context: the token's tenant and user, the request's correlation id. */
 export function commandContext(principal: Principal, request: FastifyRequest): CommandContext {
@@ -29,6 +29,13 @@ export function expectedRevisionFrom(ifMatch: string | undefined): number | unde
   }
   return Number(match[1]);
 }
+
+/** OpenAPI description of the optional `If-Match` header of a write route (`@ApiHeader(IF_MATCH_HEADER)`). */
+export const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description: 'ETag of the revision you saw; 409 if stale',
+} as const;
 
 export const etag = (revision: number): string => `"${revision}"`;
 
