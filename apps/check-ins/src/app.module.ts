@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EventStoreModule } from '@okr/event-store';
+import { MessagingModule, RelayModule, TOPICS } from '@okr/messaging';
+import type { DestinationStream } from 'pino';
+import {
+  EventStoreHealthIndicator,
+  PlatformModule,
+  eventStoreConfig,
+  idempotencyProviders,
+  type PlatformConfig,
+} from '@okr/platform';
+import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
+import { CheckInHttpController } from './check-ins/check-in.http.controller';
+import { ListCheckInsHandler } from './check-ins/check-in.queries';
+import { LearningCommandHandler } from './learnings/learning.commands';
+import { LearningHttpController } from './learnings/learning.http.controller';
+import { GetLearningHandler, GetLearningHistoryHandler, ListLearningsHandler } from './learnings/learning.queries';
+import { CheckInsView } from './view/check-ins.view';
+import { ViewProjections } from './view/view.projections';
+
+/**
+ * The check-ins service: check-ins of key results and learnings. Writes `checkins-*` and `learning-*`
+ * streams; its relay publishes them to `okr.checkins.v1` when the bus is Kafka. It knows goals only
+ * through `okr.goals.v1`, projected into its own view; it never calls the goals service.
+ */
+@Module({})
+export class CheckInsModule {
+  /** `logStream` lets tests capture the JSON log lines; services log to stdout. */
+  static forRoot(config: PlatformConfig, logStream?: DestinationStream): DynamicModule {
+    return {
+      module: CheckInsModule,
+      imports: [
+        PlatformModule.forRoot({ serviceName: 'check-ins', config, ...(logStream ? { logStream } : {}) }),
+        EventStoreModule.forRoot(eventStoreConfig(config)),
+        CqrsModule.forRoot(),
+        MessagingModule.forRoot('check-ins'),
+        RelayModule.forService({ name: 'check-ins', topic: TOPICS.checkIns }),
+      ],
+      controllers: [CheckInHttpController, LearningHttpController],
+      providers: [
+        CheckInsView,
+        ViewProjections,
+        RecordCheckInHandler,
+        CorrectCheckInHandler,
+        ListCheckInsHandler,
+        LearningCommandHandler,
+        GetLearningHandler,
+        GetLearningHistoryHandler,
+        ListLearningsHandler,
+        EventStoreHealthIndicator,
+        ...idempotencyProviders(),
+      ],
+    };
+  }
+}

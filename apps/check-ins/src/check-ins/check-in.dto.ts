@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  type ValidationOptions,
+} from 'class-validator';
+import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE, isEffectiveAt } from '@okr/okr-domain';
+import { ISO_DATE_OR_INSTANT } from '@okr/platform';
+
+const REASON = 2000;
+const BLOCKER = 500;
+
+/** A number (finite) or true / false; which one the key result takes is checked against its kind. */
+const IsKeyResultValue = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isKeyResultValue',
+      validator: {
+        validate: (value: unknown) => typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)),
+        defaultMessage: () => 'value must be a number, or true / false for a milestone',
+      },
+    },
+    options,
+  );
+
+/** YYYY-MM-DD or an ISO instant with a zone, as the domain takes it. */
+const IsEffectiveAt = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isEffectiveAt',
+      validator: {
+        validate: (value: unknown) => isEffectiveAt(value),
+        defaultMessage: () => 'effectiveAt must be a date YYYY-MM-DD or an ISO instant with a zone, e.g. 2026-10-12T09:00:00Z',
+      },
+    },
+    options,
+  );
+
+export class RecordCheckInDto {
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'boolean' }], example: 24, description: 'A number; true / false for a milestone' })
+  @IsDefined()
+  @IsKeyResultValue()
+  value!: number | boolean;
+
+  @ApiProperty({ minimum: MIN_CONFIDENCE, maximum: MAX_CONFIDENCE, example: 6, description: '0-10; 5 means "could go either way"' })
+  @IsInt() @Min(MIN_CONFIDENCE) @Max(MAX_CONFIDENCE)
+  confidence!: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_NOTE_LENGTH) note?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_BLOCKERS) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(BLOCKER, { each: true })
+  blockers?: string[];
+
+  @ApiProperty({ example: '2026-10-12', description: 'The moment the check-in describes (e.g. the week)' })
+  @IsEffectiveAt()
+  effectiveAt!: string;
+}
+
+export class CorrectCheckInDto {
+  @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'boolean' }] })
+  @IsOptional()
+  @IsKeyResultValue()
+  value?: number | boolean;
+
+  @ApiPropertyOptional({ minimum: MIN_CONFIDENCE, maximum: MAX_CONFIDENCE })
+  @IsOptional() @IsInt() @Min(MIN_CONFIDENCE) @Max(MAX_CONFIDENCE)
+  confidence?: number;
+
+  @ApiPropertyOptional({ description: "'' removes the note" }) @IsOptional() @IsString() @MaxLength(MAX_NOTE_LENGTH) note?: string;
+
+  @ApiPropertyOptional({ type: [String], description: '[] removes the blockers' })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_BLOCKERS) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(BLOCKER, { each: true })
+  blockers?: string[];
+
+  @ApiPropertyOptional({ example: '2026-10-12' }) @IsOptional() @IsEffectiveAt() effectiveAt?: string;
+
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(REASON) reason!: string;
+}
+
+const NOW = ['now'];
+const INSTANT_MESSAGE = (name: string) => `${name} must be an ISO-8601 date or instant (e.g. 2026-10-12T09:30:00Z) or "now"`;
+
+/** `?asOf=` (the corrected truth about the weeks up to then) or `?knownAt=` (what had been recorded by then). */
+export class CheckInsQueryDto {
+  @ApiPropertyOptional({ description: 'ISO-8601 instant or "now": every correction applied, check-ins effective up to then' })
+  @IsOptional()
+  @ValidateIf((o: CheckInsQueryDto) => !NOW.includes(o.asOf ?? ''))
+  @Matches(ISO_DATE_OR_INSTANT, { message: INSTANT_MESSAGE('asOf') })
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601 instant or "now": only what had been recorded (and corrected) by then' })
+  @IsOptional()
+  @ValidateIf((o: CheckInsQueryDto) => !NOW.includes(o.knownAt ?? ''))
+  @Matches(ISO_DATE_OR_INSTANT, { message: INSTANT_MESSAGE('knownAt') })
+  knownAt?: string;
+}

@@ -1,0 +1,74 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  EVIDENCE_KINDS,
+  LEARNING_APPROACHES,
+  LEARNING_RESULTS,
+  type EvidenceKind,
+  type LearningApproach,
+  type LearningResult,
+} from '@okr/okr-domain';
+
+const TEXT = 4000;
+const REASON = 2000;
+const TAG = 50;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export class EvidenceDto {
+  @ApiProperty({ enum: EVIDENCE_KINDS }) @IsIn(EVIDENCE_KINDS) kind!: EvidenceKind;
+  @ApiProperty({ example: '7 of 10 trial users stalled at the import step' }) @IsString() @IsNotEmpty() @MaxLength(TEXT) summary!: string;
+  @ApiPropertyOptional({ format: 'uri' }) @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) @MaxLength(2000) link?: string;
+}
+
+/** The fields a learning is made of; captured all at once, revised any subset. */
+class LearningFieldsDto {
+  @ApiPropertyOptional({ type: [String], description: 'Key results it is about' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true })
+  keyResultIds?: string[];
+
+  @ApiPropertyOptional({ type: [EvidenceDto] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => EvidenceDto)
+  evidence?: EvidenceDto[];
+
+  @ApiPropertyOptional({ type: [String], example: ['onboarding'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(TAG, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ description: 'The next step it leads to' }) @IsOptional() @IsString() @MaxLength(TEXT) nextStep?: string;
+}
+
+export class CaptureLearningDto extends LearningFieldsDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() objectiveId?: string;
+  @ApiPropertyOptional({ description: "Defaults to the objective's team" })
+  @IsOptional() @Matches(ID_PATTERN, { message: 'teamId must be a slug (letters, digits, . _ -)' })
+  teamId?: string;
+  @ApiProperty({ description: 'The hypothesis or experiment' }) @IsString() @IsNotEmpty() @MaxLength(TEXT) tried!: string;
+  @ApiPropertyOptional({ enum: LEARNING_APPROACHES }) @IsOptional() @IsIn(LEARNING_APPROACHES) approach?: LearningApproach;
+  @ApiProperty({ enum: LEARNING_RESULTS, description: 'invalidated is a first-class outcome' }) @IsIn(LEARNING_RESULTS) result!: LearningResult;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(TEXT) insight!: string;
+}
+
+export class ReviseLearningDto extends LearningFieldsDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(TEXT) tried?: string;
+  @ApiPropertyOptional({ enum: LEARNING_RESULTS }) @IsOptional() @IsIn(LEARNING_RESULTS) result?: LearningResult;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(TEXT) insight?: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(REASON) reason!: string;
+}
+
+export class AcknowledgeLearningDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(REASON) note?: string;
+}

@@ -1,0 +1,85 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { CurrentPrincipal, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { AcknowledgeLearningDto, CaptureLearningDto, ReviseLearningDto } from './learning.dto';
+import { ExecuteLearningCommand, type LearningCommandInput } from './learning.commands';
+import { GetLearningHistoryQuery, GetLearningQuery, ListLearningsQuery } from './learning.queries';
+
+const uuid = new ParseUUIDPipe();
+
+/** Learnings: what was tried, what came of it (invalidated included), the insight and its evidence. */
+@ApiTags('learnings')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class LearningHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post('learnings')
+  @ApiOperation({ summary: 'Capture a learning, linked to an objective and/or key results, with evidence' })
+  async capture(@Body() body: CaptureLearningDto, @Write() { context, principal, reply }: WriteRequest) {
+    const learningId = uuidv7();
+    const { keyResultIds = [], evidence = [], tags = [], ...rest } = body;
+    const data = { learningId, ...rest, keyResultIds, evidence: evidence.map((e) => ({ ...e })), tags, author: principal.userId };
+    const result = await this.commands.execute(new ExecuteLearningCommand(learningId, { type: 'CaptureLearning', data }, context));
+    setRevisionHeaders(reply, result.revision, `/api/v1/learnings/${learningId}`);
+    return { id: learningId, revision: result.revision };
+  }
+
+  @Get('learnings/:id')
+  @ApiOperation({ summary: 'A learning now, with who acknowledged it' })
+  async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+    const view = await this.queries.execute(new GetLearningQuery(principal.tenantId, id));
+    setRevisionHeaders(reply, view.revision);
+    return view;
+  }
+
+  @Get('learnings/:id/history')
+  @ApiOperation({ summary: 'Every event of the learning: type, actor, time, reason, data' })
+  history(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new GetLearningHistoryQuery(principal.tenantId, id));
+  }
+
+  @Post('learnings/:id/revisions')
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Revise a learning with a reason; the earlier version stays in its history' })
+  revise(@Param('id', uuid) id: string, @Body() body: ReviseLearningDto, @Write() write: WriteRequest) {
+    const { reason, evidence, ...changes } = body;
+    return this.run(
+      id,
+      { type: 'ReviseLearning', data: { changes: { ...changes, ...(evidence ? { evidence: evidence.map((e) => ({ ...e })) } : {}) }, reason } },
+      write,
+    );
+  }
+
+  @Post('learnings/:id/acknowledgements')
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: "Acknowledge someone else's learning (the caller is the one acknowledging)" })
+  acknowledge(@Param('id', uuid) id: string, @Body() body: AcknowledgeLearningDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'AcknowledgeLearning', data: { by: write.principal.userId, ...body } }, write);
+  }
+
+  @Get('objectives/:id/learnings')
+  @ApiOperation({ summary: 'The learnings of an objective' })
+  ofObjective(@Param('id', uuid) objectiveId: string, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new ListLearningsQuery(principal.tenantId, { objectiveId }));
+  }
+
+  @Get('key-results/:krId/learnings')
+  @ApiOperation({ summary: 'The learnings about a key result' })
+  ofKeyResult(@Param('krId', uuid) keyResultId: string, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new ListLearningsQuery(principal.tenantId, { keyResultId }));
+  }
+
+  private async run(learningId: string, command: LearningCommandInput, write: WriteRequest) {
+    const { context, expectedRevision, reply } = write;
+    const result = await this.commands.execute(new ExecuteLearningCommand(learningId, command, context, expectedRevision));
+    setRevisionHeaders(reply, result.revision);
+    return { id: learningId, revision: result.revision, events: result.events.map((e) => e.type) };
+  }
+}

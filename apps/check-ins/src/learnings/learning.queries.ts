@@ -1,0 +1,97 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
+import { learningDecider, learningStreamName, notFound, type LearningState } from '@okr/okr-domain';
+import { streamHistory, type HistoryEntry } from '@okr/platform';
+import { CheckInsView, type LearningRow } from '../view/check-ins.view';
+import { keyResultNotFound } from '../check-ins/check-in.commands';
+
+const learningNotFound = (learningId: string) => notFound('learning-not-found', `Learning ${learningId} does not exist`, { learningId });
+
+export type LearningView = Omit<Extract<LearningState, { status: 'captured' }>, 'status'> & {
+  revision: number;
+  capturedAt: string;
+  updatedAt: string;
+  updatedBy: string;
+};
+
+export class GetLearningQuery extends Query<LearningView> {
+  constructor(
+    readonly tenantId: string,
+    readonly learningId: string,
+  ) {
+    super();
+  }
+}
+
+/** The learning now: its fields with revisions folded in, who acknowledged it, its revision (ETag). */
+@QueryHandler(GetLearningQuery)
+export class GetLearningHandler implements IQueryHandler<GetLearningQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ tenantId, learningId }: GetLearningQuery): Promise<LearningView> {
+    const stream = learningStreamName(learningId);
+    const loaded = await loadAggregate(this.store, stream, learningDecider, tenantId);
+    if (loaded.state.status === 'empty' || loaded.revision === 'no_stream' || !loaded.last) throw learningNotFound(learningId);
+    let capturedAt = loaded.last.metadata.occurredAt;
+    for await (const first of this.store.readStream(stream)) {
+      capturedAt = first.metadata.occurredAt;
+      break;
+    }
+    const { status: _status, ...fields } = loaded.state;
+    return {
+      ...fields,
+      revision: loaded.revision,
+      capturedAt,
+      updatedAt: loaded.last.metadata.occurredAt,
+      updatedBy: loaded.last.metadata.actor,
+    };
+  }
+}
+
+/** Every event of a learning, oldest first: who captured, revised (and why) and acknowledged it. */
+export class GetLearningHistoryQuery extends Query<{ events: HistoryEntry[] }> {
+  constructor(
+    readonly tenantId: string,
+    readonly learningId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetLearningHistoryQuery)
+export class GetLearningHistoryHandler implements IQueryHandler<GetLearningHistoryQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ tenantId, learningId }: GetLearningHistoryQuery): Promise<{ events: HistoryEntry[] }> {
+    const events = await streamHistory(this.store, learningStreamName(learningId), tenantId);
+    if (!events) throw learningNotFound(learningId);
+    return { events };
+  }
+}
+
+/** The learnings of an objective or of a key result, from the view's learnings index. */
+export class ListLearningsQuery extends Query<{ learnings: LearningRow[] }> {
+  constructor(
+    readonly tenantId: string,
+    readonly of: { objectiveId: string } | { keyResultId: string },
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListLearningsQuery)
+export class ListLearningsHandler implements IQueryHandler<ListLearningsQuery> {
+  constructor(private readonly view: CheckInsView) {}
+
+  async execute({ tenantId, of }: ListLearningsQuery): Promise<{ learnings: LearningRow[] }> {
+    if ('objectiveId' in of) {
+      if (!this.view.objective(tenantId, of.objectiveId)) {
+        throw notFound('objective-not-found', `Objective ${of.objectiveId} does not exist`, { objectiveId: of.objectiveId });
+      }
+      return { learnings: this.view.learningsOfObjective(tenantId, of.objectiveId) };
+    }
+    if (!this.view.keyResult(tenantId, of.keyResultId)) throw keyResultNotFound(of.keyResultId);
+    return { learnings: this.view.learningsOfKeyResult(tenantId, of.keyResultId) };
+  }
+}

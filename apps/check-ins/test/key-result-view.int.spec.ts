@@ -1,0 +1,115 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { configurePlatformApp, createPlatformAdapter, issueEmbeddedToken, loadConfig } from '@okr/platform';
+import { LogCapture } from '@okr/platform/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the test runs both services on one data folder, as `npm start` does
+import { GoalsModule } from '../../goals/src/app.module';
+import { INTEGRATION_EVENT_CONSUMER, TOPICS, type EmbeddedConsumer } from '@okr/messaging';
+import { ViewProjections } from '../src/view/view.projections';
+import {
+  caller,
+  createCheckInsTestApp,
+  eventually,
+  givenGoalsEvent,
+  givenKeyResult,
+  type CheckInsTestApp,
+} from './support/check-ins-test-app';
+
+/** The real goals module next to the real check-ins module, on the same data folder and embedded bus. */
+async function createGoalsApp(dataDir: string) {
+  const config = loadConfig({ OKR_DATA_DIR: dataDir }, { PORT: 0 });
+  const moduleRef = await Test.createTestingModule({ imports: [GoalsModule.forRoot(config, new LogCapture())] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
+  configurePlatformApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+describe('the key-result view follows goals events', () => {
+  let checkIns: CheckInsTestApp;
+  let goals: NestFastifyApplication;
+  beforeAll(async () => {
+    checkIns = await createCheckInsTestApp();
+    goals = await createGoalsApp(checkIns.dataDir);
+  });
+  afterAll(async () => {
+    await goals.close();
+    await checkIns.close(true);
+  });
+
+  it('a key result created in goals takes check-ins; once dropped in goals, check-ins are refused', async () => {
+    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice' });
+    const inGoals = caller(goals, token);
+    const cycle = await inGoals('POST', '/api/v1/cycles', {
+      body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
+    });
+    expect(cycle.status).toBe(201);
+    const objective = await inGoals('POST', '/api/v1/objectives', {
+      body: { cycleId: cycle.body.id, teamId: 'growth', title: 'New customers succeed in their first week' },
+    });
+    expect(objective.status).toBe(201);
+    const objectiveId = objective.body.id as string;
+    const kr = await inGoals('POST', `/api/v1/objectives/${objectiveId}/key-results`, {
+      body: { title: 'Week-1 activation', kind: 'increase', start: 20, target: 40, unit: '%' },
+    });
+    expect(kr.status).toBe(201);
+    const keyResultId = kr.body.id as string;
+
+    const checkIn = { value: 24, confidence: 6, note: 'Onboarding emails live', effectiveAt: '2026-10-12' };
+    const started = Date.now();
+    const accepted = await eventually(async () => {
+      const r = await checkIns.call('POST', `/api/v1/key-results/${keyResultId}/check-ins`, { body: checkIn });
+      if (r.status !== 404) return r;
+      return undefined;
+    }, 3000, 'check-in accepted');
+    expect(accepted.status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    const dropped = await inGoals('POST', `/api/v1/objectives/${objectiveId}/key-results/${keyResultId}/drop`, {
+      body: { reason: 'Measures the wrong thing' },
+    });
+    expect(dropped.status).toBe(200);
+    const refused = await eventually(async () => {
+      const r = await checkIns.call('POST', `/api/v1/key-results/${keyResultId}/check-ins`, { body: { ...checkIn, effectiveAt: '2026-10-19' } });
+      return r.status === 422 && r;
+    }, 3000, 'check-in refused');
+    expect(refused.body).toMatchObject({ code: 'key-result-dropped' });
+
+    // The learning of the walkthrough, linked to the objective goals created.
+    const learning = await checkIns.call('POST', '/api/v1/learnings', {
+      body: {
+        objectiveId,
+        keyResultIds: [keyResultId],
+        tried: 'A guided import',
+        result: 'invalidated',
+        insight: 'Permissions, not import',
+        evidence: [{ kind: 'customer-interview', summary: '7 of 10 stalled' }],
+        tags: ['onboarding'],
+      },
+    });
+    expect(learning.status).toBe(201);
+  });
+
+  it('redelivered goals events change nothing (the group replayed from the start)', async () => {
+    const { keyResultId, objectiveId } = await givenKeyResult(checkIns);
+    await givenGoalsEvent(checkIns, objectiveId, 'KeyResultDropped', { keyResultId, reason: 'r' }, () =>
+      checkIns.view.keyResult('acme', keyResultId)?.dropped === true,
+    );
+    const dump = () =>
+      ['objectives', 'key_results', 'bus_applied'].map((table) => checkIns.view.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all());
+    const before = dump();
+
+    const projections = checkIns.app.get(ViewProjections);
+    const consumer = checkIns.app.get<EmbeddedConsumer>(INTEGRATION_EVENT_CONSUMER);
+    await projections.onModuleDestroy();
+    await consumer.reset('check-ins.key-results', [TOPICS.goals.name], { to: 'start' });
+    await projections.onApplicationBootstrap();
+    const head = await checkIns.store.headPosition();
+    await eventually(async () => ((await consumer.checkpoint('check-ins.key-results', TOPICS.goals.name)) ?? -1) >= head, 5000, 'replay');
+    // Let the events after the last goals event (own categories) pass too, then compare.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(dump()).toEqual(before);
+    expect(checkIns.view.keyResult('acme', keyResultId)?.dropped).toBe(true);
+  });
+});

@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { v7 as uuidv7 } from 'uuid';
+import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import type { KeyResultMeasure } from '@okr/okr-domain';
+import { LogCapture } from '@okr/platform/testing';
+import { configurePlatformApp, createPlatformAdapter, issueEmbeddedToken, loadConfig } from '@okr/platform';
+import { CheckInsModule } from '../../src/app.module';
+import { CheckInsView } from '../../src/view/check-ins.view';
+
+export interface Call {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export type CallOptions = { body?: unknown; token?: string | null; headers?: Record<string, string> };
+
+export interface CheckInsTestApp {
+  app: NestFastifyApplication;
+  dataDir: string;
+  store: EventStore;
+  view: CheckInsView;
+  logs: LogCapture;
+  token(tenant?: string, user?: string): Promise<string>;
+  call(method: string, url: string, options?: CallOptions): Promise<Call>;
+  close(removeData?: boolean): Promise<void>;
+}
+
+/** Any Nest app under test, called with `inject` and a bearer token. */
+export function caller(app: NestFastifyApplication, defaultToken: string) {
+  return async (method: string, url: string, options: CallOptions = {}): Promise<Call> => {
+    const token = options.token === undefined ? defaultToken : options.token;
+    const response = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined
+        ? { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+        : {}),
+    });
+    return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, headers: response.headers };
+  };
+}
+
+/** The real check-ins module on a real SQLite store and embedded bus in a data folder (fresh unless given). */
+export async function createCheckInsTestApp(dataDir?: string): Promise<CheckInsTestApp> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'okr-check-ins-')));
+  const config = loadConfig({ OKR_DATA_DIR: dir, OKR_BODY_LIMIT_BYTES: '65536' }, { PORT: 0 });
+  const logs = new LogCapture();
+  const moduleRef = await Test.createTestingModule({ imports: [CheckInsModule.forRoot(config, logs)] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
+  configurePlatformApp(app, { openApi: { title: 'check-ins', version: '1' } });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const defaultToken = await issueEmbeddedToken({ dataDir: dir, tenant: 'acme', user: 'alice', roles: ['admin'] });
+  return {
+    app,
+    dataDir: dir,
+    store: app.get<EventStore>(EVENT_STORE),
+    view: app.get(CheckInsView),
+    logs,
+    token: (tenant = 'acme', user = 'alice') => issueEmbeddedToken({ dataDir: dir, tenant, user }),
+    call: caller(app, defaultToken),
+    async close(removeData = false) {
+      await app.close();
+      if (removeData) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<Exclude<T, undefined | false>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function countEvents(store: EventStore): Promise<number> {
+  let count = 0;
+  for await (const _ of store.readAll()) count++;
+  return count;
+}
+
+const metadata = (tenantId: string) => ({
+  tenantId,
+  actor: 'goals-fixture',
+  correlationId: uuidv7(),
+  causationId: uuidv7(),
+  occurredAt: new Date().toISOString(),
+});
+
+/**
+ * Goals' facts, appended to the shared store as the goals service would (`objective-{id}`), so that
+ * check-ins learns of them through the bus. Resolves once the view knows the key result.
+ */
+export async function givenKeyResult(
+  t: CheckInsTestApp,
+  options: { tenant?: string; measure?: KeyResultMeasure; status?: 'draft' | 'active' } = {},
+): Promise<{ objectiveId: string; keyResultId: string }> {
+  const tenant = options.tenant ?? 'acme';
+  const objectiveId = uuidv7();
+  const keyResultId = uuidv7();
+  const measure = options.measure ?? { kind: 'increase', start: 20, target: 40, unit: '%' };
+  const events = [
+    { type: 'ObjectiveSet', data: { objectiveId, cycleId: uuidv7(), teamId: 'growth', ownerId: 'alice', title: 'New customers succeed' } },
+    { type: 'KeyResultAdded', data: { objectiveId, keyResultId, title: 'Week-1 activation', measure } },
+    ...(options.status === 'draft' ? [] : [{ type: 'ObjectiveActivated', data: { objectiveId } }]),
+  ];
+  await t.store.append(`objective-${objectiveId}`, events.map((e) => ({ id: uuidv7(), ...e, metadata: metadata(tenant) })), 'no_stream');
+  await eventually(() => t.view.keyResult(tenant, keyResultId), 5000, `key result ${keyResultId} in the view`);
+  return { objectiveId, keyResultId };
+}
+
+/** Appends one more goals fact to an objective's stream and waits until the view has applied it. */
+export async function givenGoalsEvent(
+  t: CheckInsTestApp,
+  objectiveId: string,
+  type: string,
+  data: Record<string, unknown>,
+  until: () => boolean,
+  tenant = 'acme',
+): Promise<void> {
+  await t.store.append(`objective-${objectiveId}`, [{ id: uuidv7(), type, data: { objectiveId, ...data }, metadata: metadata(tenant) }], 'any');
+  await eventually(until, 5000, `${type} applied to the view`);
+}

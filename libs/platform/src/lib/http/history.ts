@@ -1,0 +1,40 @@
+import type { EventStore } from '@okr/event-store';
+
+/** One event of a stream as the history routes show it: what, who, when, why. */
+export interface HistoryEntry {
+  id: string;
+  type: string;
+  revision: number;
+  position: number;
+  actor: string;
+  occurredAt: string;
+  reason?: string;
+  correlationId: string;
+  causationId: string;
+  data: unknown;
+}
+
+/**
+ * Every event of a stream for one tenant, oldest first; `undefined` when the stream is absent or
+ * belongs to another tenant (callers answer 404 either way, so no one learns that it exists).
+ */
+export async function streamHistory(store: EventStore, streamId: string, tenantId: string): Promise<HistoryEntry[] | undefined> {
+  const events: HistoryEntry[] = [];
+  for await (const event of store.readStream(streamId)) {
+    if (event.metadata.tenantId !== tenantId) return undefined;
+    const data = event.data as { reason?: unknown };
+    events.push({
+      id: event.id,
+      type: event.type,
+      revision: event.revision,
+      position: event.position,
+      actor: event.metadata.actor,
+      occurredAt: event.metadata.occurredAt,
+      ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.causationId,
+      data: event.data,
+    });
+  }
+  return events.length === 0 ? undefined : events;
+}
