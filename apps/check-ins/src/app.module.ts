@@ -1,15 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { EventStoreModule } from '@okr/event-store';
-import { MessagingModule, RelayModule, TOPICS } from '@okr/messaging';
+import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import {
-  EventStoreHealthIndicator,
-  PlatformModule,
-  eventStoreConfig,
-  idempotencyProviders,
-  type PlatformConfig,
-} from '@okr/platform';
+import type { PlatformConfig } from '@okr/platform';
 import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
 import { CheckInHttpController } from './check-ins/check-in.http.controller';
 import { ListCheckInsHandler } from './check-ins/check-in.queries';
@@ -28,15 +20,10 @@ import { ViewProjections } from './view/view.projections';
 export class CheckInsModule {
   /** `logStream` lets tests capture the JSON log lines; services log to stdout. */
   static forRoot(config: PlatformConfig, logStream?: DestinationStream): DynamicModule {
+    const foundation = serviceFoundation({ serviceName: 'check-ins', config, relay: TOPICS.checkIns, logStream });
     return {
       module: CheckInsModule,
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'check-ins', config, ...(logStream ? { logStream } : {}) }),
-        EventStoreModule.forRoot(eventStoreConfig(config)),
-        CqrsModule.forRoot(),
-        MessagingModule.forRoot('check-ins'),
-        RelayModule.forService({ name: 'check-ins', topic: TOPICS.checkIns }),
-      ],
+      imports: foundation.imports,
       controllers: [CheckInHttpController, LearningHttpController],
       providers: [
         CheckInsView,
@@ -48,8 +35,7 @@ export class CheckInsModule {
         GetLearningHandler,
         GetLearningHistoryHandler,
         ListLearningsHandler,
-        EventStoreHealthIndicator,
-        ...idempotencyProviders(),
+        ...foundation.providers,
       ],
     };
   }

@@ -1,15 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { EventStoreModule } from '@okr/event-store';
-import { MessagingModule, RelayModule, TOPICS } from '@okr/messaging';
+import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import {
-  EventStoreHealthIndicator,
-  PlatformModule,
-  eventStoreConfig,
-  idempotencyProviders,
-  type PlatformConfig,
-} from '@okr/platform';
+import type { PlatformConfig } from '@okr/platform';
 import { CycleHttpController } from './cycles/cycle.http.controller';
 import { GetCycleHandler, PlanCycleHandler } from './cycles/cycle.messages';
 import { AlignmentPolicy } from './objectives/alignment.policy';
@@ -25,15 +17,10 @@ import { GetObjectiveHandler, GetObjectiveHistoryHandler } from './objectives/ob
 export class GoalsModule {
   /** `logStream` lets tests capture the JSON log lines; services log to stdout. */
   static forRoot(config: PlatformConfig, logStream?: DestinationStream): DynamicModule {
+    const foundation = serviceFoundation({ serviceName: 'goals', config, relay: TOPICS.goals, logStream });
     return {
       module: GoalsModule,
-      imports: [
-        PlatformModule.forRoot({ serviceName: 'goals', config, ...(logStream ? { logStream } : {}) }),
-        EventStoreModule.forRoot(eventStoreConfig(config)),
-        CqrsModule.forRoot(),
-        MessagingModule.forRoot('goals'),
-        RelayModule.forService({ name: 'goals', topic: TOPICS.goals }),
-      ],
+      imports: foundation.imports,
       controllers: [CycleHttpController, ObjectiveHttpController],
       providers: [
         AlignmentPolicy,
@@ -42,8 +29,7 @@ export class GoalsModule {
         ObjectiveCommandHandler,
         GetObjectiveHandler,
         GetObjectiveHistoryHandler,
-        EventStoreHealthIndicator,
-        ...idempotencyProviders(),
+        ...foundation.providers,
       ],
     };
   }

@@ -19,3 +19,4 @@ export * from './lib/kafka/dead-letter';
 export * from './lib/kafka/kafka-publisher';
 export { KafkaConsumer, backoffMs } from './lib/kafka/kafka-consumer';
 export { KafkaGroupActiveError } from './lib/kafka/kafka-reset';
+export * from './lib/nest/service-foundation';
