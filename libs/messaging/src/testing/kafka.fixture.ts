@@ -78,7 +78,7 @@ class DeadLetterCollector {
     }
     const caughtUp = () =>
       offsets.every(({ partition, low, high }) => BigInt(high) <= BigInt(low) || (this.next.get(`${dlq}:${partition}`) ?? 0n) >= BigInt(high));
-    await waitFor(caughtUp, 20_000, () => `the dead-letter reader to reach the end of ${dlq}`);
+    await waitFor(caughtUp, 45_000, () => `the dead-letter reader to reach the end of ${dlq}`);
     return this.letters
       .filter((letter) => letter.group === group && letter.topic === topic)
       .sort((a, b) => a.failedAt.localeCompare(b.failedAt));
