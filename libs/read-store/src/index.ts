@@ -1,0 +1,4 @@
+export * from './lib/read-store.port';
+export * from './lib/errors';
+export * from './lib/mongodb/mongo-read-store';
+export * from './lib/embedded/embedded-read-store';

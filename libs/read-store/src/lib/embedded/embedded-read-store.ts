@@ -1,0 +1,626 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Query, update as mingoUpdate } from 'mingo';
+import { DuplicateKeyError } from '../errors';
+import type {
+  BulkOperation,
+  CollectionDefinition,
+  Filter,
+  FindOptions,
+  IndexDefinition,
+  ReadCollection,
+  ReadDocument,
+  ReadSession,
+  ReadStore,
+  Update,
+  WriteResult,
+} from '../read-store.port';
+
+/**
+ * The embedded read store for `npm start`: MongoDB semantics without a server.
+ *
+ * - Durability: every document is a JSON row in one SQLite file (`read_docs(collection, id, doc)`,
+ *   WAL, `synchronous = FULL`), with the collections and their declared indexes in
+ *   `read_collections`. A write returns only after its SQLite transaction committed.
+ * - Queries: each collection is also held in memory (a Map by `_id`) and evaluated by mingo, so
+ *   filters, projections and sorts follow MongoDB's rules rather than hand-written matching. On open
+ *   the existing collections are loaded from the file; a projection then catches up from the
+ *   checkpoint it stored with its documents, nothing is replayed here.
+ * - Updates: mingo's `update` (MongoDB update operators) applied to a copy of the document; upsert
+ *   and `$setOnInsert` (which mingo lacks) follow MongoDB: no match -> seed from the filter's equality
+ *   fields, apply `$setOnInsert` and the update, insert.
+ * - Unique indexes: kept in memory as key -> `_id` maps and checked before anything is committed.
+ * - Transactions: a session collects its writes in an overlay (changed documents and index keys)
+ *   that only it sees; commit writes the overlay in ONE SQLite transaction and then swaps it into
+ *   memory, synchronously, so other readers see all of it or none of it. A throw drops the overlay.
+ *   Concurrency is optimistic, like MongoDB's: if a document (or collection) the session wrote was
+ *   changed by someone else meanwhile, commit fails with a write conflict and `withTransaction`
+ *   runs the work again (as the MongoDB driver does for transient transaction errors). Writes
+ *   without a session are their own, immediate transaction (per operation for `bulkWrite`, so an
+ *   ordered bulk write keeps the operations before a failure, as MongoDB does).
+ *
+ * Sized for development and single-node use: every query scans its collection in memory (except
+ * lookups by `_id`), and unique indexes treat an array value as one key (no multikey indexes).
+ */
+export interface EmbeddedReadStoreOptions {
+  /** The SQLite file (created with its directory if missing); `:memory:` for a throwaway store. */
+  file: string;
+}
+
+/** A transaction lost a race with another write to the same document or collection. */
+export class WriteConflictError extends Error {
+  override readonly name = 'WriteConflictError';
+}
+
+const SCHEMA_VERSION = 1;
+/** How often `withTransaction` runs the work when commits keep conflicting. */
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
+interface UniqueIndex {
+  readonly fields: readonly string[];
+  /** Index key (JSON of the field values) -> `_id` of the document holding it. */
+  readonly keys: Map<string, string>;
+}
+
+/**
+ * The committed state of one collection. Documents are never mutated in place (a write replaces
+ * the Map entry), so a transaction can tell by identity whether a document changed under it. A
+ * change to the collection itself (indexes, rename, drop) replaces the whole state object.
+ */
+interface CollectionState {
+  readonly name: string;
+  readonly indexes: readonly IndexDefinition[];
+  readonly docs: Map<string, ReadDocument>;
+  readonly unique: readonly UniqueIndex[];
+}
+
+const EMPTY_RESULT: WriteResult = Object.freeze({ matched: 0, modified: 0, upserted: 0, deleted: 0, inserted: 0 });
+
+const addResults = (a: WriteResult, b: WriteResult): WriteResult => ({
+  matched: a.matched + b.matched,
+  modified: a.modified + b.modified,
+  upserted: a.upserted + b.upserted,
+  deleted: a.deleted + b.deleted,
+  inserted: a.inserted + b.inserted,
+});
+
+/** The stored form: plain JSON (what a reopened store reads back), never aliasing the caller's objects. */
+const toJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const valueAt = (document: unknown, path: string): unknown => {
+  let current: unknown = document;
+  for (const part of path.split('.')) {
+    if (!isPlainObject(current)) return undefined;
+    current = current[part];
+  }
+  return current;
+};
+
+/** MongoDB indexes a missing field as null, so two documents without it collide in a unique index. */
+const indexKey = (fields: readonly string[], document: ReadDocument): string =>
+  JSON.stringify(fields.map((field) => valueAt(document, field) ?? null));
+
+const indexIdentity = (index: IndexDefinition): string => JSON.stringify([index.fields, index.unique === true]);
+
+const keyDescription = (fields: readonly string[], document: ReadDocument): Record<string, unknown> =>
+  Object.fromEntries(fields.map((field) => [field, valueAt(document, field) ?? null]));
+
+const buildUnique = (name: string, indexes: readonly IndexDefinition[], docs: Map<string, ReadDocument>): UniqueIndex[] =>
+  indexes
+    .filter((index) => index.unique === true)
+    .map((index) => {
+      const fields = Object.keys(index.fields);
+      const keys = new Map<string, string>();
+      for (const document of docs.values()) {
+        const key = indexKey(fields, document);
+        if (keys.has(key)) throw new DuplicateKeyError(name, keyDescription(fields, document));
+        keys.set(key, document._id);
+      }
+      return { fields, keys };
+    });
+
+const assertOperators = (update: Update): void => {
+  const keys = Object.keys(update);
+  if (keys.length === 0 || keys.some((key) => !key.startsWith('$'))) {
+    throw new Error('An update document must use update operators only ($set, $inc, …)');
+  }
+};
+
+/** The update without `$setOnInsert` (mingo does not know it), and the `$setOnInsert` fields. */
+const splitUpdate = (update: Update): { operators: Update; setOnInsert: Record<string, unknown> | undefined } => {
+  assertOperators(update);
+  const { $setOnInsert, ...operators } = update;
+  return { operators, setOnInsert: $setOnInsert as Record<string, unknown> | undefined };
+};
+
+/** Applies MongoDB update operators to a copy of `document`. */
+const applyOperators = (document: ReadDocument, operators: Update): ReadDocument => {
+  const draft = toJson(document);
+  // mingo's update mutates `draft` in place and rejects a change of `_id` (immutable, as in MongoDB).
+  if (Object.keys(operators).length > 0) mingoUpdate(draft, operators as Parameters<typeof mingoUpdate>[1]);
+  return toJson(draft);
+};
+
+/** The fields an upsert seeds from its filter: top-level (and `$and`) equality conditions and `$eq`. */
+const equalityFields = (filter: Filter, into: Record<string, unknown> = {}): Record<string, unknown> => {
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(condition)) {
+      for (const clause of condition) if (isPlainObject(clause)) equalityFields(clause, into);
+    } else if (key.startsWith('$')) {
+      continue;
+    } else if (isPlainObject(condition) && Object.keys(condition).some((operator) => operator.startsWith('$'))) {
+      if ('$eq' in condition) into[key] = condition['$eq'];
+    } else {
+      into[key] = condition;
+    }
+  }
+  return into;
+};
+
+/** MongoDB's upsert insert: seed from the filter, then `$setOnInsert`, then the update. */
+const upsertDocument = (filter: Filter, update: Update): ReadDocument => {
+  const { operators, setOnInsert } = splitUpdate(update);
+  const { _id, ...seed } = equalityFields(filter);
+  const id = typeof _id === 'string' ? _id : randomUUID();
+  let document: ReadDocument = { _id: id };
+  if (Object.keys(seed).length > 0) document = applyOperators(document, { $set: seed });
+  if (setOnInsert && Object.keys(setOnInsert).length > 0) document = applyOperators(document, { $set: setOnInsert });
+  return applyOperators(document, operators);
+};
+
+/** A session: the writes of one transaction, seen only by itself until commit. */
+class Transaction implements ReadSession {
+  readonly id = randomUUID();
+  readonly collections = new Map<string, TransactionCollection>();
+  ended = false;
+
+  constructor(readonly store: EmbeddedReadStore) {}
+
+  collection(name: string, definition: CollectionDefinition): TransactionCollection {
+    let entry = this.collections.get(name);
+    if (!entry) {
+      entry = new TransactionCollection(name, this.store.state(name), definition);
+      this.collections.set(name, entry);
+    }
+    return entry;
+  }
+}
+
+/** One collection as a transaction sees it: the committed state with the transaction's changes over it. */
+class TransactionCollection {
+  /** `_id` -> the new document, or null when deleted. */
+  readonly changes = new Map<string, ReadDocument | null>();
+  /** `_id` -> the committed document when this transaction first wrote it (to detect conflicts). */
+  readonly baseDocuments = new Map<string, ReadDocument | undefined>();
+  /** Per unique index: key -> `_id` now holding it, or null when freed. */
+  readonly uniqueChanges: Map<string, string | null>[];
+  /** The committed state this transaction builds on (undefined: the collection is created by it). */
+  readonly base: CollectionState | undefined;
+  readonly state: CollectionState;
+
+  constructor(
+    readonly name: string,
+    base: CollectionState | undefined,
+    definition: CollectionDefinition,
+  ) {
+    this.base = base;
+    // Writing to a collection that does not exist creates it with the handle's indexes, as MongoDB does.
+    const indexes = definition.indexes ?? [];
+    this.state = base ?? { name, indexes, docs: new Map(), unique: buildUnique(name, indexes, new Map()) };
+    this.uniqueChanges = this.state.unique.map(() => new Map());
+  }
+
+  get(id: string): ReadDocument | undefined {
+    return this.changes.has(id) ? (this.changes.get(id) ?? undefined) : this.state.docs.get(id);
+  }
+
+  *documents(): Generator<ReadDocument> {
+    for (const [id, document] of this.state.docs) {
+      if (!this.changes.has(id)) yield document;
+      else {
+        const changed = this.changes.get(id);
+        if (changed) yield changed;
+      }
+    }
+    for (const [id, changed] of this.changes) if (changed && !this.state.docs.has(id)) yield changed;
+  }
+
+  /** The documents matching `filter`, in natural order, at most `limit`. */
+  match(filter: Filter, limit = Infinity): ReadDocument[] {
+    const query = new Query(filter);
+    if (typeof filter['_id'] === 'string') {
+      const candidate = this.get(filter['_id']);
+      return candidate && query.test(candidate) ? [candidate] : [];
+    }
+    const matches: ReadDocument[] = [];
+    for (const document of this.documents()) {
+      if (matches.length >= limit) break;
+      if (query.test(document)) matches.push(document);
+    }
+    return matches;
+  }
+
+  private holder(index: number, key: string): string | null | undefined {
+    const changes = this.uniqueChanges[index];
+    return changes.has(key) ? changes.get(key) : this.state.unique[index].keys.get(key);
+  }
+
+  /**
+   * Records the writes of one operation, all or none: a unique-index violation throws and leaves
+   * the transaction as it was before the operation.
+   */
+  stage(writes: ReadonlyArray<readonly [id: string, document: ReadDocument | null]>): void {
+    const undo: Array<() => void> = [];
+    const set = <K, V>(map: Map<K, V>, key: K, value: V): void => {
+      const had = map.has(key);
+      const previous = map.get(key) as V;
+      undo.push(() => (had ? map.set(key, previous) : map.delete(key)));
+      map.set(key, value);
+    };
+    try {
+      for (const [id, document] of writes) {
+        const previous = this.get(id);
+        if (!this.baseDocuments.has(id)) set(this.baseDocuments, id, this.state.docs.get(id));
+        this.state.unique.forEach((index, position) => {
+          const oldKey = previous ? indexKey(index.fields, previous) : undefined;
+          const newKey = document ? indexKey(index.fields, document) : undefined;
+          if (oldKey === newKey) return;
+          if (oldKey !== undefined && this.holder(position, oldKey) === id) set(this.uniqueChanges[position], oldKey, null);
+          if (newKey !== undefined && document) {
+            const holder = this.holder(position, newKey);
+            if (holder !== null && holder !== undefined && holder !== id) {
+              throw new DuplicateKeyError(this.name, keyDescription(index.fields, document));
+            }
+            set(this.uniqueChanges[position], newKey, id);
+          }
+        });
+        set(this.changes, id, document);
+      }
+    } catch (error) {
+      for (const revert of undo.reverse()) revert();
+      throw error;
+    }
+  }
+
+  apply(operation: BulkOperation): WriteResult {
+    if ('insertOne' in operation) {
+      const document = toJson(operation.insertOne.document);
+      if (typeof document._id !== 'string') document._id = randomUUID();
+      if (this.get(document._id)) throw new DuplicateKeyError(this.name, { _id: document._id });
+      this.stage([[document._id, document]]);
+      return { ...EMPTY_RESULT, inserted: 1 };
+    }
+    if ('updateOne' in operation) {
+      const { filter, update, upsert } = operation.updateOne;
+      const { operators } = splitUpdate(update);
+      const [found] = this.match(filter, 1);
+      if (!found) return upsert ? this.insertUpserted(upsertDocument(filter, update)) : EMPTY_RESULT;
+      return this.replaceMatched([[found, applyOperators(found, operators)]]);
+    }
+    if ('updateMany' in operation) {
+      const { filter, update } = operation.updateMany;
+      const { operators } = splitUpdate(update);
+      return this.replaceMatched(this.match(filter).map((found) => [found, applyOperators(found, operators)] as const));
+    }
+    if ('replaceOne' in operation) {
+      const { filter, replacement, upsert } = operation.replaceOne;
+      const copy = toJson(replacement) as Partial<ReadDocument>;
+      const [found] = this.match(filter, 1);
+      if (!found) {
+        if (!upsert) return EMPTY_RESULT;
+        const seededId = equalityFields(filter)['_id'];
+        const id = copy._id ?? (typeof seededId === 'string' ? seededId : randomUUID());
+        return this.insertUpserted({ ...copy, _id: id });
+      }
+      if (copy._id !== undefined && copy._id !== found._id) {
+        throw new Error(`Performing an update on the path '_id' would modify the immutable field '_id'`);
+      }
+      return this.replaceMatched([[found, { ...copy, _id: found._id }]]);
+    }
+    if ('deleteOne' in operation || 'deleteMany' in operation) {
+      const matches = 'deleteOne' in operation ? this.match(operation.deleteOne.filter, 1) : this.match(operation.deleteMany.filter);
+      this.stage(matches.map((found) => [found._id, null] as const));
+      return { ...EMPTY_RESULT, deleted: matches.length };
+    }
+    throw new Error(`Unknown bulk operation: ${Object.keys(operation as object).join(', ')}`);
+  }
+
+  private insertUpserted(document: ReadDocument): WriteResult {
+    if (this.get(document._id)) throw new DuplicateKeyError(this.name, { _id: document._id });
+    this.stage([[document._id, document]]);
+    return { ...EMPTY_RESULT, upserted: 1 };
+  }
+
+  /** Stages replacements, counting as modified only documents that really changed (as MongoDB does). */
+  private replaceMatched(pairs: ReadonlyArray<readonly [found: ReadDocument, next: ReadDocument]>): WriteResult {
+    const changed = pairs.filter(([found, next]) => JSON.stringify(found) !== JSON.stringify(next));
+    this.stage(changed.map(([found, next]) => [found._id, next] as const));
+    return { ...EMPTY_RESULT, matched: pairs.length, modified: changed.length };
+  }
+}
+
+class EmbeddedCollection<T extends ReadDocument> implements ReadCollection<T> {
+  readonly name: string;
+
+  constructor(
+    private readonly store: EmbeddedReadStore,
+    private readonly definition: CollectionDefinition,
+  ) {
+    this.name = definition.name;
+  }
+
+  async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
+    const documents = [...(this.store.state(this.name)?.docs.values() ?? [])];
+    let cursor = new Query(filter).find<T>(documents, options.projection as Parameters<Query['find']>[1]);
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    // mingo returns the stored objects themselves; callers get copies.
+    return toJson(cursor.all());
+  }
+
+  async findOne(filter: Filter): Promise<T | null> {
+    const state = this.store.state(this.name);
+    if (!state) return null;
+    const [found] = new TransactionCollection(this.name, state, this.definition).match(filter, 1);
+    return found ? (toJson(found) as T) : null;
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    const state = this.store.state(this.name);
+    if (!state) return 0;
+    return new TransactionCollection(this.name, state, this.definition).match(filter).length;
+  }
+
+  async bulkWrite(operations: readonly BulkOperation[], session?: ReadSession): Promise<WriteResult> {
+    return this.store.write(session, this.name, this.definition, operations);
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean; session?: ReadSession } = {}): Promise<WriteResult> {
+    return this.bulkWrite([{ updateOne: { filter, update, upsert: options.upsert } }], options.session);
+  }
+
+  async deleteMany(filter: Filter, session?: ReadSession): Promise<WriteResult> {
+    return this.bulkWrite([{ deleteMany: { filter } }], session);
+  }
+}
+
+export class EmbeddedReadStore implements ReadStore {
+  private readonly collections = new Map<string, CollectionState>();
+  private closed = false;
+  private readonly statements;
+
+  private constructor(private readonly db: Database.Database) {
+    this.statements = {
+      insertCollection: db.prepare('INSERT OR REPLACE INTO read_collections (name, indexes) VALUES (?, ?)'),
+      deleteCollection: db.prepare('DELETE FROM read_collections WHERE name = ?'),
+      renameCollection: db.prepare('UPDATE read_collections SET name = ? WHERE name = ?'),
+      putDocument: db.prepare('INSERT OR REPLACE INTO read_docs (collection, id, doc) VALUES (?, ?, ?)'),
+      deleteDocument: db.prepare('DELETE FROM read_docs WHERE collection = ? AND id = ?'),
+      deleteDocuments: db.prepare('DELETE FROM read_docs WHERE collection = ?'),
+      renameDocuments: db.prepare('UPDATE read_docs SET collection = ? WHERE collection = ?'),
+    };
+  }
+
+  /** Opens (creating if needed) the store in `file` and loads its collections into memory. */
+  static open(options: EmbeddedReadStoreOptions): EmbeddedReadStore {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS read_collections (name TEXT PRIMARY KEY, indexes TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS read_docs (
+          collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id)
+        ) WITHOUT ROWID;
+      `);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      else if (version !== SCHEMA_VERSION) throw new Error(`Unsupported read store schema version ${version} in ${options.file}`);
+      const store = new EmbeddedReadStore(db);
+      store.load();
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  private load(): void {
+    const docs = new Map<string, Map<string, ReadDocument>>();
+    for (const row of this.db.prepare('SELECT collection, id, doc FROM read_docs').iterate() as Iterable<{
+      collection: string;
+      id: string;
+      doc: string;
+    }>) {
+      let collection = docs.get(row.collection);
+      if (!collection) docs.set(row.collection, (collection = new Map()));
+      collection.set(row.id, JSON.parse(row.doc) as ReadDocument);
+    }
+    const rows = this.db.prepare('SELECT name, indexes FROM read_collections').all() as Array<{ name: string; indexes: string }>;
+    for (const { name, indexes } of rows) {
+      const definitions = JSON.parse(indexes) as IndexDefinition[];
+      const collectionDocs = docs.get(name) ?? new Map<string, ReadDocument>();
+      this.collections.set(name, { name, indexes: definitions, docs: collectionDocs, unique: buildUnique(name, definitions, collectionDocs) });
+    }
+  }
+
+  /** The committed state of a collection (undefined when it does not exist). @internal */
+  state(name: string): CollectionState | undefined {
+    this.assertOpen();
+    return this.collections.get(name);
+  }
+
+  async collection<T extends ReadDocument = ReadDocument>(definition: CollectionDefinition): Promise<ReadCollection<T>> {
+    this.assertOpen();
+    const { name } = definition;
+    if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) throw new Error(`Invalid collection name: ${String(name)}`);
+    const existing = this.collections.get(name);
+    const declared = definition.indexes ?? [];
+    if (!existing) {
+      const state: CollectionState = { name, indexes: [...declared], docs: new Map(), unique: buildUnique(name, declared, new Map()) };
+      this.statements.insertCollection.run(name, JSON.stringify(state.indexes));
+      this.collections.set(name, state);
+    } else {
+      // Like createIndex: indexes accumulate; declaring one the documents violate fails.
+      const known = new Set(existing.indexes.map(indexIdentity));
+      const added = declared.filter((index) => !known.has(indexIdentity(index)));
+      if (added.length > 0) {
+        const indexes = [...existing.indexes, ...added];
+        const state: CollectionState = { name, indexes, docs: existing.docs, unique: buildUnique(name, indexes, existing.docs) };
+        this.statements.insertCollection.run(name, JSON.stringify(indexes));
+        // A new state object: transactions in flight on this collection conflict and run again.
+        this.collections.set(name, state);
+      }
+    }
+    return new EmbeddedCollection<T>(this, definition);
+  }
+
+  /** Applies `operations` in order, in `session` or as their own immediate transaction. @internal */
+  write(session: ReadSession | undefined, name: string, definition: CollectionDefinition, operations: readonly BulkOperation[]): WriteResult {
+    this.assertOpen();
+    if (session) {
+      const transaction = this.transactionOf(session);
+      const collection = transaction.collection(name, definition);
+      return operations.reduce((result, operation) => addResults(result, collection.apply(operation)), EMPTY_RESULT);
+    }
+    const transaction = new Transaction(this);
+    const collection = transaction.collection(name, definition);
+    let result = EMPTY_RESULT;
+    try {
+      for (const operation of operations) result = addResults(result, collection.apply(operation));
+    } catch (error) {
+      // Ordered and not in a transaction: the operations before the failure stay, as in MongoDB.
+      this.commit(transaction);
+      throw error;
+    }
+    this.commit(transaction);
+    return result;
+  }
+
+  async withTransaction<R>(work: (session: ReadSession) => Promise<R>): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      this.assertOpen();
+      const transaction = new Transaction(this);
+      try {
+        const result = await work(transaction);
+        this.commit(transaction);
+        return result;
+      } catch (error) {
+        if (!(error instanceof WriteConflictError) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+      } finally {
+        transaction.ended = true;
+      }
+    }
+  }
+
+  private transactionOf(session: ReadSession): Transaction {
+    if (!(session instanceof Transaction) || session.store !== this) throw new Error('The session does not belong to this read store');
+    if (session.ended) throw new Error('The session has ended: its transaction already committed or rolled back');
+    return session;
+  }
+
+  /**
+   * Commits a transaction: checks for conflicts, writes every change in one SQLite transaction,
+   * then swaps the changes into memory. Synchronous, so no reader sees part of it.
+   */
+  private commit(transaction: Transaction): void {
+    this.assertOpen();
+    const touched = [...transaction.collections.values()].filter((collection) => collection.changes.size > 0);
+    for (const collection of touched) this.checkConflicts(collection);
+
+    this.db.transaction(() => {
+      for (const collection of touched) {
+        if (!collection.base) this.statements.insertCollection.run(collection.name, JSON.stringify(collection.state.indexes));
+        for (const [id, document] of collection.changes) {
+          if (document) this.statements.putDocument.run(collection.name, id, JSON.stringify(document));
+          else this.statements.deleteDocument.run(collection.name, id);
+        }
+      }
+    })();
+
+    for (const collection of touched) {
+      const { state } = collection;
+      if (!collection.base) this.collections.set(collection.name, state);
+      for (const [id, document] of collection.changes) {
+        if (document) state.docs.set(id, document);
+        else state.docs.delete(id);
+      }
+      collection.uniqueChanges.forEach((changes, position) => {
+        const keys = state.unique[position].keys;
+        for (const [key, id] of changes) {
+          if (id !== null) keys.set(key, id);
+          // Freed: forget the key only if one of this transaction's documents held it (another
+          // document may have taken a key this transaction only held in its overlay).
+          else if (collection.changes.has(keys.get(key) ?? '')) keys.delete(key);
+        }
+      });
+    }
+  }
+
+  private checkConflicts(collection: TransactionCollection): void {
+    const conflict = (): WriteConflictError =>
+      new WriteConflictError(`Write conflict in collection "${collection.name}": it changed while the transaction ran`);
+    const current = this.collections.get(collection.name);
+    if (current !== collection.base) throw conflict();
+    if (!current) return;
+    for (const [id, base] of collection.baseDocuments) if (current.docs.get(id) !== base) throw conflict();
+    // A key this transaction takes may have been taken meanwhile by a document it did not touch.
+    collection.uniqueChanges.forEach((changes, position) => {
+      for (const [key, id] of changes) {
+        if (id === null) continue;
+        const holder = current.unique[position].keys.get(key);
+        if (holder !== undefined && holder !== id && !collection.changes.has(holder)) throw conflict();
+      }
+    });
+  }
+
+  async listCollections(): Promise<string[]> {
+    this.assertOpen();
+    return [...this.collections.keys()].sort();
+  }
+
+  async renameCollection(from: string, to: string): Promise<void> {
+    this.assertOpen();
+    const source = this.collections.get(from);
+    if (!source) throw new Error(`Cannot rename "${from}": no such collection`);
+    if (from === to) throw new Error(`Cannot rename "${from}" to itself`);
+    // One SQLite transaction, then one synchronous swap in memory: readers of `to` see the old
+    // documents or the new ones, never a mix. New state objects make in-flight transactions conflict.
+    this.db.transaction(() => {
+      this.statements.deleteDocuments.run(to);
+      this.statements.deleteCollection.run(to);
+      this.statements.renameDocuments.run(to, from);
+      this.statements.renameCollection.run(to, from);
+    })();
+    this.collections.delete(from);
+    this.collections.set(to, { ...source, name: to });
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    this.assertOpen();
+    if (!this.collections.has(name)) return;
+    this.db.transaction(() => {
+      this.statements.deleteDocuments.run(name);
+      this.statements.deleteCollection.run(name);
+    })();
+    this.collections.delete(name);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.collections.clear();
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The read store is closed');
+  }
+}
