@@ -1,0 +1,5 @@
+export * from './read-model';
+export * from './objective-summary';
+export * from './key-result-series';
+export * from './learnings-feed';
+export * from './at-risk';

@@ -1,0 +1,228 @@
+import type {
+  CheckInCorrected,
+  CheckInRecorded,
+  KeyResultAdded,
+  KeyResultDropped,
+  KeyResultMeasure,
+  KeyResultTarget,
+  KeyResultTargetRevised,
+  KeyResultValue,
+} from '@okr/okr-domain';
+import { effectiveAtMillis, keyResultProgress, targetOf, withTarget } from '@okr/okr-domain';
+import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
+import { replaceDocument, type ProjectedEvent, type ReadModel } from './read-model';
+
+/**
+ * `key-result-series`: points of value, progress and confidence per key result, for charts.
+ *
+ * Decisions:
+ * - One collection, two kinds of documents (`docType`):
+ *   - `key-result` (`_id: 'kr:{keyResultId}'`): the key result's CURRENT measure, objective and
+ *     dropped flag, kept here so a point's progress can be computed without another read model
+ *     (read-modify-write inside the runner's transaction, see `read-model.ts`);
+ *   - `point` (`_id: '{checkInId}@{revision}'`, revision = the check-in stream revision of the event
+ *     that produced it): one version of one check-in. `CheckInRecorded` creates version 1; each
+ *     `CheckInCorrected` supersedes the current version (`current: false`, `supersededAt`) and adds a
+ *     new one with the corrections folded in (`validFrom` = `recordedAt` / `correctedAt`). Charts read
+ *     `{ docType: 'point', keyResultId, current: true }` sorted by `effectiveAtMs`; "what did the chart
+ *     show at T" reads the versions valid at T (`validFrom <= T` and not superseded by T).
+ * - A point's `progress` (and its `target`) are computed with the measure known when the point was
+ *   projected: a later target revision does not rewrite history (the chart shows what the dashboards
+ *   showed then); points recorded after it use the new target. A point that arrived before its key
+ *   result (streams are not ordered against each other) has `progress: null` until `KeyResultAdded`
+ *   fills it in.
+ * - Idempotent: a redelivered `CheckInRecorded` (any version of the check-in exists) or
+ *   `CheckInCorrected` (its own version is current) is a no-op; key-result updates are plain `$set`s.
+ */
+export const KEY_RESULT_SERIES = 'key-result-series';
+
+export interface SeriesKeyResultDoc extends ReadDocument {
+  _id: string;
+  docType: 'key-result';
+  tenantId: string;
+  keyResultId: string;
+  objectiveId: string;
+  measure: KeyResultMeasure;
+  dropped: boolean;
+}
+
+export interface SeriesPointDoc extends ReadDocument {
+  _id: string;
+  docType: 'point';
+  tenantId: string;
+  checkInId: string;
+  keyResultId: string;
+  objectiveId: string;
+  /** The check-in stream revision of the event that produced this version. */
+  revision: number;
+  effectiveAt: string;
+  /** `effectiveAt` in epoch milliseconds (a date counts as 00:00Z), for sorting. */
+  effectiveAtMs: number;
+  recordedAt: string;
+  value: KeyResultValue;
+  confidence: number;
+  /** 0..1; null until the key result's measure is known. */
+  progress: number | null;
+  /** The target in force when this version was projected (none for milestones / unknown measure). */
+  target: KeyResultTarget | null;
+  /** When this version became known: `recordedAt`, or the correction's `correctedAt`. */
+  validFrom: string;
+  supersededAt: string | null;
+  current: boolean;
+  corrections: number;
+}
+
+export type SeriesDoc = SeriesKeyResultDoc | SeriesPointDoc;
+
+export const KEY_RESULT_SERIES_EVENTS = [
+  'KeyResultAdded',
+  'KeyResultTargetRevised',
+  'KeyResultDropped',
+  'CheckInRecorded',
+  'CheckInCorrected',
+] as const;
+
+export const seriesKeyResultId = (keyResultId: string): string => `kr:${keyResultId}`;
+export const seriesPointId = (checkInId: string, revision: number): string => `${checkInId}@${revision}`;
+
+/** The filter of a key result's chart (current versions); sort by `{ effectiveAtMs: 1, recordedAt: 1 }`. */
+export const currentSeriesFilter = (keyResultId: string): Filter => ({ docType: 'point', keyResultId, current: true });
+
+const progressOf = (measure: KeyResultMeasure | undefined, value: KeyResultValue): number | null =>
+  measure === undefined ? null : keyResultProgress(measure, value);
+const targetFor = (measure: KeyResultMeasure | undefined): KeyResultTarget | null =>
+  (measure === undefined ? undefined : targetOf(measure)) ?? null;
+
+const keyResultDocOf = (current: readonly SeriesDoc[], keyResultId: string): SeriesKeyResultDoc | undefined =>
+  current.find((d): d is SeriesKeyResultDoc => d._id === seriesKeyResultId(keyResultId));
+
+export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
+  name: KEY_RESULT_SERIES,
+  indexes: [
+    { fields: { docType: 1, keyResultId: 1, current: 1, effectiveAtMs: 1 } },
+    { fields: { docType: 1, objectiveId: 1 } },
+    { fields: { checkInId: 1, current: 1 } },
+  ],
+  handles: KEY_RESULT_SERIES_EVENTS,
+  reads(event: ProjectedEvent): Filter | undefined {
+    const data = event.data as { keyResultId: string; checkInId?: string };
+    const kr = { _id: seriesKeyResultId(data.keyResultId) };
+    switch (event.type) {
+      case 'KeyResultAdded':
+        return { $or: [kr, { docType: 'point', keyResultId: data.keyResultId, progress: null }] };
+      case 'KeyResultTargetRevised':
+      case 'KeyResultDropped':
+        return kr;
+      case 'CheckInRecorded':
+        return { $or: [kr, { docType: 'point', checkInId: data.checkInId }] };
+      case 'CheckInCorrected':
+        return { $or: [kr, { docType: 'point', checkInId: data.checkInId, current: true }] };
+      default:
+        return undefined;
+    }
+  },
+  project(event: ProjectedEvent, current: readonly SeriesDoc[]): BulkOperation[] {
+    const tenantId = event.metadata.tenantId;
+    switch (event.type) {
+      case 'KeyResultAdded': {
+        const data = event.data as KeyResultAdded['data'];
+        const existing = keyResultDocOf(current, data.keyResultId);
+        const doc: SeriesKeyResultDoc = {
+          _id: seriesKeyResultId(data.keyResultId),
+          docType: 'key-result',
+          tenantId,
+          keyResultId: data.keyResultId,
+          objectiveId: data.objectiveId,
+          measure: existing?.measure ?? data.measure,
+          dropped: existing?.dropped ?? false,
+        };
+        const pending = current.filter(
+          (d): d is SeriesPointDoc => d.docType === 'point' && d.keyResultId === data.keyResultId && d.progress === null,
+        );
+        return [
+          replaceDocument(doc),
+          ...pending.map((point) => ({
+            updateOne: {
+              filter: { _id: point._id },
+              update: { $set: { progress: progressOf(doc.measure, point.value), target: targetFor(doc.measure) } },
+            },
+          })),
+        ];
+      }
+      case 'KeyResultTargetRevised': {
+        const data = event.data as KeyResultTargetRevised['data'];
+        const kr = keyResultDocOf(current, data.keyResultId);
+        if (kr === undefined) return [];
+        return [{ updateOne: { filter: { _id: kr._id }, update: { $set: { measure: withTarget(kr.measure, data.to) } } } }];
+      }
+      case 'KeyResultDropped': {
+        const data = event.data as KeyResultDropped['data'];
+        return [
+          { updateOne: { filter: { _id: seriesKeyResultId(data.keyResultId) }, update: { $set: { dropped: true } } } },
+        ];
+      }
+      case 'CheckInRecorded': {
+        const data = event.data as CheckInRecorded['data'];
+        if (current.some((d) => d.docType === 'point' && d.checkInId === data.checkInId)) return [];
+        const measure = keyResultDocOf(current, data.keyResultId)?.measure;
+        const point: SeriesPointDoc = {
+          _id: seriesPointId(data.checkInId, event.revision),
+          docType: 'point',
+          tenantId,
+          checkInId: data.checkInId,
+          keyResultId: data.keyResultId,
+          objectiveId: data.objectiveId,
+          revision: event.revision,
+          effectiveAt: data.effectiveAt,
+          effectiveAtMs: effectiveAtMillis(data.effectiveAt),
+          recordedAt: data.recordedAt,
+          value: data.value,
+          confidence: data.confidence,
+          progress: progressOf(measure, data.value),
+          target: targetFor(measure),
+          validFrom: data.recordedAt,
+          supersededAt: null,
+          current: true,
+          corrections: 0,
+        };
+        return [replaceDocument(point)];
+      }
+      case 'CheckInCorrected': {
+        const data = event.data as CheckInCorrected['data'];
+        const previous = current.find(
+          (d): d is SeriesPointDoc => d.docType === 'point' && d.checkInId === data.checkInId && d.current,
+        );
+        if (previous === undefined || previous.revision >= event.revision) return [];
+        const measure = keyResultDocOf(current, data.keyResultId)?.measure;
+        const { value = previous.value, confidence = previous.confidence, effectiveAt = previous.effectiveAt } =
+          data.changes;
+        const point: SeriesPointDoc = {
+          ...previous,
+          _id: seriesPointId(data.checkInId, event.revision),
+          revision: event.revision,
+          effectiveAt,
+          effectiveAtMs: effectiveAtMillis(effectiveAt),
+          value,
+          confidence,
+          progress: measure === undefined ? previous.progress : progressOf(measure, value),
+          target: measure === undefined ? previous.target : targetFor(measure),
+          validFrom: data.correctedAt,
+          supersededAt: null,
+          current: true,
+          corrections: previous.corrections + 1,
+        };
+        return [
+          {
+            updateOne: {
+              filter: { _id: previous._id },
+              update: { $set: { current: false, supersededAt: data.correctedAt } },
+            },
+          },
+          replaceDocument(point),
+        ];
+      }
+      default:
+        return [];
+    }
+  },
+};

@@ -1,0 +1,29 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
+import type { ReplayView } from './replay';
+import { AS_OF_MESSAGE, ReplayQueryDto } from './replay.dto';
+import { ReplayQuery } from './replay.queries';
+
+/** Replay: the organisation's OKRs and learnings as they stood at any instant. */
+@ApiTags('replay')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ReplayHttpController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('replay')
+  @ApiOperation({
+    summary: 'Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle',
+  })
+  replay(@Query() query: ReplayQueryDto, @CurrentPrincipal() principal: Principal): Promise<ReplayView> {
+    const asOf = new Date(query.asOf);
+    // The pattern lets through impossible dates such as 2026-13-45.
+    if (Number.isNaN(asOf.getTime())) throw new ValidationProblem([{ field: 'asOf', message: AS_OF_MESSAGE }]);
+    const { teamId, cycleId } = query;
+    return this.queries.execute(
+      new ReplayQuery(principal.tenantId, asOf, { ...(teamId === undefined ? {} : { teamId }), ...(cycleId === undefined ? {} : { cycleId }) }),
+    );
+  }
+}

@@ -1,0 +1,166 @@
+import {
+  categoryOf,
+  checkInStreamName,
+  checkInsKnownAt,
+  keyResultProgress,
+  latestCheckIn,
+  learningDecider,
+  objectiveDecider,
+  objectiveProgress,
+  targetOf,
+  type EventEnvelope,
+  type KeyResultMeasure,
+  type KeyResultValue,
+  type LearningEvent,
+  type LearningResult,
+  type LearningState,
+  type ObjectiveEvent,
+  type ObjectiveState,
+  type ObjectiveStatus,
+} from '@okr/okr-domain';
+
+/**
+ * Replay: a tenant's objectives, key results, progress, confidence and learnings exactly as they stood
+ * at an instant, folded from the events alone. Pure: the same events and instant give the same view.
+ */
+
+/** The stream categories a replay reads from the global log. */
+export const REPLAY_CATEGORIES = ['objective', 'checkins', 'learning'] as const;
+
+export interface ReplayKeyResult {
+  id: string;
+  title: string;
+  kind: KeyResultMeasure['kind'];
+  /** `target` (increase / decrease) or `threshold` (stay at or above / below); null for ranges and milestones. */
+  target: number | null;
+  /** Only for `stay-within-range`. */
+  min?: number;
+  max?: number;
+  /** The latest check-in known at the instant; null before the first. */
+  value: KeyResultValue | null;
+  confidence: number | null;
+  progress: number;
+}
+
+export interface ReplayObjective {
+  id: string;
+  title: string;
+  teamId: string;
+  cycleId: string;
+  progress: number;
+  status: ObjectiveStatus;
+  keyResults: ReplayKeyResult[];
+}
+
+export interface ReplayLearning {
+  id: string;
+  result: LearningResult;
+  insight: string;
+  objectiveId?: string;
+  keyResultIds: string[];
+}
+
+export interface ReplayView {
+  asOf: string;
+  objectives: ReplayObjective[];
+  learnings: ReplayLearning[];
+}
+
+export interface ReplayFilter {
+  teamId?: string;
+  cycleId?: string;
+}
+
+type Envelope = Pick<EventEnvelope, 'type' | 'data' | 'streamId' | 'metadata'>;
+
+/** Flattens the measure's target numbers: `target ?? threshold`, plus `min` / `max` for a range. */
+const targetFields = (measure: KeyResultMeasure): Pick<ReplayKeyResult, 'target' | 'min' | 'max'> => {
+  const t = targetOf(measure);
+  if (t === undefined) return { target: null };
+  if ('min' in t) return { target: null, min: t.min, max: t.max };
+  return { target: 'target' in t ? t.target : t.threshold };
+};
+
+/**
+ * The view at `asOf` of `tenantId`'s events, given in log order (any tenants, any categories: the
+ * rest is ignored). An event counts when its `occurredAt` is at or before `asOf`; check-ins count as
+ * they were known then (recorded and corrected by `asOf`), which is what the live views showed.
+ */
+export function replayAt(events: Iterable<Envelope>, tenantId: string, asOf: Date, filter: ReplayFilter = {}): ReplayView {
+  const limit = asOf.getTime();
+  const objectives = new Map<string, ObjectiveState>();
+  const learnings = new Map<string, LearningState>();
+  const checkIns = new Map<string, Envelope[]>();
+  for (const event of events) {
+    if (event.metadata.tenantId !== tenantId || !(Date.parse(event.metadata.occurredAt) <= limit)) continue;
+    switch (categoryOf(event.streamId)) {
+      case 'objective':
+        objectives.set(
+          event.streamId,
+          objectiveDecider.evolve(objectives.get(event.streamId) ?? objectiveDecider.initialState(), event as unknown as ObjectiveEvent),
+        );
+        break;
+      case 'learning':
+        learnings.set(
+          event.streamId,
+          learningDecider.evolve(learnings.get(event.streamId) ?? learningDecider.initialState(), event as unknown as LearningEvent),
+        );
+        break;
+      case 'checkins': {
+        const stream = checkIns.get(event.streamId) ?? [];
+        stream.push(event);
+        checkIns.set(event.streamId, stream);
+        break;
+      }
+    }
+  }
+
+  const shown: ReplayObjective[] = [];
+  for (const state of objectives.values()) {
+    if (state.status === 'empty') continue;
+    if (filter.teamId !== undefined && state.teamId !== filter.teamId) continue;
+    if (filter.cycleId !== undefined && state.cycleId !== filter.cycleId) continue;
+    const keyResults = state.keyResults
+      .filter((kr) => !kr.dropped)
+      .map((kr): ReplayKeyResult => {
+        const latest = latestCheckIn(checkInsKnownAt(checkIns.get(checkInStreamName(kr.id)) ?? [], asOf));
+        return {
+          id: kr.id,
+          title: kr.title,
+          kind: kr.measure.kind,
+          ...targetFields(kr.measure),
+          value: latest?.value ?? null,
+          confidence: latest?.confidence ?? null,
+          progress: keyResultProgress(kr.measure, latest?.value),
+        };
+      });
+    shown.push({
+      id: state.id,
+      title: state.title,
+      teamId: state.teamId,
+      cycleId: state.cycleId,
+      progress: objectiveProgress(keyResults.map((kr) => kr.progress)),
+      status: state.status,
+      keyResults,
+    });
+  }
+
+  const shownIds = new Set(shown.map((o) => o.id));
+  const filtered = filter.teamId !== undefined || filter.cycleId !== undefined;
+  const learningViews: ReplayLearning[] = [];
+  for (const state of learnings.values()) {
+    if (state.status === 'empty') continue;
+    // Filtered by team or cycle: a learning belongs to what it is about, or (team only) to its team.
+    const about = state.objectiveId !== undefined && shownIds.has(state.objectiveId);
+    const ofTeam = filter.cycleId === undefined && state.teamId !== undefined && state.teamId === filter.teamId;
+    if (filtered && !about && !ofTeam) continue;
+    learningViews.push({
+      id: state.id,
+      result: state.result,
+      insight: state.insight,
+      ...(state.objectiveId === undefined ? {} : { objectiveId: state.objectiveId }),
+      keyResultIds: [...state.keyResultIds],
+    });
+  }
+  return { asOf: asOf.toISOString(), objectives: shown, learnings: learningViews };
+}

@@ -1,0 +1,173 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
+import { GoalsModule } from '../../goals/src/app.module';
+import { CheckInsModule } from '../../check-ins/src/app.module';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { caller, createInsightsTestApp, eventually, instantBetween, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+
+describe('replay and audit over goals and check-ins events', () => {
+  let insights: InsightsTestApp;
+  let goals: NestFastifyApplication;
+  let checkIns: NestFastifyApplication;
+  let objectiveId: string;
+  let keyResultId: string;
+  let between: string;
+  let after: string;
+  /** What goals' and check-ins' own views answered at `between` and at `after`: the replay must agree. */
+  const live: Record<'between' | 'after', { target?: number; confidence?: number }> = { between: {}, after: {} };
+
+  beforeAll(async () => {
+    insights = await createInsightsTestApp();
+    goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
+    checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
+    const token = await insights.token('acme', 'alice');
+    const inGoals = caller(goals, token);
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+
+    const cycle = await inGoals('POST', '/api/v1/cycles', {
+      body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
+    });
+    expect(cycle.status).toBe(201);
+    const objective = await inGoals('POST', '/api/v1/objectives', {
+      body: { cycleId: cycle.body.id, teamId: 'growth', title: 'New customers succeed in their first week' },
+    });
+    expect(objective.status).toBe(201);
+    objectiveId = objective.body.id;
+    const kr = await inGoals('POST', `/api/v1/objectives/${objectiveId}/key-results`, {
+      body: { title: 'Week-1 activation', kind: 'increase', start: 20, target: 40, unit: '%' },
+    });
+    expect(kr.status).toBe(201);
+    keyResultId = kr.body.id;
+
+    // Check-ins learns of the key result through the bus; then confidence 8.
+    const first = await eventually(async () => {
+      const r = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
+        body: { value: 30, confidence: 8, effectiveAt: '2026-10-12' },
+      });
+      return r.status !== 404 && r;
+    }, 5000, 'first check-in accepted');
+    expect(first.status).toBe(201);
+
+    const capture = async () => {
+      const objectiveNow = await inGoals('GET', `/api/v1/objectives/${objectiveId}`);
+      const checkInsNow = await inCheckIns('GET', `/api/v1/key-results/${keyResultId}/check-ins`);
+      return {
+        target: objectiveNow.body.keyResults.find((k: { id: string }) => k.id === keyResultId)?.target,
+        confidence: checkInsNow.body.checkIns.at(-1)?.confidence,
+      };
+    };
+    live.between = await capture();
+    between = await instantBetween();
+
+    const revised = await inGoals('POST', `/api/v1/objectives/${objectiveId}/key-results/${keyResultId}/target-revisions`, {
+      body: { target: 35, reason: 'Seasonality: fewer sign-ups in December' },
+    });
+    expect(revised.status).toBe(201);
+    const second = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
+      body: { value: 31, confidence: 3, effectiveAt: '2026-10-19' },
+    });
+    expect(second.status).toBe(201);
+
+    live.after = await capture();
+    after = await instantBetween();
+  });
+
+  afterAll(async () => {
+    await checkIns?.close();
+    await goals?.close();
+    await insights?.close(true);
+  });
+
+  const replay = (asOf: string, query = '', token?: string | null) =>
+    insights.call('GET', `/api/v1/replay?asOf=${encodeURIComponent(asOf)}${query}`, token === undefined ? {} : { token });
+
+  it('replays the instant between: target 40, confidence 8, as the live views showed then', async () => {
+    expect(live.between).toEqual({ target: 40, confidence: 8 });
+    const r = await replay(between);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      asOf: between,
+      objectives: [
+        {
+          id: objectiveId,
+          title: 'New customers succeed in their first week',
+          teamId: 'growth',
+          cycleId: expect.any(String),
+          progress: 0.5,
+          status: 'draft',
+          keyResults: [
+            { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 40, value: 30, confidence: 8, progress: 0.5 },
+          ],
+        },
+      ],
+      learnings: [],
+    });
+  });
+
+  it('replays the instant after: target 35, confidence 3, as the live views showed then', async () => {
+    expect(live.after).toEqual({ target: 35, confidence: 3 });
+    const r = await replay(after);
+    expect(r.status).toBe(200);
+    expect(r.body.objectives[0].keyResults).toEqual([
+      { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 35, value: 31, confidence: 3, progress: 11 / 15 },
+    ]);
+  });
+
+  it('filters by team and cycle', async () => {
+    expect((await replay(after, '&teamId=growth')).body.objectives).toHaveLength(1);
+    expect((await replay(after, '&teamId=payments')).body.objectives).toEqual([]);
+    expect((await replay(after, '&cycleId=another')).body.objectives).toEqual([]);
+  });
+
+  it('audits the objective stream: every event with actor and reason', async () => {
+    const r = await insights.call('GET', `/api/v1/audit/objective-${objectiveId}`);
+    expect(r.status).toBe(200);
+    expect(r.body.events.map((e: { type: string }) => e.type)).toEqual(['ObjectiveSet', 'KeyResultAdded', 'KeyResultTargetRevised']);
+    expect(r.body.events.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2]);
+    expect(r.body.events.every((e: { actor: string }) => e.actor === 'alice')).toBe(true);
+    expect(r.body.events[2]).toMatchObject({
+      type: 'KeyResultTargetRevised',
+      actor: 'alice',
+      occurredAt: expect.any(String),
+      reason: 'Seasonality: fewer sign-ups in December',
+      data: { keyResultId, to: { target: 35 } },
+    });
+    expect(Object.keys(r.body.events[0]).sort()).toEqual(['actor', 'data', 'occurredAt', 'revision', 'type']);
+  });
+
+  it('audits the check-ins stream with the check-in author as actor', async () => {
+    const r = await insights.call('GET', `/api/v1/audit/checkins-${keyResultId}`);
+    expect(r.status).toBe(200);
+    expect(r.body.events).toEqual([
+      expect.objectContaining({ type: 'CheckInRecorded', revision: 0, actor: 'bob' }),
+      expect.objectContaining({ type: 'CheckInRecorded', revision: 1, actor: 'bob' }),
+    ]);
+  });
+
+  it('another tenant gets no objectives and a 404 on audit', async () => {
+    const globex = await insights.token('globex', 'mallory');
+    const r = await replay(after, '', globex);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ objectives: [], learnings: [] });
+    expect((await insights.call('GET', `/api/v1/audit/objective-${objectiveId}`, { token: globex })).status).toBe(404);
+  });
+
+  it('404 for an unknown stream and for streams outside the audited categories', async () => {
+    expect((await insights.call('GET', '/api/v1/audit/objective-00000000-0000-7000-8000-000000000000')).status).toBe(404);
+    expect((await insights.call('GET', '/api/v1/audit/$idempotency-x')).status).toBe(404);
+    expect((await insights.call('GET', '/api/v1/audit/objective')).status).toBe(404);
+  });
+
+  it('400 naming asOf when it is missing or invalid', async () => {
+    for (const url of ['/api/v1/replay', '/api/v1/replay?asOf=yesterday', '/api/v1/replay?asOf=2026-13-45']) {
+      const r = await insights.call('GET', url);
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body.errors)).toContain('asOf');
+    }
+  });
+
+  it('401 without a token', async () => {
+    expect((await replay(after, '', null)).status).toBe(401);
+    expect((await insights.call('GET', `/api/v1/audit/objective-${objectiveId}`, { token: null })).status).toBe(401);
+  });
+});
