@@ -2,14 +2,18 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
 import type { PlatformConfig } from '@okr/platform';
+import { ReadStoreModule } from '@okr/read-store';
 import { AuditHttpController } from './audit/audit.http.controller';
 import { GetAuditTrailHandler } from './audit/audit.queries';
 import { ReplayHttpController } from './replay/replay.http.controller';
 import { ReplayHandler } from './replay/replay.queries';
+import { ReadModelsHttpController } from './read-models/read-models.http.controller';
+import { readModelProviders } from './read-models/read-models.providers';
 
 /**
  * The insights service: read-only views over every service's events. It owns no streams (no relay);
- * replay and audit read the shared event store's log directly, always filtered to the caller's tenant.
+ * replay and audit read the shared event store's log directly; the live views are read models kept in
+ * the read store (`OKR_READ_STORE`) by the projection runner. Always filtered to the caller's tenant.
  */
 @Module({})
 export class InsightsModule {
@@ -18,9 +22,9 @@ export class InsightsModule {
     const foundation = serviceFoundation({ serviceName: 'insights', config, logStream });
     return {
       module: InsightsModule,
-      imports: foundation.imports,
-      controllers: [ReplayHttpController, AuditHttpController],
-      providers: [ReplayHandler, GetAuditTrailHandler, ...foundation.providers],
+      imports: [...foundation.imports, ReadStoreModule.forRoot('insights')],
+      controllers: [ReplayHttpController, AuditHttpController, ReadModelsHttpController],
+      providers: [ReplayHandler, GetAuditTrailHandler, ...readModelProviders(), ...foundation.providers],
     };
   }
 }

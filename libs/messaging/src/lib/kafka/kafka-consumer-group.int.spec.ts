@@ -154,8 +154,11 @@ describe('Kafka adapter', () => {
             },
           },
         });
+        // Wait for both records: the two topics' partitions are fetched independently, in any order.
         const records = await readRaw([TOPIC, deadLetterTopic(TOPIC)], (all) =>
-          all.some((record) => record.topic === deadLetterTopic(TOPIC) && record.headers[CE_HEADERS.id] === event.id),
+          [TOPIC, deadLetterTopic(TOPIC)].every((topic) =>
+            all.some((record) => record.topic === topic && record.headers[CE_HEADERS.id] === event.id),
+          ),
         );
         const original = records.find((record) => record.topic === TOPIC && record.headers[CE_HEADERS.id] === event.id);
         const expected = {

@@ -1,0 +1,111 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  INTEGRATION_EVENT_CONSUMER,
+  TOPICS,
+  type EventHandler,
+  type IntegrationEvent,
+  type IntegrationEventConsumer,
+  type RunningConsumer,
+} from '@okr/messaging';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import type { ReadModel } from '../projections';
+import { INSIGHTS_READ_MODELS, ReadModelCollections, appliedId } from './read-models';
+
+/** The consumer group of a read model. */
+export const groupOf = (model: Pick<ReadModel, 'name'>): string => `insights.${model.name}`;
+
+/** The topics every read model follows. */
+export const INSIGHTS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.checkIns.name];
+
+/**
+ * Keeps every read model following the bus: one consumer group per read model
+ * (`insights.{model}`) over goals' and check-ins' topics, with a handler per event type it handles
+ * (the consumer acknowledges and skips the rest). Started on bootstrap; stopped in
+ * `onModuleDestroy`, before the messaging module closes the consumer and the read-store module
+ * closes the store (both in `onApplicationShutdown`).
+ *
+ * Per event, ONE `readStore.withTransaction` (the runner contract of `projections/read-model.ts`):
+ * 1. skip when `_applied['{model}|{streamId}'].revision >= event.revision` (a redelivery);
+ * 2. load `current` with `reads(event)`;
+ * 3. `bulkWrite(project(event, current), session)`;
+ * 4. set `_applied['{model}|{streamId}'].revision` through the same session.
+ * A crash anywhere before commit leaves nothing; after commit the consumer may redeliver, and step 1
+ * skips it: no double-apply, no skip.
+ *
+ * Reads and the session: the `ReadCollection` port's `find` / `findOne` take no session, so steps 1
+ * and 2 read COMMITTED state inside the transaction callback (before any write of it). That is
+ * exact here because one read model's events are applied one at a time (one consumer group per
+ * model, one event in flight), so nothing else writes its documents or its `_applied` records
+ * between the read and the commit; and if something did (a rebuild, another replica) the embedded
+ * store's optimistic commit fails with a write conflict and `withTransaction` runs the work again,
+ * reading afresh. (MongoDB without a session read: same reasoning; its transaction would also
+ * conflict on the written documents.)
+ */
+@Injectable()
+export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private running: RunningConsumer[] = [];
+  private readonly collections: ReadModelCollections;
+
+  constructor(
+    @Inject(INTEGRATION_EVENT_CONSUMER) private readonly consumer: IntegrationEventConsumer,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {
+    this.collections = new ReadModelCollections(store);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.running = await Promise.all(
+      INSIGHTS_READ_MODELS.map((model) =>
+        this.consumer.start({ group: groupOf(model), topics: INSIGHTS_TOPICS, handlers: this.handlers(model) }),
+      ),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const running = this.running;
+    this.running = [];
+    await Promise.all(running.map((consumer) => consumer.stop()));
+  }
+
+  /** Applies one event to one read model, exactly once (see the class comment). False when skipped. */
+  async apply(model: ReadModel, event: IntegrationEvent): Promise<boolean> {
+    if (!model.handles.includes(event.type)) return false;
+    const collection = await this.collections.of(model);
+    const applied = await this.collections.applied();
+    const id = appliedId(model.name, event.streamId);
+    return this.store.withTransaction(async (session) => {
+      const record = await applied.findOne({ _id: id });
+      if (record !== null && record.revision >= event.revision) return false;
+      const filter = model.reads(event);
+      const current = filter ? await collection.find(filter) : [];
+      const operations = model.project(event, current);
+      if (operations.length > 0) await collection.bulkWrite(operations, session);
+      await applied.updateOne(
+        { _id: id },
+        {
+          $set: {
+            model: model.name,
+            streamId: event.streamId,
+            tenantId: event.metadata.tenantId,
+            revision: event.revision,
+            position: event.position ?? null,
+            appliedAt: new Date().toISOString(),
+          },
+        },
+        { upsert: true, session },
+      );
+      return true;
+    });
+  }
+
+  private handlers(model: ReadModel): Record<string, EventHandler> {
+    return Object.fromEntries(
+      model.handles.map((type) => [
+        type,
+        async (event: IntegrationEvent): Promise<void> => {
+          await this.apply(model, event);
+        },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import type { IntegrationEvent, IntegrationEventConsumer } from '@okr/messaging';
+import { EmbeddedReadStore } from '@okr/read-store';
+import { objectiveSummaryModel, type ReadModel } from '../projections';
+import { atRiskOptionsFrom } from './at-risk.config';
+import { cyclesModel } from './cycles.read-model';
+import { ProjectionRunner } from './projection-runner';
+import { APPLIED, appliedId } from './read-models';
+
+const event = (type: string, streamId: string, revision: number, data: unknown, tenantId = 'acme'): IntegrationEvent =>
+  ({
+    id: `${streamId}/${revision}`,
+    type,
+    schemaVersion: 1,
+    streamId,
+    key: streamId.split('-').slice(1).join('-'),
+    revision,
+    position: revision,
+    data,
+    metadata: { tenantId, actor: 'alice', occurredAt: '2026-10-01T09:00:00.000Z' },
+  }) as unknown as IntegrationEvent;
+
+const cyclePlanned = event('CyclePlanned', 'cycle-c1', 0, {
+  cycleId: 'c1',
+  name: '2026-Q4',
+  startsOn: '2026-10-01',
+  endsOn: '2026-12-31',
+  checkInCadenceDays: 7,
+});
+const objectiveSet = event('ObjectiveSet', 'objective-o1', 0, {
+  objectiveId: 'o1',
+  cycleId: 'c1',
+  teamId: 'growth',
+  ownerId: 'alice',
+  title: 'Activation',
+});
+
+describe('ProjectionRunner.apply', () => {
+  let store: EmbeddedReadStore;
+  let runner: ProjectionRunner;
+
+  beforeEach(() => {
+    store = EmbeddedReadStore.open({ file: ':memory:' });
+    runner = new ProjectionRunner({} as IntegrationEventConsumer, store);
+  });
+  afterEach(() => store.close());
+
+  it('writes the documents and the applied revision, and skips a redelivery', async () => {
+    expect(await runner.apply(cyclesModel as unknown as ReadModel, cyclePlanned)).toBe(true);
+    expect(await runner.apply(cyclesModel as unknown as ReadModel, cyclePlanned)).toBe(false);
+    const cycles = await store.collection({ name: cyclesModel.name });
+    expect(await cycles.find()).toEqual([
+      expect.objectContaining({ _id: 'c1', tenantId: 'acme', startsOn: '2026-10-01', checkInCadenceDays: 7 }),
+    ]);
+    const applied = await store.collection({ name: APPLIED });
+    expect(await applied.findOne({ _id: appliedId('cycles', 'cycle-c1') })).toMatchObject({ revision: 0, tenantId: 'acme' });
+  });
+
+  it('skips event types the read model does not handle, writing nothing', async () => {
+    expect(await runner.apply(cyclesModel as unknown as ReadModel, objectiveSet)).toBe(false);
+    expect(await store.listCollections()).not.toContain(APPLIED);
+  });
+
+  it('writes neither documents nor the applied record when projecting fails', async () => {
+    const failing: ReadModel = {
+      ...(objectiveSummaryModel as unknown as ReadModel),
+      project: (e, current) => {
+        const operations = (objectiveSummaryModel as unknown as ReadModel).project(e, current);
+        return [...operations, { insertOne: { document: { _id: 'o1' } } }]; // duplicate _id: the bulk write throws
+      },
+    };
+    await expect(runner.apply(failing, objectiveSet)).rejects.toThrow();
+    const summaries = await store.collection({ name: objectiveSummaryModel.name });
+    const applied = await store.collection({ name: APPLIED });
+    expect(await summaries.count()).toBe(0);
+    expect(await applied.count()).toBe(0);
+    // The redelivery then applies it.
+    expect(await runner.apply(objectiveSummaryModel as unknown as ReadModel, objectiveSet)).toBe(true);
+    expect(await summaries.findOne({ _id: 'o1' })).toMatchObject({ title: 'Activation', tenantId: 'acme' });
+  });
+});
+
+describe('atRiskOptionsFrom', () => {
+  it('defaults to a 0.2 margin and a confidence threshold of 5', () => {
+    expect(atRiskOptionsFrom({})).toEqual({ paceMargin: 0.2, confidenceThreshold: 5 });
+  });
+
+  it('reads both thresholds from the environment', () => {
+    expect(atRiskOptionsFrom({ OKR_AT_RISK_PACE_MARGIN: '0.1', OKR_AT_RISK_CONFIDENCE_THRESHOLD: '6' })).toEqual({
+      paceMargin: 0.1,
+      confidenceThreshold: 6,
+    });
+  });
+
+  it('names a bad value', () => {
+    expect(() => atRiskOptionsFrom({ OKR_AT_RISK_PACE_MARGIN: 'lots' })).toThrow('OKR_AT_RISK_PACE_MARGIN must be a number from 0 to 1 (got "lots")');
+    expect(() => atRiskOptionsFrom({ OKR_AT_RISK_CONFIDENCE_THRESHOLD: '11' })).toThrow('OKR_AT_RISK_CONFIDENCE_THRESHOLD');
+  });
+});

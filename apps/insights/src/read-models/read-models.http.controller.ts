@@ -1,0 +1,52 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { CycleQueryDto, LearningsQueryDto } from './read-models.dto';
+import { ReadModelQueries } from './read-models.queries';
+
+/**
+ * The live views, from the read models (eventually consistent: typically within a few hundred
+ * milliseconds of the event). Always the caller's tenant; another tenant's ids answer 404.
+ */
+@ApiTags('views')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ReadModelsHttpController {
+  constructor(private readonly queries: ReadModelQueries) {}
+
+  @Get('objectives/:id/summary')
+  @ApiOperation({ summary: "An objective's current state, key results with their latest check-in, progress, confidence, status and grade" })
+  summary(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.queries.objectiveSummary(principal.tenantId, id);
+  }
+
+  @Get('at-risk')
+  @ApiOperation({ summary: 'Key results of active objectives at risk, each with its reasons (pace, confidence, stale check-ins)' })
+  atRisk(@Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.atRisk(principal.tenantId, query.cycleId);
+  }
+
+  @Get('key-results/:krId/series')
+  @ApiOperation({ summary: "A key result's check-ins as points of value, progress and confidence, by effectiveAt" })
+  series(@Param('krId') krId: string, @CurrentPrincipal() principal: Principal) {
+    return this.queries.keyResultSeries(principal.tenantId, krId);
+  }
+
+  @Get('learnings')
+  @ApiOperation({ summary: 'Learnings, newest first, by team, objective, result or tag, with stats (invalidated hypotheses count as learning)' })
+  learnings(@Query() query: LearningsQueryDto, @CurrentPrincipal() principal: Principal) {
+    const { teamId, objectiveId, result, tag } = query;
+    return this.queries.learnings(principal.tenantId, {
+      ...(teamId === undefined ? {} : { teamId }),
+      ...(objectiveId === undefined ? {} : { objectiveId }),
+      ...(result === undefined ? {} : { result }),
+      ...(tag === undefined ? {} : { tag }),
+    });
+  }
+
+  @Get('teams/:teamId/dashboard')
+  @ApiOperation({ summary: "A team's objectives (of one cycle) with progress, confidence and status, at-risk counts and learnings" })
+  dashboard(@Param('teamId') teamId: string, @Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.teamDashboard(principal.tenantId, teamId, query.cycleId);
+  }
+}

@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LearningResult } from '@okr/okr-domain';
+import { notFound } from '@okr/okr-domain';
+import { READ_STORE, type Filter, type ReadStore } from '@okr/read-store';
+import {
+  atRiskReasons,
+  currentSeriesFilter,
+  keyResultSeriesModel,
+  learningStats,
+  learningsFeedModel,
+  objectiveSummaryModel,
+  seriesKeyResultId,
+  type AtRiskCycle,
+  type AtRiskItem,
+  type AtRiskOptions,
+  type LearningFeedDoc,
+  type LearningStats,
+  type ObjectiveSummaryDoc,
+  type SeriesDoc,
+  type SeriesPointDoc,
+} from '../projections';
+import { AT_RISK_OPTIONS } from './at-risk.config';
+import { cyclesModel, type CycleDoc } from './cycles.read-model';
+import { ReadModelCollections } from './read-models';
+
+/**
+ * A cycle the view does not know yet (its `CyclePlanned` not projected): the pace and stale rules
+ * cannot be evaluated (they start in year 9999 and have no cadence), the confidence rules still are.
+ */
+const UNKNOWN_CYCLE: AtRiskCycle = { startsOn: '9999-12-31', endsOn: '9999-12-31', checkInCadenceDays: 0 };
+
+/** A document as the API shows it: `_id` -> `id`, without the tenant (always the caller's). */
+const publicOf = <D extends { _id: string; tenantId?: unknown }>(doc: D): Omit<D, '_id' | 'tenantId'> & { id: string } => {
+  const { _id, tenantId: _tenantId, ...rest } = doc;
+  return { id: _id, ...rest };
+};
+
+export interface SeriesPoint {
+  checkInId: string;
+  effectiveAt: string;
+  recordedAt: string;
+  value: SeriesPointDoc['value'];
+  confidence: number;
+  progress: number | null;
+  target: SeriesPointDoc['target'];
+  corrections: number;
+}
+
+export interface LearningsFilter {
+  teamId?: string;
+  objectiveId?: string;
+  result?: LearningResult;
+  tag?: string;
+}
+
+/** Queries over the read models; every filter starts with the caller's tenant. */
+@Injectable()
+export class ReadModelQueries {
+  private readonly collections: ReadModelCollections;
+
+  constructor(
+    @Inject(READ_STORE) store: ReadStore,
+    @Inject(AT_RISK_OPTIONS) private readonly atRiskOptions: AtRiskOptions,
+  ) {
+    this.collections = new ReadModelCollections(store);
+  }
+
+  async objectiveSummary(tenantId: string, objectiveId: string) {
+    const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+    const doc = await summaries.findOne({ _id: objectiveId, tenantId });
+    if (doc === null) throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+    return publicOf(doc);
+  }
+
+  async keyResultSeries(tenantId: string, keyResultId: string): Promise<{ keyResultId: string; objectiveId: string; points: SeriesPoint[] }> {
+    const series = await this.collections.of<SeriesDoc>(keyResultSeriesModel);
+    const keyResult = await series.findOne({ _id: seriesKeyResultId(keyResultId), tenantId });
+    const points = (await series.find(
+      { ...currentSeriesFilter(keyResultId), tenantId },
+      { sort: { effectiveAtMs: 1, recordedAt: 1 } },
+    )) as SeriesPointDoc[];
+    if (keyResult === null && points.length === 0) {
+      throw notFound('key-result-not-found', `Key result ${keyResultId} does not exist`, { keyResultId });
+    }
+    return {
+      keyResultId,
+      objectiveId: (keyResult?.objectiveId as string | undefined) ?? points[0].objectiveId,
+      points: points.map(({ checkInId, effectiveAt, recordedAt, value, confidence, progress, target, corrections }) => ({
+        checkInId,
+        effectiveAt,
+        recordedAt,
+        value,
+        confidence,
+        progress,
+        target,
+        corrections,
+      })),
+    };
+  }
+
+  async atRisk(tenantId: string, cycleId?: string, now = new Date()): Promise<{ items: AtRiskItem[] }> {
+    const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+    const active = await summaries.find(
+      { tenantId, status: 'active', ...(cycleId === undefined ? {} : { cycleId }) },
+      { sort: { setAt: 1, _id: 1 } },
+    );
+    return { items: await this.atRiskOf(tenantId, active, now) };
+  }
+
+  async learnings(tenantId: string, filter: LearningsFilter): Promise<{ items: unknown[]; stats: LearningStats }> {
+    const feed = await this.collections.of<LearningFeedDoc>(learningsFeedModel);
+    const query: Filter = { tenantId };
+    if (filter.teamId !== undefined) query['teamId'] = filter.teamId;
+    if (filter.objectiveId !== undefined) query['objectiveId'] = filter.objectiveId;
+    if (filter.result !== undefined) query['result'] = filter.result;
+    if (filter.tag !== undefined) query['tags'] = filter.tag;
+    const docs = await feed.find(query, { sort: { capturedAt: -1, _id: -1 } });
+    return { items: docs.map(publicOf), stats: learningStats(docs) };
+  }
+
+  async teamDashboard(tenantId: string, teamId: string, cycleId?: string, now = new Date()) {
+    const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+    const objectives = await summaries.find(
+      { tenantId, teamId, ...(cycleId === undefined ? {} : { cycleId }) },
+      { sort: { setAt: 1, _id: 1 } },
+    );
+    const atRisk = await this.atRiskOf(tenantId, objectives, now);
+    const feed = await this.collections.of<LearningFeedDoc>(learningsFeedModel);
+    const learningFilter: Filter =
+      cycleId === undefined ? { tenantId, teamId } : { tenantId, teamId, objectiveId: { $in: objectives.map((o) => o._id) } };
+    const learnings = await feed.count(learningFilter);
+    const byStatus: Record<string, number> = {};
+    for (const objective of objectives) byStatus[objective.status] = (byStatus[objective.status] ?? 0) + 1;
+    return {
+      teamId,
+      cycleId: cycleId ?? null,
+      objectives: objectives.map((o) => ({
+        id: o._id,
+        title: o.title,
+        cycleId: o.cycleId,
+        status: o.status,
+        progress: o.progress,
+        confidence: o.confidence,
+        lastCheckInAt: o.lastCheckInAt,
+        grade: o.grade,
+        atRisk: atRisk.some((item) => item.objectiveId === o._id),
+        keyResults: o.keyResults
+          .filter((kr) => !kr.dropped)
+          .map((kr) => ({ id: kr.id, title: kr.title, kind: kr.kind, value: kr.value, confidence: kr.confidence, progress: kr.progress })),
+      })),
+      counts: {
+        objectives: objectives.length,
+        byStatus,
+        keyResultsAtRisk: atRisk.length,
+        objectivesAtRisk: new Set(atRisk.map((item) => item.objectiveId)).size,
+        learnings,
+      },
+    };
+  }
+
+  private async atRiskOf(tenantId: string, summaries: readonly ObjectiveSummaryDoc[], now: Date): Promise<AtRiskItem[]> {
+    const cycleIds = [...new Set(summaries.map((s) => s.cycleId).filter((id): id is string => id !== null))];
+    const cycles = await this.collections.of<CycleDoc>(cyclesModel);
+    const known = new Map((await cycles.find({ tenantId, _id: { $in: cycleIds } })).map((c) => [c._id, c]));
+    return summaries.flatMap((summary) =>
+      atRiskReasons(summary, (summary.cycleId !== null && known.get(summary.cycleId)) || UNKNOWN_CYCLE, now, this.atRiskOptions),
+    );
+  }
+}

@@ -1,0 +1,209 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
+import { GoalsModule } from '../../goals/src/app.module';
+import { CheckInsModule } from '../../check-ins/src/app.module';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { INTEGRATION_EVENT_CONSUMER, type IntegrationEventConsumer } from '@okr/messaging';
+import { INSIGHTS_TOPICS, ProjectionRunner, groupOf } from '../src/read-models/projection-runner';
+import { INSIGHTS_READ_MODELS } from '../src/read-models/read-models';
+import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+
+describe('read models: goals and check-ins events into the insights views', () => {
+  let insights: InsightsTestApp;
+  let goals: NestFastifyApplication;
+  let checkIns: NestFastifyApplication;
+  let cycleId: string;
+  let objectiveId: string;
+  let keyResultId: string;
+  let learningId: string;
+
+  beforeAll(async () => {
+    insights = await createInsightsTestApp();
+    goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
+    checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
+    const inGoals = caller(goals, await insights.token('acme', 'alice'));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+
+    const cycle = await inGoals('POST', '/api/v1/cycles', {
+      body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
+    });
+    expect(cycle.status).toBe(201);
+    cycleId = cycle.body.id;
+    const objective = await inGoals('POST', '/api/v1/objectives', {
+      body: { cycleId, teamId: 'growth', title: 'New customers succeed in their first week' },
+    });
+    expect(objective.status).toBe(201);
+    objectiveId = objective.body.id;
+    const kr = await inGoals('POST', `/api/v1/objectives/${objectiveId}/key-results`, {
+      body: { title: 'Week-1 activation', kind: 'increase', start: 20, target: 40, unit: '%' },
+    });
+    expect(kr.status).toBe(201);
+    keyResultId = kr.body.id;
+    expect((await inGoals('POST', `/api/v1/objectives/${objectiveId}/activation`)).status).toBe(200);
+
+    const checkIn = await eventually(async () => {
+      const r = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
+        body: { value: 30, confidence: 3, effectiveAt: '2026-10-12' },
+      });
+      return r.status !== 404 && r;
+    }, 5000, 'check-in accepted');
+    expect(checkIn.status).toBe(201);
+
+    const learning = await inCheckIns('POST', '/api/v1/learnings', {
+      body: {
+        objectiveId,
+        keyResultIds: [keyResultId],
+        tried: 'A guided import on day one',
+        result: 'invalidated',
+        insight: 'Users stall at permissions, not at the import',
+        tags: ['onboarding'],
+      },
+    });
+    expect(learning.status).toBe(201);
+    learningId = learning.body.id;
+
+    await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);
+      const k = r.status === 200 ? r.body.keyResults.find((x: { id: string }) => x.id === keyResultId) : undefined;
+      return k?.confidence === 3 && r.body.status === 'active';
+    }, 5000, 'summary shows the check-in');
+    await eventually(async () => (await insights.call('GET', '/api/v1/learnings')).body?.items?.length === 1, 5000, 'learning in the feed');
+  });
+
+  afterAll(async () => {
+    await checkIns?.close();
+    await goals?.close();
+    await insights?.close(true);
+  });
+
+  it("shows the objective summary with the key result's value, confidence and progress", async () => {
+    const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      id: objectiveId,
+      title: 'New customers succeed in their first week',
+      teamId: 'growth',
+      cycleId,
+      status: 'active',
+      progress: 0.5,
+      confidence: 3,
+      keyResults: [{ id: keyResultId, title: 'Week-1 activation', kind: 'increase', value: 30, confidence: 3, progress: 0.5 }],
+    });
+    expect(r.body).not.toHaveProperty('tenantId');
+  });
+
+  it('lists the key result as at risk for low confidence, with a message', async () => {
+    const r = await insights.call('GET', '/api/v1/at-risk');
+    expect(r.status).toBe(200);
+    expect(r.body.items).toHaveLength(1);
+    expect(r.body.items[0]).toMatchObject({ objectiveId, keyResultId });
+    expect(r.body.items[0].reasons).toEqual(
+      expect.arrayContaining([{ code: 'low-confidence', message: expect.stringContaining('3/10') }]),
+    );
+    expect((await insights.call('GET', `/api/v1/at-risk?cycleId=${cycleId}`)).body.items).toHaveLength(1);
+    expect((await insights.call('GET', '/api/v1/at-risk?cycleId=another')).body).toEqual({ items: [] });
+  });
+
+  it("has the check-in as a point of the key result's series", async () => {
+    const r = await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ keyResultId, objectiveId });
+    expect(r.body.points).toEqual([
+      expect.objectContaining({ effectiveAt: '2026-10-12', value: 30, confidence: 3, progress: 0.5, corrections: 0 }),
+    ]);
+  });
+
+  it('shows the invalidated hypothesis in the feed and counts it as a learning', async () => {
+    const r = await insights.call('GET', '/api/v1/learnings?teamId=growth&result=invalidated&tag=onboarding');
+    expect(r.status).toBe(200);
+    expect(r.body.items).toEqual([
+      expect.objectContaining({ id: learningId, objectiveId, teamId: 'growth', result: 'invalidated', tags: ['onboarding'] }),
+    ]);
+    expect(r.body.stats).toMatchObject({ learnings: 1, conclusive: 1, byResult: { validated: 0, invalidated: 1, inconclusive: 0 } });
+    expect((await insights.call('GET', '/api/v1/learnings?result=validated')).body.items).toEqual([]);
+    expect((await insights.call('GET', '/api/v1/learnings?result=failed')).status).toBe(400);
+  });
+
+  it("shows the objective on the team's dashboard with its counts", async () => {
+    const r = await insights.call('GET', `/api/v1/teams/growth/dashboard?cycleId=${cycleId}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      teamId: 'growth',
+      cycleId,
+      objectives: [{ id: objectiveId, status: 'active', progress: 0.5, confidence: 3, atRisk: true }],
+      counts: { objectives: 1, keyResultsAtRisk: 1, objectivesAtRisk: 1, learnings: 1 },
+    });
+    expect((await insights.call('GET', '/api/v1/teams/payments/dashboard')).body.objectives).toEqual([]);
+  });
+
+  it('another tenant sees nothing', async () => {
+    const token = await insights.token('globex', 'mallory');
+    expect((await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`, { token })).status).toBe(404);
+    expect((await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`, { token })).status).toBe(404);
+    expect((await insights.call('GET', '/api/v1/at-risk', { token })).body).toEqual({ items: [] });
+    const learnings = await insights.call('GET', '/api/v1/learnings', { token });
+    expect(learnings.body.items).toEqual([]);
+    expect(learnings.body.stats.learnings).toBe(0);
+    const dashboard = await insights.call('GET', '/api/v1/teams/growth/dashboard', { token });
+    expect(dashboard.body.objectives).toEqual([]);
+    expect(dashboard.body.counts).toMatchObject({ objectives: 0, learnings: 0 });
+  });
+
+  it('401 without a token', async () => {
+    expect((await insights.call('GET', '/api/v1/at-risk', { token: null })).status).toBe(401);
+  });
+
+  it('keeps its documents across a restart on the same folder and applies nothing twice', async () => {
+    const before = {
+      summary: (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body,
+      series: (await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`)).body,
+      learnings: (await insights.call('GET', '/api/v1/learnings')).body,
+    };
+    const dataDir = insights.dataDir;
+    await insights.close();
+    insights = await createInsightsTestApp(dataDir);
+    // Served from the stored documents right away, before the consumers caught up with anything.
+    const series = await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`);
+    expect(series.status).toBe(200);
+    expect(series.body).toEqual(before.series);
+    // A new check-in proves the consumers run again; the older events were not applied a second time.
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    const next = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
+      body: { value: 32, confidence: 6, effectiveAt: '2026-10-19' },
+    });
+    expect(next.status).toBe(201);
+    const after = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`);
+      return r.body.points.length >= 2 && r.body;
+    }, 5000, 'second point');
+    expect(after.points.map((p: { effectiveAt: string }) => p.effectiveAt)).toEqual(['2026-10-12', '2026-10-19']);
+    const summary = (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body;
+    expect(summary.keyResults[0].checkIns).toHaveLength(2);
+    expect(summary.keyResults[0].confidence).toBe(6);
+    expect(summary.setAt).toBe(before.summary.setAt);
+    expect((await insights.call('GET', '/api/v1/learnings')).body).toEqual(before.learnings);
+  });
+
+  it('skips every redelivered event: groups reset to the start of the log change no document', async () => {
+    const views = async () => ({
+      summary: (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body,
+      series: (await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`)).body,
+      learnings: (await insights.call('GET', '/api/v1/learnings')).body,
+      dashboard: (await insights.call('GET', '/api/v1/teams/growth/dashboard')).body,
+    });
+    const before = await views();
+    const runner = insights.app.get(ProjectionRunner);
+    const consumer = insights.app.get<IntegrationEventConsumer>(INTEGRATION_EVENT_CONSUMER);
+    const apply = jest.spyOn(runner, 'apply');
+    await runner.onModuleDestroy();
+    for (const model of INSIGHTS_READ_MODELS) await consumer.reset(groupOf(model), INSIGHTS_TOPICS, { to: 'start' });
+    await runner.onApplicationBootstrap();
+    // Every handled event of this test comes again: ObjectiveSet, KeyResultAdded, ObjectiveActivated and
+    // 2 check-ins to the summary; KeyResultAdded and 2 check-ins to the series; the learning; the cycle.
+    await eventually(() => apply.mock.calls.length >= 10, 4000, 'events redelivered');
+    const outcomes = await Promise.all(apply.mock.results.map((r) => r.value as Promise<boolean>));
+    expect(outcomes.every((applied) => applied === false)).toBe(true);
+    expect(await views()).toEqual(before);
+    apply.mockRestore();
+  });
+});

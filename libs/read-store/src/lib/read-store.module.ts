@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@okr/platform';
+import { EmbeddedReadStore } from './embedded/embedded-read-store';
+import { MongoReadStore } from './mongodb/mongo-read-store';
+import { READ_STORE, type ReadStore } from './read-store.port';
+
+/** The embedded read store's file of a service: `{OKR_DATA_DIR}/{serviceName}.read.sqlite`. */
+export const embeddedReadStoreFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>, serviceName: string): string =>
+  join(config.OKR_DATA_DIR, `${serviceName}.read.sqlite`);
+
+/** Opens the read store the validated platform configuration chose (`OKR_READ_STORE`). */
+export async function openReadStore(config: PlatformConfig, serviceName: string): Promise<ReadStore> {
+  if (config.OKR_READ_STORE === 'mongodb') {
+    // The configuration validated that MONGO_URL is set whenever OKR_READ_STORE=mongodb.
+    return MongoReadStore.connect({ url: config.MONGO_URL as string });
+  }
+  return EmbeddedReadStore.open({ file: embeddedReadStoreFile(config, serviceName) });
+}
+
+/**
+ * Binds `READ_STORE` (global) to MongoDB or the embedded store, per `OKR_READ_STORE`, and closes it
+ * on shutdown (after the consumers writing to it stopped in `onModuleDestroy`). Needs `PlatformModule`.
+ */
+@Module({})
+export class ReadStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  static forRoot(serviceName: string): DynamicModule {
+    return {
+      module: ReadStoreModule,
+      global: true,
+      providers: [
+        {
+          provide: READ_STORE,
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig): Promise<ReadStore> => openReadStore(config, serviceName),
+        },
+      ],
+      exports: [READ_STORE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
