@@ -72,6 +72,10 @@ async function readRaw(topics: string[], until: (records: { topic: string; heade
   }
 }
 
+// Kafka group rebalances on a loaded 2-core machine are slow and timing-dependent: one retry, with the
+// first failure logged, keeps an environmental stall from failing CI while a real fault fails twice.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe('Kafka adapter', () => {
   it.concurrent(
     'splits the partitions between two members of a group, and the remaining member takes over when one leaves',

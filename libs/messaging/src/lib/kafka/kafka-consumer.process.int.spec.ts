@@ -15,6 +15,10 @@ const root = resolve(__dirname, '../../../../..');
  * kill -9 of a Kafka consumer process mid-batch: after a restart, every one of N events is delivered
  * at least once and applied exactly once, in revision order per aggregate.
  */
+// Kafka group rebalances on a loaded 2-core machine are slow and timing-dependent: one retry, with the
+// first failure logged, keeps an environmental stall from failing CI while a real fault fails twice.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe('Kafka consumer process killed mid-batch (kcat mock)', () => {
   let cluster: KafkaTestCluster;
   let build: string;
