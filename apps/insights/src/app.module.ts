@@ -3,6 +3,8 @@ import { serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
 import type { PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
+import { AdminHttpController } from './admin/admin.http.controller';
+import { adminProviders } from './admin/admin.providers';
 import { AuditHttpController } from './audit/audit.http.controller';
 import { GetAuditTrailHandler } from './audit/audit.queries';
 import { ReplayHttpController } from './replay/replay.http.controller';
@@ -23,8 +25,8 @@ export class InsightsModule {
     return {
       module: InsightsModule,
       imports: [...foundation.imports, ReadStoreModule.forRoot('insights')],
-      controllers: [ReplayHttpController, AuditHttpController, ReadModelsHttpController],
-      providers: [ReplayHandler, GetAuditTrailHandler, ...readModelProviders(), ...foundation.providers],
+      controllers: [ReplayHttpController, AuditHttpController, ReadModelsHttpController, AdminHttpController],
+      providers: [ReplayHandler, GetAuditTrailHandler, ...readModelProviders(), ...adminProviders(), ...foundation.providers],
     };
   }
 }

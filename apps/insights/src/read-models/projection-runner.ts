@@ -44,6 +44,7 @@ export const INSIGHTS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.che
 @Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private running: RunningConsumer[] = [];
+  private readonly paused = new Set<string>();
   private readonly collections: ReadModelCollections;
 
   constructor(
@@ -65,6 +66,26 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     const running = this.running;
     this.running = [];
     await Promise.all(running.map((consumer) => consumer.stop()));
+  }
+
+  /**
+   * Stops the live consumer of one read model (it finishes its event in flight), for a rebuild's
+   * switch. Its checkpoint stays where it was; {@link resume} starts it again from there.
+   */
+  async pause(name: string): Promise<void> {
+    const index = INSIGHTS_READ_MODELS.findIndex((model) => model.name === name);
+    const running = this.running[index];
+    if (index < 0 || !running) return;
+    this.paused.add(name);
+    await running.stop();
+  }
+
+  /** Starts again the consumer of a read model {@link pause}d (redeliveries are skipped by `_applied`). */
+  async resume(name: string): Promise<void> {
+    const index = INSIGHTS_READ_MODELS.findIndex((model) => model.name === name);
+    if (index < 0 || !this.paused.delete(name) || this.running.length === 0) return;
+    const model = INSIGHTS_READ_MODELS[index];
+    this.running[index] = await this.consumer.start({ group: groupOf(model), topics: INSIGHTS_TOPICS, handlers: this.handlers(model) });
   }
 
   /** Applies one event to one read model, exactly once (see the class comment). False when skipped. */

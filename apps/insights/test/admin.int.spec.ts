@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
+import { GoalsModule } from '../../goals/src/app.module';
+import { CheckInsModule } from '../../check-ins/src/app.module';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { APPLIED, appliedId } from '../src/read-models/read-models';
+import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+
+/** Objectives of another tenant appended straight to the log, so that a rebuild has work to do. */
+const EXTRA_OBJECTIVES = 400;
+
+describe('admin: projection audit and rebuild while serving', () => {
+  let insights: InsightsTestApp;
+  let goals: NestFastifyApplication;
+  let checkIns: NestFastifyApplication;
+  let objectiveId: string;
+  let summaryBefore: unknown;
+  let atRiskBefore: unknown;
+
+  const audit = async () => {
+    const r = await insights.call('GET', '/api/v1/admin/projection-audit');
+    expect(r.status).toBe(200);
+    return r.body;
+  };
+
+  beforeAll(async () => {
+    insights = await createInsightsTestApp();
+    goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
+    checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
+    const inGoals = caller(goals, await insights.token('acme', 'alice'));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+
+    const cycle = await inGoals('POST', '/api/v1/cycles', {
+      body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
+    });
+    expect(cycle.status).toBe(201);
+    const objective = await inGoals('POST', '/api/v1/objectives', {
+      body: { cycleId: cycle.body.id, teamId: 'growth', title: 'New customers succeed in their first week' },
+    });
+    expect(objective.status).toBe(201);
+    objectiveId = objective.body.id;
+    const kr = await inGoals('POST', `/api/v1/objectives/${objectiveId}/key-results`, {
+      body: { title: 'Week-1 activation', kind: 'increase', start: 20, target: 40, unit: '%' },
+    });
+    expect(kr.status).toBe(201);
+    const keyResultId = kr.body.id;
+    expect((await inGoals('POST', `/api/v1/objectives/${objectiveId}/activation`)).status).toBe(200);
+    const checkIn = await eventually(async () => {
+      const r = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
+        body: { value: 30, confidence: 3, effectiveAt: '2026-10-12' },
+      });
+      return r.status !== 404 && r;
+    }, 5000, 'check-in accepted');
+    expect(checkIn.status).toBe(201);
+
+    const events = insights.app.get<EventStore>(EVENT_STORE);
+    for (let i = 0; i < EXTRA_OBJECTIVES; i++) {
+      const id = randomUUID();
+      await events.append(
+        `objective-${id}`,
+        [
+          {
+            id: randomUUID(),
+            type: 'ObjectiveSet',
+            data: { objectiveId: id, cycleId: 'c-other', teamId: 'ops', ownerId: 'zed', title: `Objective ${i}` },
+            metadata: { tenantId: 'globex', actor: 'zed', correlationId: id, causationId: id, occurredAt: new Date().toISOString() },
+          },
+        ],
+        'no_stream',
+      );
+    }
+
+    await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);
+      return r.status === 200 && r.body.keyResults?.[0]?.confidence === 3 && r.body.status === 'active';
+    }, 10_000, 'summary shows the check-in');
+    await eventually(async () => (await audit()).ok === true, 20_000, 'every read model caught up with the log');
+    summaryBefore = (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body;
+    atRiskBefore = (await insights.call('GET', '/api/v1/at-risk')).body;
+    expect((atRiskBefore as { items: unknown[] }).items).toHaveLength(1);
+  }, 60_000);
+
+  afterAll(async () => {
+    await checkIns?.close();
+    await goals?.close();
+    await insights?.close(true);
+  });
+
+  it('audits ok, then detects an injected drift and names the stream', async () => {
+    const report = await audit();
+    expect(report.ok).toBe(true);
+    const summary = report.readModels.find((m: { name: string }) => m.name === 'objective-summary');
+    expect(summary).toMatchObject({ drift: [] });
+    expect(summary.streams).toBeGreaterThanOrEqual(EXTRA_OBJECTIVES + 1);
+
+    const applied = await insights.app.get<ReadStore>(READ_STORE).collection({ name: APPLIED });
+    const streamId = `objective-${objectiveId}`;
+    const record = await applied.findOne({ _id: appliedId('objective-summary', streamId) });
+    expect(record).not.toBeNull();
+    await applied.deleteMany({ _id: appliedId('objective-summary', streamId) });
+
+    const drifted = await audit();
+    expect(drifted.ok).toBe(false);
+    expect(drifted.readModels.find((m: { name: string }) => m.name === 'objective-summary').drift).toEqual([
+      { streamId, expected: record?.revision, applied: null },
+    ]);
+    const ready = await insights.call('GET', '/health/ready', { token: null });
+    expect(JSON.stringify(ready.body)).toContain('projection-audit');
+  });
+
+  it('rebuilds objective-summary while the API answers the same, then switches and repairs the drift', async () => {
+    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' } });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary', status: 'running' });
+    const { id } = started.body;
+
+    let whileRunning = 0;
+    let queries = 0;
+    for (;;) {
+      const progress = await insights.call('GET', `/api/v1/admin/rebuilds/${id}`);
+      expect(progress.status).toBe(200);
+      const [summary, atRisk] = await Promise.all([
+        insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`),
+        insights.call('GET', '/api/v1/at-risk'),
+      ]);
+      queries += 1;
+      expect(summary.status).toBe(200);
+      expect(summary.body).toEqual(summaryBefore);
+      expect(atRisk.status).toBe(200);
+      expect(atRisk.body).toEqual(atRiskBefore);
+      if (progress.body.status !== 'running') {
+        expect(progress.body).toMatchObject({ id, readModel: 'objective-summary', status: 'switched', finishedAt: expect.any(String) });
+        expect(progress.body.processed).toBeGreaterThanOrEqual(EXTRA_OBJECTIVES);
+        expect(progress.body.position).toBeGreaterThanOrEqual(progress.body.headPosition);
+        break;
+      }
+      whileRunning += 1;
+    }
+    expect(whileRunning).toBeGreaterThan(0);
+    expect(queries).toBeGreaterThan(1);
+
+    // The rebuilt view answers the same, no rebuild collection is left, and the drift is repaired.
+    expect((await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body).toEqual(summaryBefore);
+    expect((await insights.call('GET', '/api/v1/at-risk')).body).toEqual(atRiskBefore);
+    const collections = await insights.app.get<ReadStore>(READ_STORE).listCollections();
+    expect(collections.filter((name) => name.includes('__rebuild_'))).toEqual([]);
+    expect((await audit()).ok).toBe(true);
+
+    // The live consumer follows again after the switch.
+    const inGoals = caller(goals, await insights.token('acme', 'alice'));
+    expect((await inGoals('POST', `/api/v1/objectives/${objectiveId}/rewordings`, { body: { title: 'Renamed after the rebuild' } })).status).toBe(201);
+    await eventually(async () => (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body.title === 'Renamed after the rebuild', 5000, 'summary follows after the switch');
+  }, 60_000);
+
+  it('answers 404 for an unknown read model or rebuild, and 403 without the admin role', async () => {
+    expect((await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'nope' } })).status).toBe(404);
+    expect((await insights.call('GET', `/api/v1/admin/rebuilds/${randomUUID()}`)).status).toBe(404);
+    const member = await insights.token('acme', 'carol');
+    const forbidden = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: member });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toMatchObject({ status: 403, code: 'admin-role-required' });
+    expect((await insights.call('GET', '/api/v1/admin/projection-audit', { token: member })).status).toBe(403);
+  });
+});
