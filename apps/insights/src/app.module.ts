@@ -11,6 +11,10 @@ import { ReplayHttpController } from './replay/replay.http.controller';
 import { ReplayHandler } from './replay/replay.queries';
 import { ReadModelsHttpController } from './read-models/read-models.http.controller';
 import { readModelProviders } from './read-models/read-models.providers';
+import { FramesHttpController } from './frames/frames.http.controller';
+import { FramesHandler } from './frames/frames.queries';
+import { AlignmentTreeHttpController } from './tree/alignment-tree.http.controller';
+import { AlignmentTreeQueries } from './tree/alignment-tree.queries';
 
 /**
  * The insights service: read-only views over every service's events. It owns no streams (no relay);
@@ -25,8 +29,23 @@ export class InsightsModule {
     return {
       module: InsightsModule,
       imports: [...foundation.imports, ReadStoreModule.forRoot('insights')],
-      controllers: [ReplayHttpController, AuditHttpController, ReadModelsHttpController, AdminHttpController],
-      providers: [ReplayHandler, GetAuditTrailHandler, ...readModelProviders(), ...adminProviders(), ...foundation.providers],
+      controllers: [
+        ReplayHttpController,
+        FramesHttpController,
+        AuditHttpController,
+        ReadModelsHttpController,
+        AlignmentTreeHttpController,
+        AdminHttpController,
+      ],
+      providers: [
+        ReplayHandler,
+        FramesHandler,
+        GetAuditTrailHandler,
+        AlignmentTreeQueries,
+        ...readModelProviders(),
+        ...adminProviders(),
+        ...foundation.providers,
+      ],
     };
   }
 }

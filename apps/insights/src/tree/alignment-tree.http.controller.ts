@@ -1,0 +1,23 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { CycleQueryDto } from '../read-models/read-models.dto';
+import type { AlignmentTree } from './alignment-tree';
+import { AlignmentTreeQueries } from './alignment-tree.queries';
+
+/** The alignment tree (a live view: eventually consistent with goals and check-ins). */
+@ApiTags('views')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class AlignmentTreeHttpController {
+  constructor(private readonly queries: AlignmentTreeQueries) {}
+
+  @Get('alignment-tree')
+  @ApiOperation({
+    summary:
+      'Objectives as a tree of alignment (an objective with several parents appears under each), progress rolled up from contributing objectives',
+  })
+  tree(@Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal): Promise<AlignmentTree> {
+    return this.queries.tree(principal.tenantId, query.cycleId);
+  }
+}

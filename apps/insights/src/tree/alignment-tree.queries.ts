@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { objectiveSummaryModel, type ObjectiveSummaryDoc } from '../projections';
+import { ReadModelCollections } from '../read-models/read-models';
+import { buildAlignmentTree, type AlignmentTree } from './alignment-tree';
+
+/** The alignment tree from the objective summaries of the caller's tenant (optionally one cycle). */
+@Injectable()
+export class AlignmentTreeQueries {
+  private readonly collections: ReadModelCollections;
+
+  constructor(@Inject(READ_STORE) store: ReadStore) {
+    this.collections = new ReadModelCollections(store);
+  }
+
+  async tree(tenantId: string, cycleId?: string): Promise<AlignmentTree> {
+    const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+    const docs = await summaries.find(
+      { tenantId, ...(cycleId === undefined ? {} : { cycleId }) },
+      { sort: { setAt: 1, _id: 1 } },
+    );
+    return buildAlignmentTree(docs, cycleId === undefined ? {} : { cycleId });
+  }
+}
