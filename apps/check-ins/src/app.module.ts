@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import type { PlatformConfig } from '@okr/platform';
+import { ImportController, type PlatformConfig } from '@okr/platform';
 import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
 import { CheckInHttpController } from './check-ins/check-in.http.controller';
 import { ListCheckInsHandler } from './check-ins/check-in.queries';
@@ -24,7 +24,7 @@ export class CheckInsModule {
     return {
       module: CheckInsModule,
       imports: foundation.imports,
-      controllers: [CheckInHttpController, LearningHttpController],
+      controllers: [CheckInHttpController, LearningHttpController, ImportController],
       providers: [
         CheckInsView,
         ViewProjections,

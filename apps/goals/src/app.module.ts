@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import type { PlatformConfig } from '@okr/platform';
+import { ImportController, type PlatformConfig } from '@okr/platform';
 import { CycleHttpController } from './cycles/cycle.http.controller';
 import { GetCycleHandler, PlanCycleHandler } from './cycles/cycle.messages';
 import { AlignmentPolicy } from './objectives/alignment.policy';
@@ -21,7 +21,7 @@ export class GoalsModule {
     return {
       module: GoalsModule,
       imports: foundation.imports,
-      controllers: [CycleHttpController, ObjectiveHttpController],
+      controllers: [CycleHttpController, ObjectiveHttpController, ImportController],
       providers: [
         AlignmentPolicy,
         PlanCycleHandler,

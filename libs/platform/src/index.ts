@@ -23,3 +23,5 @@ export * from './lib/config/engines';
 export * from './lib/http/write-request';
 export * from './lib/http/validators';
 export * from './lib/http/history';
+export * from './lib/http/import-headers';
+export * from './lib/http/import.controller';

@@ -14,6 +14,11 @@ export interface CommandContext {
   traceparent?: string;
   /** The command's clock; `decide` receives it as `metadata.now`. */
   now?: Date;
+  /**
+   * Set when the command is imported: the instant it was written (ISO-8601), copied into each event's
+   * `metadata.importedAt`; `now` then carries the original time of the change.
+   */
+  importedAt?: string;
 }
 
 /** A stream folded with a decider's `evolve`, as seen by one tenant. */
@@ -104,6 +109,7 @@ export async function handleCommand<State, Cmd extends Command, Evt extends Doma
         correlationId: context.correlationId,
         causationId: context.causationId ?? context.correlationId,
         occurredAt: now.toISOString(),
+        ...(context.importedAt ? { importedAt: context.importedAt } : {}),
         ...(context.traceparent ? { traceparent: context.traceparent } : {}),
       },
     }));

@@ -8,6 +8,8 @@ export interface HistoryEntry {
   position: number;
   actor: string;
   occurredAt: string;
+  /** Only on imported events: when they were written (`occurredAt` is then the original time). */
+  importedAt?: string;
   reason?: string;
   correlationId: string;
   causationId: string;
@@ -30,6 +32,7 @@ export async function streamHistory(store: EventStore, streamId: string, tenantI
       position: event.position,
       actor: event.metadata.actor,
       occurredAt: event.metadata.occurredAt,
+      ...(event.metadata.importedAt ? { importedAt: event.metadata.importedAt } : {}),
       ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
       correlationId: event.metadata.correlationId,
       causationId: event.metadata.causationId,

@@ -2,15 +2,22 @@ import { BadRequestException, createParamDecorator, type ExecutionContext } from
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandContext } from '@okr/event-store';
 import { principalOf, type Principal } from '../auth/principal';
+import { importedWriteOf } from './import-headers';
 
-/** The request as a command context: the token's tenant and user, the request's correlation id. */
+/**
+ * The request as a command context: the token's tenant and user, the request's correlation id. A
+ * write replayed by the import controller keeps its original time (`now`) and author, and is marked
+ * with the time of import (`importedAt`).
+ */
 export function commandContext(principal: Principal, request: FastifyRequest): CommandContext {
   const traceparent = request.headers['traceparent'];
+  const imported = importedWriteOf(request);
   return {
     tenantId: principal.tenantId,
-    actor: principal.userId,
+    actor: imported?.actor ?? principal.userId,
     correlationId: String(request.id),
     ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(imported ? { now: imported.at, importedAt: new Date().toISOString() } : {}),
   };
 }
 

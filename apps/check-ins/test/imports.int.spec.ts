@@ -1,0 +1,39 @@
+import { createCheckInsTestApp, givenKeyResult, type CheckInsTestApp } from './support/check-ins-test-app';
+
+/** `POST /api/v1/imports` on check-ins: a check-in recorded at a past time, marked as imported. */
+describe('check-ins API: imports', () => {
+  let t: CheckInsTestApp;
+  let keyResultId: string;
+  beforeAll(async () => {
+    t = await createCheckInsTestApp();
+    ({ keyResultId } = await givenKeyResult(t));
+  });
+  afterAll(() => t.close(true));
+
+  it('imports a check-in at its original time', async () => {
+    const at = '2026-08-03T10:00:00.000Z';
+    const r = await t.call('POST', '/api/v1/imports', {
+      body: {
+        items: [
+          {
+            at,
+            actor: 'dana',
+            request: { method: 'POST', path: `/api/v1/key-results/${keyResultId}/check-ins`, body: { value: 25, confidence: 7, effectiveAt: '2026-08-03' } },
+          },
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.results).toEqual([{ status: 201, body: expect.objectContaining({ keyResultId }) }]);
+
+    const list = await t.call('GET', `/api/v1/key-results/${keyResultId}/check-ins`);
+    expect(list.body.checkIns).toEqual([expect.objectContaining({ value: 25, recordedAt: at })]);
+    const before = await t.call('GET', `/api/v1/key-results/${keyResultId}/check-ins?knownAt=2026-08-01T00:00:00Z`);
+    expect(before.body.checkIns).toEqual([]);
+
+    const recorded = [];
+    for await (const event of t.store.readAll()) if (event.type === 'CheckInRecorded') recorded.push(event);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0].metadata).toMatchObject({ occurredAt: at, actor: 'dana', importedAt: expect.any(String) });
+  });
+});

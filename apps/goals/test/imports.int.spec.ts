@@ -1,0 +1,91 @@
+import { countEvents, createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
+import { CYCLE } from './support/fixtures';
+
+/** `POST /api/v1/imports`: past writes keep their original time and are marked as imported. */
+describe('goals API: imports', () => {
+  let t: GoalsTestApp;
+  let cycleId: string;
+  beforeAll(async () => {
+    t = await createGoalsTestApp();
+    const cycle = await t.call('POST', '/api/v1/cycles', { body: CYCLE });
+    cycleId = cycle.body.id;
+  });
+  afterAll(() => t.close(true));
+
+  const T1 = '2026-07-01T09:00:00.000Z';
+  const T2 = '2026-07-02T09:00:00.000Z';
+  const T3 = '2026-08-10T09:00:00.000Z';
+
+  it('imports items at their original times, marked as imported, visible as of any instant', async () => {
+    const set = await t.call('POST', '/api/v1/imports', {
+      body: { items: [{ at: T1, actor: 'carol', request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId, teamId: 'growth', title: 'Activation' } } }] },
+    });
+    expect(set.status).toBe(200);
+    const objectiveId = set.body.results[0].body.id as string;
+    const base = `/api/v1/objectives/${objectiveId}`;
+    const kr = await t.call('POST', '/api/v1/imports', {
+      body: { items: [{ at: T2, request: { method: 'POST', path: `${base}/key-results`, body: { title: 'Week-1 activation', kind: 'increase', start: 20, target: 40, unit: '%' } } }] },
+    });
+    expect(kr.status).toBe(200);
+    const krId = kr.body.results[0].body.id as string;
+    const revise = await t.call('POST', '/api/v1/imports', {
+      body: { items: [{ at: T3, request: { method: 'POST', path: `${base}/key-results/${krId}/target-revisions`, body: { target: 30, reason: 'Too ambitious' } } }] },
+    });
+    expect(revise.status).toBe(200);
+    expect(revise.body.results).toEqual([expect.objectContaining({ status: expect.any(Number) })]);
+
+    const history = await t.call('GET', `${base}/history`);
+    expect(history.body.events.map((e: { occurredAt: string }) => e.occurredAt)).toEqual([T1, T2, T3]);
+    expect(history.body.events[0].actor).toBe('carol');
+    expect(history.body.events[1].actor).toBe('alice');
+    for (const event of history.body.events) {
+      expect(Date.parse(event.importedAt)).toBeGreaterThan(Date.parse(T3));
+    }
+
+    const mid = await t.call('GET', `${base}?asOf=2026-07-15T00:00:00Z`);
+    expect(mid.status).toBe(200);
+    expect(JSON.stringify(mid.body)).toContain('"target":40');
+    const now = await t.call('GET', base);
+    expect(JSON.stringify(now.body)).toContain('"target":30');
+  });
+
+  it('a live write is not marked, even if a client sends the import headers itself', async () => {
+    const r = await t.call('POST', '/api/v1/objectives', {
+      body: { cycleId, teamId: 'growth', title: 'Live' },
+      headers: { 'x-okr-import-at': T1, 'x-okr-import-token': 'guess', 'x-okr-import-actor': 'mallory' },
+    });
+    const history = await t.call('GET', `/api/v1/objectives/${r.body.id}/history`);
+    expect(history.body.events[0].importedAt).toBeUndefined();
+    expect(history.body.events[0].actor).toBe('alice');
+    expect(Date.parse(history.body.events[0].occurredAt)).toBeGreaterThan(Date.parse(T3));
+  });
+
+  const item = (at: string, title = 'x') => ({ at, request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId, teamId: 'growth', title } } });
+
+  it('requires the admin role', async () => {
+    const before = await countEvents(t.store);
+    const r = await t.call('POST', '/api/v1/imports', { body: { items: [item(T1)] }, token: await t.token('acme', 'bob') });
+    expect(r.status).toBe(403);
+    expect(await countEvents(t.store)).toBe(before);
+  });
+
+  it('refuses items out of chronological order, or in the future', async () => {
+    const before = await countEvents(t.store);
+    const r = await t.call('POST', '/api/v1/imports', { body: { items: [item(T2), item(T1)] } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([expect.objectContaining({ field: 'items.1.at' })]);
+    const future = await t.call('POST', '/api/v1/imports', { body: { items: [item('2999-01-01T00:00:00Z')] } });
+    expect(future.status).toBe(400);
+    const recursive = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T1, request: { method: 'POST', path: '/api/v1/imports' } }] } });
+    expect(recursive.status).toBe(400);
+    expect(await countEvents(t.store)).toBe(before);
+  });
+
+  it('stops at the first failing item and reports its index', async () => {
+    const before = await countEvents(t.store);
+    const r = await t.call('POST', '/api/v1/imports', { body: { items: [item(T1, 'first'), item(T2, ''), item(T3, 'never')] } });
+    expect(r.status).toBe(422);
+    expect(r.body.details).toMatchObject({ index: 1, status: 400, imported: 1 });
+    expect(await countEvents(t.store)).toBe(before + 1);
+  });
+});

@@ -1,0 +1,133 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { principalOf } from '../auth/principal';
+import { ForbiddenProblem, Problem, ValidationProblem } from '../errors/problems';
+import { IMPORT_ACTOR_HEADER, IMPORT_AT_HEADER, IMPORT_TOKEN, IMPORT_TOKEN_HEADER } from './import-headers';
+
+/** Most items in one import request. */
+export const MAX_IMPORT_ITEMS = 1000;
+
+export class ImportedRequestDto {
+  @IsIn(['POST', 'PUT', 'PATCH'])
+  method!: 'POST' | 'PUT' | 'PATCH';
+
+  /** A write route of this service, e.g. `/api/v1/objectives`. */
+  @IsString() @MaxLength(500) @Matches(/^\/api\/v1\/(?!imports(?:[/?]|$))[^\s]*$/, { message: 'path must be a write route under /api/v1/ (not /api/v1/imports)' })
+  path!: string;
+
+  @IsOptional() @IsObject()
+  body?: Record<string, unknown>;
+}
+
+export class ImportItemDto {
+  /** The original time of the change: an ISO-8601 instant in the past. */
+  @IsISO8601({ strict: true })
+  at!: string;
+
+  /** The original author; the caller when omitted. */
+  @IsOptional() @IsString() @MaxLength(200)
+  actor?: string;
+
+  @ValidateNested() @Type(() => ImportedRequestDto)
+  request!: ImportedRequestDto;
+}
+
+export class ImportDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_IMPORT_ITEMS) @ValidateNested({ each: true }) @Type(() => ImportItemDto)
+  items!: ImportItemDto[];
+}
+
+export interface ImportResult {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * `POST /api/v1/imports` (admin only): replays writes of this service at their original times, e.g.
+ * when migrating from another OKR tool. Each item runs in order, in-process, through the ordinary
+ * route (same token, same validation and deciders); its events get `occurredAt` = `at` and
+ * `importedAt` = the time of import. Items must be in chronological order, because as-of reads filter
+ * by `occurredAt`: import the oldest history first. The first failing item stops the batch (422, with
+ * its index and problem); the items before it stay written.
+ */
+@ApiTags('imports')
+@Controller('api/v1/imports')
+export class ImportController {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Import past writes at their original times (admin)' })
+  async import(@Body() body: ImportDto, @Req() request: FastifyRequest): Promise<{ results: ImportResult[] }> {
+    if (!principalOf(request).roles.includes('admin')) throw new ForbiddenProblem('Importing requires the admin role.');
+    validateChronology(body.items, Date.now());
+
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const authorization = request.headers.authorization;
+    const results: ImportResult[] = [];
+    for (const [index, item] of body.items.entries()) {
+      const response = await fastify.inject({
+        method: item.request.method,
+        url: item.request.path,
+        headers: {
+          ...(authorization ? { authorization } : {}),
+          'content-type': 'application/json',
+          [IMPORT_TOKEN_HEADER]: IMPORT_TOKEN,
+          [IMPORT_AT_HEADER]: new Date(item.at).toISOString(),
+          ...(item.actor ? { [IMPORT_ACTOR_HEADER]: item.actor } : {}),
+        },
+        payload: JSON.stringify(item.request.body ?? {}),
+      });
+      const responseBody = parse(response.body);
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        throw new Problem({
+          status: 422,
+          code: 'import-item-failed',
+          title: 'Import stopped',
+          detail: `Item ${index} (${item.request.method} ${item.request.path}) failed with ${response.statusCode}; items before it were imported.`,
+          details: { index, status: response.statusCode, problem: responseBody, imported: results.length, results },
+        });
+      }
+      results.push({ status: response.statusCode, body: responseBody });
+    }
+    return { results };
+  }
+}
+
+/** `at` must be in the past and non-decreasing, so that as-of reads see the history in order. */
+function validateChronology(items: readonly ImportItemDto[], nowMillis: number): void {
+  const errors: { field: string; message: string }[] = [];
+  let previous = -Infinity;
+  items.forEach((item, index) => {
+    const at = Date.parse(item.at);
+    if (at > nowMillis) errors.push({ field: `items.${index}.at`, message: 'must be in the past' });
+    if (at < previous) errors.push({ field: `items.${index}.at`, message: 'must not be before the previous item (chronological order)' });
+    previous = Math.max(previous, at);
+  });
+  if (errors.length > 0) throw new ValidationProblem(errors);
+}
+
+function parse(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
