@@ -523,10 +523,17 @@ describe('docker-compose.yml', () => {
     expect(goals?.depends_on?.['kafka-init']?.condition).toBe('service_completed_successfully');
   });
 
-  it('publishes 3001, 2113, 9094 (Kafka for the host) and 27017 on localhost only', () => {
+  it('publishes the services (3001-3003), 2113, 9094 (Kafka for the host) and 27017 on localhost only', () => {
     const published = Object.values(services).flatMap((s) => s.ports ?? []);
     expect(published.sort()).toEqual(
-      ['127.0.0.1:2113:2113', '127.0.0.1:9094:9094', '127.0.0.1:27017:27017', '127.0.0.1:3001:3001'].sort(),
+      [
+        '127.0.0.1:2113:2113',
+        '127.0.0.1:9094:9094',
+        '127.0.0.1:27017:27017',
+        '127.0.0.1:3001:3001',
+        '127.0.0.1:3002:3002',
+        '127.0.0.1:3003:3003',
+      ].sort(),
     );
     expect(JSON.stringify(services['kafka']?.environment)).toMatch(/EXTERNAL:\/\/localhost:9094/);
   });
