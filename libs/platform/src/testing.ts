@@ -1,1 +1,2 @@
 export * from './testing/platform-test-app';
+export * from './testing/service-test-app';

@@ -2,22 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import type { KeyResultMeasure } from '@okr/okr-domain';
-import { LogCapture } from '@okr/platform/testing';
-import { configurePlatformApp, createPlatformAdapter, issueEmbeddedToken, loadConfig } from '@okr/platform';
+import { issueEmbeddedToken } from '@okr/platform';
 import { CheckInsModule } from '../../src/app.module';
 import { CheckInsView } from '../../src/view/check-ins.view';
 
-export interface Call {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
-  headers: Record<string, string | string[] | number | undefined>;
-}
+import { LogCapture, caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
 
-export type CallOptions = { body?: unknown; token?: string | null; headers?: Record<string, string> };
+export { caller, startServiceApp, type Call, type CallOptions };
 
 export interface CheckInsTestApp {
   app: NestFastifyApplication;
@@ -30,36 +24,14 @@ export interface CheckInsTestApp {
   close(removeData?: boolean): Promise<void>;
 }
 
-/** Any Nest app under test, called with `inject` and a bearer token. */
-export function caller(app: NestFastifyApplication, defaultToken: string) {
-  return async (method: string, url: string, options: CallOptions = {}): Promise<Call> => {
-    const token = options.token === undefined ? defaultToken : options.token;
-    const response = await app.inject({
-      method: method as 'GET',
-      url,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined
-        ? { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
-        : {}),
-    });
-    return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, headers: response.headers };
-  };
-}
-
 /** The real check-ins module on a real SQLite store and embedded bus in a data folder (fresh unless given). */
 export async function createCheckInsTestApp(dataDir?: string): Promise<CheckInsTestApp> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'okr-check-ins-')));
-  const config = loadConfig({ OKR_DATA_DIR: dir, OKR_BODY_LIMIT_BYTES: '65536' }, { PORT: 0 });
   const logs = new LogCapture();
-  const moduleRef = await Test.createTestingModule({ imports: [CheckInsModule.forRoot(config, logs)] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
-  configurePlatformApp(app, { openApi: { title: 'check-ins', version: '1' } });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  const app = await startServiceApp((config, l) => CheckInsModule.forRoot(config, l), dir, {
+    logs,
+    openApi: { title: 'check-ins', version: '1' },
+  });
   const defaultToken = await issueEmbeddedToken({ dataDir: dir, tenant: 'acme', user: 'alice', roles: ['admin'] });
   return {
     app,

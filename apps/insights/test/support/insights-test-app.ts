@@ -1,52 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { configurePlatformApp, createPlatformAdapter, issueEmbeddedToken, loadConfig, type PlatformConfig } from '@okr/platform';
-import { LogCapture } from '@okr/platform/testing';
+import { issueEmbeddedToken } from '@okr/platform';
 import { InsightsModule } from '../../src/app.module';
 
-export interface Call {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
-  headers: Record<string, string | string[] | number | undefined>;
-}
+import { caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
 
-export type CallOptions = { body?: unknown; token?: string | null; headers?: Record<string, string> };
-
-/** Any Nest app under test, called with `inject` and a bearer token. */
-export function caller(app: NestFastifyApplication, defaultToken: string) {
-  return async (method: string, url: string, options: CallOptions = {}): Promise<Call> => {
-    const token = options.token === undefined ? defaultToken : options.token;
-    const response = await app.inject({
-      method: method as 'GET',
-      url,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined ? { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
-    });
-    return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, headers: response.headers };
-  };
-}
-
-/** A service's root module on the embedded defaults in `dataDir`, ready for `inject`. */
-export async function startServiceApp(
-  rootModule: (config: PlatformConfig, logs: LogCapture) => DynamicModule,
-  dataDir: string,
-): Promise<NestFastifyApplication> {
-  const config = loadConfig({ OKR_DATA_DIR: dataDir, OKR_BODY_LIMIT_BYTES: '65536' }, { PORT: 0 });
-  const moduleRef = await Test.createTestingModule({ imports: [rootModule(config, new LogCapture())] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
-  configurePlatformApp(app);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
-}
+export { caller, startServiceApp, type Call, type CallOptions };
 
 export interface InsightsTestApp {
   app: NestFastifyApplication;

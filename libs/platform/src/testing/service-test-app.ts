@@ -1,0 +1,55 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { configurePlatformApp, createPlatformAdapter } from '../lib/bootstrap/platform-app';
+import { loadConfig } from '../lib/config/load-config';
+import type { PlatformConfig } from '../lib/config/platform-config';
+import type { OpenApiOptions } from '../lib/openapi/setup-openapi';
+import { LogCapture } from './platform-test-app';
+
+/** A response as a test reads it. */
+export interface Call {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export type CallOptions = { body?: unknown; token?: string | null; headers?: Record<string, string> };
+
+/** Calls an app under test with `inject` and a bearer token (`token: null` sends none). */
+export function caller(app: NestFastifyApplication, defaultToken: string) {
+  return async (method: string, url: string, options: CallOptions = {}): Promise<Call> => {
+    const token = options.token === undefined ? defaultToken : options.token;
+    const response = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined
+        ? { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+        : {}),
+    });
+    return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, headers: response.headers };
+  };
+}
+
+/**
+ * A service's root module built exactly as its `main` builds it, on the embedded defaults in
+ * `dataDir` (64 KiB body limit, for 413 tests), initialised but not listening: use `inject`.
+ */
+export async function startServiceApp(
+  rootModule: (config: PlatformConfig, logs: LogCapture) => DynamicModule,
+  dataDir: string,
+  options: { logs?: LogCapture; openApi?: OpenApiOptions } = {},
+): Promise<NestFastifyApplication> {
+  const config = loadConfig({ OKR_DATA_DIR: dataDir, OKR_BODY_LIMIT_BYTES: '65536' }, { PORT: 0 });
+  const moduleRef = await Test.createTestingModule({ imports: [rootModule(config, options.logs ?? new LogCapture())] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
+  configurePlatformApp(app, options.openApi ? { openApi: options.openApi } : {});
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
