@@ -171,10 +171,12 @@ const emptyKeyResult = (id: string): KeyResultSummary => ({
   grade: null,
 });
 
+/**
+ * The domain's order (`compareCheckIns` of okr-domain): effectiveAt, then recordedAt; a full tie keeps
+ * stream order (the sort is stable and check-ins are kept in stream order), exactly as replay does.
+ */
 const compareCheckIns = (a: SummaryCheckIn, b: SummaryCheckIn): number =>
-  effectiveAtMillis(a.effectiveAt) - effectiveAtMillis(b.effectiveAt) ||
-  Date.parse(a.recordedAt) - Date.parse(b.recordedAt) ||
-  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  effectiveAtMillis(a.effectiveAt) - effectiveAtMillis(b.effectiveAt) || Date.parse(a.recordedAt) - Date.parse(b.recordedAt);
 
 const maxInstant = (instants: readonly (string | null)[]): string | null =>
   instants.reduce<string | null>(
