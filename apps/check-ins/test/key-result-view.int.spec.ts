@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { configurePlatformApp, createPlatformAdapter, issueEmbeddedToken, loadConfig } from '@okr/platform';
@@ -111,5 +113,31 @@ describe('the key-result view follows goals events', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(dump()).toEqual(before);
     expect(checkIns.view.keyResult('acme', keyResultId)?.dropped).toBe(true);
+  });
+
+  it('a lost view file is rebuilt from the start of the log on the next start', async () => {
+    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice' });
+    const inGoals = caller(goals, token);
+    const cycle = await inGoals('POST', '/api/v1/cycles', {
+      body: { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: 7 },
+    });
+    const objective = await inGoals('POST', '/api/v1/objectives', { body: { cycleId: cycle.body.id, teamId: 'growth', title: 'Kept' } });
+    const kr = await inGoals('POST', `/api/v1/objectives/${objective.body.id}/key-results`, { body: { title: 'Launch', kind: 'milestone' } });
+    const keyResultId = kr.body.id as string;
+    await eventually(async () => checkIns.view.keyResult('acme', keyResultId), 3000, 'the key result in the view');
+
+    // The view's volume is lost; the bus still remembers how far the old view had read.
+    const dataDir = checkIns.dataDir;
+    await checkIns.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `check-ins.view.sqlite${suffix}`), { force: true });
+    checkIns = await createCheckInsTestApp(dataDir);
+
+    const accepted = await eventually(async () => {
+      const r = await checkIns.call('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
+        body: { value: true, confidence: 7, effectiveAt: '2027-01-11' },
+      });
+      return r.status === 201 && r;
+    }, 5000, 'a check-in on the key result known before the view was lost');
+    expect(accepted.status).toBe(201);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
@@ -82,11 +82,17 @@ type Write = (db: Database.Database) => void;
 @Injectable()
 export class CheckInsView implements OnApplicationShutdown {
   readonly db: Database.Database;
+  /**
+   * True when this start created the view's file: its consumer groups must then start from the
+   * beginning of the log, whatever their stored positions say (a lost volume, a new pod).
+   */
+  readonly createdNow: boolean;
   private readonly guard: SqliteIdempotencyGuard;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, logger: PinoLogger) {
     logger.setContext('check-ins-view');
     mkdirSync(config.OKR_DATA_DIR, { recursive: true });
+    this.createdNow = !existsSync(checkInsViewFile(config));
     this.db = new Database(checkInsViewFile(config));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');

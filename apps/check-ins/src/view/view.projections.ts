@@ -147,6 +147,12 @@ export class ViewProjections implements OnApplicationBootstrap, OnModuleDestroy,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.view.createdNow) {
+      // A new view holds nothing: rebuild it from the start of the log rather than trust positions
+      // kept elsewhere (Kafka offsets, the events file) that belong to a view that is gone.
+      await this.consumer.reset(KEY_RESULTS_CONSUMER, [TOPICS.goals.name], { to: 'start' });
+      await this.consumer.reset(OWN_EVENTS_CONSUMER, [TOPICS.checkIns.name], { to: 'start' });
+    }
     this.running = await Promise.all([
       this.consumer.start({
         group: KEY_RESULTS_CONSUMER,
