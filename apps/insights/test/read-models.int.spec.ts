@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 /* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
 import { GoalsModule } from '../../goals/src/app.module';
@@ -182,6 +184,19 @@ describe('read models: goals and check-ins events into the insights views', () =
     expect(summary.keyResults[0].confidence).toBe(6);
     expect(summary.setAt).toBe(before.summary.setAt);
     expect((await insights.call('GET', '/api/v1/learnings')).body).toEqual(before.learnings);
+  });
+
+  it('rebuilds its views from the start of the log when its read store was lost', async () => {
+    const before = (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body;
+    const dataDir = insights.dataDir;
+    await insights.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `insights.read.sqlite${suffix}`), { force: true });
+    insights = await createInsightsTestApp(dataDir);
+    const rebuilt = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);
+      return r.status === 200 && r.body.revision === before.revision && r.body;
+    }, 5000, 'the summary rebuilt from the log');
+    expect(rebuilt).toEqual(before);
   });
 
   it('skips every redelivered event: groups reset to the start of the log change no document', async () => {

@@ -55,6 +55,15 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // A read model that has applied nothing (a new store, a lost volume) starts from the beginning of
+    // the log, whatever position the bus kept for its group: nothing can be applied twice, since
+    // nothing is recorded as applied.
+    const applied = await this.collections.applied();
+    for (const model of INSIGHTS_READ_MODELS) {
+      if ((await applied.count({ model: model.name })) === 0) {
+        await this.consumer.reset(groupOf(model), INSIGHTS_TOPICS, { to: 'start' });
+      }
+    }
     this.running = await Promise.all(
       INSIGHTS_READ_MODELS.map((model) =>
         this.consumer.start({ group: groupOf(model), topics: INSIGHTS_TOPICS, handlers: this.handlers(model) }),
