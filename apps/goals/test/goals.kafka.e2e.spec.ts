@@ -91,6 +91,9 @@ describe('goals relay to Kafka (e2e, kcat mock)', () => {
     expect(value).toMatchObject({ type: 'ObjectiveSet', revision: 0, metadata: { tenantId: 'acme', actor: 'alice', correlationId: 'corr-kafka-1' } });
     const headers = Object.keys(first.headers ?? {});
     expect(headers).toEqual(expect.arrayContaining(['tenant_id', 'correlation_id', 'causation_id']));
+    // The relay's lag is a Prometheus gauge of the service.
+    const metrics = await fetch(`${(service as RunningService).url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^okr_relay_lag_positions\{relay="goals",service="goals"\} \d+$/m);
   }, 60_000);
 
   it('kill -9 of the service mid-relay: after a restart every event is delivered at least once and applied once, in order', async () => {

@@ -109,6 +109,9 @@ describe('admin: projection audit and rebuild while serving', () => {
     ]);
     const ready = await insights.call('GET', '/health/ready', { token: null });
     expect(JSON.stringify(ready.body)).toContain('projection-audit');
+    const metrics = await insights.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('okr_projection_drift_streams{read_model="objective-summary",service="insights"} 1');
+    expect(metrics.body).toContain('okr_projection_drift_streams{read_model="learnings-feed",service="insights"} 0');
   });
 
   it('rebuilds objective-summary while the API answers the same, then switches and repairs the drift', async () => {

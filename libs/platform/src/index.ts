@@ -25,3 +25,4 @@ export * from './lib/http/validators';
 export * from './lib/http/history';
 export * from './lib/http/import-headers';
 export * from './lib/http/import.controller';
+export * from './lib/metrics/metrics';

@@ -2,7 +2,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
-import { PLATFORM_CONFIG, ReadinessCheck, embeddedEventsFile, type PlatformConfig, type ReadinessIndicator } from '@okr/platform';
+import {
+  Metrics,
+  PLATFORM_CONFIG,
+  ReadinessCheck,
+  embeddedEventsFile,
+  type PlatformConfig,
+  type ReadinessIndicator,
+} from '@okr/platform';
 import { INTEGRATION_EVENT_PUBLISHER, type IntegrationEventPublisher } from '../messaging.port';
 import { EventStoreRelayStateStore } from '../relay/event-store-relay-state';
 import { Relay } from '../relay/relay';
@@ -35,8 +42,30 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(RELAY_TOPIC) private readonly what: RelayTopic,
     private readonly health: HealthIndicatorService,
     private readonly logger: PinoLogger,
+    metrics: Metrics,
   ) {
     logger.setContext('relay');
+    // Read on each scrape: how far the relay is behind the head of the log, and who publishes.
+    const lagOf = async () => (this.relay ? await this.relay.lag() : undefined);
+    const labels = { relay: what.name };
+    metrics.gauge({
+      name: 'okr_relay_lag_positions',
+      help: 'Events of the relayed categories not yet published',
+      labelNames: ['relay'],
+      async collect() {
+        const lag = await lagOf();
+        if (lag) this.set(labels, lag.positions);
+      },
+    });
+    metrics.gauge({
+      name: 'okr_relay_lag_seconds',
+      help: 'Age of the oldest event not yet published, 0 when caught up',
+      labelNames: ['relay'],
+      async collect() {
+        const lag = await lagOf();
+        if (lag) this.set(labels, lag.seconds);
+      },
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -10,6 +10,7 @@ import { PlatformHealthModule } from '../health/health.module';
 import { eventStoreIdempotencyProvider } from '../idempotency/event-store-idempotency-store';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { platformLoggerModule } from '../logging/logger.module';
+import { MetricsModule } from '../metrics/metrics';
 
 export interface PlatformModuleOptions {
   /** Name on every log line (`service`). */
@@ -35,6 +36,7 @@ export class PlatformModule {
       imports: [
         platformLoggerModule(options.config, { serviceName: options.serviceName, stream: options.logStream }),
         PlatformHealthModule,
+        MetricsModule.forRoot(options.serviceName),
       ],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },
