@@ -15,3 +15,4 @@ export * from './lib/check-in/check-in.decider';
 export * from './lib/check-in/bitemporal';
 export * from './lib/learning/learning';
 export * from './lib/learning/learning.decider';
+export * from './lib/notification/rules';
