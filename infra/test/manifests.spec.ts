@@ -12,6 +12,22 @@ const repoRoot = resolve(__dirname, '..', '..');
 const k8sDir = join(repoRoot, 'infra', 'k8s');
 
 const EVENT_TOPICS = ['okr.goals.v1', 'okr.checkins.v1', 'okr.insights.v1'];
+/** Every service and its HTTP port, in kustomize (container, Service, PORT, scrape port) and compose. */
+const SERVICE_PORTS: Record<string, number> = { goals: 3001, 'check-ins': 3002, insights: 3003, notifications: 3004 };
+/** Services that run a fixed count in production instead of an autoscaler. notifications: deliveries
+ *  and reminder ticks are claimed under a lease, so its replicas never send twice; 2 for availability. */
+const FIXED_REPLICAS: Record<string, number> = { notifications: 2 };
+/** Environment variables that may carry credentials: from the Secret okr-connections only. */
+const SECRET_ENV = ['EVENTSTORE_URL', 'MONGO_URL'];
+const SECRET_ENV_OF: Record<string, string[]> = { notifications: ['OKR_SMTP_URL'] };
+/** notifications' delivery settings with their defaults (the same in compose and kustomize). */
+const NOTIFICATION_SETTINGS = {
+  OKR_SMTP_FROM: 'OKR <okr@localhost>',
+  OKR_DELIVERY_MAX_ATTEMPTS: '8',
+  OKR_WEBHOOK_TIMEOUT_MS: '10000',
+  OKR_DELIVERY_LEASE_SECONDS: '60',
+  OKR_REMINDER_INTERVAL_SECONDS: '300',
+};
 const FOURTEEN_DAYS_MS = 14 * 24 * 60 * 60 * 1000;
 const HEALTH_LIVE = '/health/live';
 const HEALTH_READY = '/health/ready';
@@ -30,7 +46,10 @@ interface Probe {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    configMapKeyRef?: { name: string; key: string };
+  };
 }
 interface Container {
   name: string;
@@ -70,7 +89,7 @@ interface Deployment extends Resource {
     replicas?: number;
     selector: { matchLabels: Labels };
     strategy?: { type: string; rollingUpdate?: unknown };
-    template: { metadata: { labels: Labels }; spec: PodSpec };
+    template: { metadata: { labels: Labels; annotations?: Record<string, string> }; spec: PodSpec };
   };
 }
 interface ConfigMap extends Resource {
@@ -184,7 +203,7 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
   const services = baseServices();
 
   it('finds the services in base/, one folder each, each an app in apps/', () => {
-    expect(services).toContain('goals');
+    expect(services).toEqual(Object.keys(SERVICE_PORTS).sort());
     for (const name of services) expect(existsSync(join(repoRoot, 'apps', name))).toBe(true);
   });
 
@@ -221,8 +240,56 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
         expect(container?.image).not.toMatch(/:latest$/);
         expect(container?.args).toEqual([`dist/apps/${d.metadata.name}/src/main.js`]);
         const http = container?.ports?.find((p) => p.name === 'http');
-        expect(http?.containerPort).toBeGreaterThan(0);
+        expect({ service: d.metadata.name, port: http?.containerPort }).toEqual({
+          service: d.metadata.name,
+          port: SERVICE_PORTS[d.metadata.name],
+        });
         expect(envValue(container as Container, 'PORT')?.value).toBe(String(http?.containerPort));
+        const svc = ofKind<Service>(objects, 'Service').find((s) => s.metadata.name === d.metadata.name);
+        expect(svc?.spec.ports.map((p) => p.port)).toEqual([SERVICE_PORTS[d.metadata.name]]);
+      }
+    });
+
+    it('asks Prometheus to scrape /metrics on the service port', () => {
+      for (const d of deployments) {
+        const http = d.spec.template.spec.containers[0]?.ports?.find((p) => p.name === 'http');
+        expect({ service: d.metadata.name, annotations: d.spec.template.metadata.annotations }).toEqual({
+          service: d.metadata.name,
+          annotations: expect.objectContaining({
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(http?.containerPort),
+            'prometheus.io/path': '/metrics',
+          }),
+        });
+      }
+    });
+
+    it('reads credentials (connection strings, the SMTP URL) from the Secret okr-connections, optional', () => {
+      for (const d of deployments) {
+        const container = d.spec.template.spec.containers[0] as Container;
+        for (const name of [...SECRET_ENV, ...(SECRET_ENV_OF[d.metadata.name] ?? [])]) {
+          const env = envValue(container, name);
+          expect({ service: d.metadata.name, env }).toEqual({
+            service: d.metadata.name,
+            env: { name, valueFrom: { secretKeyRef: { name: 'okr-connections', key: name, optional: true } } },
+          });
+        }
+      }
+    });
+
+    it('gives notifications its delivery settings: a sender, and positive whole numbers', () => {
+      const notifications = deployments.find((d) => d.metadata.name === 'notifications');
+      const container = notifications?.spec.template.spec.containers[0] as Container;
+      for (const name of Object.keys(NOTIFICATION_SETTINGS)) {
+        const value = envValue(container, name)?.value;
+        const shape = name === 'OKR_SMTP_FROM' ? /^[^<>]+ <[^@\s<>]+@[^@\s<>]+>$/ : /^[1-9]\d*$/;
+        expect({ name, value }).toEqual({ name, value: expect.stringMatching(shape) });
+      }
+      // The defaults where nothing overrides them (production sets its own sender: tested below).
+      if (overlay === 'embedded') {
+        expect(Object.fromEntries(Object.keys(NOTIFICATION_SETTINGS).map((n) => [n, envValue(container, n)?.value]))).toEqual(
+          NOTIFICATION_SETTINGS,
+        );
       }
     });
 
@@ -313,8 +380,9 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
         expect(['embedded', 'oidc']).toContain(data['OKR_AUTH_MODE']);
         expect(data['OKR_DATA_DIR']).toMatch(/^\//);
         // Credentials never sit in a ConfigMap.
-        expect(Object.keys(data)).not.toEqual(expect.arrayContaining(['EVENTSTORE_URL']));
-        expect(Object.keys(data)).not.toEqual(expect.arrayContaining(['MONGO_URL']));
+        for (const name of [...SECRET_ENV, ...Object.values(SECRET_ENV_OF).flat()]) {
+          expect(Object.keys(data)).not.toEqual(expect.arrayContaining([name]));
+        }
         // The data folder is mounted where OKR_DATA_DIR points.
         for (const c of d.spec.template.spec.containers) {
           expect(c.volumeMounts?.map((m) => m.mountPath)).toContain(data['OKR_DATA_DIR']);
@@ -347,19 +415,31 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
       }
     });
 
-    it('reads the KurrentDB and MongoDB connection strings from a Secret', () => {
-      for (const d of deployments) {
-        for (const name of ['EVENTSTORE_URL', 'MONGO_URL']) {
-          const ref = envValue(d.spec.template.spec.containers[0] as Container, name)?.valueFrom?.secretKeyRef;
-          expect(ref).toMatchObject({ name: 'okr-connections', key: name });
-        }
+    it('sends platform email from an address of its own domain, not okr@localhost', () => {
+      const notifications = deployments.find((d) => d.metadata.name === 'notifications');
+      const from = envValue(notifications?.spec.template.spec.containers[0] as Container, 'OKR_SMTP_FROM')?.value;
+      expect(from).toMatch(/^[^<>]+ <[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>$/);
+      expect(from).not.toMatch(/@localhost>/);
+    });
+
+    it('runs notifications at a fixed 2 replicas, rolling, with no autoscaler', () => {
+      const hpas = ofKind<HorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
+      for (const [name, replicas] of Object.entries(FIXED_REPLICAS)) {
+        const d = deployments.find((x) => x.metadata.name === name);
+        expect({ name, replicas: d?.spec.replicas, strategy: d?.spec.strategy?.type }).toEqual({
+          name,
+          replicas,
+          strategy: 'RollingUpdate',
+        });
+        expect(hpas.filter((h) => h.spec.scaleTargetRef.name === name)).toEqual([]);
       }
     });
 
-    it('runs at least 3 replicas of every service, autoscaled on CPU, rolling without downtime', () => {
+    it('runs at least 3 replicas of every other service, autoscaled on CPU, rolling without downtime', () => {
       const hpas = ofKind<HorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
-      expect(deployments.length).toBeGreaterThan(0);
-      for (const d of deployments) {
+      const autoscaled = deployments.filter((d) => !(d.metadata.name in FIXED_REPLICAS));
+      expect(autoscaled.map((d) => d.metadata.name).sort()).toEqual(['check-ins', 'goals', 'insights']);
+      for (const d of autoscaled) {
         // No fixed count that a re-apply would reset under the autoscaler; if one is set, it is >= 2.
         if (d.spec.replicas !== undefined) expect(d.spec.replicas).toBeGreaterThanOrEqual(2);
         const hpa = hpas.filter((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === d.metadata.name);
@@ -523,7 +603,31 @@ describe('docker-compose.yml', () => {
     expect(goals?.depends_on?.['kafka-init']?.condition).toBe('service_completed_successfully');
   });
 
-  it('publishes the services (3001-3003), 2113, 9094 (Kafka for the host) and 27017 on localhost only', () => {
+  it('starts every service like goals, from the same image, with its own entry point and port', () => {
+    for (const [name, port] of Object.entries(SERVICE_PORTS)) {
+      const service = services[name];
+      expect({ name, command: service?.command }).toEqual({ name, command: [`dist/apps/${name}/src/main.js`] });
+      expect(service?.build).toEqual(services['goals']?.build);
+      expect(service?.image).toBe(services['goals']?.image);
+      expect(service?.volumes).toEqual(services['goals']?.volumes);
+      expect(service?.depends_on).toMatchObject(services['goals']?.depends_on ?? { missing: true });
+      const { PORT, ...environment } = service?.environment ?? {};
+      expect(PORT).toBe(String(port));
+      expect(environment).toMatchObject(Object.fromEntries(Object.entries(services['goals']?.environment ?? {}).filter(([k]) => k !== 'PORT')));
+      expect(service?.ports).toEqual([`127.0.0.1:${port}:${port}`]);
+    }
+  });
+
+  it('gives notifications its delivery settings and the Mailpit catcher as SMTP server', () => {
+    const notifications = services['notifications'];
+    expect(notifications?.environment).toMatchObject({ ...NOTIFICATION_SETTINGS, OKR_SMTP_URL: 'smtp://mailpit:1025' });
+    expect(notifications?.depends_on?.['mailpit']?.condition).toBe('service_started');
+    expect(services['mailpit']?.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    // SMTP only inside the compose network; the web UI on the host's localhost.
+    expect(services['mailpit']?.ports).toEqual(['127.0.0.1:8025:8025']);
+  });
+
+  it('publishes the services (3001-3004), 2113, 9094 (Kafka for the host), 27017 and 8025 (Mailpit UI) on localhost only', () => {
     const published = Object.values(services).flatMap((s) => s.ports ?? []);
     expect(published.sort()).toEqual(
       [
@@ -533,6 +637,8 @@ describe('docker-compose.yml', () => {
         '127.0.0.1:3001:3001',
         '127.0.0.1:3002:3002',
         '127.0.0.1:3003:3003',
+        '127.0.0.1:3004:3004',
+        '127.0.0.1:8025:8025',
       ].sort(),
     );
     expect(JSON.stringify(services['kafka']?.environment)).toMatch(/EXTERNAL:\/\/localhost:9094/);
