@@ -1,11 +1,14 @@
 import {
   Inject,
   Injectable,
+  Optional,
+  SetMetadata,
   StreamableFile,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { defer, finalize, from, mergeMap, of, type Observable } from 'rxjs';
@@ -24,6 +27,16 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEPT_HEADERS = ['location', 'etag'];
 const VALID_KEY = /^[\x21-\x7E]([\x20-\x7E]{0,198}[\x21-\x7E])?$/;
+
+/** Metadata key set by {@link NotIdempotentlyStored}. */
+export const IDEMPOTENCY_OFF = 'okr:idempotency-off';
+
+/**
+ * Marks a write whose response must never be kept (it shows a secret once, e.g. a webhook's signing
+ * secret): the interceptor lets it through without storing or replaying, and says so with the
+ * response header `Idempotency-Key-Ignored: true`.
+ */
+export const NotIdempotentlyStored = (): MethodDecorator & ClassDecorator => SetMetadata(IDEMPOTENCY_OFF, true);
 
 interface Attempt {
   scope: string;
@@ -52,6 +65,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @InjectPinoLogger(IdempotencyInterceptor.name) private readonly logger: PinoLogger,
+    @Optional() private readonly reflector?: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -60,6 +74,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (!WRITE_METHODS.has(request.method) || header === undefined) return next.handle();
+    if (this.reflector?.getAllAndOverride<boolean>(IDEMPOTENCY_OFF, [context.getHandler(), context.getClass()])) {
+      reply.header('Idempotency-Key-Ignored', 'true');
+      return next.handle();
+    }
 
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined || !VALID_KEY.test(key)) {

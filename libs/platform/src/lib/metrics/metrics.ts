@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
-import { Gauge, Registry, collectDefaultMetrics, type GaugeConfiguration } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type GaugeConfiguration } from 'prom-client';
 import { Public } from '../auth/principal';
 
 export const METRICS_SERVICE_NAME = Symbol('METRICS_SERVICE_NAME');
@@ -22,6 +22,13 @@ export class Metrics {
     const existing = this.registry.getSingleMetric(configuration.name);
     if (existing) return existing as Gauge<L>;
     return new Gauge<L>({ ...configuration, registers: [this.registry] });
+  }
+
+  /** A counter in this registry; the same name twice returns the first one. */
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Counter<L>;
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
   }
 }
 

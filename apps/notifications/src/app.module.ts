@@ -1,0 +1,66 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { serviceFoundation } from '@okr/messaging';
+import type { DestinationStream } from 'pino';
+import type { PlatformConfig } from '@okr/platform';
+import { ReadStoreModule } from '@okr/read-store';
+import { Dispatcher } from './delivery/dispatcher';
+import { ChannelsHttpController } from './http/webhooks.controller';
+import { DeliveriesHttpController } from './http/deliveries.controller';
+import { FollowsHttpController } from './http/follows.controller';
+import { PreferencesHttpController } from './http/preferences.controller';
+import {
+  NOTIFICATIONS_CLOCK,
+  NOTIFICATIONS_SETTINGS,
+  notificationsSettingsFrom,
+  systemClock,
+  type Clock,
+  type NotificationsSettings,
+} from './notifications.config';
+import { DeliveryRecorder } from './planning/delivery-recorder';
+import { DigestScheduler } from './schedule/digest-scheduler';
+import { ReminderScheduler } from './schedule/reminder-scheduler';
+import { NotificationsStore } from './store/notifications.store';
+import { NotificationsConsumer } from './view/notifications.consumer';
+
+export interface NotificationsModuleOptions {
+  /** Tests capture the JSON log lines here; services log to stdout. */
+  logStream?: DestinationStream;
+  /** Tests pass their own settings (and clock); the service reads them from the environment. */
+  settings?: Partial<NotificationsSettings>;
+  clock?: Clock;
+}
+
+/**
+ * The notifications service: it owns no streams (its settings and delivery log are state in the read
+ * store, see `NotificationsStore`), consumes goals, check-ins and insights, and tells the right people
+ * once per (rule, trigger, recipient, channel), over in-app, email, chat and signed webhooks.
+ */
+@Module({})
+export class NotificationsModule {
+  static forRoot(config: PlatformConfig, options: NotificationsModuleOptions = {}): DynamicModule {
+    const foundation = serviceFoundation({
+      serviceName: 'notifications',
+      config,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+    });
+    // Validated here, so a bad setting stops the start with one line naming it.
+    const settings: NotificationsSettings = { ...notificationsSettingsFrom(process.env), ...options.settings };
+    return {
+      module: NotificationsModule,
+      imports: [...foundation.imports, ReadStoreModule.forRoot('notifications')],
+      controllers: [FollowsHttpController, PreferencesHttpController, ChannelsHttpController, DeliveriesHttpController],
+      providers: [
+        { provide: NOTIFICATIONS_SETTINGS, useValue: settings },
+        { provide: NOTIFICATIONS_CLOCK, useValue: options.clock ?? systemClock },
+        NotificationsStore,
+        DeliveryRecorder,
+        NotificationsConsumer,
+        Dispatcher,
+        ReminderScheduler,
+        DigestScheduler,
+        ...foundation.providers,
+      ],
+      exports: [Dispatcher, ReminderScheduler, DigestScheduler, NotificationsConsumer],
+    };
+  }
+}

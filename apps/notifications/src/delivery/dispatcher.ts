@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Metrics } from '@okr/platform';
+import {
+  EmailSender,
+  retryDelayMs,
+  sendChat,
+  sendWebhook,
+  smtpSettingsFromUrl,
+  type OutgoingNotification,
+  type SendOutcome,
+  type SmtpSettings,
+} from '../channels';
+import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
+import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
+
+/** Deliveries handled per round, sent concurrently. */
+const BATCH = 16;
+const EPOCH = new Date(0).toISOString();
+const MAX_HISTORY = 20;
+
+/**
+ * Sends what is due. Each round finds pending deliveries whose `nextAttemptAt` has come, CLAIMS each
+ * with a conditional update (`status: pending` and an expired lease -> a lease of
+ * `OKR_DELIVERY_LEASE_SECONDS` owned by this replica), so two replicas never send the same delivery
+ * at once, then makes one attempt and records its outcome under the same lease:
+ * - delivered -> `delivered`;
+ * - retry (5xx, 408, 429, timeout, connection error) -> `pending` again, due after an exponential
+ *   backoff with jitter, until `OKR_DELIVERY_MAX_ATTEMPTS`, then `failed`;
+ * - reject (other 4xx, a permanent SMTP error, a missing channel) -> `failed` at once.
+ * Every attempt is kept in the delivery's `history`. A replica killed mid-send leaves its lease to
+ * expire and the delivery is sent again WITH THE SAME delivery id (`X-Okr-Delivery`, the email's
+ * Message-ID), so a receiver can drop the repeat: over HTTP or SMTP nobody can do better than
+ * at-least-once plus a stable id.
+ */
+@Injectable()
+export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(Dispatcher.name);
+  private readonly owner = `dispatcher-${randomUUID()}`;
+  private readonly email = new EmailSender();
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly store: NotificationsStore,
+    recorder: DeliveryRecorder,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+    @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
+    private readonly metrics: Metrics,
+  ) {
+    recorder.onRecorded(() => this.wake());
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    this.schedule();
+    this.wake();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.round;
+    this.email.close();
+  }
+
+  /** Starts a round now (or right after the one running). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.round) {
+      this.again = true;
+      return;
+    }
+    this.round = this.runRounds().finally(() => {
+      this.round = undefined;
+    });
+  }
+
+  /** Runs rounds until one finds nothing due; resolves when done (tests await it). */
+  async drain(): Promise<void> {
+    while (this.round) await this.round;
+    await this.runRounds();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.wake();
+      this.schedule();
+    }, this.settings.dispatchIntervalMs);
+    this.timer.unref();
+  }
+
+  private async runRounds(): Promise<void> {
+    do {
+      this.again = false;
+      let handled = 0;
+      try {
+        handled = await this.runRound();
+      } catch (error) {
+        this.logger.error({ err: error }, 'delivery round failed; retrying on the next tick');
+      }
+      if (handled >= BATCH) this.again = true;
+    } while (this.again && !this.stopped);
+  }
+
+  /** One round: claims and sends up to {@link BATCH} due deliveries. Returns how many it claimed. */
+  async runRound(): Promise<number> {
+    const c = await this.store.collections();
+    const now = this.clock.now().toISOString();
+    const due = await c.deliveries.find(
+      { status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } },
+      { sort: { nextAttemptAt: 1 }, limit: BATCH },
+    );
+    const claimed: DeliveryDoc[] = [];
+    for (const delivery of due) {
+      const leaseUntil = new Date(this.clock.now().getTime() + this.settings.leaseSeconds * 1000).toISOString();
+      const result = await c.deliveries.updateOne(
+        { _id: delivery._id, status: 'pending', leaseUntil: delivery.leaseUntil },
+        { $set: { leaseUntil, leaseOwner: this.owner } },
+      );
+      if (result.modified === 1) claimed.push(delivery);
+    }
+    await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    return claimed.length;
+  }
+
+  private async attempt(delivery: DeliveryDoc): Promise<void> {
+    const attempt = delivery.attempts + 1;
+    let outcome: SendOutcome;
+    try {
+      outcome = await this.send(delivery, attempt);
+    } catch (error) {
+      outcome = { kind: 'retry', error: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const at = this.clock.now();
+    const entry: DeliveryAttempt = {
+      attempt,
+      at: at.toISOString(),
+      outcome: outcome.kind,
+      ...(outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode }),
+      ...(outcome.kind === 'delivered' ? {} : { error: outcome.error }),
+    };
+    const history = [...delivery.history, entry].slice(-MAX_HISTORY);
+    const common = { attempts: attempt, history, leaseUntil: EPOCH, leaseOwner: null };
+    let update: Record<string, unknown>;
+    if (outcome.kind === 'delivered') {
+      update = { ...common, status: 'delivered', deliveredAt: at.toISOString(), nextAttemptAt: null, lastError: null, reason: null };
+    } else if (outcome.kind === 'retry' && attempt < this.settings.maxAttempts) {
+      const delay = retryDelayMs(attempt, { initialMs: this.settings.retryInitialMs, maxMs: this.settings.retryMaxMs });
+      update = { ...common, status: 'pending', nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: outcome.error };
+    } else {
+      update = { ...common, status: 'failed', failedAt: at.toISOString(), nextAttemptAt: null, lastError: outcome.error };
+    }
+    const c = await this.store.collections();
+    const written = await c.deliveries.updateOne({ _id: delivery._id, leaseOwner: this.owner }, { $set: update });
+    const context = {
+      deliveryId: delivery._id,
+      tenantId: delivery.tenantId,
+      rule: delivery.rule,
+      channel: delivery.channel,
+      recipient: delivery.recipient,
+      attempt,
+      outcome: outcome.kind,
+      ...(outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode }),
+    };
+    if (written.modified !== 1) {
+      this.logger.warn(context, 'delivery lease lost before the outcome was recorded; another replica owns it now');
+      return;
+    }
+    this.metrics.counter('okr_notification_attempts_total', 'Delivery attempts by channel and outcome', ['channel', 'outcome']).inc({
+      channel: delivery.channel,
+      outcome: update['status'] === 'failed' ? 'failed' : outcome.kind,
+    });
+    if (outcome.kind === 'delivered') this.logger.log(context, 'notification delivered');
+    else if (update['status'] === 'failed') this.logger.warn({ ...context, error: outcome.error }, 'notification delivery failed');
+    else this.logger.warn({ ...context, error: outcome.error, nextAttemptAt: update['nextAttemptAt'] }, 'notification delivery will be retried');
+  }
+
+  private async send(delivery: DeliveryDoc, attempt: number): Promise<SendOutcome> {
+    const notification: OutgoingNotification = {
+      deliveryId: delivery._id,
+      tenantId: delivery.tenantId,
+      rule: delivery.rule,
+      recipient: delivery.recipient,
+      subject: delivery.subject,
+      body: delivery.body,
+      triggeredBy: delivery.triggeredBy,
+      createdAt: delivery.createdAt,
+      attempt,
+      ...(delivery.objectiveId ? { objectiveId: delivery.objectiveId } : {}),
+      ...(delivery.keyResultId ? { keyResultId: delivery.keyResultId } : {}),
+      ...(delivery.teamId ? { teamId: delivery.teamId } : {}),
+      ...(delivery.items ? { items: delivery.items } : {}),
+    };
+    const c = await this.store.collections();
+    const timeoutMs = this.settings.timeoutMs;
+    if (delivery.webhookId) {
+      const hook = await c.webhooks.findOne({ _id: delivery.webhookId, tenantId: delivery.tenantId });
+      if (!hook) return { kind: 'reject', error: 'the webhook was deleted' };
+      if (hook.format === 'json') return sendWebhook({ url: hook.url, secret: hook.secret, notification, timeoutMs });
+      return sendChat({ url: hook.url, format: hook.format, notification, timeoutMs });
+    }
+    if (delivery.channel === 'in-app') return { kind: 'delivered' };
+    const prefs = await c.preferences.findOne({ tenantId: delivery.tenantId, userId: delivery.recipient });
+    if (delivery.channel === 'chat') {
+      if (!prefs?.chat) return { kind: 'reject', error: 'the recipient no longer has a chat channel' };
+      return sendChat({ url: prefs.chat.url, format: prefs.chat.format, notification, timeoutMs });
+    }
+    if (delivery.channel === 'email') {
+      if (!prefs?.email) return { kind: 'reject', error: 'the recipient no longer has an email address' };
+      const smtp = await this.smtpOf(delivery.tenantId);
+      if (!smtp) return { kind: 'reject', error: 'no SMTP server is configured for the tenant' };
+      return this.email.send({ smtp, to: prefs.email, notification });
+    }
+    return { kind: 'reject', error: `no sender for channel ${delivery.channel}` };
+  }
+
+  private async smtpOf(tenantId: string): Promise<SmtpSettings | undefined> {
+    const c = await this.store.collections();
+    const own = await c.smtp.findOne({ _id: tenantId });
+    if (own) {
+      return {
+        host: own.host,
+        port: own.port,
+        secure: own.secure,
+        from: own.from,
+        ...(own.username ? { username: own.username } : {}),
+        ...(own.password ? { password: own.password } : {}),
+      };
+    }
+    return this.settings.smtpUrl ? smtpSettingsFromUrl(this.settings.smtpUrl, this.settings.smtpFrom) : undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
+import { FOLLOW_KINDS, NotificationsStore, type FollowDoc, type FollowKind } from '../store/notifications.store';
+import { FollowDto } from './notifications.dto';
+
+const followId = (tenantId: string, userId: string, kind: string, targetId: string): string => `${tenantId}|${userId}|${kind}|${targetId}`;
+const view = (f: FollowDoc) => ({ kind: f.kind, targetId: f.targetId, since: f.since });
+
+/** Following an objective or a team: its learnings and its grade reach you too. */
+@ApiTags('follows')
+@ApiBearerAuth()
+@Controller('api/v1/follows')
+export class FollowsHttpController {
+  constructor(private readonly store: NotificationsStore) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Follow an objective or a team (following twice changes nothing)' })
+  async follow(@Body() body: FollowDto, @CurrentPrincipal() principal: Principal) {
+    const c = await this.store.collections();
+    const _id = followId(principal.tenantId, principal.userId, body.kind, body.targetId);
+    const existing = await c.follows.findOne({ _id });
+    if (existing) return view(existing);
+    const doc: FollowDoc = {
+      _id,
+      tenantId: principal.tenantId,
+      userId: principal.userId,
+      kind: body.kind,
+      targetId: body.targetId,
+      since: new Date().toISOString(),
+    };
+    await c.follows.updateOne({ _id }, { $set: doc }, { upsert: true });
+    return view(doc);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'What the caller follows' })
+  async list(@CurrentPrincipal() principal: Principal) {
+    const c = await this.store.collections();
+    const items = await c.follows.find({ tenantId: principal.tenantId, userId: principal.userId }, { sort: { since: 1 } });
+    return { items: items.map(view) };
+  }
+
+  @Delete(':kind/:targetId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Stop following (204 whether or not it was followed)' })
+  async unfollow(@Param('kind') kind: string, @Param('targetId') targetId: string, @CurrentPrincipal() principal: Principal) {
+    if (!FOLLOW_KINDS.includes(kind as FollowKind)) {
+      throw new ValidationProblem([{ field: 'kind', message: `kind must be one of: ${FOLLOW_KINDS.join(', ')}` }]);
+    }
+    const c = await this.store.collections();
+    await c.follows.deleteMany({ _id: followId(principal.tenantId, principal.userId, kind, targetId) });
+  }
+}

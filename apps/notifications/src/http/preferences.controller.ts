@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { defaultPreferences, preferencesId } from '../planning/plan-deliveries';
+import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { NotificationsStore, type PreferencesDoc } from '../store/notifications.store';
+import { maskUrl } from './access';
+import { PreferencesDto } from './notifications.dto';
+
+/** What the API shows of preferences: the chat URL is a secret, only its host is shown. */
+const view = (p: PreferencesDoc) => ({
+  userId: p.userId,
+  timeZone: p.timeZone,
+  mutedRules: p.mutedRules,
+  quietHours: p.quietHours,
+  digest: p.digest,
+  digestAt: p.digestAt,
+  email: p.email,
+  chat: p.chat ? { format: p.chat.format, url: maskUrl(p.chat.url) } : null,
+  updatedAt: p.updatedAt,
+});
+
+/**
+ * A person's notification preferences: channels (in-app always; email; a Slack / Teams incoming
+ * webhook), muted rules, quiet hours in their time zone, a daily digest instead of single messages.
+ */
+@ApiTags('preferences')
+@ApiBearerAuth()
+@Controller('api/v1/preferences')
+export class PreferencesHttpController {
+  constructor(
+    private readonly store: NotificationsStore,
+    private readonly recorder: DeliveryRecorder,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's preferences (defaults when never set)" })
+  async get(@CurrentPrincipal() principal: Principal) {
+    const c = await this.store.collections();
+    const found = await c.preferences.findOne({ _id: preferencesId(principal.tenantId, principal.userId) });
+    return view(found ?? defaultPreferences(principal.tenantId, principal.userId));
+  }
+
+  @Put()
+  @ApiOperation({
+    summary: "Replace the caller's preferences; a field left out takes its default, except `chat` which stays as it was when omitted",
+  })
+  async put(@Body() body: PreferencesDto, @CurrentPrincipal() principal: Principal) {
+    const c = await this.store.collections();
+    const _id = preferencesId(principal.tenantId, principal.userId);
+    const current = (await c.preferences.findOne({ _id })) ?? defaultPreferences(principal.tenantId, principal.userId);
+    const next: PreferencesDoc = {
+      _id,
+      tenantId: principal.tenantId,
+      userId: principal.userId,
+      timeZone: body.timeZone ?? 'UTC',
+      mutedRules: body.mutedRules ?? [],
+      quietHours: body.quietHours ? { start: body.quietHours.start, end: body.quietHours.end } : null,
+      digest: body.digest ?? false,
+      digestAt: body.digestAt ?? '09:00',
+      email: body.email ?? null,
+      // The chat URL is never returned, so a client cannot send it back: omitted = unchanged.
+      chat: body.chat === undefined ? current.chat : body.chat === null ? null : { url: body.chat.url, format: body.chat.format },
+      updatedAt: new Date().toISOString(),
+    };
+    await this.store.store.withTransaction(async (session) => {
+      await c.preferences.updateOne({ _id }, { $set: next }, { upsert: true, session });
+      if (current.digest && !next.digest) {
+        // Leaving the digest: what was held for it goes out now, one by one.
+        await c.deliveries.bulkWrite(
+          [
+            {
+              updateMany: {
+                filter: { tenantId: principal.tenantId, recipient: principal.userId, status: 'held' },
+                update: { $set: { status: 'pending', reason: 'released from the digest', nextAttemptAt: next.updatedAt } },
+              },
+            },
+          ],
+          session,
+        );
+      }
+    });
+    if (current.digest && !next.digest) this.recorder.notifyRecorded();
+    return view(next);
+  }
+}

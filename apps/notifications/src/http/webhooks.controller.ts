@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { v7 as uuidv7 } from 'uuid';
+import { CurrentPrincipal, NotIdempotentlyStored, type Principal } from '@okr/platform';
+import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { webhookTestDelivery } from '../planning/plan-deliveries';
+import { NotificationsStore, type SmtpDoc, type WebhookDoc } from '../store/notifications.store';
+import { maskUrl, notFound, requireAdmin } from './access';
+import { RegisterWebhookDto, SmtpSettingsDto } from './notifications.dto';
+
+/** A signing secret: 32 random bytes, shown once. */
+const newSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
+
+/** What the API shows of a webhook after its creation: never the secret; a chat URL only by its host. */
+const view = (hook: WebhookDoc) => ({
+  id: hook._id,
+  url: hook.format === 'json' ? hook.url : maskUrl(hook.url),
+  format: hook.format,
+  teams: hook.teams,
+  rules: hook.rules,
+  description: hook.description,
+  createdBy: hook.createdBy,
+  createdAt: hook.createdAt,
+  secretRotatedAt: hook.secretRotatedAt,
+});
+
+/**
+ * Tenant channels, set by a tenant admin: webhooks (signed JSON, or Slack / Teams incoming-webhook
+ * messages) that receive the tenant's notifications like a team channel, optionally filtered by team
+ * and rule; and the tenant's SMTP server. Secrets are shown once (the webhook's signing secret, at
+ * creation and rotation) or never (SMTP password, chat URLs); these responses are never kept by the
+ * `Idempotency-Key` store.
+ */
+@ApiTags('channels')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ChannelsHttpController {
+  constructor(
+    private readonly store: NotificationsStore,
+    private readonly recorder: DeliveryRecorder,
+  ) {}
+
+  @Post('webhooks')
+  @NotIdempotentlyStored()
+  @ApiOperation({ summary: 'Register a webhook (admin); 201 with its signing secret, shown this once' })
+  async register(@Body() body: RegisterWebhookDto, @CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'register webhooks');
+    const c = await this.store.collections();
+    const hook: WebhookDoc = {
+      _id: uuidv7(),
+      tenantId: principal.tenantId,
+      url: body.url,
+      secret: newSecret(),
+      format: body.format ?? 'json',
+      teams: body.teams ?? [],
+      rules: body.rules ?? [],
+      description: body.description ?? null,
+      createdBy: principal.userId,
+      createdAt: new Date().toISOString(),
+      secretRotatedAt: null,
+    };
+    await c.webhooks.bulkWrite([{ insertOne: { document: hook } }]);
+    return { ...view(hook), secret: hook.secret };
+  }
+
+  @Get('webhooks')
+  @ApiOperation({ summary: "The tenant's webhooks (admin), without secrets" })
+  async list(@CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'list webhooks');
+    const c = await this.store.collections();
+    const hooks = await c.webhooks.find({ tenantId: principal.tenantId }, { sort: { createdAt: 1 } });
+    return { items: hooks.map(view) };
+  }
+
+  @Get('webhooks/:id')
+  @ApiOperation({ summary: 'One webhook (admin), without its secret' })
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'read webhooks');
+    return view(await this.hook(principal, id));
+  }
+
+  @Delete('webhooks/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Remove a webhook (admin); its pending deliveries fail as "deleted"' })
+  async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'remove webhooks');
+    await this.hook(principal, id);
+    const c = await this.store.collections();
+    await c.webhooks.deleteMany({ _id: id, tenantId: principal.tenantId });
+  }
+
+  @Post('webhooks/:id/rotate-secret')
+  @HttpCode(HttpStatus.OK)
+  @NotIdempotentlyStored()
+  @ApiOperation({ summary: 'Replace the signing secret (admin); 200 with the new one, shown this once; the old one stops at once' })
+  async rotate(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'rotate webhook secrets');
+    await this.hook(principal, id);
+    const c = await this.store.collections();
+    const secret = newSecret();
+    const secretRotatedAt = new Date().toISOString();
+    await c.webhooks.updateOne({ _id: id, tenantId: principal.tenantId }, { $set: { secret, secretRotatedAt } });
+    return { id, secret, secretRotatedAt };
+  }
+
+  @Post('webhooks/:id/test')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Send a test notification to the webhook (admin); 202 with the delivery id to follow in /deliveries' })
+  async test(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'test webhooks');
+    const hook = await this.hook(principal, id);
+    const c = await this.store.collections();
+    const delivery = webhookTestDelivery(hook, uuidv7(), principal.userId, new Date());
+    await c.deliveries.bulkWrite([{ insertOne: { document: delivery } }]);
+    this.recorder.notifyRecorded();
+    return { deliveryId: delivery._id, status: delivery.status };
+  }
+
+  @Put('channels/email')
+  @NotIdempotentlyStored()
+  @ApiOperation({ summary: "Set the tenant's SMTP server (admin); the password is never returned" })
+  async setSmtp(@Body() body: SmtpSettingsDto, @CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'configure email');
+    const c = await this.store.collections();
+    const doc: SmtpDoc = {
+      _id: principal.tenantId,
+      host: body.host,
+      port: body.port,
+      secure: body.secure ?? false,
+      username: body.username ?? null,
+      password: body.password ?? null,
+      from: body.from,
+      updatedAt: new Date().toISOString(),
+      updatedBy: principal.userId,
+    };
+    await c.smtp.updateOne({ _id: doc._id }, { $set: doc }, { upsert: true });
+    return smtpView(doc);
+  }
+
+  @Get('channels/email')
+  @ApiOperation({ summary: "The tenant's SMTP server (admin), without the password" })
+  async getSmtp(@CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'read the email settings');
+    const c = await this.store.collections();
+    const doc = await c.smtp.findOne({ _id: principal.tenantId });
+    if (!doc) throw notFound('smtp-settings', principal.tenantId);
+    return smtpView(doc);
+  }
+
+  @Delete('channels/email')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Remove the tenant's SMTP server (admin); the service default applies, if any" })
+  async removeSmtp(@CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal, 'configure email');
+    const c = await this.store.collections();
+    await c.smtp.deleteMany({ _id: principal.tenantId });
+  }
+
+  private async hook(principal: Principal, id: string): Promise<WebhookDoc> {
+    const c = await this.store.collections();
+    const hook = await c.webhooks.findOne({ _id: id, tenantId: principal.tenantId });
+    if (!hook) throw notFound('webhook', id);
+    return hook;
+  }
+}
+
+const smtpView = (doc: SmtpDoc) => ({
+  host: doc.host,
+  port: doc.port,
+  secure: doc.secure,
+  username: doc.username,
+  passwordSet: doc.password !== null,
+  from: doc.from,
+  updatedAt: doc.updatedAt,
+  updatedBy: doc.updatedBy,
+});

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { digestOf, localMinutes, type Notification, type NotificationRule } from '@okr/okr-domain';
+import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
+import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { deliveryIdOf, deliveryKey } from '../planning/plan-deliveries';
+import { NotificationsStore, type Channel, type DeliveryDoc, type PreferencesDoc } from '../store/notifications.store';
+
+/** `YYYY-MM-DD` of `instant` in `timeZone`. */
+export const localDate = (instant: Date, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Daily digests: for a person who asked for one, once their local time passed `digestAt`, every
+ * delivery `held` for them on a channel becomes ONE digest delivery on that channel
+ * (`digest:{user}:{local date}`), and the held ones become `digested` with its id, in one
+ * transaction. A digest of a day exists at most once per channel; what is held after it went out
+ * waits for the next day's.
+ */
+@Injectable()
+export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DigestScheduler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly store: NotificationsStore,
+    private readonly recorder: DeliveryRecorder,
+    @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.settings.digestIntervalSeconds;
+    if (seconds === 0) return;
+    this.timer = setInterval(() => {
+      this.running = this.run(this.clock.now()).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'digest run failed; retrying on the next tick'),
+      );
+    }, seconds * 1000);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Assembles the digests due at `now`; returns how many digest deliveries it recorded. */
+  async run(now: Date): Promise<number> {
+    const c = await this.store.collections();
+    const people: PreferencesDoc[] = await c.preferences.find({ digest: true });
+    let recorded = 0;
+    for (const prefs of people) {
+      if (localMinutes(now, prefs.timeZone) < minutesOf(prefs.digestAt)) continue;
+      const held = await c.deliveries.find(
+        { tenantId: prefs.tenantId, recipient: prefs.userId, status: 'held' },
+        { sort: { createdAt: 1 } },
+      );
+      const channels = [...new Set(held.map((d) => d.channel))];
+      for (const channel of channels) {
+        if (await this.digestOne(prefs, channel, held.filter((d) => d.channel === channel), now)) recorded += 1;
+      }
+    }
+    if (recorded > 0) {
+      this.recorder.notifyRecorded();
+      this.logger.log({ digests: recorded }, 'daily digests recorded');
+    }
+    return recorded;
+  }
+
+  private async digestOne(prefs: PreferencesDoc, channel: Channel, held: DeliveryDoc[], now: Date): Promise<boolean> {
+    const c = await this.store.collections();
+    const day = localDate(now, prefs.timeZone);
+    const entries: Notification[] = held.map((d) => ({
+      rule: d.rule as NotificationRule,
+      recipient: d.recipient,
+      dedupeKey: d.key,
+      subject: d.subject,
+      body: d.body,
+      triggeredBy: d.triggeredBy,
+    }));
+    const summary = digestOf(entries, prefs.userId, day);
+    if (!summary) return false;
+    const key = deliveryKey(prefs.tenantId, summary.dedupeKey, channel);
+    const id = deliveryIdOf(key);
+    return this.store.store.withTransaction(async (session) => {
+      if ((await c.deliveries.count({ _id: id })) > 0) return false;
+      const nowIso = now.toISOString();
+      const items = summary.items.map((n) => ({ rule: n.rule, subject: n.subject, body: n.body }));
+      const digest: DeliveryDoc = {
+        _id: id,
+        key,
+        tenantId: prefs.tenantId,
+        rule: 'digest',
+        recipient: prefs.userId,
+        channel,
+        webhookId: null,
+        status: 'pending',
+        reason: null,
+        subject: summary.subject,
+        body: summary.body,
+        triggeredBy: day,
+        objectiveId: null,
+        keyResultId: null,
+        teamId: null,
+        createdAt: nowIso,
+        nextAttemptAt: nowIso,
+        attempts: 0,
+        history: [],
+        lastError: null,
+        deliveredAt: null,
+        failedAt: null,
+        leaseUntil: new Date(0).toISOString(),
+        leaseOwner: null,
+        digestId: null,
+        items,
+      };
+      await c.deliveries.bulkWrite(
+        [
+          { insertOne: { document: digest } },
+          {
+            updateMany: {
+              filter: { _id: { $in: held.map((d) => d._id) }, status: 'held' },
+              update: { $set: { status: 'digested', digestId: id, reason: `sent in the digest of ${day}` } },
+            },
+          },
+        ],
+        session,
+      );
+      return true;
+    });
+  }
+}

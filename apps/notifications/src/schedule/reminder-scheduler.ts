@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { checkInReminders, type Notification, type ReminderKeyResult } from '@okr/okr-domain';
+import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
+import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { NotificationsStore, type ObjectiveDoc } from '../store/notifications.store';
+
+export interface ReminderRun {
+  at: string;
+  /** Reminders the rule called for (one per missed period per key result). */
+  reminders: number;
+  /** Deliveries recorded by this run; reminders of a period already recorded record nothing. */
+  recorded: number;
+}
+
+/**
+ * Check-in reminders on a durable schedule: every `OKR_REMINDER_INTERVAL_SECONDS` (and once at start)
+ * it evaluates `checkInReminders` over the view of every cycle that is running. The schedule keeps no
+ * timer state of its own: a reminder's delivery key holds its period (key result, start of counting,
+ * period number), and deliveries are recorded at most once per key. So a run repeated after a restart,
+ * on a second replica, or twice within a period records nothing new, and a period missed while the
+ * service was down is reminded on the first run after it comes back.
+ */
+@Injectable()
+export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ReminderScheduler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly store: NotificationsStore,
+    private readonly recorder: DeliveryRecorder,
+    @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.settings.reminderIntervalSeconds;
+    if (seconds === 0) return;
+    const tick = (): void => {
+      this.running = this.run(this.clock.now()).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'check-in reminder run failed; retrying on the next tick'),
+      );
+    };
+    tick();
+    this.timer = setInterval(tick, seconds * 1000);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Evaluates every running cycle at `now` (optionally for one tenant) and records what is due. */
+  async run(now: Date, tenantId?: string): Promise<ReminderRun> {
+    const c = await this.store.collections();
+    const cycles = await c.cycles.find(tenantId ? { tenantId } : {});
+    let reminders = 0;
+    let recorded = 0;
+    let pending = 0;
+    for (const cycle of cycles) {
+      const objectives = await c.objectives.find({ tenantId: cycle.tenantId, cycleId: cycle._id, status: 'active' });
+      if (objectives.length === 0) continue;
+      const byId = new Map<string, ObjectiveDoc>(objectives.map((o) => [o._id, o]));
+      const keyResults = await c.keyResults.find({ objectiveId: { $in: [...byId.keys()] }, dropped: false });
+      const inputs: ReminderKeyResult[] = keyResults.flatMap((kr) => {
+        const objective = byId.get(kr.objectiveId);
+        if (!objective?.activatedAt || kr.tenantId !== cycle.tenantId) return [];
+        const owner = kr.ownerId ?? objective.ownerId ?? undefined;
+        return [
+          {
+            id: kr._id,
+            objectiveId: kr.objectiveId,
+            objectiveStatus: 'active' as const,
+            activatedAt: objective.activatedAt,
+            ...(owner ? { owner } : {}),
+            ...(kr.lastCheckInAt ? { lastCheckInAt: kr.lastCheckInAt } : {}),
+          },
+        ];
+      });
+      const due = checkInReminders(inputs, { startsOn: cycle.startsOn, endsOn: cycle.endsOn, cadenceDays: cycle.checkInCadenceDays }, now);
+      reminders += due.length;
+      // One transaction per objective: its team decides which webhooks hear of it.
+      const perObjective = new Map<string, Notification[]>();
+      for (const n of due) perObjective.set(n.objectiveId ?? '', [...(perObjective.get(n.objectiveId ?? '') ?? []), n]);
+      for (const [objectiveId, notifications] of perObjective) {
+        const teamId = byId.get(objectiveId)?.teamId ?? null;
+        const inserted = await this.store.store.withTransaction((session) =>
+          this.recorder.record(cycle.tenantId, teamId, notifications, now, session),
+        );
+        recorded += inserted.length;
+        pending += inserted.filter((d) => d.status === 'pending').length;
+      }
+    }
+    if (pending > 0) this.recorder.notifyRecorded();
+    if (recorded > 0) this.logger.log({ at: now.toISOString(), reminders, recorded }, 'check-in reminders recorded');
+    return { at: now.toISOString(), reminders, recorded };
+  }
+}

@@ -1,0 +1,299 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  INTEGRATION_EVENT_CONSUMER,
+  TOPICS,
+  type EventHandler,
+  type IntegrationEvent,
+  type IntegrationEventConsumer,
+  type RunningConsumer,
+} from '@okr/messaging';
+import {
+  atRisk,
+  confidenceDrop,
+  learningCaptured,
+  objectiveAligned,
+  objectiveGraded,
+  type CheckInRecorded,
+  type CyclePlanned,
+  type KeyResultAdded,
+  type KeyResultAtRisk,
+  type LearningCaptured,
+  type Notification,
+  type ObjectiveAligned,
+  type ObjectiveGraded,
+  type ObjectiveSet,
+} from '@okr/okr-domain';
+import type { ReadSession } from '@okr/read-store';
+import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
+import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { NotificationsStore, type Collections, type FollowDoc } from '../store/notifications.store';
+
+/** The consumer group of the notifications service. */
+export const NOTIFICATIONS_GROUP = 'notifications';
+export const NOTIFICATIONS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.checkIns.name, TOPICS.insights.name];
+
+/** `meta` record: the instant this service first started; older events never notify. */
+const NOTIFY_SINCE = 'notify-since';
+
+type Data<E extends { data: unknown }> = E['data'];
+
+/** What one event changes in the view, and who it notifies. */
+interface Outcome {
+  notifications: Notification[];
+  teamId: string | null;
+  write: (session: ReadSession) => Promise<void>;
+}
+
+/**
+ * Follows goals, check-ins and insights (`notifications` group) into the service's view, and turns
+ * the events the rules care about into deliveries. Per event, ONE read-store transaction holds the
+ * view's changes, the deliveries and the stream's applied revision: an event delivered twice (a
+ * rebalance, a crash before the checkpoint) is skipped by its revision, and even if it were not, the
+ * deliveries' ids derive from (rule, event, recipient, channel), so nothing is recorded twice.
+ *
+ * Notifications come only from live events: not imported ones (`metadata.importedAt`), not ones
+ * older than the first start of the service (a new service replays the log to build its view without
+ * announcing history), not ones older than `OKR_NOTIFY_MAX_AGE_HOURS`.
+ */
+@Injectable()
+export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(NotificationsConsumer.name);
+  private running?: RunningConsumer;
+  private notifySince = '';
+
+  constructor(
+    @Inject(INTEGRATION_EVENT_CONSUMER) private readonly consumer: IntegrationEventConsumer,
+    private readonly store: NotificationsStore,
+    private readonly recorder: DeliveryRecorder,
+    @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const c = await this.store.collections();
+    const since = await c.meta.findOne({ _id: NOTIFY_SINCE });
+    if (since) {
+      this.notifySince = since.value;
+    } else {
+      this.notifySince = this.clock.now().toISOString();
+      await c.meta.updateOne({ _id: NOTIFY_SINCE }, { $set: { value: this.notifySince } }, { upsert: true });
+    }
+    // A view that has applied nothing (a new store, a lost volume) starts from the start of the log,
+    // whatever position the bus kept for the group.
+    if ((await c.applied.count()) === 0) {
+      await this.consumer.reset(NOTIFICATIONS_GROUP, NOTIFICATIONS_TOPICS, { to: 'start' });
+    }
+    const handler: EventHandler = (event) => this.apply(event).then(() => undefined);
+    this.running = await this.consumer.start({
+      group: NOTIFICATIONS_GROUP,
+      topics: NOTIFICATIONS_TOPICS,
+      handlers: Object.fromEntries(HANDLED.map((type) => [type, handler])),
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const running = this.running;
+    this.running = undefined;
+    await running?.stop();
+  }
+
+  /** Applies one event exactly once; returns the number of deliveries it recorded (0 when skipped). */
+  async apply(event: IntegrationEvent): Promise<number> {
+    const c = await this.store.collections();
+    const now = this.clock.now();
+    const tenantId = event.metadata.tenantId;
+    let pending = 0;
+    let recorded = 0;
+    await this.store.store.withTransaction(async (session) => {
+      pending = 0;
+      recorded = 0;
+      const applied = await c.applied.findOne({ _id: event.streamId });
+      if (applied !== null && applied.revision >= event.revision) return;
+      const outcome = await this.outcomeOf(c, event);
+      await outcome.write(session);
+      if (outcome.notifications.length > 0 && this.isLive(event, now)) {
+        const inserted = await this.recorder.record(tenantId, outcome.teamId, outcome.notifications, now, session);
+        recorded = inserted.length;
+        pending = inserted.filter((d) => d.status === 'pending').length;
+      }
+      await c.applied.updateOne(
+        { _id: event.streamId },
+        { $set: { tenantId, revision: event.revision, appliedAt: now.toISOString() } },
+        { upsert: true, session },
+      );
+    });
+    if (recorded > 0) {
+      this.logger.log({ eventId: event.id, type: event.type, tenantId, deliveries: recorded }, 'notifications planned');
+    }
+    if (pending > 0) this.recorder.notifyRecorded();
+    return recorded;
+  }
+
+  isLive(event: IntegrationEvent, now: Date): boolean {
+    const { occurredAt, importedAt } = event.metadata;
+    if (importedAt !== undefined) return false;
+    if (occurredAt < this.notifySince) return false;
+    return now.getTime() - Date.parse(occurredAt) <= this.settings.notifyMaxAgeHours * 3_600_000;
+  }
+
+  private async followersOf(c: Collections, tenantId: string, objectiveId: string | undefined, teamId: string | null): Promise<string[]> {
+    const targets: Record<string, unknown>[] = [];
+    if (objectiveId) targets.push({ kind: 'objective', targetId: objectiveId });
+    if (teamId) targets.push({ kind: 'team', targetId: teamId });
+    if (targets.length === 0) return [];
+    const follows: FollowDoc[] = await c.follows.find({ tenantId, $or: targets }, { sort: { since: 1 } });
+    return [...new Set(follows.map((f) => f.userId))];
+  }
+
+  private async outcomeOf(c: Collections, event: IntegrationEvent): Promise<Outcome> {
+    const tenantId = event.metadata.tenantId;
+    const none = (write: Outcome['write'] = async () => undefined): Outcome => ({ notifications: [], teamId: null, write });
+    const objective = (id: string, update: Record<string, unknown>, session: ReadSession) =>
+      c.objectives.updateOne({ _id: id }, update, { upsert: true, session }).then(() => undefined);
+
+    switch (event.type) {
+      case 'CyclePlanned': {
+        const d = event.data as Data<CyclePlanned>;
+        return none(async (session) => {
+          await c.cycles.updateOne(
+            { _id: d.cycleId },
+            { $set: { tenantId, name: d.name, startsOn: d.startsOn, endsOn: d.endsOn, checkInCadenceDays: d.checkInCadenceDays } },
+            { upsert: true, session },
+          );
+        });
+      }
+      case 'ObjectiveSet': {
+        const d = event.data as Data<ObjectiveSet>;
+        return none((session) =>
+          objective(
+            d.objectiveId,
+            { $set: { tenantId, cycleId: d.cycleId, teamId: d.teamId, ownerId: d.ownerId, title: d.title, status: 'draft', activatedAt: null, parents: [] } },
+            session,
+          ),
+        );
+      }
+      case 'ObjectiveReworded': {
+        const d = event.data as { objectiveId: string; to: { title: string } };
+        return none((session) => objective(d.objectiveId, { $set: { tenantId, title: d.to.title } }, session));
+      }
+      case 'ObjectiveOwnershipTransferred': {
+        const d = event.data as { objectiveId: string; to: string };
+        return none((session) => objective(d.objectiveId, { $set: { tenantId, ownerId: d.to } }, session));
+      }
+      case 'ObjectiveActivated': {
+        const d = event.data as { objectiveId: string };
+        return none((session) =>
+          objective(d.objectiveId, { $set: { tenantId, status: 'active', activatedAt: event.metadata.occurredAt } }, session),
+        );
+      }
+      case 'ObjectiveArchived': {
+        const d = event.data as { objectiveId: string };
+        return none((session) => objective(d.objectiveId, { $set: { tenantId, status: 'archived' } }, session));
+      }
+      case 'ObjectiveAlignmentWithdrawn': {
+        const d = event.data as { objectiveId: string; parentObjectiveId: string };
+        return none((session) => objective(d.objectiveId, { $pull: { parents: d.parentObjectiveId } }, session));
+      }
+      case 'ObjectiveAligned': {
+        const d = event.data as Data<ObjectiveAligned>;
+        const parent = await c.objectives.findOne({ _id: d.parentObjectiveId });
+        return {
+          notifications: objectiveAligned({ id: event.id, data: d }, parent?.ownerId ?? undefined, event.metadata.actor),
+          teamId: parent?.teamId ?? null,
+          write: (session) => objective(d.objectiveId, { $addToSet: { parents: d.parentObjectiveId } }, session),
+        };
+      }
+      case 'ObjectiveGraded': {
+        const d = event.data as Data<ObjectiveGraded>;
+        const current = await c.objectives.findOne({ _id: d.objectiveId });
+        const teamId = current?.teamId ?? null;
+        const followers = await this.followersOf(c, tenantId, d.objectiveId, teamId);
+        return {
+          notifications: objectiveGraded({ id: event.id, data: d }, current?.ownerId ?? undefined, followers),
+          teamId,
+          write: (session) => objective(d.objectiveId, { $set: { tenantId, status: 'closed' } }, session),
+        };
+      }
+      case 'KeyResultAdded': {
+        const d = event.data as Data<KeyResultAdded>;
+        return none(async (session) => {
+          await c.keyResults.updateOne(
+            { _id: d.keyResultId },
+            { $set: { tenantId, objectiveId: d.objectiveId, title: d.title, ownerId: d.ownerId ?? null, dropped: false } },
+            { upsert: true, session },
+          );
+        });
+      }
+      case 'KeyResultDropped': {
+        const d = event.data as { keyResultId: string; objectiveId: string };
+        return none(async (session) => {
+          await c.keyResults.updateOne({ _id: d.keyResultId }, { $set: { tenantId, objectiveId: d.objectiveId, dropped: true } }, { upsert: true, session });
+        });
+      }
+      case 'CheckInRecorded': {
+        const d = event.data as Data<CheckInRecorded>;
+        const [kr, parent] = await Promise.all([c.keyResults.findOne({ _id: d.keyResultId }), c.objectives.findOne({ _id: d.objectiveId })]);
+        const previous = typeof kr?.lastConfidence === 'number' ? kr.lastConfidence : undefined;
+        return {
+          notifications: confidenceDrop(previous, { id: event.id, data: d }, [kr?.ownerId ?? undefined, parent?.ownerId ?? undefined]),
+          teamId: parent?.teamId ?? null,
+          write: async (session) => {
+            await c.keyResults.updateOne(
+              { _id: d.keyResultId },
+              { $set: { tenantId, objectiveId: d.objectiveId, lastConfidence: d.confidence, lastCheckInAt: d.recordedAt } },
+              { upsert: true, session },
+            );
+          },
+        };
+      }
+      case 'LearningCaptured': {
+        const d = event.data as Data<LearningCaptured>;
+        const parent = d.objectiveId ? await c.objectives.findOne({ _id: d.objectiveId }) : null;
+        const teamId = parent?.teamId ?? d.teamId ?? null;
+        const followers = await this.followersOf(c, tenantId, d.objectiveId, teamId);
+        return {
+          notifications: learningCaptured({ id: event.id, data: d }, parent?.ownerId ?? undefined, followers, d.author),
+          teamId,
+          write: async () => undefined,
+        };
+      }
+      case 'KeyResultAtRisk': {
+        const d = event.data as Data<KeyResultAtRisk>;
+        if (d.addedReasons.length === 0) return none();
+        const kr = await c.keyResults.findOne({ _id: d.keyResultId });
+        return {
+          notifications: atRisk({
+            keyResultId: d.keyResultId,
+            objectiveId: d.objectiveId,
+            reasons: d.reasons.map((r) => r.message),
+            krOwner: d.keyResultOwnerId ?? kr?.ownerId ?? undefined,
+            objectiveOwner: d.objectiveOwnerId,
+            triggeredBy: event.id,
+          }),
+          teamId: d.teamId,
+          write: async () => undefined,
+        };
+      }
+      default:
+        return none();
+    }
+  }
+}
+
+/** The event types this consumer handles; the consumer acknowledges and skips the rest. */
+export const HANDLED = [
+  'CyclePlanned',
+  'ObjectiveSet',
+  'ObjectiveReworded',
+  'ObjectiveOwnershipTransferred',
+  'ObjectiveActivated',
+  'ObjectiveArchived',
+  'ObjectiveAligned',
+  'ObjectiveAlignmentWithdrawn',
+  'ObjectiveGraded',
+  'KeyResultAdded',
+  'KeyResultDropped',
+  'CheckInRecorded',
+  'LearningCaptured',
+  'KeyResultAtRisk',
+] as const;
