@@ -29,7 +29,8 @@ export class FollowsHttpController {
       targetId: body.targetId,
       since: new Date().toISOString(),
     };
-    await c.follows.updateOne({ _id }, { $set: doc }, { upsert: true });
+    const { _id: _, ...fields } = doc;
+    await c.follows.updateOne({ _id }, { $set: fields }, { upsert: true });
     return view(doc);
   }
 

@@ -134,7 +134,8 @@ export class ChannelsHttpController {
       updatedAt: new Date().toISOString(),
       updatedBy: principal.userId,
     };
-    await c.smtp.updateOne({ _id: doc._id }, { $set: doc }, { upsert: true });
+    const { _id, ...fields } = doc;
+    await c.smtp.updateOne({ _id }, { $set: fields }, { upsert: true });
     return smtpView(doc);
   }
 

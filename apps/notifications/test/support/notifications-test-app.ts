@@ -1,0 +1,118 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { issueEmbeddedToken } from '@okr/platform';
+import { LogCapture, caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
+/* eslint-disable @nx/enforce-module-boundaries -- the tests run the services on one data folder, as `npm start` does */
+import { GoalsModule } from '../../../goals/src/app.module';
+import { CheckInsModule } from '../../../check-ins/src/app.module';
+import { InsightsModule } from '../../../insights/src/app.module';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { Dispatcher } from '../../src/delivery/dispatcher';
+import { NotificationsModule } from '../../src/app.module';
+import type { Clock, NotificationsSettings } from '../../src/notifications.config';
+
+export { caller, type Call, type CallOptions };
+
+/** Settings for tests: quick retries, no timers (tests run the schedules themselves). */
+export const TEST_SETTINGS: Partial<NotificationsSettings> = {
+  retryInitialMs: 20,
+  retryMaxMs: 100,
+  maxAttempts: 3,
+  timeoutMs: 2000,
+  leaseSeconds: 5,
+  dispatchIntervalMs: 50,
+  reminderIntervalSeconds: 0,
+  digestIntervalSeconds: 0,
+};
+
+/** A clock tests can move. */
+export class TestClock implements Clock {
+  constructor(private offsetMs = 0) {}
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface NotificationsTestApp {
+  app: NestFastifyApplication;
+  dataDir: string;
+  logs: LogCapture;
+  clock: TestClock;
+  token(options?: { tenant?: string; user?: string; roles?: string[] }): Promise<string>;
+  /** As `alice`, admin of `acme`, unless another token is given. */
+  call(method: string, url: string, options?: CallOptions): Promise<Call>;
+  dispatcher(): Dispatcher;
+  close(removeData?: boolean): Promise<void>;
+}
+
+/** The real notifications module on the embedded stores of a data folder (fresh unless given). */
+export async function createNotificationsTestApp(
+  options: { dataDir?: string; settings?: Partial<NotificationsSettings>; clock?: TestClock } = {},
+): Promise<NotificationsTestApp> {
+  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'okr-notifications-')));
+  const clock = options.clock ?? new TestClock();
+  const logs = new LogCapture();
+  const app = await startServiceApp(
+    (config, capture) => NotificationsModule.forRoot(config, { logStream: capture, settings: { ...TEST_SETTINGS, ...options.settings }, clock }),
+    dir,
+    { logs },
+  );
+  const token = ({ tenant = 'acme', user = 'alice', roles = ['admin'] }: { tenant?: string; user?: string; roles?: string[] } = {}) =>
+    issueEmbeddedToken({ dataDir: dir, tenant, user, roles });
+  return {
+    app,
+    dataDir: dir,
+    logs,
+    clock,
+    token,
+    call: caller(app, await token()),
+    dispatcher: () => app.get(Dispatcher),
+    async close(removeData = false) {
+      await app.close();
+      if (removeData) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OtherServices {
+  goals: NestFastifyApplication;
+  checkIns: NestFastifyApplication;
+  insights: NestFastifyApplication;
+  close(): Promise<void>;
+}
+
+/** Goals, check-ins and insights on the same data folder (the event log is the bus). */
+export async function startOtherServices(dataDir: string): Promise<OtherServices> {
+  const goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), dataDir);
+  const checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), dataDir);
+  const insights = await startServiceApp((config, logs) => InsightsModule.forRoot(config, logs), dataDir);
+  return {
+    goals,
+    checkIns,
+    insights,
+    async close() {
+      await insights.close();
+      await checkIns.close();
+      await goals.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 8000, what = 'condition'): Promise<Exclude<T, undefined | false>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** `YYYY-MM-DD` of today plus `days` (UTC). */
+export const isoDay = (days = 0): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
