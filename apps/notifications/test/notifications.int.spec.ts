@@ -260,7 +260,8 @@ describe('notifications: from goals, check-ins and insights events to the right 
       const created = await notifications.call('POST', '/api/v1/webhooks', { body: { url: `${slow.origin}/race`, rules: ['objective-graded'] } });
       const c = await notifications.app.get(NotificationsStore).collections();
       const { webhookTestDelivery } = await import('../src/planning/plan-deliveries');
-      const hook = (await c.webhooks.findOne({ _id: created.body.id }))!;
+      const hook = await c.webhooks.findOne({ _id: created.body.id });
+      if (!hook) throw new Error('webhook not stored');
       const docs = Array.from({ length: 20 }, (_, i) => webhookTestDelivery(hook, `race-${i}`, 'alice', new Date(0)));
       // Due long ago, written straight to the store so both dispatchers find them in the same round.
       const { Dispatcher } = await import('../src/delivery/dispatcher');

@@ -38,7 +38,7 @@ const MAX_HISTORY = 20;
 export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(Dispatcher.name);
   private readonly owner = `dispatcher-${randomUUID()}`;
-  private readonly email = new EmailSender();
+  private readonly email: EmailSender;
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
   private again = false;
@@ -52,6 +52,15 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: Metrics,
   ) {
     recorder.onRecorded(() => this.wake());
+    const t = settings.timeoutMs;
+    // A send must end well inside its lease, or another replica could start the same one.
+    this.email = new EmailSender({
+      connectionTimeoutMs: t,
+      greetingTimeoutMs: t,
+      socketTimeoutMs: t,
+      sendTimeoutMs: Math.max(t, settings.leaseSeconds * 1000 - 2000),
+      log: (message) => this.logger.warn({ channel: 'email' }, message),
+    });
   }
 
   onApplicationBootstrap(): void {
