@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { serviceFoundation } from '@okr/messaging';
+import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
 import type { PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
@@ -13,19 +13,23 @@ import { ReadModelsHttpController } from './read-models/read-models.http.control
 import { readModelProviders } from './read-models/read-models.providers';
 import { FramesHttpController } from './frames/frames.http.controller';
 import { FramesHandler } from './frames/frames.queries';
+import { RiskHttpController } from './risk/risk.http.controller';
+import { riskProviders } from './risk/risk.providers';
 import { AlignmentTreeHttpController } from './tree/alignment-tree.http.controller';
 import { AlignmentTreeQueries } from './tree/alignment-tree.queries';
 
 /**
- * The insights service: read-only views over every service's events. It owns no streams (no relay);
- * replay and audit read the shared event store's log directly; the live views are read models kept in
- * the read store (`OKR_READ_STORE`) by the projection runner. Always filtered to the caller's tenant.
+ * The insights service: read-only views over every service's events; replay and audit read the shared
+ * event store's log directly; the live views are read models kept in the read store (`OKR_READ_STORE`)
+ * by the projection runner. Always filtered to the caller's tenant. It owns one category of streams,
+ * `insight-{keyResultId}` (key result at risk / back on track, derived by `RiskSignals`), which its
+ * relay publishes to `okr.insights.v1` when the bus is Kafka.
  */
 @Module({})
 export class InsightsModule {
   /** `logStream` lets tests capture the JSON log lines; services log to stdout. */
   static forRoot(config: PlatformConfig, logStream?: DestinationStream): DynamicModule {
-    const foundation = serviceFoundation({ serviceName: 'insights', config, logStream });
+    const foundation = serviceFoundation({ serviceName: 'insights', config, relay: TOPICS.insights, logStream });
     return {
       module: InsightsModule,
       imports: [...foundation.imports, ReadStoreModule.forRoot('insights')],
@@ -36,6 +40,7 @@ export class InsightsModule {
         ReadModelsHttpController,
         AlignmentTreeHttpController,
         AdminHttpController,
+        RiskHttpController,
       ],
       providers: [
         ReplayHandler,
@@ -44,6 +49,7 @@ export class InsightsModule {
         AlignmentTreeQueries,
         ...readModelProviders(),
         ...adminProviders(),
+        ...riskProviders(),
         ...foundation.providers,
       ],
     };

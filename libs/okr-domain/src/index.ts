@@ -16,3 +16,4 @@ export * from './lib/check-in/bitemporal';
 export * from './lib/learning/learning';
 export * from './lib/learning/learning.decider';
 export * from './lib/notification/rules';
+export * from './lib/insight/key-result-risk';

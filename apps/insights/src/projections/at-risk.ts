@@ -37,6 +37,12 @@ export interface AtRiskCycle {
   checkInCadenceDays: number;
 }
 
+/**
+ * A cycle the view does not know yet (its `CyclePlanned` not projected): the pace and stale rules
+ * cannot be evaluated (they start in year 9999 and have no cadence), the confidence rules still are.
+ */
+export const UNKNOWN_CYCLE: AtRiskCycle = { startsOn: '9999-12-31', endsOn: '9999-12-31', checkInCadenceDays: 0 };
+
 export interface AtRiskOptions {
   /** Allowed shortfall against the straight line, as a share (0.2 = 20 percentage points). */
   paceMargin?: number;

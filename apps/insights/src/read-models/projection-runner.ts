@@ -18,6 +18,14 @@ export const groupOf = (model: Pick<ReadModel, 'name'>): string => `insights.${m
 export const INSIGHTS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.checkIns.name];
 
 /**
+ * Called by the live consumers right after `model` applied `event` (not for a skipped redelivery, not
+ * for a rebuild's shadow). Awaited, so it sees the document just written; it must not throw: the
+ * event is applied already, so a failure is the listener's to log (a throw would only make the
+ * consumer retry an event that it then skips).
+ */
+export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Promise<void>;
+
+/**
  * Keeps every read model following the bus: one consumer group per read model
  * (`insights.{model}`) over goals' and check-ins' topics, with a handler per event type it handles
  * (the consumer acknowledges and skips the rest). Started on bootstrap; stopped in
@@ -45,6 +53,7 @@ export const INSIGHTS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.che
 export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private running: RunningConsumer[] = [];
   private readonly paused = new Set<string>();
+  private readonly listeners: AppliedListener[] = [];
   private readonly collections: ReadModelCollections;
 
   constructor(
@@ -97,6 +106,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
     this.running[index] = await this.consumer.start({ group: groupOf(model), topics: INSIGHTS_TOPICS, handlers: this.handlers(model) });
   }
 
+  /** Adds a listener to the live consumers' applied events (register before bootstrap). */
+  onApplied(listener: AppliedListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Applies one event to one read model, exactly once (see the class comment). False when skipped. */
   async apply(model: ReadModel, event: IntegrationEvent): Promise<boolean> {
     if (!model.handles.includes(event.type)) return false;
@@ -133,7 +147,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy
       model.handles.map((type) => [
         type,
         async (event: IntegrationEvent): Promise<void> => {
-          await this.apply(model, event);
+          if (!(await this.apply(model, event))) return;
+          for (const listener of this.listeners) await listener(model, event);
         },
       ]),
     );

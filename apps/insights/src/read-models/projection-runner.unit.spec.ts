@@ -79,6 +79,33 @@ describe('ProjectionRunner.apply', () => {
   });
 });
 
+describe('ProjectionRunner.onApplied', () => {
+  it('tells its listeners of each event a live consumer applied, after the commit, and not of a skipped redelivery', async () => {
+    const store = EmbeddedReadStore.open({ file: ':memory:' });
+    const handlers = new Map<string, Record<string, (e: IntegrationEvent) => Promise<void>>>();
+    const consumer = {
+      reset: jest.fn(),
+      start: jest.fn(async (options: { group: string; handlers: Record<string, (e: IntegrationEvent) => Promise<void>> }) => {
+        handlers.set(options.group, options.handlers);
+        return { stop: async () => undefined };
+      }),
+    } as unknown as IntegrationEventConsumer;
+    const runner = new ProjectionRunner(consumer, store);
+    const heard: [string, string, unknown][] = [];
+    runner.onApplied(async (model, e) => {
+      const cycles = await store.collection({ name: cyclesModel.name });
+      heard.push([model.name, e.id, (await cycles.findOne({ _id: 'c1' }))?._id]);
+    });
+    await runner.onApplicationBootstrap();
+    const cyclePlannedHandler = handlers.get('insights.cycles')?.['CyclePlanned'];
+    await cyclePlannedHandler?.(cyclePlanned);
+    await cyclePlannedHandler?.(cyclePlanned);
+    expect(heard).toEqual([['cycles', cyclePlanned.id, 'c1']]);
+    await runner.onModuleDestroy();
+    store.close();
+  });
+});
+
 describe('atRiskOptionsFrom', () => {
   it('defaults to a 0.2 margin and a confidence threshold of 5', () => {
     expect(atRiskOptionsFrom({})).toEqual({ paceMargin: 0.2, confidenceThreshold: 5 });

@@ -10,7 +10,7 @@ import {
   learningsFeedModel,
   objectiveSummaryModel,
   seriesKeyResultId,
-  type AtRiskCycle,
+  UNKNOWN_CYCLE,
   type AtRiskItem,
   type AtRiskOptions,
   type LearningFeedDoc,
@@ -22,12 +22,6 @@ import {
 import { AT_RISK_OPTIONS } from './at-risk.config';
 import { cyclesModel, type CycleDoc } from './cycles.read-model';
 import { ReadModelCollections } from './read-models';
-
-/**
- * A cycle the view does not know yet (its `CyclePlanned` not projected): the pace and stale rules
- * cannot be evaluated (they start in year 9999 and have no cadence), the confidence rules still are.
- */
-const UNKNOWN_CYCLE: AtRiskCycle = { startsOn: '9999-12-31', endsOn: '9999-12-31', checkInCadenceDays: 0 };
 
 /** A document as the API shows it: `_id` -> `id`, without the tenant (always the caller's). */
 const publicOf = <D extends { _id: string; tenantId?: unknown }>(doc: D): Omit<D, '_id' | 'tenantId'> & { id: string } => {

@@ -1,0 +1,103 @@
+import type { PinoLogger } from 'nestjs-pino';
+import type { EventStore } from '@okr/event-store';
+import type { ReadStore } from '@okr/read-store';
+import type { ProjectionRunner } from '../read-models/projection-runner';
+import { RiskSignals } from './risk-signals';
+import { systemClock } from './risk-signals.config';
+
+const logger = { setContext: jest.fn(), debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+
+const signalsWith = (sweepSeconds: number) => {
+  const runner = { onApplied: jest.fn() };
+  const signals = new RiskSignals(
+    {} as EventStore,
+    {} as ReadStore,
+    { paceMargin: 0.2, confidenceThreshold: 5 },
+    { sweepSeconds },
+    systemClock(),
+    runner as unknown as ProjectionRunner,
+    logger as unknown as PinoLogger,
+  );
+  const sweep = jest.spyOn(signals, 'sweep').mockResolvedValue({ objectives: 0, appended: 0, failed: 0 });
+  return { signals, sweep, runner };
+};
+
+describe('RiskSignals scheduling', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('listens to the projection runner from module init', () => {
+    const { signals, runner } = signalsWith(60);
+    signals.onModuleInit();
+    expect(runner.onApplied).toHaveBeenCalledTimes(1);
+  });
+
+  it('sweeps once at start, then every OKR_RISK_SWEEP_SECONDS, and no more once stopped', async () => {
+    const { signals, sweep } = signalsWith(60);
+    signals.onApplicationBootstrap();
+    expect(sweep).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(sweep).toHaveBeenCalledTimes(2);
+    await jest.advanceTimersByTimeAsync(120_000);
+    expect(sweep).toHaveBeenCalledTimes(4);
+    await signals.onModuleDestroy();
+    await jest.advanceTimersByTimeAsync(600_000);
+    expect(sweep).toHaveBeenCalledTimes(4);
+  });
+
+  it('never runs two sweeps at once: a tick during a long sweep is skipped', async () => {
+    const { signals, sweep } = signalsWith(1);
+    let finish!: () => void;
+    sweep.mockImplementationOnce(() => new Promise((resolve) => (finish = () => resolve({ objectives: 0, appended: 0, failed: 0 }))));
+    signals.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(sweep).toHaveBeenCalledTimes(1);
+    finish();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(sweep).toHaveBeenCalledTimes(2);
+    await signals.onModuleDestroy();
+  });
+
+  it('does not sweep at all with OKR_RISK_SWEEP_SECONDS=0', async () => {
+    const { signals, sweep } = signalsWith(0);
+    signals.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(3_600_000);
+    expect(sweep).not.toHaveBeenCalled();
+  });
+
+  it('logs a failed sweep and sweeps again on the next tick', async () => {
+    const { signals, sweep } = signalsWith(60);
+    sweep.mockRejectedValueOnce(new Error('read store down'));
+    signals.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(logger.error).toHaveBeenCalledWith({ err: expect.any(Error) }, 'risk sweep failed; the next one tries again');
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(sweep).toHaveBeenCalledTimes(2);
+    await signals.onModuleDestroy();
+  });
+
+  it('never fails the consumer: a failed assessment after an event is logged with the event and the objective', async () => {
+    const { signals } = signalsWith(0);
+    jest.spyOn(signals, 'assessObjective').mockRejectedValueOnce(new Error('event store busy'));
+    const event = {
+      id: 'e-1',
+      type: 'CheckInRecorded',
+      streamId: 'checkins-kr-1',
+      data: { objectiveId: 'o-1', keyResultId: 'kr-1' },
+      metadata: { tenantId: 'acme', correlationId: 'c-1' },
+    };
+    await expect(signals.afterApplied({ name: 'objective-summary' }, event as never)).resolves.toBeUndefined();
+    expect(signals.assessObjective).toHaveBeenCalledWith('acme', 'o-1', { correlationId: 'c-1', causationId: 'e-1' });
+    expect(logger.error).toHaveBeenCalledWith(
+      { tenantId: 'acme', objectiveId: 'o-1', eventId: 'e-1', eventType: 'CheckInRecorded', streamId: 'checkins-kr-1', err: expect.any(Error) },
+      'risk assessment after an event failed; the next sweep catches up',
+    );
+  });
+
+  it('ignores events of the read models that say nothing about risk', async () => {
+    const { signals } = signalsWith(0);
+    const assess = jest.spyOn(signals, 'assessObjective');
+    await signals.afterApplied({ name: 'learnings-feed' }, { type: 'LearningCaptured', data: {}, metadata: { tenantId: 'acme' } } as never);
+    expect(assess).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import {
+  evolveKeyResultRisk,
+  initialKeyResultRiskState,
+  insightStreamName,
+  notFound,
+  type KeyResultAtRisk,
+  type KeyResultRiskEvent,
+  type KeyResultRiskReason,
+} from '@okr/okr-domain';
+import { streamHistory } from '@okr/platform';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { objectiveSummaryModel, type ObjectiveSummaryDoc } from '../projections';
+import { ReadModelCollections } from '../read-models/read-models';
+
+export interface RiskHistoryEntry {
+  type: KeyResultRiskEvent['type'];
+  revision: number;
+  actor: string;
+  occurredAt: string;
+  causationId: string;
+  data: unknown;
+}
+
+export interface KeyResultRisk {
+  keyResultId: string;
+  atRisk: boolean;
+  /** The reasons of the last `KeyResultAtRisk` while at risk; [] otherwise. */
+  reasons: KeyResultRiskReason[];
+  /** Revision of the `insight-{keyResultId}` stream; -1 before its first event. */
+  revision: number;
+  /** Every risk event of the key result, oldest first. */
+  history: RiskHistoryEntry[];
+}
+
+/** A key result's risk as its `insight-*` stream says, for the caller's tenant. */
+@Injectable()
+export class RiskQueries {
+  private readonly collections: ReadModelCollections;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) store: ReadStore,
+  ) {
+    this.collections = new ReadModelCollections(store);
+  }
+
+  /** 404 when neither the stream nor the objective summary knows the key result in this tenant. */
+  async keyResultRisk(tenantId: string, keyResultId: string): Promise<KeyResultRisk> {
+    const history = await streamHistory(this.events, insightStreamName(keyResultId), tenantId);
+    if (history === undefined) {
+      const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+      if ((await summaries.findOne({ tenantId, 'keyResults.id': keyResultId })) === null) {
+        throw notFound('key-result-not-found', `Key result ${keyResultId} does not exist`, { keyResultId });
+      }
+      return { keyResultId, atRisk: false, reasons: [], revision: -1, history: [] };
+    }
+    const events = history.map((entry) => ({ type: entry.type, data: entry.data }) as KeyResultRiskEvent);
+    const state = events.reduce(evolveKeyResultRisk, initialKeyResultRiskState());
+    const last = events.at(-1);
+    return {
+      keyResultId,
+      atRisk: state.atRisk,
+      reasons: state.atRisk && last?.type === 'KeyResultAtRisk' ? (last as KeyResultAtRisk).data.reasons : [],
+      revision: history[history.length - 1].revision,
+      history: history.map(({ type, revision, actor, occurredAt, causationId, data }) => ({
+        type: type as KeyResultRiskEvent['type'],
+        revision,
+        actor,
+        occurredAt,
+        causationId,
+        data,
+      })),
+    };
+  }
+}
