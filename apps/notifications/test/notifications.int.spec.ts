@@ -132,6 +132,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
     const body = JSON.parse(request.body);
     expect(body).toMatchObject({ rule: 'at-risk', tenantId: 'acme', keyResultId, objectiveId, teamId: 'growth', recipient: `webhook:${webhook.id}` });
     expect(body.body).toMatch(/Confidence is 3\/10/);
+    expect(body.subject).toBe('"Week-1 activation" is at risk');
     expect(request.headers['x-okr-delivery']).toBe(body.id);
 
     const atRisk = await eventually(async () => {
@@ -159,7 +160,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
       const items = await deliveries('&rule=confidence-drop');
       return items.filter((d) => d.channel === 'in-app').length === 2 && items;
     }, 8000, 'confidence-drop deliveries');
-    expect(drops.find((d) => d.recipient === 'bob')?.subject).toBe('Confidence dropped from 8 to 5');
+    expect(drops.find((d) => d.recipient === 'bob')?.subject).toBe('Confidence dropped from 8 to 5 on "Week-1 activation"');
     await eventually(() => hooked('confidence-drop').length === 1, 5000, 'confidence-drop webhook');
   });
 
@@ -323,7 +324,8 @@ describe('notifications: from goals, check-ins and insights events to the right 
       // 5 -> 1: a confidence drop (and the key result is at risk again).
       expect((await asBob('POST', `/api/v1/key-results/${keyResultId}/check-ins`, { body: { value: 26, confidence: 9, effectiveAt: isoDay() } })).status).toBe(201);
       expect((await asBob('POST', `/api/v1/key-results/${keyResultId}/check-ins`, { body: { value: 26, confidence: 4, effectiveAt: isoDay() } })).status).toBe(201);
-      const mail = await eventually(() => received.find((m) => /Confidence dropped from 9 to 4/.test(m.raw)), 10_000, 'email received');
+      const mail = await eventually(() => received.find((m) => m.to.includes('bob@acme.test')), 10_000, 'email received');
+      expect(mail.raw).toContain('fell by 5 points (9 -> 4)');
       expect(mail.to).toEqual(['bob@acme.test']);
       expect(mail.raw).toMatch(/^From: OKR <okr@acme\.test>/m);
       expect(mail.raw).toMatch(/Content-Type: text\/plain/);

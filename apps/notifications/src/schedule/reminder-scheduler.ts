@@ -70,6 +70,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestro
         return [
           {
             id: kr._id,
+            ...(kr.title ? { title: kr.title } : {}),
             objectiveId: kr.objectiveId,
             objectiveStatus: 'active' as const,
             activatedAt: objective.activatedAt,

@@ -18,6 +18,7 @@ import {
   type KeyResultAdded,
   type KeyResultAtRisk,
   type LearningCaptured,
+  type Names,
   type Notification,
   type ObjectiveAligned,
   type ObjectiveGraded,
@@ -196,9 +197,15 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
       }
       case 'ObjectiveAligned': {
         const d = event.data as Data<ObjectiveAligned>;
-        const parent = await c.objectives.findOne({ _id: d.parentObjectiveId });
+        const [parent, child] = await Promise.all([
+          c.objectives.findOne({ _id: d.parentObjectiveId }),
+          c.objectives.findOne({ _id: d.objectiveId }),
+        ]);
         return {
-          notifications: objectiveAligned({ id: event.id, data: d }, parent?.ownerId ?? undefined, event.metadata.actor),
+          notifications: objectiveAligned({ id: event.id, data: d }, parent?.ownerId ?? undefined, event.metadata.actor, {
+            ...named('objective', parent?.title),
+            ...named('child', child?.title),
+          }),
           teamId: parent?.teamId ?? null,
           write: (session) => objective(d.objectiveId, { $addToSet: { parents: d.parentObjectiveId } }, session),
         };
@@ -209,7 +216,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         const teamId = current?.teamId ?? null;
         const followers = await this.followersOf(c, tenantId, d.objectiveId, teamId);
         return {
-          notifications: objectiveGraded({ id: event.id, data: d }, current?.ownerId ?? undefined, followers),
+          notifications: objectiveGraded({ id: event.id, data: d }, current?.ownerId ?? undefined, followers, named('objective', current?.title)),
           teamId,
           write: (session) => objective(d.objectiveId, { $set: { tenantId, status: 'closed' } }, session),
         };
@@ -235,7 +242,12 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         const [kr, parent] = await Promise.all([c.keyResults.findOne({ _id: d.keyResultId }), c.objectives.findOne({ _id: d.objectiveId })]);
         const previous = typeof kr?.lastConfidence === 'number' ? kr.lastConfidence : undefined;
         return {
-          notifications: confidenceDrop(previous, { id: event.id, data: d }, [kr?.ownerId ?? undefined, parent?.ownerId ?? undefined]),
+          notifications: confidenceDrop(
+            previous,
+            { id: event.id, data: d },
+            [kr?.ownerId ?? undefined, parent?.ownerId ?? undefined],
+            named('keyResult', kr?.title),
+          ),
           teamId: parent?.teamId ?? null,
           write: async (session) => {
             await c.keyResults.updateOne(
@@ -252,7 +264,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         const teamId = parent?.teamId ?? d.teamId ?? null;
         const followers = await this.followersOf(c, tenantId, d.objectiveId, teamId);
         return {
-          notifications: learningCaptured({ id: event.id, data: d }, parent?.ownerId ?? undefined, followers, d.author),
+          notifications: learningCaptured({ id: event.id, data: d }, parent?.ownerId ?? undefined, followers, d.author, named('objective', parent?.title)),
           teamId,
           write: async () => undefined,
         };
@@ -269,6 +281,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
             krOwner: d.keyResultOwnerId ?? kr?.ownerId ?? undefined,
             objectiveOwner: d.objectiveOwnerId,
             triggeredBy: event.id,
+            ...(kr?.title ? { keyResultTitle: kr.title } : {}),
           }),
           teamId: d.teamId,
           write: async () => undefined,
@@ -279,6 +292,9 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     }
   }
 }
+
+/** `{ [key]: title }` when the view knows the title, `{}` otherwise (the rules fall back to ids). */
+const named = (key: keyof Names, title: string | null | undefined): Names => (title ? { [key]: title } : {});
 
 /** The event types this consumer handles; the consumer acknowledges and skips the rest. */
 export const HANDLED = [

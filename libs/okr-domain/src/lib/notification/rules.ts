@@ -55,6 +55,16 @@ export type DeliveryPlan =
   | { action: 'delay'; until: Date }
   | { action: 'digest' };
 
+/** Human names of what a notification is about, when the caller knows them (ids are the fallback). */
+export interface Names {
+  keyResult?: string;
+  objective?: string;
+  /** The objective aligned under another one (for `objective-aligned`, `objective` is the parent). */
+  child?: string;
+}
+
+const quoted = (title: string | undefined, fallback: string): string => (title ? `"${title}"` : fallback);
+
 /** A confidence fall of this many points or more between two check-ins notifies. */
 export const CONFIDENCE_DROP_THRESHOLD = 3;
 
@@ -95,14 +105,15 @@ export const confidenceDrop = (
   previousConfidence: number | undefined,
   event: Pick<EventEnvelope<CheckInRecorded>, 'id' | 'data'>,
   owners: readonly (string | undefined)[],
+  names: Names = {},
 ): Notification[] => {
   if (previousConfidence === undefined) return [];
   const { confidence, keyResultId, objectiveId } = event.data;
   const drop = previousConfidence - confidence;
   if (drop < CONFIDENCE_DROP_THRESHOLD) return [];
   return notify('confidence-drop', event.id, uniqueRecipients(owners), {
-    subject: `Confidence dropped from ${previousConfidence} to ${confidence}`,
-    body: `Confidence in key result ${keyResultId} fell by ${drop} points (${previousConfidence} -> ${confidence}).${
+    subject: `Confidence dropped from ${previousConfidence} to ${confidence}${names.keyResult ? ` on "${names.keyResult}"` : ''}`,
+    body: `Confidence in ${quoted(names.keyResult, `key result ${keyResultId}`)} fell by ${drop} points (${previousConfidence} -> ${confidence}).${
       event.data.note ? ` Note: ${event.data.note}` : ''
     }`,
     objectiveId,
@@ -116,10 +127,11 @@ export const learningCaptured = (
   objectiveOwner: string | undefined,
   followers: readonly string[],
   author: string,
+  names: Names = {},
 ): Notification[] => {
   const { insight, result, objectiveId } = event.data;
   return notify('learning-captured', event.id, uniqueRecipients([objectiveOwner, ...followers], author), {
-    subject: `New learning (${result}) on objective ${objectiveId ?? '-'}`,
+    subject: `New learning (${result}) on ${quoted(names.objective, `objective ${objectiveId ?? '-'}`)}`,
     body: `${author} captured a learning: tried "${event.data.tried}" -> ${result}. Insight: ${insight}`,
     ...(objectiveId === undefined ? {} : { objectiveId }),
   });
@@ -130,11 +142,12 @@ export const objectiveAligned = (
   event: Pick<EventEnvelope<ObjectiveAligned>, 'id' | 'data'>,
   parentOwner: string | undefined,
   actor: string,
+  names: Names = {},
 ): Notification[] => {
   const { objectiveId, parentObjectiveId } = event.data;
   return notify('objective-aligned', event.id, uniqueRecipients([parentOwner], actor), {
-    subject: `An objective was aligned to yours`,
-    body: `${actor} aligned objective ${objectiveId} to your objective ${parentObjectiveId}.`,
+    subject: `An objective was aligned to ${quoted(names.objective, 'yours')}`,
+    body: `${actor} aligned ${quoted(names.child, `objective ${objectiveId}`)} to your objective ${quoted(names.objective, parentObjectiveId)}.`,
     objectiveId: parentObjectiveId,
   });
 };
@@ -144,11 +157,13 @@ export const objectiveGraded = (
   event: Pick<EventEnvelope<ObjectiveGraded>, 'id' | 'data'>,
   owner: string | undefined,
   followers: readonly string[],
+  names: Names = {},
 ): Notification[] => {
   const { objectiveId, overallGrade, retrospective } = event.data;
+  const label = quoted(names.objective, `Objective ${objectiveId}`);
   return notify('objective-graded', event.id, uniqueRecipients([owner, ...followers]), {
-    subject: `Objective ${objectiveId} graded ${overallGrade.toFixed(2)}`,
-    body: `Objective ${objectiveId} was graded ${overallGrade.toFixed(2)} and closed. Retrospective: ${retrospective}`,
+    subject: `${label} graded ${overallGrade.toFixed(2)}`,
+    body: `${label} was graded ${overallGrade.toFixed(2)} and closed. Retrospective: ${retrospective}`,
     objectiveId,
   });
 };
@@ -161,19 +176,25 @@ export interface AtRiskInput {
   objectiveOwner?: string;
   /** The id of the "key result at risk" event. */
   triggeredBy: string;
+  keyResultTitle?: string;
 }
+
+/** Reasons as one sentence: `a; b.` whether or not each ends with a full stop. */
+const sentence = (reasons: readonly string[]): string =>
+  reasons.length ? `${reasons.map((r) => r.trim().replace(/\.+$/, '')).join('; ')}.` : 'no reason given.';
 
 /** A key result became at risk: its owner and the objective's owner hear why (once each). */
 export const atRisk = (input: AtRiskInput): Notification[] =>
   notify('at-risk', input.triggeredBy, uniqueRecipients([input.krOwner, input.objectiveOwner]), {
-    subject: `Key result ${input.keyResultId} is at risk`,
-    body: `Key result ${input.keyResultId} is at risk: ${input.reasons.length ? input.reasons.join('; ') : 'no reason given'}.`,
+    subject: `${quoted(input.keyResultTitle, `Key result ${input.keyResultId}`)} is at risk`,
+    body: `${quoted(input.keyResultTitle, `Key result ${input.keyResultId}`)} is at risk: ${sentence(input.reasons)}`,
     objectiveId: input.objectiveId,
     keyResultId: input.keyResultId,
   });
 
 export interface ReminderKeyResult {
   id: string;
+  title?: string;
   objectiveId: string;
   owner?: string;
   objectiveStatus: ObjectiveStatus;
@@ -219,8 +240,8 @@ export const checkInReminders = (
     if (!(period >= 1)) return [];
     const periodId = `${kr.id}@${new Date(base).toISOString()}#${period}`;
     return notify('check-in-reminder', periodId, [kr.owner], {
-      subject: `Time to check in on key result ${kr.id}`,
-      body: `No check-in on key result ${kr.id} for ${period * cycle.cadenceDays} days (cadence: every ${cycle.cadenceDays} days).`,
+      subject: `Time to check in on ${quoted(kr.title, `key result ${kr.id}`)}`,
+      body: `No check-in on ${quoted(kr.title, `key result ${kr.id}`)} for ${period * cycle.cadenceDays} days (cadence: every ${cycle.cadenceDays} days).`,
       objectiveId: kr.objectiveId,
       keyResultId: kr.id,
     });

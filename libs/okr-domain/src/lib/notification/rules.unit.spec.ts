@@ -116,6 +116,19 @@ describe('atRisk', () => {
   it('tells a person who owns both once', () => {
     expect(atRisk({ ...input, krOwner: 'ana', objectiveOwner: 'ana' })).toHaveLength(1);
   });
+
+  it('names the key result by its title when known, and reads as one sentence', () => {
+    const [n] = atRisk({
+      ...input,
+      krOwner: 'bob',
+      keyResultTitle: 'Week-1 activation',
+      reasons: ['Progress 20% is 41 points behind.', 'Confidence is 3/10, below the threshold of 5/10.'],
+    });
+    expect(n.subject).toBe('"Week-1 activation" is at risk');
+    expect(n.body).toBe(
+      '"Week-1 activation" is at risk: Progress 20% is 41 points behind; Confidence is 3/10, below the threshold of 5/10.',
+    );
+  });
 });
 
 describe('checkInReminders', () => {
