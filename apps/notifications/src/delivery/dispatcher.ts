@@ -15,6 +15,13 @@ import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type Notificat
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
 
+interface AttemptResult {
+  delivery: DeliveryDoc;
+  attempt: number;
+  outcome: SendOutcome;
+  update: Record<string, unknown>;
+}
+
 /** Deliveries handled per round, sent concurrently. */
 const BATCH = 16;
 const EPOCH = new Date(0).toISOString();
@@ -124,20 +131,37 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       { status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } },
       { sort: { nextAttemptAt: 1 }, limit: BATCH },
     );
-    const claimed: DeliveryDoc[] = [];
-    for (const delivery of due) {
-      const leaseUntil = new Date(this.clock.now().getTime() + this.settings.leaseSeconds * 1000).toISOString();
-      const result = await c.deliveries.updateOne(
-        { _id: delivery._id, status: 'pending', leaseUntil: delivery.leaseUntil },
-        { $set: { leaseUntil, leaseOwner: this.owner } },
-      );
-      if (result.modified === 1) claimed.push(delivery);
-    }
-    await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    if (due.length === 0) return 0;
+    // Claim the round's deliveries in ONE transaction (one commit, not one per delivery); each claim
+    // is still conditional, so of two replicas racing for a delivery only one wins it.
+    const leaseUntil = new Date(this.clock.now().getTime() + this.settings.leaseSeconds * 1000).toISOString();
+    const claimed = await this.store.store.withTransaction(async (session) => {
+      const won: DeliveryDoc[] = [];
+      for (const delivery of due) {
+        const result = await c.deliveries.updateOne(
+          { _id: delivery._id, status: 'pending', leaseUntil: delivery.leaseUntil },
+          { $set: { leaseUntil, leaseOwner: this.owner } },
+          { session },
+        );
+        if (result.modified === 1) won.push(delivery);
+      }
+      return won;
+    });
+    const results = await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    // The outcomes of the round, recorded together, each only if this replica still holds the lease.
+    const written = await this.store.store.withTransaction(async (session) => {
+      const modified: boolean[] = [];
+      for (const { delivery, update } of results) {
+        const result = await c.deliveries.updateOne({ _id: delivery._id, leaseOwner: this.owner }, { $set: update }, { session });
+        modified.push(result.modified === 1);
+      }
+      return modified;
+    });
+    results.forEach((result, i) => this.report(result, written[i] ?? false));
     return claimed.length;
   }
 
-  private async attempt(delivery: DeliveryDoc): Promise<void> {
+  private async attempt(delivery: DeliveryDoc): Promise<AttemptResult> {
     const attempt = delivery.attempts + 1;
     let outcome: SendOutcome;
     try {
@@ -164,8 +188,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     } else {
       update = { ...common, status: 'failed', failedAt: at.toISOString(), nextAttemptAt: null, lastError: outcome.error };
     }
-    const c = await this.store.collections();
-    const written = await c.deliveries.updateOne({ _id: delivery._id, leaseOwner: this.owner }, { $set: update });
+    return { delivery, attempt, outcome, update };
+  }
+
+  private report({ delivery, attempt, outcome, update }: AttemptResult, written: boolean): void {
     const context = {
       deliveryId: delivery._id,
       tenantId: delivery.tenantId,
@@ -176,7 +202,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       outcome: outcome.kind,
       ...(outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode }),
     };
-    if (written.modified !== 1) {
+    if (!written) {
       this.logger.warn(context, 'delivery lease lost before the outcome was recorded; another replica owns it now');
       return;
     }
