@@ -9,9 +9,9 @@ import { issueEmbeddedToken } from '@okr/platform';
 import { CheckInsModule } from '../../src/app.module';
 import { CheckInsView } from '../../src/view/check-ins.view';
 
-import { LogCapture, caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
+import { LogCapture, caller, eventually, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
 
-export { caller, startServiceApp, type Call, type CallOptions };
+export { caller, eventually, startServiceApp, type Call, type CallOptions };
 
 export interface CheckInsTestApp {
   app: NestFastifyApplication;
@@ -48,16 +48,6 @@ export async function createCheckInsTestApp(dataDir?: string): Promise<CheckInsT
   };
 }
 
-/** Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<Exclude<T, undefined | false>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 export async function countEvents(store: EventStore): Promise<number> {
   let count = 0;

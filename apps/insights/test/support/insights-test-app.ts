@@ -5,9 +5,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { issueEmbeddedToken } from '@okr/platform';
 import { InsightsModule } from '../../src/app.module';
 
-import { caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
+import { caller, eventually, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
 
-export { caller, startServiceApp, type Call, type CallOptions };
+export { caller, eventually, startServiceApp, type Call, type CallOptions };
 
 export interface InsightsTestApp {
   app: NestFastifyApplication;
@@ -34,16 +34,6 @@ export async function createInsightsTestApp(dataDir?: string): Promise<InsightsT
   };
 }
 
-/** Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<Exclude<T, undefined | false>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** A distinct instant strictly between what happened before and what happens after the call. */
 export async function instantBetween(): Promise<string> {

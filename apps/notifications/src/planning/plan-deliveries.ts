@@ -58,35 +58,21 @@ export function planDeliveries(input: PlanInput): DeliveryDoc[] {
   const { tenantId, teamId, now } = input;
   const nowIso = now.toISOString();
   const docs: DeliveryDoc[] = [];
-  const base = (n: Notification, channel: Channel, recipient: string, dedupeKey: string) => {
-    const key = deliveryKey(tenantId, dedupeKey, channel);
-    return {
-      _id: deliveryIdOf(key),
-      key,
+  const base = (n: Notification, channel: Channel, recipient: string, dedupeKey: string) =>
+    newDelivery({
       tenantId,
+      dedupeKey,
+      channel,
       rule: n.rule,
       recipient,
-      channel,
-      webhookId: null,
-      reason: null,
       subject: n.subject,
       body: n.body,
       triggeredBy: n.triggeredBy,
       objectiveId: n.objectiveId ?? null,
       keyResultId: n.keyResultId ?? null,
       teamId,
-      createdAt: nowIso,
-      attempts: 0,
-      history: [],
-      lastError: null,
-      deliveredAt: null,
-      failedAt: null,
-      leaseUntil: EPOCH,
-      leaseOwner: null,
-      digestId: null,
-      items: null,
-    } satisfies Omit<DeliveryDoc, 'status' | 'nextAttemptAt'>;
-  };
+      now,
+    });
 
   for (const n of input.notifications) {
     const prefs = input.preferences.get(n.recipient) ?? defaultPreferences(tenantId, n.recipient);
@@ -141,24 +127,59 @@ export const toRulePreferences = (prefs: PreferencesDoc): Preferences => ({
 /** A test message to one tenant webhook (`POST /webhooks/{id}/test`): a delivery like any other. */
 export function webhookTestDelivery(hook: WebhookDoc, testId: string, actor: string, now: Date): DeliveryDoc {
   const recipient = `webhook:${hook._id}`;
-  const key = deliveryKey(hook.tenantId, `test:${testId}:${recipient}`, hook.format === 'json' ? 'webhook' : 'chat');
-  const nowIso = now.toISOString();
+  return {
+    ...newDelivery({
+      tenantId: hook.tenantId,
+      dedupeKey: `test:${testId}:${recipient}`,
+      channel: hook.format === 'json' ? 'webhook' : 'chat',
+      rule: 'test',
+      recipient,
+      subject: 'Test notification from the OKR platform',
+      body: `${actor} sent this test to check the webhook ${hook._id}. If you can read it, notifications will reach you here.`,
+      triggeredBy: testId,
+      now,
+    }),
+    webhookId: hook._id,
+  };
+}
+
+export interface NewDelivery {
+  tenantId: string;
+  /** `{rule}:{trigger}:{recipient}`; the delivery key adds the tenant and the channel. */
+  dedupeKey: string;
+  channel: Channel;
+  rule: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  triggeredBy: string;
+  objectiveId?: string | null;
+  keyResultId?: string | null;
+  teamId?: string | null;
+  items?: DeliveryDoc['items'];
+  now: Date;
+}
+
+/** A delivery due now, never attempted, its id derived from its key; callers change what differs. */
+export function newDelivery(input: NewDelivery): DeliveryDoc {
+  const key = deliveryKey(input.tenantId, input.dedupeKey, input.channel);
+  const nowIso = input.now.toISOString();
   return {
     _id: deliveryIdOf(key),
     key,
-    tenantId: hook.tenantId,
-    rule: 'test',
-    recipient,
-    channel: hook.format === 'json' ? 'webhook' : 'chat',
-    webhookId: hook._id,
+    tenantId: input.tenantId,
+    rule: input.rule,
+    recipient: input.recipient,
+    channel: input.channel,
+    webhookId: null,
     status: 'pending',
     reason: null,
-    subject: 'Test notification from the OKR platform',
-    body: `${actor} sent this test to check the webhook ${hook._id}. If you can read it, notifications will reach you here.`,
-    triggeredBy: testId,
-    objectiveId: null,
-    keyResultId: null,
-    teamId: null,
+    subject: input.subject,
+    body: input.body,
+    triggeredBy: input.triggeredBy,
+    objectiveId: input.objectiveId ?? null,
+    keyResultId: input.keyResultId ?? null,
+    teamId: input.teamId ?? null,
     createdAt: nowIso,
     nextAttemptAt: nowIso,
     attempts: 0,
@@ -169,6 +190,6 @@ export function webhookTestDelivery(hook: WebhookDoc, testId: string, actor: str
     leaseUntil: EPOCH,
     leaseOwner: null,
     digestId: null,
-    items: null,
+    items: input.items ?? null,
   };
 }

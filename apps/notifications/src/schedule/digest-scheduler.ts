@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { digestOf, localMinutes, type Notification, type NotificationRule } from '@okr/okr-domain';
+import { Periodic } from './periodic';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
-import { deliveryIdOf, deliveryKey } from '../planning/plan-deliveries';
+import { deliveryIdOf, deliveryKey, newDelivery } from '../planning/plan-deliveries';
 import { NotificationsStore, type Channel, type DeliveryDoc, type PreferencesDoc } from '../store/notifications.store';
 
 /** `YYYY-MM-DD` of `instant` in `timeZone`. */
@@ -21,8 +22,7 @@ const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Numb
 @Injectable()
 export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DigestScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly periodic = new Periodic('digest run', this.logger);
 
   constructor(
     private readonly store: NotificationsStore,
@@ -32,19 +32,11 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    const seconds = this.settings.digestIntervalSeconds;
-    if (seconds === 0) return;
-    this.timer = setInterval(() => {
-      this.running = this.run(this.clock.now()).catch((error: unknown) =>
-        this.logger.error({ err: error }, 'digest run failed; retrying on the next tick'),
-      );
-    }, seconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.settings.digestIntervalSeconds, () => this.run(this.clock.now()));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Assembles the digests due at `now`; returns how many digest deliveries it recorded. */
@@ -83,40 +75,21 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     }));
     const summary = digestOf(entries, prefs.userId, day);
     if (!summary) return false;
-    const key = deliveryKey(prefs.tenantId, summary.dedupeKey, channel);
-    const id = deliveryIdOf(key);
+    const id = deliveryIdOf(deliveryKey(prefs.tenantId, summary.dedupeKey, channel));
     return this.store.store.withTransaction(async (session) => {
       if ((await c.deliveries.count({ _id: id })) > 0) return false;
-      const nowIso = now.toISOString();
-      const items = summary.items.map((n) => ({ rule: n.rule, subject: n.subject, body: n.body }));
-      const digest: DeliveryDoc = {
-        _id: id,
-        key,
+      const digest = newDelivery({
         tenantId: prefs.tenantId,
+        dedupeKey: summary.dedupeKey,
+        channel,
         rule: 'digest',
         recipient: prefs.userId,
-        channel,
-        webhookId: null,
-        status: 'pending',
-        reason: null,
         subject: summary.subject,
         body: summary.body,
         triggeredBy: day,
-        objectiveId: null,
-        keyResultId: null,
-        teamId: null,
-        createdAt: nowIso,
-        nextAttemptAt: nowIso,
-        attempts: 0,
-        history: [],
-        lastError: null,
-        deliveredAt: null,
-        failedAt: null,
-        leaseUntil: new Date(0).toISOString(),
-        leaseOwner: null,
-        digestId: null,
-        items,
-      };
+        items: summary.items.map((n) => ({ rule: n.rule, subject: n.subject, body: n.body })),
+        now,
+      });
       await c.deliveries.bulkWrite(
         [
           { insertOne: { document: digest } },

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { checkInReminders, type Notification, type ReminderKeyResult } from '@okr/okr-domain';
+import { Periodic } from './periodic';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { NotificationsStore, type ObjectiveDoc } from '../store/notifications.store';
@@ -23,8 +24,7 @@ export interface ReminderRun {
 @Injectable()
 export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReminderScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly periodic = new Periodic('check-in reminder run', this.logger);
 
   constructor(
     private readonly store: NotificationsStore,
@@ -34,21 +34,11 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    const seconds = this.settings.reminderIntervalSeconds;
-    if (seconds === 0) return;
-    const tick = (): void => {
-      this.running = this.run(this.clock.now()).catch((error: unknown) =>
-        this.logger.error({ err: error }, 'check-in reminder run failed; retrying on the next tick'),
-      );
-    };
-    tick();
-    this.timer = setInterval(tick, seconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.settings.reminderIntervalSeconds, () => this.run(this.clock.now()), { immediately: true });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Evaluates every running cycle at `now` (optionally for one tenant) and records what is due. */

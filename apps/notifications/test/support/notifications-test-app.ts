@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { issueEmbeddedToken } from '@okr/platform';
-import { LogCapture, caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
+import { LogCapture, caller, eventually, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
 /* eslint-disable @nx/enforce-module-boundaries -- the tests run the services on one data folder, as `npm start` does */
 import { GoalsModule } from '../../../goals/src/app.module';
 import { CheckInsModule } from '../../../check-ins/src/app.module';
@@ -13,7 +13,7 @@ import { Dispatcher } from '../../src/delivery/dispatcher';
 import { NotificationsModule } from '../../src/app.module';
 import type { Clock, NotificationsSettings } from '../../src/notifications.config';
 
-export { caller, type Call, type CallOptions };
+export { caller, eventually, type Call, type CallOptions };
 
 /** Settings for tests: quick retries, no timers (tests run the schedules themselves). */
 export const TEST_SETTINGS: Partial<NotificationsSettings> = {
@@ -103,16 +103,6 @@ export async function startOtherServices(dataDir: string): Promise<OtherServices
   };
 }
 
-/** Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 8000, what = 'condition'): Promise<Exclude<T, undefined | false>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** `YYYY-MM-DD` of today plus `days` (UTC). */
 export const isoDay = (days = 0): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

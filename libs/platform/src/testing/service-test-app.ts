@@ -53,3 +53,14 @@ export async function startServiceApp(
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }
+
+/** Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<Exclude<T, undefined | false>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
