@@ -28,6 +28,8 @@ const NOTIFICATION_SETTINGS = {
   OKR_DELIVERY_LEASE_SECONDS: '60',
   OKR_REMINDER_INTERVAL_SECONDS: '300',
 };
+/** notifications' guard against private webhook / chat destinations (SSRF): on wherever it runs for real. */
+const PRODUCTION_NOTIFICATION_SETTINGS = { OKR_WEBHOOK_ALLOW_PRIVATE: 'false' };
 const FOURTEEN_DAYS_MS = 14 * 24 * 60 * 60 * 1000;
 const HEALTH_LIVE = '/health/live';
 const HEALTH_READY = '/health/ready';
@@ -415,6 +417,14 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
       }
     });
 
+    it('refuses webhook and chat URLs that lead to private addresses (OKR_WEBHOOK_ALLOW_PRIVATE=false)', () => {
+      const notifications = deployments.find((d) => d.metadata.name === 'notifications');
+      const container = notifications?.spec.template.spec.containers[0] as Container;
+      for (const [name, value] of Object.entries(PRODUCTION_NOTIFICATION_SETTINGS)) {
+        expect(envValue(container, name)).toEqual({ name, value });
+      }
+    });
+
     it('sends platform email from an address of its own domain, not okr@localhost', () => {
       const notifications = deployments.find((d) => d.metadata.name === 'notifications');
       const from = envValue(notifications?.spec.template.spec.containers[0] as Container, 'OKR_SMTP_FROM')?.value;
@@ -620,7 +630,11 @@ describe('docker-compose.yml', () => {
 
   it('gives notifications its delivery settings and the Mailpit catcher as SMTP server', () => {
     const notifications = services['notifications'];
-    expect(notifications?.environment).toMatchObject({ ...NOTIFICATION_SETTINGS, OKR_SMTP_URL: 'smtp://mailpit:1025' });
+    expect(notifications?.environment).toMatchObject({
+      ...NOTIFICATION_SETTINGS,
+      ...PRODUCTION_NOTIFICATION_SETTINGS,
+      OKR_SMTP_URL: 'smtp://mailpit:1025',
+    });
     expect(notifications?.depends_on?.['mailpit']?.condition).toBe('service_started');
     expect(services['mailpit']?.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
     // SMTP only inside the compose network; the web UI on the host's localhost.

@@ -34,6 +34,14 @@ export interface NotificationsSettings {
    * nobody (a rebuild, a replay from the start, an outage of days: stale news is not news; default 24).
    */
   notifyMaxAgeHours: number;
+  /**
+   * `OKR_WEBHOOK_ALLOW_PRIVATE`: whether webhook and chat URLs may point at private, loopback,
+   * link-local or otherwise reserved addresses (default true: the embedded default, where a receiver
+   * on localhost is the normal way to try it). `false` in production: a tenant admin must not make the
+   * service probe the internal network (SSRF); such URLs are refused when registered and, since DNS
+   * can change, again before each attempt.
+   */
+  allowPrivateDestinations: boolean;
 }
 
 const intIn = (env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number => {
@@ -44,6 +52,16 @@ const intIn = (env: NodeJS.ProcessEnv, key: string, fallback: number, min: numbe
     throw new Error(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return value;
+};
+
+/** `true` / `false` (also 1 / 0, yes / no, on / off, as the platform's own switches). */
+const booleanOf = (env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean => {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new Error(`${key} must be true or false (got "${raw}")`);
 };
 
 /** Reads and checks the settings; throws an error naming the first bad one. */
@@ -72,6 +90,7 @@ export function notificationsSettingsFrom(env: NodeJS.ProcessEnv): Notifications
     reminderIntervalSeconds: intIn(env, 'OKR_REMINDER_INTERVAL_SECONDS', 300, 0, 86_400),
     digestIntervalSeconds: intIn(env, 'OKR_DIGEST_INTERVAL_SECONDS', 60, 0, 86_400),
     notifyMaxAgeHours: intIn(env, 'OKR_NOTIFY_MAX_AGE_HOURS', 24, 1, 24 * 365),
+    allowPrivateDestinations: booleanOf(env, 'OKR_WEBHOOK_ALLOW_PRIVATE', true),
   };
   if (settings.leaseSeconds * 1000 <= settings.timeoutMs) {
     throw new Error(

@@ -5,3 +5,4 @@ export * from './webhook';
 export * from './chat';
 export * from './email';
 export * from './backoff';
+export * from './destination-guard';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Metrics } from '@okr/platform';
 import {
+  checkDestination,
   EmailSender,
   retryDelayMs,
   sendChat,
@@ -35,7 +36,8 @@ const MAX_HISTORY = 20;
  * - delivered -> `delivered`;
  * - retry (5xx, 408, 429, timeout, connection error) -> `pending` again, due after an exponential
  *   backoff with jitter, until `OKR_DELIVERY_MAX_ATTEMPTS`, then `failed`;
- * - reject (other 4xx, a permanent SMTP error, a missing channel) -> `failed` at once.
+ * - reject (other 4xx, a permanent SMTP error, a missing channel, a webhook or chat URL that leads to
+ *   a private address while `OKR_WEBHOOK_ALLOW_PRIVATE=false`) -> `failed` at once.
  * Every attempt is kept in the delivery's `history`. A replica killed mid-send leaves its lease to
  * expire and the delivery is sent again WITH THE SAME delivery id (`X-Okr-Delivery`, the email's
  * Message-ID), so a receiver can drop the repeat: over HTTP or SMTP nobody can do better than
@@ -232,18 +234,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       ...(delivery.items ? { items: delivery.items } : {}),
     };
     const c = await this.store.collections();
-    const timeoutMs = this.settings.timeoutMs;
     if (delivery.webhookId) {
       const hook = await c.webhooks.findOne({ _id: delivery.webhookId, tenantId: delivery.tenantId });
       if (!hook) return { kind: 'reject', error: 'the webhook was deleted' };
-      if (hook.format === 'json') return sendWebhook({ url: hook.url, secret: hook.secret, notification, timeoutMs });
-      return sendChat({ url: hook.url, format: hook.format, notification, timeoutMs });
+      return this.post(hook.url, (timeoutMs) =>
+        hook.format === 'json'
+          ? sendWebhook({ url: hook.url, secret: hook.secret, notification, timeoutMs })
+          : sendChat({ url: hook.url, format: hook.format, notification, timeoutMs }),
+      );
     }
     if (delivery.channel === 'in-app') return { kind: 'delivered' };
     const prefs = await c.preferences.findOne({ tenantId: delivery.tenantId, userId: delivery.recipient });
     if (delivery.channel === 'chat') {
-      if (!prefs?.chat) return { kind: 'reject', error: 'the recipient no longer has a chat channel' };
-      return sendChat({ url: prefs.chat.url, format: prefs.chat.format, notification, timeoutMs });
+      const chat = prefs?.chat;
+      if (!chat) return { kind: 'reject', error: 'the recipient no longer has a chat channel' };
+      return this.post(chat.url, (timeoutMs) => sendChat({ url: chat.url, format: chat.format, notification, timeoutMs }));
     }
     if (delivery.channel === 'email') {
       if (!prefs?.email) return { kind: 'reject', error: 'the recipient no longer has an email address' };
@@ -252,6 +257,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       return this.email.send({ smtp, to: prefs.email, notification });
     }
     return { kind: 'reject', error: `no sender for channel ${delivery.channel}` };
+  }
+
+  /**
+   * One webhook / chat POST, after the destination guard: the URL was checked at registration, but
+   * its DNS may have changed since. A private destination is rejected (never retried); a name that
+   * does not resolve now is retried. Resolving counts against the attempt's timeout.
+   */
+  private async post(url: string, send: (timeoutMs: number) => Promise<SendOutcome>): Promise<SendOutcome> {
+    const started = Date.now();
+    const timeoutMs = this.settings.timeoutMs;
+    const destination = await checkDestination(url, { allowPrivate: this.settings.allowPrivateDestinations, timeoutMs });
+    if (!destination.ok) {
+      return destination.code === 'unresolvable' ? { kind: 'retry', error: destination.reason } : { kind: 'reject', error: destination.reason };
+    }
+    return send(Math.max(1, timeoutMs - (Date.now() - started)));
   }
 
   private async smtpOf(tenantId: string): Promise<SmtpSettings | undefined> {

@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { ForbiddenProblem, Problem, type Principal } from '@okr/platform';
+import { ForbiddenProblem, Problem, ValidationProblem, type Principal } from '@okr/platform';
+import { checkDestination, type LookupAll } from '../channels/destination-guard';
 
 /** The role tenant-wide channel settings and the whole delivery log require. */
 export const ADMIN_ROLE = 'admin';
@@ -22,3 +23,26 @@ export const maskUrl = (url: string): string => {
     return '…';
   }
 };
+
+/** How long registering a URL waits for its host name to resolve. */
+const REGISTRATION_LOOKUP_TIMEOUT_MS = 5000;
+
+/**
+ * The destination guard at registration (`OKR_WEBHOOK_ALLOW_PRIVATE=false`): a 400 naming `field`
+ * when the URL leads to a private address or its host name does not resolve. The message never
+ * quotes the URL (a chat URL is a secret) nor what the name resolved to.
+ */
+export async function requireAllowedDestination(
+  url: string,
+  field: string,
+  options: { allowPrivate: boolean; lookup?: LookupAll },
+): Promise<void> {
+  const check = await checkDestination(url, { ...options, timeoutMs: REGISTRATION_LOOKUP_TIMEOUT_MS });
+  if (check.ok) return;
+  const message = {
+    private: 'url must lead to a public address: private, loopback, link-local and other reserved addresses are refused',
+    unresolvable: "url's host name could not be resolved",
+    invalid: 'url must be an http(s) URL',
+  }[check.code];
+  throw new ValidationProblem([{ field, message }]);
+}

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { defaultPreferences, preferencesId } from '../planning/plan-deliveries';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { NotificationsStore, type PreferencesDoc } from '../store/notifications.store';
-import { maskUrl } from './access';
+import { maskUrl, requireAllowedDestination } from './access';
 import { PreferencesDto } from './notifications.dto';
 
 /** What the API shows of preferences: the chat URL is a secret, only its host is shown. */
@@ -31,6 +32,7 @@ export class PreferencesHttpController {
   constructor(
     private readonly store: NotificationsStore,
     private readonly recorder: DeliveryRecorder,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
   ) {}
 
   @Get()
@@ -46,6 +48,7 @@ export class PreferencesHttpController {
     summary: "Replace the caller's preferences; a field left out takes its default, except `chat` which stays as it was when omitted",
   })
   async put(@Body() body: PreferencesDto, @CurrentPrincipal() principal: Principal) {
+    if (body.chat) await requireAllowedDestination(body.chat.url, 'chat.url', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
     const _id = preferencesId(principal.tenantId, principal.userId);
     const current = (await c.preferences.findOne({ _id })) ?? defaultPreferences(principal.tenantId, principal.userId);

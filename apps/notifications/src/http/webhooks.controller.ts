@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
 import { CurrentPrincipal, NotIdempotentlyStored, type Principal } from '@okr/platform';
+import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { webhookTestDelivery } from '../planning/plan-deliveries';
 import { NotificationsStore, type SmtpDoc, type WebhookDoc } from '../store/notifications.store';
-import { maskUrl, notFound, requireAdmin } from './access';
+import { maskUrl, notFound, requireAdmin, requireAllowedDestination } from './access';
 import { RegisterWebhookDto, SmtpSettingsDto } from './notifications.dto';
 
 /** A signing secret: 32 random bytes, shown once. */
@@ -39,13 +40,18 @@ export class ChannelsHttpController {
   constructor(
     private readonly store: NotificationsStore,
     private readonly recorder: DeliveryRecorder,
+    @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
   ) {}
 
   @Post('webhooks')
   @NotIdempotentlyStored()
-  @ApiOperation({ summary: 'Register a webhook (admin); 201 with its signing secret, shown this once' })
+  @ApiOperation({
+    summary:
+      'Register a webhook (admin); 201 with its signing secret, shown this once. With OKR_WEBHOOK_ALLOW_PRIVATE=false, a URL leading to a private address is a 400',
+  })
   async register(@Body() body: RegisterWebhookDto, @CurrentPrincipal() principal: Principal) {
     requireAdmin(principal, 'register webhooks');
+    await requireAllowedDestination(body.url, 'url', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
     const hook: WebhookDoc = {
       _id: uuidv7(),

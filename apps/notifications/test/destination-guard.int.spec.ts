@@ -1,0 +1,129 @@
+import { startHttpReceiver, type HttpReceiver } from '../src/channels/testing/http-receiver';
+import { PRIVATE_DESTINATION } from '../src/channels';
+import { newDelivery, preferencesId, defaultPreferences } from '../src/planning/plan-deliveries';
+import { NotificationsStore, type WebhookDoc } from '../src/store/notifications.store';
+import { createNotificationsTestApp, eventually, type NotificationsTestApp } from './support/notifications-test-app';
+
+jest.setTimeout(30_000);
+
+interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * With `OKR_WEBHOOK_ALLOW_PRIVATE=false` (production), webhook and chat URLs that lead to the
+ * service's own network are refused when registered, and again before each attempt: DNS can change.
+ */
+describe('notifications: no private destinations when OKR_WEBHOOK_ALLOW_PRIVATE=false', () => {
+  let notifications: NotificationsTestApp;
+  let receiver: HttpReceiver;
+
+  beforeAll(async () => {
+    receiver = await startHttpReceiver();
+    notifications = await createNotificationsTestApp({ settings: { allowPrivateDestinations: false } });
+  });
+
+  afterAll(async () => {
+    await notifications?.close(true);
+    await receiver?.close();
+  });
+
+  const fieldsOf = (body: { errors?: FieldError[] }) => (body.errors ?? []).map((e) => e.field);
+
+  it.each([
+    'http://127.0.0.1:9/x',
+    'http://169.254.169.254/',
+    'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+    'http://10.0.0.5/hook',
+    'http://[::1]:4000/okr',
+    'http://localhost:4000/okr', // a name: resolved, to loopback
+  ])('refuses to register a webhook at %s: 400 naming url, nothing stored', async (url) => {
+    const r = await notifications.call('POST', '/api/v1/webhooks', { body: { url } });
+    expect(r.status).toBe(400);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(r.body.code).toBe('validation-failed');
+    expect(fieldsOf(r.body)).toEqual(['url']);
+    expect(r.body.errors[0].message).toMatch(/private/);
+    expect((await notifications.call('GET', '/api/v1/webhooks')).body.items).toEqual([]);
+  });
+
+  it('refuses a webhook whose host name does not resolve: 400 naming url', async () => {
+    const r = await notifications.call('POST', '/api/v1/webhooks', { body: { url: 'https://nowhere.invalid/okr', format: 'slack' } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ field: 'url', message: expect.stringMatching(/could not be resolved/) }]);
+  });
+
+  it('refuses a private chat URL in the preferences: 400 naming chat.url, without quoting it', async () => {
+    const r = await notifications.call('PUT', '/api/v1/preferences', {
+      body: { chat: { url: 'http://192.168.1.20/services/T000/B000/very-secret', format: 'slack' } },
+    });
+    expect(r.status).toBe(400);
+    expect(fieldsOf(r.body)).toEqual(['chat.url']);
+    expect(JSON.stringify(r.body)).not.toContain('very-secret');
+    expect((await notifications.call('GET', '/api/v1/preferences')).body.chat).toBeNull();
+    // Preferences without a new chat URL are not held up by the guard.
+    expect((await notifications.call('PUT', '/api/v1/preferences', { body: { timeZone: 'Europe/Paris' } })).status).toBe(200);
+  });
+
+  it('a webhook stored earlier that now leads to a private address: the test delivery fails at once, nothing is sent', async () => {
+    // As if it had been registered while its name resolved to a public address and DNS changed since.
+    const hook: WebhookDoc = {
+      _id: 'hook-turned-private',
+      tenantId: 'acme',
+      url: `${receiver.origin}/okr`,
+      secret: 'whsec_test',
+      format: 'json',
+      teams: [],
+      rules: [],
+      description: null,
+      createdBy: 'alice',
+      createdAt: new Date().toISOString(),
+      secretRotatedAt: null,
+    };
+    const c = await notifications.app.get(NotificationsStore).collections();
+    await c.webhooks.bulkWrite([{ insertOne: { document: hook } }]);
+
+    const test = await notifications.call('POST', `/api/v1/webhooks/${hook._id}/test`);
+    expect(test.status).toBe(202);
+    const failed = await eventually(async () => {
+      const r = await notifications.call('GET', `/api/v1/deliveries/${test.body.deliveryId}`);
+      return r.body.status === 'failed' && r.body;
+    }, 8000, 'test delivery failed');
+    expect(failed.attempts).toBe(1); // rejected, never retried
+    expect(failed.lastError).toBe(PRIVATE_DESTINATION);
+    expect(failed.history).toEqual([expect.objectContaining({ attempt: 1, outcome: 'reject', error: PRIVATE_DESTINATION })]);
+    expect(receiver.requests).toEqual([]);
+  });
+
+  it('a chat URL stored earlier that now leads to a private address: the chat delivery fails at once, nothing is sent', async () => {
+    const c = await notifications.app.get(NotificationsStore).collections();
+    const { _id, ...prefs } = {
+      ...defaultPreferences('acme', 'bob'),
+      chat: { url: `${receiver.origin}/services/T000/B000/very-secret`, format: 'slack' as const },
+    };
+    await c.preferences.updateOne({ _id: preferencesId('acme', 'bob') }, { $set: prefs }, { upsert: true });
+    const delivery = newDelivery({
+      tenantId: 'acme',
+      dedupeKey: 'test:chat-turned-private:bob',
+      channel: 'chat',
+      rule: 'test',
+      recipient: 'bob',
+      subject: 'Hello',
+      body: 'A chat message',
+      triggeredBy: 'chat-turned-private',
+      now: new Date(),
+    });
+    await c.deliveries.bulkWrite([{ insertOne: { document: delivery } }]);
+    await notifications.dispatcher().drain();
+
+    const failed = await eventually(async () => {
+      const r = await notifications.call('GET', `/api/v1/deliveries/${delivery._id}`);
+      return r.body.status === 'failed' && r.body;
+    }, 8000, 'chat delivery failed');
+    expect(failed.attempts).toBe(1);
+    expect(failed.lastError).toBe(PRIVATE_DESTINATION);
+    expect(JSON.stringify(failed)).not.toContain('very-secret');
+    expect(receiver.requests).toEqual([]);
+  });
+});
