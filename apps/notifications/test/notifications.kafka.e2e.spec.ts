@@ -51,6 +51,11 @@ describe('at-risk webhook through Kafka (e2e, kcat mock, four service processes)
     OKR_BUS: 'kafka',
     KAFKA_BROKERS: cluster.brokers.join(','),
     KAFKA_IDEMPOTENT: 'false',
+    // The mock holds a group's next join for the session timeout after its last member left (each
+    // service resets its groups to the start on a new view): short timeouts keep the start short.
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+    KAFKA_MAX_WAIT_MS: '500',
   });
   const running = (name: keyof typeof services): RunningService => {
     const service = services[name];

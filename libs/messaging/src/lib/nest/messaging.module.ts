@@ -19,6 +19,9 @@ export const kafkaConfigOf = (config: PlatformConfig, clientId: string): KafkaCo
   brokers: [...(config.KAFKA_BROKERS ?? [])],
   clientId,
   idempotent: config.KAFKA_IDEMPOTENT,
+  sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+  heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+  maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
 });
 
 /**

@@ -74,6 +74,30 @@ export class PlatformConfig {
   @IsBoolean({ message: 'KAFKA_IDEMPOTENT must be true or false' })
   KAFKA_IDEMPOTENT = true;
 
+  /** Consumer group session timeout (kafkajs default 30 000 ms): how long a dead member holds its partitions. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'KAFKA_SESSION_TIMEOUT_MS must be a whole number from 1000 to 300000' })
+  @Min(1000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be a whole number from 1000 to 300000' })
+  @Max(300_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be a whole number from 1000 to 300000' })
+  KAFKA_SESSION_TIMEOUT_MS = 30_000;
+
+  /** Consumer heartbeat interval; under a third of the session timeout (kafkajs default 3 000 ms). */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'KAFKA_HEARTBEAT_INTERVAL_MS must be a whole number from 100 to 100000' })
+  @Min(100, { message: 'KAFKA_HEARTBEAT_INTERVAL_MS must be a whole number from 100 to 100000' })
+  @Max(100_000, { message: 'KAFKA_HEARTBEAT_INTERVAL_MS must be a whole number from 100 to 100000' })
+  KAFKA_HEARTBEAT_INTERVAL_MS = 3000;
+
+  /** Longest a consumer fetch waits for data when there is none (kafkajs default 5 000 ms). */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'KAFKA_MAX_WAIT_MS must be a whole number from 10 to 60000' })
+  @Min(10, { message: 'KAFKA_MAX_WAIT_MS must be a whole number from 10 to 60000' })
+  @Max(60_000, { message: 'KAFKA_MAX_WAIT_MS must be a whole number from 10 to 60000' })
+  KAFKA_MAX_WAIT_MS = 5000;
+
   @Expose() @IsIn(READ_STORE_KINDS, oneOf('OKR_READ_STORE', READ_STORE_KINDS)) OKR_READ_STORE: ReadStoreKind = 'embedded';
 
   /** MongoDB connection string; required when `OKR_READ_STORE=mongodb`. */
