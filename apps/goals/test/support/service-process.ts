@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -12,6 +12,9 @@ export function buildWorkspace(): string {
     // Inside the workspace, so that the compiled code resolves the workspace's node_modules.
     mkdirSync(join(root, 'tmp'), { recursive: true });
     built = mkdtempSync(join(root, 'tmp', 'e2e-build-'));
+    const folder = built;
+    // The build lives as long as the test file's worker; nothing piles up in tmp/.
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
     execFileSync(process.execPath, [join(root, 'tools/build.mjs'), '--out', built, '--quiet'], { stdio: 'inherit' });
   }
   return built;

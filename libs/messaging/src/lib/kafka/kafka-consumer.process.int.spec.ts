@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
@@ -33,6 +33,7 @@ describe('Kafka consumer process killed mid-batch (kcat mock)', () => {
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
     await cluster.stop();
+    if (build) rmSync(build, { recursive: true, force: true });
   });
 
   const startChild = (env: Record<string, string>) => {
