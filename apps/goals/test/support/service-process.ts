@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -11,13 +11,19 @@ export function buildWorkspace(): string {
   if (!built) {
     // Inside the workspace, so that the compiled code resolves the workspace's node_modules.
     mkdirSync(join(root, 'tmp'), { recursive: true });
+    removeStaleBuilds(join(root, 'tmp'));
     built = mkdtempSync(join(root, 'tmp', 'e2e-build-'));
-    const folder = built;
-    // The build lives as long as the test file's worker; nothing piles up in tmp/.
-    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
     execFileSync(process.execPath, [join(root, 'tools/build.mjs'), '--out', built, '--quiet'], { stdio: 'inherit' });
   }
   return built;
+}
+
+/** Builds of earlier runs (a test worker cannot remove its own when it ends): older than an hour. */
+function removeStaleBuilds(tmp: string): void {
+  for (const name of readdirSync(tmp)) {
+    const folder = join(tmp, name);
+    if (name.startsWith('e2e-build-') && Date.now() - statSync(folder).mtimeMs > 3_600_000) rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export function freePort(): Promise<number> {
