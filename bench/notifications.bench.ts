@@ -28,6 +28,7 @@ import { systemClock, type NotificationsSettings } from '../apps/notifications/s
 import { DeliveryRecorder } from '../apps/notifications/src/planning/delivery-recorder';
 import { webhookTestDelivery } from '../apps/notifications/src/planning/plan-deliveries';
 import { NotificationsStore, type DeliveryDoc, type WebhookDoc } from '../apps/notifications/src/store/notifications.store';
+import { SecretBox } from '../apps/notifications/src/store/secret-box';
 import { NotificationsConsumer } from '../apps/notifications/src/view/notifications.consumer';
 
 const DELIVERIES = Number(process.env['BENCH_DELIVERIES'] ?? 2000);
@@ -49,6 +50,7 @@ const settings: NotificationsSettings = {
   reminderIntervalSeconds: 0,
   digestIntervalSeconds: 0,
   notifyMaxAgeHours: 24,
+  allowPrivateDestinations: true,
 };
 
 async function openStore(dir: string, name: string): Promise<{ readStore: ReadStore; store: NotificationsStore }> {
@@ -69,7 +71,7 @@ async function dispatchRound(dir: string, round: number, url: string): Promise<{
   const docs: DeliveryDoc[] = Array.from({ length: DELIVERIES }, (_, i) => webhookTestDelivery(hook, `bench-${round}-${i}`, 'bench', new Date(0)));
   for (let i = 0; i < docs.length; i += 500) await c.deliveries.bulkWrite(docs.slice(i, i + 500).map((document) => ({ insertOne: { document } })));
   const recorder = new DeliveryRecorder(store, settings);
-  const dispatcher = new Dispatcher(store, recorder, settings, systemClock, new Metrics('bench'));
+  const dispatcher = new Dispatcher(store, recorder, settings, systemClock, new Metrics('bench'), new SecretBox());
   const started = performance.now();
   while ((await dispatcher.runRound()) > 0) {
     // each round claims and sends up to 16 due deliveries

@@ -19,7 +19,7 @@ const SERVICE_PORTS: Record<string, number> = { goals: 3001, 'check-ins': 3002, 
 const FIXED_REPLICAS: Record<string, number> = { notifications: 2 };
 /** Environment variables that may carry credentials: from the Secret okr-connections only. */
 const SECRET_ENV = ['EVENTSTORE_URL', 'MONGO_URL'];
-const SECRET_ENV_OF: Record<string, string[]> = { notifications: ['OKR_SMTP_URL'] };
+const SECRET_ENV_OF: Record<string, string[]> = { notifications: ['OKR_SMTP_URL', 'OKR_SECRETS_KEY'] };
 /** notifications' delivery settings with their defaults (the same in compose and kustomize). */
 const NOTIFICATION_SETTINGS = {
   OKR_SMTP_FROM: 'OKR <okr@localhost>',

@@ -20,6 +20,7 @@ import { DeliveryRecorder } from './planning/delivery-recorder';
 import { DigestScheduler } from './schedule/digest-scheduler';
 import { ReminderScheduler } from './schedule/reminder-scheduler';
 import { NotificationsStore } from './store/notifications.store';
+import { SECRET_BOX, SecretBox, secretsKeyFrom } from './store/secret-box';
 import { NotificationsConsumer } from './view/notifications.consumer';
 
 export interface NotificationsModuleOptions {
@@ -28,6 +29,8 @@ export interface NotificationsModuleOptions {
   /** Tests pass their own settings (and clock); the service reads them from the environment. */
   settings?: Partial<NotificationsSettings>;
   clock?: Clock;
+  /** Tests pass a key; the service reads `OKR_SECRETS_KEY`. */
+  secretsKey?: Buffer;
 }
 
 /**
@@ -45,6 +48,7 @@ export class NotificationsModule {
     });
     // Validated here, so a bad setting stops the start with one line naming it.
     const settings: NotificationsSettings = { ...notificationsSettingsFrom(process.env), ...options.settings };
+    const secrets = new SecretBox(options.secretsKey ?? secretsKeyFrom(process.env));
     return {
       module: NotificationsModule,
       imports: [...foundation.imports, ReadStoreModule.forRoot('notifications')],
@@ -52,6 +56,7 @@ export class NotificationsModule {
       providers: [
         { provide: NOTIFICATIONS_SETTINGS, useValue: settings },
         { provide: NOTIFICATIONS_CLOCK, useValue: options.clock ?? systemClock },
+        { provide: SECRET_BOX, useValue: secrets },
         NotificationsStore,
         DeliveryRecorder,
         NotificationsConsumer,

@@ -107,6 +107,10 @@ describe('notifications: from goals, check-ins and insights events to the right 
     // A response that shows a secret is never kept for Idempotency-Key replays.
     expect(created.headers['idempotency-key-ignored']).toBe('true');
     webhook = { id: created.body.id, secret: created.body.secret };
+    // At rest the secret is sealed (AES-256-GCM under OKR_SECRETS_KEY): a dump of the store holds none.
+    const stored = await (await notifications.app.get(NotificationsStore).collections()).webhooks.findOne({ _id: webhook.id });
+    expect(stored?.secret).toMatch(/^sealed:v1:/);
+    expect(JSON.stringify(stored)).not.toContain(webhook.secret);
 
     const listed = await notifications.call('GET', '/api/v1/webhooks');
     expect(listed.body.items).toHaveLength(1);
@@ -273,6 +277,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
         (first as unknown as { settings: never }).settings,
         notifications.clock,
         (first as unknown as { metrics: never }).metrics,
+        (first as unknown as { secrets: never }).secrets,
       );
       await c.deliveries.bulkWrite(docs.map((document) => ({ insertOne: { document } })));
       await Promise.all([first.runRound(), second.runRound(), first.runRound(), second.runRound()]);
@@ -315,6 +320,8 @@ describe('notifications: from goals, check-ins and insights events to the right 
       expect(put.body).toMatchObject({ host: '127.0.0.1', passwordSet: true });
       expect(JSON.stringify(put.body)).not.toContain('p4ssw0rd');
       expect(JSON.stringify((await notifications.call('GET', '/api/v1/channels/email')).body)).not.toContain('p4ssw0rd');
+      const storedSmtp = await (await notifications.app.get(NotificationsStore).collections()).smtp.findOne({ _id: 'acme' });
+      expect(JSON.stringify(storedSmtp)).not.toContain('p4ssw0rd');
 
       const prefs = await asBobHere('PUT', '/api/v1/preferences', { body: { email: 'bob@acme.test', timeZone: 'Europe/Paris' } });
       expect(prefs.status).toBe(200);

@@ -14,6 +14,7 @@ import {
 } from '../channels';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
 
 interface AttemptResult {
@@ -59,6 +60,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
     @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
     private readonly metrics: Metrics,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {
     recorder.onRecorded(() => this.wake());
     const t = settings.timeoutMs;
@@ -237,10 +239,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (delivery.webhookId) {
       const hook = await c.webhooks.findOne({ _id: delivery.webhookId, tenantId: delivery.tenantId });
       if (!hook) return { kind: 'reject', error: 'the webhook was deleted' };
-      return this.post(hook.url, (timeoutMs) =>
+      const url = this.secrets.open(hook.url);
+      return this.post(url, (timeoutMs) =>
         hook.format === 'json'
-          ? sendWebhook({ url: hook.url, secret: hook.secret, notification, timeoutMs })
-          : sendChat({ url: hook.url, format: hook.format, notification, timeoutMs }),
+          ? sendWebhook({ url, secret: this.secrets.open(hook.secret), notification, timeoutMs })
+          : sendChat({ url, format: hook.format, notification, timeoutMs }),
       );
     }
     if (delivery.channel === 'in-app') return { kind: 'delivered' };
@@ -248,7 +251,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (delivery.channel === 'chat') {
       const chat = prefs?.chat;
       if (!chat) return { kind: 'reject', error: 'the recipient no longer has a chat channel' };
-      return this.post(chat.url, (timeoutMs) => sendChat({ url: chat.url, format: chat.format, notification, timeoutMs }));
+      const url = this.secrets.open(chat.url);
+      return this.post(url, (timeoutMs) => sendChat({ url, format: chat.format, notification, timeoutMs }));
     }
     if (delivery.channel === 'email') {
       if (!prefs?.email) return { kind: 'reject', error: 'the recipient no longer has an email address' };
@@ -284,7 +288,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         secure: own.secure,
         from: own.from,
         ...(own.username ? { username: own.username } : {}),
-        ...(own.password ? { password: own.password } : {}),
+        ...(own.password ? { password: this.secrets.open(own.password) } : {}),
       };
     }
     return this.settings.smtpUrl ? smtpSettingsFromUrl(this.settings.smtpUrl, this.settings.smtpFrom) : undefined;

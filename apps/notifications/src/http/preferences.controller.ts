@@ -5,11 +5,12 @@ import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notificat
 import { defaultPreferences, preferencesId } from '../planning/plan-deliveries';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { NotificationsStore, type PreferencesDoc } from '../store/notifications.store';
+import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { maskUrl, requireAllowedDestination } from './access';
 import { PreferencesDto } from './notifications.dto';
 
 /** What the API shows of preferences: the chat URL is a secret, only its host is shown. */
-const view = (p: PreferencesDoc) => ({
+const view = (p: PreferencesDoc, secrets: SecretBox) => ({
   userId: p.userId,
   timeZone: p.timeZone,
   mutedRules: p.mutedRules,
@@ -17,7 +18,7 @@ const view = (p: PreferencesDoc) => ({
   digest: p.digest,
   digestAt: p.digestAt,
   email: p.email,
-  chat: p.chat ? { format: p.chat.format, url: maskUrl(p.chat.url) } : null,
+  chat: p.chat ? { format: p.chat.format, url: maskUrl(secrets.open(p.chat.url)) } : null,
   updatedAt: p.updatedAt,
 });
 
@@ -33,6 +34,7 @@ export class PreferencesHttpController {
     private readonly store: NotificationsStore,
     private readonly recorder: DeliveryRecorder,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
   @Get()
@@ -40,7 +42,7 @@ export class PreferencesHttpController {
   async get(@CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const found = await c.preferences.findOne({ _id: preferencesId(principal.tenantId, principal.userId) });
-    return view(found ?? defaultPreferences(principal.tenantId, principal.userId));
+    return view(found ?? defaultPreferences(principal.tenantId, principal.userId), this.secrets);
   }
 
   @Put()
@@ -63,7 +65,7 @@ export class PreferencesHttpController {
       digestAt: body.digestAt ?? '09:00',
       email: body.email ?? null,
       // The chat URL is never returned, so a client cannot send it back: omitted = unchanged.
-      chat: body.chat === undefined ? current.chat : body.chat === null ? null : { url: body.chat.url, format: body.chat.format },
+      chat: body.chat === undefined ? current.chat : body.chat === null ? null : { url: this.secrets.seal(body.chat.url), format: body.chat.format },
       updatedAt: new Date().toISOString(),
     };
     await this.store.store.withTransaction(async (session) => {
@@ -85,6 +87,6 @@ export class PreferencesHttpController {
       }
     });
     if (current.digest && !next.digest) this.recorder.notifyRecorded();
-    return view(next);
+    return view(next, this.secrets);
   }
 }

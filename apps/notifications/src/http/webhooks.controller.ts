@@ -7,16 +7,20 @@ import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notificat
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { webhookTestDelivery } from '../planning/plan-deliveries';
 import { NotificationsStore, type SmtpDoc, type WebhookDoc } from '../store/notifications.store';
+import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { maskUrl, notFound, requireAdmin, requireAllowedDestination } from './access';
 import { RegisterWebhookDto, SmtpSettingsDto } from './notifications.dto';
 
 /** A signing secret: 32 random bytes, shown once. */
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 
-/** What the API shows of a webhook after its creation: never the secret; a chat URL only by its host. */
-const view = (hook: WebhookDoc) => ({
+/**
+ * What the API shows of a webhook after its creation: never the secret; a chat URL (itself a secret,
+ * sealed at rest like the signing secret) only by its host.
+ */
+const view = (hook: WebhookDoc, secrets: SecretBox) => ({
   id: hook._id,
-  url: hook.format === 'json' ? hook.url : maskUrl(hook.url),
+  url: hook.format === 'json' ? hook.url : maskUrl(secrets.open(hook.url)),
   format: hook.format,
   teams: hook.teams,
   rules: hook.rules,
@@ -41,6 +45,7 @@ export class ChannelsHttpController {
     private readonly store: NotificationsStore,
     private readonly recorder: DeliveryRecorder,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
   @Post('webhooks')
@@ -53,12 +58,14 @@ export class ChannelsHttpController {
     requireAdmin(principal, 'register webhooks');
     await requireAllowedDestination(body.url, 'url', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
+    const secret = newSecret();
+    const format = body.format ?? 'json';
     const hook: WebhookDoc = {
       _id: uuidv7(),
       tenantId: principal.tenantId,
-      url: body.url,
-      secret: newSecret(),
-      format: body.format ?? 'json',
+      url: format === 'json' ? body.url : this.secrets.seal(body.url),
+      secret: this.secrets.seal(secret),
+      format,
       teams: body.teams ?? [],
       rules: body.rules ?? [],
       description: body.description ?? null,
@@ -67,7 +74,7 @@ export class ChannelsHttpController {
       secretRotatedAt: null,
     };
     await c.webhooks.bulkWrite([{ insertOne: { document: hook } }]);
-    return { ...view(hook), secret: hook.secret };
+    return { ...view(hook, this.secrets), secret };
   }
 
   @Get('webhooks')
@@ -76,14 +83,14 @@ export class ChannelsHttpController {
     requireAdmin(principal, 'list webhooks');
     const c = await this.store.collections();
     const hooks = await c.webhooks.find({ tenantId: principal.tenantId }, { sort: { createdAt: 1 } });
-    return { items: hooks.map(view) };
+    return { items: hooks.map((hook) => view(hook, this.secrets)) };
   }
 
   @Get('webhooks/:id')
   @ApiOperation({ summary: 'One webhook (admin), without its secret' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     requireAdmin(principal, 'read webhooks');
-    return view(await this.hook(principal, id));
+    return view(await this.hook(principal, id), this.secrets);
   }
 
   @Delete('webhooks/:id')
@@ -106,7 +113,7 @@ export class ChannelsHttpController {
     const c = await this.store.collections();
     const secret = newSecret();
     const secretRotatedAt = new Date().toISOString();
-    await c.webhooks.updateOne({ _id: id, tenantId: principal.tenantId }, { $set: { secret, secretRotatedAt } });
+    await c.webhooks.updateOne({ _id: id, tenantId: principal.tenantId }, { $set: { secret: this.secrets.seal(secret), secretRotatedAt } });
     return { id, secret, secretRotatedAt };
   }
 
@@ -135,7 +142,7 @@ export class ChannelsHttpController {
       port: body.port,
       secure: body.secure ?? false,
       username: body.username ?? null,
-      password: body.password ?? null,
+      password: body.password === undefined ? null : this.secrets.seal(body.password),
       from: body.from,
       updatedAt: new Date().toISOString(),
       updatedBy: principal.userId,

@@ -15,6 +15,9 @@ import type { Clock, NotificationsSettings } from '../../src/notifications.confi
 
 export { caller, eventually, type Call, type CallOptions };
 
+/** A fixed key, so that a restart on the same data folder opens what was sealed before. */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7);
+
 /** Settings for tests: quick retries, no timers (tests run the schedules themselves). */
 export const TEST_SETTINGS: Partial<NotificationsSettings> = {
   retryInitialMs: 20,
@@ -58,7 +61,7 @@ export async function createNotificationsTestApp(
   const clock = options.clock ?? new TestClock();
   const logs = new LogCapture();
   const app = await startServiceApp(
-    (config, capture) => NotificationsModule.forRoot(config, { logStream: capture, settings: { ...TEST_SETTINGS, ...options.settings }, clock }),
+    (config, capture) => NotificationsModule.forRoot(config, { logStream: capture, settings: { ...TEST_SETTINGS, ...options.settings }, clock, secretsKey: TEST_SECRETS_KEY }),
     dir,
     { logs },
   );
