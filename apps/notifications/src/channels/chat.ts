@@ -1,5 +1,5 @@
 import { escapeMrkdwn, paragraphsOf, truncate, truncateEscaped } from './format';
-import { postJson } from './http';
+import { postJson, type PinnedAddress } from './http';
 import type { OutgoingNotification, SendOutcome } from './types';
 
 /**
@@ -141,9 +141,11 @@ export interface SendChat {
   format: ChatFormat;
   notification: OutgoingNotification;
   timeoutMs: number;
+  /** Connect to these addresses (the ones the destination guard approved) instead of resolving the host again. */
+  pinned?: readonly PinnedAddress[];
 }
 
 /** One unsigned POST to a Slack or Teams incoming webhook, with the same status mapping as the tenant webhook. */
-export function sendChat({ url, format, notification, timeoutMs }: SendChat): Promise<SendOutcome> {
-  return postJson({ url, body: chatBody(format, notification), timeoutMs, headers: { 'X-Okr-Delivery': notification.deliveryId } });
+export function sendChat({ url, format, notification, timeoutMs, pinned }: SendChat): Promise<SendOutcome> {
+  return postJson({ url, body: chatBody(format, notification), timeoutMs, pinned, headers: { 'X-Okr-Delivery': notification.deliveryId } });
 }

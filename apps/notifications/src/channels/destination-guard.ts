@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import type { PinnedAddress } from './http';
 
 /**
  * The guard against private destinations (SSRF): with `OKR_WEBHOOK_ALLOW_PRIVATE=false` a webhook or
@@ -89,7 +90,20 @@ export interface DestinationCheckOptions {
  */
 export type DestinationRefusal = 'private' | 'unresolvable' | 'invalid';
 
-export type DestinationCheck = { ok: true } | { ok: false; code: DestinationRefusal; reason: string };
+export type DestinationCheck = { ok: true } | DestinationRefused;
+
+export interface DestinationRefused {
+  ok: false;
+  code: DestinationRefusal;
+  reason: string;
+}
+
+/**
+ * A {@link checkDestination} that also says where to connect: `pinned` is what was checked and
+ * approved (every address the name resolved to, or the IP literal itself); absent when private
+ * destinations are allowed (nothing was checked, the HTTP client resolves the name itself).
+ */
+export type DestinationResolution = { ok: true; pinned?: PinnedAddress[] } | DestinationRefused;
 
 /** The reason of a `private` refusal, also the dispatcher's `reject` outcome. */
 export const PRIVATE_DESTINATION = 'destination is a private address';
@@ -102,10 +116,21 @@ const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
  * HTTP client may pick it). Reasons never quote the URL's path or query (chat URLs are secrets) nor
  * the addresses a name resolved to (no map of the internal DNS for whoever registers URLs).
  *
- * The HTTP client resolves the name again when it connects, so a name whose DNS changes in between
- * (rebinding) is not caught here; this check runs at registration and before every attempt.
+ * This answers for now only: DNS can change before a request connects (rebinding, TTL 0). A request
+ * must connect to the addresses that were checked: see {@link resolveDestination}, whose `pinned`
+ * addresses `postJson` connects to without resolving the name again.
  */
 export async function checkDestination(url: string, options: DestinationCheckOptions): Promise<DestinationCheck> {
+  const resolution = await resolveDestination(url, options);
+  return resolution.ok ? { ok: true } : resolution;
+}
+
+/**
+ * {@link checkDestination}, returning the approved addresses to connect to (see
+ * {@link DestinationResolution}): the dispatcher passes them to the send as `pinned`, so a name that
+ * resolves elsewhere when the request connects (DNS rebinding) does not matter.
+ */
+export async function resolveDestination(url: string, options: DestinationCheckOptions): Promise<DestinationResolution> {
   if (options.allowPrivate) return { ok: true };
   let target: URL;
   try {
@@ -118,7 +143,10 @@ export async function checkDestination(url: string, options: DestinationCheckOpt
   }
   // WHATWG URL parsing already turned 0x7f.1, 2130706433 and the like into dotted quads.
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(host)) return isPrivateAddress(host) ? { ok: false, code: 'private', reason: PRIVATE_DESTINATION } : { ok: true };
+  const literal = isIP(host);
+  if (literal === 4 || literal === 6) {
+    return isPrivateAddress(host) ? { ok: false, code: 'private', reason: PRIVATE_DESTINATION } : { ok: true, pinned: [{ address: host, family: literal }] };
+  }
 
   const lookup = options.lookup ?? ((hostname: string, o: { all: true }) => dnsLookup(hostname, o));
   let addresses: readonly { address: string }[];
@@ -129,7 +157,14 @@ export async function checkDestination(url: string, options: DestinationCheckOpt
   }
   if (addresses.length === 0) return { ok: false, code: 'unresolvable', reason: "the destination's host name could not be resolved" };
   if (addresses.some(({ address }) => isPrivateAddress(address))) return { ok: false, code: 'private', reason: PRIVATE_DESTINATION };
-  return { ok: true };
+  // Not private means a valid IPv4 or IPv6 address (isPrivateAddress counts anything else as private);
+  // the family is taken from the address itself, not from what the resolver said.
+  const pinned: PinnedAddress[] = [];
+  for (const { address } of addresses) {
+    const family = isIP(address);
+    if ((family === 4 || family === 6) && !pinned.some((p) => p.address === address)) pinned.push({ address, family });
+  }
+  return { ok: true, pinned };
 }
 
 class LookupTimeout extends Error {

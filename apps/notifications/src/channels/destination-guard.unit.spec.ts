@@ -1,4 +1,4 @@
-import { checkDestination, isPrivateAddress, PRIVATE_DESTINATION, type LookupAll } from './destination-guard';
+import { checkDestination, isPrivateAddress, PRIVATE_DESTINATION, resolveDestination, type LookupAll } from './destination-guard';
 
 /** A DNS stand-in: each name resolves to the given addresses; others fail like getaddrinfo does. */
 const fakeDns = (names: Record<string, string[]>) => {
@@ -158,5 +158,56 @@ describe('checkDestination', () => {
       expect(check.ok).toBe(false);
       expect(JSON.stringify(check)).not.toMatch(/xyzzy|plugh/);
     }
+  });
+});
+
+describe('resolveDestination: the approved addresses, to connect to', () => {
+  const refused = { allowPrivate: false } as const;
+
+  it('returns every address a public name resolved to, once each, with its family taken from the address', async () => {
+    const dns = fakeDns({ 'hooks.slack.com': ['34.226.36.52', '2600:1f18:24e6:b900::1', '34.226.36.52'] });
+    expect(await resolveDestination('https://hooks.slack.com/services/T/B/x', { ...refused, lookup: dns.lookup })).toEqual({
+      ok: true,
+      pinned: [
+        { address: '34.226.36.52', family: 4 },
+        { address: '2600:1f18:24e6:b900::1', family: 6 },
+      ],
+    });
+  });
+
+  it('pins an IP-literal host to the literal itself, without asking DNS', async () => {
+    const dns = fakeDns({});
+    expect(await resolveDestination('https://93.184.216.34/hook', { ...refused, lookup: dns.lookup })).toEqual({
+      ok: true,
+      pinned: [{ address: '93.184.216.34', family: 4 }],
+    });
+    expect(await resolveDestination('http://[2606:4700::1]:8080/hook', { ...refused, lookup: dns.lookup })).toEqual({
+      ok: true,
+      pinned: [{ address: '2606:4700::1', family: 6 }],
+    });
+    expect(dns.asked).toEqual([]);
+  });
+
+  it('pins nothing when private destinations are allowed', async () => {
+    expect(await resolveDestination('http://localhost:4000/okr', { allowPrivate: true, lookup: fakeDns({}).lookup })).toEqual({ ok: true });
+  });
+
+  it('refuses as checkDestination does', async () => {
+    const dns = fakeDns({ 'mixed.example.com': ['93.184.216.34', '10.0.0.5'] });
+    expect(await resolveDestination('https://mixed.example.com/', { ...refused, lookup: dns.lookup })).toEqual({
+      ok: false,
+      code: 'private',
+      reason: PRIVATE_DESTINATION,
+    });
+    expect(await resolveDestination('https://gone.example.com/', { ...refused, lookup: dns.lookup })).toMatchObject({ ok: false, code: 'unresolvable' });
+    expect(await resolveDestination('ftp://example.com/', { ...refused, lookup: dns.lookup })).toMatchObject({ ok: false, code: 'invalid' });
+  });
+
+  it('asks DNS once: what it approved is what it returns, whatever the name resolves to next (rebinding)', async () => {
+    let calls = 0;
+    const rebinding: LookupAll = async () => (calls++ === 0 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]);
+    const resolved = await resolveDestination('https://hooks.rebind.test/x', { ...refused, lookup: rebinding });
+    expect(resolved).toEqual({ ok: true, pinned: [{ address: '93.184.216.34', family: 4 }] });
+    expect(calls).toBe(1);
   });
 });

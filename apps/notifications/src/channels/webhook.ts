@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { postJson } from './http';
+import { postJson, type PinnedAddress } from './http';
 import type { OutgoingNotification, SendOutcome } from './types';
 
 /**
@@ -88,6 +88,8 @@ export interface SendWebhook {
   timeoutMs: number;
   /** The clock for `X-Okr-Timestamp`; defaults to the current time. */
   now?: Date;
+  /** Connect to these addresses (the ones the destination guard approved) instead of resolving the host again. */
+  pinned?: readonly PinnedAddress[];
 }
 
 /**
@@ -95,13 +97,14 @@ export interface SendWebhook {
  * 429, 5xx, timeouts and connection errors retry; other statuses reject. The secret never appears
  * in the outcome.
  */
-export function sendWebhook({ url, secret, notification, timeoutMs, now = new Date() }: SendWebhook): Promise<SendOutcome> {
+export function sendWebhook({ url, secret, notification, timeoutMs, now = new Date(), pinned }: SendWebhook): Promise<SendOutcome> {
   const body = webhookBody(notification);
   const timestamp = String(Math.floor(now.getTime() / 1000));
   return postJson({
     url,
     body,
     timeoutMs,
+    pinned,
     secrets: [secret],
     headers: {
       [WEBHOOK_HEADERS.delivery]: notification.deliveryId,

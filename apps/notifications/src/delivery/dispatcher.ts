@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Metrics } from '@okr/platform';
 import {
-  checkDestination,
   EmailSender,
+  resolveDestination,
   retryDelayMs,
   sendChat,
   sendWebhook,
   smtpSettingsFromUrl,
   type OutgoingNotification,
+  type PinnedAddress,
   type SendOutcome,
   type SmtpSettings,
 } from '../channels';
@@ -240,10 +241,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const hook = await c.webhooks.findOne({ _id: delivery.webhookId, tenantId: delivery.tenantId });
       if (!hook) return { kind: 'reject', error: 'the webhook was deleted' };
       const url = this.secrets.open(hook.url);
-      return this.post(url, (timeoutMs) =>
+      return this.post(url, (timeoutMs, pinned) =>
         hook.format === 'json'
-          ? sendWebhook({ url, secret: this.secrets.open(hook.secret), notification, timeoutMs })
-          : sendChat({ url, format: hook.format, notification, timeoutMs }),
+          ? sendWebhook({ url, secret: this.secrets.open(hook.secret), notification, timeoutMs, pinned })
+          : sendChat({ url, format: hook.format, notification, timeoutMs, pinned }),
       );
     }
     if (delivery.channel === 'in-app') return { kind: 'delivered' };
@@ -252,7 +253,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const chat = prefs?.chat;
       if (!chat) return { kind: 'reject', error: 'the recipient no longer has a chat channel' };
       const url = this.secrets.open(chat.url);
-      return this.post(url, (timeoutMs) => sendChat({ url, format: chat.format, notification, timeoutMs }));
+      return this.post(url, (timeoutMs, pinned) => sendChat({ url, format: chat.format, notification, timeoutMs, pinned }));
     }
     if (delivery.channel === 'email') {
       if (!prefs?.email) return { kind: 'reject', error: 'the recipient no longer has an email address' };
@@ -266,16 +267,22 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * One webhook / chat POST, after the destination guard: the URL was checked at registration, but
    * its DNS may have changed since. A private destination is rejected (never retried); a name that
-   * does not resolve now is retried. Resolving counts against the attempt's timeout.
+   * does not resolve now is retried. The POST then connects to the addresses just checked (`pinned`),
+   * never resolving the name again, so DNS that changes in between (rebinding) cannot lead it to a
+   * private address; with private destinations allowed nothing is checked nor pinned. Resolving
+   * counts against the attempt's timeout.
    */
-  private async post(url: string, send: (timeoutMs: number) => Promise<SendOutcome>): Promise<SendOutcome> {
+  private async post(
+    url: string,
+    send: (timeoutMs: number, pinned: PinnedAddress[] | undefined) => Promise<SendOutcome>,
+  ): Promise<SendOutcome> {
     const started = Date.now();
     const timeoutMs = this.settings.timeoutMs;
-    const destination = await checkDestination(url, { allowPrivate: this.settings.allowPrivateDestinations, timeoutMs });
+    const destination = await resolveDestination(url, { allowPrivate: this.settings.allowPrivateDestinations, timeoutMs });
     if (!destination.ok) {
       return destination.code === 'unresolvable' ? { kind: 'retry', error: destination.reason } : { kind: 'reject', error: destination.reason };
     }
-    return send(Math.max(1, timeoutMs - (Date.now() - started)));
+    return send(Math.max(1, timeoutMs - (Date.now() - started)), destination.pinned);
   }
 
   private async smtpOf(tenantId: string): Promise<SmtpSettings | undefined> {
