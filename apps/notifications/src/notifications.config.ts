@@ -39,7 +39,7 @@ export interface NotificationsSettings {
    * link-local or otherwise reserved addresses (default true: the embedded default, where a receiver
    * on localhost is the normal way to try it). `false` in production: a tenant admin must not make the
    * service probe the internal network (SSRF); such URLs are refused when registered and, since DNS
-   * can change, again before each attempt.
+   * can change, again before each attempt, whose request connects to the addresses just checked.
    */
   allowPrivateDestinations: boolean;
 }
