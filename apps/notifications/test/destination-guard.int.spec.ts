@@ -71,6 +71,24 @@ describe('notifications: no private destinations when OKR_WEBHOOK_ALLOW_PRIVATE=
 
   const fieldsOf = (body: { errors?: FieldError[] }) => (body.errors ?? []).map((e) => e.field);
 
+  /** A webhook written straight to the store, as if registered earlier (DNS may have changed since). */
+  const storeWebhook = async (fields: Pick<WebhookDoc, '_id' | 'url' | 'format'>): Promise<WebhookDoc> => {
+    const hook: WebhookDoc = {
+      tenantId: 'acme',
+      secret: 'whsec_test',
+      teams: [],
+      rules: [],
+      description: null,
+      createdBy: 'alice',
+      createdAt: new Date().toISOString(),
+      secretRotatedAt: null,
+      ...fields,
+    };
+    const c = await notifications.app.get(NotificationsStore).collections();
+    await c.webhooks.bulkWrite([{ insertOne: { document: hook } }]);
+    return hook;
+  };
+
   it.each([
     'http://127.0.0.1:9/x',
     'http://169.254.169.254/',
@@ -108,21 +126,11 @@ describe('notifications: no private destinations when OKR_WEBHOOK_ALLOW_PRIVATE=
 
   it('a webhook stored earlier that now leads to a private address: the test delivery fails at once, nothing is sent', async () => {
     // As if it had been registered while its name resolved to a public address and DNS changed since.
-    const hook: WebhookDoc = {
+    const hook = await storeWebhook({
       _id: 'hook-turned-private',
-      tenantId: 'acme',
       url: `${receiver.origin}/okr`,
-      secret: 'whsec_test',
       format: 'json',
-      teams: [],
-      rules: [],
-      description: null,
-      createdBy: 'alice',
-      createdAt: new Date().toISOString(),
-      secretRotatedAt: null,
-    };
-    const c = await notifications.app.get(NotificationsStore).collections();
-    await c.webhooks.bulkWrite([{ insertOne: { document: hook } }]);
+    });
 
     const test = await notifications.call('POST', `/api/v1/webhooks/${hook._id}/test`);
     expect(test.status).toBe(202);
@@ -201,21 +209,11 @@ describe('notifications: no private destinations when OKR_WEBHOOK_ALLOW_PRIVATE=
     };
 
     it.each(['json', 'slack'] as const)('a %s webhook', async (format) => {
-      const hook: WebhookDoc = {
+      const hook = await storeWebhook({
         _id: `hook-rebinding-${format}`,
-        tenantId: 'acme',
         url: `http://${REBIND}:${new URL(receiver.origin).port}/okr/very-secret`,
-        secret: 'whsec_test',
         format,
-        teams: [],
-        rules: [],
-        description: null,
-        createdBy: 'alice',
-        createdAt: new Date().toISOString(),
-        secretRotatedAt: null,
-      };
-      const c = await notifications.app.get(NotificationsStore).collections();
-      await c.webhooks.bulkWrite([{ insertOne: { document: hook } }]);
+      });
       const test = await notifications.call('POST', `/api/v1/webhooks/${hook._id}/test`);
       expect(test.status).toBe(202);
       await expectNothingReachedLoopback(test.body.deliveryId);
