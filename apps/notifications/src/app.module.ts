@@ -55,7 +55,7 @@ export class NotificationsModule {
       controllers: [FollowsHttpController, PreferencesHttpController, ChannelsHttpController, DeliveriesHttpController],
       providers: [
         { provide: NOTIFICATIONS_SETTINGS, useValue: settings },
-        { provide: NOTIFICATIONS_CLOCK, useValue: options.clock ?? systemClock },
+        { provide: NOTIFICATIONS_CLOCK, useValue: options.clock ?? systemClock() },
         { provide: SECRET_BOX, useValue: secrets },
         NotificationsStore,
         DeliveryRecorder,

@@ -102,7 +102,4 @@ export function notificationsSettingsFrom(env: NodeJS.ProcessEnv): Notifications
 
 /** The service's clock, injectable so tests (and the reminder "run at" endpoint) control `now`. */
 export const NOTIFICATIONS_CLOCK = Symbol('NOTIFICATIONS_CLOCK');
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock, type Clock } from '@okr/platform';

@@ -26,3 +26,4 @@ export * from './lib/http/history';
 export * from './lib/http/import-headers';
 export * from './lib/http/import.controller';
 export * from './lib/metrics/metrics';
+export * from './lib/scheduling/periodic';

@@ -1,13 +1,7 @@
 export const RISK_SIGNALS_OPTIONS = Symbol('RISK_SIGNALS_OPTIONS');
 export const INSIGHTS_CLOCK = Symbol('INSIGHTS_CLOCK');
 
-/** The time as the risk rules see it; a provider (`INSIGHTS_CLOCK`) so that tests set `now`. */
-export interface Clock {
-  now(): Date;
-}
-
-/** A clock of its own per app (not a shared object), so a test that stubs one app's clock stubs only it. */
-export const systemClock = (): Clock => ({ now: () => new Date() });
+export { systemClock, type Clock } from '@okr/platform';
 
 export interface RiskSignalsOptions {
   /** Seconds between two sweeps over every active objective; 0: no sweep (not even at start). */

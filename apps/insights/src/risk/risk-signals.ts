@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { Periodic } from '@okr/platform';
 import { EVENT_STORE, handleCommand, type CommandContext, type EventStore } from '@okr/event-store';
 import type { IntegrationEvent } from '@okr/messaging';
 import {
@@ -94,8 +95,7 @@ const SUMMARY_EVENTS: ReadonlySet<string> = new Set(OBJECTIVE_SUMMARY_EVENTS);
 @Injectable()
 export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly collections: ReadModelCollections;
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
+  private readonly periodic: Periodic;
   private stopping = false;
 
   constructor(
@@ -108,6 +108,7 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('risk-signals');
+    this.periodic = new Periodic('risk sweep failed; the next one tries again', logger);
     this.collections = new ReadModelCollections(store);
   }
 
@@ -116,18 +117,13 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
   }
 
   onApplicationBootstrap(): void {
-    if (this.options.sweepSeconds === 0) return;
-    this.sweepInBackground();
-    this.timer = setInterval(() => this.sweepInBackground(), this.options.sweepSeconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.options.sweepSeconds, () => this.sweep(), { immediately: true });
   }
 
   /** Stops the sweeps and waits for the one in flight (it stops at its next objective). */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sweeping;
+    await this.periodic.stop();
   }
 
   /** The projection runner's listener: assesses what the event may have changed. Never throws. */
@@ -261,17 +257,6 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
     }
     this.logger.debug({ ...totals, correlationId }, 'risk sweep done');
     return totals;
-  }
-
-  /** Starts a sweep unless one is running or the service stops. */
-  private sweepInBackground(): void {
-    if (this.sweeping || this.stopping) return;
-    this.sweeping = this.sweep()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'risk sweep failed; the next one tries again'))
-      .finally(() => {
-        this.sweeping = undefined;
-      });
   }
 
   /** The objective an applied summary event is about (a correction names only its key result). */

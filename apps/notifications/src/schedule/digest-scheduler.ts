@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { digestOf, localMinutes, type Notification, type NotificationRule } from '@okr/okr-domain';
-import { Periodic } from './periodic';
+import { Periodic } from '@okr/platform';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { deliveryIdOf, deliveryKey, newDelivery } from '../planning/plan-deliveries';
@@ -22,7 +22,7 @@ const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Numb
 @Injectable()
 export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DigestScheduler.name);
-  private readonly periodic = new Periodic('digest run', this.logger);
+  private readonly periodic = new Periodic('digest run failed; retrying on the next tick', this.logger);
 
   constructor(
     private readonly store: NotificationsStore,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { checkInReminders, type Notification, type ReminderKeyResult } from '@okr/okr-domain';
-import { Periodic } from './periodic';
+import { Periodic } from '@okr/platform';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { NotificationsStore, type ObjectiveDoc } from '../store/notifications.store';
@@ -24,7 +24,7 @@ export interface ReminderRun {
 @Injectable()
 export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReminderScheduler.name);
-  private readonly periodic = new Periodic('check-in reminder run', this.logger);
+  private readonly periodic = new Periodic('check-in reminder run failed; retrying on the next tick', this.logger);
 
   constructor(
     private readonly store: NotificationsStore,
