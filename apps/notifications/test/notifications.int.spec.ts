@@ -57,7 +57,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
     receiver = await startHttpReceiver();
     notifications = await createNotificationsTestApp();
     others = await startOtherServices(notifications.dataDir);
-    const token = (user: string, roles: string[] = []) => notifications.token({ user, roles });
+    const token = (user: string, roles: string[] = []) => notifications.token('acme', user, roles);
     asAlice = caller(others.goals, await token('alice', ['admin']));
     asBob = caller(others.checkIns, await token('bob'));
     asBobHere = caller(notifications.app, await token('bob'));
@@ -376,7 +376,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
   });
 
   it("another tenant sees none of acme's webhooks or deliveries", async () => {
-    const globex = caller(notifications.app, await notifications.token({ tenant: 'globex', user: 'gina', roles: ['admin'] }));
+    const globex = caller(notifications.app, await notifications.token('globex', 'gina', ['admin']));
     expect((await globex('GET', '/api/v1/webhooks')).body.items).toEqual([]);
     expect((await globex('GET', '/api/v1/deliveries')).body.items).toEqual([]);
     expect((await globex('GET', `/api/v1/webhooks/${webhook.id}`)).status).toBe(404);

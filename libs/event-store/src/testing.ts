@@ -1,1 +1,2 @@
 export * from './testing/event-store.contract';
+export * from './testing/count-events';

@@ -1,58 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import type { KeyResultMeasure } from '@okr/okr-domain';
-import { issueEmbeddedToken } from '@okr/platform';
 import { CheckInsModule } from '../../src/app.module';
 import { CheckInsView } from '../../src/view/check-ins.view';
 
-import { LogCapture, caller, eventually, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
+import { caller, createServiceTestApp, eventually, startServiceApp, type Call, type CallOptions, type ServiceTestApp } from '@okr/platform/testing';
 
 export { caller, eventually, startServiceApp, type Call, type CallOptions };
+export { countEvents } from '@okr/event-store/testing';
 
-export interface CheckInsTestApp {
-  app: NestFastifyApplication;
-  dataDir: string;
+export interface CheckInsTestApp extends ServiceTestApp {
   store: EventStore;
   view: CheckInsView;
-  logs: LogCapture;
-  token(tenant?: string, user?: string): Promise<string>;
-  call(method: string, url: string, options?: CallOptions): Promise<Call>;
-  close(removeData?: boolean): Promise<void>;
 }
 
 /** The real check-ins module on a real SQLite store and embedded bus in a data folder (fresh unless given). */
 export async function createCheckInsTestApp(dataDir?: string): Promise<CheckInsTestApp> {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'okr-check-ins-')));
-  const logs = new LogCapture();
-  const app = await startServiceApp((config, l) => CheckInsModule.forRoot(config, l), dir, {
-    logs,
+  const base = await createServiceTestApp('check-ins', (config, logs) => CheckInsModule.forRoot(config, logs), {
+    ...(dataDir ? { dataDir } : {}),
     openApi: { title: 'check-ins', version: '1' },
   });
-  const defaultToken = await issueEmbeddedToken({ dataDir: dir, tenant: 'acme', user: 'alice', roles: ['admin'] });
-  return {
-    app,
-    dataDir: dir,
-    store: app.get<EventStore>(EVENT_STORE),
-    view: app.get(CheckInsView),
-    logs,
-    token: (tenant = 'acme', user = 'alice') => issueEmbeddedToken({ dataDir: dir, tenant, user }),
-    call: caller(app, defaultToken),
-    async close(removeData = false) {
-      await app.close();
-      if (removeData) await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-
-export async function countEvents(store: EventStore): Promise<number> {
-  let count = 0;
-  for await (const _ of store.readAll()) count++;
-  return count;
+  return { ...base, store: base.app.get<EventStore>(EVENT_STORE), view: base.app.get(CheckInsView) };
 }
 
 const metadata = (tenantId: string) => ({

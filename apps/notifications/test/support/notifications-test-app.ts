@@ -1,9 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { issueEmbeddedToken } from '@okr/platform';
-import { LogCapture, caller, eventually, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
+import {
+  caller,
+  createServiceTestApp,
+  eventually,
+  startServiceApp,
+  type Call,
+  type CallOptions,
+  type ServiceTestApp,
+} from '@okr/platform/testing';
 /* eslint-disable @nx/enforce-module-boundaries -- the tests run the services on one data folder, as `npm start` does */
 import { GoalsModule } from '../../../goals/src/app.module';
 import { CheckInsModule } from '../../../check-ins/src/app.module';
@@ -41,45 +45,23 @@ export class TestClock implements Clock {
   }
 }
 
-export interface NotificationsTestApp {
-  app: NestFastifyApplication;
-  dataDir: string;
-  logs: LogCapture;
+export interface NotificationsTestApp extends ServiceTestApp {
   clock: TestClock;
-  token(options?: { tenant?: string; user?: string; roles?: string[] }): Promise<string>;
-  /** As `alice`, admin of `acme`, unless another token is given. */
-  call(method: string, url: string, options?: CallOptions): Promise<Call>;
   dispatcher(): Dispatcher;
-  close(removeData?: boolean): Promise<void>;
 }
 
 /** The real notifications module on the embedded stores of a data folder (fresh unless given). */
 export async function createNotificationsTestApp(
   options: { dataDir?: string; settings?: Partial<NotificationsSettings>; clock?: TestClock } = {},
 ): Promise<NotificationsTestApp> {
-  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'okr-notifications-')));
   const clock = options.clock ?? new TestClock();
-  const logs = new LogCapture();
-  const app = await startServiceApp(
-    (config, capture) => NotificationsModule.forRoot(config, { logStream: capture, settings: { ...TEST_SETTINGS, ...options.settings }, clock, secretsKey: TEST_SECRETS_KEY }),
-    dir,
-    { logs },
+  const base = await createServiceTestApp(
+    'notifications',
+    (config, logs) =>
+      NotificationsModule.forRoot(config, { logStream: logs, settings: { ...TEST_SETTINGS, ...options.settings }, clock, secretsKey: TEST_SECRETS_KEY }),
+    options.dataDir ? { dataDir: options.dataDir } : {},
   );
-  const token = ({ tenant = 'acme', user = 'alice', roles = ['admin'] }: { tenant?: string; user?: string; roles?: string[] } = {}) =>
-    issueEmbeddedToken({ dataDir: dir, tenant, user, roles });
-  return {
-    app,
-    dataDir: dir,
-    logs,
-    clock,
-    token,
-    call: caller(app, await token()),
-    dispatcher: () => app.get(Dispatcher),
-    async close(removeData = false) {
-      await app.close();
-      if (removeData) await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...base, clock, dispatcher: () => base.app.get(Dispatcher) };
 }
 
 export interface OtherServices {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -5,6 +8,7 @@ import { configurePlatformApp, createPlatformAdapter } from '../lib/bootstrap/pl
 import { loadConfig } from '../lib/config/load-config';
 import type { PlatformConfig } from '../lib/config/platform-config';
 import type { OpenApiOptions } from '../lib/openapi/setup-openapi';
+import { issueEmbeddedToken } from '../lib/auth/embedded-token';
 import { LogCapture } from './platform-test-app';
 
 /** A response as a test reads it. */
@@ -63,4 +67,43 @@ export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 500
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+export interface ServiceTestApp {
+  app: NestFastifyApplication;
+  dataDir: string;
+  logs: LogCapture;
+  /** A token of the embedded issuer of this data folder (roles none unless given). */
+  token(tenant?: string, user?: string, roles?: string[]): Promise<string>;
+  /** As `alice`, admin of `acme`, unless another token is given. */
+  call(method: string, url: string, options?: CallOptions): Promise<Call>;
+  /** Closes the app; the data folder stays unless `removeData`. */
+  close(removeData?: boolean): Promise<void>;
+}
+
+/**
+ * A service's root module on the embedded stores of a data folder (a fresh `okr-{name}-…` one unless
+ * given), with its log lines captured and a caller holding an admin token: what each service's test
+ * support builds its own helpers on.
+ */
+export async function createServiceTestApp(
+  name: string,
+  rootModule: (config: PlatformConfig, logs: LogCapture) => DynamicModule,
+  options: { dataDir?: string; openApi?: OpenApiOptions } = {},
+): Promise<ServiceTestApp> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), `okr-${name}-`)));
+  const logs = new LogCapture();
+  const app = await startServiceApp(rootModule, dataDir, { logs, ...(options.openApi ? { openApi: options.openApi } : {}) });
+  const token = (tenant = 'acme', user = 'alice', roles: string[] = []) => issueEmbeddedToken({ dataDir, tenant, user, roles });
+  return {
+    app,
+    dataDir,
+    logs,
+    token,
+    call: caller(app, await token('acme', 'alice', ['admin'])),
+    async close(removeData = false) {
+      await app.close();
+      if (removeData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
