@@ -10,21 +10,10 @@ export interface EmptyLearning {
   status: 'empty';
 }
 
-/** A captured learning, with its revisions folded in. */
-export interface ExistingLearning {
+/** A captured learning (the fields it was captured with), with its revisions folded in. */
+export interface ExistingLearning extends Omit<C.LearningCaptured['data'], 'learningId'> {
   status: 'captured';
   id: string;
-  teamId?: string;
-  objectiveId?: string;
-  keyResultIds: string[];
-  tried: string;
-  approach?: LearningApproach;
-  result: LearningResult;
-  insight: string;
-  nextStep?: string;
-  evidence: Evidence[];
-  tags: string[];
-  author: string;
   /** Who acknowledged it, in order; never the author. */
   acknowledgedBy: string[];
   revisions: number;
