@@ -29,8 +29,7 @@ export class FollowsHttpController {
       targetId: body.targetId,
       since: new Date().toISOString(),
     };
-    const { _id: _, ...fields } = doc;
-    await c.follows.updateOne({ _id }, { $set: fields }, { upsert: true });
+    await c.follows.updateOne({ _id }, { $set: doc }, { upsert: true });
     return view(doc);
   }
 

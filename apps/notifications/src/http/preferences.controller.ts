@@ -69,8 +69,7 @@ export class PreferencesHttpController {
       updatedAt: new Date().toISOString(),
     };
     await this.store.store.withTransaction(async (session) => {
-      const { _id: _, ...fields } = next;
-      await c.preferences.updateOne({ _id }, { $set: fields }, { upsert: true, session });
+      await c.preferences.updateOne({ _id }, { $set: next }, { upsert: true, session });
       if (current.digest && !next.digest) {
         // Leaving the digest: what was held for it goes out now, one by one.
         await c.deliveries.bulkWrite(

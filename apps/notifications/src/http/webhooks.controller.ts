@@ -147,8 +147,7 @@ export class ChannelsHttpController {
       updatedAt: new Date().toISOString(),
       updatedBy: principal.userId,
     };
-    const { _id, ...fields } = doc;
-    await c.smtp.updateOne({ _id }, { $set: fields }, { upsert: true });
+    await c.smtp.updateOne({ _id: doc._id }, { $set: doc }, { upsert: true });
     return smtpView(doc);
   }
 

@@ -336,6 +336,15 @@ export function readStoreContract(name: string, open: ReadStoreOpener): void {
         expect(await collection.count({ views: { $exists: true } })).toBe(2);
       });
 
+      it('takes $set of _id to its own value (a whole document as the update), and refuses another _id', async () => {
+        const collection = await fresh('set-id');
+        expect(await collection.updateOne({ _id: 's1' }, { $set: { _id: 's1', title: 'one' } }, { upsert: true })).toEqual(writeResult({ upserted: 1 }));
+        expect(await collection.updateOne({ _id: 's1' }, { $set: { _id: 's1', title: 'uno' } })).toEqual(writeResult({ matched: 1, modified: 1 }));
+        expect(await collection.findOne({ _id: 's1' })).toEqual({ _id: 's1', title: 'uno' });
+        await expect(collection.updateOne({ _id: 's1' }, { $set: { _id: 's2' } })).rejects.toThrow();
+        expect(await collection.findOne({ _id: 's1' })).toEqual({ _id: 's1', title: 'uno' });
+      });
+
       it('replaces a whole document, keeping its _id, and upserts a replacement', async () => {
         const collection = await fresh('replace');
         await insertAll(collection, [{ _id: 'r1', title: 'old', extra: 1 }]);

@@ -141,7 +141,14 @@ const splitUpdate = (update: Update): { operators: Update; setOnInsert: Record<s
 /** Applies MongoDB update operators to a copy of `document`. */
 const applyOperators = (document: ReadDocument, operators: Update): ReadDocument => {
   const draft = toJson(document);
-  // mingo's update mutates `draft` in place and rejects a change of `_id` (immutable, as in MongoDB).
+  // mingo's update mutates `draft` in place and rejects any `$set` of `_id`; MongoDB rejects only a
+  // change of it (immutable), so setting it to its own value (a whole document as `$set`) is dropped.
+  const $set = operators['$set'];
+  if (isPlainObject($set) && '_id' in $set && $set['_id'] === document._id) {
+    const { _id, ...rest } = $set;
+    const { $set: _, ...others } = operators;
+    operators = Object.keys(rest).length > 0 ? { ...others, $set: rest } : others;
+  }
   if (Object.keys(operators).length > 0) mingoUpdate(draft, operators as Parameters<typeof mingoUpdate>[1]);
   return toJson(draft);
 };
