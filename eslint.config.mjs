@@ -35,6 +35,8 @@ export default [
           enforceBuildableLibDependency: true,
           allow: [],
           depConstraints: [
+            // End-to-end projects start the apps they test; nothing else may import an app.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:data-access', 'type:util', 'type:domain'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:domain'] },

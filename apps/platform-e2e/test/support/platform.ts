@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+/* eslint-disable @nx/enforce-module-boundaries -- the e2e project starts the four apps; Nx's rule forbids any import of an app, e2e projects included */
+import { CheckInsModule } from '@okr/check-ins-app';
+import { GoalsModule } from '@okr/goals-app';
+import { InsightsModule } from '@okr/insights-app';
+import { NotificationsModule } from '@okr/notifications-app';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { issueEmbeddedToken } from '@okr/platform';
+import { caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
+
+export type ServiceName = 'goals' | 'check-ins' | 'insights' | 'notifications';
+export const SERVICE_NAMES: readonly ServiceName[] = ['goals', 'check-ins', 'insights', 'notifications'];
+
+/** A fixed key, so that notifications can seal secrets in tests. */
+const TEST_SECRETS_KEY = Buffer.alloc(32, 7);
+
+/** The four services, each built as its `main` builds it, on one embedded data folder (as `npm start` runs them). */
+export interface Platform {
+  dataDir: string;
+  apps: Record<ServiceName, NestFastifyApplication>;
+  /** A token of the embedded issuer of the data folder. */
+  token(claims: { tenant?: string; user?: string; roles?: string[]; teams?: string[] }): Promise<string>;
+  /** Calls one service with `inject` as the given token. */
+  call(service: ServiceName, method: string, url: string, token: string, options?: Omit<CallOptions, 'token'>): Promise<Call>;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(): Promise<Platform> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'okr-e2e-'));
+  const goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), dataDir);
+  const checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), dataDir);
+  const insights = await startServiceApp((config, logs) => InsightsModule.forRoot(config, logs), dataDir);
+  const notifications = await startServiceApp(
+    (config, logs) =>
+      NotificationsModule.forRoot(config, {
+        logStream: logs,
+        secretsKey: TEST_SECRETS_KEY,
+        settings: { reminderIntervalSeconds: 0, digestIntervalSeconds: 0, dispatchIntervalMs: 50 },
+      }),
+    dataDir,
+  );
+  const apps: Record<ServiceName, NestFastifyApplication> = { goals, 'check-ins': checkIns, insights, notifications };
+  return {
+    dataDir,
+    apps,
+    token: ({ tenant = 'acme', user = 'alice', roles = [], teams = [] }) => issueEmbeddedToken({ dataDir, tenant, user, roles, teams }),
+    call: (service, method, url, token, options = {}) => caller(apps[service], token)(method, url, options),
+    async close() {
+      for (const app of [notifications, insights, checkIns, goals]) await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
