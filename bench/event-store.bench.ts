@@ -27,13 +27,14 @@ import {
   configureSqliteConnection,
   type SqliteSynchronous,
 } from '../libs/event-store/src/lib/sqlite/sqlite-schema';
+import { benchSize } from './bench-size';
 
-const ROUNDS = 5;
-const SINGLE_APPENDS = 2000;
-const BATCH_APPENDS = 1000;
+const ROUNDS = benchSize(5, { min: 1 });
+const SINGLE_APPENDS = benchSize(2000, { min: 50 });
+const BATCH_APPENDS = benchSize(1000, { min: 50 });
 const BATCH_SIZE = 10;
 const STREAMS = 100;
-const REPLAY_EVENTS = 200_000;
+const REPLAY_EVENTS = benchSize(200_000, { min: 1000 }); // a whole number of REPLAY_TURNs below
 const SYNCHRONOUS: SqliteSynchronous = process.env['BENCH_SYNCHRONOUS'] === 'NORMAL' ? 'NORMAL' : 'FULL';
 
 const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'okr-event-store-bench-'));
@@ -124,7 +125,7 @@ const appendRates = async (name: string, appends: number, size: number): Promise
   return { adapter: appends / seconds.adapter, raw: appends / seconds.raw };
 };
 
-const REPLAY_TURN = 10_000;
+const REPLAY_TURN = Math.min(10_000, REPLAY_EVENTS);
 
 interface ReplayRates {
   adapter: number;

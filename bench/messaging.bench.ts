@@ -27,11 +27,12 @@ import {
   type IntegrationEvent,
 } from '@okr/messaging';
 import { startKafkaMock } from '@okr/messaging/testing';
+import { benchSize } from './bench-size';
 
-const RELAY_EVENTS = Number(process.env['BENCH_RELAY_EVENTS'] ?? 50_000);
-const ROUNDS = 3;
+const RELAY_EVENTS = benchSize(50_000, { env: 'BENCH_RELAY_EVENTS', min: 500 });
+const ROUNDS = benchSize(3, { min: 1 });
 const LAG_RATE = 500;
-const LAG_SECONDS = 8;
+const LAG_SECONDS = benchSize(8, { min: 1 });
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const meta = () => ({ tenantId: 'bench', actor: 'bench', correlationId: 'bench', causationId: 'bench', occurredAt: new Date().toISOString() });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -30,10 +30,11 @@ import { webhookTestDelivery } from '../apps/notifications/src/planning/plan-del
 import { NotificationsStore, type DeliveryDoc, type WebhookDoc } from '../apps/notifications/src/store/notifications.store';
 import { SecretBox } from '../apps/notifications/src/store/secret-box';
 import { NotificationsConsumer } from '../apps/notifications/src/view/notifications.consumer';
+import { benchSize } from './bench-size';
 
-const DELIVERIES = Number(process.env['BENCH_DELIVERIES'] ?? 2000);
-const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 2000);
-const ROUNDS = 3;
+const DELIVERIES = benchSize(2000, { env: 'BENCH_DELIVERIES', min: 50 });
+const EVENTS = benchSize(2000, { env: 'BENCH_EVENTS', min: 50 });
+const ROUNDS = benchSize(3, { min: 1 });
 const CONCURRENCY = 16;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -71,7 +72,7 @@ async function dispatchRound(dir: string, round: number, url: string): Promise<{
   const docs: DeliveryDoc[] = Array.from({ length: DELIVERIES }, (_, i) => webhookTestDelivery(hook, `bench-${round}-${i}`, 'bench', new Date(0)));
   for (let i = 0; i < docs.length; i += 500) await c.deliveries.bulkWrite(docs.slice(i, i + 500).map((document) => ({ insertOne: { document } })));
   const recorder = new DeliveryRecorder(store, settings);
-  const dispatcher = new Dispatcher(store, recorder, settings, systemClock, new Metrics('bench'), new SecretBox());
+  const dispatcher = new Dispatcher(store, recorder, settings, systemClock(), new Metrics('bench'), new SecretBox());
   const started = performance.now();
   while ((await dispatcher.runRound()) > 0) {
     // each round claims and sends up to 16 due deliveries
@@ -128,7 +129,7 @@ function events(): IntegrationEvent[] {
 async function planRound(dir: string, round: number): Promise<{ rate: number; recorded: number; written: DeliveryDoc[] }> {
   const { readStore, store } = await openStore(dir, `plan-${round}`);
   const recorder = new DeliveryRecorder(store, settings);
-  const consumer = new NotificationsConsumer({} as IntegrationEventConsumer, store, recorder, systemClock, settings);
+  const consumer = new NotificationsConsumer({} as IntegrationEventConsumer, store, recorder, systemClock(), settings);
   (consumer as unknown as { notifySince: string }).notifySince = new Date(0).toISOString();
   const all = events();
   const started = performance.now();
