@@ -1,2 +1,3 @@
 export * from './testing/platform-test-app';
 export * from './testing/service-test-app';
+export * from './testing/list-convention';
