@@ -61,4 +61,9 @@ export default [
     files: ['tools/**', 'bench/**', '**/*.spec.ts', '**/testing/**', '**/jest.config.cjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Benchmarks measure internals on purpose (an adapter's schema, an app's dispatcher) beside a raw baseline.
+    files: ['bench/**'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
 ];
