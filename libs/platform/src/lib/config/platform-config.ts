@@ -150,4 +150,12 @@ export class PlatformConfig {
   @IsInt({ message: 'OKR_BODY_LIMIT_BYTES must be a whole number of bytes of at least 1' })
   @Min(1, { message: 'OKR_BODY_LIMIT_BYTES must be a whole number of bytes of at least 1' })
   OKR_BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Deepest nesting of arrays and objects a JSON body may have; deeper ones get 400 before any parsing. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_JSON_MAX_DEPTH must be a whole number from 2 to 1000' })
+  @Min(2, { message: 'OKR_JSON_MAX_DEPTH must be a whole number from 2 to 1000' })
+  @Max(1000, { message: 'OKR_JSON_MAX_DEPTH must be a whole number from 2 to 1000' })
+  OKR_JSON_MAX_DEPTH = 32;
 }

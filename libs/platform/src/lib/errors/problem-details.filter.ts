@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WrongExpectedRevisionError } from '@okr/event-store';
 import { DomainError } from '@okr/okr-domain';
-import { PROBLEM_CONTENT_TYPE, Problem, problemType, type FieldError, type ProblemDocument } from './problems';
+import { MAX_REPORTED_ERRORS, PROBLEM_CONTENT_TYPE, Problem, problemType, type FieldError, type ProblemDocument } from './problems';
 
 type ProblemBody = Omit<ProblemDocument, 'instance' | 'correlationId'>;
 
@@ -111,7 +111,7 @@ function asFieldErrors(value: unknown): FieldError[] | undefined {
   const errors = value.filter(
     (e): e is FieldError => typeof e?.field === 'string' && typeof e?.message === 'string',
   );
-  return errors.length > 0 ? errors.map(({ field, message }) => ({ field, message })) : undefined;
+  return errors.length > 0 ? errors.slice(0, MAX_REPORTED_ERRORS).map(({ field, message }) => ({ field, message })) : undefined;
 }
 
 const slug = (title: string): string => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');

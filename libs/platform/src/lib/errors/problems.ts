@@ -65,10 +65,29 @@ export class Problem extends HttpException {
   }
 }
 
-/** 400: the request's input is invalid; `errors` names each bad field. */
+/**
+ * Most field errors one problem reports. A body of a hundred thousand bad array elements would
+ * otherwise answer with one entry each: a response many times the size of the request.
+ */
+export const MAX_REPORTED_ERRORS = 50;
+
+/**
+ * 400: the request's input is invalid; `errors` names each bad field, the first
+ * {@link MAX_REPORTED_ERRORS} of them, and `details.omittedErrors` says how many more there were.
+ */
 export class ValidationProblem extends Problem {
-  constructor(errors: FieldError[], detail = describeFields(errors)) {
-    super({ status: HttpStatus.BAD_REQUEST, code: 'validation-failed', title: 'Invalid request', detail, errors });
+  constructor(errors: FieldError[], detail?: string) {
+    const shown = errors.slice(0, MAX_REPORTED_ERRORS);
+    const omitted = errors.length - shown.length;
+    const described = detail ?? describeFields(shown);
+    super({
+      status: HttpStatus.BAD_REQUEST,
+      code: 'validation-failed',
+      title: 'Invalid request',
+      detail: omitted > 0 ? `${described} ${omitted} more errors are not shown.` : described,
+      errors: shown,
+      ...(omitted > 0 ? { details: { omittedErrors: omitted } } : {}),
+    });
   }
 }
 
