@@ -73,7 +73,7 @@ const openRaw = (file: string): Database.Database => {
   return db;
 };
 
-/** The raw baseline: the adapter's SQL and transaction, nothing else. */
+/** The raw baseline: the adapter's SQL and transaction, nothing else (no event-chain hash: the ratio shows its cost). */
 const rawAppender = (db: Database.Database) => {
   const insert = db.prepare(INSERT_EVENT);
   const currentRevision = db.prepare<[string], number | null>(CURRENT_REVISION).pluck();
@@ -85,7 +85,7 @@ const rawAppender = (db: Database.Database) => {
     for (const next of events) {
       revision += 1;
       const occurredAt = Date.parse(next.metadata.occurredAt);
-      insert.run(next.id, streamId, revision, next.type, 1, JSON.stringify(next.data), JSON.stringify(next.metadata), occurredAt, category);
+      insert.run(next.id, streamId, revision, next.type, 1, JSON.stringify(next.data), JSON.stringify(next.metadata), occurredAt, category, null);
     }
     return revision;
   });

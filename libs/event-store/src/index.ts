@@ -6,3 +6,4 @@ export type { SqliteSynchronous } from './lib/sqlite/sqlite-schema';
 // Type only: the KurrentDB client (native bridge) loads when `openEventStore` chooses it.
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './lib/kurrentdb/kurrentdb-event-store';
 export * from './lib/command-handler';
+export * from './lib/event-chain';

@@ -7,6 +7,7 @@ import {
   type NewEvent,
   type SubscribeOptions,
 } from '../lib/event-store.port';
+import { chainHash, chainedContent, verifyChain } from '../lib/event-chain';
 
 /** What a contract run needs: a store, and how to clean up after it (close is called by the suite). */
 export interface EventStoreContractSubject {
@@ -137,6 +138,7 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
           position: expect.any(Number),
           data: first.data,
           metadata: first.metadata,
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
         });
         expect(events[1]).toMatchObject({ id: second.id, schemaVersion: 1, revision: 1, data: second.data, metadata: second.metadata });
         expect(result.position).toBe(events[1].position);
@@ -221,6 +223,48 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
 
       it('rejects an append without events', async () => {
         await expect(store.append(uniqueStream(), [], 'any')).rejects.toBeInstanceOf(RangeError);
+      });
+    });
+
+    describe('event chain', () => {
+      it('chains every event to the one before it in its stream, across appends', async () => {
+        const streamId = uniqueStream();
+        await store.append(streamId, [newEvent('Opened', { title: 'Grow', nested: { b: 1, a: [2, 1] } })], 'no_stream');
+        await store.append(streamId, newEvents(3), 0);
+        await store.append(streamId, [newEvent('Renamed', { title: 'Grow faster' })], 'any');
+
+        const events = await streamEvents(streamId);
+        let previous: string | undefined;
+        for (const event of events) {
+          expect(event.hash).toBe(chainHash(previous, event.revision, chainedContent(event)));
+          previous = event.hash;
+        }
+        expect(await verifyChain(streamId, store.readStream(streamId))).toEqual({
+          streamId,
+          events: 5,
+          intact: true,
+          unchainedBefore: 0,
+          headHash: events[4].hash,
+        });
+      });
+
+      it('starts each stream its own chain', async () => {
+        const [a, b] = [uniqueStream(), uniqueStream()];
+        const event = newEvent();
+        await store.append(a, [event], 'no_stream');
+        await store.append(b, [{ ...event, id: randomUUID() }], 'no_stream');
+        const [first] = await streamEvents(a);
+        const [second] = await streamEvents(b);
+        expect(first.hash).toBe(chainHash(undefined, 0, chainedContent(first)));
+        expect(second.hash).not.toBe(first.hash);
+      });
+
+      it('keeps the chain intact under concurrent appends to one stream', async () => {
+        const streamId = uniqueStream();
+        await store.append(streamId, [newEvent()], 'no_stream');
+        await Promise.all(Array.from({ length: 8 }, () => store.append(streamId, newEvents(2), 'any')));
+        const report = await verifyChain(streamId, store.readStream(streamId));
+        expect(report).toMatchObject({ events: 17, intact: true, unchainedBefore: 0 });
       });
     });
 

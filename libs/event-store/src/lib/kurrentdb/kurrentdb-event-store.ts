@@ -19,6 +19,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import type { EventEnvelope, EventMetadata } from '@okr/okr-domain';
 import { assertAppendable, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
+import { chainHash, chainedContent } from '../event-chain';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -36,10 +37,14 @@ export interface KurrentDbEventStoreOptions {
 }
 
 /**
- * Event metadata as stored in KurrentDB: the envelope's metadata plus `$schemaVersion`, and
- * `$correlationId` / `$causationId`, the names KurrentDB's own `$by_correlation_id` projection reads.
+ * Event metadata as stored in KurrentDB: the envelope's metadata plus `$schemaVersion`, `$hash` (the
+ * event chain's link), and `$correlationId` / `$causationId`, the names KurrentDB's own
+ * `$by_correlation_id` projection reads.
  */
-type StoredMetadata = EventMetadata & { $schemaVersion?: number; $correlationId?: string; $causationId?: string };
+type StoredMetadata = EventMetadata & { $schemaVersion?: number; $hash?: string; $correlationId?: string; $causationId?: string };
+
+/** Attempts of an `any` append whose chain head moved between reading it and appending. */
+const MAX_ANY_ATTEMPTS = 5;
 
 /** The fields of a KurrentDB recorded event this adapter reads. */
 interface RecordedEventLike {
@@ -70,7 +75,7 @@ const toEnvelope = (event: RecordedEventLike | undefined, commitPosition?: bigin
   if (!event || !event.isJson || event.streamId.startsWith('$') || typeof event.metadata !== 'object' || event.metadata === null) {
     return undefined;
   }
-  const { $schemaVersion, $correlationId: _correlation, $causationId: _causation, ...metadata } = event.metadata as StoredMetadata;
+  const { $schemaVersion, $hash, $correlationId: _correlation, $causationId: _causation, ...metadata } = event.metadata as StoredMetadata;
   return {
     id: event.id,
     type: event.type,
@@ -80,6 +85,7 @@ const toEnvelope = (event: RecordedEventLike | undefined, commitPosition?: bigin
     position: Number(event.position?.commit ?? commitPosition ?? -1n),
     data: event.data as EventEnvelope['data'],
     metadata,
+    ...($hash === undefined ? {} : { hash: $hash }),
   };
 };
 
@@ -89,6 +95,11 @@ const toEnvelope = (event: RecordedEventLike | undefined, commitPosition?: bigin
  * The global `position` of an event is its commit position in `$all` (each event of an append has its
  * own, increasing in commit order). `schemaVersion` travels in the event metadata as `$schemaVersion`.
  * Reads stream through the client, which fetches from the server in batches.
+ *
+ * The chain hash needs the stream's head, so an append first reads the last events of the stream and
+ * then appends at exactly that revision: a concurrent writer makes the server refuse one of the two,
+ * and no two events ever chain to the same predecessor. With `any`, a refused append is re-chained on
+ * the new head and tried again; a retry of an `any` append is recognised when its ids are at the end.
  */
 export class KurrentDbEventStore implements EventStore {
   private readonly subscriptions = new Set<AbortController>();
@@ -103,27 +114,27 @@ export class KurrentDbEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(streamId, events, expected);
-    const data = events.map((event) => {
-      occurredAtMillis(event);
-      const metadata: StoredMetadata = {
-        ...event.metadata,
-        $schemaVersion: event.schemaVersion ?? 1,
-        $correlationId: event.metadata.correlationId,
-        $causationId: event.metadata.causationId,
-      };
-      return jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata });
-    });
-    try {
-      const result = await this.client.appendToStream(streamId, data, { streamState: toStreamState(expected) });
-      const nextExpectedRevision = Number(result.nextExpectedRevision);
-      // The server omits the position when it answers a retry it recognised as already written.
-      const position = result.position ? Number(result.position.commit) : await this.positionOf(streamId, nextExpectedRevision);
-      return { nextExpectedRevision, position };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      const original = await this.originalAppend(streamId, events, expected);
-      if (original) return original;
-      throw new WrongExpectedRevisionError(streamId, expected, fromStreamState(error.actualState));
+    for (const event of events) occurredAtMillis(event);
+    for (let attempt = 1; ; attempt += 1) {
+      const tail = await this.tailOf(streamId, events.length);
+      const head = tail[tail.length - 1];
+      if (expected === 'any' && head && tail.length === events.length && tail.every((stored, index) => stored.id === events[index].id)) {
+        return { nextExpectedRevision: head.revision, position: head.position };
+      }
+      const streamState = expected === 'any' ? (head ? BigInt(head.revision) : NO_STREAM) : toStreamState(expected);
+      try {
+        const result = await this.client.appendToStream(streamId, this.chained(streamId, events, head), { streamState });
+        const nextExpectedRevision = Number(result.nextExpectedRevision);
+        // The server omits the position when it answers a retry it recognised as already written.
+        const position = result.position ? Number(result.position.commit) : await this.positionOf(streamId, nextExpectedRevision);
+        return { nextExpectedRevision, position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        const original = await this.originalAppend(streamId, events, expected);
+        if (original) return original;
+        if (expected === 'any' && attempt < MAX_ANY_ATTEMPTS) continue;
+        throw new WrongExpectedRevisionError(streamId, expected, fromStreamState(error.actualState));
+      }
     }
   }
 
@@ -245,6 +256,33 @@ export class KurrentDbEventStore implements EventStore {
     if (!matches) return undefined;
     const last = stored[stored.length - 1];
     return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  /** The last `count` events of a stream, oldest first (empty for an absent stream). */
+  private async tailOf(streamId: string, count: number): Promise<EventEnvelope[]> {
+    const tail: EventEnvelope[] = [];
+    for await (const event of this.readStream(streamId, { direction: 'backwards', maxCount: count })) tail.unshift(event);
+    return tail;
+  }
+
+  /** The events as KurrentDB stores them, each chained to the one before, starting at `head`. */
+  private chained(streamId: string, events: readonly NewEvent[], head: EventEnvelope | undefined) {
+    let previousHash = head?.hash;
+    let revision = head?.revision ?? -1;
+    return events.map((event) => {
+      revision += 1;
+      const schemaVersion = event.schemaVersion ?? 1;
+      const hash = chainHash(previousHash, revision, chainedContent({ ...event, streamId, schemaVersion }));
+      previousHash = hash;
+      const metadata: StoredMetadata = {
+        ...event.metadata,
+        $schemaVersion: schemaVersion,
+        $hash: hash,
+        $correlationId: event.metadata.correlationId,
+        $causationId: event.metadata.causationId,
+      };
+      return jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata });
+    });
   }
 
   private async positionOf(streamId: string, revision: number): Promise<number> {

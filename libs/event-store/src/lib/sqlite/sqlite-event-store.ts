@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '@okr/okr-domain';
 import { assertAppendable, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
+import { chainHash, chainedContent } from '../event-chain';
 import {
   EventIdConflictError,
   WrongExpectedRevisionError,
@@ -15,11 +16,12 @@ import {
   type SubscribeOptions,
 } from '../event-store.port';
 import {
-  CURRENT_REVISION,
   ENVELOPE_COLUMNS,
   INSERT_EVENT,
+  SQLITE_MIGRATIONS,
   SQLITE_SCHEMA,
   SQLITE_SCHEMA_VERSION,
+  STREAM_HEAD,
   configureSqliteConnection,
   type SqliteSynchronous,
 } from './sqlite-schema';
@@ -52,10 +54,14 @@ type EventRow = [
   schemaVersion: number,
   data: string,
   metadata: string,
+  hash: string | null,
 ];
 
-/** An event ready to insert: [id, type, schemaVersion, data JSON, metadata JSON, occurredAt ms]. */
-type PreparedEvent = [string, string, number, string, string, number];
+/**
+ * An event ready to insert: [id, type, schemaVersion, data JSON, metadata JSON, occurredAt ms,
+ * canonical content for the chain hash].
+ */
+type PreparedEvent = [string, string, number, string, string, number, string];
 
 interface StoredRef {
   stream_id: string;
@@ -74,6 +80,7 @@ const toEnvelope = (row: EventRow): EventEnvelope => ({
   position: row[0],
   data: JSON.parse(row[6]),
   metadata: JSON.parse(row[7]),
+  ...(row[8] === null ? {} : { hash: row[8] }),
 });
 
 /**
@@ -91,14 +98,15 @@ const isDuplicateIdError = (error: unknown): boolean => {
  *
  * Appends run in `BEGIN IMMEDIATE` transactions, so the expected-revision check and the inserts hold
  * the database's single write lock together, across processes; a writer killed mid-append leaves
- * nothing behind (SQLite's atomic commit). Reads and subscriptions page through the log with keyset
+ * nothing behind (SQLite's atomic commit). Each event's chain hash is computed in that transaction,
+ * from the stream head it checked, so two writers can never chain to the same predecessor. Reads and subscriptions page through the log with keyset
  * queries, `pageSize` rows at a time.
  */
 export class SqliteEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly pollIntervalMs: number;
   private readonly insertEvent: Database.Statement<unknown[]>;
-  private readonly currentRevision: Database.Statement<[string], number | null>;
+  private readonly streamHead: Database.Statement<[string], { revision: number; hash: string | null }>;
   private readonly storedRef: Database.Statement<[string], StoredRef>;
   private readonly streamForwards: Database.Statement<[string, number, number, number], EventRow>;
   private readonly streamBackwards: Database.Statement<[string, number, number, number], EventRow>;
@@ -137,7 +145,7 @@ export class SqliteEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 10;
     this.insertEvent = db.prepare(INSERT_EVENT);
-    this.currentRevision = db.prepare<[string], number | null>(CURRENT_REVISION).pluck();
+    this.streamHead = db.prepare<[string], { revision: number; hash: string | null }>(STREAM_HEAD);
     this.storedRef = db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?');
     this.streamForwards = db
       .prepare<[string, number, number, number], EventRow>(
@@ -158,17 +166,22 @@ export class SqliteEventStore implements EventStore {
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.lastDataVersion = this.dataVersion.get() ?? 0;
     this.appendTransaction = db.transaction((streamId, events, expected) => {
-      const current = this.currentRevision.get(streamId) ?? null;
+      const head = this.streamHead.get(streamId);
+      const current = head?.revision ?? null;
       if (expected === 'no_stream' ? current !== null : typeof expected === 'number' && current !== expected) {
         throw new WrongExpectedRevisionError(streamId, expected, current ?? 'no_stream');
       }
       const category = categoryOfStream(streamId);
       let revision = current ?? -1;
+      // A stream written before the chain existed has no hash at its head: the chain starts here.
+      let previousHash = head?.hash ?? undefined;
       let position = 0;
-      for (const [id, type, schemaVersion, data, metadata, occurredAt] of events) {
+      for (const [id, type, schemaVersion, data, metadata, occurredAt, content] of events) {
         revision += 1;
-        const info = this.insertEvent.run(id, streamId, revision, type, schemaVersion, data, metadata, occurredAt, category);
+        const hash = chainHash(previousHash, revision, content);
+        const info = this.insertEvent.run(id, streamId, revision, type, schemaVersion, data, metadata, occurredAt, category, hash);
         position = Number(info.lastInsertRowid);
+        previousHash = hash;
       }
       return { nextExpectedRevision: revision, position };
     });
@@ -184,6 +197,7 @@ export class SqliteEventStore implements EventStore {
       JSON.stringify(event.data),
       JSON.stringify(event.metadata),
       occurredAtMillis(event),
+      chainedContent({ ...event, streamId, schemaVersion: event.schemaVersion ?? 1 }),
     ]);
     let result: AppendResult;
     try {
@@ -370,10 +384,14 @@ const migrate = (db: Database.Database, file: string): void => {
     throw new Error(`${file} has event-store schema ${version()}; this build knows up to ${SQLITE_SCHEMA_VERSION}`);
   }
   if (version() === SQLITE_SCHEMA_VERSION) return;
-  // Under the write lock, so processes opening a new file at the same moment create it once.
+  // Under the write lock, so processes opening a file at the same moment create or migrate it once.
   db.transaction(() => {
     if (version() >= SQLITE_SCHEMA_VERSION) return;
-    db.exec(SQLITE_SCHEMA);
+    if (version() === 0) {
+      db.exec(SQLITE_SCHEMA);
+    } else {
+      for (let from = version(); from < SQLITE_SCHEMA_VERSION; from += 1) db.exec(SQLITE_MIGRATIONS[from]);
+    }
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();
 };

@@ -1,5 +1,5 @@
 /** Version of the schema below, kept in `PRAGMA user_version`. Bump it with a migration step. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /**
  * One table, the global log. `position` is AUTOINCREMENT so a position is never reused, and because
@@ -8,6 +8,8 @@ export const SQLITE_SCHEMA_VERSION = 1;
  *
  * `occurred_at` is `metadata.occurredAt` as epoch milliseconds, so as-of reads compare numbers rather
  * than ISO strings of varying precision. `category` is the stream id's prefix before the first '-'.
+ * `hash` chains the event to the previous one of its stream (see `event-chain.ts`); NULL on events
+ * written by schema 1, before the chain existed.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -21,20 +23,29 @@ CREATE TABLE IF NOT EXISTS events (
   metadata       TEXT    NOT NULL,
   occurred_at    INTEGER NOT NULL,
   category       TEXT    NOT NULL,
+  hash           TEXT,
   UNIQUE (stream_id, revision)
 );
 CREATE INDEX IF NOT EXISTS events_category_position ON events (category, position);
 CREATE INDEX IF NOT EXISTS events_stream_occurred_at ON events (stream_id, occurred_at);
 `;
 
+/** Migration steps: `MIGRATIONS[v]` takes a file from schema `v` to `v + 1`. */
+export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
+  1: 'ALTER TABLE events ADD COLUMN hash TEXT;',
+};
+
 /** Columns an envelope is built from, in this order (see `toEnvelope`). */
-export const ENVELOPE_COLUMNS = 'position, id, stream_id, revision, type, schema_version, data, metadata';
+export const ENVELOPE_COLUMNS = 'position, id, stream_id, revision, type, schema_version, data, metadata, hash';
 
 export const INSERT_EVENT = `INSERT INTO events
-  (id, stream_id, revision, type, schema_version, data, metadata, occurred_at, category)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  (id, stream_id, revision, type, schema_version, data, metadata, occurred_at, category, hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export const CURRENT_REVISION = 'SELECT max(revision) FROM events WHERE stream_id = ?';
+
+/** The last event of a stream: its revision and hash (the link the next event chains to). */
+export const STREAM_HEAD = 'SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1';
 
 /** The SQLite `synchronous` levels the store accepts in WAL mode. */
 export type SqliteSynchronous = 'FULL' | 'NORMAL';

@@ -49,6 +49,12 @@ export interface EventEnvelope<E extends DomainEvent = DomainEvent> {
   position: number;
   data: E['data'];
   metadata: EventMetadata;
+  /**
+   * Set by the event store at append: SHA-256 chaining this event to the previous one of its stream
+   * (`@okr/event-store`'s event chain defines the hashed bytes). Absent on events stored before the
+   * chain existed.
+   */
+  hash?: string;
 }
 
 /** emmett's decider: pure, synchronous, no framework. */

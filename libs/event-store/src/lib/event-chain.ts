@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { EventEnvelope } from '@okr/okr-domain';
+
+/**
+ * Tamper evidence for the event log: every event carries `hash`, the SHA-256 (hex) of its
+ * {@link chainedBytes}, which include the hash of the event before it in its stream. Changing,
+ * removing or reordering a stored event breaks the chain at that event (or, when its own hash was
+ * rewritten to match, at the next one). Adapters compute the hash at append, under the stream's
+ * expected-revision check; {@link verifyChain} walks a stream and reports the first broken link.
+ *
+ * This is the only definition of the hashed bytes: the SQLite and KurrentDB adapters, the verifier
+ * and the auditor's export all call it.
+ */
+
+/** Version tag at the start of the hashed bytes; a new scheme gets a new tag. */
+export const CHAIN_SCHEME = 'okr-event-chain-v1';
+
+/** The parts of an event that its hash covers, as a reader of the store sees them. */
+export interface ChainedContent {
+  id: string;
+  streamId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: object;
+}
+
+/** JSON with object keys sorted at every depth (arrays keep their order), so equal values hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** The canonical JSON of what an event's hash covers besides its place in the chain. */
+export const chainedContent = (event: ChainedContent): string =>
+  canonicalJson({
+    id: event.id,
+    streamId: event.streamId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+  });
+
+/**
+ * The bytes hashed for one event, as UTF-8 text of four lines:
+ * `okr-event-chain-v1`, the previous event's hash (`-` for the first hashed event of a stream), the
+ * event's revision, and the canonical JSON of `{data, id, metadata, schemaVersion, streamId, type}`.
+ */
+export const chainedBytes = (previousHash: string | undefined, revision: number, content: string): string =>
+  `${CHAIN_SCHEME}\n${previousHash ?? '-'}\n${revision}\n${content}`;
+
+/** The hash of an event whose {@link chainedContent} is `content`. Cheap enough to run under a write lock. */
+export const chainHash = (previousHash: string | undefined, revision: number, content: string): string =>
+  createHash('sha256').update(chainedBytes(previousHash, revision, content)).digest('hex');
+
+/** Why a link is broken. */
+export type BrokenLinkReason =
+  /** The stored hash is not the hash of the stored event and its predecessor's hash. */
+  | 'hash-mismatch'
+  /** An event without a hash after hashed events (written by an older writer, or stripped). */
+  | 'missing-hash'
+  /** Revisions are not 0, 1, 2, … (an event was removed or inserted). */
+  | 'revision-gap';
+
+export interface BrokenLink {
+  revision: number;
+  eventId: string;
+  reason: BrokenLinkReason;
+  /** The hash the chain expects here (for `hash-mismatch`). */
+  expected?: string;
+  /** The hash stored (absent for `missing-hash`). */
+  actual?: string;
+}
+
+/** What {@link verifyChain} found in one stream. */
+export interface ChainReport {
+  streamId: string;
+  /** Events read. */
+  events: number;
+  /** True when no link is broken (a legacy prefix alone does not break the chain). */
+  intact: boolean;
+  /**
+   * Events written before hashing existed carry no hash; they form a prefix the chain starts after.
+   * `unchainedBefore: N` means revisions 0…N-1 are not covered (N = events when no event is hashed).
+   */
+  unchainedBefore: number;
+  /** Hash of the last event verified (the stream's head when intact): keep it to detect a later truncation. */
+  headHash?: string;
+  /** The first broken link, when the chain is broken. */
+  firstBrokenLink?: BrokenLink;
+}
+
+/**
+ * Walks one stream's events (oldest first) and checks every link. Events before the first hashed
+ * one are a legacy prefix, reported as `unchainedBefore`, not as broken; the first hashed event then
+ * starts the chain (its predecessor hash is `-`). Stops at the first broken link.
+ */
+export async function verifyChain(streamId: string, events: AsyncIterable<EventEnvelope>): Promise<ChainReport> {
+  let count = 0;
+  let unchainedBefore = 0;
+  let chained = false;
+  let previous: string | undefined;
+  for await (const event of events) {
+    const revision = event.revision;
+    const broken = (link: Omit<BrokenLink, 'revision' | 'eventId'>): ChainReport => ({
+      streamId,
+      events: count + 1,
+      intact: false,
+      unchainedBefore,
+      ...(previous ? { headHash: previous } : {}),
+      firstBrokenLink: { revision, eventId: event.id, ...link },
+    });
+    if (revision !== count) return broken({ reason: 'revision-gap' });
+    if (event.hash === undefined) {
+      if (chained) return broken({ reason: 'missing-hash' });
+      unchainedBefore = count + 1;
+    } else {
+      const expected = chainHash(previous, revision, chainedContent(event));
+      if (expected !== event.hash) return broken({ reason: 'hash-mismatch', expected, actual: event.hash });
+      chained = true;
+      previous = event.hash;
+    }
+    count += 1;
+  }
+  return { streamId, events: count, intact: true, unchainedBefore, ...(previous ? { headHash: previous } : {}) };
+}
