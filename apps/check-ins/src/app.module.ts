@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
 import { ImportController, type PlatformConfig } from '@okr/platform';
+import { CHECK_IN_RULES, checkInRulesFrom } from './check-ins/check-in-rules.config';
 import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
 import { CheckInHttpController } from './check-ins/check-in.http.controller';
 import { ListCheckInsHandler } from './check-ins/check-in.queries';
@@ -26,6 +27,7 @@ export class CheckInsModule {
       imports: foundation.imports,
       controllers: [CheckInHttpController, LearningHttpController, ImportController],
       providers: [
+        { provide: CHECK_IN_RULES, useFactory: () => checkInRulesFrom(process.env) },
         CheckInsView,
         ViewProjections,
         RecordCheckInHandler,

@@ -6,7 +6,7 @@ describe('check-ins API: imports', () => {
   let keyResultId: string;
   beforeAll(async () => {
     t = await createCheckInsTestApp();
-    ({ keyResultId } = await givenKeyResult(t));
+    ({ keyResultId } = await givenKeyResult(t, { cycle: { startsOn: '2026-07-01', endsOn: '2026-09-30' } }));
   });
   afterAll(() => t.close(true));
 

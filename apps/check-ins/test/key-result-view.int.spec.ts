@@ -7,6 +7,7 @@ import { LogCapture } from '@okr/platform/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the test runs both services on one data folder, as `npm start` does
 import { GoalsModule } from '../../goals/src/app.module';
 import { INTEGRATION_EVENT_CONSUMER, TOPICS, type EmbeddedConsumer } from '@okr/messaging';
+import { CHECK_INS_VIEW_VERSION } from '../src/view/check-ins.view';
 import { ViewProjections } from '../src/view/view.projections';
 import {
   caller,
@@ -119,7 +120,7 @@ describe('the key-result view follows goals events', () => {
     const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice' });
     const inGoals = caller(goals, token);
     const cycle = await inGoals('POST', '/api/v1/cycles', {
-      body: { name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', checkInCadenceDays: 7 },
+      body: { name: 'Winter 2026', startsOn: '2026-11-01', endsOn: '2027-01-31', checkInCadenceDays: 7 },
     });
     const objective = await inGoals('POST', '/api/v1/objectives', { body: { cycleId: cycle.body.id, teamId: 'growth', title: 'Kept' } });
     const kr = await inGoals('POST', `/api/v1/objectives/${objective.body.id}/key-results`, { body: { title: 'Launch', kind: 'milestone' } });
@@ -134,10 +135,33 @@ describe('the key-result view follows goals events', () => {
 
     const accepted = await eventually(async () => {
       const r = await checkIns.call('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
-        body: { value: true, confidence: 7, effectiveAt: '2027-01-11' },
+        body: { value: true, confidence: 7, effectiveAt: '2026-11-09' },
       });
       return r.status === 201 && r;
     }, 5000, 'a check-in on the key result known before the view was lost');
     expect(accepted.status).toBe(201);
+  });
+
+  it("a view written by an older version is rebuilt, so that every key result's cycle is known", async () => {
+    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice' });
+    const inGoals = caller(goals, token);
+    const cycle = await inGoals('POST', '/api/v1/cycles', {
+      body: { name: 'Autumn 2026', startsOn: '2026-09-01', endsOn: '2026-11-30', checkInCadenceDays: 7 },
+    });
+    const objective = await inGoals('POST', '/api/v1/objectives', { body: { cycleId: cycle.body.id, teamId: 'growth', title: 'Older view' } });
+    const kr = await inGoals('POST', `/api/v1/objectives/${objective.body.id}/key-results`, { body: { title: 'Ship it', kind: 'milestone' } });
+    const keyResultId = kr.body.id as string;
+    await eventually(async () => checkIns.view.keyResult('acme', keyResultId)?.cycle, 3000, 'the key result and its cycle in the view');
+
+    // The view as the previous version left it: no cycles known, schema version 1.
+    const dataDir = checkIns.dataDir;
+    checkIns.view.db.exec('DELETE FROM cycles');
+    checkIns.view.db.pragma('user_version = 1');
+    await checkIns.close();
+    checkIns = await createCheckInsTestApp(dataDir);
+
+    const known = await eventually(async () => checkIns.view.keyResult('acme', keyResultId)?.cycle, 5000, 'the cycle after the rebuild');
+    expect(known).toEqual({ cycleId: cycle.body.id, startsOn: '2026-09-01', endsOn: '2026-11-30' });
+    expect(checkIns.view.db.pragma('user_version', { simple: true })).toBe(CHECK_INS_VIEW_VERSION);
   });
 });

@@ -11,6 +11,7 @@ export * from './lib/objective/key-result-progress';
 export * from './lib/objective/objective.state';
 export * from './lib/objective/objective.decider';
 export * from './lib/check-in/check-in';
+export * from './lib/check-in/check-in.rules';
 export * from './lib/check-in/check-in.decider';
 export * from './lib/check-in/bitemporal';
 export * from './lib/learning/learning';

@@ -1,11 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, type CommandContext, type CommandResult, type EventStore } from '@okr/event-store';
 import {
+  EVENT_STORE,
+  WrongExpectedRevisionError,
+  handleCommand,
+  type CommandContext,
+  type CommandResult,
+  type EventStore,
+} from '@okr/event-store';
+import {
+  DomainError,
   checkInDecider,
   checkInStreamName,
   notFound,
   ruleBroken,
+  type CheckInWindow,
   type CheckInsState,
   type CorrectCheckIn,
   type KeyResultKind,
@@ -14,16 +23,19 @@ import {
 } from '@okr/okr-domain';
 import { ValidationProblem } from '@okr/platform';
 import { CheckInsView, type KnownKeyResult } from '../view/check-ins.view';
+import { CHECK_IN_RULES, type CheckInRulesOptions } from './check-in-rules.config';
 
-/** Record: the caller gives the numbers; the service adds what it knows of the key result (objective, kind). */
-export type RecordCheckInInput = Omit<RecordCheckIn['data'], 'objectiveId' | 'kind'>;
-/** Correct: the key result's kind comes from the view, as for a recording. */
-export type CorrectCheckInInput = Omit<CorrectCheckIn['data'], 'kind'>;
+/** Record: the caller gives the numbers; the service adds what it knows of the key result (objective, kind, cycle). */
+export type RecordCheckInInput = Omit<RecordCheckIn['data'], 'objectiveId' | 'kind' | 'window'>;
+/** Correct: the key result's kind and cycle come from the view, as for a recording. */
+export type CorrectCheckInInput = Omit<CorrectCheckIn['data'], 'kind' | 'window'>;
 
 export class RecordCheckInCommand extends Command<CommandResult<CheckInsState>> {
   constructor(
     readonly data: RecordCheckInInput,
     readonly context: CommandContext,
+    /** From If-Match: the revision of the key result's check-in stream the caller saw. */
+    readonly expectedRevision?: number,
   ) {
     super();
   }
@@ -57,6 +69,25 @@ export function assertValueFits(kind: KeyResultKind, value: KeyResultValue | und
   }
 }
 
+/** The key result's cycle with the configured grace; undefined while the view has not seen the cycle planned. */
+const windowOf = (kr: KnownKeyResult, rules: CheckInRulesOptions): CheckInWindow | undefined =>
+  kr.cycle === undefined ? undefined : { startsOn: kr.cycle.startsOn, endsOn: kr.cycle.endsOn, graceDays: rules.graceDays };
+
+/**
+ * Runs the command with the revision the caller saw. The key result exists (the view said so), so
+ * a stream with no check-in yet under an If-Match is a stale caller (409), not an unknown one.
+ */
+async function withExpectedRevision<T>(streamId: string, expectedRevision: number | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (expectedRevision !== undefined && error instanceof DomainError && error.code === 'stream-not-found') {
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
+    }
+    throw error;
+  }
+}
+
 /** 422 when the key result no longer takes check-ins. */
 function assertOpen(kr: KnownKeyResult): void {
   const details = { keyResultId: kr.keyResultId, objectiveId: kr.objectiveId };
@@ -67,7 +98,9 @@ function assertOpen(kr: KnownKeyResult): void {
 
 /**
  * Checks the key result against the view (404 unknown for this tenant, 400 value of the wrong shape,
- * 422 dropped / objective closed or archived), then runs the decider on `checkins-{keyResultId}`.
+ * 422 dropped / objective closed or archived), then runs the decider on `checkins-{keyResultId}` with
+ * the key result's cycle (the decider refuses a moment outside it, or after now) and the If-Match
+ * revision (409 when stale).
  * After the append, remembers which key result the check-in belongs to (for corrections by id); the
  * own-events projection writes the same row, so a crash in between is repaired.
  */
@@ -76,15 +109,20 @@ export class RecordCheckInHandler implements ICommandHandler<RecordCheckInComman
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly view: CheckInsView,
+    @Inject(CHECK_IN_RULES) private readonly rules: CheckInRulesOptions,
   ) {}
 
-  async execute({ data, context }: RecordCheckInCommand) {
+  async execute({ data, context, expectedRevision }: RecordCheckInCommand) {
     const kr = this.view.keyResult(context.tenantId, data.keyResultId);
     if (!kr) throw keyResultNotFound(data.keyResultId);
     assertValueFits(kr.kind, data.value);
     assertOpen(kr);
-    const command = { type: 'RecordCheckIn' as const, data: { ...data, objectiveId: kr.objectiveId, kind: kr.kind } };
-    const result = await handleCommand(this.store, checkInStreamName(data.keyResultId), checkInDecider, command, context);
+    const window = windowOf(kr, this.rules);
+    const command = { type: 'RecordCheckIn' as const, data: { ...data, objectiveId: kr.objectiveId, kind: kr.kind, ...(window ? { window } : {}) } };
+    const streamId = checkInStreamName(data.keyResultId);
+    const result = await withExpectedRevision(streamId, expectedRevision, () =>
+      handleCommand(this.store, streamId, checkInDecider, command, context, expectedRevision === undefined ? {} : { expectedRevision }),
+    );
     this.view.rememberCheckIn(context.tenantId, data.checkInId, data.keyResultId);
     return result;
   }
@@ -100,6 +138,7 @@ export class CorrectCheckInHandler implements ICommandHandler<CorrectCheckInComm
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly view: CheckInsView,
+    @Inject(CHECK_IN_RULES) private readonly rules: CheckInRulesOptions,
   ) {}
 
   async execute({ data, context, expectedRevision }: CorrectCheckInCommand) {
@@ -109,7 +148,8 @@ export class CorrectCheckInHandler implements ICommandHandler<CorrectCheckInComm
       throw notFound('check-in-not-found', `Check-in ${data.checkInId} does not exist`, { checkInId: data.checkInId });
     }
     assertValueFits(kr.kind, data.value);
-    const command = { type: 'CorrectCheckIn' as const, data: { ...data, kind: kr.kind } };
+    const window = windowOf(kr, this.rules);
+    const command = { type: 'CorrectCheckIn' as const, data: { ...data, kind: kr.kind, ...(window ? { window } : {}) } };
     const result = await handleCommand(
       this.store,
       checkInStreamName(keyResultId),

@@ -30,10 +30,13 @@ export class CheckInHttpController {
   ) {}
 
   @Post('key-results/:krId/check-ins')
-  @ApiOperation({ summary: 'Record a check-in: value, confidence 0-10, note, blockers, and the moment it describes' })
-  async record(@Param('krId', uuid) keyResultId: string, @Body() body: RecordCheckInDto, @Write() { context, reply }: WriteRequest) {
+  @ApiHeader({ ...IF_MATCH_HEADER, description: "ETag of the key result's check-ins (GET .../check-ins) you saw; 409 if stale" })
+  @ApiOperation({
+    summary: "Record a check-in: value, confidence 0-10, note, blockers, and the moment it describes (inside the key result's cycle, not after today)",
+  })
+  async record(@Param('krId', uuid) keyResultId: string, @Body() body: RecordCheckInDto, @Write() { context, reply, expectedRevision }: WriteRequest) {
     const checkInId = uuidv7();
-    const result = await this.commands.execute(new RecordCheckInCommand({ checkInId, keyResultId, ...body }, context));
+    const result = await this.commands.execute(new RecordCheckInCommand({ checkInId, keyResultId, ...body }, context, expectedRevision));
     setRevisionHeaders(reply, result.revision, `/api/v1/key-results/${keyResultId}/check-ins`);
     return { id: checkInId, keyResultId, revision: result.revision };
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
@@ -21,6 +21,15 @@ export interface KnownKeyResult {
   measure: KeyResultMeasure;
   dropped: boolean;
   objectiveStatus: ObjectiveStatus;
+  /** The objective's cycle; `undefined` while the view has not seen it planned. */
+  cycle?: KnownCycle;
+}
+
+/** A cycle's dates (YYYY-MM-DD, `endsOn` inclusive), from goals' events. */
+export interface KnownCycle {
+  cycleId: string;
+  startsOn: string;
+  endsOn: string;
 }
 
 export interface LearningRow {
@@ -33,10 +42,18 @@ export interface LearningRow {
 }
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS cycles (
+  tenant    TEXT NOT NULL,
+  cycle_id  TEXT NOT NULL,
+  starts_on TEXT NOT NULL,
+  ends_on   TEXT NOT NULL,
+  PRIMARY KEY (tenant, cycle_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS objectives (
   tenant       TEXT NOT NULL,
   objective_id TEXT NOT NULL,
   team_id      TEXT NOT NULL,
+  cycle_id     TEXT NOT NULL,
   status       TEXT NOT NULL,
   PRIMARY KEY (tenant, objective_id)
 ) WITHOUT ROWID;
@@ -67,15 +84,31 @@ CREATE TABLE IF NOT EXISTS learnings (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS learnings_by_objective ON learnings (tenant, objective_id);`;
 
+/**
+ * Version of the view's schema (SQLite `user_version`). A file of an older version is deleted at
+ * start and rebuilt from the start of the log: the view is derived data, and a column added later
+ * (the objectives' cycle, say) would otherwise stay empty for everything projected before.
+ */
+export const CHECK_INS_VIEW_VERSION = 2;
+
 /** Consumer names of the guard: one per projection, so each keeps its own applied revisions. */
 export const KEY_RESULTS_CONSUMER = 'check-ins.key-results';
 export const OWN_EVENTS_CONSUMER = 'check-ins.own-events';
 
 type Write = (db: Database.Database) => void;
 
+const viewVersionOf = (file: string): number => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+};
+
 /**
- * The service's own SQLite view (better-sqlite3, WAL): which objectives and key results exist per
- * tenant (from `okr.goals.v1`), where each check-in lives, and the learnings index. Every write made
+ * The service's own SQLite view (better-sqlite3, WAL): which cycles, objectives and key results exist
+ * per tenant (from `okr.goals.v1`), where each check-in lives, and the learnings index. Every write made
  * for an integration event goes through {@link SqliteIdempotencyGuard.applyOnce}, so a redelivered
  * event changes nothing.
  */
@@ -92,8 +125,14 @@ export class CheckInsView implements OnApplicationShutdown {
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, logger: PinoLogger) {
     logger.setContext('check-ins-view');
     mkdirSync(config.OKR_DATA_DIR, { recursive: true });
-    this.createdNow = !existsSync(checkInsViewFile(config));
-    this.db = new Database(checkInsViewFile(config));
+    const file = checkInsViewFile(config);
+    if (existsSync(file) && viewVersionOf(file) < CHECK_INS_VIEW_VERSION) {
+      logger.info({ file, version: CHECK_INS_VIEW_VERSION }, 'the view was written by an older version: rebuilding it from the start of the log');
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    }
+    this.createdNow = !existsSync(file);
+    this.db = new Database(file);
+    this.db.pragma(`user_version = ${CHECK_INS_VIEW_VERSION}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
@@ -107,13 +146,18 @@ export class CheckInsView implements OnApplicationShutdown {
 
   keyResult(tenant: string, keyResultId: string): KnownKeyResult | undefined {
     const row = this.db
-      .prepare<[string, string], { objective_id: string; kind: string; measure_json: string; dropped: number; status: string }>(
-        `SELECT k.objective_id, k.kind, k.measure_json, k.dropped, o.status
+      .prepare<
+        [string, string],
+        { objective_id: string; kind: string; measure_json: string; dropped: number; status: string; cycle_id: string; starts_on: string | null; ends_on: string | null }
+      >(
+        `SELECT k.objective_id, k.kind, k.measure_json, k.dropped, o.status, o.cycle_id, c.starts_on, c.ends_on
            FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.objective_id = k.objective_id
+           LEFT JOIN cycles c ON c.tenant = o.tenant AND c.cycle_id = o.cycle_id
           WHERE k.tenant = ? AND k.key_result_id = ?`,
       )
       .get(tenant, keyResultId);
     if (!row) return undefined;
+    const cycle = row.starts_on !== null && row.ends_on !== null ? { cycleId: row.cycle_id, startsOn: row.starts_on, endsOn: row.ends_on } : undefined;
     return {
       keyResultId,
       objectiveId: row.objective_id,
@@ -121,6 +165,7 @@ export class CheckInsView implements OnApplicationShutdown {
       measure: JSON.parse(row.measure_json) as KeyResultMeasure,
       dropped: row.dropped === 1,
       objectiveStatus: row.status as ObjectiveStatus,
+      ...(cycle ? { cycle } : {}),
     };
   }
 

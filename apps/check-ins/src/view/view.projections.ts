@@ -10,6 +10,7 @@ import {
 } from '@okr/messaging';
 import type {
   CheckInRecorded,
+  CyclePlanned,
   KeyResultAdded,
   KeyResultDropped,
   KeyResultTargetRevised,
@@ -35,14 +36,37 @@ const setObjectiveStatus = (status: ObjectiveStatus): Write => (db, event) => {
   db.prepare('UPDATE objectives SET status = ? WHERE tenant = ? AND objective_id = ?').run(status, event.metadata.tenantId, objectiveId);
 };
 
-/** goals' facts that decide whether a key result takes check-ins, and of which shape. */
+/** A cycle's new dates (a reschedule before it starts); read by shape so older goals versions need none. */
+interface CycleDatesMoved {
+  cycleId: string;
+  to: { startsOn: string; endsOn: string };
+}
+
+const setCycleDates = (db: Database.Database, event: IntegrationEvent, cycleId: string, startsOn: string, endsOn: string): void => {
+  db.prepare(
+    `INSERT INTO cycles (tenant, cycle_id, starts_on, ends_on) VALUES (?, ?, ?, ?)
+     ON CONFLICT (tenant, cycle_id) DO UPDATE SET starts_on = excluded.starts_on, ends_on = excluded.ends_on`,
+  ).run(event.metadata.tenantId, cycleId, startsOn, endsOn);
+};
+
+/** goals' facts that decide whether a key result takes check-ins, of which shape, and when. */
 const GOALS_WRITES: Record<string, Write> = {
+  CyclePlanned: (db, event) => {
+    const data = event.data as DataOf<CyclePlanned>;
+    setCycleDates(db, event, data.cycleId, data.startsOn, data.endsOn);
+  },
+  CycleRescheduled: (db, event) => {
+    const data = event.data as CycleDatesMoved;
+    setCycleDates(db, event, data.cycleId, data.to.startsOn, data.to.endsOn);
+  },
+  CycleRenamed: nothing,
+  CycleClosed: nothing,
   ObjectiveSet: (db, event) => {
     const data = event.data as DataOf<ObjectiveSet>;
     db.prepare(
-      `INSERT INTO objectives (tenant, objective_id, team_id, status) VALUES (?, ?, ?, 'draft')
-       ON CONFLICT (tenant, objective_id) DO UPDATE SET team_id = excluded.team_id`,
-    ).run(event.metadata.tenantId, data.objectiveId, data.teamId);
+      `INSERT INTO objectives (tenant, objective_id, team_id, cycle_id, status) VALUES (?, ?, ?, ?, 'draft')
+       ON CONFLICT (tenant, objective_id) DO UPDATE SET team_id = excluded.team_id, cycle_id = excluded.cycle_id`,
+    ).run(event.metadata.tenantId, data.objectiveId, data.teamId, data.cycleId);
   },
   KeyResultAdded: (db, event) => {
     const data = event.data as DataOf<KeyResultAdded>;

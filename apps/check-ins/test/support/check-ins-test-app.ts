@@ -31,26 +31,40 @@ const metadata = (tenantId: string) => ({
   occurredAt: new Date().toISOString(),
 });
 
+/** The fixtures' cycle: Q4 2026 (the check-ins of the tests describe its weeks). */
+export const Q4_2026 = { startsOn: '2026-10-01', endsOn: '2026-12-31' };
+
 /**
- * Goals' facts, appended to the shared store as the goals service would (`objective-{id}`), so that
- * check-ins learns of them through the bus. Resolves once the view knows the key result.
+ * Goals' facts, appended to the shared store as the goals service would (`cycle-{id}`, then
+ * `objective-{id}`), so that check-ins learns of them through the bus. Resolves once the view knows
+ * the key result (and its cycle, unless `cycle: null` leaves the cycle unplanned).
  */
 export async function givenKeyResult(
   t: CheckInsTestApp,
-  options: { tenant?: string; measure?: KeyResultMeasure; status?: 'draft' | 'active' } = {},
-): Promise<{ objectiveId: string; keyResultId: string }> {
+  options: { tenant?: string; measure?: KeyResultMeasure; status?: 'draft' | 'active'; cycle?: { startsOn: string; endsOn: string } | null } = {},
+): Promise<{ objectiveId: string; keyResultId: string; cycleId: string }> {
   const tenant = options.tenant ?? 'acme';
   const objectiveId = uuidv7();
   const keyResultId = uuidv7();
+  const cycleId = uuidv7();
   const measure = options.measure ?? { kind: 'increase', start: 20, target: 40, unit: '%' };
+  const cycle = options.cycle === undefined ? Q4_2026 : options.cycle;
+  if (cycle !== null) {
+    const planned = { type: 'CyclePlanned', data: { cycleId, name: `Cycle ${cycleId.slice(-4)}`, ...cycle, checkInCadenceDays: 7 } };
+    await t.store.append(`cycle-${cycleId}`, [{ id: uuidv7(), ...planned, metadata: metadata(tenant) }], 'no_stream');
+  }
   const events = [
-    { type: 'ObjectiveSet', data: { objectiveId, cycleId: uuidv7(), teamId: 'growth', ownerId: 'alice', title: 'New customers succeed' } },
+    { type: 'ObjectiveSet', data: { objectiveId, cycleId, teamId: 'growth', ownerId: 'alice', title: 'New customers succeed' } },
     { type: 'KeyResultAdded', data: { objectiveId, keyResultId, title: 'Week-1 activation', measure } },
     ...(options.status === 'draft' ? [] : [{ type: 'ObjectiveActivated', data: { objectiveId } }]),
   ];
   await t.store.append(`objective-${objectiveId}`, events.map((e) => ({ id: uuidv7(), ...e, metadata: metadata(tenant) })), 'no_stream');
-  await eventually(() => t.view.keyResult(tenant, keyResultId), 5000, `key result ${keyResultId} in the view`);
-  return { objectiveId, keyResultId };
+  await eventually(
+    () => (cycle === null ? t.view.keyResult(tenant, keyResultId) : t.view.keyResult(tenant, keyResultId)?.cycle),
+    5000,
+    `key result ${keyResultId} in the view`,
+  );
+  return { objectiveId, keyResultId, cycleId };
 }
 
 /** Appends one more goals fact to an objective's stream and waits until the view has applied it. */

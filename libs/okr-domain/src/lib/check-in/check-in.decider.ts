@@ -1,9 +1,10 @@
-import type { KeyResultKind, KeyResultValue } from '../objective/key-result';
+import type { KeyResultValue } from '../objective/key-result';
 import type { Decider } from '../shared/envelope';
 import { notFound, ruleBroken } from '../shared/errors';
 import { ignoreUnknownEvent, unhandledCommand } from '../shared/exhaustive';
 import type { CheckInCommand, CheckInEvent, CheckInFields, CorrectCheckIn, RecordCheckIn } from './check-in';
-import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE, isEffectiveAt } from './check-in';
+import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE } from './check-in';
+import { checkEffectiveAt, checkValue } from './check-in.rules';
 
 /** One version of a check-in: as recorded, or as it stood after a correction. */
 export interface CheckInVersion {
@@ -38,29 +39,10 @@ const required = (value: unknown, code: string, field: string): string => {
   return trimmed;
 };
 
-const checkValue = (kind: KeyResultKind, value: unknown): KeyResultValue => {
-  const fits = kind === 'milestone' ? typeof value === 'boolean' : typeof value === 'number' && Number.isFinite(value);
-  if (!fits) {
-    const expected = kind === 'milestone' ? 'true (done) or false (not done)' : 'a finite number';
-    throw ruleBroken('value-does-not-fit-kind', `A ${kind} key result takes ${expected}.`, { field: 'value', kind, value });
-  }
-  return value as KeyResultValue;
-};
-
 const checkConfidence = (value: unknown): number => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_CONFIDENCE || value > MAX_CONFIDENCE) {
     throw ruleBroken('confidence-out-of-range', 'Confidence is a whole number from 0 to 10 (5: could go either way).', {
       field: 'confidence',
-      value,
-    });
-  }
-  return value;
-};
-
-const checkEffectiveAt = (value: unknown): string => {
-  if (!isEffectiveAt(value)) {
-    throw ruleBroken('invalid-effective-at', 'effectiveAt must be a YYYY-MM-DD date or an ISO instant with a zone.', {
-      field: 'effectiveAt',
       value,
     });
   }
@@ -104,7 +86,7 @@ const recordCheckIn = (state: CheckInsState, { data, metadata }: RecordCheckIn):
   }
   const value = checkValue(data.kind, data.value);
   const confidence = checkConfidence(data.confidence);
-  const effectiveAt = checkEffectiveAt(data.effectiveAt);
+  const effectiveAt = checkEffectiveAt(data.effectiveAt, metadata.now, data.window);
   const note = checkNote(data.note);
   const blockers = checkBlockers(data.blockers);
   return [
@@ -158,7 +140,7 @@ const correctCheckIn = (state: CheckInsState, { data, metadata }: CorrectCheckIn
     if (!sameBlockers(blockers, was.blockers)) [changes.blockers, from.blockers] = [blockers, [...was.blockers]];
   }
   if (data.effectiveAt !== undefined) {
-    const effectiveAt = checkEffectiveAt(data.effectiveAt);
+    const effectiveAt = checkEffectiveAt(data.effectiveAt, metadata.now, data.window);
     if (effectiveAt !== was.effectiveAt) [changes.effectiveAt, from.effectiveAt] = [effectiveAt, was.effectiveAt];
   }
   if (Object.keys(changes).length === 0) {
@@ -185,7 +167,8 @@ const correctCheckIn = (state: CheckInsState, { data, metadata }: CorrectCheckIn
 /**
  * Decides what a check-in command means. Throws a {@link DomainError}: kind `not-found` for
  * `check-in-not-found`, `rule-broken` for `confidence-out-of-range`, `value-does-not-fit-kind`,
- * `invalid-effective-at`, `note-too-long`, `invalid-blockers`, `too-many-blockers`,
+ * `value-out-of-range`, `invalid-effective-at`, `effective-at-in-future`,
+ * `effective-at-before-cycle`, `effective-at-after-cycle`, `note-too-long`, `invalid-blockers`, `too-many-blockers`,
  * `check-in-already-recorded`, `key-result-mismatch`, `check-in-id-required`, `key-result-id-required`,
  * `objective-id-required`, `reason-required` and `correction-changes-nothing`.
  */

@@ -2,6 +2,7 @@ import { isIsoCalendarDate } from '../cycle/cycle.decider';
 import type { Command, DomainEvent } from '../shared/envelope';
 import { streamName } from '../shared/envelope';
 import type { KeyResultKind, KeyResultValue } from '../objective/key-result';
+import type { CheckInWindow } from './check-in.rules';
 
 /**
  * Check-ins of a key result: one stream per key result (`checkins-{keyResultId}`). Every check-in has
@@ -70,6 +71,8 @@ export type RecordCheckIn = Command<
     objectiveId: string;
     /** The key result's kind, known to the service: a milestone takes a boolean, every other kind a number. */
     kind: KeyResultKind;
+    /** The key result's cycle and grace, known to the service; absent when it does not know the cycle. */
+    window?: CheckInWindow;
     value: KeyResultValue;
     confidence: number;
     note?: string;
@@ -82,6 +85,8 @@ export type CorrectCheckIn = Command<
   {
     checkInId: string;
     kind: KeyResultKind;
+    /** As for a recording: a corrected `effectiveAt` must stay inside it. */
+    window?: CheckInWindow;
     value?: KeyResultValue;
     confidence?: number;
     /** `''` removes the note. */
