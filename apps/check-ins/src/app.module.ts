@@ -9,12 +9,17 @@ import { ListCheckInsHandler } from './check-ins/check-in.queries';
 import { LearningCommandHandler } from './learnings/learning.commands';
 import { LearningHttpController } from './learnings/learning.http.controller';
 import { GetLearningHandler, GetLearningHistoryHandler, ListLearningsHandler } from './learnings/learning.queries';
+import { AskQuestionHandler, FollowUpQuestionHandler } from './questions/question.commands';
+import { QuestionHttpController } from './questions/question.http.controller';
+import { GetQuestionHandler, ListObjectiveQuestionsHandler } from './questions/question.queries';
+import { QuestionsProjection } from './questions/questions.projection';
+import { QuestionsView } from './questions/questions.view';
 import { CheckInsView } from './view/check-ins.view';
 import { ViewProjections } from './view/view.projections';
 
 /**
- * The check-ins service: check-ins of key results and learnings. Writes `checkins-*` and `learning-*`
- * streams; its relay publishes them to `okr.checkins.v1` when the bus is Kafka. It knows goals only
+ * The check-ins service: check-ins of key results, learnings and questions. Writes `checkins-*`,
+ * `learning-*` and `question-*` streams; its relay publishes them to `okr.checkins.v1` when the bus is Kafka. It knows goals only
  * through `okr.goals.v1`, projected into its own view; it never calls the goals service.
  */
 @Module({})
@@ -25,7 +30,7 @@ export class CheckInsModule {
     return {
       module: CheckInsModule,
       imports: foundation.imports,
-      controllers: [CheckInHttpController, LearningHttpController, ImportController],
+      controllers: [CheckInHttpController, LearningHttpController, QuestionHttpController, ImportController],
       providers: [
         { provide: CHECK_IN_RULES, useFactory: () => checkInRulesFrom(process.env) },
         CheckInsView,
@@ -37,6 +42,12 @@ export class CheckInsModule {
         GetLearningHandler,
         GetLearningHistoryHandler,
         ListLearningsHandler,
+        QuestionsView,
+        QuestionsProjection,
+        AskQuestionHandler,
+        FollowUpQuestionHandler,
+        GetQuestionHandler,
+        ListObjectiveQuestionsHandler,
         ...foundation.providers,
       ],
     };

@@ -138,6 +138,37 @@ describe('read models: goals and check-ins events into the insights views', () =
     expect((await insights.call('GET', '/api/v1/teams/payments/dashboard')).body.objectives).toEqual([]);
   });
 
+  it('shows open questions on the objective summary and the dashboard, and in the audit', async () => {
+    const asCeo = caller(checkIns, await insights.token('acme', 'ceo'));
+    const asked = await asCeo('POST', `/api/v1/key-results/${keyResultId}/questions`, { body: { text: 'What would tell you it works by week 6?' } });
+    expect(asked.status).toBe(201);
+    const summary = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);
+      return r.body.openQuestions === 1 && r.body;
+    }, 5000, 'open question on the summary');
+    expect(summary.openQuestions).toBe(1);
+    const dashboard = (await insights.call('GET', `/api/v1/teams/growth/dashboard?cycleId=${cycleId}`)).body;
+    expect(dashboard.objectives[0].openQuestions).toBe(1);
+    expect(dashboard.counts.openQuestions).toBe(1);
+    expect(dashboard.openQuestions).toEqual([
+      expect.objectContaining({
+        id: asked.body.id,
+        text: 'What would tell you it works by week 6?',
+        askedBy: 'ceo',
+        objectiveTitle: 'New customers succeed in their first week',
+        keyResultTitle: 'Week-1 activation',
+      }),
+    ]);
+    const audit = await insights.call('GET', `/api/v1/audit/question-${asked.body.id}`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.events).toEqual([expect.objectContaining({ type: 'QuestionAsked', actor: 'ceo' })]);
+
+    const admin = caller(checkIns, await insights.token('acme', 'alice', ['admin']));
+    expect((await admin('POST', `/api/v1/questions/${asked.body.id}/answers`, { body: { text: 'Half of the cohort past step 3' } })).status).toBe(201);
+    await eventually(async () => (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body.openQuestions === 0, 5000, 'answered');
+    expect((await insights.call('GET', `/api/v1/teams/growth/dashboard`)).body.openQuestions).toEqual([]);
+  });
+
   it('another tenant sees nothing', async () => {
     const token = await insights.token('globex', 'mallory');
     expect((await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`, { token })).status).toBe(404);

@@ -1,5 +1,6 @@
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { toIntegrationEvent } from '@okr/messaging';
+import { issueEmbeddedToken } from '@okr/platform';
 import { SMTPServer } from 'smtp-server';
 import { closedPort, startHttpReceiver, type HttpReceiver, type ReceivedRequest } from '../src/channels/testing/http-receiver';
 import { verifyWebhookSignature } from '../src/channels';
@@ -181,6 +182,27 @@ describe('notifications: from goals, check-ins and insights events to the right 
       return items.length === 2 && items;
     }, 8000, 'learning deliveries');
     expect(learned.map((d) => d.recipient).sort()).toEqual(['alice', 'carol']);
+  });
+
+  it('a question reaches the owners and the follower, not the asker; its answer reaches the asker', async () => {
+    const asDave = caller(others.checkIns, await notifications.token('acme', 'dave'));
+    const asked = await asDave('POST', `/api/v1/key-results/${keyResultId}/questions`, { body: { text: 'What would tell you it works by week 6?' } });
+    expect(asked.status).toBe(201);
+    const told = await eventually(async () => {
+      const items = await deliveries('&rule=question-asked&channel=in-app');
+      return items.length === 3 && items;
+    }, 8000, 'question-asked deliveries');
+    expect(told.map((d) => d.recipient).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(told[0]?.subject).toBe('dave asked about "Week-1 activation"');
+
+    const bobOfGrowth = await issueEmbeddedToken({ dataDir: notifications.dataDir, tenant: 'acme', user: 'bob', teams: ['growth'] });
+    const answered = await caller(others.checkIns, bobOfGrowth)('POST', `/api/v1/questions/${asked.body.id}/answers`, { body: { text: 'Half of the cohort past step 3' } });
+    expect(answered.status).toBe(201);
+    const answer = await eventually(async () => {
+      const items = await deliveries('&rule=question-answered&channel=in-app');
+      return items.length === 1 && items;
+    }, 8000, 'question-answered delivery');
+    expect(answer[0]).toMatchObject({ recipient: 'dave', subject: 'bob answered your question', body: 'bob answered: "Half of the cohort past step 3"' });
   });
 
   it('an event delivered again, even with the consumer records lost, records no second notification', async () => {

@@ -17,4 +17,7 @@ export * from './lib/check-in/bitemporal';
 export * from './lib/learning/learning';
 export * from './lib/learning/learning.decider';
 export * from './lib/notification/rules';
+export * from './lib/notification/question-rules';
 export * from './lib/insight/key-result-risk';
+export * from './lib/question/question';
+export * from './lib/question/question.decider';

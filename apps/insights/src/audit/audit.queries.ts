@@ -5,7 +5,7 @@ import { categoryOf, notFound } from '@okr/okr-domain';
 import { streamHistory } from '@okr/platform';
 
 /** The streams whose timeline the audit shows: goals' and check-ins' aggregates. */
-export const AUDITED_CATEGORIES: readonly string[] = ['objective', 'cycle', 'checkins', 'learning'];
+export const AUDITED_CATEGORIES: readonly string[] = ['objective', 'cycle', 'checkins', 'learning', 'question'];
 
 export interface AuditEntry {
   type: string;

@@ -9,6 +9,7 @@ import {
   learningStats,
   learningsFeedModel,
   objectiveSummaryModel,
+  questionsModel,
   seriesKeyResultId,
   UNKNOWN_CYCLE,
   type AtRiskItem,
@@ -16,6 +17,7 @@ import {
   type LearningFeedDoc,
   type LearningStats,
   type ObjectiveSummaryDoc,
+  type QuestionDoc,
   type SeriesDoc,
   type SeriesPointDoc,
 } from '../projections';
@@ -63,7 +65,8 @@ export class ReadModelQueries {
     const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
     const doc = await summaries.findOne({ _id: objectiveId, tenantId });
     if (doc === null) throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
-    return publicOf(doc);
+    const questions = await this.collections.of<QuestionDoc>(questionsModel);
+    return { ...publicOf(doc), openQuestions: await questions.count({ tenantId, objectiveId, status: 'open' }) };
   }
 
   async keyResultSeries(tenantId: string, keyResultId: string): Promise<{ keyResultId: string; objectiveId: string; points: SeriesPoint[] }> {
@@ -125,6 +128,7 @@ export class ReadModelQueries {
     const learnings = await feed.count(learningFilter);
     const byStatus: Record<string, number> = {};
     for (const objective of objectives) byStatus[objective.status] = (byStatus[objective.status] ?? 0) + 1;
+    const openQuestions = await this.openQuestionsOf(tenantId, objectives);
     return {
       teamId,
       cycleId: cycleId ?? null,
@@ -138,6 +142,7 @@ export class ReadModelQueries {
         lastCheckInAt: o.lastCheckInAt,
         grade: o.grade,
         atRisk: atRisk.some((item) => item.objectiveId === o._id),
+        openQuestions: openQuestions.filter((q) => q.objectiveId === o._id).length,
         keyResults: o.keyResults
           .filter((kr) => !kr.dropped)
           .map((kr) => ({ id: kr.id, title: kr.title, kind: kr.kind, value: kr.value, confidence: kr.confidence, progress: kr.progress })),
@@ -148,8 +153,35 @@ export class ReadModelQueries {
         keyResultsAtRisk: atRisk.length,
         objectivesAtRisk: new Set(atRisk.map((item) => item.objectiveId)).size,
         learnings,
+        openQuestions: openQuestions.length,
       },
+      openQuestions,
     };
+  }
+
+  /** The open questions on these objectives, oldest first, with the titles a person reads. */
+  private async openQuestionsOf(tenantId: string, objectives: readonly ObjectiveSummaryDoc[]) {
+    const questions = await this.collections.of<QuestionDoc>(questionsModel);
+    const open = await questions.find(
+      { tenantId, status: 'open', objectiveId: { $in: objectives.map((o) => o._id) } },
+      { sort: { askedAt: 1, _id: 1 } },
+    );
+    const byId = new Map(objectives.map((o) => [o._id, o]));
+    return open.map((q) => {
+      const objective = q.objectiveId === null ? undefined : byId.get(q.objectiveId);
+      const keyResult = objective?.keyResults.find((kr) => kr.id === q.keyResultId);
+      return {
+        id: q._id,
+        text: q.text,
+        askedBy: q.askedBy,
+        askedAt: q.askedAt,
+        subject: q.subject,
+        objectiveId: q.objectiveId,
+        objectiveTitle: objective?.title ?? null,
+        keyResultId: q.keyResultId,
+        keyResultTitle: keyResult?.title ?? null,
+      };
+    });
   }
 
   private async atRiskOf(tenantId: string, summaries: readonly ObjectiveSummaryDoc[], now: Date): Promise<AtRiskItem[]> {

@@ -1,5 +1,5 @@
 import type { ReadDocument, ReadCollection, ReadStore } from '@okr/read-store';
-import { keyResultSeriesModel, learningsFeedModel, objectiveSummaryModel, type ReadModel } from '../projections';
+import { keyResultSeriesModel, learningsFeedModel, objectiveSummaryModel, questionsModel, type ReadModel } from '../projections';
 import { cyclesModel } from './cycles.read-model';
 
 /** Every read model the insights service keeps, each followed by its own consumer group. */
@@ -8,6 +8,7 @@ export const INSIGHTS_READ_MODELS: readonly ReadModel[] = [
   keyResultSeriesModel as unknown as ReadModel,
   learningsFeedModel as unknown as ReadModel,
   cyclesModel as unknown as ReadModel,
+  questionsModel as unknown as ReadModel,
 ];
 
 /**

@@ -13,6 +13,8 @@ import {
   learningCaptured,
   objectiveAligned,
   objectiveGraded,
+  questionAnswered,
+  questionAsked,
   type CheckInRecorded,
   type CyclePlanned,
   type KeyResultAdded,
@@ -23,6 +25,8 @@ import {
   type ObjectiveAligned,
   type ObjectiveGraded,
   type ObjectiveSet,
+  type QuestionAnswered,
+  type QuestionAsked,
 } from '@okr/okr-domain';
 import type { ReadSession } from '@okr/read-store';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
@@ -269,6 +273,22 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
           write: async () => undefined,
         };
       }
+      case 'QuestionAsked': {
+        const d = event.data as Data<QuestionAsked>;
+        const [parent, kr] = await Promise.all([
+          d.objectiveId ? c.objectives.findOne({ _id: d.objectiveId }) : null,
+          d.keyResultId ? c.keyResults.findOne({ _id: d.keyResultId }) : null,
+        ]);
+        const teamId = parent?.teamId ?? d.teamId ?? null;
+        const followers = await this.followersOf(c, tenantId, d.objectiveId, teamId);
+        const names = { ...named('objective', parent?.title), ...named('keyResult', kr?.title) };
+        const owners = [parent?.ownerId ?? undefined, kr?.ownerId ?? undefined];
+        return { notifications: questionAsked({ id: event.id, data: d }, owners, followers, names), teamId, write: async () => undefined };
+      }
+      case 'QuestionAnswered': {
+        const d = event.data as Data<QuestionAnswered>;
+        return { notifications: questionAnswered({ id: event.id, data: d }), teamId: d.teamId ?? null, write: async () => undefined };
+      }
       case 'KeyResultAtRisk': {
         const d = event.data as Data<KeyResultAtRisk>;
         if (d.addedReasons.length === 0) return none();
@@ -311,5 +331,7 @@ export const HANDLED = [
   'KeyResultDropped',
   'CheckInRecorded',
   'LearningCaptured',
+  'QuestionAsked',
+  'QuestionAnswered',
   'KeyResultAtRisk',
 ] as const;

@@ -4,7 +4,7 @@
  */
 export const TOPICS = {
   goals: { name: 'okr.goals.v1', source: 'okr/goals', categories: ['cycle', 'objective'] },
-  checkIns: { name: 'okr.checkins.v1', source: 'okr/check-ins', categories: ['checkins', 'learning'] },
+  checkIns: { name: 'okr.checkins.v1', source: 'okr/check-ins', categories: ['checkins', 'learning', 'question'] },
   insights: { name: 'okr.insights.v1', source: 'okr/insights', categories: ['insight'] },
 } as const;
 

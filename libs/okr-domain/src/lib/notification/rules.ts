@@ -17,6 +17,8 @@ export const NOTIFICATION_RULES = [
   'learning-captured',
   'objective-aligned',
   'objective-graded',
+  'question-asked',
+  'question-answered',
 ] as const;
 export type NotificationRule = (typeof NOTIFICATION_RULES)[number];
 
@@ -63,7 +65,7 @@ export interface Names {
   child?: string;
 }
 
-const quoted = (title: string | undefined, fallback: string): string => (title ? `"${title}"` : fallback);
+export const quoted = (title: string | undefined, fallback: string): string => (title ? `"${title}"` : fallback);
 
 /** A confidence fall of this many points or more between two check-ins notifies. */
 export const CONFIDENCE_DROP_THRESHOLD = 3;
@@ -72,7 +74,7 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** Distinct, non-empty recipients, in first-seen order. */
-const uniqueRecipients = (candidates: readonly (string | undefined)[], exclude?: string): string[] => {
+export const uniqueRecipients = (candidates: readonly (string | undefined)[], exclude?: string): string[] => {
   const seen = new Set<string>();
   for (const candidate of candidates) {
     if (candidate && candidate !== exclude) seen.add(candidate);
@@ -83,7 +85,8 @@ const uniqueRecipients = (candidates: readonly (string | undefined)[], exclude?:
 export const dedupeKeyOf = (rule: NotificationRule, triggeredBy: string, recipient: string): string =>
   `${rule}:${triggeredBy}:${recipient}`;
 
-const notify = (
+/** One notification per recipient, each with its exactly-once key. */
+export const notify = (
   rule: NotificationRule,
   triggeredBy: string,
   recipients: readonly string[],

@@ -1,0 +1,120 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, handleCommand, loadAggregate, type CommandContext, type CommandResult, type EventStore } from '@okr/event-store';
+import {
+  learningDecider,
+  learningStreamName,
+  notFound,
+  questionDecider,
+  questionStreamName,
+  type QuestionAsked,
+  type QuestionState,
+  type QuestionSubject,
+} from '@okr/okr-domain';
+import { ForbiddenProblem, type Principal } from '@okr/platform';
+import { keyResultNotFound } from '../check-ins/check-in.commands';
+import { CheckInsView } from '../view/check-ins.view';
+
+type Placement = Pick<QuestionAsked['data'], 'objectiveId' | 'keyResultId' | 'teamId'>;
+
+export class AskQuestionCommand extends Command<CommandResult<QuestionState>> {
+  constructor(
+    readonly questionId: string,
+    readonly subject: QuestionSubject,
+    readonly subjectId: string,
+    readonly text: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+export type FollowUp = { type: 'AnswerQuestion'; data: { text: string } } | { type: 'SetQuestionAside'; data: { note?: string } };
+
+/** An answer, or setting the question aside: only the team that owns the subject (or an admin) may. */
+export class FollowUpQuestionCommand extends Command<CommandResult<QuestionState>> {
+  constructor(
+    readonly questionId: string,
+    readonly followUp: FollowUp,
+    readonly principal: Principal,
+    readonly context: CommandContext,
+    readonly expectedRevision?: number,
+  ) {
+    super();
+  }
+}
+
+export const questionNotFound = (questionId: string) => notFound('question-not-found', `Question ${questionId} does not exist`, { questionId });
+
+/**
+ * Anyone in the tenant may ask. The handler places the question from what the service knows of its
+ * subject (404 when this tenant has no such objective, key result or learning): the objective it
+ * shows on, and the team that answers.
+ */
+@CommandHandler(AskQuestionCommand)
+export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly view: CheckInsView,
+  ) {}
+
+  async execute({ questionId, subject, subjectId, text, context }: AskQuestionCommand) {
+    const placement = await this.place(context.tenantId, subject, subjectId);
+    const data = { questionId, subject, subjectId, ...placement, text, askedBy: context.actor };
+    return handleCommand(this.store, questionStreamName(questionId), questionDecider, { type: 'AskQuestion', data }, context);
+  }
+
+  private async place(tenant: string, subject: QuestionSubject, id: string): Promise<Placement> {
+    const teamOf = (objectiveId: string | undefined) => (objectiveId === undefined ? undefined : this.view.objective(tenant, objectiveId)?.teamId);
+    switch (subject) {
+      case 'objective': {
+        const objective = this.view.objective(tenant, id);
+        if (!objective) throw notFound('objective-not-found', `Objective ${id} does not exist`, { objectiveId: id });
+        return { objectiveId: id, teamId: objective.teamId };
+      }
+      case 'key-result': {
+        const kr = this.view.keyResult(tenant, id);
+        if (!kr) throw keyResultNotFound(id);
+        return defined({ objectiveId: kr.objectiveId, keyResultId: id, teamId: teamOf(kr.objectiveId) });
+      }
+      case 'learning': {
+        const { state } = await loadAggregate(this.store, learningStreamName(id), learningDecider, tenant);
+        if (state.status === 'empty') throw notFound('learning-not-found', `Learning ${id} does not exist`, { learningId: id });
+        const [only] = state.keyResultIds.length === 1 ? state.keyResultIds : [];
+        return defined({ objectiveId: state.objectiveId, keyResultId: only, teamId: state.teamId ?? teamOf(state.objectiveId) });
+      }
+    }
+  }
+}
+
+const defined = (placement: Placement): Placement =>
+  Object.fromEntries(Object.entries(placement).filter(([, v]) => v !== undefined)) as Placement;
+
+/** The owning team answers: a member of the question's team, or an admin. */
+export function assertMayFollowUp(principal: Principal, teamId: string | undefined): void {
+  if (principal.roles.includes('admin')) return;
+  if (teamId !== undefined && principal.teams.includes(teamId)) return;
+  throw new ForbiddenProblem(
+    teamId === undefined
+      ? 'Only an admin can answer a question that belongs to no team.'
+      : `Only members of team ${teamId} (or an admin) can answer or set aside this question.`,
+    'not-the-answering-team',
+  );
+}
+
+@CommandHandler(FollowUpQuestionCommand)
+export class FollowUpQuestionHandler implements ICommandHandler<FollowUpQuestionCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ questionId, followUp, principal, context, expectedRevision }: FollowUpQuestionCommand) {
+    const stream = questionStreamName(questionId);
+    const { state } = await loadAggregate(this.store, stream, questionDecider, context.tenantId);
+    if (state.status === 'empty') throw questionNotFound(questionId);
+    assertMayFollowUp(principal, state.teamId);
+    const command =
+      followUp.type === 'AnswerQuestion'
+        ? { type: followUp.type, data: { text: followUp.data.text, answeredBy: context.actor } }
+        : { type: followUp.type, data: { by: context.actor, ...(followUp.data.note === undefined ? {} : { note: followUp.data.note }) } };
+    return handleCommand(this.store, stream, questionDecider, command, context, expectedRevision === undefined ? {} : { expectedRevision });
+  }
+}

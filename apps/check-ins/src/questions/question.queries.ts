@@ -1,0 +1,99 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import { notFound, questionStreamName, type QuestionAnswered, type QuestionAsked, type QuestionSetAside, type QuestionStatus } from '@okr/okr-domain';
+import { ValidationProblem } from '@okr/platform';
+import { CheckInsView } from '../view/check-ins.view';
+import { questionNotFound } from './question.commands';
+import { QuestionsView, type QuestionRow } from './questions.view';
+
+export type QuestionView = QuestionRow & { revision: number };
+
+export class GetQuestionQuery extends Query<QuestionView> {
+  constructor(
+    readonly tenantId: string,
+    readonly questionId: string,
+  ) {
+    super();
+  }
+}
+
+/** The question now, straight from its stream (read-your-writes), with its revision for If-Match. */
+@QueryHandler(GetQuestionQuery)
+export class GetQuestionHandler implements IQueryHandler<GetQuestionQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ tenantId, questionId }: GetQuestionQuery): Promise<QuestionView> {
+    let question: QuestionView | undefined;
+    for await (const event of this.store.readStream(questionStreamName(questionId))) {
+      if (event.metadata.tenantId !== tenantId) throw questionNotFound(questionId);
+      const at = event.metadata.occurredAt;
+      if (event.type === 'QuestionAsked') {
+        const { questionId: id, ...asked } = event.data as QuestionAsked['data'];
+        question = { id, ...asked, askedAt: at, status: 'open', answers: [], revision: event.revision };
+      } else if (question && event.type === 'QuestionAnswered') {
+        const { text, answeredBy } = event.data as QuestionAnswered['data'];
+        question = { ...question, status: 'answered', answers: [...question.answers, { text, answeredBy, answeredAt: at }], revision: event.revision };
+      } else if (question && event.type === 'QuestionSetAside') {
+        const { by, note } = event.data as QuestionSetAside['data'];
+        question = { ...question, status: 'set-aside', setAside: { by, at, ...(note === undefined ? {} : { note }) }, revision: event.revision };
+      }
+    }
+    if (!question) throw questionNotFound(questionId);
+    return question;
+  }
+}
+
+export const QUESTIONS_DEFAULT_LIMIT = 20;
+export const QUESTIONS_MAX_LIMIT = 100;
+
+export interface QuestionsPage {
+  items: QuestionRow[];
+  nextCursor: string | null;
+}
+
+export class ListObjectiveQuestionsQuery extends Query<QuestionsPage> {
+  constructor(
+    readonly tenantId: string,
+    readonly objectiveId: string,
+    readonly options: { status?: QuestionStatus; limit?: number; cursor?: string },
+  ) {
+    super();
+  }
+}
+
+const encodeCursor = (row: QuestionRow): string => Buffer.from(JSON.stringify({ a: row.askedAt, i: row.id })).toString('base64url');
+
+const decodeCursor = (cursor: string): { askedAt: string; id: string } => {
+  try {
+    const { a, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { a?: unknown; i?: unknown };
+    if (typeof a === 'string' && typeof i === 'string') return { askedAt: a, id: i };
+  } catch {
+    // reported below
+  }
+  throw new ValidationProblem([{ field: 'cursor', message: 'cursor must be a nextCursor returned by this list' }]);
+};
+
+/** The questions of an objective with their answers, oldest first, a page at a time. */
+@QueryHandler(ListObjectiveQuestionsQuery)
+export class ListObjectiveQuestionsHandler implements IQueryHandler<ListObjectiveQuestionsQuery> {
+  constructor(
+    private readonly view: CheckInsView,
+    private readonly questions: QuestionsView,
+  ) {}
+
+  async execute({ tenantId, objectiveId, options }: ListObjectiveQuestionsQuery): Promise<QuestionsPage> {
+    if (!this.view.objective(tenantId, objectiveId)) {
+      throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+    }
+    const limit = options.limit ?? QUESTIONS_DEFAULT_LIMIT;
+    const rows = this.questions.ofObjective(tenantId, objectiveId, {
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(options.cursor === undefined ? {} : { after: decodeCursor(options.cursor) }),
+      limit,
+    });
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+}
