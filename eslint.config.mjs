@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import nx from '@nx/eslint-plugin';
 
 /**
@@ -65,5 +66,16 @@ export default [
     // Benchmarks measure internals on purpose (an adapter's schema, an app's dispatcher) beside a raw baseline.
     files: ['bench/**'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    // bannedExternalImports above only matches npm packages: Node's built-ins need a rule of their own.
+    files: ['libs/okr-domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^node:', message: 'The domain is pure: no Node built-ins (I/O belongs to the adapters).' }], paths: builtinModules.map((name) => ({ name, message: 'The domain is pure: no Node built-ins (I/O belongs to the adapters).' })) },
+      ],
+    },
   },
 ];
