@@ -106,6 +106,31 @@ describe('JwtAuthGuard (embedded mode)', () => {
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
   });
 
+  const now = () => Math.floor(Date.now() / 1000);
+  it.each([
+    ['without exp', { tenant: 'acme', iat: now() }],
+    ['living a year', { tenant: 'acme', iat: now(), exp: now() + 365 * 24 * 3600 }],
+    ['expiring within the maximum but issued long before it (exp - iat too long)', { tenant: 'acme', iat: now() - 30 * 24 * 3600, exp: now() + 3600 }],
+    ['issued in the future', { tenant: 'acme', iat: now() + 3600, exp: now() + 7200 }],
+  ])('rejects a token %s with 401', async (_, claims) => {
+    const key = await cachedSigningKey(t.config.OKR_DATA_DIR);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+      .setSubject('alice')
+      .setIssuer(EMBEDDED_ISSUER)
+      .setAudience(EMBEDDED_AUDIENCE)
+      .sign(key.privateKey);
+    const res = await me(t, `Bearer ${token}`);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'invalid-token' });
+  });
+
+  it('accepts the tokens `npm run token` makes (8 hours), 24 hours, and an iat within the clock skew', async () => {
+    expect((await me(t, `Bearer ${await t.token({})}`)).statusCode).toBe(200);
+    expect((await me(t, `Bearer ${await t.token({ expiresIn: '24h' })}`)).statusCode).toBe(200);
+    expect((await me(t, await signed({ tenant: 'acme', iat: now() + 20 })))).toMatchObject({ statusCode: 200 });
+  });
+
   it('rejects roles that are not a list of strings', async () => {
     expect((await me(t, await signed({ tenant: 'acme', roles: 'admin' }))).statusCode).toBe(401);
   });

@@ -37,16 +37,42 @@ export class TokenVerifier {
     try {
       if (this.jwks) {
         const { OKR_OIDC_ISSUER, OKR_OIDC_AUDIENCE } = this.config;
-        payload = (await jwtVerify(token, this.jwks, { issuer: OKR_OIDC_ISSUER, audience: OKR_OIDC_AUDIENCE })).payload;
+        const options = { issuer: OKR_OIDC_ISSUER, audience: OKR_OIDC_AUDIENCE, ...this.lifetimeOptions() };
+        payload = (await jwtVerify(token, this.jwks, options)).payload;
       } else {
         const key = await cachedSigningKey(this.config.OKR_DATA_DIR);
-        const options = { issuer: EMBEDDED_ISSUER, audience: EMBEDDED_AUDIENCE, algorithms: [EMBEDDED_ALG] };
+        const options = { issuer: EMBEDDED_ISSUER, audience: EMBEDDED_AUDIENCE, algorithms: [EMBEDDED_ALG], ...this.lifetimeOptions() };
         payload = (await jwtVerify(token, key.publicKey, options)).payload;
       }
     } catch (error) {
       throw toProblem(error);
     }
+    checkLifetime(payload, this.config.OKR_TOKEN_MAX_LIFETIME_SECONDS, this.config.OKR_TOKEN_CLOCK_SKEW_SECONDS);
     return principalFromClaims(payload, this.config.OKR_TENANT_CLAIM);
+  }
+
+  private lifetimeOptions() {
+    return { requiredClaims: ['exp'], clockTolerance: this.config.OKR_TOKEN_CLOCK_SKEW_SECONDS };
+  }
+}
+
+/**
+ * A token must end, and soon: one without `exp`, or whose `exp` is further away than
+ * `maxLifetimeSeconds` (a leaked token would otherwise work for years), or issued in the future
+ * (`iat` past the clock skew: a forged or mis-clocked issuer), is a 401.
+ */
+export function checkLifetime(payload: JWTPayload, maxLifetimeSeconds: number, skewSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): void {
+  if (typeof payload.exp !== 'number') throw new UnauthenticatedProblem('The bearer token has no expiry (exp).', true);
+  if (payload.exp - nowSeconds > maxLifetimeSeconds + skewSeconds) {
+    throw new UnauthenticatedProblem(`The bearer token lives longer than the ${maxLifetimeSeconds} seconds this service accepts.`, true);
+  }
+  if (payload.iat !== undefined) {
+    if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + skewSeconds) {
+      throw new UnauthenticatedProblem('The bearer token was issued in the future (iat).', true);
+    }
+    if (payload.exp - payload.iat > maxLifetimeSeconds + skewSeconds) {
+      throw new UnauthenticatedProblem(`The bearer token lives longer than the ${maxLifetimeSeconds} seconds this service accepts.`, true);
+    }
   }
 }
 

@@ -158,4 +158,19 @@ export class PlatformConfig {
   @Min(2, { message: 'OKR_JSON_MAX_DEPTH must be a whole number from 2 to 1000' })
   @Max(1000, { message: 'OKR_JSON_MAX_DEPTH must be a whole number from 2 to 1000' })
   OKR_JSON_MAX_DEPTH = 32;
+
+  /** Longest a bearer token may live (`exp` from now, and from `iat`); longer-lived tokens and tokens without `exp` get 401. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_TOKEN_MAX_LIFETIME_SECONDS must be a whole number of seconds of at least 60' })
+  @Min(60, { message: 'OKR_TOKEN_MAX_LIFETIME_SECONDS must be a whole number of seconds of at least 60' })
+  OKR_TOKEN_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
+
+  /** Clock difference tolerated with the token issuer for `exp`, `nbf` and `iat`. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_TOKEN_CLOCK_SKEW_SECONDS must be a whole number from 0 to 600' })
+  @Min(0, { message: 'OKR_TOKEN_CLOCK_SKEW_SECONDS must be a whole number from 0 to 600' })
+  @Max(600, { message: 'OKR_TOKEN_CLOCK_SKEW_SECONDS must be a whole number from 0 to 600' })
+  OKR_TOKEN_CLOCK_SKEW_SECONDS = 60;
 }
