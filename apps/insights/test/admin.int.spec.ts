@@ -6,7 +6,7 @@ import { CheckInsModule } from '../../check-ins/src/app.module';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
-import { APPLIED, appliedId } from '../src/read-models/read-models';
+import { APPLIED, appliedId } from '@okr/messaging';
 import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
 
 /** Objectives of another tenant appended straight to the log, so that a rebuild has work to do. */

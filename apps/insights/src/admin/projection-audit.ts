@@ -1,8 +1,7 @@
 import type { EventStore } from '@okr/event-store';
 import { TOPICS } from '@okr/messaging';
 import type { ReadStore } from '@okr/read-store';
-import type { ReadModel } from '../projections';
-import { APPLIED, type AppliedDoc } from '../read-models/read-models';
+import { APPLIED, type AppliedDoc, type ReadModel } from '@okr/messaging';
 
 /** The stream categories the read models follow (goals' and check-ins' topics), all tenants. */
 export const READ_MODEL_CATEGORIES: readonly string[] = [...TOPICS.goals.categories, ...TOPICS.checkIns.categories];

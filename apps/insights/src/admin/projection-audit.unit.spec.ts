@@ -1,8 +1,7 @@
 import type { EventEnvelope } from '@okr/okr-domain';
 import type { EventStore } from '@okr/event-store';
 import { EmbeddedReadStore } from '@okr/read-store';
-import type { ReadModel } from '../projections';
-import { APPLIED, appliedId } from '../read-models/read-models';
+import { APPLIED, appliedId, type ReadModel } from '@okr/messaging';
 import { auditProjections, driftCount } from './projection-audit';
 
 const envelope = (type: string, streamId: string, revision: number, position: number) =>

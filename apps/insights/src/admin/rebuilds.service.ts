@@ -5,9 +5,9 @@ import { toIntegrationEvent } from '@okr/messaging';
 import { notFound } from '@okr/okr-domain';
 import { ConflictProblem } from '@okr/platform';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
-import type { ReadModel } from '../projections';
 import { ProjectionRunner } from '../read-models/projection-runner';
-import { APPLIED, INSIGHTS_READ_MODELS, appliedId, type AppliedDoc } from '../read-models/read-models';
+import { INSIGHTS_READ_MODELS } from '../read-models/read-models';
+import { APPLIED, appliedId, type AppliedDoc, type ReadModel } from '@okr/messaging';
 import { READ_MODEL_CATEGORIES } from './projection-audit';
 
 export type RebuildStatus = 'running' | 'switched' | 'failed';

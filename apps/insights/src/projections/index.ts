@@ -1,4 +1,3 @@
-export * from './read-model';
 export * from './objective-summary';
 export * from './key-result-series';
 export * from './learnings-feed';

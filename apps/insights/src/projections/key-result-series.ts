@@ -10,7 +10,7 @@ import type {
 } from '@okr/okr-domain';
 import { effectiveAtMillis, keyResultProgress, targetOf, withTarget } from '@okr/okr-domain';
 import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
-import { replaceDocument, type ProjectedEvent, type ReadModel } from './read-model';
+import { replaceDocument, type ProjectedEvent, type ReadModel } from '@okr/messaging';
 
 /**
  * `key-result-series`: points of value, progress and confidence per key result, for charts.

@@ -7,7 +7,7 @@ import type {
   LearningRevised,
 } from '@okr/okr-domain';
 import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
-import type { ProjectedEvent, ReadModel } from './read-model';
+import type { ProjectedEvent, ReadModel } from '@okr/messaging';
 
 /**
  * `learnings-feed`: one document per learning (`_id` = learning id), filterable by team, objective,

@@ -17,7 +17,7 @@ import type {
 } from '@okr/okr-domain';
 import { effectiveAtMillis, keyResultProgress, objectiveProgress, withTarget } from '@okr/okr-domain';
 import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
-import { cloneJson, replaceDocument, type ProjectedEvent, type ReadModel } from './read-model';
+import { cloneJson, replaceDocument, type ProjectedEvent, type ReadModel } from '@okr/messaging';
 
 /**
  * `objective-summary`: one document per objective (`_id` = objective id) with its current state,

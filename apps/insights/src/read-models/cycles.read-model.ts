@@ -1,7 +1,7 @@
 import type { CyclePlanned } from '@okr/okr-domain';
 import type { BulkOperation, ReadDocument } from '@okr/read-store';
 import type { AtRiskCycle } from '../projections';
-import { replaceDocument, type ProjectedEvent, type ReadModel } from '../projections';
+import { replaceDocument, type ProjectedEvent, type ReadModel } from '@okr/messaging';
 
 /**
  * `cycles`: one document per planned cycle (`_id` = cycle id), the dates and cadence the at-risk

@@ -1,156 +1,25 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   INTEGRATION_EVENT_CONSUMER,
+  ReadModelRunner,
   TOPICS,
-  type EventHandler,
-  type IntegrationEvent,
+  readModelGroup,
   type IntegrationEventConsumer,
-  type RunningConsumer,
+  type ReadModel,
 } from '@okr/messaging';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
-import type { ReadModel } from '../projections';
-import { INSIGHTS_READ_MODELS, ReadModelCollections, appliedId } from './read-models';
+import { INSIGHTS_READ_MODELS } from './read-models';
 
-/** The consumer group of a read model. */
-export const groupOf = (model: Pick<ReadModel, 'name'>): string => `insights.${model.name}`;
+/** The consumer group of an insights read model. */
+export const groupOf = (model: Pick<ReadModel, 'name'>): string => readModelGroup('insights', model);
 
 /** The topics every read model follows. */
 export const INSIGHTS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.checkIns.name];
 
-/**
- * Called by the live consumers right after `model` applied `event` (not for a skipped redelivery, not
- * for a rebuild's shadow). Awaited, so it sees the document just written; it must not throw: the
- * event is applied already, so a failure is the listener's to log (a throw would only make the
- * consumer retry an event that it then skips).
- */
-export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Promise<void>;
-
-/**
- * Keeps every read model following the bus: one consumer group per read model
- * (`insights.{model}`) over goals' and check-ins' topics, with a handler per event type it handles
- * (the consumer acknowledges and skips the rest). Started on bootstrap; stopped in
- * `onModuleDestroy`, before the messaging module closes the consumer and the read-store module
- * closes the store (both in `onApplicationShutdown`).
- *
- * Per event, ONE `readStore.withTransaction` (the runner contract of `projections/read-model.ts`):
- * 1. skip when `_applied['{model}|{streamId}'].revision >= event.revision` (a redelivery);
- * 2. load `current` with `reads(event)`;
- * 3. `bulkWrite(project(event, current), session)`;
- * 4. set `_applied['{model}|{streamId}'].revision` through the same session.
- * A crash anywhere before commit leaves nothing; after commit the consumer may redeliver, and step 1
- * skips it: no double-apply, no skip.
- *
- * Reads and the session: the `ReadCollection` port's `find` / `findOne` take no session, so steps 1
- * and 2 read COMMITTED state inside the transaction callback (before any write of it). That is
- * exact here because one read model's events are applied one at a time (one consumer group per
- * model, one event in flight), so nothing else writes its documents or its `_applied` records
- * between the read and the commit; and if something did (a rebuild, another replica) the embedded
- * store's optimistic commit fails with a write conflict and `withTransaction` runs the work again,
- * reading afresh. (MongoDB without a session read: same reasoning; its transaction would also
- * conflict on the written documents.)
- */
+/** Insights' read models on the platform's one read-model runner (`@okr/messaging`). */
 @Injectable()
-export class ProjectionRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private running: RunningConsumer[] = [];
-  private readonly paused = new Set<string>();
-  private readonly listeners: AppliedListener[] = [];
-  private readonly collections: ReadModelCollections;
-
-  constructor(
-    @Inject(INTEGRATION_EVENT_CONSUMER) private readonly consumer: IntegrationEventConsumer,
-    @Inject(READ_STORE) private readonly store: ReadStore,
-  ) {
-    this.collections = new ReadModelCollections(store);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    // A read model that has applied nothing (a new store, a lost volume) starts from the beginning of
-    // the log, whatever position the bus kept for its group: nothing can be applied twice, since
-    // nothing is recorded as applied.
-    const applied = await this.collections.applied();
-    for (const model of INSIGHTS_READ_MODELS) {
-      if ((await applied.count({ model: model.name })) === 0) {
-        await this.consumer.reset(groupOf(model), INSIGHTS_TOPICS, { to: 'start' });
-      }
-    }
-    this.running = await Promise.all(
-      INSIGHTS_READ_MODELS.map((model) =>
-        this.consumer.start({ group: groupOf(model), topics: INSIGHTS_TOPICS, handlers: this.handlers(model) }),
-      ),
-    );
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    const running = this.running;
-    this.running = [];
-    await Promise.all(running.map((consumer) => consumer.stop()));
-  }
-
-  /**
-   * Stops the live consumer of one read model (it finishes its event in flight), for a rebuild's
-   * switch. Its checkpoint stays where it was; {@link resume} starts it again from there.
-   */
-  async pause(name: string): Promise<void> {
-    const index = INSIGHTS_READ_MODELS.findIndex((model) => model.name === name);
-    const running = this.running[index];
-    if (index < 0 || !running) return;
-    this.paused.add(name);
-    await running.stop();
-  }
-
-  /** Starts again the consumer of a read model {@link pause}d (redeliveries are skipped by `_applied`). */
-  async resume(name: string): Promise<void> {
-    const index = INSIGHTS_READ_MODELS.findIndex((model) => model.name === name);
-    if (index < 0 || !this.paused.delete(name) || this.running.length === 0) return;
-    const model = INSIGHTS_READ_MODELS[index];
-    this.running[index] = await this.consumer.start({ group: groupOf(model), topics: INSIGHTS_TOPICS, handlers: this.handlers(model) });
-  }
-
-  /** Adds a listener to the live consumers' applied events (register before bootstrap). */
-  onApplied(listener: AppliedListener): void {
-    this.listeners.push(listener);
-  }
-
-  /** Applies one event to one read model, exactly once (see the class comment). False when skipped. */
-  async apply(model: ReadModel, event: IntegrationEvent): Promise<boolean> {
-    if (!model.handles.includes(event.type)) return false;
-    const collection = await this.collections.of(model);
-    const applied = await this.collections.applied();
-    const id = appliedId(model.name, event.streamId);
-    return this.store.withTransaction(async (session) => {
-      const record = await applied.findOne({ _id: id });
-      if (record !== null && record.revision >= event.revision) return false;
-      const filter = model.reads(event);
-      const current = filter ? await collection.find(filter) : [];
-      const operations = model.project(event, current);
-      if (operations.length > 0) await collection.bulkWrite(operations, session);
-      await applied.updateOne(
-        { _id: id },
-        {
-          $set: {
-            model: model.name,
-            streamId: event.streamId,
-            tenantId: event.metadata.tenantId,
-            revision: event.revision,
-            position: event.position ?? null,
-            appliedAt: new Date().toISOString(),
-          },
-        },
-        { upsert: true, session },
-      );
-      return true;
-    });
-  }
-
-  private handlers(model: ReadModel): Record<string, EventHandler> {
-    return Object.fromEntries(
-      model.handles.map((type) => [
-        type,
-        async (event: IntegrationEvent): Promise<void> => {
-          if (!(await this.apply(model, event))) return;
-          for (const listener of this.listeners) await listener(model, event);
-        },
-      ]),
-    );
+export class ProjectionRunner extends ReadModelRunner {
+  constructor(@Inject(INTEGRATION_EVENT_CONSUMER) consumer: IntegrationEventConsumer, @Inject(READ_STORE) store: ReadStore) {
+    super(consumer, store, { service: 'insights', topics: INSIGHTS_TOPICS, models: INSIGHTS_READ_MODELS });
   }
 }

@@ -1,10 +1,10 @@
 import type { IntegrationEvent, IntegrationEventConsumer } from '@okr/messaging';
 import { EmbeddedReadStore } from '@okr/read-store';
-import { objectiveSummaryModel, type ReadModel } from '../projections';
+import { APPLIED, appliedId, type ReadModel } from '@okr/messaging';
+import { objectiveSummaryModel } from '../projections';
 import { atRiskOptionsFrom } from './at-risk.config';
 import { cyclesModel } from './cycles.read-model';
 import { ProjectionRunner } from './projection-runner';
-import { APPLIED, appliedId } from './read-models';
 
 const event = (type: string, streamId: string, revision: number, data: unknown, tenantId = 'acme'): IntegrationEvent =>
   ({

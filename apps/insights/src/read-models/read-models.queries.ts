@@ -23,7 +23,7 @@ import {
 } from '../projections';
 import { AT_RISK_OPTIONS } from './at-risk.config';
 import { cyclesModel, type CycleDoc } from './cycles.read-model';
-import { ReadModelCollections } from './read-models';
+import { ReadModelCollections } from '@okr/messaging';
 
 /** A document as the API shows it: `_id` -> `id`, without the tenant (always the caller's). */
 const publicOf = <D extends { _id: string; tenantId?: unknown }>(doc: D): Omit<D, '_id' | 'tenantId'> & { id: string } => {

@@ -1,5 +1,5 @@
-import type { ReadDocument, ReadCollection, ReadStore } from '@okr/read-store';
-import { keyResultSeriesModel, learningsFeedModel, objectiveSummaryModel, questionsModel, type ReadModel } from '../projections';
+import type { ReadModel } from '@okr/messaging';
+import { keyResultSeriesModel, learningsFeedModel, objectiveSummaryModel, questionsModel } from '../projections';
 import { cyclesModel } from './cycles.read-model';
 
 /** Every read model the insights service keeps, each followed by its own consumer group. */
@@ -10,41 +10,3 @@ export const INSIGHTS_READ_MODELS: readonly ReadModel[] = [
   cyclesModel as unknown as ReadModel,
   questionsModel as unknown as ReadModel,
 ];
-
-/**
- * The idempotency record of every read model: `{ _id: '{model}|{streamId}', revision }`, the last
- * revision of that stream the model applied, written in the same transaction as the model's documents.
- */
-export const APPLIED = '_applied';
-
-export interface AppliedDoc extends ReadDocument {
-  _id: string;
-  model: string;
-  streamId: string;
-  tenantId: string;
-  revision: number;
-  position: number | null;
-  appliedAt: string;
-}
-
-export const appliedId = (model: string, streamId: string): string => `${model}|${streamId}`;
-
-/** Opens each collection once (with the indexes its read model declares) and hands out the handle. */
-export class ReadModelCollections {
-  private readonly opened = new Map<string, Promise<ReadCollection>>();
-
-  constructor(private readonly store: ReadStore) {}
-
-  of<T extends ReadDocument>(model: Pick<ReadModel, 'name' | 'indexes'>): Promise<ReadCollection<T>> {
-    let collection = this.opened.get(model.name);
-    if (!collection) {
-      collection = this.store.collection({ name: model.name, indexes: model.indexes });
-      this.opened.set(model.name, collection);
-    }
-    return collection as Promise<ReadCollection<T>>;
-  }
-
-  applied(): Promise<ReadCollection<AppliedDoc>> {
-    return this.of<AppliedDoc>({ name: APPLIED, indexes: [] });
-  }
-}

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, 
 import { PinoLogger } from 'nestjs-pino';
 import { Periodic } from '@okr/platform';
 import { EVENT_STORE, handleCommand, type CommandContext, type EventStore } from '@okr/event-store';
-import type { IntegrationEvent } from '@okr/messaging';
+import { ReadModelCollections, type IntegrationEvent, type ReadModel } from '@okr/messaging';
 import {
   CHECK_IN_CATEGORY,
   CYCLE_CATEGORY,
@@ -23,12 +23,10 @@ import {
   objectiveSummaryModel,
   type AtRiskOptions,
   type ObjectiveSummaryDoc,
-  type ReadModel,
 } from '../projections';
 import { AT_RISK_OPTIONS } from '../read-models/at-risk.config';
 import { CYCLES, cyclesModel, type CycleDoc } from '../read-models/cycles.read-model';
 import { ProjectionRunner } from '../read-models/projection-runner';
-import { ReadModelCollections } from '../read-models/read-models';
 import { INSIGHTS_CLOCK, RISK_SIGNALS_OPTIONS, type Clock, type RiskSignalsOptions } from './risk-signals.config';
 
 /** The actor of every risk event: the insights service itself, not a person. */

@@ -12,7 +12,7 @@ import {
 import { streamHistory } from '@okr/platform';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import { objectiveSummaryModel, type ObjectiveSummaryDoc } from '../projections';
-import { ReadModelCollections } from '../read-models/read-models';
+import { ReadModelCollections } from '@okr/messaging';
 
 export interface RiskHistoryEntry {
   type: KeyResultRiskEvent['type'];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import { objectiveSummaryModel, type ObjectiveSummaryDoc } from '../projections';
-import { ReadModelCollections } from '../read-models/read-models';
+import { ReadModelCollections } from '@okr/messaging';
 import { buildAlignmentTree, type AlignmentTree } from './alignment-tree';
 
 /** The alignment tree from the objective summaries of the caller's tenant (optionally one cycle). */

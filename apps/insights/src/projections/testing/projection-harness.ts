@@ -1,5 +1,5 @@
 import { EmbeddedReadStore, type ReadDocument, type Sort } from '@okr/read-store';
-import type { ProjectedEvent, ReadModel } from '../read-model';
+import type { ProjectedEvent, ReadModel } from '@okr/messaging';
 
 /**
  * Test harness: applies a read model's operations with the real embedded adapter (`:memory:`), the

@@ -1,0 +1,159 @@
+import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { ReadStore } from '@okr/read-store';
+import type { IntegrationEvent } from '../integration-event';
+import type { EventHandler, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
+import type { ReadModel } from './read-model';
+import { ReadModelCollections, appliedId } from './read-model-collections';
+
+/** Which read models a service keeps, and which topics they follow. */
+export interface ReadModelRunnerOptions {
+  /** The service's name, the prefix of each read model's consumer group (`{service}.{model}`). */
+  service: string;
+  topics: readonly string[];
+  models: readonly ReadModel[];
+}
+
+/** The consumer group of a service's read model. */
+export const readModelGroup = (service: string, model: Pick<ReadModel, 'name'>): string => `${service}.${model.name}`;
+
+/**
+ * Called by the live consumers right after `model` applied `event` (not for a skipped redelivery, not
+ * for a rebuild's shadow). Awaited, so it sees the document just written; it must not throw: the
+ * event is applied already, so a failure is the listener's to log (a throw would only make the
+ * consumer retry an event that it then skips).
+ */
+export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Promise<void>;
+
+/**
+ * Keeps a service's read models following the bus: one consumer group per read model
+ * (`{service}.{model}`) over the given topics, with a handler per event type it handles (the consumer
+ * acknowledges and skips the rest). A service provides a subclass naming its options; Nest starts it
+ * on bootstrap and stops it in `onModuleDestroy`, before the messaging module closes the consumer and
+ * the read-store module closes the store (both in `onApplicationShutdown`).
+ *
+ * Per event, ONE `readStore.withTransaction` (the runner contract of `read-model.ts`):
+ * 1. skip when `_applied['{model}|{streamId}'].revision >= event.revision` (a redelivery);
+ * 2. load `current` with `reads(event)`;
+ * 3. `bulkWrite(project(event, current), session)`;
+ * 4. set `_applied['{model}|{streamId}'].revision` through the same session.
+ * A crash anywhere before commit leaves nothing; after commit the consumer may redeliver, and step 1
+ * skips it: no double-apply, no skip.
+ *
+ * Reads and the session: the `ReadCollection` port's `find` / `findOne` take no session, so steps 1
+ * and 2 read COMMITTED state inside the transaction callback (before any write of it). That is
+ * exact here because one read model's events are applied one at a time (one consumer group per
+ * model, one event in flight), so nothing else writes its documents or its `_applied` records
+ * between the read and the commit; and if something did (a rebuild, another replica) the embedded
+ * store's optimistic commit fails with a write conflict and `withTransaction` runs the work again,
+ * reading afresh. (MongoDB without a session read: same reasoning; its transaction would also
+ * conflict on the written documents.)
+ */
+export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private running: RunningConsumer[] = [];
+  private readonly paused = new Set<string>();
+  private readonly listeners: AppliedListener[] = [];
+  private readonly collections: ReadModelCollections;
+
+  constructor(
+    private readonly consumer: IntegrationEventConsumer,
+    private readonly store: ReadStore,
+    private readonly options: ReadModelRunnerOptions,
+  ) {
+    this.collections = new ReadModelCollections(store);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A read model that has applied nothing (a new store, a lost volume) starts from the beginning of
+    // the log, whatever position the bus kept for its group: nothing can be applied twice, since
+    // nothing is recorded as applied.
+    const applied = await this.collections.applied();
+    for (const model of this.options.models) {
+      if ((await applied.count({ model: model.name })) === 0) {
+        await this.consumer.reset(this.groupOf(model), this.options.topics, { to: 'start' });
+      }
+    }
+    this.running = await Promise.all(this.options.models.map((model) => this.start(model)));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const running = this.running;
+    this.running = [];
+    await Promise.all(running.map((consumer) => consumer.stop()));
+  }
+
+  /** The consumer group of one of this runner's read models. */
+  groupOf(model: Pick<ReadModel, 'name'>): string {
+    return readModelGroup(this.options.service, model);
+  }
+
+  /**
+   * Stops the live consumer of one read model (it finishes its event in flight), for a rebuild's
+   * switch. Its checkpoint stays where it was; {@link resume} starts it again from there.
+   */
+  async pause(name: string): Promise<void> {
+    const index = this.options.models.findIndex((model) => model.name === name);
+    const running = this.running[index];
+    if (index < 0 || !running) return;
+    this.paused.add(name);
+    await running.stop();
+  }
+
+  /** Starts again the consumer of a read model {@link pause}d (redeliveries are skipped by `_applied`). */
+  async resume(name: string): Promise<void> {
+    const index = this.options.models.findIndex((model) => model.name === name);
+    if (index < 0 || !this.paused.delete(name) || this.running.length === 0) return;
+    this.running[index] = await this.start(this.options.models[index]);
+  }
+
+  /** Adds a listener to the live consumers' applied events (register before bootstrap). */
+  onApplied(listener: AppliedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Applies one event to one read model, exactly once (see the class comment). False when skipped. */
+  async apply(model: ReadModel, event: IntegrationEvent): Promise<boolean> {
+    if (!model.handles.includes(event.type)) return false;
+    const collection = await this.collections.of(model);
+    const applied = await this.collections.applied();
+    const id = appliedId(model.name, event.streamId);
+    return this.store.withTransaction(async (session) => {
+      const record = await applied.findOne({ _id: id });
+      if (record !== null && record.revision >= event.revision) return false;
+      const filter = model.reads(event);
+      const current = filter ? await collection.find(filter) : [];
+      const operations = model.project(event, current);
+      if (operations.length > 0) await collection.bulkWrite(operations, session);
+      await applied.updateOne(
+        { _id: id },
+        {
+          $set: {
+            model: model.name,
+            streamId: event.streamId,
+            tenantId: event.metadata.tenantId,
+            revision: event.revision,
+            position: event.position ?? null,
+            appliedAt: new Date().toISOString(),
+          },
+        },
+        { upsert: true, session },
+      );
+      return true;
+    });
+  }
+
+  private start(model: ReadModel): Promise<RunningConsumer> {
+    return this.consumer.start({ group: this.groupOf(model), topics: this.options.topics, handlers: this.handlers(model) });
+  }
+
+  private handlers(model: ReadModel): Record<string, EventHandler> {
+    return Object.fromEntries(
+      model.handles.map((type) => [
+        type,
+        async (event: IntegrationEvent): Promise<void> => {
+          if (!(await this.apply(model, event))) return;
+          for (const listener of this.listeners) await listener(model, event);
+        },
+      ]),
+    );
+  }
+}
