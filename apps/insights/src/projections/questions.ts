@@ -1,6 +1,6 @@
 import type { QuestionAnswered, QuestionAsked, QuestionSetAside, QuestionStatus, QuestionSubject } from '@okr/okr-domain';
 import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
-import type { ProjectedEvent, ReadModel } from './read-model';
+import type { ProjectedEvent, ReadModel } from '@okr/messaging';
 
 /**
  * `questions`: one document per question (`_id` = question id), so that an objective's summary and a
