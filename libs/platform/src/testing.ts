@@ -1,3 +1,4 @@
 export * from './testing/platform-test-app';
 export * from './testing/service-test-app';
 export * from './testing/list-convention';
+export * from './testing/idempotency-store.contract';

@@ -125,12 +125,30 @@ export class IdempotencyKeyReusedError extends ConflictProblem {
   }
 }
 
-/** 409: a request with the same `Idempotency-Key` is still being processed. */
-export class IdempotencyKeyInFlightError extends ConflictProblem {
-  constructor() {
+/** 409: a request with the same `Idempotency-Key` is still being processed; `Retry-After` says when to ask again. */
+export class IdempotencyKeyInFlightError extends Problem {
+  constructor(retryAfterSeconds = 1) {
+    super({
+      status: HttpStatus.CONFLICT,
+      code: 'idempotency-key-in-flight',
+      title: 'Conflict',
+      detail: 'A request with this Idempotency-Key is still being processed. Retry after it has finished.',
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
+  }
+}
+
+/**
+ * 409: the first request with this `Idempotency-Key` changed state but its answer was lost (it failed
+ * after writing, or its process stopped). It is never run again: read the resource to see the result.
+ */
+export class IdempotencyOutcomeLostError extends ConflictProblem {
+  constructor(correlationId: string, eventsApplied: number) {
     super(
-      'idempotency-key-in-flight',
-      'A request with this Idempotency-Key is still being processed. Retry after it has finished.',
+      'idempotency-outcome-lost',
+      `The first request with this Idempotency-Key (correlation id ${correlationId}) was applied, but its answer was lost. ` +
+        'It will not run again: read the resource to see the result, or send a new key for a new change.',
+      { correlationId, eventsApplied },
     );
   }
 }

@@ -1,66 +1,182 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventStore } from '@okr/event-store';
-import { IDEMPOTENCY_STORE, sha256, type IdempotencyRecord, type IdempotencyStore } from './idempotency-store';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type ExpectedRevision } from '@okr/event-store';
+import type { EventEnvelope } from '@okr/okr-domain';
+import {
+  DEFAULT_IDEMPOTENCY_LEASE_MS,
+  IDEMPOTENCY_STORE,
+  newClaim,
+  sha256,
+  type ClaimOutcome,
+  type IdempotencyClaim,
+  type IdempotencyClaimRequest,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type IdempotencyTicket,
+} from './idempotency-store';
 
-/** Stream category of stored idempotent responses; relays publishing domain categories skip it. */
+/** Stream category of idempotency keys; relays publishing domain categories skip it. */
 export const IDEMPOTENCY_CATEGORY = 'idempotency';
-/** Event type of a stored response. */
+/** A request claimed its key and is running. */
+export const IDEMPOTENCY_KEY_CLAIMED = 'IdempotencyKeyClaimed';
+/** The claimed request succeeded; its response is kept. */
 export const IDEMPOTENT_RESPONSE_RECORDED = 'IdempotentResponseRecorded';
+/** The claimed request wrote nothing (it failed, or its holder died first): the key is free again. */
+export const IDEMPOTENCY_CLAIM_RELEASED = 'IdempotencyClaimReleased';
+/** The claimed request wrote events but its answer was lost: retries are told, never run. */
+export const IDEMPOTENT_RESPONSE_LOST = 'IdempotentResponseLost';
 
 /**
- * An {@link IdempotencyStore} on the event store port: one stream per scope,
- * `idempotency-<sha256(scope)>`, holding one `IdempotentResponseRecorded` event appended with expected
- * revision `no_stream`. Losing that race ({@link WrongExpectedRevisionError}) means another request
- * stored first, so its record is read back and returned. It survives restarts and works in every
- * event store mode without other infrastructure.
+ * Clocks of replicas may disagree by this much; an expired claim's effects are searched until this long
+ * after its lease ended.
+ */
+const CLOCK_SKEW_MS = 60_000;
+/** Appends tried when other requests move the key's stream at the same moment. */
+const MAX_ATTEMPTS = 3;
+
+export interface EventStoreIdempotencyStoreOptions {
+  /** How long a claim holds its key (default 60 s): longer than any request should take. */
+  leaseMs?: number;
+}
+
+/**
+ * An {@link IdempotencyStore} on the event store port, so it holds across replicas in every mode
+ * without other infrastructure: one stream per scope, `idempotency-<sha256(scope)>`, whose last event
+ * is the key's state. A claim is appended at the revision just read, so of two requests (in any
+ * processes) only one wins; a response, release or loss is appended at the claim's revision, so a
+ * holder whose claim was settled after its lease cannot overwrite what happened since.
+ *
+ * Effects of a claim are the events appended after it whose `metadata.correlationId` is the claimed
+ * request's: on a failure they are searched up to the head of the log; for an expired claim, until
+ * the first live event dated a clock skew after the lease ended.
  */
 export class EventStoreIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly store: EventStore) {}
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly store: EventStore,
+    options: EventStoreIdempotencyStoreOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
+  }
 
   /** The stream of a scope key. */
   static streamOf(scopeKey: string): string {
     return `${IDEMPOTENCY_CATEGORY}-${sha256(scopeKey)}`;
   }
 
-  async get(scopeKey: string): Promise<IdempotencyRecord | undefined> {
-    for await (const event of this.store.readStream(EventStoreIdempotencyStore.streamOf(scopeKey), { maxCount: 1 })) {
-      if (event.type === IDEMPOTENT_RESPONSE_RECORDED) return event.data as unknown as IdempotencyRecord;
+  async claim(scopeKey: string, request: IdempotencyClaimRequest, now: Date): Promise<ClaimOutcome> {
+    const streamId = EventStoreIdempotencyStore.streamOf(scopeKey);
+    for (let attempt = 1; ; attempt += 1) {
+      const last = await this.lastEvent(streamId);
+      const current = this.outcomeOf(last);
+      if (current && current.kind !== 'in-progress') return current;
+      if (current?.kind === 'in-progress' && Date.parse(current.claim.leaseUntil) >= now.getTime()) return current;
+      const claim = newClaim(request, now, this.leaseMs);
+      try {
+        if (current?.kind === 'in-progress' && last) {
+          // The holder's lease ended without an outcome: settle its claim, then take the key.
+          const leaseEnded = Date.parse(current.claim.leaseUntil);
+          const applied = await this.effectsOf(current.claim, last.position, leaseEnded + CLOCK_SKEW_MS);
+          if (applied > 0) {
+            await this.appendOne(streamId, last.revision, IDEMPOTENT_RESPONSE_LOST, current.claim, { correlationId: current.claim.correlationId, fingerprint: current.claim.fingerprint, eventsApplied: applied });
+            return { kind: 'outcome-lost', claim: current.claim, eventsApplied: applied };
+          }
+          const released = this.event(IDEMPOTENCY_CLAIM_RELEASED, current.claim, { correlationId: current.claim.correlationId, reason: 'lease-expired' });
+          const result = await this.store.append(streamId, [released, this.event(IDEMPOTENCY_KEY_CLAIMED, claim, claim)], last.revision);
+          return { kind: 'claimed', ticket: { scopeKey, claim, revision: result.nextExpectedRevision, position: result.position } };
+        }
+        const result = await this.appendOne(streamId, last ? last.revision : 'no_stream', IDEMPOTENCY_KEY_CLAIMED, claim, claim);
+        return { kind: 'claimed', ticket: { scopeKey, claim, revision: result.nextExpectedRevision, position: result.position } };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) return (this.outcomeOf(await this.lastEvent(streamId)) ?? { kind: 'in-progress', claim }) as ClaimOutcome;
+      }
     }
+  }
+
+  async complete(ticket: IdempotencyTicket, record: IdempotencyRecord): Promise<boolean> {
+    try {
+      await this.appendOne(EventStoreIdempotencyStore.streamOf(ticket.scopeKey), ticket.revision, IDEMPOTENT_RESPONSE_RECORDED, record, record);
+      return true;
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return false;
+      throw error;
+    }
+  }
+
+  async fail(ticket: IdempotencyTicket): Promise<void> {
+    const { claim } = ticket;
+    const applied = await this.effectsOf(claim, ticket.position ?? -1, Number.POSITIVE_INFINITY);
+    const streamId = EventStoreIdempotencyStore.streamOf(ticket.scopeKey);
+    try {
+      if (applied > 0) {
+        await this.appendOne(streamId, ticket.revision, IDEMPOTENT_RESPONSE_LOST, claim, { correlationId: claim.correlationId, fingerprint: claim.fingerprint, eventsApplied: applied });
+      } else {
+        await this.appendOne(streamId, ticket.revision, IDEMPOTENCY_CLAIM_RELEASED, claim, { correlationId: claim.correlationId, reason: 'request-failed' });
+      }
+    } catch (error) {
+      // Settled by another request after the lease ended: what it recorded stands.
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+
+  private outcomeOf(last: EventEnvelope | undefined): ClaimOutcome | undefined {
+    switch (last?.type) {
+      case IDEMPOTENT_RESPONSE_RECORDED:
+        return { kind: 'completed', record: last.data as unknown as IdempotencyRecord };
+      case IDEMPOTENCY_KEY_CLAIMED:
+        return { kind: 'in-progress', claim: last.data as unknown as IdempotencyClaim };
+      case IDEMPOTENT_RESPONSE_LOST: {
+        const { eventsApplied } = last.data as { eventsApplied: number };
+        return { kind: 'outcome-lost', claim: claimOfLoss(last), eventsApplied };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Events appended after `after` by the claimed request, until the first live event dated after `until`. */
+  private async effectsOf(claim: IdempotencyClaim, after: number, until: number): Promise<number> {
+    let applied = 0;
+    for await (const event of this.store.readAll({ after })) {
+      if (event.streamId.startsWith(`${IDEMPOTENCY_CATEGORY}-`)) continue;
+      if (event.metadata.correlationId === claim.correlationId) applied += 1;
+      else if (event.metadata.importedAt === undefined && Date.parse(event.metadata.occurredAt) > until) break;
+    }
+    return applied;
+  }
+
+  private async lastEvent(streamId: string): Promise<EventEnvelope | undefined> {
+    for await (const event of this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 })) return event;
     return undefined;
   }
 
-  async put(scopeKey: string, record: IdempotencyRecord): Promise<IdempotencyRecord> {
-    const streamId = EventStoreIdempotencyStore.streamOf(scopeKey);
-    try {
-      await this.store.append(
-        streamId,
-        [
-          {
-            id: uuidv7(),
-            type: IDEMPOTENT_RESPONSE_RECORDED,
-            schemaVersion: 1,
-            data: record,
-            metadata: {
-              tenantId: record.tenantId,
-              actor: record.actor,
-              correlationId: record.correlationId,
-              causationId: record.correlationId,
-              occurredAt: record.storedAt,
-            },
-          },
-        ],
-        'no_stream',
-      );
-      return record;
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      const stored = await this.get(scopeKey);
-      if (!stored) throw error;
-      return stored;
-    }
+  private appendOne(streamId: string, expected: ExpectedRevision, type: string, who: IdempotencyClaimRequest, data: object) {
+    return this.store.append(streamId, [this.event(type, who, data)], expected);
+  }
+
+  private event(type: string, who: IdempotencyClaimRequest, data: object) {
+    const occurredAt = new Date().toISOString();
+    return {
+      id: uuidv7(),
+      type,
+      schemaVersion: 1,
+      data,
+      metadata: { tenantId: who.tenantId, actor: who.actor, correlationId: who.correlationId, causationId: who.correlationId, occurredAt },
+    };
   }
 }
+
+/** A loss keeps who ran the request in its metadata and the request's fingerprint in its data. */
+const claimOfLoss = (event: EventEnvelope): IdempotencyClaim => ({
+  fingerprint: (event.data as { fingerprint?: string }).fingerprint ?? '',
+  tenantId: event.metadata.tenantId,
+  actor: event.metadata.actor,
+  correlationId: event.metadata.correlationId,
+  claimedAt: event.metadata.occurredAt,
+  leaseUntil: event.metadata.occurredAt,
+});
 
 /** Binds {@link IDEMPOTENCY_STORE} to an {@link EventStoreIdempotencyStore} over the app's `EVENT_STORE`. */
 export const eventStoreIdempotencyProvider: FactoryProvider<IdempotencyStore> = {

@@ -129,6 +129,15 @@ describe('IdempotencyInterceptor', () => {
     expect(calls.create).toBe(3);
   });
 
+  it("scopes keys by user: bob replaying alice's key runs his own request and never sees her answer", async () => {
+    const alice = await send('POST', '/api/things', 'k-user', { name: 'secret plan' });
+    const bob = await send('POST', '/api/things', 'k-user', { name: 'secret plan' }, `Bearer ${await t.token({ tenant: 'acme', user: 'bob' })}`);
+    expect(bob.statusCode).toBe(201);
+    expect(bob.headers['idempotent-replayed']).toBeUndefined();
+    expect(bob.json().id).not.toBe(alice.json().id);
+    expect(calls.create).toBe(2);
+  });
+
   it('does not store errors: a retry of a failed command runs again', async () => {
     expect((await send('POST', '/api/things/fail', 'k-fail', {})).statusCode).toBe(422);
     expect((await send('POST', '/api/things/fail', 'k-fail', {})).statusCode).toBe(422);
@@ -142,6 +151,7 @@ describe('IdempotencyInterceptor', () => {
     const duplicate = await send('POST', '/api/things/slow', 'k-slow', {});
     expect(duplicate.statusCode).toBe(409);
     expect(duplicate.json().code).toBe('idempotency-key-in-flight');
+    expect(Number(duplicate.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     releaseSlow();
     expect((await first).statusCode).toBe(201);
 

@@ -11,14 +11,16 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { defer, finalize, from, mergeMap, of, type Observable } from 'rxjs';
-import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, ValidationProblem } from '../errors/problems';
+import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, IdempotencyOutcomeLostError, ValidationProblem } from '../errors/problems';
 import {
   IDEMPOTENCY_STORE,
   idempotencyScope,
   requestFingerprint,
+  type IdempotencyClaimRequest,
   type IdempotencyRecord,
   type IdempotencyStore,
+  type IdempotencyTicket,
 } from './idempotency-store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -38,30 +40,24 @@ export const IDEMPOTENCY_OFF = 'okr:idempotency-off';
  */
 export const NotIdempotentlyStored = (): MethodDecorator & ClassDecorator => SetMetadata(IDEMPOTENCY_OFF, true);
 
-interface Attempt {
-  scope: string;
-  fingerprint: string;
-  request: FastifyRequest;
-  reply: FastifyReply;
-}
-
 /**
  * `Idempotency-Key` for writes (POST, PUT, PATCH, DELETE; other requests and requests without the
- * header pass through). The key (1-200 printable ASCII characters) is scoped by tenant, method and
- * declared route. The first 2xx response is stored with its `Location` and `ETag`; a retry with the
- * same key and the same request (method, URL, canonical JSON body) gets it back with
- * `Idempotent-Replayed: true` and the handler does not run, so nothing is appended. The same key with
- * another request is 409 `idempotency-key-reused`. Errors are not stored: a failed command wrote
- * nothing, so a retry runs again.
+ * header pass through). The key (1-200 printable ASCII characters) is scoped by tenant, user, method
+ * and declared route: another user's request with the same key is another request.
  *
- * Concurrent duplicates: while a request holds a key in this process, another with the same key gets
- * 409 `idempotency-key-in-flight` at once (retry later) instead of waiting. Across processes the store
- * decides: the first response stored wins and is the one later retries get.
+ * The key is claimed in the {@link IdempotencyStore} BEFORE the handler runs, so exactly one request
+ * per key runs, across every replica sharing the store. Then:
+ * - the first 2xx response is kept with its `Location` and `ETag`; a retry with the same request
+ *   (method, URL, canonical JSON body) gets it back with `Idempotent-Replayed: true`, running nothing;
+ * - a request that fails releases the key when it wrote nothing (a retry runs again), and records
+ *   its outcome as lost when it did (retries get 409 `idempotency-outcome-lost`, never a second run);
+ * - a retry while the first request runs gets 409 `idempotency-key-in-flight` with `Retry-After`;
+ *   if the first request's process died, the claim's lease (60 s) ends and the next retry settles it
+ *   as above (released when nothing was written, outcome-lost when something was).
+ * The same key with another request is 409 `idempotency-key-reused`.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly inFlight = new Set<string>();
-
   constructor(
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @InjectPinoLogger(IdempotencyInterceptor.name) private readonly logger: PinoLogger,
@@ -85,64 +81,70 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
     const tenantId = request.principal?.tenantId ?? '-';
-    const attempt: Attempt = {
-      scope: idempotencyScope(tenantId, request.method, route, key),
+    const actor = request.principal?.userId ?? '-';
+    const claim: IdempotencyClaimRequest = {
       fingerprint: requestFingerprint(request.method, request.url, request.body),
-      request,
-      reply,
+      tenantId,
+      actor,
+      correlationId: String(request.id),
     };
+    const scope = idempotencyScope(tenantId, actor, request.method, route, key);
 
-    return defer(() => this.begin(attempt)).pipe(
-      mergeMap((stored) =>
-        stored
-          ? of(replay(reply, stored))
-          : next.handle().pipe(
-              mergeMap((body) => from(this.remember(attempt, body))),
-              finalize(() => this.inFlight.delete(attempt.scope)),
-            ),
-      ),
+    return defer(() => this.store.claim(scope, claim, new Date())).pipe(
+      mergeMap((outcome) => {
+        if (outcome.kind === 'claimed') return this.run(outcome.ticket, reply, next);
+        const first = outcome.kind === 'completed' ? outcome.record : outcome.claim;
+        if (first.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReusedError();
+        if (outcome.kind === 'completed') return of(replay(reply, outcome.record));
+        if (outcome.kind === 'outcome-lost') throw new IdempotencyOutcomeLostError(outcome.claim.correlationId, outcome.eventsApplied);
+        throw new IdempotencyKeyInFlightError((Date.parse(outcome.claim.leaseUntil) - Date.now()) / 1000);
+      }),
     );
   }
 
-  /** Claims the key in this process; returns the stored response to replay, if any. */
-  private async begin({ scope, fingerprint }: Attempt): Promise<IdempotencyRecord | undefined> {
-    if (this.inFlight.has(scope)) throw new IdempotencyKeyInFlightError();
-    this.inFlight.add(scope);
-    try {
-      const stored = await this.store.get(scope);
-      if (stored === undefined) return undefined;
-      this.inFlight.delete(scope);
-      if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-      return stored;
-    } catch (error) {
-      this.inFlight.delete(scope);
-      throw error;
-    }
+  /** Runs the claimed request and settles its claim: the response kept, or the failure recorded. */
+  private run(ticket: IdempotencyTicket, reply: FastifyReply, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      mergeMap((body) => from(this.remember(ticket, reply, body))),
+      catchError((error: unknown) => from(this.settleFailure(ticket)).pipe(mergeMap(() => throwError(() => error)))),
+    );
   }
 
-  private async remember({ scope, fingerprint, request, reply }: Attempt, body: unknown): Promise<unknown> {
+  private async remember(ticket: IdempotencyTicket, reply: FastifyReply, body: unknown): Promise<unknown> {
     const status = reply.statusCode;
-    if (status < 200 || status > 299 || !isJsonBody(body)) return body;
+    if (status < 200 || status > 299 || !isJsonBody(body)) {
+      // Nothing to replay: settle the claim as a failure would (released, or outcome-lost if it wrote).
+      await this.settleFailure(ticket);
+      return body;
+    }
+    const { claim } = ticket;
     const record: IdempotencyRecord = {
-      fingerprint,
+      fingerprint: claim.fingerprint,
       status,
       ...(body === undefined ? {} : { body: JSON.parse(JSON.stringify(body)) as unknown }),
       headers: keptHeaders(reply),
       storedAt: new Date().toISOString(),
-      tenantId: request.principal?.tenantId ?? '-',
-      actor: request.principal?.userId ?? '-',
-      correlationId: String(request.id),
+      tenantId: claim.tenantId,
+      actor: claim.actor,
+      correlationId: claim.correlationId,
     };
     try {
-      const stored = await this.store.put(scope, record);
-      if (stored === record) return body;
-      // Another process ran the same request at the same time and stored first.
-      this.logger.warn({ storedBy: stored.correlationId }, 'Idempotency-Key raced with another process');
-      return stored.fingerprint === fingerprint ? replay(reply, stored) : body;
+      if (!(await this.store.complete(ticket, record))) {
+        this.logger.warn({ correlationId: claim.correlationId }, 'Idempotency-Key claim was settled by another request after its lease ended');
+      }
     } catch (error) {
       // The write succeeded; only its replay is lost. Answer it rather than fail it.
       this.logger.error({ err: error }, 'Could not store the idempotent response');
-      return body;
+    }
+    return body;
+  }
+
+  private async settleFailure(ticket: IdempotencyTicket): Promise<void> {
+    try {
+      await this.store.fail(ticket);
+    } catch (error) {
+      // The claim stays until its lease ends; the next request with the key settles it then.
+      this.logger.error({ err: error }, 'Could not settle a failed idempotent request');
     }
   }
 }
