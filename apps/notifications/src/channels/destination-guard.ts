@@ -4,7 +4,7 @@ import type { PinnedAddress } from './http';
 
 /**
  * The guard against private destinations (SSRF): with `OKR_WEBHOOK_ALLOW_PRIVATE=false` a webhook or
- * chat URL must not lead to the service's own network: loopback, private ranges, link-local (cloud
+ * chat URL, or a tenant's SMTP server, must not lead to the service's own network: loopback, private ranges, link-local (cloud
  * metadata at 169.254.169.254), CGNAT, multicast, reserved and documentation ranges, IPv6 unique-local
  * and link-local, nor any of those reached through an IPv4-mapped or NAT64 IPv6 address.
  */
@@ -142,13 +142,32 @@ export async function resolveDestination(url: string, options: DestinationCheckO
     return { ok: false, code: 'invalid', reason: 'unsupported URL scheme, expected http or https' };
   }
   // WHATWG URL parsing already turned 0x7f.1, 2130706433 and the like into dotted quads.
-  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  return resolveHost(target.hostname, options);
+}
+
+/**
+ * {@link resolveDestination} for a bare host (an SMTP server's): an IP literal must not be private, a
+ * name must resolve to public addresses only; the approved addresses come back as `pinned`. With
+ * `allowPrivate` nothing is checked. A host that is neither a name nor an address is `invalid`.
+ */
+export async function resolveHost(hostname: string, options: DestinationCheckOptions): Promise<DestinationResolution> {
+  if (options.allowPrivate) return { ok: true };
+  const host = hostname.trim().replace(/^\[(.*)\]$/, '$1');
   const literal = isIP(host);
   if (literal === 4 || literal === 6) {
     return isPrivateAddress(host) ? { ok: false, code: 'private', reason: PRIVATE_DESTINATION } : { ok: true, pinned: [{ address: host, family: literal }] };
   }
+  // Names as URLs take them: what the WHATWG parser would not accept as a host is no destination
+  // (and an SMTP host such as `0x7f.1` is normalised the same way before it is checked).
+  let normalised: string;
+  try {
+    normalised = new URL(`http://${host}/`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return { ok: false, code: 'invalid', reason: 'invalid host name' };
+  }
+  if (normalised !== host.toLowerCase()) return resolveHost(normalised, options);
 
-  const lookup = options.lookup ?? ((hostname: string, o: { all: true }) => dnsLookup(hostname, o));
+  const lookup = options.lookup ?? ((name: string, o: { all: true }) => dnsLookup(name, o));
   let addresses: readonly { address: string }[];
   try {
     addresses = await withTimeout(lookup(host, { all: true }), options.timeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createTransport, type NodemailerError, type SMTPPoolSentMessageInfo, type Transporter } from 'nodemailer';
+import { isIP } from 'node:net';
 import { escapeHtml, linesOf, oneLine, paragraphsOf, redact } from './format';
+import type { PinnedAddress } from './http';
 import type { OutgoingNotification, SendOutcome } from './types';
 
 /** Where and as whom mail is sent. */
@@ -134,6 +136,12 @@ export interface SendEmail {
   /** One address, `local@domain`. */
   to: string;
   notification: OutgoingNotification;
+  /**
+   * The addresses the destination guard approved for `smtp.host`: the transport connects to the
+   * first of them and never resolves the name again (DNS rebinding); the name stays the TLS
+   * servername. Without it the host is resolved as usual.
+   */
+  pinned?: readonly PinnedAddress[];
 }
 
 type PoolTransport = Transporter<SMTPPoolSentMessageInfo>;
@@ -171,12 +179,12 @@ export class EmailSender {
     return this.transports.size;
   }
 
-  async send({ smtp, to, notification }: SendEmail): Promise<SendOutcome> {
+  async send({ smtp, to, notification, pinned }: SendEmail): Promise<SendOutcome> {
     if (!ADDRESS.test(to)) return { kind: 'reject', error: 'invalid recipient address' };
     const secrets = secretsOf(smtp);
     const content = emailContent(notification);
     try {
-      const info = await this.transportFor(smtp).sendMail({
+      const info = await this.transportFor(smtp, pinned?.[0]?.address).sendMail({
         from: smtp.from,
         to,
         subject: content.subject,
@@ -206,16 +214,17 @@ export class EmailSender {
     this.transports.clear();
   }
 
-  private transportFor(smtp: SmtpSettings): PoolTransport {
+  private transportFor(smtp: SmtpSettings, address?: string): PoolTransport {
     // The key holds the password: only its hash is kept (and it is never logged).
     const key = createHash('sha256')
-      .update(JSON.stringify([smtp.host, smtp.port, smtp.secure, smtp.username ?? null, smtp.password ?? null]))
+      .update(JSON.stringify([smtp.host, address ?? null, smtp.port, smtp.secure, smtp.username ?? null, smtp.password ?? null]))
       .digest('hex');
     const existing = this.transports.get(key);
     if (existing) return existing;
     const transport: PoolTransport = createTransport({
       pool: true,
-      host: smtp.host,
+      host: address ?? smtp.host,
+      ...(address !== undefined && !isIP(smtp.host) ? { tls: { servername: smtp.host } } : {}),
       port: smtp.port,
       secure: smtp.secure,
       ...(smtp.username !== undefined ? { auth: { user: smtp.username, pass: smtp.password ?? '' } } : {}),

@@ -4,6 +4,7 @@ import { Metrics } from '@okr/platform';
 import {
   EmailSender,
   resolveDestination,
+  resolveHost,
   retryDelayMs,
   sendChat,
   sendWebhook,
@@ -16,7 +17,7 @@ import {
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
-import { NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
+import { chatChannelOf, NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
 
 interface AttemptResult {
   delivery: DeliveryDoc;
@@ -250,16 +251,23 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (delivery.channel === 'in-app') return { kind: 'delivered' };
     const prefs = await c.preferences.findOne({ tenantId: delivery.tenantId, userId: delivery.recipient });
     if (delivery.channel === 'chat') {
-      const chat = prefs?.chat;
+      const chat = chatChannelOf(prefs);
       if (!chat) return { kind: 'reject', error: 'the recipient no longer has a chat channel' };
       const url = this.secrets.open(chat.url);
       return this.post(url, (timeoutMs, pinned) => sendChat({ url, format: chat.format, notification, timeoutMs, pinned }));
     }
     if (delivery.channel === 'email') {
       if (!prefs?.email) return { kind: 'reject', error: 'the recipient no longer has an email address' };
-      const smtp = await this.smtpOf(delivery.tenantId);
+      const tenantSmtp = await this.tenantSmtpOf(delivery.tenantId);
+      const smtp = tenantSmtp ?? this.defaultSmtp();
       if (!smtp) return { kind: 'reject', error: 'no SMTP server is configured for the tenant' };
-      return this.email.send({ smtp, to: prefs.email, notification });
+      if (!tenantSmtp) return this.email.send({ smtp, to: prefs.email, notification });
+      // A tenant's own server is guarded like its webhooks; the operator's OKR_SMTP_URL is trusted.
+      const destination = await resolveHost(smtp.host, { allowPrivate: this.settings.allowPrivateDestinations, timeoutMs: this.settings.timeoutMs });
+      if (!destination.ok) {
+        return destination.code === 'unresolvable' ? { kind: 'retry', error: destination.reason } : { kind: 'reject', error: destination.reason };
+      }
+      return this.email.send({ smtp, to: prefs.email, notification, ...(destination.pinned ? { pinned: destination.pinned } : {}) });
     }
     return { kind: 'reject', error: `no sender for channel ${delivery.channel}` };
   }
@@ -285,19 +293,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     return send(Math.max(1, timeoutMs - (Date.now() - started)), destination.pinned);
   }
 
-  private async smtpOf(tenantId: string): Promise<SmtpSettings | undefined> {
+  private async tenantSmtpOf(tenantId: string): Promise<SmtpSettings | undefined> {
     const c = await this.store.collections();
     const own = await c.smtp.findOne({ _id: tenantId });
-    if (own) {
-      return {
-        host: own.host,
-        port: own.port,
-        secure: own.secure,
-        from: own.from,
-        ...(own.username ? { username: own.username } : {}),
-        ...(own.password ? { password: this.secrets.open(own.password) } : {}),
-      };
-    }
+    if (!own) return undefined;
+    return {
+      host: own.host,
+      port: own.port,
+      secure: own.secure,
+      from: own.from,
+      ...(own.username ? { username: own.username } : {}),
+      ...(own.password ? { password: this.secrets.open(own.password) } : {}),
+    };
+  }
+
+  private defaultSmtp(): SmtpSettings | undefined {
     return this.settings.smtpUrl ? smtpSettingsFromUrl(this.settings.smtpUrl, this.settings.smtpFrom) : undefined;
   }
 }

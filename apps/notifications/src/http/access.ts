@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ForbiddenProblem, Problem, ValidationProblem, type Principal } from '@okr/platform';
-import { checkDestination, type LookupAll } from '../channels/destination-guard';
+import { checkDestination, resolveHost, type DestinationRefusal, type LookupAll } from '../channels/destination-guard';
 
 /** The role tenant-wide channel settings and the whole delivery log require. */
 export const ADMIN_ROLE = 'admin';
@@ -39,10 +39,19 @@ export async function requireAllowedDestination(
 ): Promise<void> {
   const check = await checkDestination(url, { ...options, timeoutMs: REGISTRATION_LOOKUP_TIMEOUT_MS });
   if (check.ok) return;
-  const message = {
-    private: 'url must lead to a public address: private, loopback, link-local and other reserved addresses are refused',
-    unresolvable: "url's host name could not be resolved",
-    invalid: 'url must be an http(s) URL',
-  }[check.code];
-  throw new ValidationProblem([{ field, message }]);
+  throw new ValidationProblem([{ field, message: refusalMessage('url', check.code) }]);
 }
+
+/** {@link requireAllowedDestination} for a bare host name or address, such as an SMTP server's. */
+export async function requireAllowedHost(host: string, field: string, options: { allowPrivate: boolean; lookup?: LookupAll }): Promise<void> {
+  const check = await resolveHost(host, { ...options, timeoutMs: REGISTRATION_LOOKUP_TIMEOUT_MS });
+  if (check.ok) return;
+  throw new ValidationProblem([{ field, message: refusalMessage(field, check.code) }]);
+}
+
+const refusalMessage = (what: string, code: DestinationRefusal): string =>
+  ({
+    private: `${what} must lead to a public address: private, loopback, link-local and other reserved addresses are refused`,
+    unresolvable: `${what}'s host name could not be resolved`,
+    invalid: what === 'url' ? 'url must be an http(s) URL' : `${what} must be a host name or an IP address`,
+  })[code];

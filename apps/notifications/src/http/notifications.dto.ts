@@ -9,6 +9,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -78,6 +79,7 @@ export class PreferencesDto {
   mutedRules?: string[];
   @ApiPropertyOptional({ type: QuietHoursDto, nullable: true })
   @IsOptional()
+  @IsObject({ message: 'quietHours must be an object {start, end} or null' })
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;
@@ -89,6 +91,7 @@ export class PreferencesDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320) email?: string | null;
   @ApiPropertyOptional({ type: ChatChannelDto, nullable: true })
   @IsOptional()
+  @IsObject({ message: 'chat must be an object {url, format} or null' })
   @ValidateNested()
   @Type(() => ChatChannelDto)
   chat?: ChatChannelDto | null;
@@ -119,7 +122,11 @@ export class RegisterWebhookDto {
 }
 
 export class SmtpSettingsDto {
-  @ApiProperty({ example: 'smtp.example.com' }) @IsString() @IsNotEmpty() @MaxLength(255) host!: string;
+  @ApiProperty({ example: 'smtp.example.com' })
+  @IsString()
+  @Matches(/^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[?[0-9A-Fa-f:.]+\]?)$/, { message: 'host must be a host name or an IP address' })
+  @MaxLength(255)
+  host!: string;
   @ApiProperty({ example: 587 }) @IsInt({ message: 'port must be a whole number' }) @Min(1) @Max(65535) port!: number;
   @ApiPropertyOptional({ default: false, description: 'TLS from the start (465); false = STARTTLS when offered' })
   @IsOptional()

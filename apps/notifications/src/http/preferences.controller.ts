@@ -4,13 +4,15 @@ import { CurrentPrincipal, type Principal } from '@okr/platform';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { defaultPreferences, preferencesId } from '../planning/plan-deliveries';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
-import { NotificationsStore, type PreferencesDoc } from '../store/notifications.store';
+import { chatChannelOf, NotificationsStore, type PreferencesDoc } from '../store/notifications.store';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { maskUrl, requireAllowedDestination } from './access';
 import { PreferencesDto } from './notifications.dto';
 
 /** What the API shows of preferences: the chat URL is a secret, only its host is shown. */
-const view = (p: PreferencesDoc, secrets: SecretBox) => ({
+const view = (p: PreferencesDoc, secrets: SecretBox) => {
+  const chat = chatChannelOf(p);
+  return {
   userId: p.userId,
   timeZone: p.timeZone,
   mutedRules: p.mutedRules,
@@ -18,9 +20,10 @@ const view = (p: PreferencesDoc, secrets: SecretBox) => ({
   digest: p.digest,
   digestAt: p.digestAt,
   email: p.email,
-  chat: p.chat ? { format: p.chat.format, url: maskUrl(secrets.open(p.chat.url)) } : null,
+  chat: chat ? { format: chat.format, url: maskUrl(secrets.open(chat.url)) } : null,
   updatedAt: p.updatedAt,
-});
+  };
+};
 
 /**
  * A person's notification preferences: channels (in-app always; email; a Slack / Teams incoming
@@ -65,7 +68,7 @@ export class PreferencesHttpController {
       digestAt: body.digestAt ?? '09:00',
       email: body.email ?? null,
       // The chat URL is never returned, so a client cannot send it back: omitted = unchanged.
-      chat: body.chat === undefined ? current.chat : body.chat === null ? null : { url: this.secrets.seal(body.chat.url), format: body.chat.format },
+      chat: body.chat === undefined ? chatChannelOf(current) : body.chat === null ? null : { url: this.secrets.seal(body.chat.url), format: body.chat.format },
       updatedAt: new Date().toISOString(),
     };
     await this.store.store.withTransaction(async (session) => {

@@ -8,7 +8,7 @@ import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { webhookTestDelivery } from '../planning/plan-deliveries';
 import { NotificationsStore, type SmtpDoc, type WebhookDoc } from '../store/notifications.store';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
-import { maskUrl, notFound, requireAdmin, requireAllowedDestination } from './access';
+import { maskUrl, notFound, requireAdmin, requireAllowedDestination, requireAllowedHost } from './access';
 import { RegisterWebhookDto, SmtpSettingsDto } from './notifications.dto';
 
 /** A signing secret: 32 random bytes, shown once. */
@@ -135,6 +135,7 @@ export class ChannelsHttpController {
   @ApiOperation({ summary: "Set the tenant's SMTP server (admin); the password is never returned" })
   async setSmtp(@Body() body: SmtpSettingsDto, @CurrentPrincipal() principal: Principal) {
     requireAdmin(principal, 'configure email');
+    await requireAllowedHost(body.host, 'host', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
     const doc: SmtpDoc = {
       _id: principal.tenantId,

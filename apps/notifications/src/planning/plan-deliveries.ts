@@ -1,6 +1,6 @@
 import { deliveryPlan, type Notification, type Preferences } from '@okr/okr-domain';
 import { v5 as uuidv5 } from 'uuid';
-import type { Channel, DeliveryDoc, PreferencesDoc, WebhookDoc } from '../store/notifications.store';
+import { chatChannelOf, type Channel, type DeliveryDoc, type PreferencesDoc, type WebhookDoc } from '../store/notifications.store';
 
 /** The namespace of delivery ids (UUID v5 of the delivery key). */
 const DELIVERY_NAMESPACE = '6f1d4a52-8c1e-4f5e-9a57-2b1f0f5d7c31';
@@ -79,7 +79,7 @@ export function planDeliveries(input: PlanInput): DeliveryDoc[] {
     const plan = deliveryPlan(n, toRulePreferences(prefs), now);
     const channels: Channel[] = ['in-app'];
     if (prefs.email) channels.push('email');
-    if (prefs.chat) channels.push('chat');
+    if (chatChannelOf(prefs)) channels.push('chat');
     for (const channel of channels) {
       const doc = base(n, channel, n.recipient, n.dedupeKey);
       if (plan.action === 'skip') {

@@ -79,6 +79,19 @@ export interface PreferencesDoc extends ReadDocument {
   updatedAt: string;
 }
 
+/**
+ * The stored chat channel when it is whole. Documents saved broken by an older version (`chat: {}`
+ * from a `chat: []` request) are read as no chat channel, instead of failing every read and delivery.
+ */
+export function chatChannelOf(prefs: Pick<PreferencesDoc, 'chat'> | null | undefined): PreferencesDoc['chat'] {
+  const chat: unknown = prefs?.chat;
+  if (typeof chat !== 'object' || chat === null || Array.isArray(chat)) return null;
+  const { url, format } = chat as { url?: unknown; format?: unknown };
+  return typeof url === 'string' && url !== '' && (CHAT_FORMATS as readonly unknown[]).includes(format)
+    ? { url, format: format as ChatFormat }
+    : null;
+}
+
 export const WEBHOOK_FORMATS = ['json', 'slack', 'teams'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
