@@ -346,4 +346,40 @@ describe('risk signals: key result at risk / back on track on okr.insights.v1', 
       await running.stop();
     }
   });
+
+  it('five key results added 69% into a cycle are not at risk the day they are added (pace counts from their addition)', async () => {
+    // 62 of 90 days are over; the objective was set and activated on the first day (imported with its times).
+    const startedAt = Date.now() - 62 * DAY_MS;
+    const late = await inGoals('POST', '/api/v1/cycles', {
+      body: { name: 'Late additions', startsOn: isoDate(startedAt), endsOn: isoDate(Date.now() + 27 * DAY_MS), checkInCadenceDays: 7 },
+    });
+    expect(late.status).toBe(201);
+    const asAdmin = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    const at = (hours: number) => new Date(startedAt + hours * 3_600_000).toISOString();
+    const objective = await inGoals('POST', '/api/v1/objectives', { body: { cycleId: late.body.id, teamId: 'late', title: 'Late but serious' } });
+    const objectivePath = `/api/v1/objectives/${objective.body.id}`;
+    const imported = await asAdmin('POST', '/api/v1/imports', {
+      body: {
+        items: [
+          { at: at(1), request: { method: 'POST', path: `${objectivePath}/key-results`, body: { title: 'Signups', kind: 'increase', start: 0, target: 100 } } },
+          { at: at(2), request: { method: 'POST', path: `${objectivePath}/activation` } },
+        ],
+      },
+    });
+    expect(imported.body.results.map((r: { status: number }) => r.status)).toEqual([201, 200]);
+    const krIds: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      const kr = await inGoals('POST', `${objectivePath}/key-results`, { body: { title: `Signups ${n}`, kind: 'increase', start: 0, target: 100 } });
+      expect(kr.status).toBe(201);
+      krIds.push(kr.body.id);
+    }
+    const summary = async () => (await insights.call('GET', `${objectivePath}/summary`)).body;
+    await eventually(async () => (await summary()).keyResults?.length === 6, 5000, 'the summary with 6 key results');
+
+    expect((await signals.assessObjective('acme', objective.body.id)).skipped).toBeUndefined();
+    // The first key result, 62 days without a check-in, is at risk; the five added today are not.
+    const [first] = await eventuallyRiskEvents(imported.body.results[0].body.id, 1);
+    expect(codes(first)).toEqual(['behind-pace', 'stale-check-in']);
+    for (const krId of krIds) expect(await riskEvents(krId)).toEqual([]);
+  });
 });

@@ -21,3 +21,5 @@ export * from './lib/notification/question-rules';
 export * from './lib/insight/key-result-risk';
 export * from './lib/question/question';
 export * from './lib/question/question.decider';
+export * from './lib/insight/key-result-risk.rules';
+export * from './lib/shared/numbers';

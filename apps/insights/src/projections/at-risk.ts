@@ -1,22 +1,40 @@
+import {
+  DEFAULT_MILESTONE_WARNING_DAYS,
+  DEFAULT_PACE_GRACE_DAYS,
+  DEFAULT_PACE_MARGIN,
+  kindRiskReasons,
+} from '@okr/okr-domain';
 import type { ObjectiveSummaryDoc } from './objective-summary';
+
+export { DEFAULT_MILESTONE_WARNING_DAYS, DEFAULT_PACE_GRACE_DAYS, DEFAULT_PACE_MARGIN };
 
 /**
  * At-risk rules over an objective summary. Pure: the clock comes in as `now`.
  *
  * Rules, per non-dropped key result of an ACTIVE objective (a draft has not started, a closed or
  * archived one is over):
- * - `behind-pace`: the straight line from cycle start (startsOn 00:00Z) to end (the end of endsOn,
- *   i.e. the next day 00:00Z) says how far the key result should be by `now` (0..1); it is behind
- *   when `expected - progress > paceMargin` (strictly: exactly on the margin is not flagged).
- *   Not evaluated before the cycle starts.
+ * - by its kind (okr-domain's `kindRiskReasons`): a breached floor, ceiling or range at once
+ *   (`below-floor`, `above-ceiling`, `outside-range`); an increase / decrease `behind-pace` on the
+ *   straight line from when its work began (cycle start, activation or its addition, the latest) to
+ *   the cycle's end, after `paceGraceDays`; a milestone `milestone-not-done` in the last
+ *   `milestoneWarningDays` of the cycle. Pace and milestones are not judged before the cycle starts.
  * - `low-confidence`: the latest confidence is strictly below `confidenceThreshold` (default 5:
  *   "under 5 of 10"; 5 itself is "could go either way" and is not flagged). No check-in: not flagged.
  * - `falling-confidence`: the last 3 check-ins (by `effectiveAt`) have strictly decreasing confidence.
  * - `stale-check-in`: the last check-in (`lastCheckInAt`, when it was recorded) is more than
- *   `checkInCadenceDays` before `now`; with no check-in, activation is more than that before `now`.
- *   Exactly one cadence is not stale. Not evaluated after the cycle ended.
+ *   `checkInCadenceDays` before `now`; with no check-in, the later of activation and the key result's
+ *   addition is more than that before `now`. Exactly one cadence is not stale. Not evaluated after
+ *   the cycle ended.
  */
-export type AtRiskCode = 'behind-pace' | 'low-confidence' | 'falling-confidence' | 'stale-check-in';
+export type AtRiskCode =
+  | 'below-floor'
+  | 'above-ceiling'
+  | 'outside-range'
+  | 'behind-pace'
+  | 'milestone-not-done'
+  | 'low-confidence'
+  | 'falling-confidence'
+  | 'stale-check-in';
 
 export interface AtRiskReason {
   code: AtRiskCode;
@@ -38,8 +56,9 @@ export interface AtRiskCycle {
 }
 
 /**
- * A cycle the view does not know yet (its `CyclePlanned` not projected): the pace and stale rules
- * cannot be evaluated (they start in year 9999 and have no cadence), the confidence rules still are.
+ * A cycle the view does not know yet (its `CyclePlanned` not projected): the pace, milestone and
+ * stale rules cannot be evaluated (they start in year 9999 and have no cadence); a breached
+ * threshold and the confidence rules still are.
  */
 export const UNKNOWN_CYCLE: AtRiskCycle = { startsOn: '9999-12-31', endsOn: '9999-12-31', checkInCadenceDays: 0 };
 
@@ -48,31 +67,22 @@ export interface AtRiskOptions {
   paceMargin?: number;
   /** Confidences strictly below this (0..10) are low. */
   confidenceThreshold?: number;
+  /** Days after a key result's work began during which its pace is not judged. */
+  paceGraceDays?: number;
+  /** A milestone not done is at risk from this many days before its cycle's end. */
+  milestoneWarningDays?: number;
 }
 
-export const DEFAULT_PACE_MARGIN = 0.2;
 export const DEFAULT_CONFIDENCE_THRESHOLD = 5;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Floating-point slack so that "exactly on the margin" stays on it (0.5 - 0.3 is not exactly 0.2). */
-const EPSILON = 1e-9;
 
-const percent = (share: number): string => `${Math.round(share * 100)}%`;
-const points = (share: number): number => Math.round(share * 100);
 const days = (ms: number): string => {
   const d = Math.floor(ms / DAY_MS);
   return d === 1 ? '1 day' : `${d} days`;
 };
 
 const dateMillis = (date: string): number => Date.parse(`${date}T00:00:00Z`);
-
-/** Share of the cycle elapsed at `now`, clamped to 0..1. */
-export const expectedPace = (cycle: AtRiskCycle, now: Date): number => {
-  const start = dateMillis(cycle.startsOn);
-  const end = dateMillis(cycle.endsOn) + DAY_MS;
-  if (!(end > start)) return 1;
-  return Math.min(1, Math.max(0, (now.getTime() - start) / (end - start)));
-};
 
 type KeyResultEntry = ObjectiveSummaryDoc['keyResults'][number];
 
@@ -84,25 +94,14 @@ export const keyResultRiskReasons = (
   now: Date,
   options: AtRiskOptions = {},
 ): AtRiskReason[] => {
-  const paceMargin = options.paceMargin ?? DEFAULT_PACE_MARGIN;
   const threshold = options.confidenceThreshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
-  const reasons: AtRiskReason[] = [];
   const nowMs = now.getTime();
-  const start = dateMillis(cycle.startsOn);
   const end = dateMillis(cycle.endsOn) + DAY_MS;
-
-  if (nowMs >= start) {
-    const expected = expectedPace(cycle, now);
-    const shortfall = expected - kr.progress;
-    if (shortfall > paceMargin + EPSILON) {
-      reasons.push({
-        code: 'behind-pace',
-        message:
-          `Progress ${percent(kr.progress)} is ${points(shortfall)} points behind the ${percent(expected)} ` +
-          `expected at this point of the cycle (allowed margin: ${points(paceMargin)} points).`,
-      });
-    }
-  }
+  const reasons = kindRiskReasons(kr, summary.activatedAt, cycle, now, {
+    paceMargin: options.paceMargin ?? DEFAULT_PACE_MARGIN,
+    paceGraceDays: options.paceGraceDays ?? DEFAULT_PACE_GRACE_DAYS,
+    milestoneWarningDays: options.milestoneWarningDays ?? DEFAULT_MILESTONE_WARNING_DAYS,
+  }) as AtRiskReason[];
 
   if (kr.confidence !== null && kr.confidence < threshold) {
     reasons.push({
@@ -133,11 +132,14 @@ export const keyResultRiskReasons = (
         });
       }
     } else if (summary.activatedAt !== null) {
-      const since = nowMs - Date.parse(summary.activatedAt);
+      // A key result added after activation has been waiting for its first check-in only since then.
+      const addedLater = kr.addedAt != null && Date.parse(kr.addedAt) > Date.parse(summary.activatedAt);
+      const since = nowMs - (addedLater ? Date.parse(kr.addedAt as string) : Date.parse(summary.activatedAt));
       if (since > cadenceMs) {
+        const what = addedLater ? 'the key result was added' : 'the objective was activated';
         reasons.push({
           code: 'stale-check-in',
-          message: `No check-in since the objective was activated ${days(since)} ago; the cycle's cadence is every ${cycle.checkInCadenceDays} days.`,
+          message: `No check-in since ${what} ${days(since)} ago; the cycle's cadence is every ${cycle.checkInCadenceDays} days.`,
         });
       }
     }

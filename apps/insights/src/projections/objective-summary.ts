@@ -67,6 +67,8 @@ export interface KeyResultSummary {
   ownerId?: string;
   kind: KeyResultKind | null;
   measure: KeyResultMeasure | null;
+  /** When it was added (the event's time); absent in documents written before it was kept. */
+  addedAt?: string | null;
   dropped: boolean;
   droppedReason?: string;
   value: KeyResultValue | null;
@@ -268,6 +270,7 @@ const applyObjectiveEvent = (doc: ObjectiveSummaryDoc, event: ProjectedEvent): b
       if (data.ownerId !== undefined) kr.ownerId = data.ownerId;
       kr.measure = data.measure;
       kr.kind = data.measure.kind;
+      kr.addedAt = at;
       return true;
     }
     case 'KeyResultTargetRevised': {

@@ -165,6 +165,7 @@ describe('objective-summary projection', () => {
         title: 'Activation to 40%',
         kind: 'increase',
         measure: { kind: 'increase', start: 20, target: 40, unit: '%' },
+        addedAt: '2026-10-01T09:01:00Z',
         dropped: false,
         value: null,
         confidence: null,

@@ -107,19 +107,27 @@ describe('ProjectionRunner.onApplied', () => {
 });
 
 describe('atRiskOptionsFrom', () => {
-  it('defaults to a 0.2 margin and a confidence threshold of 5', () => {
-    expect(atRiskOptionsFrom({})).toEqual({ paceMargin: 0.2, confidenceThreshold: 5 });
+  it('defaults to a 0.2 margin, a confidence threshold of 5, two weeks of pace grace and of milestone warning', () => {
+    expect(atRiskOptionsFrom({})).toEqual({ paceMargin: 0.2, confidenceThreshold: 5, paceGraceDays: 14, milestoneWarningDays: 14 });
   });
 
-  it('reads both thresholds from the environment', () => {
-    expect(atRiskOptionsFrom({ OKR_AT_RISK_PACE_MARGIN: '0.1', OKR_AT_RISK_CONFIDENCE_THRESHOLD: '6' })).toEqual({
-      paceMargin: 0.1,
-      confidenceThreshold: 6,
-    });
+  it('reads every threshold from the environment', () => {
+    expect(
+      atRiskOptionsFrom({
+        OKR_AT_RISK_PACE_MARGIN: '0.1',
+        OKR_AT_RISK_CONFIDENCE_THRESHOLD: '6',
+        OKR_AT_RISK_PACE_GRACE_DAYS: '0',
+        OKR_AT_RISK_MILESTONE_DAYS: '21',
+      }),
+    ).toEqual({ paceMargin: 0.1, confidenceThreshold: 6, paceGraceDays: 0, milestoneWarningDays: 21 });
   });
 
   it('names a bad value', () => {
     expect(() => atRiskOptionsFrom({ OKR_AT_RISK_PACE_MARGIN: 'lots' })).toThrow('OKR_AT_RISK_PACE_MARGIN must be a number from 0 to 1 (got "lots")');
     expect(() => atRiskOptionsFrom({ OKR_AT_RISK_CONFIDENCE_THRESHOLD: '11' })).toThrow('OKR_AT_RISK_CONFIDENCE_THRESHOLD');
+    expect(() => atRiskOptionsFrom({ OKR_AT_RISK_PACE_GRACE_DAYS: '1.5' })).toThrow(
+      'OKR_AT_RISK_PACE_GRACE_DAYS must be a whole number from 0 to 92 (got "1.5")',
+    );
+    expect(() => atRiskOptionsFrom({ OKR_AT_RISK_MILESTONE_DAYS: '100' })).toThrow('OKR_AT_RISK_MILESTONE_DAYS');
   });
 });
