@@ -2,3 +2,4 @@ export * from './testing/platform-test-app';
 export * from './testing/service-test-app';
 export * from './testing/list-convention';
 export * from './testing/idempotency-store.contract';
+export * from './testing/walk-pages';

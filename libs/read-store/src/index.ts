@@ -3,3 +3,4 @@ export * from './lib/errors';
 export * from './lib/mongodb/mongo-read-store';
 export * from './lib/embedded/embedded-read-store';
 export * from './lib/read-store.module';
+export * from './lib/page-collection';
