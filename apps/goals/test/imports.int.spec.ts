@@ -81,6 +81,59 @@ describe('goals API: imports', () => {
     expect(await countEvents(t.store)).toBe(before);
   });
 
+  it.each([['/api/v1/%69mports'], ['/api/v1/./imports'], ['/api/v1/x/../imports'], ['/api/v1//imports'], ['/api/v1/%2e/imports'], ['/api/v1/IMPORTS']])(
+    'refuses a nested import spelled %s, and writes nothing',
+    async (path) => {
+      const before = await countEvents(t.store);
+      const nested = { items: [item(T1, 'smuggled')] };
+      const r = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T1, request: { method: 'POST', path, body: nested } }] } });
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toEqual([{ field: 'items.0.request.path', message: expect.stringContaining('/api/v1/imports') }]);
+      expect(await countEvents(t.store)).toBe(before);
+    },
+  );
+
+  it('sends each item to its normalised path', async () => {
+    const r = await t.call('POST', '/api/v1/imports', {
+      body: { items: [{ at: T1, request: { method: 'POST', path: '/api/v1/x/../%6fbjectives', body: { cycleId, teamId: 'growth', title: 'Normalised' } } }] },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.results[0]).toMatchObject({ status: 201, body: { id: expect.any(String) } });
+  });
+
+  it('refuses an import dated 1970 into a live objective, and every as-of answer stays as it was', async () => {
+    const live = await t.call('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'growth', title: 'Live retention' } });
+    const base = `/api/v1/objectives/${live.body.id}`;
+    await t.call('POST', `${base}/key-results`, { body: { title: 'Week-4 retention', kind: 'increase', start: 10, target: 20, unit: '%' } });
+    const instants = ['1970-01-01T00:00:00Z', '1970-06-01T00:00:00Z', '2000-01-01T00:00:00Z', new Date().toISOString()];
+    const asOf = () => Promise.all(instants.map(async (at) => {
+      const r = await t.call('GET', `${base}?asOf=${at}`);
+      const { correlationId: _perRequest, ...body } = r.body as { correlationId?: string };
+      return { status: r.status, body };
+    }));
+    const answersBefore = await asOf();
+    const countBefore = await countEvents(t.store);
+
+    const r = await t.call('POST', '/api/v1/imports', {
+      body: { items: [{ at: '1970-01-01T00:00:01Z', request: { method: 'POST', path: `${base}/key-results`, body: { title: 'Backdated', kind: 'increase', start: 0, target: 1, unit: '%' } } }] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.details).toMatchObject({ index: 0, status: 422, problem: { code: 'import-into-live-stream' }, imported: 0 });
+    expect(await countEvents(t.store)).toBe(countBefore);
+    expect(await asOf()).toEqual(answersBefore);
+  });
+
+  it('extends a stream written only by imports, but never before its last event', async () => {
+    const created = await t.call('POST', '/api/v1/imports', { body: { items: [item(T2, 'Imported only')] } });
+    const base = `/api/v1/objectives/${created.body.results[0].body.id}`;
+    const kr = { title: 'Signups', kind: 'increase', start: 0, target: 100, unit: 'signups' };
+    const before = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T1, request: { method: 'POST', path: `${base}/key-results`, body: kr } }] } });
+    expect(before.status).toBe(422);
+    expect(before.body.details.problem.code).toBe('import-out-of-order');
+    const after = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T3, request: { method: 'POST', path: `${base}/key-results`, body: kr } }] } });
+    expect(after.status).toBe(200);
+  });
+
   it('stops at the first failing item and reports its index', async () => {
     const before = await countEvents(t.store);
     const r = await t.call('POST', '/api/v1/imports', { body: { items: [item(T1, 'first'), item(T2, ''), item(T3, 'never')] } });

@@ -29,5 +29,6 @@ export * from './lib/http/history';
 export * from './lib/http/pagination';
 export * from './lib/http/import-headers';
 export * from './lib/http/import.controller';
+export * from './lib/http/import-path';
 export * from './lib/metrics/metrics';
 export * from './lib/scheduling/periodic';

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Command, Decider, DomainEvent, EventEnvelope } from '@okr/okr-domain';
-import { notFound } from '@okr/okr-domain';
+import { notFound, ruleBroken } from '@okr/okr-domain';
 import type { EventStore, ExpectedRevision, NewEvent } from './event-store.port';
 import { WrongExpectedRevisionError } from './event-store.port';
 
@@ -28,6 +28,8 @@ export interface LoadedAggregate<State> {
   revision: number | 'no_stream';
   /** The last event folded (for `updatedAt`-style views). */
   last?: EventEnvelope;
+  /** True when every event folded was imported (also for an absent stream): an import may extend it. */
+  importedOnly: boolean;
 }
 
 /**
@@ -43,12 +45,14 @@ export async function loadAggregate<State, Evt extends DomainEvent>(
 ): Promise<LoadedAggregate<State>> {
   let state = decider.initialState();
   let last: EventEnvelope | undefined;
+  let importedOnly = true;
   for await (const event of store.readStream(streamId, until ? { until } : {})) {
-    if (event.metadata.tenantId !== tenantId) return { state: decider.initialState(), revision: 'no_stream' };
+    if (event.metadata.tenantId !== tenantId) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
     state = decider.evolve(state, event as unknown as Evt);
     last = event;
+    importedOnly &&= event.metadata.importedAt !== undefined;
   }
-  return { state, revision: last ? last.revision : 'no_stream', ...(last ? { last } : {}) };
+  return { state, revision: last ? last.revision : 'no_stream', ...(last ? { last } : {}), importedOnly };
 }
 
 export interface HandleCommandOptions {
@@ -84,12 +88,14 @@ export async function handleCommand<State, Cmd extends Command, Evt extends Doma
 ): Promise<CommandResult<State>> {
   const maxAttempts = options.expectedRevision === undefined ? (options.maxAttempts ?? 3) : 1;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadAggregate(store, streamId, decider, context.tenantId);
+    const loaded = await loadAggregate(store, streamId, decider, context.tenantId);
+    const { state, revision } = loaded;
     if (options.expectedRevision !== undefined && revision !== options.expectedRevision) {
       if (revision === 'no_stream') throw notFound('stream-not-found', `${streamId} does not exist`);
       throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
     }
     const now = context.now ?? new Date();
+    if (context.importedAt !== undefined) assertImportable(streamId, loaded, now);
     let newState = state;
     const decided: Evt[] = [];
     for (const each of Array.isArray(command) ? command : [command]) {
@@ -122,5 +128,28 @@ export async function handleCommand<State, Cmd extends Command, Evt extends Doma
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
     }
+  }
+}
+
+/**
+ * An imported command may not rewrite the past that readers have seen: it may only create a stream,
+ * or extend one that imports alone have written, and never before that stream's last event. So an
+ * import cannot change what an as-of read of any stream with a live change answers.
+ */
+function assertImportable(streamId: string, loaded: LoadedAggregate<unknown>, at: Date): void {
+  if (!loaded.importedOnly) {
+    throw ruleBroken(
+      'import-into-live-stream',
+      'An import may only create new records or extend records that imports created; this record already has changes made in the platform, and an import may not rewrite their history.',
+      { streamId },
+    );
+  }
+  const lastAt = loaded.last ? Date.parse(loaded.last.metadata.occurredAt) : Number.NEGATIVE_INFINITY;
+  if (at.getTime() < lastAt) {
+    throw ruleBroken(
+      'import-out-of-order',
+      `An imported change at ${at.toISOString()} may not come before the record's last change (${loaded.last?.metadata.occurredAt}): import the oldest history first.`,
+      { streamId, at: at.toISOString(), lastOccurredAt: loaded.last?.metadata.occurredAt },
+    );
   }
 }

@@ -18,7 +18,9 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/principal';
 import { ForbiddenProblem, Problem, ValidationProblem } from '../errors/problems';
-import { IMPORT_ACTOR_HEADER, IMPORT_AT_HEADER, IMPORT_TOKEN, IMPORT_TOKEN_HEADER } from './import-headers';
+import { CORRELATION_ID_HEADER } from '../logging/correlation-id';
+import { IMPORT_ACTOR_HEADER, IMPORT_AT_HEADER, IMPORT_TOKEN, IMPORT_TOKEN_HEADER, importedWriteOf } from './import-headers';
+import { importPathProblem, normaliseRequestPath } from './import-path';
 
 /** Most items in one import request. */
 export const MAX_IMPORT_ITEMS = 1000;
@@ -27,8 +29,8 @@ export class ImportedRequestDto {
   @IsIn(['POST', 'PUT', 'PATCH'])
   method!: 'POST' | 'PUT' | 'PATCH';
 
-  /** A write route of this service, e.g. `/api/v1/objectives`. */
-  @IsString() @MaxLength(500) @Matches(/^\/api\/v1\/(?!imports(?:[/?]|$))[^\s]*$/, { message: 'path must be a write route under /api/v1/ (not /api/v1/imports)' })
+  /** A write route of this service, e.g. `/api/v1/objectives` (checked once normalised: see `normaliseRequestPath`). */
+  @IsString() @MaxLength(500) @Matches(/^\/\S*$/, { message: 'path must be a URL path such as /api/v1/objectives' })
   path!: string;
 
   @IsOptional() @IsObject()
@@ -61,10 +63,14 @@ export interface ImportResult {
 /**
  * `POST /api/v1/imports` (admin only): replays writes of this service at their original times, e.g.
  * when migrating from another OKR tool. Each item runs in order, in-process, through the ordinary
- * route (same token, same validation and deciders); its events get `occurredAt` = `at` and
- * `importedAt` = the time of import. Items must be in chronological order, because as-of reads filter
- * by `occurredAt`: import the oldest history first. The first failing item stops the batch (422, with
- * its index and problem); the items before it stay written.
+ * route (same token, same validation and deciders) at its normalised path; its events get
+ * `occurredAt` = `at`, `importedAt` = the time of import, and the import's correlation id.
+ *
+ * Imports add history; they never rewrite it. An imported command may only create a stream or extend
+ * one that imports alone wrote, never before that stream's last event (`handleCommand` refuses it
+ * with 422 `import-into-live-stream` / `import-out-of-order`), so no as-of answer about a record with
+ * a live change ever moves. Items must be in chronological order; the first failing item stops the
+ * batch (422, with its index and problem); the items before it stay written.
  */
 @ApiTags('imports')
 @Controller('api/v1/imports')
@@ -76,7 +82,9 @@ export class ImportController {
   @ApiOperation({ summary: 'Import past writes at their original times (admin)' })
   async import(@Body() body: ImportDto, @Req() request: FastifyRequest): Promise<{ results: ImportResult[] }> {
     if (!principalOf(request).roles.includes('admin')) throw new ForbiddenProblem('Importing requires the admin role.');
-    validateChronology(body.items, Date.now());
+    // However the path was spelled, a request that the import itself sent may not import again.
+    if (importedWriteOf(request)) throw new ValidationProblem([{ field: 'path', message: 'an import may not contain an import' }]);
+    const paths = validateItems(body.items, Date.now());
 
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const authorization = request.headers.authorization;
@@ -84,9 +92,10 @@ export class ImportController {
     for (const [index, item] of body.items.entries()) {
       const response = await fastify.inject({
         method: item.request.method,
-        url: item.request.path,
+        url: paths[index],
         headers: {
           ...(authorization ? { authorization } : {}),
+          [CORRELATION_ID_HEADER]: String(request.id),
           'content-type': 'application/json',
           [IMPORT_TOKEN_HEADER]: IMPORT_TOKEN,
           [IMPORT_AT_HEADER]: new Date(item.at).toISOString(),
@@ -110,17 +119,26 @@ export class ImportController {
   }
 }
 
-/** `at` must be in the past and non-decreasing, so that as-of reads see the history in order. */
-function validateChronology(items: readonly ImportItemDto[], nowMillis: number): void {
+/**
+ * `at` must be in the past and non-decreasing, so that as-of reads see the history in order; each
+ * path must name a route an import may replay once normalised. Returns the normalised paths.
+ */
+function validateItems(items: readonly ImportItemDto[], nowMillis: number): string[] {
   const errors: { field: string; message: string }[] = [];
+  const paths: string[] = [];
   let previous = -Infinity;
   items.forEach((item, index) => {
+    const path = normaliseRequestPath(item.request.path);
+    const problem = importPathProblem(path);
+    if (problem) errors.push({ field: `items.${index}.request.path`, message: problem });
+    paths.push(path ?? item.request.path);
     const at = Date.parse(item.at);
     if (at > nowMillis) errors.push({ field: `items.${index}.at`, message: 'must be in the past' });
     if (at < previous) errors.push({ field: `items.${index}.at`, message: 'must not be before the previous item (chronological order)' });
     previous = Math.max(previous, at);
   });
   if (errors.length > 0) throw new ValidationProblem(errors);
+  return paths;
 }
 
 function parse(text: string): unknown {
