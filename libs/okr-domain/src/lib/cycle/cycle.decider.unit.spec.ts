@@ -89,7 +89,7 @@ describe('cycle decider', () => {
 
     it('leaves the state alone for an event type it does not know', () => {
       const state = evolveCycle(initialCycleState(), planned);
-      const unknown = { type: 'CycleRenamed', data: {} } as unknown as CyclePlanned;
+      const unknown = { type: 'CycleSplit', data: {} } as unknown as CyclePlanned;
       expect(evolveCycle(state, unknown)).toBe(state);
     });
   });
@@ -100,7 +100,7 @@ describe('cycle decider', () => {
 
   it('fails loudly on a command type it does not know', () => {
     const unknown = { ...plan(), type: 'CancelCycle' } as unknown as PlanCycle;
-    expect(() => decideCycle(unknown, initialCycleState())).toThrow('Unhandled command type: "CancelCycle"');
+    expect(() => decideCycle(unknown, evolveCycle(initialCycleState(), planned))).toThrow('Unhandled command type: "CancelCycle"');
   });
 });
 

@@ -24,6 +24,10 @@ export type GradeAndClose = Command<
   { keyResultGrades: { keyResultId: string; grade: number }[]; overallGrade?: number; retrospective: string }
 >;
 export type ArchiveObjective = Command<'ArchiveObjective', { reason?: string }>;
+/** The application checked the cycles (this one over, the other one later and not over). */
+export type CarryOverObjective = Command<'CarryOverObjective', { toObjectiveId: string; toCycleId: string; reason: string }>;
+/** Right after `SetObjective`: this objective continues `fromObjectiveId` of an earlier cycle. */
+export type LinkCarriedOverFrom = Command<'LinkCarriedOverFrom', { fromObjectiveId: string; fromCycleId: string; reason: string }>;
 
 export type ObjectiveCommand =
   | SetObjective
@@ -36,4 +40,6 @@ export type ObjectiveCommand =
   | TransferOwnership
   | ActivateObjective
   | GradeAndClose
-  | ArchiveObjective;
+  | ArchiveObjective
+  | CarryOverObjective
+  | LinkCarriedOverFrom;

@@ -170,11 +170,41 @@ const archive = (s: ExistingObjective, { data }: C.ArchiveObjective): ObjectiveE
   { type: 'ObjectiveArchived', data: { objectiveId: s.id, ...optionalText('reason', data.reason) } },
 ];
 
-/** Closed and archived objectives are history: only archiving a closed one is still allowed. */
+const carryOver = (s: ExistingObjective, { data }: C.CarryOverObjective): ObjectiveEvent[] => {
+  const toObjectiveId = required(data.toObjectiveId, 'objective-id-required', 'toObjectiveId');
+  const toCycleId = required(data.toCycleId, 'cycle-required', 'toCycleId');
+  if (toCycleId === s.cycleId) {
+    throw ruleBroken('carry-over-to-same-cycle', 'An objective is carried over to another cycle than its own.', { field: 'toCycleId' });
+  }
+  const reason = required(data.reason, 'reason-required', 'reason');
+  return [{ type: 'ObjectiveCarriedOver', data: { objectiveId: s.id, fromCycleId: s.cycleId, toObjectiveId, toCycleId, reason } }];
+};
+
+const linkCarriedOverFrom = (s: ExistingObjective, { data }: C.LinkCarriedOverFrom): ObjectiveEvent[] => {
+  if (s.carriedOverFrom !== undefined || s.keyResults.length > 0 || s.status !== 'draft') {
+    throw ruleBroken('carry-over-link-too-late', 'Only a newly set objective can continue one of an earlier cycle.');
+  }
+  const fromObjectiveId = required(data.fromObjectiveId, 'objective-id-required', 'fromObjectiveId');
+  const fromCycleId = required(data.fromCycleId, 'cycle-required', 'fromCycleId');
+  const reason = required(data.reason, 'reason-required', 'reason');
+  return [{ type: 'ObjectiveCarriedOverFrom', data: { objectiveId: s.id, fromObjectiveId, fromCycleId, reason } }];
+};
+
+/**
+ * Closed and archived objectives are history: only archiving a closed one is still allowed. A
+ * carried-over objective lives on in its new cycle: the old one can still be graded (its cycle's
+ * record) or archived, nothing else.
+ */
 const assertChangeable = (s: ExistingObjective, command: C.ObjectiveCommand): void => {
   if (s.status === 'archived') throw ruleBroken('objective-archived', 'The objective is archived.');
   if (s.status === 'closed' && command.type !== 'ArchiveObjective') {
     throw ruleBroken('objective-closed', 'The objective is closed.');
+  }
+  if (s.carriedOverTo !== undefined && command.type !== 'GradeAndClose' && command.type !== 'ArchiveObjective') {
+    throw ruleBroken('objective-carried-over', 'The objective was carried over to a later cycle: change it there.', {
+      toObjectiveId: s.carriedOverTo.objectiveId,
+      toCycleId: s.carriedOverTo.cycleId,
+    });
   }
 };
 
@@ -213,6 +243,10 @@ export const decideObjective = (command: C.ObjectiveCommand, state: ObjectiveSta
       return gradeAndClose(state, command);
     case 'ArchiveObjective':
       return archive(state, command);
+    case 'CarryOverObjective':
+      return carryOver(state, command);
+    case 'LinkCarriedOverFrom':
+      return linkCarriedOverFrom(state, command);
     default:
       return unhandledCommand(command);
   }

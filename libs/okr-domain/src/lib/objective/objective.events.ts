@@ -48,6 +48,19 @@ export type ObjectiveGraded = DomainEvent<
   }
 >;
 export type ObjectiveArchived = DomainEvent<'ObjectiveArchived', { objectiveId: string; reason?: string }>;
+/**
+ * The objective's cycle is over and the team goes on with it in a later cycle, as `toObjectiveId`. It
+ * stays in its own cycle, ungraded unless graded later; only grading and archiving remain possible.
+ */
+export type ObjectiveCarriedOver = DomainEvent<
+  'ObjectiveCarriedOver',
+  { objectiveId: string; fromCycleId: string; toObjectiveId: string; toCycleId: string; reason: string }
+>;
+/** The other end of {@link ObjectiveCarriedOver}: this objective continues `fromObjectiveId`. */
+export type ObjectiveCarriedOverFrom = DomainEvent<
+  'ObjectiveCarriedOverFrom',
+  { objectiveId: string; fromObjectiveId: string; fromCycleId: string; reason: string }
+>;
 
 export type ObjectiveEvent =
   | ObjectiveSet
@@ -60,4 +73,6 @@ export type ObjectiveEvent =
   | ObjectiveOwnershipTransferred
   | ObjectiveActivated
   | ObjectiveGraded
-  | ObjectiveArchived;
+  | ObjectiveArchived
+  | ObjectiveCarriedOver
+  | ObjectiveCarriedOverFrom;

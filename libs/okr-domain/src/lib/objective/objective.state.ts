@@ -48,6 +48,17 @@ export interface ExistingObjective {
   /** In the order they were added, dropped ones included. */
   keyResults: KeyResultState[];
   grade?: ObjectiveGrade;
+  /** Set when the team went on with it in a later cycle. */
+  carriedOverTo?: CarryOverLink;
+  /** Set when it continues an objective of an earlier cycle. */
+  carriedOverFrom?: CarryOverLink;
+}
+
+/** One end of a carry-over: the objective at the other end, its cycle, and why. */
+export interface CarryOverLink {
+  objectiveId: string;
+  cycleId: string;
+  reason: string;
 }
 
 /** Everything `decideObjective` needs to know about an objective. */
@@ -143,6 +154,14 @@ export const evolveObjective = (state: ObjectiveState, event: ObjectiveEvent): O
     }
     case 'ObjectiveArchived':
       return { ...state, status: 'archived' };
+    case 'ObjectiveCarriedOver': {
+      const { toObjectiveId, toCycleId, reason } = event.data;
+      return { ...state, carriedOverTo: { objectiveId: toObjectiveId, cycleId: toCycleId, reason } };
+    }
+    case 'ObjectiveCarriedOverFrom': {
+      const { fromObjectiveId, fromCycleId, reason } = event.data;
+      return { ...state, carriedOverFrom: { objectiveId: fromObjectiveId, cycleId: fromCycleId, reason } };
+    }
     default:
       return ignoreUnknownEvent(event, state);
   }
