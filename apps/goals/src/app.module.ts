@@ -2,16 +2,26 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
 import { ImportController, type PlatformConfig } from '@okr/platform';
+import { ReadStoreModule } from '@okr/read-store';
+import { CycleNames } from './cycles/cycle-names';
+import { ChangeCycleHandler, PlanCycleHandler } from './cycles/cycle.commands';
 import { CycleHttpController } from './cycles/cycle.http.controller';
-import { GetCycleHandler, PlanCycleHandler } from './cycles/cycle.messages';
+import { GetCycleHandler, ListCyclesHandler } from './cycles/cycle.queries';
+import { CarryOverObjectiveHandler } from './objectives/carry-over.command';
+import { GoalsProjections } from './read-models/goals-projections';
+import { DescribeTeamHandler } from './teams/team.commands';
+import { TeamHttpController } from './teams/team.http.controller';
+import { GetTeamHandler, ListTeamsHandler } from './teams/team.queries';
 import { AlignmentPolicy } from './objectives/alignment.policy';
 import { ObjectiveCommandHandler } from './objectives/objective.commands';
 import { ObjectiveHttpController } from './objectives/objective.http.controller';
 import { GetObjectiveHandler, GetObjectiveHistoryHandler } from './objectives/objective.queries';
 
 /**
- * The goals service: cycles, objectives, key results and alignment. Writes `cycle-*` and `objective-*`
- * streams; its relay publishes them to `okr.goals.v1` when the bus is Kafka.
+ * The goals service: cycles, objectives, key results, alignment and the teams registry. Writes
+ * `cycle-*`, `objective-*` and `team-*` streams (and `cyclename-*`, the per-tenant reservations of
+ * cycle names); its relay publishes the first three to `okr.goals.v1` when the bus is Kafka. Its
+ * lists (cycles, teams) are read models in the read store (`OKR_READ_STORE`) following its own topic.
  */
 @Module({})
 export class GoalsModule {
@@ -20,12 +30,20 @@ export class GoalsModule {
     const foundation = serviceFoundation({ serviceName: 'goals', config, relay: TOPICS.goals, logStream });
     return {
       module: GoalsModule,
-      imports: foundation.imports,
-      controllers: [CycleHttpController, ObjectiveHttpController, ImportController],
+      imports: [...foundation.imports, ReadStoreModule.forRoot('goals')],
+      controllers: [CycleHttpController, ObjectiveHttpController, TeamHttpController, ImportController],
       providers: [
         AlignmentPolicy,
+        CycleNames,
         PlanCycleHandler,
+        ChangeCycleHandler,
         GetCycleHandler,
+        ListCyclesHandler,
+        CarryOverObjectiveHandler,
+        DescribeTeamHandler,
+        GetTeamHandler,
+        ListTeamsHandler,
+        GoalsProjections,
         ObjectiveCommandHandler,
         GetObjectiveHandler,
         GetObjectiveHistoryHandler,

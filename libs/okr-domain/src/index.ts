@@ -14,6 +14,7 @@ export * from './lib/objective/key-result.rules';
 export * from './lib/objective/key-result-progress';
 export * from './lib/objective/objective.state';
 export * from './lib/objective/objective.decider';
+export * from './lib/objective/carry-over';
 export * from './lib/check-in/check-in';
 export * from './lib/check-in/check-in.rules';
 export * from './lib/check-in/check-in.decider';

@@ -9,3 +9,12 @@ export class PlanCycleDto {
   @ApiProperty({ example: '2026-12-31' }) @Matches(DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn!: string;
   @ApiProperty({ example: 7, minimum: 1, maximum: 90 }) @IsInt() @Min(1) @Max(90) checkInCadenceDays!: number;
 }
+
+export class RenameCycleDto {
+  @ApiProperty({ example: '2026-Q4 (extended)' }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+}
+
+export class RescheduleCycleDto {
+  @ApiProperty({ example: '2026-10-05' }) @Matches(DATE, { message: 'startsOn must be a date YYYY-MM-DD' }) startsOn!: string;
+  @ApiProperty({ example: '2027-01-04' }) @Matches(DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn!: string;
+}

@@ -1,10 +1,22 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
-import { PlanCycleDto } from './cycle.dto';
-import { GetCycleQuery, PlanCycleCommand } from './cycle.messages';
+import { CurrentPrincipal, ForbiddenProblem, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { ListQueryDto } from '../read-models/page';
+import { ChangeCycleCommand, PlanCycleCommand } from './cycle.commands';
+import { PlanCycleDto, RenameCycleDto, RescheduleCycleDto } from './cycle.dto';
+import { GetCycleQuery, ListCyclesQuery } from './cycle.queries';
+
+const uuid = new ParseUUIDPipe();
+
+/** Running a cycle (renaming, moving, closing) is for leaders and admins. */
+const assertLeaderOrAdmin = (principal: Principal, action: string): void => {
+  if (!principal.roles.some((role) => role === 'leader' || role === 'admin')) {
+    throw new ForbiddenProblem(`Only a leader or an admin may ${action} a cycle.`);
+  }
+};
 
 @ApiTags('cycles')
 @ApiBearerAuth()
@@ -16,7 +28,7 @@ export class CycleHttpController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Plan a cycle: a named period with a check-in cadence' })
+  @ApiOperation({ summary: 'Plan a cycle: a named period with a check-in cadence (names are unique per tenant)' })
   async plan(@Body() body: PlanCycleDto, @Write() { context, reply }: WriteRequest) {
     const cycleId = uuidv7();
     const result = await this.commands.execute(new PlanCycleCommand({ cycleId, ...body }, context));
@@ -24,8 +36,51 @@ export class CycleHttpController {
     return { id: cycleId, revision: result.revision };
   }
 
+  @Get()
+  @ApiOperation({ summary: "The tenant's cycles, newest first, with their status (upcoming, active, ended, closed)" })
+  list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new ListCyclesQuery(principal.tenantId, query));
+  }
+
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new GetCycleQuery(principal.tenantId, id));
+  async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+    const view = await this.queries.execute(new GetCycleQuery(principal.tenantId, id));
+    setRevisionHeaders(reply, view.revision);
+    return view;
+  }
+
+  @Post(':id/renaming')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Rename a cycle before it starts (leader or admin)' })
+  rename(@Param('id', uuid) id: string, @Body() body: RenameCycleDto, @Write() write: WriteRequest) {
+    assertLeaderOrAdmin(write.principal, 'rename');
+    return this.change(id, { type: 'RenameCycle', data: { name: body.name } }, write);
+  }
+
+  @Post(':id/rescheduling')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: "Move a cycle's dates before it starts (leader or admin)" })
+  reschedule(@Param('id', uuid) id: string, @Body() body: RescheduleCycleDto, @Write() write: WriteRequest) {
+    assertLeaderOrAdmin(write.principal, 'move');
+    return this.change(id, { type: 'RescheduleCycle', data: { startsOn: body.startsOn, endsOn: body.endsOn } }, write);
+  }
+
+  @Post(':id/closing')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOperation({ summary: 'Close an ended cycle (leader or admin); answers the objectives left ungraded' })
+  async close(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
+    assertLeaderOrAdmin(write.principal, 'close');
+    const { revision } = await this.change(id, { type: 'CloseCycle', data: { ungradedObjectives: [] } }, write);
+    const { ungradedObjectives = [], status, closedAt } = await this.queries.execute(new GetCycleQuery(write.context.tenantId, id));
+    return { id, revision, status, closedAt, ungradedObjectives };
+  }
+
+  private async change(cycleId: string, command: ChangeCycleCommand['command'], write: WriteRequest) {
+    const result = await this.commands.execute(new ChangeCycleCommand(cycleId, command, write.context, write.expectedRevision));
+    setRevisionHeaders(write.reply, result.revision);
+    return { id: cycleId, revision: result.revision };
   }
 }

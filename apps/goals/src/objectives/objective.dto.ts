@@ -140,3 +140,12 @@ export class AsOfQueryDto {
   })
   asOf?: string;
 }
+
+export class CarryOverObjectiveDto {
+  @ApiProperty({ description: 'The later cycle the objective goes on in' }) @IsUUID() toCycleId!: string;
+  @ApiProperty({ example: 'Activation stalled on the import step; we keep going next quarter' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}

@@ -10,6 +10,7 @@ import {
   AlignObjectiveDto,
   ArchiveObjectiveDto,
   AsOfQueryDto,
+  CarryOverObjectiveDto,
   DropKeyResultDto,
   GradeAndCloseDto,
   ReviseTargetDto,
@@ -18,6 +19,7 @@ import {
   TransferOwnershipDto,
   WithdrawAlignmentDto,
 } from './objective.dto';
+import { CarryOverObjectiveCommand } from './carry-over.command';
 import { ExecuteObjectiveCommand, type ObjectiveCommandInput } from './objective.commands';
 import { GetObjectiveHistoryQuery, GetObjectiveQuery } from './objective.queries';
 
@@ -150,6 +152,16 @@ export class ObjectiveHttpController {
   @ApiHeader(IF_MATCH)
   archive(@Param('id', uuid) id: string, @Body() body: ArchiveObjectiveDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'ArchiveObjective', data: body }, write);
+  }
+
+  @Post(':id/carry-over')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Carry an unfinished objective of an ended cycle over to a later cycle, with its key results and a reason' })
+  async carryOver(@Param('id', uuid) id: string, @Body() body: CarryOverObjectiveDto, @Write() write: WriteRequest) {
+    const { context, expectedRevision, reply } = write;
+    const result = await this.commands.execute(new CarryOverObjectiveCommand(id, body.toCycleId, body.reason, context, expectedRevision));
+    setRevisionHeaders(reply, result.revision, `/api/v1/objectives/${result.id}`);
+    return { id: result.id, cycleId: result.cycleId, revision: result.revision, carriedOverFrom: { objectiveId: id, revision: result.fromRevision } };
   }
 
   private async run(objectiveId: string, command: ObjectiveCommandInput, write: WriteRequest) {

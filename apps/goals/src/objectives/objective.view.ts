@@ -26,6 +26,10 @@ export interface ObjectiveView {
   parentObjectiveIds: string[];
   keyResults: KeyResultView[];
   grade?: unknown;
+  /** The objective it went on as, in a later cycle. */
+  carriedOverTo?: { objectiveId: string; cycleId: string; reason: string };
+  /** The objective of an earlier cycle it continues. */
+  carriedOverFrom?: { objectiveId: string; cycleId: string; reason: string };
   revision: number;
   updatedAt: string;
   updatedBy: string;
@@ -54,6 +58,8 @@ export function toObjectiveView(state: Existing, revision: number, last: EventEn
       ...(kr.droppedReason !== undefined ? { droppedReason: kr.droppedReason } : {}),
     })),
     ...(state.grade ? { grade: state.grade } : {}),
+    ...(state.carriedOverTo ? { carriedOverTo: { ...state.carriedOverTo } } : {}),
+    ...(state.carriedOverFrom ? { carriedOverFrom: { ...state.carriedOverFrom } } : {}),
     revision,
     updatedAt: last.metadata.occurredAt,
     updatedBy: last.metadata.actor,

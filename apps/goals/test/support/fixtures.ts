@@ -2,9 +2,13 @@ import type { GoalsTestApp } from './goals-test-app';
 
 export const CYCLE = { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 };
 
+let planned = 0;
+/** The cycle with a name of its own: a tenant never has two cycles of one name. */
+export const uniqueCycle = (fields: Partial<typeof CYCLE> = {}) => ({ ...CYCLE, name: `2026-Q4 #${++planned}`, ...fields });
+
 /** A planned cycle and an objective in it, through the API. */
 export async function cycleAndObjective(t: GoalsTestApp, token?: string) {
-  const cycle = await t.call('POST', '/api/v1/cycles', { body: CYCLE, ...(token ? { token } : {}) });
+  const cycle = await t.call('POST', '/api/v1/cycles', { body: uniqueCycle(), ...(token ? { token } : {}) });
   expect(cycle.status).toBe(201);
   const objective = await t.call('POST', '/api/v1/objectives', {
     body: { cycleId: cycle.body.id, teamId: 'growth', title: 'New customers succeed in their first week' },

@@ -3,7 +3,7 @@
  * context owns; in embedded mode a topic is a view of those categories in the event store's log.
  */
 export const TOPICS = {
-  goals: { name: 'okr.goals.v1', source: 'okr/goals', categories: ['cycle', 'objective'] },
+  goals: { name: 'okr.goals.v1', source: 'okr/goals', categories: ['cycle', 'objective', 'team'] },
   checkIns: { name: 'okr.checkins.v1', source: 'okr/check-ins', categories: ['checkins', 'learning', 'question'] },
   insights: { name: 'okr.insights.v1', source: 'okr/insights', categories: ['insight'] },
 } as const;

@@ -1,0 +1,127 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, handleCommand, loadAggregate, type CommandContext, type CommandResult, type EventStore } from '@okr/event-store';
+import {
+  CYCLE_CATEGORY,
+  OBJECTIVE_CATEGORY,
+  cycleDecider,
+  initialCycleState,
+  notFound,
+  objectiveDecider,
+  streamName,
+  type CycleCommand,
+  type CycleState,
+  type PlanCycle,
+  type PlannedCycle,
+  type UngradedObjective,
+} from '@okr/okr-domain';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { CycleNames } from './cycle-names';
+import { cycleObjectivesModel, type CycleObjectiveDoc } from './cycles.read-model';
+
+type Bare<C> = C extends unknown ? Omit<C, 'metadata'> : never;
+
+const now = (context: CommandContext): string => (context.now ?? new Date()).toISOString();
+
+export class PlanCycleCommand extends Command<CommandResult<CycleState>> {
+  constructor(
+    readonly data: PlanCycle['data'],
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** Plans a cycle under a name no other cycle of the tenant holds (reserved first, see `CycleNames`). */
+@CommandHandler(PlanCycleCommand)
+export class PlanCycleHandler implements ICommandHandler<PlanCycleCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly names: CycleNames,
+  ) {}
+
+  async execute({ data, context }: PlanCycleCommand) {
+    const command = { type: 'PlanCycle' as const, data };
+    // Refuse bad input before reserving anything.
+    cycleDecider.decide({ ...command, metadata: { now: now(context) } }, initialCycleState());
+    await this.names.reserve(context, data.cycleId, data.name.trim());
+    try {
+      return await handleCommand(this.store, streamName(CYCLE_CATEGORY, data.cycleId), cycleDecider, command, context);
+    } catch (error) {
+      await this.names.release(context, data.cycleId, data.name.trim());
+      throw error;
+    }
+  }
+}
+
+/** Renames, moves or closes a cycle (If-Match honoured through `expectedRevision`). */
+export class ChangeCycleCommand extends Command<CommandResult<CycleState>> {
+  constructor(
+    readonly cycleId: string,
+    readonly command: Bare<Exclude<CycleCommand, PlanCycle>>,
+    readonly context: CommandContext,
+    readonly expectedRevision?: number,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ChangeCycleCommand)
+export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly names: CycleNames,
+  ) {}
+
+  async execute({ cycleId, command, context, expectedRevision }: ChangeCycleCommand) {
+    const stream = streamName(CYCLE_CATEGORY, cycleId);
+    const { state } = await loadAggregate(this.store, stream, cycleDecider, context.tenantId);
+    if (state.status === 'empty') throw notFound('cycle-not-found', `Cycle ${cycleId} does not exist`, { cycleId });
+    const options = expectedRevision === undefined ? {} : { expectedRevision };
+    if (command.type === 'CloseCycle') {
+      const ungradedObjectives = await this.ungradedObjectives(context.tenantId, cycleId);
+      return handleCommand(this.store, stream, cycleDecider, { type: 'CloseCycle', data: { ungradedObjectives } }, context, options);
+    }
+    if (command.type !== 'RenameCycle') return handleCommand(this.store, stream, cycleDecider, command, context, options);
+    return this.rename(state, command.data.name, context, options);
+  }
+
+  /** Reserve the new name, rename, release the old name; a failed rename gives the new name back. */
+  private async rename(state: PlannedCycle, name: string, context: CommandContext, options: { expectedRevision?: number }) {
+    const stream = streamName(CYCLE_CATEGORY, state.id);
+    const decided = cycleDecider.decide({ type: 'RenameCycle', data: { name }, metadata: { now: now(context) } }, state);
+    if (decided.length === 0) return handleCommand(this.store, stream, cycleDecider, { type: 'RenameCycle', data: { name } }, context, options);
+    const to = name.trim();
+    const shared = this.names.sameReservation(state.name, to);
+    await this.names.reserve(context, state.id, to);
+    try {
+      const result = await handleCommand(this.store, stream, cycleDecider, { type: 'RenameCycle', data: { name: to } }, context, options);
+      if (!shared) await this.names.release(context, state.id, state.name);
+      return result;
+    } catch (error) {
+      if (!shared) await this.names.release(context, state.id, to);
+      throw error;
+    }
+  }
+
+  /**
+   * The objectives of the cycle neither graded, archived nor carried over, from goals' read model,
+   * each checked against its stream (the read model may lag a moment behind a grading).
+   */
+  private async ungradedObjectives(tenantId: string, cycleId: string): Promise<UngradedObjective[]> {
+    const objectives = await this.readStore.collection<CycleObjectiveDoc>({ name: cycleObjectivesModel.name, indexes: cycleObjectivesModel.indexes });
+    const candidates = await objectives.find(
+      { tenantId, cycleId, status: { $in: ['draft', 'active'] }, carriedOverTo: null },
+      { sort: { setAt: 1, _id: 1 } },
+    );
+    const ungraded: UngradedObjective[] = [];
+    for (const candidate of candidates) {
+      const { state } = await loadAggregate(this.store, streamName(OBJECTIVE_CATEGORY, candidate._id), objectiveDecider, tenantId);
+      if (state.status !== 'draft' && state.status !== 'active') continue;
+      if (state.carriedOverTo !== undefined) continue;
+      ungraded.push({ objectiveId: state.id, title: state.title, teamId: state.teamId });
+    }
+    return ungraded;
+  }
+}

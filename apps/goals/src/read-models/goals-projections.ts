@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { INTEGRATION_EVENT_CONSUMER, ReadModelRunner, TOPICS, type IntegrationEventConsumer, type ReadModel } from '@okr/messaging';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { cycleObjectivesModel, cyclesListModel } from '../cycles/cycles.read-model';
+import { teamsModel } from '../teams/teams.read-model';
+
+/** Goals' own read models, over its own topic: the lists of cycles and teams, each cycle's objectives. */
+export const GOALS_READ_MODELS: readonly ReadModel[] = [
+  cyclesListModel as unknown as ReadModel,
+  cycleObjectivesModel as unknown as ReadModel,
+  teamsModel as unknown as ReadModel,
+];
+
+/**
+ * Goals' read models on the platform's one read-model runner: one consumer group per read model
+ * (`goals.{model}`) over `okr.goals.v1` (in embedded mode, the `cycle`, `objective` and `team`
+ * categories of the log). Lists are therefore eventually consistent with the writes, by the bus's lag.
+ */
+@Injectable()
+export class GoalsProjections extends ReadModelRunner {
+  constructor(@Inject(INTEGRATION_EVENT_CONSUMER) consumer: IntegrationEventConsumer, @Inject(READ_STORE) store: ReadStore) {
+    super(consumer, store, { service: 'goals', topics: [TOPICS.goals.name], models: GOALS_READ_MODELS });
+  }
+}
