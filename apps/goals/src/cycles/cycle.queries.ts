@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
 import { CYCLE_CATEGORY, cycleDecider, cycleStatus, notFound, streamName, type CycleStatus, type UngradedObjective } from '@okr/okr-domain';
-import { READ_STORE, type ReadStore } from '@okr/read-store';
-import { pageCollection, type Page } from '@okr/platform';
+import { READ_STORE, pageCollection, type ReadStore } from '@okr/read-store';
+import { type Page } from '@okr/platform';
 import { cyclesListModel, type CycleListDoc } from './cycles.read-model';
 
 /** A cycle as the API shows it: its status at the time of the request (upcoming, active, ended, closed). */

@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
 import { notFound, teamDecider, teamStreamName } from '@okr/okr-domain';
-import { READ_STORE, type ReadStore } from '@okr/read-store';
-import { pageCollection, type Page } from '@okr/platform';
+import { READ_STORE, pageCollection, type ReadStore } from '@okr/read-store';
+import { type Page } from '@okr/platform';
 import { teamsModel, type TeamDoc } from './teams.read-model';
 
 export interface TeamView {

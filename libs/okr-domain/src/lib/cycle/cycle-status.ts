@@ -16,17 +16,17 @@ export interface CycleTimeline {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The first instant of a cycle, in epoch milliseconds. */
-export const cycleStartMillis = (cycle: Pick<CycleTimeline, 'startsOn'>): number => Date.parse(`${cycle.startsOn}T00:00:00Z`);
+const startMillis = (cycle: Pick<CycleTimeline, 'startsOn'>): number => Date.parse(`${cycle.startsOn}T00:00:00Z`);
 
 /** The first instant after a cycle (00:00 UTC the day after `endsOn`), in epoch milliseconds. */
-export const cycleEndMillis = (cycle: Pick<CycleTimeline, 'endsOn'>): number => Date.parse(`${cycle.endsOn}T00:00:00Z`) + DAY_MS;
+const endMillis = (cycle: Pick<CycleTimeline, 'endsOn'>): number => Date.parse(`${cycle.endsOn}T00:00:00Z`) + DAY_MS;
 
 /** The status of a cycle at `now` (a pure function of its state and the clock). */
 export const cycleStatus = (cycle: CycleTimeline, now: Date | string): CycleStatus => {
   if (cycle.closedAt) return 'closed';
   const at = typeof now === 'string' ? Date.parse(now) : now.getTime();
-  if (at < cycleStartMillis(cycle)) return 'upcoming';
-  return at < cycleEndMillis(cycle) ? 'active' : 'ended';
+  if (at < startMillis(cycle)) return 'upcoming';
+  return at < endMillis(cycle) ? 'active' : 'ended';
 };
 
 /** True once the cycle is over (ended or closed): its objectives are no longer judged on pace. */
