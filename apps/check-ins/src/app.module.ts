@@ -6,6 +6,10 @@ import { CHECK_IN_RULES, checkInRulesFrom } from './check-ins/check-in-rules.con
 import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
 import { CheckInHttpController } from './check-ins/check-in.http.controller';
 import { ListCheckInsHandler } from './check-ins/check-in.queries';
+import { RecordMeasurementsHandler } from './integrations/measurement.commands';
+import { MeasurementHttpController } from './integrations/measurement.http.controller';
+import { ChangeServiceAccountsHandler, ListServiceAccountsHandler } from './integrations/service-account.commands';
+import { ServiceAccountHttpController } from './integrations/service-account.http.controller';
 import { LearningCommandHandler } from './learnings/learning.commands';
 import { LearningHttpController } from './learnings/learning.http.controller';
 import { GetLearningHandler, GetLearningHistoryHandler, ListLearningsHandler } from './learnings/learning.queries';
@@ -30,7 +34,7 @@ export class CheckInsModule {
     return {
       module: CheckInsModule,
       imports: foundation.imports,
-      controllers: [CheckInHttpController, LearningHttpController, QuestionHttpController, ImportController],
+      controllers: [CheckInHttpController, LearningHttpController, QuestionHttpController, ServiceAccountHttpController, MeasurementHttpController, ImportController],
       providers: [
         { provide: CHECK_IN_RULES, useFactory: () => checkInRulesFrom(process.env) },
         CheckInsView,
@@ -42,6 +46,9 @@ export class CheckInsModule {
         GetLearningHandler,
         GetLearningHistoryHandler,
         ListLearningsHandler,
+        ChangeServiceAccountsHandler,
+        ListServiceAccountsHandler,
+        RecordMeasurementsHandler,
         QuestionsView,
         QuestionsProjection,
         AskQuestionHandler,

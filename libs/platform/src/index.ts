@@ -11,6 +11,7 @@ export * from './lib/auth/signing-key';
 export * from './lib/auth/embedded-token';
 export * from './lib/auth/token-verifier';
 export * from './lib/auth/jwt-auth.guard';
+export * from './lib/auth/api-key';
 export * from './lib/auth/token-cli';
 export * from './lib/idempotency/idempotency-store';
 export * from './lib/idempotency/event-store-idempotency-store';

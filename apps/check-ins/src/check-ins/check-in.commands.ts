@@ -70,7 +70,7 @@ export function assertValueFits(kind: KeyResultKind, value: KeyResultValue | und
 }
 
 /** The key result's cycle with the configured grace; undefined while the view has not seen the cycle planned. */
-const windowOf = (kr: KnownKeyResult, rules: CheckInRulesOptions): CheckInWindow | undefined =>
+export const windowOf = (kr: KnownKeyResult, rules: CheckInRulesOptions): CheckInWindow | undefined =>
   kr.cycle === undefined ? undefined : { startsOn: kr.cycle.startsOn, endsOn: kr.cycle.endsOn, graceDays: rules.graceDays };
 
 /**
@@ -89,7 +89,7 @@ async function withExpectedRevision<T>(streamId: string, expectedRevision: numbe
 }
 
 /** 422 when the key result no longer takes check-ins. */
-function assertOpen(kr: KnownKeyResult): void {
+export function assertOpen(kr: KnownKeyResult): void {
   const details = { keyResultId: kr.keyResultId, objectiveId: kr.objectiveId };
   if (kr.objectiveStatus === 'archived') throw ruleBroken('objective-archived', `Objective ${kr.objectiveId} is archived`, details);
   if (kr.objectiveStatus === 'closed') throw ruleBroken('objective-closed', `Objective ${kr.objectiveId} is graded and closed`, details);

@@ -151,6 +151,7 @@ const OWN_WRITES: Record<string, Write> = {
     );
   },
   CheckInCorrected: nothing,
+  MeasurementRecorded: nothing,
   LearningAcknowledged: nothing,
 };
 

@@ -1,6 +1,7 @@
 import type { KeyResultValue } from '../objective/key-result';
 import type { CheckInCorrected, CheckInRecorded } from './check-in';
 import { effectiveAtMillis } from './check-in';
+import type { MeasurementRecorded } from './measurement';
 
 /**
  * Bitemporal queries over the events of one check-in stream. Two questions, two times:
@@ -14,7 +15,11 @@ export interface CheckInView {
   id: string;
   keyResultId: string;
   value: KeyResultValue;
-  confidence: number;
+  /** Absent on a data source's measurement: confidence is the people's. */
+  confidence?: number;
+  /** Set on a measurement: where the value comes from, and where to see it. */
+  source?: string;
+  link?: string;
   note?: string;
   blockers?: string[];
   effectiveAt: string;
@@ -47,6 +52,20 @@ const fold = (events: readonly CheckInEventLike[], knownAt?: number): CheckInVie
         ...(note === undefined ? {} : { note }),
         ...(blockers === undefined ? {} : { blockers: [...blockers] }),
         effectiveAt,
+        recordedAt,
+        corrections: 0,
+      });
+    } else if (event.type === 'MeasurementRecorded') {
+      const data = event.data as MeasurementRecorded['data'];
+      if (!known(data.recordedAt) || views.has(data.measurementId)) continue;
+      const { measurementId, keyResultId, value, measuredAt, source, link, recordedAt } = data;
+      views.set(measurementId, {
+        id: measurementId,
+        keyResultId,
+        value,
+        source,
+        ...(link === undefined ? {} : { link }),
+        effectiveAt: measuredAt,
         recordedAt,
         corrections: 0,
       });
@@ -95,6 +114,10 @@ export const checkInsKnownAt = (events: readonly CheckInEventLike[], knownAt: Da
     .filter((view) => limit === undefined || effectiveAtMillis(view.effectiveAt) <= limit)
     .sort(compareCheckIns);
 };
+
+/** The confidence of the latest check-in that has one: measurements move the value, never the confidence. */
+export const latestConfidence = (views: readonly CheckInView[]): number | undefined =>
+  latestCheckIn(views.filter((view) => view.confidence !== undefined))?.confidence;
 
 /** The check-in describing the latest moment (the last recorded one on a tie); undefined for none. */
 export const latestCheckIn = (views: readonly CheckInView[]): CheckInView | undefined =>

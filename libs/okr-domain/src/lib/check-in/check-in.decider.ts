@@ -5,6 +5,7 @@ import { ignoreUnknownEvent, unhandledCommand } from '../shared/exhaustive';
 import type { CheckInCommand, CheckInEvent, CheckInFields, CorrectCheckIn, RecordCheckIn } from './check-in';
 import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE } from './check-in';
 import { checkEffectiveAt, checkValue } from './check-in.rules';
+import { recordMeasurement, type MeasurementVersion } from './measurement';
 
 /** One version of a check-in: as recorded, or as it stood after a correction. */
 export interface CheckInVersion {
@@ -22,6 +23,8 @@ export interface CheckInVersion {
 export interface CheckInsState {
   keyResultId?: string;
   checkIns: Record<string, CheckInVersion[]>;
+  /** Data sources' measurements by id; absent until the first. */
+  measurements?: Record<string, MeasurementVersion>;
 }
 
 /** The state of a check-in stream with no events. */
@@ -170,7 +173,8 @@ const correctCheckIn = (state: CheckInsState, { data, metadata }: CorrectCheckIn
  * `value-out-of-range`, `invalid-effective-at`, `effective-at-in-future`,
  * `effective-at-before-cycle`, `effective-at-after-cycle`, `note-too-long`, `invalid-blockers`, `too-many-blockers`,
  * `check-in-already-recorded`, `key-result-mismatch`, `check-in-id-required`, `key-result-id-required`,
- * `objective-id-required`, `reason-required` and `correction-changes-nothing`.
+ * `objective-id-required`, `reason-required` and `correction-changes-nothing`; for a measurement also
+ * `invalid-source` and `measurement-conflicts` (see `recordMeasurement`).
  */
 export const decideCheckIn = (command: CheckInCommand, state: CheckInsState): CheckInEvent[] => {
   switch (command.type) {
@@ -178,6 +182,11 @@ export const decideCheckIn = (command: CheckInCommand, state: CheckInsState): Ch
       return recordCheckIn(state, command);
     case 'CorrectCheckIn':
       return correctCheckIn(state, command);
+    case 'RecordMeasurement':
+      if (state.keyResultId !== undefined && state.keyResultId !== command.data.keyResultId) {
+        throw ruleBroken('key-result-mismatch', `This stream holds the check-ins of ${state.keyResultId}.`, { keyResultId: command.data.keyResultId });
+      }
+      return recordMeasurement(state.measurements ?? {}, command);
     default:
       return unhandledCommand(command);
   }
@@ -201,7 +210,7 @@ export const evolveCheckIn = (state: CheckInsState, event: CheckInEvent): CheckI
     case 'CheckInRecorded': {
       const { checkInId, keyResultId, value, confidence, note, blockers, effectiveAt, recordedAt } = event.data;
       const version = withoutEmpty({ checkInId, value, confidence, note, blockers, effectiveAt, recordedAt });
-      return { keyResultId, checkIns: { ...state.checkIns, [checkInId]: [version] } };
+      return { ...state, keyResultId, checkIns: { ...state.checkIns, [checkInId]: [version] } };
     }
     case 'CheckInCorrected': {
       const { checkInId, changes, correctedAt } = event.data;
@@ -210,6 +219,10 @@ export const evolveCheckIn = (state: CheckInsState, event: CheckInEvent): CheckI
       const version = withoutEmpty({ ...current, ...changes, recordedAt: correctedAt });
       const versions = [...(state.checkIns[checkInId] ?? []), version];
       return { ...state, checkIns: { ...state.checkIns, [checkInId]: versions } };
+    }
+    case 'MeasurementRecorded': {
+      const { measurementId, keyResultId, value, measuredAt, source } = event.data;
+      return { ...state, keyResultId, measurements: { ...state.measurements, [measurementId]: { value, measuredAt, source } } };
     }
     default:
       return ignoreUnknownEvent(event, state);

@@ -3,6 +3,7 @@ import type { Command, DomainEvent } from '../shared/envelope';
 import { streamName } from '../shared/envelope';
 import type { KeyResultKind, KeyResultValue } from '../objective/key-result';
 import type { CheckInWindow } from './check-in.rules';
+import type { MeasurementRecorded, RecordMeasurement } from './measurement';
 
 /**
  * Check-ins of a key result: one stream per key result (`checkins-{keyResultId}`). Every check-in has
@@ -61,7 +62,8 @@ export type CheckInCorrected = DomainEvent<
     correctedAt: string;
   }
 >;
-export type CheckInEvent = CheckInRecorded | CheckInCorrected;
+/** A key result's check-in stream: people's check-ins and their corrections, and data sources' measurements. */
+export type CheckInEvent = CheckInRecorded | CheckInCorrected | MeasurementRecorded;
 
 export type RecordCheckIn = Command<
   'RecordCheckIn',
@@ -97,7 +99,7 @@ export type CorrectCheckIn = Command<
     reason: string;
   }
 >;
-export type CheckInCommand = RecordCheckIn | CorrectCheckIn;
+export type CheckInCommand = RecordCheckIn | CorrectCheckIn | RecordMeasurement;
 
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -1,7 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { UnauthenticatedProblem } from '../errors/problems';
+import { ForbiddenProblem, UnauthenticatedProblem } from '../errors/problems';
+import { ACCEPTS_API_KEYS, ApiKeyVerifier, isApiKey } from './api-key';
 import { IS_PUBLIC } from './principal';
 import { TokenVerifier } from './token-verifier';
 
@@ -17,7 +18,8 @@ const BEARER = /^Bearer[ ]+([A-Za-z0-9\-_=.~+/]+)\s*$/i;
 
 /**
  * The global guard of every service (registered by `PlatformModule`). On `/api/` routes it requires
- * `Authorization: Bearer <jwt>`, verifies it with {@link TokenVerifier} and attaches the principal to
+ * `Authorization: Bearer <jwt>`, verifies it with {@link TokenVerifier} (or a service account's API key
+ * with {@link ApiKeyVerifier}, on routes marked `@AcceptsApiKeys()` only) and attaches the principal to
  * the request (`@CurrentPrincipal()`); otherwise 401 problem+json with `WWW-Authenticate: Bearer`.
  * Routes marked `@Public()` are let through.
  */
@@ -26,6 +28,7 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
+    private readonly apiKeys: ApiKeyVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,7 +49,14 @@ export class JwtAuthGuard implements CanActivate {
     const match = BEARER.exec(header);
     if (!match?.[1]) throw new UnauthenticatedProblem('The Authorization header must be "Bearer <token>".', true);
 
-    request.principal = await this.verifier.verify(match[1]);
+    if (!isApiKey(match[1])) {
+      request.principal = await this.verifier.verify(match[1]);
+      return true;
+    }
+    request.principal = await this.apiKeys.verify(match[1]);
+    if (!this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_API_KEYS, [context.getHandler(), context.getClass()])) {
+      throw new ForbiddenProblem('Service accounts may only record measurements.', 'api-key-not-allowed');
+    }
     return true;
   }
 }

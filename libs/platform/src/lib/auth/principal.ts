@@ -10,6 +10,12 @@ export interface Principal {
   readonly userId: string;
   readonly roles: readonly string[];
   readonly teams: readonly string[];
+  /** Set when the caller is a service account (an API key): what it may feed. */
+  readonly serviceAccount?: {
+    readonly id: string;
+    readonly name: string;
+    readonly scope: { readonly teams: readonly string[]; readonly keyResultIds: readonly string[] };
+  };
 }
 
 declare module 'fastify' {

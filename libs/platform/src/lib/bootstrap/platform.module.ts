@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
+import { ApiKeyVerifier } from '../auth/api-key';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { TokenVerifier } from '../auth/token-verifier';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
@@ -41,11 +42,12 @@ export class PlatformModule {
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },
         TokenVerifier,
+        ApiKeyVerifier,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],
-      exports: [PLATFORM_CONFIG, TokenVerifier, PlatformHealthModule],
+      exports: [PLATFORM_CONFIG, TokenVerifier, ApiKeyVerifier, PlatformHealthModule],
     };
   }
 }

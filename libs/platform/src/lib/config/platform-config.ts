@@ -142,6 +142,17 @@ export class PlatformConfig {
   @Matches(/^[\w:/.-]{1,200}$/, { message: 'OKR_TENANT_CLAIM must be a claim name' })
   OKR_TENANT_CLAIM = 'tenant';
 
+  /**
+   * How long a verified service-account API key is trusted before the registry is read again: a
+   * revoked or rotated key stops working within this many seconds on every replica (0: read every time).
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_API_KEY_CACHE_SECONDS must be a whole number from 0 to 3600' })
+  @Min(0, { message: 'OKR_API_KEY_CACHE_SECONDS must be a whole number from 0 to 3600' })
+  @Max(3600, { message: 'OKR_API_KEY_CACHE_SECONDS must be a whole number from 0 to 3600' })
+  OKR_API_KEY_CACHE_SECONDS = 30;
+
   @Expose() @IsIn(LOG_LEVELS, oneOf('LOG_LEVEL', LOG_LEVELS)) LOG_LEVEL: LogLevel = 'info';
 
   /** Largest accepted request body; larger ones get 413. */

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { v7 as uuidv7 } from 'uuid';
+import { CurrentPrincipal, NotIdempotentlyStored, ValidationProblem, Write, type Principal, type WriteRequest } from '@okr/platform';
+import { ChangeServiceAccountsCommand, ListServiceAccountsQuery, publicAccount, requireAdmin, type RegistryChange } from './service-account.commands';
+import { CreateServiceAccountDto, RevokeServiceAccountDto } from './service-account.dto';
+
+const uuid = new ParseUUIDPipe();
+
+/**
+ * Service accounts (admin): one per data source, scoped to teams or key results. The API key is shown
+ * once, on creation and on rotation; those answers are never kept for Idempotency-Key replays.
+ */
+@ApiTags('service-accounts')
+@ApiBearerAuth()
+@Controller('api/v1/service-accounts')
+export class ServiceAccountHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @NotIdempotentlyStored()
+  @ApiOperation({ summary: 'Create a service account for a data source; its API key is shown once' })
+  async create(@Body() body: CreateServiceAccountDto, @Write() write: WriteRequest) {
+    requireAdmin(write.principal);
+    const scope = { teams: body.scope.teams ?? [], keyResultIds: body.scope.keyResultIds ?? [] };
+    if (scope.teams.length === 0 && scope.keyResultIds.length === 0) {
+      throw new ValidationProblem([{ field: 'scope', message: 'scope must name at least one team or key result' }]);
+    }
+    const serviceAccountId = uuidv7();
+    const result = await this.change({ type: 'create', serviceAccountId, name: body.name, scope }, write);
+    write.reply.header('Location', `/api/v1/service-accounts/${serviceAccountId}`);
+    return result;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's service accounts, without keys: {items, nextCursor}" })
+  list(@CurrentPrincipal() principal: Principal) {
+    requireAdmin(principal);
+    return this.queries.execute(new ListServiceAccountsQuery(principal.tenantId));
+  }
+
+  @Post(':id/key-rotations')
+  @NotIdempotentlyStored()
+  @ApiOperation({ summary: 'Give the service account a new API key (shown once); the old one stops working' })
+  rotate(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
+    return this.change({ type: 'rotate', serviceAccountId: id }, write);
+  }
+
+  @Post(':id/revocation')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Revoke a service account: its key stops working (within OKR_API_KEY_CACHE_SECONDS)' })
+  revoke(@Param('id', uuid) id: string, @Body() body: RevokeServiceAccountDto, @Write() write: WriteRequest) {
+    return this.change({ type: 'revoke', serviceAccountId: id, reason: body.reason }, write);
+  }
+
+  private async change(change: RegistryChange, { principal, context }: WriteRequest) {
+    requireAdmin(principal);
+    const { account, apiKey, revision } = await this.commands.execute(new ChangeServiceAccountsCommand(change, context));
+    return { ...publicAccount(account), ...(apiKey ? { apiKey } : {}), revision };
+  }
+}
