@@ -13,6 +13,7 @@ export * from './lib/team/team.decider';
 export * from './lib/objective/key-result.rules';
 export * from './lib/objective/key-result-progress';
 export * from './lib/objective/objective.state';
+export * from './lib/objective/objective.grading';
 export * from './lib/objective/objective.decider';
 export * from './lib/objective/carry-over';
 export * from './lib/check-in/check-in';

@@ -125,7 +125,20 @@ export class GradeAndCloseDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Defaults to the mean of the key-result grades' })
   @IsOptional() @IsNumber(FINITE) @Min(0) @Max(1)
   overallGrade?: number;
+  @ApiPropertyOptional({ description: "Why the overall grade is more than 0.2 away from the key results' mean (required then)" })
+  @IsOptional() @IsString() @MaxLength(REASON)
+  overallGradeReason?: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20000) retrospective!: string;
+}
+
+export class CorrectGradeDto {
+  @ApiPropertyOptional({ type: [KeyResultGradeDto], description: 'Only the key results whose grade changes' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => KeyResultGradeDto)
+  keyResultGrades?: KeyResultGradeDto[];
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Defaults to the new mean when key-result grades change' })
+  @IsOptional() @IsNumber(FINITE) @Min(0) @Max(1)
+  overallGrade?: number;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(REASON) reason!: string;
 }
 
 export class ArchiveObjectiveDto {

@@ -11,6 +11,7 @@ import {
   ArchiveObjectiveDto,
   AsOfQueryDto,
   CarryOverObjectiveDto,
+  CorrectGradeDto,
   DropKeyResultDto,
   GradeAndCloseDto,
   ReviseTargetDto,
@@ -145,6 +146,14 @@ export class ObjectiveHttpController {
   @ApiOperation({ summary: 'Grade every key result (0.0-1.0) with a retrospective, and close' })
   grade(@Param('id', uuid) id: string, @Body() body: GradeAndCloseDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'GradeAndClose', data: body }, write);
+  }
+
+  @Post(':id/grade-corrections')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Correct the grades of a graded objective with a reason; the first grading stays in the record' })
+  correctGrade(@Param('id', uuid) id: string, @Body() body: CorrectGradeDto, @Write() write: WriteRequest) {
+    return this.run(id, { type: 'CorrectGrade', data: body }, write);
   }
 
   @Post(':id/archival')

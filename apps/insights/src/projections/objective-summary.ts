@@ -9,6 +9,7 @@ import type {
   KeyResultValue,
   ObjectiveAligned,
   ObjectiveAlignmentWithdrawn,
+  ObjectiveGradeCorrected,
   ObjectiveGraded,
   ObjectiveOwnershipTransferred,
   ObjectiveReworded,
@@ -48,7 +49,7 @@ import { cloneJson, replaceDocument, type ProjectedEvent, type ReadModel } from 
  *   objective (`status: 'unknown'`) / key result (`measure: null`, progress 0) is created and completed
  *   when the goals events arrive.
  * - Grading sets `status: 'closed'` (the domain's status), `grade` (0..1), `retrospective`, and each
- *   key result's `grade`.
+ *   key result's `grade`; a grade correction replaces the grades.
  */
 export const OBJECTIVE_SUMMARY = 'objective-summary';
 
@@ -126,6 +127,7 @@ export const OBJECTIVE_SUMMARY_EVENTS = [
   'ObjectiveOwnershipTransferred',
   'ObjectiveActivated',
   'ObjectiveGraded',
+  'ObjectiveGradeCorrected',
   'ObjectiveArchived',
   'CheckInRecorded',
   'CheckInCorrected',
@@ -300,6 +302,12 @@ const applyObjectiveEvent = (doc: ObjectiveSummaryDoc, event: ProjectedEvent): b
       doc.grade = data.overallGrade;
       doc.retrospective = data.retrospective;
       for (const { keyResultId, grade } of data.keyResultGrades) findOrAddKeyResult(doc, keyResultId).grade = grade;
+      return true;
+    }
+    case 'ObjectiveGradeCorrected': {
+      const { to } = event.data as ObjectiveGradeCorrected['data'];
+      doc.grade = to.overallGrade;
+      for (const { keyResultId, grade } of to.keyResultGrades) findOrAddKeyResult(doc, keyResultId).grade = grade;
       return true;
     }
     case 'ObjectiveArchived':

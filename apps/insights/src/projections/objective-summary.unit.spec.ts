@@ -82,6 +82,7 @@ describe('objective-summary projection', () => {
         'ObjectiveOwnershipTransferred',
         'ObjectiveActivated',
         'ObjectiveGraded',
+        'ObjectiveGradeCorrected',
         'ObjectiveArchived',
         'CheckInRecorded',
         'CheckInCorrected',
@@ -319,6 +320,26 @@ describe('objective-summary projection', () => {
     const doc = await harness.get(O);
     expect(doc).toMatchObject({ status: 'closed', grade: 0.7, retrospective: 'good', closedAt: '2026-12-31T12:00:00Z' });
     expect(kr(doc, KR1)?.grade).toBe(0.7);
+    await harness.close();
+  });
+
+  it('ObjectiveGradeCorrected replaces the grades; the objective stays closed', async () => {
+    const { harness, goals, objective } = await setup();
+    const was = { overallGrade: 0.7, keyResultGrades: [{ keyResultId: KR1, grade: 0.7 }] };
+    await harness.apply(
+      goals.set(),
+      goals.addKr1(),
+      goals.activate(),
+      objective.event('ObjectiveGraded', { objectiveId: O, ...was, retrospective: 'good' }, '2026-12-31T12:00:00Z'),
+      objective.event(
+        'ObjectiveGradeCorrected',
+        { objectiveId: O, from: was, to: { overallGrade: 0.4, keyResultGrades: [{ keyResultId: KR1, grade: 0.4 }] }, reason: 'Test accounts counted' },
+        '2027-01-05T12:00:00Z',
+      ),
+    );
+    const doc = await harness.get(O);
+    expect(doc).toMatchObject({ status: 'closed', grade: 0.4, retrospective: 'good', closedAt: '2026-12-31T12:00:00Z' });
+    expect(kr(doc, KR1)?.grade).toBe(0.4);
     await harness.close();
   });
 

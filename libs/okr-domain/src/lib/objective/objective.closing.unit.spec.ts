@@ -68,9 +68,12 @@ describe('objective decider: GradeAndClose', () => {
     spec.given(active).when(grade(grades)).then([graded(grades, 0.29)]);
   });
 
-  it('takes the overall grade the team gave, including the bounds 0 and 1', () => {
-    spec.given(active).when(grade(all, { overallGrade: 0 })).then([graded(all, 0)]);
-    spec.given(active).when(grade(all, { overallGrade: 1 })).then([graded(all, 1)]);
+  it('takes the overall grade the team gave, including the bounds 0 and 1 (far from the mean: with a reason)', () => {
+    const overallGradeReason = 'Refunds mattered more than the rest together';
+    const withReason = (overallGrade: number) => ({ ...graded(all, overallGrade), data: { ...graded(all, overallGrade).data, overallGradeReason } });
+    spec.given(active).when(grade(all, { overallGrade: 0, overallGradeReason })).then([withReason(0)]);
+    spec.given(active).when(grade(all, { overallGrade: 1, overallGradeReason: `  ${overallGradeReason} ` })).then([withReason(1)]);
+    spec.given(active).when(grade(all, { overallGrade: 0.6 })).then([graded(all, 0.6)]);
   });
 
   it('accepts grades of exactly 0 and 1', () => {

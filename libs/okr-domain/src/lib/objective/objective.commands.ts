@@ -21,7 +21,18 @@ export type TransferOwnership = Command<'TransferOwnership', { newOwnerId: strin
 export type ActivateObjective = Command<'ActivateObjective', Record<string, never>>;
 export type GradeAndClose = Command<
   'GradeAndClose',
-  { keyResultGrades: { keyResultId: string; grade: number }[]; overallGrade?: number; retrospective: string }
+  {
+    keyResultGrades: { keyResultId: string; grade: number }[];
+    overallGrade?: number;
+    /** Required when `overallGrade` is more than 0.2 away from the key results' mean. */
+    overallGradeReason?: string;
+    retrospective: string;
+  }
+>;
+/** Corrects some key-result grades and/or the overall grade of a graded objective, with a reason. */
+export type CorrectGrade = Command<
+  'CorrectGrade',
+  { keyResultGrades?: { keyResultId: string; grade: number }[]; overallGrade?: number; reason: string }
 >;
 export type ArchiveObjective = Command<'ArchiveObjective', { reason?: string }>;
 /** The application checked the cycles (this one over, the other one later and not over). */
@@ -40,6 +51,7 @@ export type ObjectiveCommand =
   | TransferOwnership
   | ActivateObjective
   | GradeAndClose
+  | CorrectGrade
   | ArchiveObjective
   | CarryOverObjective
   | LinkCarriedOverFrom;

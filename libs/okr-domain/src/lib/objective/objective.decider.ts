@@ -1,25 +1,21 @@
 import type { Decider } from '../shared/envelope';
 import { notFound, ruleBroken } from '../shared/errors';
 import { unhandledCommand } from '../shared/exhaustive';
+import { requiredText, text } from '../shared/text';
 import { targetOf } from './key-result-progress';
 import { MAX_TITLE_LENGTH, reviseMeasure, sameTarget, validateMeasure } from './key-result.rules';
 import type * as C from './objective.commands';
+import { correctGrade, gradeAndClose } from './objective.grading';
 import type { ObjectiveEvent } from './objective.events';
 import type { ExistingObjective, KeyResultState, ObjectiveState } from './objective.state';
 import { activeKeyResults, evolveObjective, initialObjectiveState } from './objective.state';
 
-/** Trimmed text, or '' for anything that is not a string (untrusted input reaching the domain). */
-const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
 /** `{ [key]: trimmed }`, or nothing when blank: optional text is either said or absent, never ''. */
 const optionalText = <K extends string>(key: K, value: unknown): { [P in K]?: string } =>
   (text(value) === '' ? {} : { [key]: text(value) }) as { [P in K]?: string };
 
-const required = (value: unknown, code: string, field: string): string => {
-  const trimmed = text(value);
-  if (trimmed === '') throw ruleBroken(code, `${field} is required.`, { field });
-  return trimmed;
-};
+const required = requiredText;
 
 const title = (value: unknown): string => {
   const trimmed = required(value, 'title-required', 'title');
@@ -128,44 +124,6 @@ const activate = (s: ExistingObjective): ObjectiveEvent[] => {
   return [{ type: 'ObjectiveActivated', data: { objectiveId: s.id } }];
 };
 
-const isGrade = (g: unknown): g is number => typeof g === 'number' && Number.isFinite(g) && g >= 0 && g <= 1;
-
-/** Mean to 2 decimals; EPSILON lets a mean such as 0.285 (28.4999… once scaled in binary) round up as written. */
-const meanGrade = (grades: number[]): number =>
-  Math.round((grades.reduce((a, b) => a + b, 0) / grades.length + Number.EPSILON) * 100) / 100;
-
-const gradeAndClose = (s: ExistingObjective, { data }: C.GradeAndClose): ObjectiveEvent[] => {
-  if (s.status !== 'active') {
-    throw ruleBroken('objective-not-active', 'Only an active objective can be graded.', { status: s.status });
-  }
-  const grades = data.keyResultGrades ?? [];
-  const expected = new Set(activeKeyResults(s).map((kr) => kr.id));
-  const seen = new Set<string>();
-  for (const { keyResultId, grade } of grades) {
-    if (!expected.has(keyResultId)) {
-      throw ruleBroken('grade-for-unknown-key-result', `${keyResultId} is not a key result to grade.`, { keyResultId });
-    }
-    if (seen.has(keyResultId)) {
-      throw ruleBroken('duplicate-grade', `Key result ${keyResultId} was graded twice.`, { keyResultId });
-    }
-    if (!isGrade(grade)) throw ruleBroken('grade-out-of-range', 'A grade is from 0 to 1.', { keyResultId, grade });
-    seen.add(keyResultId);
-  }
-  const missing = [...expected].filter((id) => !seen.has(id));
-  if (missing.length > 0) throw ruleBroken('grades-incomplete', 'Every key result needs a grade.', { missing });
-  if (data.overallGrade !== undefined && !isGrade(data.overallGrade)) {
-    throw ruleBroken('grade-out-of-range', 'The overall grade is from 0 to 1.', { overallGrade: data.overallGrade });
-  }
-  if (data.overallGrade === undefined && grades.length === 0) {
-    // Every key result was dropped: there is nothing to average, and 0 would be a verdict nobody gave.
-    throw ruleBroken('overall-grade-required', 'With no key results to grade, give the overall grade.');
-  }
-  const retrospective = required(data.retrospective, 'retrospective-required', 'retrospective');
-  const keyResultGrades = grades.map(({ keyResultId, grade }) => ({ keyResultId, grade }));
-  const overallGrade = data.overallGrade ?? meanGrade(keyResultGrades.map((g) => g.grade));
-  return [{ type: 'ObjectiveGraded', data: { objectiveId: s.id, keyResultGrades, overallGrade, retrospective } }];
-};
-
 const archive = (s: ExistingObjective, { data }: C.ArchiveObjective): ObjectiveEvent[] => [
   { type: 'ObjectiveArchived', data: { objectiveId: s.id, ...optionalText('reason', data.reason) } },
 ];
@@ -191,16 +149,18 @@ const linkCarriedOverFrom = (s: ExistingObjective, { data }: C.LinkCarriedOverFr
 };
 
 /**
- * Closed and archived objectives are history: only archiving a closed one is still allowed. A
+ * Closed and archived objectives are history: only archiving a closed one, or correcting its grade, is
+ * still allowed. A
  * carried-over objective lives on in its new cycle: the old one can still be graded (its cycle's
  * record) or archived, nothing else.
  */
 const assertChangeable = (s: ExistingObjective, command: C.ObjectiveCommand): void => {
   if (s.status === 'archived') throw ruleBroken('objective-archived', 'The objective is archived.');
-  if (s.status === 'closed' && command.type !== 'ArchiveObjective') {
+  if (s.status === 'closed' && command.type !== 'ArchiveObjective' && command.type !== 'CorrectGrade') {
     throw ruleBroken('objective-closed', 'The objective is closed.');
   }
-  if (s.carriedOverTo !== undefined && command.type !== 'GradeAndClose' && command.type !== 'ArchiveObjective') {
+  const stillAllowed = ['GradeAndClose', 'CorrectGrade', 'ArchiveObjective'];
+  if (s.carriedOverTo !== undefined && !stillAllowed.includes(command.type)) {
     throw ruleBroken('objective-carried-over', 'The objective was carried over to a later cycle: change it there.', {
       toObjectiveId: s.carriedOverTo.objectiveId,
       toCycleId: s.carriedOverTo.cycleId,
@@ -241,6 +201,8 @@ export const decideObjective = (command: C.ObjectiveCommand, state: ObjectiveSta
       return activate(state);
     case 'GradeAndClose':
       return gradeAndClose(state, command);
+    case 'CorrectGrade':
+      return correctGrade(state, command);
     case 'ArchiveObjective':
       return archive(state, command);
     case 'CarryOverObjective':

@@ -44,8 +44,17 @@ export type ObjectiveGraded = DomainEvent<
     keyResultGrades: { keyResultId: string; grade: number }[];
     /** 0.0-1.0; the mean of the key-result grades unless the team said otherwise. */
     overallGrade: number;
+    /** Why the overall grade is far from the key results' mean (required then; absent in older events). */
+    overallGradeReason?: string;
     retrospective: string;
   }
+>;
+/** The grades of a graded objective, as they stood before or after a correction. */
+export type ObjectiveGrades = { overallGrade: number; keyResultGrades: { keyResultId: string; grade: number }[] };
+/** A grade given at closing, corrected later with a reason; the first grading stays in the record. */
+export type ObjectiveGradeCorrected = DomainEvent<
+  'ObjectiveGradeCorrected',
+  { objectiveId: string; from: ObjectiveGrades; to: ObjectiveGrades; reason: string }
 >;
 export type ObjectiveArchived = DomainEvent<'ObjectiveArchived', { objectiveId: string; reason?: string }>;
 /**
@@ -73,6 +82,7 @@ export type ObjectiveEvent =
   | ObjectiveOwnershipTransferred
   | ObjectiveActivated
   | ObjectiveGraded
+  | ObjectiveGradeCorrected
   | ObjectiveArchived
   | ObjectiveCarriedOver
   | ObjectiveCarriedOverFrom;

@@ -23,6 +23,7 @@ export interface ObjectiveGrade {
   /** 0..1. */
   overallGrade: number;
   keyResultGrades: { keyResultId: string; grade: number }[];
+  overallGradeReason?: string;
   retrospective: string;
 }
 
@@ -145,12 +146,22 @@ export const evolveObjective = (state: ObjectiveState, event: ObjectiveEvent): O
     case 'ObjectiveActivated':
       return { ...state, status: 'active' };
     case 'ObjectiveGraded': {
-      const { overallGrade, keyResultGrades, retrospective } = event.data;
+      const { overallGrade, keyResultGrades, overallGradeReason, retrospective } = event.data;
       return {
         ...state,
         status: 'closed',
-        grade: { overallGrade, keyResultGrades: keyResultGrades.map((g) => ({ ...g })), retrospective },
+        grade: {
+          overallGrade,
+          keyResultGrades: keyResultGrades.map((g) => ({ ...g })),
+          ...(overallGradeReason === undefined ? {} : { overallGradeReason }),
+          retrospective,
+        },
       };
+    }
+    case 'ObjectiveGradeCorrected': {
+      if (state.grade === undefined) return state;
+      const { overallGrade, keyResultGrades } = event.data.to;
+      return { ...state, grade: { ...state.grade, overallGrade, keyResultGrades: keyResultGrades.map((g) => ({ ...g })) } };
     }
     case 'ObjectiveArchived':
       return { ...state, status: 'archived' };

@@ -90,6 +90,19 @@ describe('ProblemDetailsFilter', () => {
     expect(body.detail).toContain('keyResults[1].target');
   });
 
+  it('says a missing (or null) required field is required, not "must be shorter than…"; an unknown null one should not exist', async () => {
+    const res = await post({ keyResults: [{ title: null, target: 1 }], extra: null });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual(
+      expect.arrayContaining([
+        { field: 'title', message: 'title is required' },
+        { field: 'keyResults[0].title', message: 'keyResults[0].title is required' },
+        { field: 'extra', message: 'property extra should not exist' },
+      ]),
+    );
+    expect(res.json().errors).toHaveLength(3);
+  });
+
   it('maps a not-found DomainError to 404 with its code and details', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/test/missing?x=1' });
     expect(res.statusCode).toBe(404);

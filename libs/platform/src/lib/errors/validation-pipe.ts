@@ -12,16 +12,26 @@ export function validationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    validationError: { target: false, value: false },
+    // The value is read by fieldErrors (a missing field says so) and never sent back to the caller.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors: ValidationError[]) => new ValidationProblem(fieldErrors(errors)),
   });
 }
 
-/** Flattens class-validator's error tree into one entry per broken constraint, with dotted paths. */
+/**
+ * Flattens class-validator's error tree into one entry per broken constraint, with dotted paths. A
+ * required field that is missing (or null) gets one entry saying so: its other constraints ("must be
+ * shorter than 200 characters", "must be a string") describe a value that was never given.
+ */
 export function fieldErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = joinPath(parent, error.property);
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const constraints = Object.values(error.constraints ?? {});
+    const unknownProperty = error.constraints !== undefined && 'whitelistValidation' in error.constraints;
+    if (constraints.length > 0 && !unknownProperty && (error.value === undefined || error.value === null)) {
+      return [{ field, message: `${field} is required` }];
+    }
+    const own = constraints.map((message) => ({ field, message }));
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }
