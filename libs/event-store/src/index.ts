@@ -7,3 +7,4 @@ export type { SqliteSynchronous } from './lib/sqlite/sqlite-schema';
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './lib/kurrentdb/kurrentdb-event-store';
 export * from './lib/command-handler';
 export * from './lib/event-chain';
+export * from './lib/chain-audit';

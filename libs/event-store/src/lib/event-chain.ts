@@ -95,36 +95,54 @@ export interface ChainReport {
 }
 
 /**
- * Walks one stream's events (oldest first) and checks every link. Events before the first hashed
- * one are a legacy prefix, reported as `unchainedBefore`, not as broken; the first hashed event then
- * starts the chain (its predecessor hash is `-`). Stops at the first broken link.
+ * Checks one stream's links as its events arrive (oldest first), so a whole log can be verified in
+ * one pass with one verifier per stream. Events before the first hashed one are a legacy prefix,
+ * reported as `unchainedBefore`, not as broken; the first hashed event then starts the chain (its
+ * predecessor hash is `-`). After the first broken link it ignores the rest of the stream.
  */
-export async function verifyChain(streamId: string, events: AsyncIterable<EventEnvelope>): Promise<ChainReport> {
-  let count = 0;
-  let unchainedBefore = 0;
-  let chained = false;
-  let previous: string | undefined;
-  for await (const event of events) {
-    const revision = event.revision;
-    const broken = (link: Omit<BrokenLink, 'revision' | 'eventId'>): ChainReport => ({
-      streamId,
-      events: count + 1,
-      intact: false,
-      unchainedBefore,
-      ...(previous ? { headHash: previous } : {}),
-      firstBrokenLink: { revision, eventId: event.id, ...link },
-    });
-    if (revision !== count) return broken({ reason: 'revision-gap' });
+export class StreamChainVerifier {
+  private count = 0;
+  private unchainedBefore = 0;
+  private previous: string | undefined;
+  private broken: BrokenLink | undefined;
+
+  constructor(readonly streamId: string) {}
+
+  /** Checks the next event of the stream; false once the chain is broken. */
+  add(event: EventEnvelope): boolean {
+    if (this.broken) return false;
+    const fail = (link: Omit<BrokenLink, 'revision' | 'eventId'>): boolean => {
+      this.broken = { revision: event.revision, eventId: event.id, ...link };
+      return false;
+    };
+    if (event.revision !== this.count) return fail({ reason: 'revision-gap' });
     if (event.hash === undefined) {
-      if (chained) return broken({ reason: 'missing-hash' });
-      unchainedBefore = count + 1;
+      if (this.previous !== undefined) return fail({ reason: 'missing-hash' });
+      this.unchainedBefore = this.count + 1;
     } else {
-      const expected = chainHash(previous, revision, chainedContent(event));
-      if (expected !== event.hash) return broken({ reason: 'hash-mismatch', expected, actual: event.hash });
-      chained = true;
-      previous = event.hash;
+      const expected = chainHash(this.previous, event.revision, chainedContent(event));
+      if (expected !== event.hash) return fail({ reason: 'hash-mismatch', expected, actual: event.hash });
+      this.previous = event.hash;
     }
-    count += 1;
+    this.count += 1;
+    return true;
   }
-  return { streamId, events: count, intact: true, unchainedBefore, ...(previous ? { headHash: previous } : {}) };
+
+  report(): ChainReport {
+    return {
+      streamId: this.streamId,
+      events: this.count + (this.broken ? 1 : 0),
+      intact: this.broken === undefined,
+      unchainedBefore: this.unchainedBefore,
+      ...(this.previous ? { headHash: this.previous } : {}),
+      ...(this.broken ? { firstBrokenLink: this.broken } : {}),
+    };
+  }
+}
+
+/** Walks one stream's events (oldest first) and reports its first broken link, if any. */
+export async function verifyChain(streamId: string, events: AsyncIterable<EventEnvelope>): Promise<ChainReport> {
+  const verifier = new StreamChainVerifier(streamId);
+  for await (const event of events) if (!verifier.add(event)) break;
+  return verifier.report();
 }
