@@ -7,6 +7,7 @@ import { AdminHttpController } from './admin/admin.http.controller';
 import { adminProviders } from './admin/admin.providers';
 import { AuditHttpController } from './audit/audit.http.controller';
 import { GetAuditTrailHandler } from './audit/audit.queries';
+import { ResolveAuditExportHandler, VerifyStreamChainHandler } from './audit/audit-chain.queries';
 import { ReplayHttpController } from './replay/replay.http.controller';
 import { ReplayHandler } from './replay/replay.queries';
 import { ReadModelsHttpController } from './read-models/read-models.http.controller';
@@ -46,6 +47,8 @@ export class InsightsModule {
         ReplayHandler,
         FramesHandler,
         GetAuditTrailHandler,
+        VerifyStreamChainHandler,
+        ResolveAuditExportHandler,
         AlignmentTreeQueries,
         ...readModelProviders(),
         ...adminProviders(),
