@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsObject,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -22,6 +23,7 @@ import {
   type LearningApproach,
   type LearningResult,
 } from '@okr/okr-domain';
+import { Omittable } from '@okr/platform';
 
 const TEXT = 4000;
 const REASON = 2000;
@@ -37,15 +39,15 @@ export class EvidenceDto {
 /** The fields a learning is made of; captured all at once, revised any subset. */
 class LearningFieldsDto {
   @ApiPropertyOptional({ type: [String], description: 'Key results it is about' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true })
+  @Omittable() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true })
   keyResultIds?: string[];
 
   @ApiPropertyOptional({ type: [EvidenceDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => EvidenceDto)
+  @Omittable() @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => EvidenceDto)
   evidence?: EvidenceDto[];
 
   @ApiPropertyOptional({ type: [String], example: ['onboarding'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(TAG, { each: true })
+  @Omittable() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(TAG, { each: true })
   tags?: string[];
 
   @ApiPropertyOptional({ description: 'The next step it leads to' }) @IsOptional() @IsString() @MaxLength(TEXT) nextStep?: string;

@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { KEY_RESULT_KINDS, type KeyResultKind } from '@okr/okr-domain';
-import { ISO_DATE_OR_INSTANT, NotFor } from '@okr/platform';
+import { ISO_DATE_OR_INSTANT, NotFor, Omittable } from '@okr/platform';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
 const TEXT = 200;
@@ -36,7 +36,7 @@ export class SetObjectiveDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(REASON) description?: string;
   @ApiPropertyOptional({ description: 'Defaults to the caller' }) @IsOptional() @Matches(ID_PATTERN) ownerId?: string;
   @ApiPropertyOptional({ type: [String], description: 'Objectives this one contributes to' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true })
+  @Omittable() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true })
   parentObjectiveIds?: string[];
 }
 

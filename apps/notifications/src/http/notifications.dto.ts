@@ -23,6 +23,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { NOTIFICATION_RULES } from '@okr/okr-domain';
+import { Omittable } from '@okr/platform';
 import { CHANNELS, CHAT_FORMATS, DELIVERY_STATUSES, FOLLOW_KINDS, WEBHOOK_FORMATS } from '../store/notifications.store';
 import type { ChatFormat, FollowKind, WebhookFormat } from '../store/notifications.store';
 
@@ -129,11 +130,11 @@ export class SmtpSettingsDto {
   host!: string;
   @ApiProperty({ example: 587 }) @IsInt({ message: 'port must be a whole number' }) @Min(1) @Max(65535) port!: number;
   @ApiPropertyOptional({ default: false, description: 'TLS from the start (465); false = STARTTLS when offered' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   secure?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) username?: string;
-  @ApiPropertyOptional({ description: 'Never returned' }) @IsOptional() @IsString() @MaxLength(1000) password?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(255) username?: string;
+  @ApiPropertyOptional({ description: 'Never returned' }) @Omittable() @IsString() @MaxLength(1000) password?: string;
   @ApiProperty({ example: 'OKR <okr@example.com>' }) @IsString() @IsNotEmpty() @MaxLength(320) from!: string;
 }
 

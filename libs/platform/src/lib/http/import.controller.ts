@@ -46,12 +46,13 @@ export class ImportItemDto {
   @IsOptional() @IsString() @MaxLength(200)
   actor?: string;
 
-  @ValidateNested() @Type(() => ImportedRequestDto)
+  @IsObject() @ValidateNested() @Type(() => ImportedRequestDto)
   request!: ImportedRequestDto;
 }
 
 export class ImportDto {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_IMPORT_ITEMS) @ValidateNested({ each: true }) @Type(() => ImportItemDto)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_IMPORT_ITEMS) @IsObject({ each: true, message: 'each of items must be an object {at, actor?, request}' })
+  @ValidateNested({ each: true }) @Type(() => ImportItemDto)
   items!: ImportItemDto[];
 }
 

@@ -1,4 +1,4 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationArguments, type ValidationOptions } from 'class-validator';
 
 /** An ISO-8601 date or instant as query parameters take it (`2026-10-12`, `2026-10-12T09:30:00Z`). */
 export const ISO_DATE_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
@@ -25,4 +25,13 @@ export function NotFor(kinds: readonly string[], options?: ValidationOptions): P
       },
     });
   };
+}
+
+/**
+ * Like `@IsOptional()`, but only for a property left out: `null` is validated like any other value
+ * (and refused by the property's type check). `@IsOptional()` lets `null` through, which handlers
+ * that default only `undefined` then read as a list or an object.
+ */
+export function Omittable(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined, options);
 }
