@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, type QuestionStatus } from '@okr/okr-domain';
-import { QUESTIONS_DEFAULT_LIMIT, QUESTIONS_MAX_LIMIT } from './question.queries';
+import { ListQueryDto } from '@okr/platform';
 
 export class AskQuestionDto {
   @ApiProperty({ example: 'What would tell you the checklist works before the quarter ends?', maxLength: MAX_QUESTION_LENGTH })
@@ -22,12 +21,6 @@ export class SetQuestionAsideDto {
 
 const STATUSES: QuestionStatus[] = ['open', 'answered', 'set-aside'];
 
-export class QuestionsQueryDto {
+export class QuestionsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: QuestionStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: QUESTIONS_MAX_LIMIT, default: QUESTIONS_DEFAULT_LIMIT })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(QUESTIONS_MAX_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { notFound, questionStreamName, type QuestionAnswered, type QuestionAsked, type QuestionSetAside, type QuestionStatus } from '@okr/okr-domain';
-import { ValidationProblem } from '@okr/platform';
+import { decodeCursor, encodeCursor, pageLimit, type Page, type PageRequest } from '@okr/platform';
 import { CheckInsView } from '../view/check-ins.view';
 import { questionNotFound } from './question.commands';
 import { QuestionsView, type QuestionRow } from './questions.view';
@@ -44,35 +44,20 @@ export class GetQuestionHandler implements IQueryHandler<GetQuestionQuery> {
   }
 }
 
-export const QUESTIONS_DEFAULT_LIMIT = 20;
-export const QUESTIONS_MAX_LIMIT = 100;
+export type QuestionsPage = Page<QuestionRow>;
 
-export interface QuestionsPage {
-  items: QuestionRow[];
-  nextCursor: string | null;
-}
+/** The name written into this list's cursors. */
+const LIST = 'objective-questions';
 
 export class ListObjectiveQuestionsQuery extends Query<QuestionsPage> {
   constructor(
     readonly tenantId: string,
     readonly objectiveId: string,
-    readonly options: { status?: QuestionStatus; limit?: number; cursor?: string },
+    readonly options: PageRequest & { status?: QuestionStatus },
   ) {
     super();
   }
 }
-
-const encodeCursor = (row: QuestionRow): string => Buffer.from(JSON.stringify({ a: row.askedAt, i: row.id })).toString('base64url');
-
-const decodeCursor = (cursor: string): { askedAt: string; id: string } => {
-  try {
-    const { a, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { a?: unknown; i?: unknown };
-    if (typeof a === 'string' && typeof i === 'string') return { askedAt: a, id: i };
-  } catch {
-    // reported below
-  }
-  throw new ValidationProblem([{ field: 'cursor', message: 'cursor must be a nextCursor returned by this list' }]);
-};
 
 /** The questions of an objective with their answers, oldest first, a page at a time. */
 @QueryHandler(ListObjectiveQuestionsQuery)
@@ -86,14 +71,15 @@ export class ListObjectiveQuestionsHandler implements IQueryHandler<ListObjectiv
     if (!this.view.objective(tenantId, objectiveId)) {
       throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
     }
-    const limit = options.limit ?? QUESTIONS_DEFAULT_LIMIT;
+    const limit = pageLimit(options);
+    const after = options.cursor === undefined ? undefined : decodeCursor(LIST, options.cursor);
     const rows = this.questions.ofObjective(tenantId, objectiveId, {
       ...(options.status === undefined ? {} : { status: options.status }),
-      ...(options.cursor === undefined ? {} : { after: decodeCursor(options.cursor) }),
+      ...(after === undefined ? {} : { after: { askedAt: String(after.key), id: after.id } }),
       limit,
     });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(LIST, { key: last.askedAt, id: last.id }) : null };
   }
 }
