@@ -126,6 +126,30 @@ describe('read models: goals and check-ins events into the insights views', () =
     expect((await insights.call('GET', '/api/v1/learnings?result=failed')).status).toBe(400);
   });
 
+  it('filters the learnings feed by the kind of customer evidence', async () => {
+    const asBob = caller(checkIns, await insights.token('acme', 'bob'));
+    const captured = await asBob('POST', '/api/v1/learnings', {
+      body: {
+        keyResultIds: [keyResultId],
+        teamId: 'growth',
+        tried: 'A shorter signup form',
+        result: 'validated',
+        insight: 'Fewer fields, more week-1 activations',
+        evidence: [{ kind: 'analytics-view', summary: 'Funnel: +6 points at step 2', link: 'https://analytics.example.com/funnels/7' }],
+      },
+    });
+    expect(captured.status).toBe(201);
+    const feed = await eventually(async () => {
+      const r = await insights.call('GET', '/api/v1/learnings?evidenceKind=analytics-view');
+      return r.body.items?.length === 1 && r.body;
+    }, 5000, 'learning with analytics evidence');
+    expect(feed.items[0]).toMatchObject({ id: captured.body.id, evidence: [{ kind: 'analytics-view', link: 'https://analytics.example.com/funnels/7' }] });
+    expect((await insights.call('GET', '/api/v1/learnings?evidenceKind=support-tickets')).body.items).toEqual([]);
+    const bad = await insights.call('GET', '/api/v1/learnings?evidenceKind=gut-feeling');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('evidenceKind');
+  });
+
   it("shows the objective on the team's dashboard with its counts", async () => {
     const r = await insights.call('GET', `/api/v1/teams/growth/dashboard?cycleId=${cycleId}`);
     expect(r.status).toBe(200);

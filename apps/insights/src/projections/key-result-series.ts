@@ -7,6 +7,7 @@ import type {
   KeyResultTarget,
   KeyResultTargetRevised,
   KeyResultValue,
+  MeasurementRecorded,
 } from '@okr/okr-domain';
 import { effectiveAtMillis, keyResultProgress, targetOf, withTarget } from '@okr/okr-domain';
 import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
@@ -60,7 +61,9 @@ export interface SeriesPointDoc extends ReadDocument {
   effectiveAtMs: number;
   recordedAt: string;
   value: KeyResultValue;
-  confidence: number;
+  /** null on a data source's measurement (`source` set): people give confidence, not sources. */
+  confidence: number | null;
+  source?: string;
   /** 0..1; null until the key result's measure is known. */
   progress: number | null;
   /** The target in force when this version was projected (none for milestones / unknown measure). */
@@ -80,6 +83,7 @@ export const KEY_RESULT_SERIES_EVENTS = [
   'KeyResultDropped',
   'CheckInRecorded',
   'CheckInCorrected',
+  'MeasurementRecorded',
 ] as const;
 
 export const seriesKeyResultId = (keyResultId: string): string => `kr:${keyResultId}`;
@@ -95,6 +99,38 @@ const targetFor = (measure: KeyResultMeasure | undefined): KeyResultTarget | nul
 
 const keyResultDocOf = (current: readonly SeriesDoc[], keyResultId: string): SeriesKeyResultDoc | undefined =>
   current.find((d): d is SeriesKeyResultDoc => d._id === seriesKeyResultId(keyResultId));
+
+type NewPoint = Pick<SeriesPointDoc, 'checkInId' | 'keyResultId' | 'objectiveId' | 'effectiveAt' | 'recordedAt' | 'value' | 'confidence'> & {
+  source?: string;
+};
+
+/** Version 1 of a check-in's or a measurement's point; nothing when the point exists (a redelivery). */
+const newPoint = (event: ProjectedEvent, current: readonly SeriesDoc[], data: NewPoint): BulkOperation[] => {
+  if (current.some((d) => d.docType === 'point' && d.checkInId === data.checkInId)) return [];
+  const measure = keyResultDocOf(current, data.keyResultId)?.measure;
+  const point: SeriesPointDoc = {
+    _id: seriesPointId(data.checkInId, event.revision),
+    docType: 'point',
+    tenantId: event.metadata.tenantId,
+    checkInId: data.checkInId,
+    keyResultId: data.keyResultId,
+    objectiveId: data.objectiveId,
+    revision: event.revision,
+    effectiveAt: data.effectiveAt,
+    effectiveAtMs: effectiveAtMillis(data.effectiveAt),
+    recordedAt: data.recordedAt,
+    value: data.value,
+    confidence: data.confidence,
+    ...(data.source === undefined ? {} : { source: data.source }),
+    progress: progressOf(measure, data.value),
+    target: targetFor(measure),
+    validFrom: data.recordedAt,
+    supersededAt: null,
+    current: true,
+    corrections: 0,
+  };
+  return [replaceDocument(point)];
+};
 
 export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
   name: KEY_RESULT_SERIES,
@@ -115,6 +151,8 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
         return kr;
       case 'CheckInRecorded':
         return { $or: [kr, { docType: 'point', checkInId: data.checkInId }] };
+      case 'MeasurementRecorded':
+        return { $or: [kr, { docType: 'point', checkInId: (event.data as MeasurementRecorded['data']).measurementId }] };
       case 'CheckInCorrected':
         return { $or: [kr, { docType: 'point', checkInId: data.checkInId, current: true }] };
       default:
@@ -163,29 +201,11 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
       }
       case 'CheckInRecorded': {
         const data = event.data as CheckInRecorded['data'];
-        if (current.some((d) => d.docType === 'point' && d.checkInId === data.checkInId)) return [];
-        const measure = keyResultDocOf(current, data.keyResultId)?.measure;
-        const point: SeriesPointDoc = {
-          _id: seriesPointId(data.checkInId, event.revision),
-          docType: 'point',
-          tenantId,
-          checkInId: data.checkInId,
-          keyResultId: data.keyResultId,
-          objectiveId: data.objectiveId,
-          revision: event.revision,
-          effectiveAt: data.effectiveAt,
-          effectiveAtMs: effectiveAtMillis(data.effectiveAt),
-          recordedAt: data.recordedAt,
-          value: data.value,
-          confidence: data.confidence,
-          progress: progressOf(measure, data.value),
-          target: targetFor(measure),
-          validFrom: data.recordedAt,
-          supersededAt: null,
-          current: true,
-          corrections: 0,
-        };
-        return [replaceDocument(point)];
+        return newPoint(event, current, { ...data, confidence: data.confidence });
+      }
+      case 'MeasurementRecorded': {
+        const { measurementId, measuredAt, source, ...data } = event.data as MeasurementRecorded['data'];
+        return newPoint(event, current, { ...data, checkInId: measurementId, effectiveAt: measuredAt, confidence: null, source });
       }
       case 'CheckInCorrected': {
         const data = event.data as CheckInCorrected['data'];

@@ -37,7 +37,7 @@ describe('key-result-series projection', () => {
   it('declares its collection and events', () => {
     expect(keyResultSeriesModel.name).toBe('key-result-series');
     expect([...keyResultSeriesModel.handles].sort()).toEqual(
-      ['CheckInCorrected', 'CheckInRecorded', 'KeyResultAdded', 'KeyResultDropped', 'KeyResultTargetRevised'].sort(),
+      ['CheckInCorrected', 'CheckInRecorded', 'KeyResultAdded', 'KeyResultDropped', 'KeyResultTargetRevised', 'MeasurementRecorded'].sort(),
     );
   });
 

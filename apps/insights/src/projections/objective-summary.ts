@@ -7,6 +7,7 @@ import type {
   KeyResultMeasure,
   KeyResultTargetRevised,
   KeyResultValue,
+  MeasurementRecorded,
   ObjectiveAligned,
   ObjectiveAlignmentWithdrawn,
   ObjectiveGradeCorrected,
@@ -56,7 +57,10 @@ export const OBJECTIVE_SUMMARY = 'objective-summary';
 export interface SummaryCheckIn {
   id: string;
   value: KeyResultValue;
-  confidence: number;
+  /** Absent on a data source's measurement: it moves the value, never the confidence. */
+  confidence?: number;
+  /** Set on a measurement: where the value came from. */
+  source?: string;
   effectiveAt: string;
   recordedAt: string;
   correctedAt?: string;
@@ -131,9 +135,10 @@ export const OBJECTIVE_SUMMARY_EVENTS = [
   'ObjectiveArchived',
   'CheckInRecorded',
   'CheckInCorrected',
+  'MeasurementRecorded',
 ] as const;
 
-const CHECK_IN_EVENTS = new Set(['CheckInRecorded', 'CheckInCorrected']);
+const CHECK_IN_EVENTS = new Set(['CheckInRecorded', 'CheckInCorrected', 'MeasurementRecorded']);
 
 const emptyObjective = (id: string, event: ProjectedEvent): ObjectiveSummaryDoc => ({
   _id: id,
@@ -192,14 +197,16 @@ const maxInstant = (instants: readonly (string | null)[]): string | null =>
 export const summarizeKeyResult = (kr: KeyResultSummary): KeyResultSummary => {
   const checkIns = [...kr.checkIns].sort(compareCheckIns);
   const latest = checkIns[checkIns.length - 1];
+  // People's check-ins carry the confidence and say when the team last checked in; measurements only move the value.
+  const byPeople = checkIns.filter((c): c is SummaryCheckIn & { confidence: number } => c.confidence !== undefined);
   return {
     ...kr,
     checkIns,
     value: latest?.value ?? null,
-    confidence: latest?.confidence ?? null,
+    confidence: byPeople.at(-1)?.confidence ?? null,
     latestEffectiveAt: latest?.effectiveAt ?? null,
-    lastCheckInAt: maxInstant(checkIns.map((c) => c.recordedAt)),
-    recentConfidences: checkIns.slice(-3).map((c) => c.confidence),
+    lastCheckInAt: maxInstant(byPeople.map((c) => c.recordedAt)),
+    recentConfidences: byPeople.slice(-3).map((c) => c.confidence),
     progress: kr.measure === null ? 0 : keyResultProgress(kr.measure, latest?.value),
   };
 };
@@ -334,6 +341,12 @@ const applyCheckInEvent = (doc: ObjectiveSummaryDoc, event: ProjectedEvent): boo
       effectiveAt: data.effectiveAt,
       recordedAt: data.recordedAt,
     });
+    return true;
+  }
+  if (event.type === 'MeasurementRecorded') {
+    const data = event.data as MeasurementRecorded['data'];
+    if (kr.checkIns.some((c) => c.id === data.measurementId)) return true;
+    kr.checkIns.push({ id: data.measurementId, value: data.value, source: data.source, effectiveAt: data.measuredAt, recordedAt: data.recordedAt });
     return true;
   }
   const data = event.data as CheckInCorrected['data'];

@@ -33,14 +33,15 @@ export class ReadModelsHttpController {
   }
 
   @Get('learnings')
-  @ApiOperation({ summary: 'Learnings, newest first, by team, objective, result or tag, with stats (invalidated hypotheses count as learning)' })
+  @ApiOperation({ summary: 'Learnings, newest first, by team, objective, result, tag or evidence kind, with stats (invalidated hypotheses count as learning)' })
   learnings(@Query() query: LearningsQueryDto, @CurrentPrincipal() principal: Principal) {
-    const { teamId, objectiveId, result, tag } = query;
+    const { teamId, objectiveId, result, tag, evidenceKind } = query;
     return this.queries.learnings(principal.tenantId, {
       ...(teamId === undefined ? {} : { teamId }),
       ...(objectiveId === undefined ? {} : { objectiveId }),
       ...(result === undefined ? {} : { result }),
       ...(tag === undefined ? {} : { tag }),
+      ...(evidenceKind === undefined ? {} : { evidenceKind }),
     });
   }
 

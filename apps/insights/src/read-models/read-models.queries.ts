@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LearningResult } from '@okr/okr-domain';
+import type { EvidenceKind, LearningResult } from '@okr/okr-domain';
 import { notFound } from '@okr/okr-domain';
 import { READ_STORE, type Filter, type ReadStore } from '@okr/read-store';
 import {
@@ -36,7 +36,8 @@ export interface SeriesPoint {
   effectiveAt: string;
   recordedAt: string;
   value: SeriesPointDoc['value'];
-  confidence: number;
+  confidence: number | null;
+  source?: string;
   progress: number | null;
   target: SeriesPointDoc['target'];
   corrections: number;
@@ -47,6 +48,7 @@ export interface LearningsFilter {
   objectiveId?: string;
   result?: LearningResult;
   tag?: string;
+  evidenceKind?: EvidenceKind;
 }
 
 /** Queries over the read models; every filter starts with the caller's tenant. */
@@ -82,12 +84,13 @@ export class ReadModelQueries {
     return {
       keyResultId,
       objectiveId: (keyResult?.objectiveId as string | undefined) ?? points[0].objectiveId,
-      points: points.map(({ checkInId, effectiveAt, recordedAt, value, confidence, progress, target, corrections }) => ({
+      points: points.map(({ checkInId, effectiveAt, recordedAt, value, confidence, source, progress, target, corrections }) => ({
         checkInId,
         effectiveAt,
         recordedAt,
         value,
         confidence,
+        ...(source === undefined ? {} : { source }),
         progress,
         target,
         corrections,
@@ -111,6 +114,7 @@ export class ReadModelQueries {
     if (filter.objectiveId !== undefined) query['objectiveId'] = filter.objectiveId;
     if (filter.result !== undefined) query['result'] = filter.result;
     if (filter.tag !== undefined) query['tags'] = filter.tag;
+    if (filter.evidenceKind !== undefined) query['evidence.kind'] = filter.evidenceKind;
     const docs = await feed.find(query, { sort: { capturedAt: -1, _id: -1 } });
     return { items: docs.map(publicOf), stats: learningStats(docs) };
   }

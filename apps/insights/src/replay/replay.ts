@@ -4,6 +4,7 @@ import {
   checkInsKnownAt,
   keyResultProgress,
   latestCheckIn,
+  latestConfidence,
   learningDecider,
   objectiveDecider,
   objectiveProgress,
@@ -123,14 +124,15 @@ export function replayAt(events: Iterable<Envelope>, tenantId: string, asOf: Dat
     const keyResults = state.keyResults
       .filter((kr) => !kr.dropped)
       .map((kr): ReplayKeyResult => {
-        const latest = latestCheckIn(checkInsKnownAt(checkIns.get(checkInStreamName(kr.id)) ?? [], asOf));
+        const known = checkInsKnownAt(checkIns.get(checkInStreamName(kr.id)) ?? [], asOf);
+        const latest = latestCheckIn(known);
         return {
           id: kr.id,
           title: kr.title,
           kind: kr.measure.kind,
           ...targetFields(kr.measure),
           value: latest?.value ?? null,
-          confidence: latest?.confidence ?? null,
+          confidence: latestConfidence(known) ?? null,
           progress: keyResultProgress(kr.measure, latest?.value),
         };
       });

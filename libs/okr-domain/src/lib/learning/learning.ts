@@ -18,7 +18,11 @@ export type LearningResult = (typeof LEARNING_RESULTS)[number];
 export const LEARNING_APPROACHES = ['hypothesis', 'experiment'] as const;
 export type LearningApproach = (typeof LEARNING_APPROACHES)[number];
 
-export const EVIDENCE_KINDS = ['customer-interview', 'usage-data', 'survey', 'support-tickets', 'other'] as const;
+/**
+ * What kind of customer source backs a learning: interview notes, an analytics view, support tickets…
+ * `link` points at the source itself (the notes, the dashboard, the ticket search).
+ */
+export const EVIDENCE_KINDS = ['customer-interview', 'usage-data', 'analytics-view', 'survey', 'support-tickets', 'crm-record', 'other'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 /** Something that backs the insight: what it is, what it says, and where to find it. */
