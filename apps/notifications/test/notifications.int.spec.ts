@@ -402,7 +402,18 @@ describe('notifications: from goals, check-ins and insights events to the right 
     expect((await globex('GET', '/api/v1/webhooks')).body.items).toEqual([]);
     expect((await globex('GET', '/api/v1/deliveries')).body.items).toEqual([]);
     expect((await globex('GET', `/api/v1/webhooks/${webhook.id}`)).status).toBe(404);
-    expect((await globex('POST', `/api/v1/webhooks/${webhook.id}/test`)).status).toBe(404);
+    const notHere = await globex('POST', `/api/v1/webhooks/${webhook.id}/test`);
+    expect(notHere.body).toMatchObject({ status: 404, code: 'webhook-not-found', detail: 'No such webhook in this tenant.', details: { webhookId: webhook.id } });
+    // Globex has no SMTP settings of its own: said in words, not with its tenant id.
+    const smtp = await globex('GET', '/api/v1/channels/email');
+    expect(smtp.body).toMatchObject({ status: 404, code: 'smtp-settings-not-found' });
+    expect(smtp.body.detail).toBe('This tenant has no SMTP settings of its own; the service default applies, if any.');
+  });
+
+  it('tests a webhook sent by a client that declares JSON and sends no body', async () => {
+    const test = await notifications.call('POST', `/api/v1/webhooks/${webhook.id}/test`, { headers: { 'content-type': 'application/json' } });
+    expect(test.status).toBe(202);
+    expect(test.body.deliveryId).toEqual(expect.any(String));
   });
 
   it('an unreachable webhook fails visibly after its attempts', async () => {

@@ -11,8 +11,12 @@ export const requireAdmin = (principal: Principal, what: string): void => {
   if (!isAdmin(principal)) throw new ForbiddenProblem(`The ${ADMIN_ROLE} role is required to ${what}.`, 'admin-role-required');
 };
 
-export const notFound = (what: string, id: string): Problem =>
-  new Problem({ status: HttpStatus.NOT_FOUND, code: `${what}-not-found`, title: 'Not Found', detail: `No ${what.replace(/-/g, ' ')} ${id} in this tenant.` });
+/**
+ * 404 `{what}-not-found`. The sentence is for people: it names the thing, never its id (the id, when
+ * there is one, goes in `details` for programs).
+ */
+export const notFound = (what: string, detail: string, details?: Record<string, unknown>): Problem =>
+  new Problem({ status: HttpStatus.NOT_FOUND, code: `${what}-not-found`, title: 'Not Found', detail, ...(details ? { details } : {}) });
 
 /** `https://hooks.slack.com/services/T0/B0/xyz` -> `https://hooks.slack.com/…` : secret URLs are never shown whole. */
 export const maskUrl = (url: string): string => {

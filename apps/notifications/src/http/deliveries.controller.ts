@@ -68,7 +68,7 @@ export class DeliveriesHttpController {
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const found = await c.deliveries.findOne({ _id: id, tenantId: principal.tenantId });
-    if (!found || (!isAdmin(principal) && found.recipient !== principal.userId)) throw notFound('delivery', id);
+    if (!found || (!isAdmin(principal) && found.recipient !== principal.userId)) throw notFound('delivery', 'No such delivery in this tenant.', { deliveryId: id });
     return deliveryView(found);
   }
 

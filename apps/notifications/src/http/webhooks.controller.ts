@@ -158,7 +158,7 @@ export class ChannelsHttpController {
     requireAdmin(principal, 'read the email settings');
     const c = await this.store.collections();
     const doc = await c.smtp.findOne({ _id: principal.tenantId });
-    if (!doc) throw notFound('smtp-settings', principal.tenantId);
+    if (!doc) throw notFound('smtp-settings', 'This tenant has no SMTP settings of its own; the service default applies, if any.');
     return smtpView(doc);
   }
 
@@ -174,7 +174,7 @@ export class ChannelsHttpController {
   private async hook(principal: Principal, id: string): Promise<WebhookDoc> {
     const c = await this.store.collections();
     const hook = await c.webhooks.findOne({ _id: id, tenantId: principal.tenantId });
-    if (!hook) throw notFound('webhook', id);
+    if (!hook) throw notFound('webhook', 'No such webhook in this tenant.', { webhookId: id });
     return hook;
   }
 }

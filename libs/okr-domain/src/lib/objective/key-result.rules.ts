@@ -102,7 +102,7 @@ export const reviseMeasure = (measure: KeyResultMeasure, to: KeyResultTarget): K
   const expected = TARGET_FIELDS[measure.kind];
   const given = typeof to === 'object' && to !== null ? presentKeys(to) : [];
   if (given.join() !== expected.join()) {
-    throw ruleBroken('target-does-not-fit-kind', `A ${measure.kind} key result's target is {${expected.join(', ')}}.`, {
+    throw ruleBroken('target-does-not-fit-kind', targetMismatch(measure.kind, expected, given), {
       kind: measure.kind,
       expected,
       given,
@@ -110,6 +110,19 @@ export const reviseMeasure = (measure: KeyResultMeasure, to: KeyResultTarget): K
   }
   return validateMeasure({ ...measure, ...to } as KeyResultMeasure);
 };
+
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? 'An' : 'A');
+const READING_ORDER = ['target', 'threshold', 'min', 'max'];
+const fieldList = (unordered: readonly string[]): string => {
+  const rank = (field: string) => (READING_ORDER.includes(field) ? READING_ORDER.indexOf(field) : READING_ORDER.length);
+  const fields = [...unordered].sort((a, b) => rank(a) - rank(b));
+  return fields.length <= 1 ? (fields[0] ?? 'nothing') : `${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
+};
+
+/** "An increase key result's target is revised with target, not threshold." */
+const targetMismatch = (kind: string, expected: readonly string[], given: readonly string[]): string =>
+  `${article(kind)} ${kind} key result's target is revised with ${fieldList(expected)}` +
+  `${given.length === 0 ? '' : `, not ${fieldList(given)}`}.`;
 
 /** Folds a target revision into a measure; used by evolve, so it trusts the (already valid) event. */
 export const withTarget = (measure: KeyResultMeasure, to: KeyResultTarget): KeyResultMeasure =>

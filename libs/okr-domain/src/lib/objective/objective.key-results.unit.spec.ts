@@ -141,6 +141,15 @@ describe('objective decider: key results', () => {
       spec.given(everyKind).when(revise(keyResultId, to as KeyResultTarget)).thenThrows('target-does-not-fit-kind');
     });
 
+    it.each<[string, unknown, string]>([
+      ['kr-increase', { threshold: 90 }, "An increase key result's target is revised with target, not threshold."],
+      ['kr-range', { min: 10 }, "A stay-within-range key result's target is revised with min and max, not min."],
+      ['kr-above', {}, "A stay-at-or-above key result's target is revised with threshold."],
+    ])('says in words which numbers %s takes (%j)', (keyResultId, to, message) => {
+      const error = spec.given(everyKind).when(revise(keyResultId, to as KeyResultTarget)).thenThrows('target-does-not-fit-kind');
+      expect(error.message).toBe(message);
+    });
+
     it('treats fields set to undefined as absent', () => {
       const to = { target: 90, threshold: undefined } as unknown as KeyResultTarget;
       spec

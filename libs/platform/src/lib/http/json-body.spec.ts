@@ -17,6 +17,10 @@ class NestedDto {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ItemDto) items?: ItemDto[];
 }
 
+class RequiredDto {
+  @IsString() title!: string;
+}
+
 @Public()
 @Controller('api/test')
 class HostileController {
@@ -24,7 +28,18 @@ class HostileController {
   create(@Body() dto: NestedDto) {
     return { ok: true, items: dto.items?.length ?? 0 };
   }
+
+  @Post('bodiless')
+  bodiless() {
+    return { ok: true };
+  }
+
+  @Post('required')
+  required(@Body() dto: RequiredDto) {
+    return { title: dto.title };
+  }
 }
+
 
 const nestedObject = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
@@ -53,6 +68,16 @@ describe('hostile JSON bodies', () => {
   it('reads a body nested up to the limit, and brackets inside strings do not count', async () => {
     expect((await post(`{"data":${nestedObject(31)}}`)).statusCode).toBe(201);
     expect((await post(JSON.stringify({ title: '[[[[{{{{'.repeat(1000) + '\\"]' }))).statusCode).toBe(201);
+  });
+
+  it('reads an empty body declared as JSON as no body: a route without one answers, one with required fields names them', async () => {
+    for (const payload of ['', '  \n']) {
+      const none = await t.app.inject({ method: 'POST', url: '/api/test/bodiless', headers: { 'content-type': 'application/json' }, payload });
+      expect({ status: none.statusCode, body: none.json() }).toEqual({ status: 201, body: { ok: true } });
+      const required = await t.app.inject({ method: 'POST', url: '/api/test/required', headers: { 'content-type': 'application/json' }, payload });
+      expect(required.statusCode).toBe(400);
+      expect(required.json().errors).toEqual([{ field: 'title', message: 'title is required' }]);
+    }
   });
 
   it('refuses prototype-pollution keys with 400 problem+json', async () => {

@@ -42,7 +42,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 /**
  * Registers the adapter's `application/json` parser (Fastify's own, secure-json-parse: `__proto__`
  * and `constructor.prototype` keys are refused with 400) behind a depth check, so that no body nested
- * deeper than `maxDepth` reaches class-transformer, whose recursion a deep body overflows.
+ * deeper than `maxDepth` reaches class-transformer, whose recursion a deep body overflows. An empty
+ * body reads as none.
  */
 export function limitJsonDepth(adapter: FastifyAdapter, maxDepth: number): void {
   const fastify = adapter.getInstance();
@@ -50,6 +51,12 @@ export function limitJsonDepth(adapter: FastifyAdapter, maxDepth: number): void 
   const { bodyLimit } = fastify.initialConfig;
   adapter.useBodyParser('application/json', false, { bodyLimit }, (request, body, done) => {
     const text = body.toString('utf8');
+    // An empty body declared as JSON (a client that always sends the header) is no body, not bad JSON:
+    // a route that takes none answers as without it, one that needs fields names them.
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
     if (jsonDepthExceeds(text, maxDepth)) {
       done(new JsonTooDeepProblem(maxDepth), undefined);
       return;
