@@ -2,6 +2,7 @@ import {
   DEFAULT_MILESTONE_WARNING_DAYS,
   DEFAULT_PACE_GRACE_DAYS,
   DEFAULT_PACE_MARGIN,
+  isCycleOver,
   kindRiskReasons,
 } from '@okr/okr-domain';
 import type { ObjectiveSummaryDoc } from './objective-summary';
@@ -53,6 +54,8 @@ export interface AtRiskCycle {
   /** YYYY-MM-DD, inclusive. */
   endsOn: string;
   checkInCadenceDays: number;
+  /** Set once the cycle was closed. */
+  closedAt?: string | null;
 }
 
 /**
@@ -149,7 +152,7 @@ export const keyResultRiskReasons = (
 
 /**
  * The at-risk entries of one objective: one per non-dropped key result with at least one reason,
- * in key-result order. Empty unless the objective is active.
+ * in key-result order. Empty unless the objective is active and its cycle is not over (ended or closed).
  */
 export const atRiskReasons = (
   summary: Pick<ObjectiveSummaryDoc, '_id' | 'status' | 'activatedAt' | 'keyResults'>,
@@ -158,6 +161,8 @@ export const atRiskReasons = (
   options: AtRiskOptions = {},
 ): AtRiskItem[] => {
   if (summary.status !== 'active') return [];
+  // Once its cycle is over an objective is "ended, not graded" (or carried over), not behind on anything.
+  if (isCycleOver(cycle, now)) return [];
   return summary.keyResults
     .filter((kr) => !kr.dropped)
     .map((kr) => ({

@@ -10,6 +10,8 @@ import type {
   MeasurementRecorded,
   ObjectiveAligned,
   ObjectiveAlignmentWithdrawn,
+  ObjectiveCarriedOver,
+  ObjectiveCarriedOverFrom,
   ObjectiveGradeCorrected,
   ObjectiveGraded,
   ObjectiveOwnershipTransferred,
@@ -115,9 +117,19 @@ export interface ObjectiveSummaryDoc extends ReadDocument {
   activatedAt: string | null;
   closedAt: string | null;
   archivedAt: string | null;
+  /** The objective it went on as in a later cycle (absent or null: not carried over). */
+  carriedOverTo?: CarryOverSummary | null;
+  /** The objective of an earlier cycle it continues. */
+  carriedOverFrom?: CarryOverSummary | null;
   updatedAt: string;
   /** Last applied revision of the objective stream; -1 for none (placeholder). */
   revision: number;
+}
+
+export interface CarryOverSummary {
+  objectiveId: string;
+  cycleId: string;
+  reason: string;
 }
 
 export const OBJECTIVE_SUMMARY_EVENTS = [
@@ -133,6 +145,8 @@ export const OBJECTIVE_SUMMARY_EVENTS = [
   'ObjectiveGraded',
   'ObjectiveGradeCorrected',
   'ObjectiveArchived',
+  'ObjectiveCarriedOver',
+  'ObjectiveCarriedOverFrom',
   'CheckInRecorded',
   'CheckInCorrected',
   'MeasurementRecorded',
@@ -321,6 +335,16 @@ const applyObjectiveEvent = (doc: ObjectiveSummaryDoc, event: ProjectedEvent): b
       doc.status = 'archived';
       doc.archivedAt = at;
       return true;
+    case 'ObjectiveCarriedOver': {
+      const { toObjectiveId, toCycleId, reason } = event.data as ObjectiveCarriedOver['data'];
+      doc.carriedOverTo = { objectiveId: toObjectiveId, cycleId: toCycleId, reason };
+      return true;
+    }
+    case 'ObjectiveCarriedOverFrom': {
+      const { fromObjectiveId, fromCycleId, reason } = event.data as ObjectiveCarriedOverFrom['data'];
+      doc.carriedOverFrom = { objectiveId: fromObjectiveId, cycleId: fromCycleId, reason };
+      return true;
+    }
     default:
       return false;
   }

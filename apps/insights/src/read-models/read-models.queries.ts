@@ -23,6 +23,8 @@ import {
 } from '../projections';
 import { AT_RISK_OPTIONS } from './at-risk.config';
 import { cyclesModel, type CycleDoc } from './cycles.read-model';
+import { cycleLabel, objectiveStanding } from './objective-standing';
+import { teamLabels, teamsModel, type TeamDoc } from './teams.read-model';
 import { ReadModelCollections } from '@okr/messaging';
 
 /** A document as the API shows it: `_id` -> `id`, without the tenant (always the caller's). */
@@ -68,7 +70,16 @@ export class ReadModelQueries {
     const doc = await summaries.findOne({ _id: objectiveId, tenantId });
     if (doc === null) throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
     const questions = await this.collections.of<QuestionDoc>(questionsModel);
-    return { ...publicOf(doc), openQuestions: await questions.count({ tenantId, objectiveId, status: 'open' }) };
+    const cycle = doc.cycleId === null ? null : await (await this.collections.of<CycleDoc>(cyclesModel)).findOne({ _id: doc.cycleId, tenantId });
+    const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, [doc.teamId]);
+    const now = new Date();
+    return {
+      ...publicOf(doc),
+      teamName: doc.teamId === null ? null : (teams.get(doc.teamId)?.name ?? doc.teamId),
+      cycle: cycleLabel(cycle, now),
+      standing: objectiveStanding(doc, cycle, now),
+      openQuestions: await questions.count({ tenantId, objectiveId, status: 'open' }),
+    };
   }
 
   async keyResultSeries(tenantId: string, keyResultId: string): Promise<{ keyResultId: string; objectiveId: string; points: SeriesPoint[] }> {
@@ -98,13 +109,19 @@ export class ReadModelQueries {
     };
   }
 
-  async atRisk(tenantId: string, cycleId?: string, now = new Date()): Promise<{ items: AtRiskItem[] }> {
+  async atRisk(tenantId: string, cycleId?: string, now = new Date()): Promise<{ items: (AtRiskItem & { teamId: string | null; teamName: string | null })[] }> {
     const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
     const active = await summaries.find(
       { tenantId, status: 'active', ...(cycleId === undefined ? {} : { cycleId }) },
       { sort: { setAt: 1, _id: 1 } },
     );
-    return { items: await this.atRiskOf(tenantId, active, now) };
+    const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, active.map((o) => o.teamId));
+    const teamOf = new Map(active.map((o) => [o._id, o.teamId]));
+    const items = (await this.atRiskOf(tenantId, active, now)).map((item) => {
+      const teamId = teamOf.get(item.objectiveId) ?? null;
+      return { ...item, teamId, teamName: teamId === null ? null : (teams.get(teamId)?.name ?? teamId) };
+    });
+    return { items };
   }
 
   async learnings(tenantId: string, filter: LearningsFilter): Promise<{ items: unknown[]; stats: LearningStats }> {
@@ -133,14 +150,19 @@ export class ReadModelQueries {
     const byStatus: Record<string, number> = {};
     for (const objective of objectives) byStatus[objective.status] = (byStatus[objective.status] ?? 0) + 1;
     const openQuestions = await this.openQuestionsOf(tenantId, objectives);
+    const team = (await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, [teamId])).get(teamId);
+    const cycles = await this.cyclesOf(tenantId, objectives);
     return {
       teamId,
+      teamName: team?.name ?? teamId,
+      parentTeamId: team?.parentTeamId ?? null,
       cycleId: cycleId ?? null,
       objectives: objectives.map((o) => ({
         id: o._id,
         title: o.title,
         cycleId: o.cycleId,
         status: o.status,
+        standing: objectiveStanding(o, o.cycleId === null ? null : cycles.get(o.cycleId), now),
         progress: o.progress,
         confidence: o.confidence,
         lastCheckInAt: o.lastCheckInAt,
@@ -188,10 +210,14 @@ export class ReadModelQueries {
     });
   }
 
-  private async atRiskOf(tenantId: string, summaries: readonly ObjectiveSummaryDoc[], now: Date): Promise<AtRiskItem[]> {
+  private async cyclesOf(tenantId: string, summaries: readonly ObjectiveSummaryDoc[]): Promise<Map<string, CycleDoc>> {
     const cycleIds = [...new Set(summaries.map((s) => s.cycleId).filter((id): id is string => id !== null))];
     const cycles = await this.collections.of<CycleDoc>(cyclesModel);
-    const known = new Map((await cycles.find({ tenantId, _id: { $in: cycleIds } })).map((c) => [c._id, c]));
+    return new Map((await cycles.find({ tenantId, _id: { $in: cycleIds } })).map((c) => [c._id, c]));
+  }
+
+  private async atRiskOf(tenantId: string, summaries: readonly ObjectiveSummaryDoc[], now: Date): Promise<AtRiskItem[]> {
+    const known = await this.cyclesOf(tenantId, summaries);
     return summaries.flatMap((summary) =>
       atRiskReasons(summary, (summary.cycleId !== null && known.get(summary.cycleId)) || UNKNOWN_CYCLE, now, this.atRiskOptions),
     );

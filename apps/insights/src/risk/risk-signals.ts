@@ -9,6 +9,7 @@ import {
   CYCLE_CATEGORY,
   OBJECTIVE_CATEGORY,
   insightStreamName,
+  isCycleOver,
   keyResultRiskDecider,
   streamName,
   type AssessKeyResultRisk,
@@ -56,9 +57,9 @@ export interface RiskAssessment {
   /**
    * Why nothing was assessed: the objective is not in the read model (or not set yet), or the read
    * model has not applied every event of its streams yet (assessed when it has: the event that
-   * completes it triggers an assessment).
+   * completes it triggers an assessment), or its cycle is over (ended or closed).
    */
-  skipped?: 'unknown-objective' | 'read-model-behind';
+  skipped?: 'unknown-objective' | 'read-model-behind' | 'cycle-over';
 }
 
 /** Objectives read per page by a sweep. */
@@ -177,6 +178,8 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
     }
 
     const now = this.clock.now();
+    // An objective of a cycle that is over is "ended, not graded": nothing about it is at risk any more.
+    if (cycle !== null && isCycleOver(cycle, now)) return { objectiveId, appended: [], failed: 0, skipped: 'cycle-over' };
     const context: CommandContext = {
       tenantId,
       actor: RISK_ACTOR,

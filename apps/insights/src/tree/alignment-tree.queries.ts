@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import { objectiveSummaryModel, type ObjectiveSummaryDoc } from '../projections';
 import { ReadModelCollections } from '@okr/messaging';
+import { teamLabels, teamsModel, type TeamDoc } from '../read-models/teams.read-model';
 import { buildAlignmentTree, type AlignmentTree } from './alignment-tree';
 
 /** The alignment tree from the objective summaries of the caller's tenant (optionally one cycle). */
@@ -19,6 +20,7 @@ export class AlignmentTreeQueries {
       { tenantId, ...(cycleId === undefined ? {} : { cycleId }) },
       { sort: { setAt: 1, _id: 1 } },
     );
-    return buildAlignmentTree(docs, cycleId === undefined ? {} : { cycleId });
+    const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, docs.map((d) => d.teamId));
+    return buildAlignmentTree(docs, cycleId === undefined ? {} : { cycleId }, teams);
   }
 }

@@ -26,6 +26,10 @@ export interface AlignmentNode {
   id: string;
   title: string;
   teamId: string | null;
+  /** The team's display name (its id when it is not registered). */
+  teamName: string | null;
+  /** The team's parent in the organisation chart, so a client can group the map by it. */
+  parentTeamId: string | null;
   cycleId: string | null;
   status: ObjectiveSummaryDoc['status'];
   progress: number;
@@ -41,10 +45,13 @@ export interface AlignmentTreeFilter {
   cycleId?: string;
 }
 
+/** What the tree shows of a team: from the teams registry. */
+export type TeamLabels = ReadonlyMap<string, { name: string; parentTeamId: string | null }>;
+
 const mean = (values: readonly number[]): number | null =>
   values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0) / values.length;
 
-export function buildAlignmentTree(summaries: readonly TreeSource[], filter: AlignmentTreeFilter = {}): AlignmentTree {
+export function buildAlignmentTree(summaries: readonly TreeSource[], filter: AlignmentTreeFilter = {}, teams: TeamLabels = new Map()): AlignmentTree {
   const shown = summaries.filter(
     (s) => s.status !== 'unknown' && (filter.cycleId === undefined || s.cycleId === filter.cycleId),
   );
@@ -71,6 +78,8 @@ export function buildAlignmentTree(summaries: readonly TreeSource[], filter: Ali
       id: s._id,
       title: s.title,
       teamId: s.teamId,
+      teamName: s.teamId === null ? null : (teams.get(s.teamId)?.name ?? s.teamId),
+      parentTeamId: s.teamId === null ? null : (teams.get(s.teamId)?.parentTeamId ?? null),
       cycleId: s.cycleId,
       status: s.status,
       progress: s.progress,

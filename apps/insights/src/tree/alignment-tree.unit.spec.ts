@@ -68,8 +68,19 @@ describe('buildAlignmentTree', () => {
   it('shows the public fields and leaves out placeholders not yet known as objectives', () => {
     const tree = buildAlignmentTree([objective('o', 0.5), objective('ghost', 0, [], { status: 'unknown', title: '' })]);
     expect(tree).toEqual({
-      roots: [{ id: 'o', title: 'Objective o', teamId: 'growth', cycleId: 'q4', status: 'active', progress: 0.5, rolledUpProgress: 0.5, children: [] }],
+      roots: [
+        { id: 'o', title: 'Objective o', teamId: 'growth', teamName: 'growth', parentTeamId: null, cycleId: 'q4', status: 'active', progress: 0.5, rolledUpProgress: 0.5, children: [] },
+      ],
     });
+  });
+
+  it("names each objective's team from the registry, with its parent team, and falls back to the id", () => {
+    const teams = new Map([['growth', { name: 'Growth', parentTeamId: 'product' }]]);
+    const tree = buildAlignmentTree([objective('o', 0.5), objective('p', 0.5, [], { teamId: 'platform' })], {}, teams);
+    expect(tree.roots.map((n) => [n.teamId, n.teamName, n.parentTeamId])).toEqual([
+      ['growth', 'Growth', 'product'],
+      ['platform', 'platform', null],
+    ]);
   });
 
   it('survives loops: a loop with a way in is cut on the path, one without becomes a root', () => {

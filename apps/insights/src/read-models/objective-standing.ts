@@ -1,0 +1,36 @@
+import { cycleStatus, type CycleStatus } from '@okr/okr-domain';
+import type { ObjectiveSummaryDoc } from '../projections';
+import type { CycleDoc } from './cycles.read-model';
+
+/**
+ * Where an objective stands for a person reading a dashboard, its own status and its cycle's together:
+ * once the cycle has ended (or was closed) an objective that was not graded is `ended-not-graded`
+ * (not "behind pace": the quarter is over), or `carried-over` when the team goes on with it in a later
+ * cycle; graded and archived objectives are `graded` and `archived`; otherwise its status.
+ */
+export type ObjectiveStanding = 'draft' | 'active' | 'ended-not-graded' | 'carried-over' | 'graded' | 'archived' | 'unknown';
+
+export const objectiveStanding = (
+  summary: Pick<ObjectiveSummaryDoc, 'status' | 'carriedOverTo'>,
+  cycle: Pick<CycleDoc, 'startsOn' | 'endsOn' | 'closedAt'> | null | undefined,
+  now: Date,
+): ObjectiveStanding => {
+  if (summary.status === 'closed') return 'graded';
+  if (summary.status === 'archived') return 'archived';
+  if (summary.carriedOverTo) return 'carried-over';
+  if (summary.status !== 'unknown' && cycle) {
+    const status = cycleStatus(cycle, now);
+    if (status === 'ended' || status === 'closed') return 'ended-not-graded';
+  }
+  return summary.status;
+};
+
+/** A cycle as an answer names it: id, name and status now (null when the view does not know it yet). */
+export interface CycleLabel {
+  id: string;
+  name: string;
+  status: CycleStatus;
+}
+
+export const cycleLabel = (cycle: CycleDoc | null | undefined, now: Date): CycleLabel | null =>
+  cycle ? { id: cycle._id, name: cycle.name, status: cycleStatus(cycle, now) } : null;
