@@ -1,7 +1,8 @@
 // `npm run demo`: fills a running platform with a scripted quarter (2026-Q3) of two teams, growth and
 // platform, through the import path (`POST /api/v1/imports`), so that every event keeps its original
 // time (`occurredAt`) and is marked with the time of import (`importedAt`). Replay then shows the
-// quarter evolving. Needs the platform running on the same OKR_DATA_DIR (`npm start`).
+// quarter evolving; then the teams registry, a Q4 cycle, Q3 closed and its unfinished objectives
+// carried into Q4 with their reasons. Needs the platform running on the same OKR_DATA_DIR (`npm start`).
 // Env: GOALS_URL (http://localhost:3001), CHECKINS_URL (http://localhost:3002),
 // INSIGHTS_URL (http://localhost:3003), OKR_DATA_DIR (./data).
 import { execFileSync } from 'node:child_process';
@@ -31,10 +32,16 @@ const id = (name) => {
 
 const steps = [];
 /** One write of the script: when, by whom, on which service; `path`/`body` may read `id(...)`. */
-const step = (at, actor, service, path, body, as) => steps.push({ at: new Date(at).toISOString(), actor, service, path, body, as });
+const step = (at, actor, service, path, body, as, method = 'POST') => steps.push({ at: new Date(at).toISOString(), actor, service, path, body, as, method });
 const goals = (at, actor, path, body, as) => step(at, actor, 'goals', path, body, as);
 const checkIns = (at, actor, path, body, as) => step(at, actor, 'checkIns', path, body, as);
 const obj = (name, suffix = '') => () => `/api/v1/objectives/${id(name)}${suffix}`;
+
+// --- The teams registry (an admin, or an identity-provider sync: PUT is idempotent) ------------------
+const team = (at, id, body) => step(at, 'admin', 'goals', `/api/v1/teams/${id}`, body, undefined, 'PUT');
+team('2026-06-20T09:00:00Z', 'leadership', { name: 'Leadership team', leads: ['ceo', 'cto'] });
+team('2026-06-20T09:01:00Z', 'growth', { name: 'Growth', parentTeamId: 'leadership', leads: ['gina'] });
+team('2026-06-20T09:02:00Z', 'platform', { name: 'Platform', parentTeamId: 'leadership', leads: ['paul'] });
 
 // --- Planning (late June) ------------------------------------------------------------------------
 goals('2026-06-22T09:00:00Z', 'ceo', '/api/v1/cycles', { name: '2026-Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 7 }, 'cycle');
@@ -118,11 +125,25 @@ checkIns('2026-09-08T16:00:00Z', 'gina', '/api/v1/learnings', () => ({
 goals('2026-08-20T10:00:00Z', 'gina', () => `/api/v1/objectives/${id('growth')}/key-results/${id('kr.conversion')}/target-revisions`, {
   target: 11, reason: 'Pricing page redesign moved to Q4; 12% is out of reach without it',
 });
-// Growth has not graded its quarter yet: it stays active, so the at-risk list shows why it slipped.
+// Growth does not grade its quarter: once Q3 has ended it is "ended, not graded", then carried into Q4.
 goals('2026-09-30T16:30:00Z', 'paul', obj('platform', '/grading'), () => ({
   keyResultGrades: [{ keyResultId: id('kr.latency'), grade: 0.9 }, { keyResultId: id('kr.tickets'), grade: 0.95 }, { keyResultId: id('kr.errors'), grade: 1 }],
   retrospective: 'Latency held except one week; tickets fell once invitations were fixed.',
 }));
+
+// --- The next quarter: Q4 planned, Q3 closed, its unfinished objectives carried into Q4 ------------------
+goals('2026-09-15T09:00:00Z', 'ceo', '/api/v1/cycles', { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 }, 'cycle.q4');
+// Closing answers what was left ungraded (growth and the two company objectives); the teams carry them on.
+goals('2026-10-01T17:00:00Z', 'ceo', () => `/api/v1/cycles/${id('cycle')}/closing`, undefined);
+goals('2026-10-02T09:00:00Z', 'gina', obj('growth', '/carry-over'), () => ({
+  toCycleId: id('cycle.q4'), reason: 'Activation stalled at the import step in Q3; guided import goes on in Q4 from 33%.',
+}), 'growth.q4');
+goals('2026-10-02T09:30:00Z', 'ceo', obj('company', '/carry-over'), () => ({
+  toCycleId: id('cycle.q4'), reason: 'Adoption is a year-long aim: we keep measuring weekly active teams.',
+}), 'company.q4');
+goals('2026-10-02T09:45:00Z', 'cto', obj('reliability', '/carry-over'), () => ({
+  toCycleId: id('cycle.q4'), reason: 'Uptime was never checked in during Q3; we start measuring it in Q4.',
+}), 'reliability.q4');
 
 // --- Sending: time-ordered chunks, one service at a time -------------------------------------------------------
 steps.sort((a, b) => a.at.localeCompare(b.at)); // stable: same-instant steps keep script order
@@ -148,7 +169,7 @@ async function send(chunk) {
   const deadline = Date.now() + VIEW_WAIT_MS;
   let pending = chunk;
   while (pending.length > 0) {
-    const items = pending.map((s) => ({ at: s.at, actor: s.actor, request: { method: 'POST', path: s.path, ...(s.body ? { body: s.body } : {}) } }));
+    const items = pending.map((s) => ({ at: s.at, actor: s.actor, request: { method: s.method, path: s.path, ...(s.body ? { body: s.body } : {}) } }));
     const { status, body } = await post(pending[0].service, items);
     const results = status === 200 ? body.results : (body?.details?.results ?? []);
     results.forEach((result, index) => {
@@ -191,7 +212,9 @@ for (const s of steps) {
 await flush();
 
 console.log(`Imported a scripted quarter (2026-Q3, teams growth and platform): ${steps.length} writes.`);
-console.log(`  cycle            ${ids.cycle}`);
+console.log(`  cycle 2026-Q3    ${ids.cycle} (closed)`);
+console.log(`  cycle 2026-Q4    ${ids['cycle.q4']}`);
+for (const name of ['growth.q4', 'company.q4', 'reliability.q4']) console.log(`  objective ${name.padEnd(12)} ${ids[name]} (carried over from Q3)`);
 for (const name of ['company', 'reliability', 'growth', 'platform']) console.log(`  objective ${name.padEnd(12)} ${ids[name]}`);
 for (const name of Object.keys(ids).filter((n) => n.startsWith('kr.'))) console.log(`  ${name.padEnd(16)} ${ids[name]}`);
 for (const name of Object.keys(ids).filter((n) => n.startsWith('learning.'))) console.log(`  ${name.padEnd(16)} ${ids[name]}`);
