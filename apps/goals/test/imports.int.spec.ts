@@ -1,5 +1,6 @@
 import { countEvents, createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 import { CYCLE } from './support/fixtures';
+import { eventually } from './support/wait';
 
 /** `POST /api/v1/imports`: past writes keep their original time and are marked as imported. */
 describe('goals API: imports', () => {
@@ -140,5 +141,43 @@ describe('goals API: imports', () => {
     expect(r.status).toBe(422);
     expect(r.body.details).toMatchObject({ index: 1, status: 400, imported: 1 });
     expect(await countEvents(t.store)).toBe(before + 1);
+  });
+  it('imports what the demo imports: teams (PUT), a closing and a carry-over at their original times', async () => {
+    const item = (at: string, method: string, path: string, body?: object, actor = 'ceo') => ({ at, actor, request: { method, path, ...(body ? { body } : {}) } });
+    const setup = await t.call('POST', '/api/v1/imports', {
+      body: {
+        items: [
+          item('2026-06-20T09:00:00.000Z', 'PUT', '/api/v1/teams/leadership', { name: 'Leadership team', leads: ['ceo'] }),
+          item('2026-06-20T09:01:00.000Z', 'PUT', '/api/v1/teams/growth', { name: 'Growth', parentTeamId: 'leadership', leads: ['gina'] }),
+          item('2026-06-22T09:00:00.000Z', 'POST', '/api/v1/cycles', { name: 'Demo Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 7 }),
+          item('2026-09-15T09:00:00.000Z', 'POST', '/api/v1/cycles', { name: 'Demo Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 }),
+        ],
+      },
+    });
+    expect(setup.status).toBe(200);
+    const [q3, q4] = [setup.body.results[2].body.id as string, setup.body.results[3].body.id as string];
+    const objective = await t.call('POST', '/api/v1/imports', {
+      body: { items: [item('2026-06-25T10:00:00.000Z', 'POST', '/api/v1/objectives', { cycleId: q3, teamId: 'growth', title: 'New customers succeed' }, 'gina')] },
+    });
+    const objectiveId = objective.body.results[0].body.id as string;
+    const { READ_STORE } = await import('@okr/read-store');
+    const objectives = await t.app.get(READ_STORE).collection({ name: 'goals-cycle-objectives' });
+    await eventually(async () => ((await objectives.count({ _id: objectiveId })) === 1 ? true : undefined), 'the objective in the cycle objectives');
+
+    const quarterEnd = await t.call('POST', '/api/v1/imports', {
+      body: {
+        items: [
+          item('2026-10-01T17:00:00.000Z', 'POST', `/api/v1/cycles/${q3}/closing`),
+          item('2026-10-02T09:00:00.000Z', 'POST', `/api/v1/objectives/${objectiveId}/carry-over`, { toCycleId: q4, reason: 'Goes on in Q4' }, 'gina'),
+        ],
+      },
+    });
+    expect(quarterEnd.status).toBe(200);
+    expect(quarterEnd.body.results[0].body).toMatchObject({ status: 'closed', closedAt: '2026-10-01T17:00:00.000Z', ungradedObjectives: [{ objectiveId, title: 'New customers succeed', teamId: 'growth' }] });
+    const carried = quarterEnd.body.results[1].body.id as string;
+    expect((await t.call('GET', `/api/v1/objectives/${carried}`)).body).toMatchObject({ cycleId: q4, carriedOverFrom: { objectiveId, cycleId: q3, reason: 'Goes on in Q4' } });
+    const history = (await t.call('GET', `/api/v1/objectives/${objectiveId}/history`)).body.events;
+    expect(history.at(-1)).toMatchObject({ type: 'ObjectiveCarriedOver', occurredAt: '2026-10-02T09:00:00.000Z', actor: 'gina' });
+    expect((await t.call('GET', '/api/v1/teams/growth')).body).toEqual({ id: 'growth', name: 'Growth', parentTeamId: 'leadership', leads: ['gina'] });
   });
 });
