@@ -26,6 +26,7 @@ export * from './lib/config/engines';
 export * from './lib/http/write-request';
 export * from './lib/http/validators';
 export * from './lib/http/json-body';
+export * from './lib/http/security';
 export * from './lib/http/history';
 export * from './lib/http/pagination';
 export * from './lib/http/import-headers';

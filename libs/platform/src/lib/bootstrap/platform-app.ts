@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import type { PlatformConfig } from '../config/platform-config';
 import { frameworkErrorOptions } from '../errors/framework-errors';
 import { limitJsonDepth } from '../http/json-body';
+import { registerSecurity } from '../http/security';
 import { echoCorrelationId, genCorrelationId } from '../logging/correlation-id';
 import { setupOpenApi, type OpenApiOptions } from '../openapi/setup-openapi';
 
@@ -27,12 +28,16 @@ export interface PlatformAppOptions {
  * The Fastify adapter of every service: the configured body limit (413 beyond it), JSON bodies no
  * deeper than `OKR_JSON_MAX_DEPTH`, problem+json for what Fastify and Node refuse before any route
  * (bad URL, URL or headers too large), and request ids that are correlation ids (the caller's valid
- * `X-Correlation-Id` or a new UUID v7), echoed in the response.
+ * `X-Correlation-Id` or a new UUID v7), echoed in the response; security headers and the per-address
+ * rate limit (see `registerSecurity`).
  */
-export function createPlatformAdapter(config: Pick<PlatformConfig, 'OKR_BODY_LIMIT_BYTES' | 'OKR_JSON_MAX_DEPTH'>): FastifyAdapter {
+export function createPlatformAdapter(
+  config: Pick<PlatformConfig, 'OKR_BODY_LIMIT_BYTES' | 'OKR_JSON_MAX_DEPTH' | 'OKR_RATE_LIMIT_PER_IP' | 'OKR_RATE_LIMIT_PER_PRINCIPAL' | 'OKR_RATE_LIMIT_WINDOW_SECONDS'>,
+): FastifyAdapter {
   const adapter = new FastifyAdapter({ bodyLimit: config.OKR_BODY_LIMIT_BYTES, genReqId: genCorrelationId, ...frameworkErrorOptions() });
   echoCorrelationId(adapter.getInstance());
   limitJsonDepth(adapter, config.OKR_JSON_MAX_DEPTH);
+  registerSecurity(adapter, config);
   return adapter;
 }
 

@@ -10,6 +10,7 @@ import { validationPipe } from '../errors/validation-pipe';
 import { PlatformHealthModule } from '../health/health.module';
 import { eventStoreIdempotencyProvider } from '../idempotency/event-store-idempotency-store';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { NoStoreForSecretsInterceptor, PrincipalRateLimitGuard } from '../http/security';
 import { platformLoggerModule } from '../logging/logger.module';
 import { MetricsModule } from '../metrics/metrics';
 
@@ -44,6 +45,8 @@ export class PlatformModule {
         TokenVerifier,
         ApiKeyVerifier,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: NoStoreForSecretsInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],

@@ -184,4 +184,26 @@ export class PlatformConfig {
   @Min(0, { message: 'OKR_TOKEN_CLOCK_SKEW_SECONDS must be a whole number from 0 to 600' })
   @Max(600, { message: 'OKR_TOKEN_CLOCK_SKEW_SECONDS must be a whole number from 0 to 600' })
   OKR_TOKEN_CLOCK_SKEW_SECONDS = 60;
+
+  /** Requests one client address may make per rate-limit window (429 beyond); 0 = no limit. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_RATE_LIMIT_PER_IP must be a whole number (0 = off)' })
+  @Min(0, { message: 'OKR_RATE_LIMIT_PER_IP must be a whole number (0 = off)' })
+  OKR_RATE_LIMIT_PER_IP = 50_000;
+
+  /** Requests one principal (tenant and user) may make per rate-limit window (429 beyond); 0 = no limit. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_RATE_LIMIT_PER_PRINCIPAL must be a whole number (0 = off)' })
+  @Min(0, { message: 'OKR_RATE_LIMIT_PER_PRINCIPAL must be a whole number (0 = off)' })
+  OKR_RATE_LIMIT_PER_PRINCIPAL = 10_000;
+
+  /** Length of the rate-limit window. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 86400' })
+  @Min(1, { message: 'OKR_RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 86400' })
+  @Max(86_400, { message: 'OKR_RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 86400' })
+  OKR_RATE_LIMIT_WINDOW_SECONDS = 60;
 }
