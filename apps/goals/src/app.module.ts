@@ -16,12 +16,13 @@ import { AlignmentPolicy } from './objectives/alignment.policy';
 import { ObjectiveCommandHandler } from './objectives/objective.commands';
 import { ObjectiveHttpController } from './objectives/objective.http.controller';
 import { GetObjectiveHandler, GetObjectiveHistoryHandler } from './objectives/objective.queries';
+import { ListObjectivesHandler } from './objectives/objective-list.queries';
 
 /**
  * The goals service: cycles, objectives, key results, alignment and the teams registry. Writes
  * `cycle-*`, `objective-*` and `team-*` streams (and `cyclename-*`, the per-tenant reservations of
  * cycle names); its relay publishes the first three to `okr.goals.v1` when the bus is Kafka. Its
- * lists (cycles, teams) are read models in the read store (`OKR_READ_STORE`) following its own topic.
+ * lists (cycles, teams, objectives) are read models in the read store (`OKR_READ_STORE`) following its own topic.
  */
 @Module({})
 export class GoalsModule {
@@ -47,6 +48,7 @@ export class GoalsModule {
         ObjectiveCommandHandler,
         GetObjectiveHandler,
         GetObjectiveHistoryHandler,
+        ListObjectivesHandler,
         ...foundation.providers,
       ],
     };

@@ -87,10 +87,10 @@ describe('goals service process (e2e)', () => {
     const stored = objective.body.keyResults.map((k: { id: string }) => k.id);
     expect(stored).toEqual(expect.arrayContaining(acknowledged));
     // Every stored event is whole and in sequence: revisions 0..n without a hole.
-    expect(history.body.events.map((e: { revision: number }) => e.revision)).toEqual(
-      history.body.events.map((_: unknown, i: number) => i),
+    expect(history.body.items.map((e: { revision: number }) => e.revision)).toEqual(
+      history.body.items.map((_: unknown, i: number) => i),
     );
-    expect(objective.body.revision).toBe(history.body.events.length - 1);
+    expect(objective.body.revision).toBe(history.body.items.length - 1);
     // And the service still takes writes after the crash.
     const more = await call('POST', `/api/v1/objectives/${id}/key-results`, { title: 'After the crash', kind: 'milestone' });
     expect(more.status).toBe(201);

@@ -36,10 +36,10 @@ describe('goals API: imports', () => {
     expect(revise.body.results).toEqual([expect.objectContaining({ status: expect.any(Number) })]);
 
     const history = await t.call('GET', `${base}/history`);
-    expect(history.body.events.map((e: { occurredAt: string }) => e.occurredAt)).toEqual([T1, T2, T3]);
-    expect(history.body.events[0].actor).toBe('carol');
-    expect(history.body.events[1].actor).toBe('alice');
-    for (const event of history.body.events) {
+    expect(history.body.items.map((e: { occurredAt: string }) => e.occurredAt)).toEqual([T1, T2, T3]);
+    expect(history.body.items[0].actor).toBe('carol');
+    expect(history.body.items[1].actor).toBe('alice');
+    for (const event of history.body.items) {
       expect(Date.parse(event.importedAt)).toBeGreaterThan(Date.parse(T3));
     }
 
@@ -56,9 +56,9 @@ describe('goals API: imports', () => {
       headers: { 'x-okr-import-at': T1, 'x-okr-import-token': 'guess', 'x-okr-import-actor': 'mallory' },
     });
     const history = await t.call('GET', `/api/v1/objectives/${r.body.id}/history`);
-    expect(history.body.events[0].importedAt).toBeUndefined();
-    expect(history.body.events[0].actor).toBe('alice');
-    expect(Date.parse(history.body.events[0].occurredAt)).toBeGreaterThan(Date.parse(T3));
+    expect(history.body.items[0].importedAt).toBeUndefined();
+    expect(history.body.items[0].actor).toBe('alice');
+    expect(Date.parse(history.body.items[0].occurredAt)).toBeGreaterThan(Date.parse(T3));
   });
 
   const item = (at: string, title = 'x') => ({ at, request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId, teamId: 'growth', title } } });

@@ -1,3 +1,4 @@
+import { eventually } from '@okr/platform/testing';
 import { createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 import { CYCLE, addKeyResult, cycleAndObjective } from './support/fixtures';
 
@@ -128,7 +129,7 @@ describe('goals API: happy paths', () => {
     });
     const history = await t.call('GET', `/api/v1/objectives/${objectiveId}/history`);
     expect(history.status).toBe(200);
-    expect(history.body.events).toEqual([
+    expect(history.body.items).toEqual([
       expect.objectContaining({ type: 'ObjectiveSet', revision: 0, actor: 'alice' }),
       expect.objectContaining({ type: 'KeyResultAdded', revision: 1, actor: 'alice' }),
       expect.objectContaining({
@@ -140,10 +141,30 @@ describe('goals API: happy paths', () => {
         data: expect.objectContaining({ from: { target: 40 }, to: { target: 30 } }),
       }),
     ]);
-    for (const event of history.body.events) {
+    for (const event of history.body.items) {
       expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
     }
+  });
+
+  it('pages the history with limit and cursor, oldest first, and refuses a cursor of another list', async () => {
+    const { objectiveId } = await cycleAndObjective(t);
+    await addKeyResult(t, objectiveId);
+    await addKeyResult(t, objectiveId, { title: 'Second' });
+    const first = await t.call('GET', `/api/v1/objectives/${objectiveId}/history?limit=2`);
+    expect(first.body.items.map((e: { revision: number }) => e.revision)).toEqual([0, 1]);
+    const second = await t.call('GET', `/api/v1/objectives/${objectiveId}/history?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ revision: 2 })], nextCursor: null });
+    const list = await eventually(async () => {
+      const page = await t.call('GET', '/api/v1/objectives?limit=1');
+      return page.body.nextCursor !== null && page;
+    });
+    const foreign = await t.call('GET', `/api/v1/objectives/${objectiveId}/history?cursor=${list.body.nextCursor}`);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    expect((await t.call('GET', `/api/v1/objectives/${objectiveId}/history?limit=500`)).body.errors).toEqual([
+      { field: 'limit', message: 'limit must be a whole number from 1 to 200' },
+    ]);
   });
 
   it('serves OpenAPI and health without a token', async () => {

@@ -3,7 +3,17 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import {
+  ApiPaginatedResponse,
+  CurrentPrincipal,
+  HistoryEntryDto,
+  IF_MATCH_HEADER,
+  ListQueryDto,
+  Write,
+  setRevisionHeaders,
+  type Principal,
+  type WriteRequest,
+} from '@okr/platform';
 import type { KeyResultMeasure, KeyResultTarget } from '@okr/okr-domain';
 import {
   AddKeyResultDto,
@@ -22,6 +32,8 @@ import {
 } from './objective.dto';
 import { CarryOverObjectiveCommand } from './carry-over.command';
 import { ExecuteObjectiveCommand, type ObjectiveCommandInput } from './objective.commands';
+import { ListObjectivesQueryDto, ObjectiveListItemDto } from './objective-list.dto';
+import { ListObjectivesQuery } from './objective-list.queries';
 import { GetObjectiveHistoryQuery, GetObjectiveQuery } from './objective.queries';
 
 const uuid = new ParseUUIDPipe();
@@ -53,6 +65,18 @@ export class ObjectiveHttpController {
     return { id: objectiveId, revision: result.revision };
   }
 
+  @Get()
+  @ApiOperation({
+    summary: 'The objectives of the tenant, newest first, by cycle, team, owner, status or words',
+    description:
+      'Read from a list kept from the objectives\' events: a change shows here moments after its write ' +
+      '(GET /objectives/{id} is always current).',
+  })
+  @ApiPaginatedResponse(ObjectiveListItemDto)
+  list(@Query() query: ListObjectivesQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new ListObjectivesQuery(principal.tenantId, query));
+  }
+
   @Get(':id')
   @ApiOperation({ summary: 'The objective now, or as it stood at ?asOf=' })
   async get(
@@ -68,9 +92,10 @@ export class ObjectiveHttpController {
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: 'Every event of the objective: type, actor, time, reason, data' })
-  history(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new GetObjectiveHistoryQuery(principal.tenantId, id));
+  @ApiOperation({ summary: 'Every event of the objective, oldest first: type, actor, time, reason, data' })
+  @ApiPaginatedResponse(HistoryEntryDto)
+  history(@Param('id', uuid) id: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new GetObjectiveHistoryQuery(principal.tenantId, id, query));
   }
 
   @Post(':id/rewordings')

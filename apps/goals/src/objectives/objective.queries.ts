@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
 import { OBJECTIVE_CATEGORY, notFound, objectiveDecider, streamName } from '@okr/okr-domain';
-import { streamHistory, type HistoryEntry } from '@okr/platform';
+import { pageHistory, streamHistory, type HistoryEntry, type Page, type PageRequest } from '@okr/platform';
 import { toObjectiveView, type ObjectiveView } from './objective.view';
 
 const objectiveNotFound = (objectiveId: string, asOf?: Date) =>
@@ -37,11 +37,12 @@ export class GetObjectiveHandler implements IQueryHandler<GetObjectiveQuery> {
   }
 }
 
-/** Every event of an objective, oldest first: who changed what, when and why. */
-export class GetObjectiveHistoryQuery extends Query<{ events: HistoryEntry[] }> {
+/** One page of an objective's events, oldest first: who changed what, when and why. */
+export class GetObjectiveHistoryQuery extends Query<Page<HistoryEntry>> {
   constructor(
     readonly tenantId: string,
     readonly objectiveId: string,
+    readonly page: PageRequest = {},
   ) {
     super();
   }
@@ -51,9 +52,9 @@ export class GetObjectiveHistoryQuery extends Query<{ events: HistoryEntry[] }> 
 export class GetObjectiveHistoryHandler implements IQueryHandler<GetObjectiveHistoryQuery> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ tenantId, objectiveId }: GetObjectiveHistoryQuery): Promise<{ events: HistoryEntry[] }> {
+  async execute({ tenantId, objectiveId, page }: GetObjectiveHistoryQuery): Promise<Page<HistoryEntry>> {
     const events = await streamHistory(this.store, streamName(OBJECTIVE_CATEGORY, objectiveId), tenantId);
     if (!events) throw objectiveNotFound(objectiveId);
-    return { events };
+    return pageHistory(events, page, 'objective-history');
   }
 }

@@ -86,3 +86,23 @@ export type ObjectiveEvent =
   | ObjectiveArchived
   | ObjectiveCarriedOver
   | ObjectiveCarriedOverFrom;
+
+/** One entry per objective event type: a type added to {@link ObjectiveEvent} and not here does not compile. */
+const OBJECTIVE_EVENT_TYPE_SET: Record<ObjectiveEvent['type'], true> = {
+  ObjectiveSet: true,
+  ObjectiveReworded: true,
+  ObjectiveAligned: true,
+  ObjectiveAlignmentWithdrawn: true,
+  KeyResultAdded: true,
+  KeyResultTargetRevised: true,
+  KeyResultDropped: true,
+  ObjectiveOwnershipTransferred: true,
+  ObjectiveActivated: true,
+  ObjectiveGraded: true,
+  ObjectiveArchived: true,
+  ObjectiveCarriedOver: true,
+  ObjectiveCarriedOverFrom: true,
+};
+
+/** Every objective event type, for projections that follow the whole stream. */
+export const OBJECTIVE_EVENT_TYPES = Object.keys(OBJECTIVE_EVENT_TYPE_SET) as readonly ObjectiveEvent['type'][];

@@ -28,7 +28,8 @@ export interface ObjectiveGrade {
 }
 
 /** Lifecycle: draft -> active -> closed, and archived from any of those. Closed and archived are final. */
-export type ObjectiveStatus = 'draft' | 'active' | 'closed' | 'archived';
+export const OBJECTIVE_STATUSES = ['draft', 'active', 'closed', 'archived'] as const;
+export type ObjectiveStatus = (typeof OBJECTIVE_STATUSES)[number];
 
 /** An objective stream before its first event. */
 export interface EmptyObjective {

@@ -1,4 +1,6 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { EventStore } from '@okr/event-store';
+import { pageArray, type Page, type PageRequest } from './pagination';
 
 /** One event of a stream as the history routes show it: what, who, when, why. */
 export interface HistoryEntry {
@@ -41,3 +43,22 @@ export async function streamHistory(store: EventStore, streamId: string, tenantI
   }
   return events.length === 0 ? undefined : events;
 }
+
+/** {@link HistoryEntry} as OpenAPI documents it (the item of every history and audit list). */
+export class HistoryEntryDto implements HistoryEntry {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'ObjectiveReworded' }) type!: string;
+  @ApiProperty({ description: 'Position in its stream, from 0' }) revision!: number;
+  @ApiProperty({ description: 'Position in the global log' }) position!: number;
+  @ApiProperty() actor!: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only on imported events' }) importedAt?: string;
+  @ApiPropertyOptional() reason?: string;
+  @ApiProperty() correlationId!: string;
+  @ApiProperty() causationId!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: unknown;
+}
+
+/** One page of a stream's history, oldest first (keyed by revision: an appended event never moves a page). */
+export const pageHistory = (entries: readonly HistoryEntry[], request: PageRequest, list = 'history'): Page<HistoryEntry> =>
+  pageArray(entries, request, { list, position: (entry) => ({ key: entry.revision, id: entry.id }) });

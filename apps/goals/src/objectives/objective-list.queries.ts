@@ -1,0 +1,55 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ReadModelCollections } from '@okr/messaging';
+import { mapPage, pageCollection, type Page } from '@okr/platform';
+import { READ_STORE, type Filter, type ReadStore } from '@okr/read-store';
+import type { ListObjectivesQueryDto, ObjectiveListItemDto } from './objective-list.dto';
+import { literalPattern, objectiveListModel, type ObjectiveListDoc } from './objective-list.read-model';
+
+/** A tenant's objectives, newest first, filtered; read from the list read model (eventually consistent). */
+export class ListObjectivesQuery extends Query<Page<ObjectiveListItemDto>> {
+  constructor(
+    readonly tenantId: string,
+    readonly query: ListObjectivesQueryDto,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListObjectivesQuery)
+export class ListObjectivesHandler implements IQueryHandler<ListObjectivesQuery> {
+  private readonly collections: ReadModelCollections;
+
+  constructor(@Inject(READ_STORE) store: ReadStore) {
+    this.collections = new ReadModelCollections(store);
+  }
+
+  async execute({ tenantId, query }: ListObjectivesQuery): Promise<Page<ObjectiveListItemDto>> {
+    const { cycleId, teamId, ownerId, status, q } = query;
+    const filter: Filter = {
+      tenantId,
+      ...(cycleId !== undefined ? { cycleId } : {}),
+      ...(teamId !== undefined ? { teamId } : {}),
+      ...(ownerId !== undefined ? { ownerId } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(q !== undefined && q.trim() !== '' ? { search: { $regex: literalPattern(q.trim()) } } : {}),
+    };
+    const collection = await this.collections.of<ObjectiveListDoc>(objectiveListModel);
+    const page = await pageCollection(collection, filter, query, { list: 'objectives', sortBy: 'createdAt', order: 'desc' });
+    return mapPage(page, toItem);
+  }
+}
+
+const toItem = (doc: ObjectiveListDoc): ObjectiveListItemDto => ({
+  id: doc._id,
+  title: doc.title,
+  ...(doc.description !== undefined ? { description: doc.description } : {}),
+  cycleId: doc.cycleId,
+  teamId: doc.teamId,
+  ownerId: doc.ownerId,
+  status: doc.status,
+  keyResultCount: doc.keyResultCount,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+  revision: doc.revision,
+});
