@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ReadModelCollections } from '@okr/messaging';
-import { mapPage, pageCollection, type Page } from '@okr/platform';
-import { READ_STORE, type Filter, type ReadStore } from '@okr/read-store';
+import { mapPage, type Page } from '@okr/platform';
+import { READ_STORE, pageCollection, type Filter, type ReadStore } from '@okr/read-store';
 import type { ListObjectivesQueryDto, ObjectiveListItemDto } from './objective-list.dto';
 import { literalPattern, objectiveListModel, type ObjectiveListDoc } from './objective-list.read-model';
 
