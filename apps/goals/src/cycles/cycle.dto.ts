@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -17,4 +17,23 @@ export class RenameCycleDto {
 export class RescheduleCycleDto {
   @ApiProperty({ example: '2026-10-05' }) @Matches(DATE, { message: 'startsOn must be a date YYYY-MM-DD' }) startsOn!: string;
   @ApiProperty({ example: '2027-01-04' }) @Matches(DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn!: string;
+}
+
+export class UngradedObjectiveDto {
+  @ApiProperty({ format: 'uuid' }) objectiveId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() teamId!: string;
+}
+
+/** A cycle as lists and reads show it, with its status at the time of the request. */
+export class CycleItemDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: '2026-Q4' }) name!: string;
+  @ApiProperty({ example: '2026-10-01' }) startsOn!: string;
+  @ApiProperty({ example: '2026-12-31' }) endsOn!: string;
+  @ApiProperty({ example: 7 }) checkInCadenceDays!: number;
+  @ApiProperty({ enum: ['upcoming', 'active', 'ended', 'closed'] }) status!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: string | null;
+  @ApiPropertyOptional({ type: [UngradedObjectiveDto], description: 'When closed: the objectives left neither graded nor carried over' })
+  ungradedObjectives?: UngradedObjectiveDto[];
 }

@@ -3,9 +3,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, ForbiddenProblem, IF_MATCH_HEADER, ListQueryDto, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, ForbiddenProblem, IF_MATCH_HEADER, ListQueryDto, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { ChangeCycleCommand, PlanCycleCommand } from './cycle.commands';
-import { PlanCycleDto, RenameCycleDto, RescheduleCycleDto } from './cycle.dto';
+import { CycleItemDto, PlanCycleDto, RenameCycleDto, RescheduleCycleDto } from './cycle.dto';
 import { GetCycleQuery, ListCyclesQuery } from './cycle.queries';
 
 const uuid = new ParseUUIDPipe();
@@ -37,6 +37,7 @@ export class CycleHttpController {
 
   @Get()
   @ApiOperation({ summary: "The tenant's cycles, newest first, with their status (upcoming, active, ended, closed)" })
+  @ApiPaginatedResponse(CycleItemDto)
   list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new ListCyclesQuery(principal.tenantId, query));
   }

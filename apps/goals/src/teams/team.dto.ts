@@ -25,3 +25,11 @@ export class DescribeTeamDto {
 }
 
 export const TEAM_ID_PARAM_MESSAGE = `id ${TEAM_ID_MESSAGE}`;
+
+/** A registered team. */
+export class TeamItemDto {
+  @ApiProperty({ example: 'growth' }) id!: string;
+  @ApiProperty({ example: 'Growth' }) name!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'product' }) parentTeamId!: string | null;
+  @ApiProperty({ type: [String], example: ['gina'] }) leads!: string[];
+}

@@ -2,10 +2,10 @@ import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, ForbiddenProblem, ListQueryDto, ValidationProblem, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, ForbiddenProblem, ListQueryDto, ValidationProblem, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { TEAM_ID_PATTERN } from '@okr/okr-domain';
 import { DescribeTeamCommand } from './team.commands';
-import { DescribeTeamDto, TEAM_ID_PARAM_MESSAGE } from './team.dto';
+import { DescribeTeamDto, TEAM_ID_PARAM_MESSAGE, TeamItemDto } from './team.dto';
 import { GetTeamQuery, ListTeamsQuery } from './team.queries';
 
 const teamIdOf = (id: string): string => {
@@ -28,6 +28,7 @@ export class TeamHttpController {
 
   @Get()
   @ApiOperation({ summary: "The tenant's registered teams by id: display name, parent team, leads" })
+  @ApiPaginatedResponse(TeamItemDto)
   list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new ListTeamsQuery(principal.tenantId, query));
   }
