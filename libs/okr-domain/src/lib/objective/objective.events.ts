@@ -102,6 +102,7 @@ const OBJECTIVE_EVENT_TYPE_SET: Record<ObjectiveEvent['type'], true> = {
   ObjectiveArchived: true,
   ObjectiveCarriedOver: true,
   ObjectiveCarriedOverFrom: true,
+  ObjectiveGradeCorrected: true,
 };
 
 /** Every objective event type, for projections that follow the whole stream. */
