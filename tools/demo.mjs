@@ -4,7 +4,8 @@
 // quarter evolving; then the teams registry, a Q4 cycle, Q3 closed and its unfinished objectives
 // carried into Q4 with their reasons. Needs the platform running on the same OKR_DATA_DIR (`npm start`).
 // Env: GOALS_URL (http://localhost:3001), CHECKINS_URL (http://localhost:3002),
-// INSIGHTS_URL (http://localhost:3003), OKR_DATA_DIR (./data).
+// INSIGHTS_URL (http://localhost:3003), OKR_DATA_DIR (./data). Questions from leaders go through the import
+// path too; the data source's measurements are sent live with a service account's API key.
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
@@ -121,6 +122,17 @@ checkIns('2026-09-08T16:00:00Z', 'gina', '/api/v1/learnings', () => ({
   evidence: [{ kind: 'usage-data', summary: 'A/B test, 2 x 300 trials: 34% vs 17% week-1 activation' }],
 }), 'learning.import');
 
+// --- Leaders ask, teams answer ----------------------------------------------------------------------------
+checkIns('2026-08-18T08:00:00Z', 'ceo', () => `/api/v1/key-results/${id('kr.activation')}/questions`, {
+  text: 'Confidence fell from 7 to 3 last week: what would help you most, and what did the import step teach you?',
+}, 'q.activation');
+checkIns('2026-08-19T09:00:00Z', 'gina', () => `/api/v1/questions/${id('q.activation')}/answers`, {
+  text: 'An owner for the import step. Users stall at importing, not at finding features (see the tour learning); a guided import is next.',
+});
+checkIns('2026-09-02T10:00:00Z', 'cto', () => `/api/v1/learnings/${id('learning.tickets')}/questions`, {
+  text: 'Could the invitation fixes also cut the tickets from admins of new customers?',
+}, 'q.tickets');
+
 // --- Mid-quarter revision; platform grades its quarter ------------------------------------------------------------
 goals('2026-08-20T10:00:00Z', 'gina', () => `/api/v1/objectives/${id('growth')}/key-results/${id('kr.conversion')}/target-revisions`, {
   target: 11, reason: 'Pricing page redesign moved to Q4; 12% is out of reach without it',
@@ -211,6 +223,30 @@ for (const s of steps) {
 }
 await flush();
 
+// --- A key result fed by a data source (live: a service account's API key, not the import path) -----------
+const api = async (service, path, body, bearer = token) => {
+  const response = await fetch(`${URLS[service]}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    console.error(`POST ${path} failed (${response.status}):`, JSON.stringify(answer, null, 2));
+    process.exit(1);
+  }
+  return answer;
+};
+const analytics = await api('checkIns', '/api/v1/service-accounts', { name: 'product-analytics', scope: { keyResultIds: [id('kr.company')] } });
+// Weekly active teams, as product analytics counts them every Monday of the quarter.
+const activeTeams = [124, 129, 133, 138, 141, 147, 150, 156, 161, 166, 170, 175, 181];
+const fed = await api(
+  'checkIns',
+  '/api/v1/measurements',
+  { items: weeks.map((week, i) => ({ keyResultId: id('kr.company'), value: activeTeams[i], measuredAt: day(week), source: 'product-analytics', link: 'https://analytics.example.com/dashboards/weekly-active-teams' })) },
+  analytics.apiKey,
+);
+
 console.log(`Imported a scripted quarter (2026-Q3, teams growth and platform): ${steps.length} writes.`);
 console.log(`  cycle 2026-Q3    ${ids.cycle} (closed)`);
 console.log(`  cycle 2026-Q4    ${ids['cycle.q4']}`);
@@ -218,6 +254,8 @@ for (const name of ['growth.q4', 'company.q4', 'reliability.q4']) console.log(` 
 for (const name of ['company', 'reliability', 'growth', 'platform']) console.log(`  objective ${name.padEnd(12)} ${ids[name]}`);
 for (const name of Object.keys(ids).filter((n) => n.startsWith('kr.'))) console.log(`  ${name.padEnd(16)} ${ids[name]}`);
 for (const name of Object.keys(ids).filter((n) => n.startsWith('learning.'))) console.log(`  ${name.padEnd(16)} ${ids[name]}`);
+console.log(`Weekly active teams fed by ${analytics.actor}: ${fed.items.filter((i) => i.status === 'recorded').length} measurements (${URLS.checkIns}/api/v1/key-results/${ids['kr.company']}/check-ins)`);
+console.log(`A leader's questions, one answered: ${URLS.checkIns}/api/v1/objectives/${ids.growth}/questions, ${URLS.checkIns}/api/v1/objectives/${ids.platform}/questions`);
 console.log(`Mid-quarter (before the confidence drop and the target revision):`);
 console.log(`  ${INSIGHTS_URL}/api/v1/replay?asOf=2026-08-15T00:00:00Z`);
 console.log(`Objective history: ${URLS.goals}/api/v1/objectives/${ids.growth}/history (token: npm run token -- --tenant acme --user demo-admin --roles admin)`);
