@@ -1,3 +1,6 @@
+import { v7 as uuidv7 } from 'uuid';
+import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import { insightStreamName } from '@okr/okr-domain';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 /* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
 import { GoalsModule } from '../../goals/src/app.module';
@@ -132,7 +135,35 @@ describe('replay and audit over goals and check-ins events', () => {
       reason: 'Seasonality: fewer sign-ups in December',
       data: { keyResultId, to: { target: 35 } },
     });
-    expect(Object.keys(r.body.events[0]).sort()).toEqual(['actor', 'data', 'occurredAt', 'revision', 'type']);
+    // As goals' history shows it: who, when, in which causal chain.
+    expect(Object.keys(r.body.events[0]).sort()).toEqual(['actor', 'causationId', 'correlationId', 'data', 'id', 'occurredAt', 'position', 'revision', 'type']);
+    const history = await insights.call('GET', `/api/v1/audit/objective-${objectiveId}`);
+    expect(history.body.events[2].correlationId).toEqual(expect.any(String));
+  });
+
+  it("audits a key result's risk signals (insight-{krId}): the stream exists, so the audit answers", async () => {
+    // The objective is a draft here, so nothing assessed it: write the signal as the risk signals would.
+    const store = insights.app.get<EventStore>(EVENT_STORE);
+    const subject = { keyResultId, objectiveId, cycleId: 'c', teamId: 'growth', objectiveOwnerId: 'alice' };
+    await store.append(
+      insightStreamName(keyResultId),
+      [
+        {
+          id: uuidv7(),
+          type: 'KeyResultAtRisk',
+          data: { ...subject, reasons: [{ code: 'low-confidence', message: 'Confidence is 3/10.' }], addedReasons: ['low-confidence'], assessedAt: new Date().toISOString() },
+          metadata: { tenantId: 'acme', actor: 'system:insights', correlationId: 'corr-risk', causationId: 'corr-risk', occurredAt: new Date().toISOString() },
+        },
+      ],
+      'no_stream',
+    );
+    const r = await insights.call('GET', `/api/v1/audit/insight-${keyResultId}`);
+    expect(r.status).toBe(200);
+    expect(r.body.events).toEqual([
+      expect.objectContaining({ type: 'KeyResultAtRisk', actor: 'system:insights', correlationId: 'corr-risk', data: expect.objectContaining({ keyResultId }) }),
+    ]);
+    const globex = await insights.token('globex', 'mallory');
+    expect((await insights.call('GET', `/api/v1/audit/insight-${keyResultId}`, { token: globex })).status).toBe(404);
   });
 
   it('audits the check-ins stream with the check-in author as actor', async () => {
@@ -156,6 +187,11 @@ describe('replay and audit over goals and check-ins events', () => {
     expect((await insights.call('GET', '/api/v1/audit/objective-00000000-0000-7000-8000-000000000000')).status).toBe(404);
     expect((await insights.call('GET', '/api/v1/audit/$idempotency-x')).status).toBe(404);
     expect((await insights.call('GET', '/api/v1/audit/objective')).status).toBe(404);
+  });
+
+  it('says once that asOf is required when it is missing', async () => {
+    const r = await insights.call('GET', '/api/v1/replay');
+    expect(r.body.errors).toEqual([{ field: 'asOf', message: 'asOf is required' }]);
   });
 
   it('400 naming asOf when it is missing or invalid', async () => {

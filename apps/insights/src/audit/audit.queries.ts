@@ -2,19 +2,13 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { categoryOf, notFound } from '@okr/okr-domain';
-import { streamHistory } from '@okr/platform';
+import { streamHistory, type HistoryEntry } from '@okr/platform';
 
-/** The streams whose timeline the audit shows: goals' and check-ins' aggregates. */
-export const AUDITED_CATEGORIES: readonly string[] = ['objective', 'cycle', 'checkins', 'learning', 'question'];
+/** The streams whose timeline the audit shows: goals' and check-ins' aggregates, and insights' own risk signals. */
+export const AUDITED_CATEGORIES: readonly string[] = ['objective', 'cycle', 'checkins', 'learning', 'question', 'insight'];
 
-export interface AuditEntry {
-  type: string;
-  revision: number;
-  actor: string;
-  occurredAt: string;
-  reason?: string;
-  data: unknown;
-}
+/** One event of an audited stream, with the same fields as goals' and learnings' history. */
+export type AuditEntry = HistoryEntry;
 
 export class GetAuditTrailQuery extends Query<{ events: AuditEntry[] }> {
   constructor(
@@ -27,7 +21,11 @@ export class GetAuditTrailQuery extends Query<{ events: AuditEntry[] }> {
 
 const streamNotFound = (streamId: string) => notFound('stream-not-found', `Stream ${streamId} does not exist`, { streamId });
 
-/** Every event of one stream, oldest first; 404 alike for an absent stream, another tenant's, or another category. */
+/**
+ * Every event of one stream, oldest first, as goals' history shows it (id, type, revision, position,
+ * actor, occurredAt, importedAt for imported events, reason, correlationId, causationId, data); 404
+ * alike for an absent stream, another tenant's, or another category.
+ */
 @QueryHandler(GetAuditTrailQuery)
 export class GetAuditTrailHandler implements IQueryHandler<GetAuditTrailQuery> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -36,15 +34,6 @@ export class GetAuditTrailHandler implements IQueryHandler<GetAuditTrailQuery> {
     if (!AUDITED_CATEGORIES.includes(categoryOf(streamId))) throw streamNotFound(streamId);
     const history = await streamHistory(this.store, streamId, tenantId);
     if (!history) throw streamNotFound(streamId);
-    return {
-      events: history.map(({ type, revision, actor, occurredAt, reason, data }) => ({
-        type,
-        revision,
-        actor,
-        occurredAt,
-        ...(reason === undefined ? {} : { reason }),
-        data,
-      })),
-    };
+    return { events: history };
   }
 }
