@@ -176,7 +176,7 @@ describe('goals API: imports', () => {
     expect(quarterEnd.body.results[0].body).toMatchObject({ status: 'closed', closedAt: '2026-10-01T17:00:00.000Z', ungradedObjectives: [{ objectiveId, title: 'New customers succeed', teamId: 'growth' }] });
     const carried = quarterEnd.body.results[1].body.id as string;
     expect((await t.call('GET', `/api/v1/objectives/${carried}`)).body).toMatchObject({ cycleId: q4, carriedOverFrom: { objectiveId, cycleId: q3, reason: 'Goes on in Q4' } });
-    const history = (await t.call('GET', `/api/v1/objectives/${objectiveId}/history`)).body.events;
+    const history = (await t.call('GET', `/api/v1/objectives/${objectiveId}/history?limit=200`)).body.items;
     expect(history.at(-1)).toMatchObject({ type: 'ObjectiveCarriedOver', occurredAt: '2026-10-02T09:00:00.000Z', actor: 'gina' });
     expect((await t.call('GET', '/api/v1/teams/growth')).body).toEqual({ id: 'growth', name: 'Growth', parentTeamId: 'leadership', leads: ['gina'] });
   });

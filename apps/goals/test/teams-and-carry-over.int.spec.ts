@@ -109,7 +109,7 @@ describe('goals API: carrying objectives over', () => {
 
     const old = (await t.call('GET', `/api/v1/objectives/${objectiveId}`)).body;
     expect(old).toMatchObject({ cycleId: q3, status: 'active', carriedOverTo: { objectiveId: carried.body.id, cycleId: q4, reason } });
-    const history = (await t.call('GET', `/api/v1/objectives/${objectiveId}/history`)).body.events;
+    const history = (await t.call('GET', `/api/v1/objectives/${objectiveId}/history?limit=200`)).body.items;
     expect(history.at(-1)).toMatchObject({ type: 'ObjectiveCarriedOver' });
 
     const again = await t.call('POST', `/api/v1/objectives/${objectiveId}/carry-over`, { body: { toCycleId: q4, reason } });
