@@ -104,6 +104,7 @@ describe('replay and audit over goals and check-ins events', () => {
         },
       ],
       learnings: [],
+      questions: [],
     });
   });
 

@@ -8,6 +8,7 @@ import {
   learningDecider,
   objectiveDecider,
   objectiveProgress,
+  questionDecider,
   targetOf,
   type EventEnvelope,
   type KeyResultMeasure,
@@ -18,6 +19,10 @@ import {
   type ObjectiveEvent,
   type ObjectiveState,
   type ObjectiveStatus,
+  type QuestionEvent,
+  type QuestionState,
+  type QuestionStatus,
+  type QuestionSubject,
 } from '@okr/okr-domain';
 
 /**
@@ -26,7 +31,7 @@ import {
  */
 
 /** The stream categories a replay reads from the global log. */
-export const REPLAY_CATEGORIES = ['objective', 'checkins', 'learning'] as const;
+export const REPLAY_CATEGORIES = ['objective', 'checkins', 'learning', 'question'] as const;
 
 export interface ReplayKeyResult {
   id: string;
@@ -61,10 +66,23 @@ export interface ReplayLearning {
   keyResultIds: string[];
 }
 
+/** A question to a team as it stood: asked, answered (with the answers given by then) or set aside. */
+export interface ReplayQuestion {
+  id: string;
+  subject: QuestionSubject;
+  subjectId: string;
+  objectiveId?: string;
+  text: string;
+  askedBy: string;
+  status: QuestionStatus;
+  answers: { text: string; answeredBy: string }[];
+}
+
 export interface ReplayView {
   asOf: string;
   objectives: ReplayObjective[];
   learnings: ReplayLearning[];
+  questions: ReplayQuestion[];
 }
 
 export interface ReplayFilter {
@@ -92,6 +110,7 @@ export function replayAt(events: Iterable<Envelope>, tenantId: string, asOf: Dat
   const objectives = new Map<string, ObjectiveState>();
   const learnings = new Map<string, LearningState>();
   const checkIns = new Map<string, Envelope[]>();
+  const questions = new Map<string, QuestionState>();
   for (const event of events) {
     if (event.metadata.tenantId !== tenantId || !(Date.parse(event.metadata.occurredAt) <= limit)) continue;
     switch (categoryOf(event.streamId)) {
@@ -105,6 +124,12 @@ export function replayAt(events: Iterable<Envelope>, tenantId: string, asOf: Dat
         learnings.set(
           event.streamId,
           learningDecider.evolve(learnings.get(event.streamId) ?? learningDecider.initialState(), event as unknown as LearningEvent),
+        );
+        break;
+      case 'question':
+        questions.set(
+          event.streamId,
+          questionDecider.evolve(questions.get(event.streamId) ?? questionDecider.initialState(), event as unknown as QuestionEvent),
         );
         break;
       case 'checkins': {
@@ -164,5 +189,22 @@ export function replayAt(events: Iterable<Envelope>, tenantId: string, asOf: Dat
       keyResultIds: [...state.keyResultIds],
     });
   }
-  return { asOf: asOf.toISOString(), objectives: shown, learnings: learningViews };
+  const questionViews: ReplayQuestion[] = [];
+  for (const state of questions.values()) {
+    if (state.status === 'empty') continue;
+    const about = state.objectiveId !== undefined && shownIds.has(state.objectiveId);
+    const ofTeam = filter.cycleId === undefined && state.teamId !== undefined && state.teamId === filter.teamId;
+    if (filtered && !about && !ofTeam) continue;
+    questionViews.push({
+      id: state.id,
+      subject: state.subject,
+      subjectId: state.subjectId,
+      ...(state.objectiveId === undefined ? {} : { objectiveId: state.objectiveId }),
+      text: state.text,
+      askedBy: state.askedBy,
+      status: state.status,
+      answers: state.answers.map((a) => ({ ...a })),
+    });
+  }
+  return { asOf: asOf.toISOString(), objectives: shown, learnings: learningViews, questions: questionViews };
 }

@@ -114,6 +114,7 @@ describe('replayAt', () => {
       asOf: '2026-09-30T00:00:00.000Z',
       objectives: [],
       learnings: [],
+      questions: [],
     });
   });
 
@@ -179,7 +180,7 @@ describe('replayAt', () => {
     const globex = replayAt(events, 'globex', LATER);
     expect(globex.objectives.map((o) => o.id)).toEqual(['other']);
     expect(globex.learnings).toEqual([{ id: 'l-other', result: 'validated', insight: 'theirs', keyResultIds: [] }]);
-    expect(replayAt(events, 'initech', LATER)).toEqual({ asOf: LATER.toISOString(), objectives: [], learnings: [] });
+    expect(replayAt(events, 'initech', LATER)).toEqual({ asOf: LATER.toISOString(), objectives: [], learnings: [], questions: [] });
   });
 
   it('filters by team and cycle, with the learnings about what is shown', () => {
@@ -188,6 +189,22 @@ describe('replayAt', () => {
     const otherTeam = replayAt(events, 'acme', LATER, { teamId: 'payments' });
     expect(otherTeam).toMatchObject({ objectives: [], learnings: [] });
     expect(replayAt(events, 'acme', LATER, { cycleId: 'q1' })).toMatchObject({ objectives: [], learnings: [] });
+  });
+
+  it('shows questions as they stood: open before the answer, answered after, kept with what is shown', () => {
+    const asked = at('2026-10-07T09:00:00.000Z', 'question-q-1', 'QuestionAsked', {
+      questionId: 'q-1', subject: 'key-result', subjectId: KR, objectiveId: OBJ, keyResultId: KR, teamId: 'growth', text: 'Why 40%?', askedBy: 'ceo',
+    });
+    const answered = at('2026-10-08T09:00:00.000Z', 'question-q-1', 'QuestionAnswered', {
+      questionId: 'q-1', objectiveId: OBJ, teamId: 'growth', text: 'Last year doubled', answeredBy: 'alice', askedBy: 'ceo',
+    });
+    const withQuestions = [...events, asked, answered];
+    expect(replayAt(withQuestions, 'acme', new Date('2026-10-07T12:00:00.000Z')).questions).toEqual([
+      { id: 'q-1', subject: 'key-result', subjectId: KR, objectiveId: OBJ, text: 'Why 40%?', askedBy: 'ceo', status: 'open', answers: [] },
+    ]);
+    expect(replayAt(withQuestions, 'acme', LATER).questions[0]).toMatchObject({ status: 'answered', answers: [{ text: 'Last year doubled', answeredBy: 'alice' }] });
+    expect(replayAt(withQuestions, 'acme', LATER, { teamId: 'payments' }).questions).toEqual([]);
+    expect(replayAt(withQuestions, 'globex', LATER).questions).toEqual([]);
   });
 
   it('a threshold key result shows its threshold as the target', () => {
