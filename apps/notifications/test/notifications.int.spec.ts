@@ -184,15 +184,19 @@ describe('notifications: from goals, check-ins and insights events to the right 
     expect(learned.map((d) => d.recipient).sort()).toEqual(['alice', 'carol']);
   });
 
-  it('a question reaches the owners and the follower, not the asker; its answer reaches the asker', async () => {
+  it('a question reaches the team lead, the owners and the follower, not the asker; its answer reaches the asker', async () => {
+    const team = await asAlice('PUT', '/api/v1/teams/growth', { body: { name: 'Growth', leads: ['gail'] } });
+    expect(team.status).toBeLessThan(300);
     const asDave = caller(others.checkIns, await notifications.token('acme', 'dave'));
+    // The lead is known once the team's event is applied; the question comes after it on the log.
+    await eventually(async () => (await (await notifications.app.get(NotificationsStore).collections()).teams.findOne({ _id: 'acme:growth' })) !== null, 5000, 'team in the view');
     const asked = await asDave('POST', `/api/v1/key-results/${keyResultId}/questions`, { body: { text: 'What would tell you it works by week 6?' } });
     expect(asked.status).toBe(201);
     const told = await eventually(async () => {
       const items = await deliveries('&rule=question-asked&channel=in-app');
-      return items.length === 3 && items;
+      return items.length === 4 && items;
     }, 8000, 'question-asked deliveries');
-    expect(told.map((d) => d.recipient).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(told.map((d) => d.recipient).sort()).toEqual(['alice', 'bob', 'carol', 'gail']);
     expect(told[0]?.subject).toBe('dave asked about "Week-1 activation"');
 
     const bobOfGrowth = await issueEmbeddedToken({ dataDir: notifications.dataDir, tenant: 'acme', user: 'bob', teams: ['growth'] });

@@ -35,6 +35,13 @@ export interface KeyResultDoc extends ReadDocument {
   lastCheckInAt: string | null;
 }
 
+/** `_id` = `{tenantId}:{teamId}`: who leads a team of the registry, so that a question to the team reaches them. */
+export interface TeamDoc extends ReadDocument {
+  tenantId: string;
+  teamId: string;
+  leads: string[];
+}
+
 export interface CycleDoc extends ReadDocument {
   tenantId: string;
   name: string;
@@ -176,6 +183,7 @@ export const COLLECTIONS = {
   objectives: { name: 'objectives', indexes: [{ fields: { tenantId: 1, cycleId: 1, status: 1 } }] },
   keyResults: { name: 'key_results', indexes: [{ fields: { objectiveId: 1 } }] },
   cycles: { name: 'cycles', indexes: [{ fields: { tenantId: 1 } }] },
+  teams: { name: 'teams', indexes: [] },
   applied: { name: 'applied', indexes: [] },
   follows: {
     name: 'follows',
@@ -214,10 +222,11 @@ export class NotificationsStore {
 
   private async open(): Promise<Collections> {
     const s = this.store;
-    const [objectives, keyResults, cycles, applied, follows, preferences, webhooks, smtp, deliveries, meta] = await Promise.all([
+    const [objectives, keyResults, cycles, teams, applied, follows, preferences, webhooks, smtp, deliveries, meta] = await Promise.all([
       s.collection<ObjectiveDoc>(COLLECTIONS.objectives),
       s.collection<KeyResultDoc>(COLLECTIONS.keyResults),
       s.collection<CycleDoc>(COLLECTIONS.cycles),
+      s.collection<TeamDoc>(COLLECTIONS.teams),
       s.collection<AppliedDoc>(COLLECTIONS.applied),
       s.collection<FollowDoc>(COLLECTIONS.follows),
       s.collection<PreferencesDoc>(COLLECTIONS.preferences),
@@ -226,7 +235,7 @@ export class NotificationsStore {
       s.collection<DeliveryDoc>(COLLECTIONS.deliveries),
       s.collection<MetaDoc>(COLLECTIONS.meta),
     ]);
-    return { objectives, keyResults, cycles, applied, follows, preferences, webhooks, smtp, deliveries, meta };
+    return { objectives, keyResults, cycles, teams, applied, follows, preferences, webhooks, smtp, deliveries, meta };
   }
 }
 
@@ -234,6 +243,7 @@ export interface Collections {
   objectives: ReadCollection<ObjectiveDoc>;
   keyResults: ReadCollection<KeyResultDoc>;
   cycles: ReadCollection<CycleDoc>;
+  teams: ReadCollection<TeamDoc>;
   applied: ReadCollection<AppliedDoc>;
   follows: ReadCollection<FollowDoc>;
   preferences: ReadCollection<PreferencesDoc>;

@@ -273,6 +273,14 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
           write: async () => undefined,
         };
       }
+      case 'TeamRegistered':
+      case 'TeamLeadsChanged': {
+        const d = event.data as { teamId: string; leads?: string[]; to?: string[] };
+        const leads = d.leads ?? d.to ?? [];
+        return none(async (session) => {
+          await c.teams.updateOne({ _id: `${tenantId}:${d.teamId}` }, { $set: { tenantId, teamId: d.teamId, leads } }, { upsert: true, session });
+        });
+      }
       case 'QuestionAsked': {
         const d = event.data as Data<QuestionAsked>;
         const [parent, kr] = await Promise.all([
@@ -280,9 +288,11 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
           d.keyResultId ? c.keyResults.findOne({ _id: d.keyResultId }) : null,
         ]);
         const teamId = parent?.teamId ?? d.teamId ?? null;
+        const team = teamId === null ? null : await c.teams.findOne({ _id: `${tenantId}:${teamId}` });
         const followers = await this.followersOf(c, tenantId, d.objectiveId, teamId);
         const names = { ...named('objective', parent?.title), ...named('keyResult', kr?.title) };
-        const owners = [parent?.ownerId ?? undefined, kr?.ownerId ?? undefined];
+        // The team answers: its leads (from the teams registry) and the owners of what was asked about.
+        const owners = [parent?.ownerId ?? undefined, kr?.ownerId ?? undefined, ...(team?.leads ?? [])];
         return { notifications: questionAsked({ id: event.id, data: d }, owners, followers, names), teamId, write: async () => undefined };
       }
       case 'QuestionAnswered': {
@@ -331,6 +341,8 @@ export const HANDLED = [
   'KeyResultDropped',
   'CheckInRecorded',
   'LearningCaptured',
+  'TeamRegistered',
+  'TeamLeadsChanged',
   'QuestionAsked',
   'QuestionAnswered',
   'KeyResultAtRisk',
