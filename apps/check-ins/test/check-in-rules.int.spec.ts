@@ -24,7 +24,7 @@ describe('check-ins respect their key result: its cycle, today, and the revision
     const r = await refused(keyResultId, { value: 40, confidence: 9, effectiveAt: '2030-01-01' });
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ code: 'effective-at-in-future', detail: 'A check-in describes what happened: 2030-01-01 is after today.' });
-    expect((await t.call('GET', url(keyResultId))).body.checkIns).toEqual([]);
+    expect((await t.call('GET', url(keyResultId))).body.items).toEqual([]);
   });
 
   it("refuses a moment before the key result's cycle, or after its end and the grace, naming the rule", async () => {

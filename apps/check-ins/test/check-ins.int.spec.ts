@@ -43,7 +43,7 @@ describe('check-ins API', () => {
     const list = await t.call('GET', `/api/v1/key-results/${keyResultId}/check-ins`);
     expect(list.status).toBe(200);
     expect(list.headers.etag).toBe('"0"');
-    expect(list.body.checkIns).toEqual([
+    expect(list.body.items).toEqual([
       expect.objectContaining({
         id: r.body.id,
         keyResultId,
@@ -54,6 +54,25 @@ describe('check-ins API', () => {
         recordedAt: expect.any(String),
         corrections: 0,
       }),
+    ]);
+  });
+
+  it('pages the check-ins oldest effective first; one recorded later for an earlier day does not shift a page already read', async () => {
+    const kr = (await givenKeyResult(t)).keyResultId;
+    for (const [value, effectiveAt] of [[10, '2026-10-05'], [12, '2026-10-19'], [14, '2026-10-26']] as const) {
+      expect((await record(kr, { value, confidence: 6, effectiveAt })).status).toBe(201);
+    }
+    const first = await t.call('GET', `/api/v1/key-results/${kr}/check-ins?limit=2`);
+    expect(first.body).toMatchObject({ keyResultId: kr, nextCursor: expect.any(String) });
+    expect(first.body.items.map((c: { value: number }) => c.value)).toEqual([10, 12]);
+    expect((await record(kr, { value: 11, confidence: 6, effectiveAt: '2026-10-12' })).status).toBe(201);
+    const second = await t.call('GET', `/api/v1/key-results/${kr}/check-ins?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((c: { value: number }) => c.value)).toEqual([14]);
+    expect(second.body.nextCursor).toBeNull();
+    const all = await t.call('GET', `/api/v1/key-results/${kr}/check-ins`);
+    expect(all.body.items.map((c: { value: number }) => c.value)).toEqual([10, 11, 12, 14]);
+    expect((await t.call('GET', `/api/v1/key-results/${kr}/check-ins?cursor=not-a-cursor`)).body.errors).toEqual([
+      expect.objectContaining({ field: 'cursor' }),
     ]);
   });
 
@@ -72,19 +91,19 @@ describe('check-ins API', () => {
     expect(correction.body).toMatchObject({ id: recorded.body.id, keyResultId: kr, revision: 1, events: ['CheckInCorrected'] });
 
     const now = await t.call('GET', `/api/v1/key-results/${kr}/check-ins?asOf=now`);
-    expect(now.body.checkIns).toEqual([expect.objectContaining({ value: 23, corrections: 1, correctedAt: expect.any(String) })]);
+    expect(now.body.items).toEqual([expect.objectContaining({ value: 23, corrections: 1, correctedAt: expect.any(String) })]);
     const byDefault = await t.call('GET', `/api/v1/key-results/${kr}/check-ins`);
-    expect(byDefault.body.checkIns).toEqual(now.body.checkIns);
+    expect(byDefault.body.items).toEqual(now.body.items);
 
     const known = await t.call('GET', `/api/v1/key-results/${kr}/check-ins?knownAt=${beforeCorrection}`);
     expect(known.status).toBe(200);
     expect(known.body).toMatchObject({ knownAt: beforeCorrection });
-    expect(known.body.checkIns).toEqual([expect.objectContaining({ value: 24, corrections: 0, blockers: ['Data export late'] })]);
-    expect(known.body.checkIns[0].correctedAt).toBeUndefined();
+    expect(known.body.items).toEqual([expect.objectContaining({ value: 24, corrections: 0, blockers: ['Data export late'] })]);
+    expect(known.body.items[0].correctedAt).toBeUndefined();
 
     // The week of 12 October was not yet the truth on 11 October; and nothing was known before recording.
-    expect((await t.call('GET', `/api/v1/key-results/${kr}/check-ins?asOf=2026-10-11`)).body.checkIns).toEqual([]);
-    expect((await t.call('GET', `/api/v1/key-results/${kr}/check-ins?knownAt=2020-01-01T00:00:00Z`)).body.checkIns).toEqual([]);
+    expect((await t.call('GET', `/api/v1/key-results/${kr}/check-ins?asOf=2026-10-11`)).body.items).toEqual([]);
+    expect((await t.call('GET', `/api/v1/key-results/${kr}/check-ins?knownAt=2020-01-01T00:00:00Z`)).body.items).toEqual([]);
 
     // Moving the check-in to another week is a correction too.
     const moved = await t.call('POST', `/api/v1/check-ins/${recorded.body.id}/corrections`, {
@@ -92,7 +111,7 @@ describe('check-ins API', () => {
       headers: { 'if-match': '"1"' },
     });
     expect(moved.status).toBe(201);
-    expect((await t.call('GET', `/api/v1/key-results/${kr}/check-ins?asOf=2026-10-12`)).body.checkIns).toEqual([]);
+    expect((await t.call('GET', `/api/v1/key-results/${kr}/check-ins?asOf=2026-10-12`)).body.items).toEqual([]);
   });
 
   it('a milestone takes true / false', async () => {

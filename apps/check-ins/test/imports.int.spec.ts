@@ -27,9 +27,9 @@ describe('check-ins API: imports', () => {
     expect(r.body.results).toEqual([{ status: 201, body: expect.objectContaining({ keyResultId }) }]);
 
     const list = await t.call('GET', `/api/v1/key-results/${keyResultId}/check-ins`);
-    expect(list.body.checkIns).toEqual([expect.objectContaining({ value: 25, recordedAt: at })]);
+    expect(list.body.items).toEqual([expect.objectContaining({ value: 25, recordedAt: at })]);
     const before = await t.call('GET', `/api/v1/key-results/${keyResultId}/check-ins?knownAt=2026-08-01T00:00:00Z`);
-    expect(before.body.checkIns).toEqual([]);
+    expect(before.body.items).toEqual([]);
 
     const recorded = [];
     for await (const event of t.store.readAll()) if (event.type === 'CheckInRecorded') recorded.push(event);

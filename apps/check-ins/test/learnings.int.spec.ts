@@ -77,21 +77,26 @@ describe('learnings API', () => {
 
     const history = await t.call('GET', `/api/v1/learnings/${id}/history`);
     expect(history.status).toBe(200);
-    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['LearningCaptured', 'LearningRevised', 'LearningAcknowledged']);
-    expect(history.body.events[1]).toMatchObject({ actor: 'alice', reason: 'Two more interviews', occurredAt: expect.any(String) });
-    expect(history.body.events[2]).toMatchObject({ actor: 'bob' });
+    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(['LearningCaptured', 'LearningRevised', 'LearningAcknowledged']);
+    expect(history.body.items[1]).toMatchObject({ actor: 'alice', reason: 'Two more interviews', occurredAt: expect.any(String) });
+    expect(history.body.items[2]).toMatchObject({ actor: 'bob' });
 
     // Listed for its objective and its key result (the index follows the service's own events).
     const ofObjective = await eventually(async () => {
       const list = await t.call('GET', `/api/v1/objectives/${objectiveId}/learnings`);
-      return list.body.learnings.some((l: { id: string; insight: string }) => l.id === id && l.insight.includes('SSO')) && list;
+      return list.body.items.some((l: { id: string; insight: string }) => l.id === id && l.insight.includes('SSO')) && list;
     }, 5000, 'learning listed for its objective');
     expect(ofObjective.status).toBe(200);
-    expect(ofObjective.body.learnings).toEqual([
+    expect(ofObjective.body.items).toEqual([
       { id, objectiveId, keyResultIds: [keyResultId], result: 'invalidated', insight: 'Users stall on permissions and SSO', capturedAt: expect.any(String) },
     ]);
     const ofKeyResult = await t.call('GET', `/api/v1/key-results/${keyResultId}/learnings`);
-    expect(ofKeyResult.body.learnings.map((l: { id: string }) => l.id)).toEqual([id]);
+    expect(ofKeyResult.body.items.map((l: { id: string }) => l.id)).toEqual([id]);
+    expect(ofKeyResult.body.nextCursor).toBeNull();
+    const firstEvent = await t.call('GET', `/api/v1/learnings/${id}/history?limit=1`);
+    expect(firstEvent.body.items).toHaveLength(1);
+    const rest = await t.call('GET', `/api/v1/learnings/${id}/history?cursor=${firstEvent.body.nextCursor}`);
+    expect(rest.body.items[0].revision).toBe(1);
   });
 
   it('400 names each bad field', async () => {

@@ -44,7 +44,7 @@ describe('service accounts and measurements', () => {
     expect(sent.body).toMatchObject({ keyResultId, status: 'recorded', source: 'amplitude' });
 
     const list = await t.call('GET', `/api/v1/key-results/${keyResultId}/check-ins`);
-    expect(list.body.checkIns).toEqual([
+    expect(list.body.items).toEqual([
       expect.objectContaining({ value: 25, confidence: 6 }),
       { id: sent.body.id, keyResultId, value: 31.5, source: 'amplitude', link: 'https://analytics.example.com/chart/42', effectiveAt: '2026-10-19', recordedAt: expect.any(String), corrections: 0 },
     ]);

@@ -16,7 +16,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE, isEffectiveAt } from '@okr/okr-domain';
-import { ISO_DATE_OR_INSTANT } from '@okr/platform';
+import { ISO_DATE_OR_INSTANT, ListQueryDto } from '@okr/platform';
 
 const REASON = 2000;
 const BLOCKER = 500;
@@ -93,7 +93,7 @@ const NOW = ['now'];
 const INSTANT_MESSAGE = (name: string) => `${name} must be an ISO-8601 date or instant (e.g. 2026-10-12T09:30:00Z) or "now"`;
 
 /** `?asOf=` (the corrected truth about the weeks up to then) or `?knownAt=` (what had been recorded by then). */
-export class CheckInsQueryDto {
+export class CheckInsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ description: 'ISO-8601 instant or "now": every correction applied, check-ins effective up to then' })
   @IsOptional()
   @ValidateIf((o: CheckInsQueryDto) => !NOW.includes(o.asOf ?? ''))
@@ -105,4 +105,20 @@ export class CheckInsQueryDto {
   @ValidateIf((o: CheckInsQueryDto) => !NOW.includes(o.knownAt ?? ''))
   @Matches(ISO_DATE_OR_INSTANT, { message: INSTANT_MESSAGE('knownAt') })
   knownAt?: string;
+}
+
+/** One check-in as the list shows it, every correction known at the time asked folded in. */
+export class CheckInItemDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) keyResultId!: string;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'boolean' }], description: 'A number, or true/false for a milestone' }) value!: number | boolean;
+  @ApiPropertyOptional({ minimum: 0, maximum: 10, description: "Absent on a data source's measurement" }) confidence?: number;
+  @ApiPropertyOptional({ description: 'Set on a measurement: where the value comes from' }) source?: string;
+  @ApiPropertyOptional() link?: string;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional({ type: [String] }) blockers?: string[];
+  @ApiProperty({ description: 'The moment it describes (date or instant)' }) effectiveAt!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) correctedAt?: string;
+  @ApiProperty({ description: 'Corrections folded in' }) corrections!: number;
 }

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import {
+  ApiPaginatedResponse,
   CurrentPrincipal,
   IF_MATCH_HEADER,
   ValidationProblem,
@@ -12,7 +13,7 @@ import {
   type Principal,
   type WriteRequest,
 } from '@okr/platform';
-import { CheckInsQueryDto, CorrectCheckInDto, RecordCheckInDto } from './check-in.dto';
+import { CheckInItemDto, CheckInsQueryDto, CorrectCheckInDto, RecordCheckInDto } from './check-in.dto';
 import { CorrectCheckInCommand, RecordCheckInCommand } from './check-in.commands';
 import { ListCheckInsQuery, type CheckInsWhen } from './check-in.queries';
 
@@ -53,7 +54,16 @@ export class CheckInHttpController {
 
   @Get('key-results/:krId/check-ins')
   @ApiOperation({
-    summary: 'The check-ins of a key result: ?asOf= the corrected truth up to a moment (default now), ?knownAt= what was known then',
+    summary: 'The check-ins of a key result, oldest first: ?asOf= the corrected truth up to a moment (default now), ?knownAt= what was known then',
+  })
+  @ApiPaginatedResponse(CheckInItemDto, {
+    extra: {
+      keyResultId: { type: 'string', format: 'uuid' },
+      asOf: { type: 'string', format: 'date-time', description: 'Set when asked as of a moment' },
+      knownAt: { type: 'string', format: 'date-time', description: 'Set when asked what was known at a moment' },
+      revision: { type: 'integer', description: "The check-in stream's revision (ETag); absent before the first check-in" },
+    },
+    required: ['keyResultId'],
   })
   async list(
     @Param('krId', uuid) keyResultId: string,
@@ -66,7 +76,7 @@ export class CheckInHttpController {
     }
     const when: CheckInsWhen =
       query.knownAt !== undefined ? { knownAt: instant(query.knownAt) } : { asOf: instant(query.asOf ?? 'now') };
-    const list = await this.queries.execute(new ListCheckInsQuery(principal.tenantId, keyResultId, when));
+    const list = await this.queries.execute(new ListCheckInsQuery(principal.tenantId, keyResultId, when, query));
     if (list.revision !== undefined) setRevisionHeaders(reply, list.revision);
     return list;
   }

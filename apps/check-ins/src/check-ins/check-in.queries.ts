@@ -1,15 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
-import { checkInStreamName, checkInsAsOf, checkInsKnownAt, type CheckInView, type EventEnvelope } from '@okr/okr-domain';
+import { checkInStreamName, checkInsAsOf, checkInsKnownAt, effectiveAtMillis, type CheckInView, type EventEnvelope } from '@okr/okr-domain';
+import { pageArray, type Page, type PageRequest } from '@okr/platform';
 import { CheckInsView } from '../view/check-ins.view';
 import { keyResultNotFound } from './check-in.commands';
 
 export type CheckInsWhen = { asOf: Date } | { knownAt: Date };
 
-export interface CheckInsList {
+/** One page of a key result's check-ins, oldest effective first, with what was asked. */
+export interface CheckInsList extends Page<CheckInView> {
   keyResultId: string;
-  checkIns: CheckInView[];
   asOf?: string;
   knownAt?: string;
   /** Revision of the key result's check-in stream (its ETag); absent before the first check-in. */
@@ -22,6 +23,7 @@ export class ListCheckInsQuery extends Query<CheckInsList> {
     readonly tenantId: string,
     readonly keyResultId: string,
     readonly when: CheckInsWhen,
+    readonly page: PageRequest = {},
   ) {
     super();
   }
@@ -38,7 +40,7 @@ export class ListCheckInsHandler implements IQueryHandler<ListCheckInsQuery> {
     private readonly view: CheckInsView,
   ) {}
 
-  async execute({ tenantId, keyResultId, when }: ListCheckInsQuery): Promise<CheckInsList> {
+  async execute({ tenantId, keyResultId, when, page }: ListCheckInsQuery): Promise<CheckInsList> {
     const events: EventEnvelope[] = [];
     for await (const event of this.store.readStream(checkInStreamName(keyResultId))) {
       if (event.metadata.tenantId !== tenantId) throw keyResultNotFound(keyResultId);
@@ -46,11 +48,22 @@ export class ListCheckInsHandler implements IQueryHandler<ListCheckInsQuery> {
     }
     if (events.length === 0 && !this.view.keyResult(tenantId, keyResultId)) throw keyResultNotFound(keyResultId);
     const last = events.at(-1);
+    const checkIns = 'knownAt' in when ? checkInsKnownAt(events, when.knownAt) : checkInsAsOf(events, when.asOf);
     return {
       keyResultId,
-      checkIns: 'knownAt' in when ? checkInsKnownAt(events, when.knownAt) : checkInsAsOf(events, when.asOf),
+      ...pageArray(checkIns, page, { list: 'check-ins', position: checkInPosition }),
       ...('knownAt' in when ? { knownAt: when.knownAt.toISOString() } : { asOf: when.asOf.toISOString() }),
       ...(last ? { revision: last.revision } : {}),
     };
   }
 }
+
+/**
+ * A check-in's place in the list, in the domain's order (effective moment, then recording time; the
+ * id only breaks a tie of both): a check-in recorded later for an earlier moment lands before the
+ * cursor and never shifts a page already read.
+ */
+const checkInPosition = (checkIn: CheckInView) => ({
+  key: effectiveAtMillis(checkIn.effectiveAt),
+  id: `${String(Date.parse(checkIn.recordedAt)).padStart(15, '0')}:${checkIn.id}`,
+});

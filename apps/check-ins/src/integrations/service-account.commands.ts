@@ -10,7 +10,7 @@ import {
   type ServiceAccountCommand,
   type ServiceAccountScope,
 } from '@okr/okr-domain';
-import { ApiKeyVerifier, ForbiddenProblem, issueApiKey, type Principal } from '@okr/platform';
+import { ApiKeyVerifier, ForbiddenProblem, issueApiKey, pageArray, type Page, type PageRequest, type Principal } from '@okr/platform';
 import { keyResultNotFound } from '../check-ins/check-in.commands';
 import { CheckInsView } from '../view/check-ins.view';
 
@@ -85,19 +85,23 @@ export const publicAccount = ({ key, ...account }: ServiceAccount) => ({
   ...(key ? { keyId: key.keyId } : {}),
 });
 
-export class ListServiceAccountsQuery extends Query<{ items: ReturnType<typeof publicAccount>[]; nextCursor: null }> {
-  constructor(readonly tenantId: string) {
+export class ListServiceAccountsQuery extends Query<Page<ReturnType<typeof publicAccount>>> {
+  constructor(
+    readonly tenantId: string,
+    readonly page: PageRequest = {},
+  ) {
     super();
   }
 }
 
-/** The tenant's service accounts, in creation order: a registry of a few entries, one page. */
+/** The tenant's service accounts, in creation order (their ids are UUIDv7), a page at a time. */
 @QueryHandler(ListServiceAccountsQuery)
 export class ListServiceAccountsHandler implements IQueryHandler<ListServiceAccountsQuery> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ tenantId }: ListServiceAccountsQuery) {
+  async execute({ tenantId, page }: ListServiceAccountsQuery) {
     const { state } = await loadAggregate(this.store, serviceAccountsStreamName(tenantId), serviceAccountsDecider, tenantId);
-    return { items: state.accounts.map(publicAccount), nextCursor: null };
+    const accounts = [...state.accounts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(publicAccount);
+    return pageArray(accounts, page, { list: 'service-accounts', position: (account) => ({ key: null, id: account.id }) });
   }
 }

@@ -28,3 +28,15 @@ export class CreateServiceAccountDto {
 export class RevokeServiceAccountDto {
   @ApiProperty({ example: 'The analytics contract ended' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
+
+/** A service account as the list shows it: never its key, only the key's id. */
+export class ServiceAccountItemDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'product-analytics' }) name!: string;
+  @ApiProperty({ type: ServiceAccountScopeDto }) scope!: ServiceAccountScopeDto;
+  @ApiProperty({ enum: ['active', 'revoked'] }) status!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() rotations!: number;
+  @ApiProperty({ example: 'integration:product-analytics' }) actor!: string;
+  @ApiPropertyOptional({ description: 'Absent once revoked' }) keyId?: string;
+}

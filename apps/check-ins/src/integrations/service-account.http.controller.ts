@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, NotIdempotentlyStored, ValidationProblem, Write, type Principal, type WriteRequest } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, NotIdempotentlyStored, ValidationProblem, Write, type Principal, type WriteRequest } from '@okr/platform';
 import { ChangeServiceAccountsCommand, ListServiceAccountsQuery, publicAccount, requireAdmin, type RegistryChange } from './service-account.commands';
-import { CreateServiceAccountDto, RevokeServiceAccountDto } from './service-account.dto';
+import { CreateServiceAccountDto, RevokeServiceAccountDto, ServiceAccountItemDto } from './service-account.dto';
 
 const uuid = new ParseUUIDPipe();
 
@@ -37,10 +37,11 @@ export class ServiceAccountHttpController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The tenant's service accounts, without keys: {items, nextCursor}" })
-  list(@CurrentPrincipal() principal: Principal) {
+  @ApiOperation({ summary: "The tenant's service accounts, in creation order, without keys" })
+  @ApiPaginatedResponse(ServiceAccountItemDto)
+  list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     requireAdmin(principal);
-    return this.queries.execute(new ListServiceAccountsQuery(principal.tenantId));
+    return this.queries.execute(new ListServiceAccountsQuery(principal.tenantId, query));
   }
 
   @Post(':id/key-rotations')

@@ -74,3 +74,13 @@ export class ReviseLearningDto extends LearningFieldsDto {
 export class AcknowledgeLearningDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(REASON) note?: string;
 }
+
+/** A learning in the lists of an objective or a key result. */
+export class LearningItemDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) objectiveId?: string;
+  @ApiProperty({ type: [String] }) keyResultIds!: string[];
+  @ApiProperty({ example: 'invalidated' }) result!: string;
+  @ApiProperty() insight!: string;
+  @ApiProperty({ format: 'date-time' }) capturedAt!: string;
+}

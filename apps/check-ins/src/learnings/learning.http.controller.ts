@@ -1,10 +1,20 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
-import { AcknowledgeLearningDto, CaptureLearningDto, ReviseLearningDto } from './learning.dto';
+import {
+  ApiPaginatedResponse,
+  CurrentPrincipal,
+  HistoryEntryDto,
+  IF_MATCH_HEADER,
+  ListQueryDto,
+  Write,
+  setRevisionHeaders,
+  type Principal,
+  type WriteRequest,
+} from '@okr/platform';
+import { AcknowledgeLearningDto, CaptureLearningDto, LearningItemDto, ReviseLearningDto } from './learning.dto';
 import { ExecuteLearningCommand, type LearningCommandInput } from './learning.commands';
 import { GetLearningHistoryQuery, GetLearningQuery, ListLearningsQuery } from './learning.queries';
 
@@ -40,9 +50,10 @@ export class LearningHttpController {
   }
 
   @Get('learnings/:id/history')
-  @ApiOperation({ summary: 'Every event of the learning: type, actor, time, reason, data' })
-  history(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new GetLearningHistoryQuery(principal.tenantId, id));
+  @ApiOperation({ summary: 'Every event of the learning, oldest first: type, actor, time, reason, data' })
+  @ApiPaginatedResponse(HistoryEntryDto)
+  history(@Param('id', uuid) id: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new GetLearningHistoryQuery(principal.tenantId, id, query));
   }
 
   @Post('learnings/:id/revisions')
@@ -65,15 +76,17 @@ export class LearningHttpController {
   }
 
   @Get('objectives/:id/learnings')
-  @ApiOperation({ summary: 'The learnings of an objective' })
-  ofObjective(@Param('id', uuid) objectiveId: string, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new ListLearningsQuery(principal.tenantId, { objectiveId }));
+  @ApiOperation({ summary: 'The learnings of an objective, oldest first' })
+  @ApiPaginatedResponse(LearningItemDto)
+  ofObjective(@Param('id', uuid) objectiveId: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new ListLearningsQuery(principal.tenantId, { objectiveId }, query));
   }
 
   @Get('key-results/:krId/learnings')
-  @ApiOperation({ summary: 'The learnings about a key result' })
-  ofKeyResult(@Param('krId', uuid) keyResultId: string, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new ListLearningsQuery(principal.tenantId, { keyResultId }));
+  @ApiOperation({ summary: 'The learnings about a key result, oldest first' })
+  @ApiPaginatedResponse(LearningItemDto)
+  ofKeyResult(@Param('krId', uuid) keyResultId: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new ListLearningsQuery(principal.tenantId, { keyResultId }, query));
   }
 
   private async run(learningId: string, command: LearningCommandInput, write: WriteRequest) {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
 import { learningDecider, learningStreamName, notFound, type LearningState } from '@okr/okr-domain';
-import { streamHistory, type HistoryEntry } from '@okr/platform';
+import { pageArray, pageHistory, streamHistory, type HistoryEntry, type Page, type PageRequest } from '@okr/platform';
 import { CheckInsView, type LearningRow } from '../view/check-ins.view';
 import { keyResultNotFound } from '../check-ins/check-in.commands';
 
@@ -50,10 +50,11 @@ export class GetLearningHandler implements IQueryHandler<GetLearningQuery> {
 }
 
 /** Every event of a learning, oldest first: who captured, revised (and why) and acknowledged it. */
-export class GetLearningHistoryQuery extends Query<{ events: HistoryEntry[] }> {
+export class GetLearningHistoryQuery extends Query<Page<HistoryEntry>> {
   constructor(
     readonly tenantId: string,
     readonly learningId: string,
+    readonly page: PageRequest = {},
   ) {
     super();
   }
@@ -63,18 +64,19 @@ export class GetLearningHistoryQuery extends Query<{ events: HistoryEntry[] }> {
 export class GetLearningHistoryHandler implements IQueryHandler<GetLearningHistoryQuery> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ tenantId, learningId }: GetLearningHistoryQuery): Promise<{ events: HistoryEntry[] }> {
+  async execute({ tenantId, learningId, page }: GetLearningHistoryQuery): Promise<Page<HistoryEntry>> {
     const events = await streamHistory(this.store, learningStreamName(learningId), tenantId);
     if (!events) throw learningNotFound(learningId);
-    return { events };
+    return pageHistory(events, page, 'learning-history');
   }
 }
 
-/** The learnings of an objective or of a key result, from the view's learnings index. */
-export class ListLearningsQuery extends Query<{ learnings: LearningRow[] }> {
+/** The learnings of an objective or of a key result, oldest first, from the view's learnings index. */
+export class ListLearningsQuery extends Query<Page<LearningRow>> {
   constructor(
     readonly tenantId: string,
     readonly of: { objectiveId: string } | { keyResultId: string },
+    readonly page: PageRequest = {},
   ) {
     super();
   }
@@ -84,14 +86,21 @@ export class ListLearningsQuery extends Query<{ learnings: LearningRow[] }> {
 export class ListLearningsHandler implements IQueryHandler<ListLearningsQuery> {
   constructor(private readonly view: CheckInsView) {}
 
-  async execute({ tenantId, of }: ListLearningsQuery): Promise<{ learnings: LearningRow[] }> {
+  async execute({ tenantId, of, page }: ListLearningsQuery): Promise<Page<LearningRow>> {
+    return pageArray(this.learnings(tenantId, of), page, {
+      list: 'learnings',
+      position: (learning) => ({ key: learning.capturedAt, id: learning.id }),
+    });
+  }
+
+  private learnings(tenantId: string, of: ListLearningsQuery['of']): LearningRow[] {
     if ('objectiveId' in of) {
       if (!this.view.objective(tenantId, of.objectiveId)) {
         throw notFound('objective-not-found', `Objective ${of.objectiveId} does not exist`, { objectiveId: of.objectiveId });
       }
-      return { learnings: this.view.learningsOfObjective(tenantId, of.objectiveId) };
+      return this.view.learningsOfObjective(tenantId, of.objectiveId);
     }
     if (!this.view.keyResult(tenantId, of.keyResultId)) throw keyResultNotFound(of.keyResultId);
-    return { learnings: this.view.learningsOfKeyResult(tenantId, of.keyResultId) };
+    return this.view.learningsOfKeyResult(tenantId, of.keyResultId);
   }
 }

@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { QuestionSubject } from '@okr/okr-domain';
-import { CurrentPrincipal, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
-import { AnswerQuestionDto, AskQuestionDto, QuestionsQueryDto, SetQuestionAsideDto } from './question.dto';
+import { ApiPaginatedResponse, CurrentPrincipal, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { AnswerQuestionDto, AskQuestionDto, QuestionItemDto, QuestionsQueryDto, SetQuestionAsideDto } from './question.dto';
 import { AskQuestionCommand, FollowUpQuestionCommand, type FollowUp } from './question.commands';
 import { GetQuestionQuery, ListObjectiveQuestionsQuery } from './question.queries';
 
@@ -62,7 +62,8 @@ export class QuestionHttpController {
   }
 
   @Get('objectives/:id/questions')
-  @ApiOperation({ summary: 'The questions of an objective, its key results and its learnings, with their answers: {items, nextCursor}' })
+  @ApiOperation({ summary: 'The questions of an objective, its key results and its learnings, with their answers' })
+  @ApiPaginatedResponse(QuestionItemDto)
   list(@Param('id', uuid) id: string, @Query() query: QuestionsQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new ListObjectiveQuestionsQuery(principal.tenantId, id, query));
   }

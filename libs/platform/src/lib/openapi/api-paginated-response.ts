@@ -5,13 +5,15 @@ export interface PaginatedResponseOptions {
   description?: string;
   /** Properties answered beside `items` and `nextCursor` (e.g. a feed's totals). */
   extra?: Record<string, SchemaObject>;
+  /** Which of the `extra` properties are always answered (the others are optional). */
+  required?: readonly string[];
 }
 
 /** The OpenAPI schema of a page of `item`: `{items: item[], nextCursor: string | null}`. */
-export function paginatedSchema(item: Type<unknown>, extra: Record<string, SchemaObject> = {}): SchemaObject {
+export function paginatedSchema(item: Type<unknown>, extra: Record<string, SchemaObject> = {}, required: readonly string[] = []): SchemaObject {
   return {
     type: 'object',
-    required: ['items', 'nextCursor', ...Object.keys(extra)],
+    required: ['items', 'nextCursor', ...required],
     properties: {
       items: { type: 'array', items: { $ref: getSchemaPath(item) } },
       nextCursor: {
@@ -31,6 +33,6 @@ export function paginatedSchema(item: Type<unknown>, extra: Record<string, Schem
 export function ApiPaginatedResponse(item: Type<unknown>, options: PaginatedResponseOptions = {}): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(item),
-    ApiOkResponse({ description: options.description ?? 'One page of the list', schema: paginatedSchema(item, options.extra) }),
+    ApiOkResponse({ description: options.description ?? 'One page of the list', schema: paginatedSchema(item, options.extra, options.required) }),
   );
 }
