@@ -25,6 +25,14 @@ export interface NotificationsSettings {
   leaseSeconds: number;
   /** `OKR_DISPATCH_INTERVAL_MS`: how often due deliveries are looked for besides the wake-ups (default 500). */
   dispatchIntervalMs: number;
+  /** `OKR_DELIVERY_CONCURRENCY`: attempts one replica has in flight at most (default 32). */
+  concurrency: number;
+  /**
+   * `OKR_DELIVERY_CONCURRENCY_PER_DESTINATION`: attempts in flight at most per destination (a webhook,
+   * a person's chat channel, a tenant's SMTP server; default 2), so that one slow or dead destination
+   * holds at most this many slots and never the others'.
+   */
+  concurrencyPerDestination: number;
   /** `OKR_REMINDER_INTERVAL_SECONDS`: how often check-in reminders are evaluated (default 300; 0 disables the timer). */
   reminderIntervalSeconds: number;
   /** `OKR_DIGEST_INTERVAL_SECONDS`: how often due daily digests are assembled (default 60; 0 disables the timer). */
@@ -87,6 +95,8 @@ export function notificationsSettingsFrom(env: NodeJS.ProcessEnv): Notifications
     timeoutMs: intIn(env, 'OKR_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     leaseSeconds: intIn(env, 'OKR_DELIVERY_LEASE_SECONDS', 60, 1, 3600),
     dispatchIntervalMs: intIn(env, 'OKR_DISPATCH_INTERVAL_MS', 500, 10, 60_000),
+    concurrency: intIn(env, 'OKR_DELIVERY_CONCURRENCY', 32, 1, 1000),
+    concurrencyPerDestination: intIn(env, 'OKR_DELIVERY_CONCURRENCY_PER_DESTINATION', 2, 1, 100),
     reminderIntervalSeconds: intIn(env, 'OKR_REMINDER_INTERVAL_SECONDS', 300, 0, 86_400),
     digestIntervalSeconds: intIn(env, 'OKR_DIGEST_INTERVAL_SECONDS', 60, 0, 86_400),
     notifyMaxAgeHours: intIn(env, 'OKR_NOTIFY_MAX_AGE_HOURS', 24, 1, 24 * 365),

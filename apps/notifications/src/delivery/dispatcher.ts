@@ -19,6 +19,24 @@ import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { chatChannelOf, NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
 
+/**
+ * Where a delivery goes, as a key: its webhook, the recipient's chat channel, the tenant's SMTP
+ * server; in-app deliveries go nowhere slow.
+ */
+function destinationOf(delivery: DeliveryDoc): string {
+  if (delivery.webhookId) return JSON.stringify(['webhook', delivery.webhookId]);
+  if (delivery.channel === 'email') return JSON.stringify(['email', delivery.tenantId]);
+  return JSON.stringify([delivery.channel, delivery.tenantId, delivery.recipient]);
+}
+
+/** The deliveries of a destination key, as a read-store filter. */
+function filterOf(key: string): Record<string, unknown> {
+  const [kind, a, b] = JSON.parse(key) as string[];
+  if (kind === 'webhook') return { webhookId: a };
+  if (kind === 'email') return { channel: 'email', tenantId: a, webhookId: null };
+  return { channel: kind, tenantId: a, recipient: b, webhookId: null };
+}
+
 interface AttemptResult {
   delivery: DeliveryDoc;
   attempt: number;
@@ -26,13 +44,14 @@ interface AttemptResult {
   update: Record<string, unknown>;
 }
 
-/** Deliveries handled per round, sent concurrently. */
-const BATCH = 16;
 const EPOCH = new Date(0).toISOString();
 const MAX_HISTORY = 20;
 
 /**
- * Sends what is due. Each round finds pending deliveries whose `nextAttemptAt` has come, CLAIMS each
+ * Sends what is due, each attempt in its own slot: `OKR_DELIVERY_CONCURRENCY` per replica, at most
+ * `OKR_DELIVERY_CONCURRENCY_PER_DESTINATION` per destination, so one tenant's dead endpoints never hold
+ * another's deliveries, and no attempt waits for another to end. Each round finds pending deliveries
+ * whose `nextAttemptAt` has come (of destinations with a free slot), CLAIMS each
  * with a conditional update (`status: pending` and an expired lease -> a lease of
  * `OKR_DELIVERY_LEASE_SECONDS` owned by this replica), so two replicas never send the same delivery
  * at once, then makes one attempt and records its outcome under the same lease:
@@ -55,6 +74,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private round?: Promise<void>;
   private again = false;
   private stopped = true;
+  /** Attempts running, by delivery id. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Attempts running per destination (see {@link destinationOf}). */
+  private readonly perDestination = new Map<string, number>();
 
   constructor(
     private readonly store: NotificationsStore,
@@ -86,6 +109,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.round;
+    await Promise.all(this.inFlight.values());
     this.email.close();
   }
 
@@ -101,10 +125,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** Runs rounds until one finds nothing due; resolves when done (tests await it). */
+  /** Runs rounds until one finds nothing due and no attempt is in flight; resolves when done (tests await it). */
   async drain(): Promise<void> {
-    while (this.round) await this.round;
-    await this.runRounds();
+    for (;;) {
+      while (this.round) await this.round;
+      const claimed = await this.runRound();
+      if (claimed === 0 && this.inFlight.size === 0) return;
+      if (claimed === 0) await Promise.race(this.inFlight.values());
+    }
   }
 
   private schedule(): void {
@@ -119,31 +147,47 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private async runRounds(): Promise<void> {
     do {
       this.again = false;
-      let handled = 0;
       try {
-        handled = await this.runRound();
+        await this.runRound();
       } catch (error) {
         this.logger.error({ err: error }, 'delivery round failed; retrying on the next tick');
       }
-      if (handled >= BATCH) this.again = true;
     } while (this.again && !this.stopped);
   }
 
-  /** One round: claims and sends up to {@link BATCH} due deliveries. Returns how many it claimed. */
+  /**
+   * One round: claims due deliveries for the free slots and starts their attempts, without waiting
+   * for them; each records its own outcome and frees its slot when it ends, then wakes the next
+   * round. Deliveries to a destination that has `concurrencyPerDestination` attempts in flight are
+   * not even read: a dead endpoint (every attempt a timeout) holds its own slots, never the others'.
+   * Returns how many it claimed.
+   */
   async runRound(): Promise<number> {
+    const free = this.settings.concurrency - this.inFlight.size;
+    if (free <= 0) return 0;
     const c = await this.store.collections();
     const now = this.clock.now().toISOString();
+    const busy = [...this.perDestination].filter(([, n]) => n >= this.settings.concurrencyPerDestination).map(([key]) => filterOf(key));
     const due = await c.deliveries.find(
-      { status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } },
-      { sort: { nextAttemptAt: 1 }, limit: BATCH },
+      { status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now }, ...(busy.length ? { $nor: busy } : {}) },
+      { sort: { nextAttemptAt: 1 }, limit: free },
     );
-    if (due.length === 0) return 0;
+    // Within the round too, a destination gets no more than its share.
+    const taken = new Map<string, number>();
+    const chosen = due.filter((delivery) => {
+      const key = destinationOf(delivery);
+      const n = (this.perDestination.get(key) ?? 0) + (taken.get(key) ?? 0);
+      if (n >= this.settings.concurrencyPerDestination) return false;
+      taken.set(key, (taken.get(key) ?? 0) + 1);
+      return true;
+    });
+    if (chosen.length === 0) return 0;
     // Claim the round's deliveries in ONE transaction (one commit, not one per delivery); each claim
     // is still conditional, so of two replicas racing for a delivery only one wins it.
     const leaseUntil = new Date(this.clock.now().getTime() + this.settings.leaseSeconds * 1000).toISOString();
     const claimed = await this.store.store.withTransaction(async (session) => {
       const won: DeliveryDoc[] = [];
-      for (const delivery of due) {
+      for (const delivery of chosen) {
         const result = await c.deliveries.updateOne(
           { _id: delivery._id, status: 'pending', leaseUntil: delivery.leaseUntil },
           { $set: { leaseUntil, leaseOwner: this.owner } },
@@ -153,18 +197,29 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       }
       return won;
     });
-    const results = await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
-    // The outcomes of the round, recorded together, each only if this replica still holds the lease.
-    const written = await this.store.store.withTransaction(async (session) => {
-      const modified: boolean[] = [];
-      for (const { delivery, update } of results) {
-        const result = await c.deliveries.updateOne({ _id: delivery._id, leaseOwner: this.owner }, { $set: update }, { session });
-        modified.push(result.modified === 1);
-      }
-      return modified;
-    });
-    results.forEach((result, i) => this.report(result, written[i] ?? false));
+    for (const delivery of claimed) this.start(delivery);
     return claimed.length;
+  }
+
+  /** One attempt in its slot: sent, recorded under this replica's lease, reported; then the slot is free. */
+  private start(delivery: DeliveryDoc): void {
+    const key = destinationOf(delivery);
+    this.perDestination.set(key, (this.perDestination.get(key) ?? 0) + 1);
+    const run = (async () => {
+      const result = await this.attempt(delivery);
+      const c = await this.store.collections();
+      const written = await c.deliveries.updateOne({ _id: delivery._id, leaseOwner: this.owner }, { $set: result.update });
+      this.report(result, written.modified === 1);
+    })()
+      .catch((error: unknown) => this.logger.error({ err: error, deliveryId: delivery._id }, 'recording a delivery attempt failed; its lease will expire'))
+      .finally(() => {
+        this.inFlight.delete(delivery._id);
+        const left = (this.perDestination.get(key) ?? 1) - 1;
+        if (left <= 0) this.perDestination.delete(key);
+        else this.perDestination.set(key, left);
+        this.wake();
+      });
+    this.inFlight.set(delivery._id, run);
   }
 
   private async attempt(delivery: DeliveryDoc): Promise<AttemptResult> {
