@@ -48,6 +48,8 @@ const settings: NotificationsSettings = {
   timeoutMs: 5000,
   leaseSeconds: 60,
   dispatchIntervalMs: 60_000,
+  concurrency: CONCURRENCY,
+  concurrencyPerDestination: CONCURRENCY,
   reminderIntervalSeconds: 0,
   digestIntervalSeconds: 0,
   notifyMaxAgeHours: 24,
@@ -74,9 +76,8 @@ async function dispatchRound(dir: string, round: number, url: string): Promise<{
   const recorder = new DeliveryRecorder(store, settings);
   const dispatcher = new Dispatcher(store, recorder, settings, systemClock(), new Metrics('bench'), new SecretBox());
   const started = performance.now();
-  while ((await dispatcher.runRound()) > 0) {
-    // each round claims and sends up to 16 due deliveries
-  }
+  // Claims and sends until nothing is due, up to CONCURRENCY attempts in flight (all to the one hook).
+  await dispatcher.drain();
   const elapsed = (performance.now() - started) / 1000;
   const delivered = await c.deliveries.count({ status: 'delivered' });
   if (delivered !== DELIVERIES) throw new Error(`only ${delivered} of ${DELIVERIES} delivered`);
