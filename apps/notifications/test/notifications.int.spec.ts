@@ -462,4 +462,15 @@ describe('notifications: from goals, check-ins and insights events to the right 
     await eventually(async () => (await deliveries('&rule=objective-graded&channel=in-app')).length === 2, 8000, 'graded notifications');
     expect((await run(30 * DAY)).reminders).toBe(0);
   });
+  it('reminds on a cycle\'s new dates and name once it was moved and renamed before it started', async () => {
+    const cycle = await asAlice('POST', '/api/v1/cycles', { body: { name: 'Next', startsOn: isoDay(30), endsOn: isoDay(120), checkInCadenceDays: 7 } });
+    expect((await asAlice('POST', `/api/v1/cycles/${cycle.body.id}/rescheduling`, { body: { startsOn: isoDay(40), endsOn: isoDay(130) } })).status).toBe(200);
+    expect((await asAlice('POST', `/api/v1/cycles/${cycle.body.id}/renaming`, { body: { name: 'Next, later' } })).status).toBe(200);
+    const c = await notifications.app.get(NotificationsStore).collections();
+    const stored = await eventually(async () => {
+      const doc = await c.cycles.findOne({ _id: cycle.body.id });
+      return doc?.['name'] === 'Next, later' && doc;
+    }, 8000, 'the moved and renamed cycle');
+    expect(stored).toMatchObject({ startsOn: isoDay(40), endsOn: isoDay(130) });
+  });
 });

@@ -17,6 +17,8 @@ import {
   questionAsked,
   type CheckInRecorded,
   type CyclePlanned,
+  type CycleRenamed,
+  type CycleRescheduled,
   type KeyResultAdded,
   type KeyResultAtRisk,
   type LearningCaptured,
@@ -165,6 +167,19 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
             { $set: { tenantId, name: d.name, startsOn: d.startsOn, endsOn: d.endsOn, checkInCadenceDays: d.checkInCadenceDays } },
             { upsert: true, session },
           );
+        });
+      }
+      case 'CycleRenamed': {
+        const d = event.data as Data<CycleRenamed>;
+        return none(async (session) => {
+          await c.cycles.updateOne({ _id: d.cycleId }, { $set: { tenantId, name: d.to } }, { upsert: true, session });
+        });
+      }
+      case 'CycleRescheduled': {
+        // Reminders follow the cycle's dates: a cycle moved before it started is reminded on its new dates.
+        const d = event.data as Data<CycleRescheduled>;
+        return none(async (session) => {
+          await c.cycles.updateOne({ _id: d.cycleId }, { $set: { tenantId, startsOn: d.to.startsOn, endsOn: d.to.endsOn } }, { upsert: true, session });
         });
       }
       case 'ObjectiveSet': {
@@ -329,6 +344,8 @@ const named = (key: keyof Names, title: string | null | undefined): Names => (ti
 /** The event types this consumer handles; the consumer acknowledges and skips the rest. */
 export const HANDLED = [
   'CyclePlanned',
+  'CycleRenamed',
+  'CycleRescheduled',
   'ObjectiveSet',
   'ObjectiveReworded',
   'ObjectiveOwnershipTransferred',
