@@ -98,7 +98,16 @@ describe('read models: goals and check-ins events into the insights views', () =
     const r = await insights.call('GET', '/api/v1/at-risk');
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(1);
-    expect(r.body.items[0]).toMatchObject({ objectiveId, keyResultId });
+    // Titles, team and owner: a leader reads the list without looking anything up.
+    expect(r.body.items[0]).toMatchObject({
+      objectiveId,
+      objectiveTitle: 'New customers succeed in their first week',
+      ownerId: 'alice',
+      keyResultId,
+      keyResultTitle: 'Week-1 activation',
+      teamId: 'growth',
+      teamName: expect.any(String),
+    });
     expect(r.body.items[0].reasons).toEqual(
       expect.arrayContaining([{ code: 'low-confidence', message: expect.stringContaining('3/10') }]),
     );
@@ -156,9 +165,15 @@ describe('read models: goals and check-ins events into the insights views', () =
     expect(r.body).toMatchObject({
       teamId: 'growth',
       cycleId,
-      objectives: [{ id: objectiveId, status: 'active', progress: 0.5, confidence: 3, atRisk: true }],
+      cycle: { id: cycleId, name: '2026-Q4' },
+      cycles: [{ id: cycleId, name: '2026-Q4' }],
+      objectives: [{ id: objectiveId, status: 'active', cycleName: '2026-Q4', progress: 0.5, confidence: 3, atRisk: true }],
       counts: { objectives: 1, keyResultsAtRisk: 1, objectivesAtRisk: 1, learnings: 1 },
     });
+    // Each key result with what it aims at, in its unit.
+    expect(r.body.objectives[0].keyResults).toEqual([
+      expect.objectContaining({ id: keyResultId, title: 'Week-1 activation', target: { target: 40 }, unit: '%', value: 30, progress: 0.5 }),
+    ]);
     expect((await insights.call('GET', '/api/v1/teams/payments/dashboard')).body.objectives).toEqual([]);
   });
 

@@ -44,7 +44,13 @@ export interface AtRiskReason {
 
 export interface AtRiskItem {
   objectiveId: string;
+  /** What a person reads: the objective's and the key result's titles and owners. */
+  objectiveTitle: string;
+  /** The objective's owner. */
+  ownerId: string | null;
   keyResultId: string;
+  keyResultTitle: string;
+  keyResultOwnerId: string | null;
   reasons: AtRiskReason[];
 }
 
@@ -155,7 +161,7 @@ export const keyResultRiskReasons = (
  * in key-result order. Empty unless the objective is active and its cycle is not over (ended or closed).
  */
 export const atRiskReasons = (
-  summary: Pick<ObjectiveSummaryDoc, '_id' | 'status' | 'activatedAt' | 'keyResults'>,
+  summary: Pick<ObjectiveSummaryDoc, '_id' | 'title' | 'ownerId' | 'status' | 'activatedAt' | 'keyResults'>,
   cycle: AtRiskCycle,
   now: Date,
   options: AtRiskOptions = {},
@@ -167,7 +173,11 @@ export const atRiskReasons = (
     .filter((kr) => !kr.dropped)
     .map((kr) => ({
       objectiveId: summary._id,
+      objectiveTitle: summary.title,
+      ownerId: summary.ownerId,
       keyResultId: kr.id,
+      keyResultTitle: kr.title,
+      keyResultOwnerId: kr.ownerId ?? null,
       reasons: keyResultRiskReasons(summary, kr, cycle, now, options),
     }))
     .filter((item) => item.reasons.length > 0);

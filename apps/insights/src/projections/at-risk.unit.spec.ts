@@ -26,6 +26,8 @@ const keyResult = (overrides: Partial<KeyResultSummary> = {}): KeyResultSummary 
 
 const summary = (keyResults: KeyResultSummary[], overrides: Partial<ObjectiveSummaryDoc> = {}) => ({
   _id: 'o1',
+  title: 'New customers succeed',
+  ownerId: 'gina',
   status: 'active' as const,
   activatedAt: '2026-10-01T00:00:00Z',
   keyResults,
@@ -153,7 +155,15 @@ describe('atRiskReasons', () => {
     const dropped = keyResult({ id: 'kr3', progress: 0, dropped: true });
     const items = atRiskReasons(summary([keyResult(), risky, dropped]), cycle, HALF, NO_GRACE);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ objectiveId: 'o1', keyResultId: 'kr2' });
+    // Titles and owners, so that a person reading the list needs no lookup.
+    expect(items[0]).toMatchObject({
+      objectiveId: 'o1',
+      objectiveTitle: 'New customers succeed',
+      ownerId: 'gina',
+      keyResultId: 'kr2',
+      keyResultTitle: 'Activation',
+      keyResultOwnerId: null,
+    });
     expect(items[0].reasons.map((r) => r.code)).toEqual(['behind-pace', 'low-confidence', 'falling-confidence']);
   });
 

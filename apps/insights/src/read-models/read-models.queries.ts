@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EvidenceKind, LearningResult } from '@okr/okr-domain';
-import { notFound } from '@okr/okr-domain';
+import { notFound, targetOf } from '@okr/okr-domain';
 import { READ_STORE, type Filter, type ReadStore } from '@okr/read-store';
 import {
   atRiskReasons,
@@ -157,10 +157,15 @@ export class ReadModelQueries {
       teamName: team?.name ?? teamId,
       parentTeamId: team?.parentTeamId ?? null,
       cycleId: cycleId ?? null,
+      /** The cycle asked for, by name; null when the dashboard spans every cycle. */
+      cycle: cycleId === undefined ? null : cycleLabel(cycles.get(cycleId), now),
+      /** The cycles of the objectives shown, newest first: one dashboard per cycle is `?cycleId=` of one of them. */
+      cycles: [...cycles.values()].sort((a, b) => b.startsOn.localeCompare(a.startsOn)).map((c) => cycleLabel(c, now)),
       objectives: objectives.map((o) => ({
         id: o._id,
         title: o.title,
         cycleId: o.cycleId,
+        cycleName: o.cycleId === null ? null : (cycles.get(o.cycleId)?.name ?? null),
         status: o.status,
         standing: objectiveStanding(o, o.cycleId === null ? null : cycles.get(o.cycleId), now),
         progress: o.progress,
@@ -171,7 +176,16 @@ export class ReadModelQueries {
         openQuestions: openQuestions.filter((q) => q.objectiveId === o._id).length,
         keyResults: o.keyResults
           .filter((kr) => !kr.dropped)
-          .map((kr) => ({ id: kr.id, title: kr.title, kind: kr.kind, value: kr.value, confidence: kr.confidence, progress: kr.progress })),
+          .map((kr) => ({
+            id: kr.id,
+            title: kr.title,
+            kind: kr.kind,
+            target: kr.measure === null ? null : (targetOf(kr.measure) ?? null),
+            unit: kr.measure !== null && 'unit' in kr.measure ? (kr.measure.unit ?? null) : null,
+            value: kr.value,
+            confidence: kr.confidence,
+            progress: kr.progress,
+          })),
       })),
       counts: {
         objectives: objectives.length,

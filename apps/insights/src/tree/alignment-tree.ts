@@ -1,3 +1,4 @@
+import { PROGRESS_DECIMALS, roundForPeople } from '@okr/okr-domain';
 import type { KeyResultSummary, ObjectiveSummaryDoc } from '../projections';
 
 /**
@@ -49,7 +50,7 @@ export interface AlignmentTreeFilter {
 export type TeamLabels = ReadonlyMap<string, { name: string; parentTeamId: string | null }>;
 
 const mean = (values: readonly number[]): number | null =>
-  values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0) / values.length;
+  values.length === 0 ? null : roundForPeople(values.reduce((sum, v) => sum + v, 0) / values.length, PROGRESS_DECIMALS);
 
 export function buildAlignmentTree(summaries: readonly TreeSource[], filter: AlignmentTreeFilter = {}, teams: TeamLabels = new Map()): AlignmentTree {
   const shown = summaries.filter(

@@ -1,3 +1,4 @@
+import { roundForPeople } from '../shared/numbers';
 import type { KeyResultMeasure, KeyResultTarget, KeyResultValue } from './key-result';
 
 /**
@@ -6,8 +7,14 @@ import type { KeyResultMeasure, KeyResultTarget, KeyResultValue } from './key-re
  * downstream divide, average and compare it.
  */
 
-/** Clamps to 0..1; NaN (a broken input somewhere upstream) counts as no progress. */
-const clamp01 = (x: number): number => (Number.isNaN(x) ? 0 : Math.min(1, Math.max(0, x)));
+/**
+ * Clamps to 0..1; NaN (a broken input somewhere upstream) counts as no progress. Rounded to 4 places
+ * (a hundredth of a percent): progress is read by people, and `0.8000000000000002` is noise.
+ */
+const clamp01 = (x: number): number => (Number.isNaN(x) ? 0 : roundForPeople(Math.min(1, Math.max(0, x)), PROGRESS_DECIMALS));
+
+/** Progress is kept to a hundredth of a percent. */
+export const PROGRESS_DECIMALS = 4;
 
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 

@@ -164,4 +164,10 @@ describe('targetOf', () => {
   ])('%j -> %j', (measure, expected) => {
     expect(targetOf(measure)).toEqual(expected);
   });
+
+  it('is rounded for people: no binary noise such as 0.7999999999999998 reaches a dashboard', () => {
+    expect(keyResultProgress({ kind: 'increase', start: 8, target: 12 }, 11.2)).toBe(0.8);
+    expect(objectiveProgress([0.1, 0.7])).toBe(0.4);
+    expect(keyResultProgress({ kind: 'increase', start: 0, target: 3 }, 1)).toBe(0.3333);
+  });
 });
