@@ -291,4 +291,28 @@ describe('read models: goals and check-ins events into the insights views', () =
     expect(await views()).toEqual(before);
     apply.mockRestore();
   });
+  // Last: it moves the key result's value that the tests above read.
+  it("a data source's measurement moves the value and progress in the summary and series; confidence stays the people's", async () => {
+    const before = (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body.keyResults[0];
+    const points = (await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`)).body.points.length;
+    const admin = caller(checkIns, await insights.token('acme', 'alice', ['admin']));
+    const account = await admin('POST', '/api/v1/service-accounts', { body: { name: 'product-analytics', scope: { keyResultIds: [keyResultId] } } });
+    expect(account.status).toBe(201);
+    const fed = await caller(checkIns, account.body.apiKey)('POST', `/api/v1/key-results/${keyResultId}/measurements`, {
+      body: { value: 36, measuredAt: '2026-10-19', source: 'amplitude' },
+    });
+    expect(fed.status).toBe(201);
+    const summary = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);
+      return r.body.keyResults?.[0]?.value === 36 && r.body;
+    }, 5000, 'the measurement in the summary');
+    const { value, confidence, progress } = summary.keyResults[0];
+    expect({ value, confidence, progress }).toEqual({ value: 36, confidence: before.confidence, progress: 0.8 });
+    expect(before.confidence).toEqual(expect.any(Number));
+    const series = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`);
+      return r.body.points?.length === points + 1 && r.body;
+    }, 5000, 'the measurement in the series');
+    expect(series.points.find((p: { source?: string }) => p.source === 'amplitude')).toMatchObject({ effectiveAt: '2026-10-19', value: 36, confidence: null, source: 'amplitude', progress: 0.8 });
+  });
 });
