@@ -72,6 +72,9 @@ describe('learnings API', () => {
     const ack = await t.call('POST', `/api/v1/learnings/${id}/acknowledgements`, { body: { note: 'Same in support tickets' }, token: bob });
     expect(ack.status).toBe(201);
     expect(ack.body.events).toEqual(['LearningAcknowledged']);
+    // Bob again, with another note: 422 naming the rule, nothing written (before, 201 and the note was dropped).
+    const again = await t.call('POST', `/api/v1/learnings/${id}/acknowledgements`, { body: { note: 'And in sales calls' }, token: bob });
+    expect(again.body).toMatchObject({ status: 422, code: 'already-acknowledged' });
     const after = await t.call('GET', `/api/v1/learnings/${id}`);
     expect(after.body).toMatchObject({ insight: 'Users stall on permissions and SSO', acknowledgedBy: ['bob'], revisions: 1, revision: 2 });
 

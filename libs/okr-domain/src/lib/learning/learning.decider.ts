@@ -173,8 +173,15 @@ const acknowledge = (s: ExistingLearning, { data }: C.AcknowledgeLearning): Lear
   if (by === s.author) {
     throw ruleBroken('cannot-acknowledge-own-learning', 'The author cannot acknowledge their own learning.', { by });
   }
-  // Acknowledging twice says nothing new.
-  if (s.acknowledgedBy.includes(by)) return [];
+  // An acknowledgement counts a person the learning reached, once; taking a second one would either
+  // count them twice or drop its note unseen. More to say is a question or an answer on the learning.
+  if (s.acknowledgedBy.includes(by)) {
+    throw ruleBroken(
+      'already-acknowledged',
+      'You have acknowledged this learning already; an acknowledgement counts once per person. To add something, ask a question on the learning.',
+      { by },
+    );
+  }
   return [{ type: 'LearningAcknowledged', data: { learningId: s.id, by, ...optionalText('note', data.note) } }];
 };
 
@@ -184,7 +191,7 @@ const acknowledge = (s: ExistingLearning, { data }: C.AcknowledgeLearning): Lear
  * `rule-broken` for `learning-already-captured`, `learning-id-required`, `learning-needs-a-goal`,
  * `tried-required`, `insight-required`, `invalid-result`, `invalid-approach`, `invalid-evidence`,
  * `author-required`, `reason-required`, `revision-changes-nothing`, `acknowledger-required` and
- * `cannot-acknowledge-own-learning`. A second acknowledgement by the same person returns [].
+ * `cannot-acknowledge-own-learning` and `already-acknowledged` (a second acknowledgement by the same person).
  */
 export const decideLearning = (command: C.LearningCommand, state: LearningState): LearningEvent[] => {
   if (state.status === 'empty') {

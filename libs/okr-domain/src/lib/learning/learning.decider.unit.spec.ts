@@ -182,8 +182,9 @@ describe('learning decider', () => {
       spec.given([captured, acknowledged('ben')]).when(acknowledge('cleo')).then([acknowledged('cleo')]);
     });
 
-    it('does nothing when the same person acknowledges again', () => {
-      spec.given([captured, acknowledged('ben')]).when(acknowledge('ben')).thenNothingHappened();
+    it('refuses a second acknowledgement by the same person, saying so, rather than drop its note', () => {
+      const error = spec.given([captured, acknowledged('ben')]).when(acknowledge('ben')).thenThrows('already-acknowledged', 'rule-broken');
+      expect(error.message).toContain('acknowledged this learning already');
     });
 
     it('refuses an acknowledgement by the author', () => {
