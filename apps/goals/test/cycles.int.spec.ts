@@ -128,7 +128,7 @@ describe('goals API: cycles', () => {
       return r.body.items.some((c: { id: string }) => c.id === cycleId) ? true : undefined;
     }, 'the cycle in the list');
     const { READ_STORE } = await import('@okr/read-store');
-    const objectives = await t.app.get(READ_STORE).collection({ name: 'goals-cycle-objectives' });
+    const objectives = await t.app.get(READ_STORE).collection({ name: 'objective-list' });
     await eventually(async () => ((await objectives.count({ cycleId, status: 'closed' })) === 1 ? true : undefined), 'the graded objective');
 
     const closed = await t.call('POST', `/api/v1/cycles/${cycleId}/closing`, { token: leader });

@@ -161,8 +161,8 @@ describe('goals API: imports', () => {
     });
     const objectiveId = objective.body.results[0].body.id as string;
     const { READ_STORE } = await import('@okr/read-store');
-    const objectives = await t.app.get(READ_STORE).collection({ name: 'goals-cycle-objectives' });
-    await eventually(async () => ((await objectives.count({ _id: objectiveId })) === 1 ? true : undefined), 'the objective in the cycle objectives');
+    const objectives = await t.app.get(READ_STORE).collection({ name: 'objective-list' });
+    await eventually(async () => ((await objectives.count({ _id: objectiveId })) === 1 ? true : undefined), 'the objective in the list of objectives');
 
     const quarterEnd = await t.call('POST', '/api/v1/imports', {
       body: {

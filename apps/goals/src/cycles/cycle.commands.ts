@@ -17,7 +17,7 @@ import {
 } from '@okr/okr-domain';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import { CycleNames } from './cycle-names';
-import { cycleObjectivesModel, type CycleObjectiveDoc } from './cycles.read-model';
+import { objectiveListModel, type ObjectiveListDoc } from '../objectives/objective-list.read-model';
 
 type Bare<C> = C extends unknown ? Omit<C, 'metadata'> : never;
 
@@ -106,15 +106,12 @@ export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
   }
 
   /**
-   * The objectives of the cycle neither graded, archived nor carried over, from goals' read model,
+   * The objectives of the cycle neither graded, archived nor carried over, from goals' list of objectives,
    * each checked against its stream (the read model may lag a moment behind a grading).
    */
   private async ungradedObjectives(tenantId: string, cycleId: string): Promise<UngradedObjective[]> {
-    const objectives = await this.readStore.collection<CycleObjectiveDoc>({ name: cycleObjectivesModel.name, indexes: cycleObjectivesModel.indexes });
-    const candidates = await objectives.find(
-      { tenantId, cycleId, status: { $in: ['draft', 'active'] }, carriedOverTo: null },
-      { sort: { setAt: 1, _id: 1 } },
-    );
+    const objectives = await this.readStore.collection<ObjectiveListDoc>({ name: objectiveListModel.name, indexes: objectiveListModel.indexes });
+    const candidates = await objectives.find({ tenantId, cycleId, status: { $in: ['draft', 'active'] } }, { sort: { createdAt: 1, _id: 1 } });
     const ungraded: UngradedObjective[] = [];
     for (const candidate of candidates) {
       const { state } = await loadAggregate(this.store, streamName(OBJECTIVE_CATEGORY, candidate._id), objectiveDecider, tenantId);

@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { INTEGRATION_EVENT_CONSUMER, ReadModelRunner, TOPICS, type IntegrationEventConsumer, type ReadModel } from '@okr/messaging';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
-import { cycleObjectivesModel, cyclesListModel } from '../cycles/cycles.read-model';
+import { cyclesListModel } from '../cycles/cycles.read-model';
 import { objectiveListModel } from '../objectives/objective-list.read-model';
 import { teamsModel } from '../teams/teams.read-model';
 
-/** Goals' own read models, over its own topic: the lists of cycles, teams and objectives, each cycle's objectives. */
+/** Goals' own read models, over its own topic: the lists of cycles, teams and objectives. */
 export const GOALS_READ_MODELS: readonly ReadModel[] = [
   cyclesListModel as unknown as ReadModel,
-  cycleObjectivesModel as unknown as ReadModel,
   teamsModel as unknown as ReadModel,
   objectiveListModel as unknown as ReadModel,
 ];
