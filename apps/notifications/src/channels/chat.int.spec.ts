@@ -113,7 +113,7 @@ describe('sendChat against a real HTTP receiver', () => {
     // Slack answers 404 no_service / 410 channel_is_archived for a dead hook, 429 when rate limited.
     receiver.respond((request) => ({ status: 404, body: `no_service for ${request.path}` }));
     const gone = await sendChat({ url: `${receiver.origin}${SLACK_PATH}`, format: 'slack', notification: notification(), timeoutMs: 5000 });
-    expect(gone).toEqual({ kind: 'reject', statusCode: 404, error: 'HTTP 404 Not Found: no_service for [redacted]' });
+    expect(gone).toEqual({ kind: 'reject', statusCode: 404, error: 'HTTP 404 Not Found: [withheld: it quoted a secret]' });
 
     receiver.respond(() => ({ status: 429, body: 'rate_limited' }));
     const limited = await sendChat({ url: `${receiver.origin}${SLACK_PATH}`, format: 'slack', notification: notification(), timeoutMs: 5000 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createTransport, type NodemailerError, type SMTPPoolSentMessageInfo, type Transporter } from 'nodemailer';
 import { isIP } from 'node:net';
-import { escapeHtml, linesOf, oneLine, paragraphsOf, redact } from './format';
+import { escapeHtml, linesOf, oneLine, paragraphsOf, withholdIfSecret } from './format';
 import type { PinnedAddress } from './http';
 import type { OutgoingNotification, SendOutcome } from './types';
 
@@ -200,7 +200,7 @@ export class EmailSender {
         },
         signal: AbortSignal.timeout(this.sendTimeoutMs),
       });
-      const response = oneLine(redact(String(info.response ?? ''), secrets), 512);
+      const response = oneLine(withholdIfSecret(String(info.response ?? ''), secrets), 512);
       const statusCode = Number(/^\d{3}/.exec(response)?.[0] ?? 250);
       return response ? { kind: 'delivered', statusCode, detail: response } : { kind: 'delivered', statusCode };
     } catch (error) {
@@ -241,7 +241,7 @@ export class EmailSender {
     });
     const secrets = secretsOf(smtp);
     // A transport-level error must never be an unhandled 'error' event.
-    transport.on('error', (error: Error) => this.log(`SMTP transport ${smtp.host}:${smtp.port} error: ${redact(error.message, secrets)}`));
+    transport.on('error', (error: Error) => this.log(`SMTP transport ${smtp.host}:${smtp.port} error: ${withholdIfSecret(error.message, secrets)}`));
     this.transports.set(key, transport);
     this.log(`SMTP transport created for ${smtp.host}:${smtp.port} (settings ${key.slice(0, 12)})`);
     return transport;
@@ -250,7 +250,7 @@ export class EmailSender {
   private outcomeOfError(error: unknown, secrets: string[]): SendOutcome {
     const e = (error ?? {}) as NodemailerError;
     const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-    const message = oneLine(redact(e.message || String(error), secrets), 512);
+    const message = oneLine(withholdIfSecret(e.message || String(error), secrets), 512);
     if (e.code === 'EABORT') {
       // Aborting does not prove the server did not take the message; the stable Message-ID lets clients dedupe.
       return { kind: 'retry', error: `SMTP send timed out after ${this.sendTimeoutMs} ms (${message})` };
@@ -266,5 +266,4 @@ export class EmailSender {
   }
 }
 
-const secretsOf = (smtp: SmtpSettings): string[] =>
-  smtp.password ? [smtp.password, Buffer.from(smtp.password).toString('base64')] : [];
+const secretsOf = (smtp: SmtpSettings): string[] => (smtp.password ? [smtp.password] : []);

@@ -1,7 +1,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { oneLine, redact } from './format';
+import { oneLine, withholdIfSecret } from './format';
 import type { SendOutcome } from './types';
 
 /** The User-Agent of every outgoing request. */
@@ -49,7 +49,7 @@ export interface JsonPost {
  */
 export async function postJson(post: JsonPost): Promise<SendOutcome> {
   const secrets = [...(post.secrets ?? []), post.url];
-  const clean = (text: string) => oneLine(redact(text, secrets), RESPONSE_SNIPPET_CHARS);
+  const clean = (text: string) => oneLine(withholdIfSecret(text, secrets), RESPONSE_SNIPPET_CHARS);
 
   let target: URL;
   try {
@@ -83,7 +83,7 @@ export async function postJson(post: JsonPost): Promise<SendOutcome> {
     case 'failed':
       return { kind: 'retry', error: clean(`request failed: ${networkErrorText(result.error)}`) };
     case 'response':
-      return outcomeOfResponse(result.status, result.statusText, redact(result.snippet, secrets), result.retryAfter);
+      return outcomeOfResponse(result.status, result.statusText, withholdIfSecret(result.snippet, secrets), result.retryAfter);
   }
 }
 

@@ -77,6 +77,13 @@ describe('correlation ids and logging', () => {
     expect(t.logs.text()).not.toContain(token);
   });
 
+  it('censors secret fields whole wherever a log object has them, and leaves other text alone', async () => {
+    const logger = await t.app.resolve(PinoLogger);
+    logger.info({ smtp: { host: 'smtp.example.com', password: 'a' }, secret: 'whsec_x', detail: 'a banana' }, 'settings saved');
+    const line = t.logs.lines.find((l) => l['msg'] === 'settings saved');
+    expect(line).toMatchObject({ smtp: { host: 'smtp.example.com', password: '[redacted]' }, secret: '[redacted]', detail: 'a banana' });
+  });
+
   it('accepts only 1-128 characters of [A-Za-z0-9._:-]', () => {
     expect(isValidCorrelationId('a'.repeat(128))).toBe(true);
     expect(isValidCorrelationId('a'.repeat(129))).toBe(false);

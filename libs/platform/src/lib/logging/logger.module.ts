@@ -7,12 +7,18 @@ import type { Options } from 'pino-http';
 import type { PlatformConfig } from '../config/platform-config';
 import { genCorrelationId } from './correlation-id';
 
-/** Request headers that never reach a log line. */
+/**
+ * Fields that never reach a log line, censored whole wherever a log object has them: credentials in
+ * request headers, and secret fields (`password`, `secret`, `token`) up to two levels into a logged
+ * object. Redaction is by field, never by searching for a secret inside other text.
+ */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["proxy-authorization"]',
+  'req.headers["x-okr-import-token"]',
   'res.headers["set-cookie"]',
+  ...['password', 'secret', 'token'].flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
 export interface PlatformLoggerOptions {
