@@ -157,6 +157,23 @@ goals('2026-10-02T09:45:00Z', 'cto', obj('reliability', '/carry-over'), () => ({
   toCycleId: id('cycle.q4'), reason: 'Uptime was never checked in during Q3; we start measuring it in Q4.',
 }), 'reliability.q4');
 
+// --- Q4: a floor to stay above. Growth's NPS slips under 40 in late November: at risk at once, in words
+// ("Net Promoter Score 38 is below its floor of 40."), whatever the pace of the quarter.
+goals('2026-10-02T10:00:00Z', 'gina', '/api/v1/objectives', () => ({
+  cycleId: id('cycle.q4'), teamId: 'growth', title: 'Customers recommend us to their peers', ownerId: 'gina',
+}), 'recommend');
+goals('2026-10-02T10:05:00Z', 'gina', obj('recommend', '/key-results'), { title: 'Net Promoter Score', kind: 'stay-at-or-above', threshold: 40 }, 'kr.nps');
+goals('2026-10-02T10:10:00Z', 'gina', obj('recommend', '/activation'), undefined);
+const q4Weeks = Array.from({ length: 9 }, (_, i) => new Date(Date.UTC(2026, 9, 5 + 7 * i)));
+const nps = [45, 44, 43, 42, 41, 41, 40, 39, 38];
+const npsConfidence = [7, 7, 7, 6, 6, 6, 5, 5, 5];
+q4Weeks.forEach((week, i) => {
+  checkIns(new Date(week.getTime() + 9 * 3_600_000).toISOString(), 'gina', checkIn('kr.nps'), {
+    value: nps[i], confidence: npsConfidence[i], effectiveAt: day(week),
+    ...(i === 8 ? { note: 'Detractors cite slow invitations again' } : {}),
+  });
+});
+
 // --- Sending: time-ordered chunks, one service at a time -------------------------------------------------------
 steps.sort((a, b) => a.at.localeCompare(b.at)); // stable: same-instant steps keep script order
 
@@ -256,6 +273,7 @@ for (const name of Object.keys(ids).filter((n) => n.startsWith('kr.'))) console.
 for (const name of Object.keys(ids).filter((n) => n.startsWith('learning.'))) console.log(`  ${name.padEnd(16)} ${ids[name]}`);
 console.log(`Weekly active teams fed by ${analytics.actor}: ${fed.items.filter((i) => i.status === 'recorded').length} measurements (${URLS.checkIns}/api/v1/key-results/${ids['kr.company']}/check-ins)`);
 console.log(`A leader's questions, one answered: ${URLS.checkIns}/api/v1/objectives/${ids.growth}/questions, ${URLS.checkIns}/api/v1/objectives/${ids.platform}/questions`);
+console.log(`A floor breached in Q4, at risk in words: ${INSIGHTS_URL}/api/v1/at-risk?cycleId=${ids['cycle.q4']} (Net Promoter Score ${nps.at(-1)} is below its floor of 40)`);
 console.log(`Mid-quarter (before the confidence drop and the target revision):`);
 console.log(`  ${INSIGHTS_URL}/api/v1/replay?asOf=2026-08-15T00:00:00Z`);
 console.log(`Objective history: ${URLS.goals}/api/v1/objectives/${ids.growth}/history (token: npm run token -- --tenant acme --user demo-admin --roles admin)`);
