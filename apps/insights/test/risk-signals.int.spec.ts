@@ -386,4 +386,15 @@ describe('risk signals: key result at risk / back on track on okr.insights.v1', 
     expect(codes(first)).toEqual(['behind-pace', 'stale-check-in']);
     for (const krId of krIds) expect(await riskEvents(krId)).toEqual([]);
   });
+
+  it('an NPS of 38 under its floor of 40 is at risk the day after the cycle starts, in words', async () => {
+    const objective = await inGoals('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'support', title: 'Customers recommend us' } });
+    const kr = await inGoals('POST', `/api/v1/objectives/${objective.body.id}/key-results`, {
+      body: { title: 'NPS', kind: 'stay-at-or-above', threshold: 40 },
+    });
+    expect((await inGoals('POST', `/api/v1/objectives/${objective.body.id}/activation`)).status).toBe(200);
+    await checkIn(kr.body.id, 38, 8);
+    const [atRisk] = await eventuallyRiskEvents(kr.body.id, 1);
+    expect(atRisk.data).toMatchObject({ reasons: [{ code: 'below-floor', message: 'NPS 38 is below its floor of 40.' }] });
+  });
 });
