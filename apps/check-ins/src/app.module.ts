@@ -20,6 +20,7 @@ import { QuestionsProjection } from './questions/questions.projection';
 import { QuestionsView } from './questions/questions.view';
 import { CheckInsView } from './view/check-ins.view';
 import { ViewProjections } from './view/view.projections';
+import { CheckInResource, KeyResultResource, LearningResource, NewLearningResource, QuestionResource } from './view/goal.resources';
 
 /**
  * The check-ins service: check-ins of key results, learnings and questions. Writes `checkins-*`,
@@ -55,6 +56,11 @@ export class CheckInsModule {
         FollowUpQuestionHandler,
         GetQuestionHandler,
         ListObjectiveQuestionsHandler,
+        KeyResultResource,
+        CheckInResource,
+        NewLearningResource,
+        LearningResource,
+        QuestionResource,
         ...foundation.providers,
       ],
     };

@@ -251,7 +251,8 @@ describe('check-ins API', () => {
 
   it("another tenant's token sees nothing and changes nothing (404)", async () => {
     const id = (await record(keyResultId, { value: 32, confidence: 5, effectiveAt: '2026-11-09' })).body.id;
-    const globex = await t.token('globex', 'mallory');
+    // mallory belongs to team g of her own tenant, which owns the look-alike key result below.
+    const globex = await t.token('globex', 'mallory', [], ['g']);
     const before = await countEvents(t.store);
     for (const [method, url, body] of [
       ['GET', `/api/v1/key-results/${keyResultId}/check-ins`],

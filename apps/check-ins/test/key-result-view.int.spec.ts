@@ -42,7 +42,7 @@ describe('the key-result view follows goals events', () => {
   });
 
   it('a key result created in goals takes check-ins; once dropped in goals, check-ins are refused', async () => {
-    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice' });
+    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice', roles: ['admin'] });
     const inGoals = caller(goals, token);
     const cycle = await inGoals('POST', '/api/v1/cycles', {
       body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
@@ -117,7 +117,7 @@ describe('the key-result view follows goals events', () => {
   });
 
   it('a lost view file is rebuilt from the start of the log on the next start', async () => {
-    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice' });
+    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice', roles: ['admin'] });
     const inGoals = caller(goals, token);
     const cycle = await inGoals('POST', '/api/v1/cycles', {
       body: { name: 'Winter 2026', startsOn: '2026-11-01', endsOn: '2027-01-31', checkInCadenceDays: 7 },
@@ -143,7 +143,7 @@ describe('the key-result view follows goals events', () => {
   });
 
   it("a view written by an older version is rebuilt, so that every key result's cycle is known", async () => {
-    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice' });
+    const token = await issueEmbeddedToken({ dataDir: checkIns.dataDir, tenant: 'acme', user: 'alice', roles: ['admin'] });
     const inGoals = caller(goals, token);
     const cycle = await inGoals('POST', '/api/v1/cycles', {
       body: { name: 'Autumn 2026', startsOn: '2026-09-01', endsOn: '2026-11-30', checkInCadenceDays: 7 },

@@ -102,7 +102,7 @@ describe('service accounts and measurements', () => {
     expect((await t.call('POST', `/api/v1/key-results/${keyResultId}/measurements`, { body: single, token: otherTeam.apiKey })).status).toBe(403);
     const person = await t.call('POST', `/api/v1/key-results/${keyResultId}/measurements`, { body: single });
     expect(person.status).toBe(403);
-    expect(person.body.code).toBe('service-account-required');
+    expect(person.body).toMatchObject({ code: 'permission-denied', details: { permission: 'measurement:record' } });
     expect((await t.call('POST', `/api/v1/key-results/${UNKNOWN}/measurements`, { body: single, token: narrow.apiKey })).status).toBe(404);
     const bad = await t.call('POST', `/api/v1/key-results/${keyResultId}/measurements`, { body: { value: 'a lot', measuredAt: 'yesterday', source: '' }, token: narrow.apiKey });
     expect(bad.status).toBe(400);

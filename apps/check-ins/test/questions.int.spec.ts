@@ -63,7 +63,7 @@ describe('questions API', () => {
     const before = await countEvents(t.store);
     const refused = await t.call('POST', `/api/v1/questions/${body.id}/answers`, { body: { text: 'Because' }, token: outsider });
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ code: 'not-the-answering-team', detail: expect.stringContaining('team growth') });
+    expect(refused.body).toMatchObject({ code: 'permission-denied', detail: expect.stringContaining('team growth'), details: { permission: 'question:answer' } });
     expect((await t.call('POST', `/api/v1/questions/${body.id}/set-aside`, { body: {}, token: ceo })).status).toBe(403);
     expect(await countEvents(t.store)).toBe(before);
 

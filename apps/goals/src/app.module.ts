@@ -17,6 +17,7 @@ import { ObjectiveCommandHandler } from './objectives/objective.commands';
 import { ObjectiveHttpController } from './objectives/objective.http.controller';
 import { GetObjectiveHandler, GetObjectiveHistoryHandler } from './objectives/objective.queries';
 import { ListObjectivesHandler } from './objectives/objective-list.queries';
+import { ObjectiveResource, TeamOfNewObjective } from './objectives/objective.resources';
 
 /**
  * The goals service: cycles, objectives, key results, alignment and the teams registry. Writes
@@ -49,6 +50,8 @@ export class GoalsModule {
         GetObjectiveHandler,
         GetObjectiveHistoryHandler,
         ListObjectivesHandler,
+        ObjectiveResource,
+        TeamOfNewObjective,
         ...foundation.providers,
       ],
     };

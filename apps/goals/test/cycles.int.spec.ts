@@ -54,7 +54,7 @@ describe('goals API: cycles', () => {
     const again = await plan('  2027  q1 ', isoDay(200), isoDay(290));
     expect(again.status).toBe(422);
     expect(again.body).toMatchObject({ code: 'cycle-name-taken', detail: 'A cycle named "2027 Q1" already exists.' });
-    expect((await plan('2027 Q1', isoDay(100), isoDay(190), await t.token('globex', 'gus'))).status).toBe(201);
+    expect((await plan('2027 Q1', isoDay(100), isoDay(190), await t.token('globex', 'gus', ['leader']))).status).toBe(201);
   });
 
   it('lets exactly one of many concurrent plans of one name win', async () => {

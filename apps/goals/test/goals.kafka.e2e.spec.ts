@@ -57,7 +57,7 @@ describe('goals relay to Kafka (e2e, kcat mock)', () => {
   }
 
   it('publishes the objective events with CloudEvents headers, keyed by objective id', async () => {
-    const token = cliToken(dataDir, ['--tenant', 'acme', '--user', 'alice']);
+    const token = cliToken(dataDir, ['--tenant', 'acme', '--user', 'alice', '--roles', 'admin']);
     service = await startService('goals', kafkaEnv());
     const call = (path: string, body: unknown) =>
       fetch(`${(service as RunningService).url}${path}`, {

@@ -121,7 +121,7 @@ describe('goals API: happy paths', () => {
   it('keeps the history: every event with type, actor, time, reason and data', async () => {
     const { objectiveId } = await cycleAndObjective(t);
     const krId = await addKeyResult(t, objectiveId);
-    const bob = await t.token('acme', 'bob');
+    const bob = await t.token('acme', 'bob', [], ['growth']);
     await t.call('POST', `/api/v1/objectives/${objectiveId}/key-results/${krId}/target-revisions`, {
       body: { target: 30, reason: 'Too ambitious' },
       token: bob,

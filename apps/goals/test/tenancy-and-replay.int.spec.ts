@@ -8,7 +8,8 @@ describe('goals API: tenants, idempotency and restarts', () => {
 
   it("another tenant's token sees nothing and changes nothing (404)", async () => {
     const { objectiveId, cycleId } = await cycleAndObjective(t);
-    const globex = await t.token('globex', 'mallory');
+    // In her own tenant mallory belongs to a team also called growth: only the tenant differs.
+    const globex = await t.token('globex', 'mallory', [], ['growth']);
     const before = await countEvents(t.store);
     for (const [method, url, body] of [
       ['GET', `/api/v1/objectives/${objectiveId}`],

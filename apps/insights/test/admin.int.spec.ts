@@ -30,8 +30,8 @@ describe('admin: projection audit and rebuild while serving', () => {
     insights = await createInsightsTestApp();
     goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
     checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
-    const inGoals = caller(goals, await insights.token('acme', 'alice'));
-    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
 
     const cycle = await inGoals('POST', '/api/v1/cycles', {
       body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
@@ -153,7 +153,7 @@ describe('admin: projection audit and rebuild while serving', () => {
     expect((await audit()).ok).toBe(true);
 
     // The live consumer follows again after the switch.
-    const inGoals = caller(goals, await insights.token('acme', 'alice'));
+    const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
     expect((await inGoals('POST', `/api/v1/objectives/${objectiveId}/rewordings`, { body: { title: 'Renamed after the rebuild' } })).status).toBe(201);
     await eventually(async () => (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body.title === 'Renamed after the rebuild', 5000, 'summary follows after the switch');
   }, 60_000);
@@ -164,7 +164,7 @@ describe('admin: projection audit and rebuild while serving', () => {
     const member = await insights.token('acme', 'carol');
     const forbidden = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: member });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toMatchObject({ status: 403, code: 'admin-role-required' });
+    expect(forbidden.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'tenant:admin' } });
     expect((await insights.call('GET', '/api/v1/admin/projection-audit', { token: member })).status).toBe(403);
   });
 });

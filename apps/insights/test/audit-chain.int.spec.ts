@@ -27,8 +27,8 @@ describe('audit: hash chain verification and auditor exports', () => {
     insights = await createInsightsTestApp();
     goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
     checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
-    const inGoals = caller(goals, await insights.token('acme', 'alice'));
-    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
     cycleId = (await inGoals('POST', '/api/v1/cycles', { body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 } })).body.id;
     objectiveId = (await inGoals('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'growth', title: 'New customers succeed' } })).body.id;
     keyResultId = (

@@ -23,8 +23,8 @@ describe('read models: goals and check-ins events into the insights views', () =
     insights = await createInsightsTestApp();
     goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
     checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
-    const inGoals = caller(goals, await insights.token('acme', 'alice'));
-    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
 
     const cycle = await inGoals('POST', '/api/v1/cycles', {
       body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
@@ -136,7 +136,7 @@ describe('read models: goals and check-ins events into the insights views', () =
   });
 
   it('filters the learnings feed by the kind of customer evidence', async () => {
-    const asBob = caller(checkIns, await insights.token('acme', 'bob'));
+    const asBob = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
     const captured = await asBob('POST', '/api/v1/learnings', {
       body: {
         keyResultIds: [keyResultId],
@@ -239,7 +239,7 @@ describe('read models: goals and check-ins events into the insights views', () =
     expect(series.status).toBe(200);
     expect(series.body).toEqual(before.series);
     // A new check-in proves the consumers run again; the older events were not applied a second time.
-    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
     const next = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, {
       body: { value: 32, confidence: 6, effectiveAt: '2026-10-19' },
     });

@@ -23,9 +23,9 @@ describe('replay and audit over goals and check-ins events', () => {
     insights = await createInsightsTestApp();
     goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
     checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
-    const token = await insights.token('acme', 'alice');
+    const token = await insights.token('acme', 'alice', ['admin']);
     const inGoals = caller(goals, token);
-    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
 
     const cycle = await inGoals('POST', '/api/v1/cycles', {
       body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },

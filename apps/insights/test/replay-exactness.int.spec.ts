@@ -107,8 +107,8 @@ describe('replay exactness: replay?asOf= equals the live views captured at that 
     insights = await createInsightsTestApp();
     goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
     checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
-    const inGoals = caller(goals, await insights.token('acme', 'alice'));
-    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
 
     const ok = (r: Call, status: number, what: string): Call => {
       if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${JSON.stringify(r.body)}`);

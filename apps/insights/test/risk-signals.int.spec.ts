@@ -90,8 +90,8 @@ describe('risk signals: key result at risk / back on track on okr.insights.v1', 
     insights = await createInsightsTestApp();
     goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
     checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
-    inGoals = caller(goals, await insights.token('acme', 'alice'));
-    inCheckIns = caller(checkIns, await insights.token('acme', 'bob'));
+    inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
     bindInsights();
 
     // Starts yesterday: nothing is behind pace or stale before the first check-in.

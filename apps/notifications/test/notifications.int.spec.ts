@@ -58,9 +58,9 @@ describe('notifications: from goals, check-ins and insights events to the right 
     receiver = await startHttpReceiver();
     notifications = await createNotificationsTestApp();
     others = await startOtherServices(notifications.dataDir);
-    const token = (user: string, roles: string[] = []) => notifications.token('acme', user, roles);
+    const token = (user: string, roles: string[] = [], teams: string[] = []) => notifications.token('acme', user, roles, teams);
     asAlice = caller(others.goals, await token('alice', ['admin']));
-    asBob = caller(others.checkIns, await token('bob'));
+    asBob = caller(others.checkIns, await token('bob', [], ['growth']));
     asBobHere = caller(notifications.app, await token('bob'));
     asCarol = caller(notifications.app, await token('carol'));
 

@@ -7,6 +7,7 @@ import {
   ApiPaginatedResponse,
   CurrentPrincipal,
   IF_MATCH_HEADER,
+  Permission,
   ValidationProblem,
   Write,
   setRevisionHeaders,
@@ -16,6 +17,7 @@ import {
 import { CheckInItemDto, CheckInsQueryDto, CorrectCheckInDto, RecordCheckInDto } from './check-in.dto';
 import { CorrectCheckInCommand, RecordCheckInCommand } from './check-in.commands';
 import { ListCheckInsQuery, type CheckInsWhen } from './check-in.queries';
+import { CheckInResource, KeyResultResource } from '../view/goal.resources';
 
 const uuid = new ParseUUIDPipe();
 const instant = (value: string): Date => (value === 'now' ? new Date() : new Date(value));
@@ -31,6 +33,7 @@ export class CheckInHttpController {
   ) {}
 
   @Post('key-results/:krId/check-ins')
+  @Permission('check-in:write', KeyResultResource)
   @ApiHeader({ ...IF_MATCH_HEADER, description: "ETag of the key result's check-ins (GET .../check-ins) you saw; 409 if stale" })
   @ApiOperation({
     summary: "Record a check-in: value, confidence 0-10, note, blockers, and the moment it describes (inside the key result's cycle, not after today)",
@@ -43,6 +46,7 @@ export class CheckInHttpController {
   }
 
   @Post('check-ins/:id/corrections')
+  @Permission('check-in:write', CheckInResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Correct a check-in with a reason; the original stays in the record' })
   async correct(@Param('id', uuid) checkInId: string, @Body() body: CorrectCheckInDto, @Write() write: WriteRequest) {
@@ -53,6 +57,7 @@ export class CheckInHttpController {
   }
 
   @Get('key-results/:krId/check-ins')
+  @Permission('tenant:read')
   @ApiOperation({
     summary: 'The check-ins of a key result, oldest first: ?asOf= the corrected truth up to a moment (default now), ?knownAt= what was known then',
   })

@@ -2,7 +2,7 @@ import { Body, Controller, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestj
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ruleBroken } from '@okr/okr-domain';
-import { AcceptsApiKeys, Write, setRevisionHeaders, type WriteRequest } from '@okr/platform';
+import { AcceptsApiKeys, Permission, Write, setRevisionHeaders, type WriteRequest } from '@okr/platform';
 import { BatchMeasurementDto, MeasurementBatchDto, MeasurementDto } from './measurement.dto';
 import { RecordMeasurementsCommand, type MeasurementInput } from './measurement.commands';
 
@@ -28,6 +28,7 @@ export class MeasurementHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('key-results/:krId/measurements')
+  @Permission('measurement:record')
   @ApiOperation({ summary: 'Record a measurement of a key result (201 recorded, 200 sent before); 422 names a broken rule' })
   async record(@Param('krId', uuid) keyResultId: string, @Body() body: MeasurementDto, @Write() { principal, context, reply }: WriteRequest) {
     const [outcome] = await this.commands.execute(new RecordMeasurementsCommand([input({ ...body, keyResultId })], principal, context));
@@ -39,6 +40,7 @@ export class MeasurementHttpController {
   }
 
   @Post('measurements')
+  @Permission('measurement:record')
   @ApiOperation({ summary: 'Record many measurements at once: 200 {items:[{id, keyResultId, measuredAt, source, status: recorded|unchanged|refused}]}' })
   async recordBatch(@Body() body: MeasurementBatchDto, @Write() { principal, context, reply }: WriteRequest) {
     const items = await this.commands.execute(new RecordMeasurementsCommand(body.items.map(input), principal, context));

@@ -10,17 +10,11 @@ import {
   type ServiceAccountCommand,
   type ServiceAccountScope,
 } from '@okr/okr-domain';
-import { ApiKeyVerifier, ForbiddenProblem, issueApiKey, pageArray, type Page, type PageRequest, type Principal } from '@okr/platform';
+import { ApiKeyVerifier, issueApiKey, pageArray, type Page, type PageRequest } from '@okr/platform';
 import { keyResultNotFound } from '../check-ins/check-in.commands';
 import { CheckInsView } from '../view/check-ins.view';
 
 /** Managing service accounts is for admins of the tenant. */
-export function requireAdmin(principal: Principal): void {
-  if (!principal.roles.includes('admin')) {
-    throw new ForbiddenProblem('The admin role is required to manage service accounts.', 'admin-role-required');
-  }
-}
-
 export type RegistryChange =
   | { type: 'create'; serviceAccountId: string; name: string; scope: ServiceAccountScope }
   | { type: 'rotate'; serviceAccountId: string }

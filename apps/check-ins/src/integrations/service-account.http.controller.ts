@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, NotIdempotentlyStored, ValidationProblem, Write, type Principal, type WriteRequest } from '@okr/platform';
-import { ChangeServiceAccountsCommand, ListServiceAccountsQuery, publicAccount, requireAdmin, type RegistryChange } from './service-account.commands';
+import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, NotIdempotentlyStored, Permission, ValidationProblem, Write, type Principal, type WriteRequest } from '@okr/platform';
+import { ChangeServiceAccountsCommand, ListServiceAccountsQuery, publicAccount, type RegistryChange } from './service-account.commands';
 import { CreateServiceAccountDto, RevokeServiceAccountDto, ServiceAccountItemDto } from './service-account.dto';
 
 const uuid = new ParseUUIDPipe();
@@ -22,10 +22,10 @@ export class ServiceAccountHttpController {
   ) {}
 
   @Post()
+  @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({ summary: 'Create a service account for a data source; its API key is shown once' })
   async create(@Body() body: CreateServiceAccountDto, @Write() write: WriteRequest) {
-    requireAdmin(write.principal);
     const scope = { teams: body.scope.teams ?? [], keyResultIds: body.scope.keyResultIds ?? [] };
     if (scope.teams.length === 0 && scope.keyResultIds.length === 0) {
       throw new ValidationProblem([{ field: 'scope', message: 'scope must name at least one team or key result' }]);
@@ -37,14 +37,15 @@ export class ServiceAccountHttpController {
   }
 
   @Get()
+  @Permission('operations:read')
   @ApiOperation({ summary: "The tenant's service accounts, in creation order, without keys" })
   @ApiPaginatedResponse(ServiceAccountItemDto)
   list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal);
     return this.queries.execute(new ListServiceAccountsQuery(principal.tenantId, query));
   }
 
   @Post(':id/key-rotations')
+  @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({ summary: 'Give the service account a new API key (shown once); the old one stops working' })
   rotate(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
@@ -52,14 +53,14 @@ export class ServiceAccountHttpController {
   }
 
   @Post(':id/revocation')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Revoke a service account: its key stops working (within OKR_API_KEY_CACHE_SECONDS)' })
   revoke(@Param('id', uuid) id: string, @Body() body: RevokeServiceAccountDto, @Write() write: WriteRequest) {
     return this.change({ type: 'revoke', serviceAccountId: id, reason: body.reason }, write);
   }
 
-  private async change(change: RegistryChange, { principal, context }: WriteRequest) {
-    requireAdmin(principal);
+  private async change(change: RegistryChange, { context }: WriteRequest) {
     const { account, apiKey, revision } = await this.commands.execute(new ChangeServiceAccountsCommand(change, context));
     return { ...publicAccount(account), ...(apiKey ? { apiKey } : {}), revision };
   }

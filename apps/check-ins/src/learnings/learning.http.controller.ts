@@ -9,6 +9,7 @@ import {
   HistoryEntryDto,
   IF_MATCH_HEADER,
   ListQueryDto,
+  Permission,
   Write,
   setRevisionHeaders,
   type Principal,
@@ -17,6 +18,7 @@ import {
 import { AcknowledgeLearningDto, CaptureLearningDto, LearningItemDto, ReviseLearningDto } from './learning.dto';
 import { ExecuteLearningCommand, type LearningCommandInput } from './learning.commands';
 import { GetLearningHistoryQuery, GetLearningQuery, ListLearningsQuery } from './learning.queries';
+import { LearningResource, NewLearningResource } from '../view/goal.resources';
 
 const uuid = new ParseUUIDPipe();
 
@@ -31,6 +33,7 @@ export class LearningHttpController {
   ) {}
 
   @Post('learnings')
+  @Permission('learning:capture', NewLearningResource)
   @ApiOperation({ summary: 'Capture a learning, linked to an objective and/or key results, with evidence' })
   async capture(@Body() body: CaptureLearningDto, @Write() { context, principal, reply }: WriteRequest) {
     const learningId = uuidv7();
@@ -42,6 +45,7 @@ export class LearningHttpController {
   }
 
   @Get('learnings/:id')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'A learning now, with who acknowledged it' })
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.queries.execute(new GetLearningQuery(principal.tenantId, id));
@@ -50,6 +54,7 @@ export class LearningHttpController {
   }
 
   @Get('learnings/:id/history')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'Every event of the learning, oldest first: type, actor, time, reason, data' })
   @ApiPaginatedResponse(HistoryEntryDto)
   history(@Param('id', uuid) id: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -57,6 +62,7 @@ export class LearningHttpController {
   }
 
   @Post('learnings/:id/revisions')
+  @Permission('learning:revise', LearningResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Revise a learning with a reason; the earlier version stays in its history' })
   revise(@Param('id', uuid) id: string, @Body() body: ReviseLearningDto, @Write() write: WriteRequest) {
@@ -69,6 +75,7 @@ export class LearningHttpController {
   }
 
   @Post('learnings/:id/acknowledgements')
+  @Permission('learning:acknowledge')
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: "Acknowledge someone else's learning (the caller is the one acknowledging)" })
   acknowledge(@Param('id', uuid) id: string, @Body() body: AcknowledgeLearningDto, @Write() write: WriteRequest) {
@@ -76,6 +83,7 @@ export class LearningHttpController {
   }
 
   @Get('objectives/:id/learnings')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'The learnings of an objective, oldest first' })
   @ApiPaginatedResponse(LearningItemDto)
   ofObjective(@Param('id', uuid) objectiveId: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -83,6 +91,7 @@ export class LearningHttpController {
   }
 
   @Get('key-results/:krId/learnings')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'The learnings about a key result, oldest first' })
   @ApiPaginatedResponse(LearningItemDto)
   ofKeyResult(@Param('krId', uuid) keyResultId: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {

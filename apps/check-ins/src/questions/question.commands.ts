@@ -11,7 +11,6 @@ import {
   type QuestionState,
   type QuestionSubject,
 } from '@okr/okr-domain';
-import { ForbiddenProblem, type Principal } from '@okr/platform';
 import { keyResultNotFound } from '../check-ins/check-in.commands';
 import { CheckInsView } from '../view/check-ins.view';
 
@@ -31,12 +30,11 @@ export class AskQuestionCommand extends Command<CommandResult<QuestionState>> {
 
 export type FollowUp = { type: 'AnswerQuestion'; data: { text: string } } | { type: 'SetQuestionAside'; data: { note?: string } };
 
-/** An answer, or setting the question aside: only the team that owns the subject (or an admin) may. */
+/** An answer, or setting the question aside (who may: `question:answer`, checked by the permission guard). */
 export class FollowUpQuestionCommand extends Command<CommandResult<QuestionState>> {
   constructor(
     readonly questionId: string,
     readonly followUp: FollowUp,
-    readonly principal: Principal,
     readonly context: CommandContext,
     readonly expectedRevision?: number,
   ) {
@@ -90,27 +88,14 @@ export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand> {
 const defined = (placement: Placement): Placement =>
   Object.fromEntries(Object.entries(placement).filter(([, v]) => v !== undefined)) as Placement;
 
-/** The owning team answers: a member of the question's team, or an admin. */
-export function assertMayFollowUp(principal: Principal, teamId: string | undefined): void {
-  if (principal.roles.includes('admin')) return;
-  if (teamId !== undefined && principal.teams.includes(teamId)) return;
-  throw new ForbiddenProblem(
-    teamId === undefined
-      ? 'Only an admin can answer a question that belongs to no team.'
-      : `Only members of team ${teamId} (or an admin) can answer or set aside this question.`,
-    'not-the-answering-team',
-  );
-}
-
 @CommandHandler(FollowUpQuestionCommand)
 export class FollowUpQuestionHandler implements ICommandHandler<FollowUpQuestionCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ questionId, followUp, principal, context, expectedRevision }: FollowUpQuestionCommand) {
+  async execute({ questionId, followUp, context, expectedRevision }: FollowUpQuestionCommand) {
     const stream = questionStreamName(questionId);
     const { state } = await loadAggregate(this.store, stream, questionDecider, context.tenantId);
     if (state.status === 'empty') throw questionNotFound(questionId);
-    assertMayFollowUp(principal, state.teamId);
     const command =
       followUp.type === 'AnswerQuestion'
         ? { type: followUp.type, data: { text: followUp.data.text, answeredBy: context.actor } }

@@ -4,10 +4,11 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { QuestionSubject } from '@okr/okr-domain';
-import { ApiPaginatedResponse, CurrentPrincipal, IF_MATCH_HEADER, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, IF_MATCH_HEADER, Permission, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { AnswerQuestionDto, AskQuestionDto, QuestionItemDto, QuestionsQueryDto, SetQuestionAsideDto } from './question.dto';
 import { AskQuestionCommand, FollowUpQuestionCommand, type FollowUp } from './question.commands';
 import { GetQuestionQuery, ListObjectiveQuestionsQuery } from './question.queries';
+import { QuestionResource } from '../view/goal.resources';
 
 const uuid = new ParseUUIDPipe();
 
@@ -22,24 +23,28 @@ export class QuestionHttpController {
   ) {}
 
   @Post('objectives/:id/questions')
+  @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about an objective' })
   askOnObjective(@Param('id', uuid) id: string, @Body() body: AskQuestionDto, @Write() write: WriteRequest) {
     return this.ask('objective', id, body, write);
   }
 
   @Post('key-results/:krId/questions')
+  @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about a key result' })
   askOnKeyResult(@Param('krId', uuid) id: string, @Body() body: AskQuestionDto, @Write() write: WriteRequest) {
     return this.ask('key-result', id, body, write);
   }
 
   @Post('learnings/:id/questions')
+  @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about a learning' })
   askOnLearning(@Param('id', uuid) id: string, @Body() body: AskQuestionDto, @Write() write: WriteRequest) {
     return this.ask('learning', id, body, write);
   }
 
   @Post('questions/:id/answers')
+  @Permission('question:answer', QuestionResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Answer a question (a member of the owning team, or an admin)' })
   answer(@Param('id', uuid) id: string, @Body() body: AnswerQuestionDto, @Write() write: WriteRequest) {
@@ -47,6 +52,7 @@ export class QuestionHttpController {
   }
 
   @Post('questions/:id/set-aside')
+  @Permission('question:answer', QuestionResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Set an open question aside as useful for later (a member of the owning team, or an admin)' })
   setAside(@Param('id', uuid) id: string, @Body() body: SetQuestionAsideDto, @Write() write: WriteRequest) {
@@ -54,6 +60,7 @@ export class QuestionHttpController {
   }
 
   @Get('questions/:id')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'A question with its answers' })
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const question = await this.queries.execute(new GetQuestionQuery(principal.tenantId, id));
@@ -62,6 +69,7 @@ export class QuestionHttpController {
   }
 
   @Get('objectives/:id/questions')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'The questions of an objective, its key results and its learnings, with their answers' })
   @ApiPaginatedResponse(QuestionItemDto)
   list(@Param('id', uuid) id: string, @Query() query: QuestionsQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -75,8 +83,8 @@ export class QuestionHttpController {
     return { id: questionId, revision: result.revision };
   }
 
-  private async followUp(questionId: string, followUp: FollowUp, { context, principal, expectedRevision, reply }: WriteRequest) {
-    const result = await this.commands.execute(new FollowUpQuestionCommand(questionId, followUp, principal, context, expectedRevision));
+  private async followUp(questionId: string, followUp: FollowUp, { context, expectedRevision, reply }: WriteRequest) {
+    const result = await this.commands.execute(new FollowUpQuestionCommand(questionId, followUp, context, expectedRevision));
     setRevisionHeaders(reply, result.revision);
     return { id: questionId, revision: result.revision, events: result.events.map((e) => e.type) };
   }

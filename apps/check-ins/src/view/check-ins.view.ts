@@ -32,6 +32,12 @@ export interface KnownCycle {
   endsOn: string;
 }
 
+export interface KnownObjective {
+  teamId: string;
+  status: ObjectiveStatus;
+  ownerId?: string;
+}
+
 export interface LearningRow {
   id: string;
   objectiveId?: string;
@@ -55,6 +61,7 @@ CREATE TABLE IF NOT EXISTS objectives (
   team_id      TEXT NOT NULL,
   cycle_id     TEXT NOT NULL,
   status       TEXT NOT NULL,
+  owner_id     TEXT,
   PRIMARY KEY (tenant, objective_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS key_results (
@@ -87,9 +94,9 @@ CREATE INDEX IF NOT EXISTS learnings_by_objective ON learnings (tenant, objectiv
 /**
  * Version of the view's schema (SQLite `user_version`). A file of an older version is deleted at
  * start and rebuilt from the start of the log: the view is derived data, and a column added later
- * (the objectives' cycle, say) would otherwise stay empty for everything projected before.
+ * (the objectives' cycle, their owner) would otherwise stay empty for everything projected before.
  */
-export const CHECK_INS_VIEW_VERSION = 2;
+export const CHECK_INS_VIEW_VERSION = 3;
 
 /** Consumer names of the guard: one per projection, so each keeps its own applied revisions. */
 export const KEY_RESULTS_CONSUMER = 'check-ins.key-results';
@@ -169,11 +176,15 @@ export class CheckInsView implements OnApplicationShutdown {
     };
   }
 
-  objective(tenant: string, objectiveId: string): { teamId: string; status: ObjectiveStatus } | undefined {
+  /** What the view knows of an objective; `ownerId` is absent for rows projected before owners were kept. */
+  objective(tenant: string, objectiveId: string): KnownObjective | undefined {
     const row = this.db
-      .prepare<[string, string], { team_id: string; status: string }>('SELECT team_id, status FROM objectives WHERE tenant = ? AND objective_id = ?')
+      .prepare<[string, string], { team_id: string; status: string; owner_id: string | null }>(
+        'SELECT team_id, status, owner_id FROM objectives WHERE tenant = ? AND objective_id = ?',
+      )
       .get(tenant, objectiveId);
-    return row ? { teamId: row.team_id, status: row.status as ObjectiveStatus } : undefined;
+    if (!row) return undefined;
+    return { teamId: row.team_id, status: row.status as ObjectiveStatus, ...(row.owner_id !== null ? { ownerId: row.owner_id } : {}) };
   }
 
   /** Where a check-in lives; idempotent (a check-in never moves to another key result). */

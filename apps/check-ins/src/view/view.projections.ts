@@ -16,6 +16,7 @@ import type {
   KeyResultTargetRevised,
   LearningCaptured,
   LearningRevised,
+  ObjectiveOwnershipTransferred,
   ObjectiveSet,
 } from '@okr/okr-domain';
 import { ReadinessCheck, type ReadinessIndicator } from '@okr/platform';
@@ -64,9 +65,9 @@ const GOALS_WRITES: Record<string, Write> = {
   ObjectiveSet: (db, event) => {
     const data = event.data as DataOf<ObjectiveSet>;
     db.prepare(
-      `INSERT INTO objectives (tenant, objective_id, team_id, cycle_id, status) VALUES (?, ?, ?, ?, 'draft')
-       ON CONFLICT (tenant, objective_id) DO UPDATE SET team_id = excluded.team_id, cycle_id = excluded.cycle_id`,
-    ).run(event.metadata.tenantId, data.objectiveId, data.teamId, data.cycleId);
+      `INSERT INTO objectives (tenant, objective_id, team_id, cycle_id, status, owner_id) VALUES (?, ?, ?, ?, 'draft', ?)
+       ON CONFLICT (tenant, objective_id) DO UPDATE SET team_id = excluded.team_id, cycle_id = excluded.cycle_id, owner_id = excluded.owner_id`,
+    ).run(event.metadata.tenantId, data.objectiveId, data.teamId, data.cycleId, data.ownerId);
   },
   KeyResultAdded: (db, event) => {
     const data = event.data as DataOf<KeyResultAdded>;
@@ -100,7 +101,10 @@ const GOALS_WRITES: Record<string, Write> = {
   ObjectiveReworded: nothing,
   ObjectiveAligned: nothing,
   ObjectiveAlignmentWithdrawn: nothing,
-  ObjectiveOwnershipTransferred: nothing,
+  ObjectiveOwnershipTransferred: (db, event) => {
+    const data = event.data as DataOf<ObjectiveOwnershipTransferred>;
+    db.prepare('UPDATE objectives SET owner_id = ? WHERE tenant = ? AND objective_id = ?').run(data.to, event.metadata.tenantId, data.objectiveId);
+  },
 };
 
 /**

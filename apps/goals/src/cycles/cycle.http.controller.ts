@@ -3,19 +3,12 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiPaginatedResponse, CurrentPrincipal, ForbiddenProblem, IF_MATCH_HEADER, ListQueryDto, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, IF_MATCH_HEADER, ListQueryDto, Permission, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { ChangeCycleCommand, PlanCycleCommand } from './cycle.commands';
 import { CycleItemDto, PlanCycleDto, RenameCycleDto, RescheduleCycleDto } from './cycle.dto';
 import { GetCycleQuery, ListCyclesQuery } from './cycle.queries';
 
 const uuid = new ParseUUIDPipe();
-
-/** Running a cycle (renaming, moving, closing) is for leaders and admins. */
-const assertLeaderOrAdmin = (principal: Principal, action: string): void => {
-  if (!principal.roles.some((role) => role === 'leader' || role === 'admin')) {
-    throw new ForbiddenProblem(`Only a leader or an admin may ${action} a cycle.`);
-  }
-};
 
 @ApiTags('cycles')
 @ApiBearerAuth()
@@ -27,6 +20,7 @@ export class CycleHttpController {
   ) {}
 
   @Post()
+  @Permission('cycle:manage')
   @ApiOperation({ summary: 'Plan a cycle: a named period with a check-in cadence (names are unique per tenant)' })
   async plan(@Body() body: PlanCycleDto, @Write() { context, reply }: WriteRequest) {
     const cycleId = uuidv7();
@@ -36,6 +30,7 @@ export class CycleHttpController {
   }
 
   @Get()
+  @Permission('tenant:read')
   @ApiOperation({ summary: "The tenant's cycles, newest first, with their status (upcoming, active, ended, closed)" })
   @ApiPaginatedResponse(CycleItemDto)
   list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -43,6 +38,7 @@ export class CycleHttpController {
   }
 
   @Get(':id')
+  @Permission('tenant:read')
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.queries.execute(new GetCycleQuery(principal.tenantId, id));
     setRevisionHeaders(reply, view.revision);
@@ -50,29 +46,29 @@ export class CycleHttpController {
   }
 
   @Post(':id/renaming')
+  @Permission('cycle:manage')
   @HttpCode(200)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Rename a cycle before it starts (leader or admin)' })
   rename(@Param('id', uuid) id: string, @Body() body: RenameCycleDto, @Write() write: WriteRequest) {
-    assertLeaderOrAdmin(write.principal, 'rename');
     return this.change(id, { type: 'RenameCycle', data: { name: body.name } }, write);
   }
 
   @Post(':id/rescheduling')
+  @Permission('cycle:manage')
   @HttpCode(200)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: "Move a cycle's dates before it starts (leader or admin)" })
   reschedule(@Param('id', uuid) id: string, @Body() body: RescheduleCycleDto, @Write() write: WriteRequest) {
-    assertLeaderOrAdmin(write.principal, 'move');
     return this.change(id, { type: 'RescheduleCycle', data: { startsOn: body.startsOn, endsOn: body.endsOn } }, write);
   }
 
   @Post(':id/closing')
+  @Permission('cycle:manage')
   @HttpCode(200)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Close an ended cycle (leader or admin); answers the objectives left ungraded' })
   async close(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
-    assertLeaderOrAdmin(write.principal, 'close');
     const { revision } = await this.change(id, { type: 'CloseCycle', data: { ungradedObjectives: [] } }, write);
     const { ungradedObjectives = [], status, closedAt } = await this.queries.execute(new GetCycleQuery(write.context.tenantId, id));
     return { id, revision, status, closedAt, ungradedObjectives };

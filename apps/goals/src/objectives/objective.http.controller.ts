@@ -9,6 +9,7 @@ import {
   HistoryEntryDto,
   IF_MATCH_HEADER,
   ListQueryDto,
+  Permission,
   Write,
   setRevisionHeaders,
   type Principal,
@@ -35,6 +36,7 @@ import { ExecuteObjectiveCommand, type ObjectiveCommandInput } from './objective
 import { ListObjectivesQueryDto, ObjectiveListItemDto } from './objective-list.dto';
 import { ListObjectivesQuery } from './objective-list.queries';
 import { GetObjectiveHistoryQuery, GetObjectiveQuery } from './objective.queries';
+import { ObjectiveResource, TeamOfNewObjective } from './objective.resources';
 
 const uuid = new ParseUUIDPipe();
 const IF_MATCH = IF_MATCH_HEADER;
@@ -50,6 +52,7 @@ export class ObjectiveHttpController {
   ) {}
 
   @Post()
+  @Permission('objective:create', TeamOfNewObjective)
   @ApiOperation({ summary: 'Set an objective for a team in a cycle, optionally aligned to parent objectives' })
   async set(@Body() body: SetObjectiveDto, @Write() { context, principal, reply }: WriteRequest) {
     const objectiveId = uuidv7();
@@ -66,6 +69,7 @@ export class ObjectiveHttpController {
   }
 
   @Get()
+  @Permission('tenant:read')
   @ApiOperation({
     summary: 'The objectives of the tenant, newest first, by cycle, team, owner, status or words',
     description:
@@ -78,6 +82,7 @@ export class ObjectiveHttpController {
   }
 
   @Get(':id')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'The objective now, or as it stood at ?asOf=' })
   async get(
     @Param('id', uuid) id: string,
@@ -92,6 +97,7 @@ export class ObjectiveHttpController {
   }
 
   @Get(':id/history')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'Every event of the objective, oldest first: type, actor, time, reason, data' })
   @ApiPaginatedResponse(HistoryEntryDto)
   history(@Param('id', uuid) id: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -99,12 +105,14 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/rewordings')
+  @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   reword(@Param('id', uuid) id: string, @Body() body: RewordObjectiveDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'RewordObjective', data: body }, write);
   }
 
   @Post(':id/alignments')
+  @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Align to a parent objective (refused if it would close a loop)' })
   align(@Param('id', uuid) id: string, @Body() body: AlignObjectiveDto, @Write() write: WriteRequest) {
@@ -112,12 +120,14 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/alignment-withdrawals')
+  @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   withdrawAlignment(@Param('id', uuid) id: string, @Body() body: WithdrawAlignmentDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'WithdrawAlignment', data: body }, write);
   }
 
   @Post(':id/key-results')
+  @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   async addKeyResult(@Param('id', uuid) id: string, @Body() body: AddKeyResultDto, @Write() write: WriteRequest) {
     const keyResultId = uuidv7();
@@ -129,6 +139,7 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/key-results/:krId/target-revisions')
+  @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   reviseTarget(
     @Param('id', uuid) id: string,
@@ -141,6 +152,7 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/key-results/:krId/drop')
+  @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   dropKeyResult(
@@ -153,12 +165,14 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/ownership-transfers')
+  @Permission('objective:transfer-ownership', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   transferOwnership(@Param('id', uuid) id: string, @Body() body: TransferOwnershipDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'TransferOwnership', data: body }, write);
   }
 
   @Post(':id/activation')
+  @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   activate(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
@@ -166,6 +180,7 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/grading')
+  @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Grade every key result (0.0-1.0) with a retrospective, and close' })
@@ -174,6 +189,7 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/grade-corrections')
+  @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Correct the grades of a graded objective with a reason; the first grading stays in the record' })
@@ -182,6 +198,7 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/archival')
+  @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   archive(@Param('id', uuid) id: string, @Body() body: ArchiveObjectiveDto, @Write() write: WriteRequest) {
@@ -189,6 +206,7 @@ export class ObjectiveHttpController {
   }
 
   @Post(':id/carry-over')
+  @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Carry an unfinished objective of an ended cycle over to a later cycle, with its key results and a reason' })
   async carryOver(@Param('id', uuid) id: string, @Body() body: CarryOverObjectiveDto, @Write() write: WriteRequest) {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiPaginatedResponse, CurrentPrincipal, ForbiddenProblem, ListQueryDto, ValidationProblem, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, Permission, ValidationProblem, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { TEAM_ID_PATTERN } from '@okr/okr-domain';
 import { DescribeTeamCommand } from './team.commands';
 import { DescribeTeamDto, TEAM_ID_PARAM_MESSAGE, TeamItemDto } from './team.dto';
@@ -27,6 +27,7 @@ export class TeamHttpController {
   ) {}
 
   @Get()
+  @Permission('tenant:read')
   @ApiOperation({ summary: "The tenant's registered teams by id: display name, parent team, leads" })
   @ApiPaginatedResponse(TeamItemDto)
   list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -34,6 +35,7 @@ export class TeamHttpController {
   }
 
   @Get(':id')
+  @Permission('tenant:read')
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const { revision, ...team } = await this.queries.execute(new GetTeamQuery(principal.tenantId, teamIdOf(id)));
     setRevisionHeaders(reply, revision);
@@ -41,9 +43,9 @@ export class TeamHttpController {
   }
 
   @Put(':id')
+  @Permission('tenant:admin')
   @ApiOperation({ summary: 'Register a team or change it to this description (admin; idempotent, for identity-provider sync)' })
-  async describe(@Param('id') id: string, @Body() body: DescribeTeamDto, @Write() { context, principal, reply }: WriteRequest) {
-    if (!principal.roles.includes('admin')) throw new ForbiddenProblem('Only an admin may register or change a team.');
+  async describe(@Param('id') id: string, @Body() body: DescribeTeamDto, @Write() { context, reply }: WriteRequest) {
     const teamId = teamIdOf(id);
     const result = await this.commands.execute(new DescribeTeamCommand({ teamId, ...body }, context));
     setRevisionHeaders(reply, result.revision, `/api/v1/teams/${teamId}`);

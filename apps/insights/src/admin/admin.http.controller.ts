@@ -1,18 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenProblem, type Principal } from '@okr/platform';
+import { Permission } from '@okr/platform';
 import { StartRebuildDto } from './admin.dto';
 import { ProjectionAuditService } from './projection-audit.service';
 import { RebuildService } from './rebuilds.service';
-
-/** The role the admin endpoints require. */
-export const ADMIN_ROLE = 'admin';
-
-const requireAdmin = (principal: Principal): void => {
-  if (!principal.roles.includes(ADMIN_ROLE)) {
-    throw new ForbiddenProblem(`The ${ADMIN_ROLE} role is required to operate the read models.`, 'admin-role-required');
-  }
-};
 
 /**
  * Operating the read models: rebuilds and the projection audit. Admin role only. Both act on EVERY
@@ -28,25 +19,25 @@ export class AdminHttpController {
   ) {}
 
   @Post('rebuilds')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Rebuild a read model from the start of the log beside the live one, then switch (all tenants); 202 with its progress' })
-  start(@Body() body: StartRebuildDto, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal);
+  start(@Body() body: StartRebuildDto) {
     const { id, readModel, status } = this.rebuilds.start(body.readModel);
     return { id, readModel, status };
   }
 
   @Get('rebuilds/:id')
+  @Permission('operations:read')
   @ApiOperation({ summary: "A rebuild's progress: running, switched or failed, events processed, position and head" })
-  progress(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal);
+  progress(@Param('id') id: string) {
     return this.rebuilds.get(id);
   }
 
   @Get('projection-audit')
+  @Permission('operations:read')
   @ApiOperation({ summary: "Compare every read model's applied revision per stream with the log's; drift = a missed or doubled event" })
-  projectionAudit(@CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal);
+  projectionAudit() {
     return this.audit.run();
   }
 }

@@ -4,7 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { EVENT_STORE, exportStreams, type EventStore } from '@okr/event-store';
-import { CurrentPrincipal, ForbiddenProblem, ValidationProblem, type Principal } from '@okr/platform';
+import { CurrentPrincipal, Permission, ValidationProblem, type Principal } from '@okr/platform';
 import { ResolveAuditExportQuery, VerifyStreamChainQuery, type AuditExportScope } from './audit-chain.queries';
 import { GetAuditTrailQuery } from './audit.queries';
 
@@ -18,9 +18,6 @@ export class AuditExportQueryDto {
   cycleId?: string;
 }
 
-/** Roles that may take an auditor's export of the event log. */
-const EXPORT_ROLES = ['auditor', 'admin'];
-
 /** Audit: who changed what, when and why, for any objective, cycle, check-ins, learning or question stream. */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -32,12 +29,12 @@ export class AuditHttpController {
   ) {}
 
   @Get('audit/exports')
+  @Permission('audit:export')
   @ApiProduces('application/x-ndjson')
   @ApiOperation({
     summary: 'Auditor export (auditor, admin): a stream or a cycle as JSON Lines, one event per line with its chain hash, last line a manifest of head hashes and a SHA-256 of the lines',
   })
   async export(@Query() query: AuditExportQueryDto, @CurrentPrincipal() principal: Principal): Promise<StreamableFile> {
-    if (!principal.roles.some((role) => EXPORT_ROLES.includes(role))) throw new ForbiddenProblem('Exporting the audit trail requires the auditor or admin role.');
     if ((query.stream === undefined) === (query.cycleId === undefined)) {
       throw new ValidationProblem([{ field: 'stream', message: 'give exactly one of stream or cycleId' }]);
     }
@@ -51,12 +48,14 @@ export class AuditHttpController {
   }
 
   @Get('audit/:streamId')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'Every event of an objective-*, cycle-*, checkins-*, learning-* or question-* stream: type, revision, actor, time, reason, data' })
   audit(@Param('streamId') streamId: string, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new GetAuditTrailQuery(principal.tenantId, streamId));
   }
 
   @Get('audit/:streamId/verify')
+  @Permission('tenant:read')
   @ApiOperation({ summary: "Checks the stream's hash chain: intact, where a pre-chain prefix ends (unchainedBefore), head hash, and the first broken link" })
   verify(@Param('streamId') streamId: string, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new VerifyStreamChainQuery(principal.tenantId, streamId));

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
 import { parseFramesQuery, type FramesView } from './frames';
 import { FramesQueryDto } from './frames.dto';
 import { FramesQuery } from './frames.queries';
@@ -14,6 +14,7 @@ export class FramesHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('frames')
+  @Permission('tenant:read')
   @ApiOperation({ summary: "One objective's or team's replay view at each day / week from ?from= to ?to= (at most 200 frames)" })
   frames(@Query() query: FramesQueryDto, @CurrentPrincipal() principal: Principal): Promise<FramesView> {
     const parsed = parseFramesQuery(query);

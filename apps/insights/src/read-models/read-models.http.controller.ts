@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
 import { CycleQueryDto, LearningsQueryDto } from './read-models.dto';
 import { ReadModelQueries } from './read-models.queries';
 
@@ -15,24 +15,28 @@ export class ReadModelsHttpController {
   constructor(private readonly queries: ReadModelQueries) {}
 
   @Get('objectives/:id/summary')
+  @Permission('tenant:read')
   @ApiOperation({ summary: "An objective's current state, key results with their latest check-in, progress, confidence, status and grade" })
   summary(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.queries.objectiveSummary(principal.tenantId, id);
   }
 
   @Get('at-risk')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'Key results of active objectives at risk, each with its reasons (pace, confidence, stale check-ins)' })
   atRisk(@Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.atRisk(principal.tenantId, query.cycleId);
   }
 
   @Get('key-results/:krId/series')
+  @Permission('tenant:read')
   @ApiOperation({ summary: "A key result's check-ins as points of value, progress and confidence, by effectiveAt" })
   series(@Param('krId') krId: string, @CurrentPrincipal() principal: Principal) {
     return this.queries.keyResultSeries(principal.tenantId, krId);
   }
 
   @Get('learnings')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'Learnings, newest first, by team, objective, result, tag or evidence kind, with stats (invalidated hypotheses count as learning)' })
   learnings(@Query() query: LearningsQueryDto, @CurrentPrincipal() principal: Principal) {
     const { teamId, objectiveId, result, tag, evidenceKind } = query;
@@ -46,6 +50,7 @@ export class ReadModelsHttpController {
   }
 
   @Get('teams/:teamId/dashboard')
+  @Permission('tenant:read')
   @ApiOperation({ summary: "A team's objectives (of one cycle) with progress, confidence and status, at-risk counts and learnings" })
   dashboard(@Param('teamId') teamId: string, @Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.teamDashboard(principal.tenantId, teamId, query.cycleId);

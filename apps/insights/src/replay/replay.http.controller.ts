@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
 import type { ReplayView } from './replay';
 import { AS_OF_MESSAGE, ReplayQueryDto } from './replay.dto';
 import { ReplayQuery } from './replay.queries';
@@ -14,6 +14,7 @@ export class ReplayHttpController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('replay')
+  @Permission('tenant:read')
   @ApiOperation({
     summary: 'Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle',
   })

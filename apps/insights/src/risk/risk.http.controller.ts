@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
 import { RiskQueries } from './risk.queries';
 
 /** The derived risk of a key result, as published on `okr.insights.v1`. */
@@ -11,6 +11,7 @@ export class RiskHttpController {
   constructor(private readonly queries: RiskQueries) {}
 
   @Get('key-results/:krId/risk')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'Whether a key result is at risk and why, with every KeyResultAtRisk / KeyResultBackOnTrack event of it' })
   risk(@Param('krId') krId: string, @CurrentPrincipal() principal: Principal) {
     return this.queries.keyResultRisk(principal.tenantId, krId);

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
 import { CycleQueryDto } from '../read-models/read-models.dto';
 import type { AlignmentTree } from './alignment-tree';
 import { AlignmentTreeQueries } from './alignment-tree.queries';
@@ -13,6 +13,7 @@ export class AlignmentTreeHttpController {
   constructor(private readonly queries: AlignmentTreeQueries) {}
 
   @Get('alignment-tree')
+  @Permission('tenant:read')
   @ApiOperation({
     summary:
       'Objectives as a tree of alignment (an objective with several parents appears under each), progress rolled up from contributing objectives',

@@ -1,14 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
-import { ForbiddenProblem, Problem, ValidationProblem, type Principal } from '@okr/platform';
+import { Problem, ValidationProblem, effectiveRoles, type Principal } from '@okr/platform';
 import { checkDestination, resolveHost, type DestinationRefusal, type LookupAll } from '../channels/destination-guard';
 
-/** The role tenant-wide channel settings and the whole delivery log require. */
-export const ADMIN_ROLE = 'admin';
-
-export const isAdmin = (principal: Principal): boolean => principal.roles.includes(ADMIN_ROLE);
-
-export const requireAdmin = (principal: Principal, what: string): void => {
-  if (!isAdmin(principal)) throw new ForbiddenProblem(`The ${ADMIN_ROLE} role is required to ${what}.`, 'admin-role-required');
+/**
+ * Whether the caller reads the whole tenant's delivery log (admins and auditors) rather than only the
+ * deliveries addressed to them. Who may call a route at all is its `@Permission()`.
+ */
+export const seesTenantLog = (principal: Principal): boolean => {
+  const roles = effectiveRoles(principal);
+  return roles.has('admin') || roles.has('auditor');
 };
 
 /**

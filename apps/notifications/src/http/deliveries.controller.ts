@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
 import { NOTIFICATIONS_CLOCK, type Clock } from '../notifications.config';
 import { DigestScheduler } from '../schedule/digest-scheduler';
 import { ReminderScheduler } from '../schedule/reminder-scheduler';
 import { NotificationsStore, type DeliveryDoc } from '../store/notifications.store';
-import { isAdmin, notFound, requireAdmin } from './access';
+import { notFound, seesTenantLog } from './access';
 import { ListDeliveriesQueryDto, RunRemindersDto } from './notifications.dto';
 
 /** A delivery as the API shows it (no lease internals). */
@@ -50,29 +50,32 @@ export class DeliveriesHttpController {
   ) {}
 
   @Get('deliveries')
-  @ApiOperation({ summary: "The delivery log, newest first: the whole tenant's for admins, the caller's own for others" })
+  @Permission('tenant:read')
+  @ApiOperation({ summary: "The delivery log, newest first: the whole tenant's for admins and auditors, the caller's own for others" })
   async list(@Query() query: ListDeliveriesQueryDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const filter: Record<string, unknown> = { tenantId: principal.tenantId };
     if (query.status) filter['status'] = query.status;
     if (query.rule) filter['rule'] = query.rule;
     if (query.channel) filter['channel'] = query.channel;
-    if (!isAdmin(principal)) filter['recipient'] = principal.userId;
+    if (!seesTenantLog(principal)) filter['recipient'] = principal.userId;
     else if (query.recipient) filter['recipient'] = query.recipient;
     const items = await c.deliveries.find(filter, { sort: { createdAt: -1, _id: 1 }, limit: query.limit ?? 50 });
     return { items: items.map(deliveryView) };
   }
 
   @Get('deliveries/:id')
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'One delivery with every attempt' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const found = await c.deliveries.findOne({ _id: id, tenantId: principal.tenantId });
-    if (!found || (!isAdmin(principal) && found.recipient !== principal.userId)) throw notFound('delivery', 'No such delivery in this tenant.', { deliveryId: id });
+    if (!found || (!seesTenantLog(principal) && found.recipient !== principal.userId)) throw notFound('delivery', 'No such delivery in this tenant.', { deliveryId: id });
     return deliveryView(found);
   }
 
   @Get('notifications')
+  @Permission('tenant:read')
   @ApiOperation({ summary: "The caller's in-app notifications, newest first" })
   async inbox(@CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
@@ -94,21 +97,21 @@ export class DeliveriesHttpController {
   }
 
   @Post('admin/reminders/run')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary:
       "Evaluate check-in reminders of the caller's tenant now, or as of `at` (admin; a test clock for demos). Each missed period is reminded once, however often this runs",
   })
   runReminders(@Body() body: RunRemindersDto, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'run reminders');
     return this.reminders.run(body.at ? new Date(body.at) : this.clock.now(), principal.tenantId);
   }
 
   @Post('admin/digests/run')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Assemble the daily digests due now (admin; they are also assembled every minute)' })
+  @ApiOperation({ summary: "Assemble the daily digests of the caller's tenant due now (admin; they are also assembled every minute)" })
   async runDigests(@CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'run digests');
-    return { digests: await this.digests.run(this.clock.now()) };
+    return { digests: await this.digests.run(this.clock.now(), principal.tenantId) };
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
 import { FOLLOW_KINDS, NotificationsStore, type FollowDoc, type FollowKind } from '../store/notifications.store';
 import { FollowDto } from './notifications.dto';
 
@@ -15,6 +15,7 @@ export class FollowsHttpController {
   constructor(private readonly store: NotificationsStore) {}
 
   @Post()
+  @Permission('self:write')
   @ApiOperation({ summary: 'Follow an objective or a team (following twice changes nothing)' })
   async follow(@Body() body: FollowDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
@@ -34,6 +35,7 @@ export class FollowsHttpController {
   }
 
   @Get()
+  @Permission('tenant:read')
   @ApiOperation({ summary: 'What the caller follows' })
   async list(@CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
@@ -42,6 +44,7 @@ export class FollowsHttpController {
   }
 
   @Delete(':kind/:targetId')
+  @Permission('self:write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Stop following (204 whether or not it was followed)' })
   async unfollow(@Param('kind') kind: string, @Param('targetId') targetId: string, @CurrentPrincipal() principal: Principal) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { defaultPreferences, preferencesId } from '../planning/plan-deliveries';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
@@ -41,6 +41,7 @@ export class PreferencesHttpController {
   ) {}
 
   @Get()
+  @Permission('tenant:read')
   @ApiOperation({ summary: "The caller's preferences (defaults when never set)" })
   async get(@CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
@@ -49,6 +50,7 @@ export class PreferencesHttpController {
   }
 
   @Put()
+  @Permission('self:write')
   @ApiOperation({
     summary: "Replace the caller's preferences; a field left out takes its default, except `chat` which stays as it was when omitted",
   })

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
-import { CurrentPrincipal, NotIdempotentlyStored, type Principal } from '@okr/platform';
+import { Permission, CurrentPrincipal, NotIdempotentlyStored, type Principal } from '@okr/platform';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { webhookTestDelivery } from '../planning/plan-deliveries';
 import { NotificationsStore, type SmtpDoc, type WebhookDoc } from '../store/notifications.store';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
-import { maskUrl, notFound, requireAdmin, requireAllowedDestination, requireAllowedHost } from './access';
+import { maskUrl, notFound, requireAllowedDestination, requireAllowedHost } from './access';
 import { RegisterWebhookDto, SmtpSettingsDto } from './notifications.dto';
 
 /** A signing secret: 32 random bytes, shown once. */
@@ -49,13 +49,13 @@ export class ChannelsHttpController {
   ) {}
 
   @Post('webhooks')
+  @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({
     summary:
       'Register a webhook (admin); 201 with its signing secret, shown this once. With OKR_WEBHOOK_ALLOW_PRIVATE=false, a URL leading to a private address is a 400',
   })
   async register(@Body() body: RegisterWebhookDto, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'register webhooks');
     await requireAllowedDestination(body.url, 'url', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
     const secret = newSecret();
@@ -78,37 +78,37 @@ export class ChannelsHttpController {
   }
 
   @Get('webhooks')
+  @Permission('operations:read')
   @ApiOperation({ summary: "The tenant's webhooks (admin), without secrets" })
   async list(@CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'list webhooks');
     const c = await this.store.collections();
     const hooks = await c.webhooks.find({ tenantId: principal.tenantId }, { sort: { createdAt: 1 } });
     return { items: hooks.map((hook) => view(hook, this.secrets)) };
   }
 
   @Get('webhooks/:id')
+  @Permission('operations:read')
   @ApiOperation({ summary: 'One webhook (admin), without its secret' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'read webhooks');
     return view(await this.hook(principal, id), this.secrets);
   }
 
   @Delete('webhooks/:id')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove a webhook (admin); its pending deliveries fail as "deleted"' })
   async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'remove webhooks');
     await this.hook(principal, id);
     const c = await this.store.collections();
     await c.webhooks.deleteMany({ _id: id, tenantId: principal.tenantId });
   }
 
   @Post('webhooks/:id/rotate-secret')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.OK)
   @NotIdempotentlyStored()
   @ApiOperation({ summary: 'Replace the signing secret (admin); 200 with the new one, shown this once; the old one stops at once' })
   async rotate(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'rotate webhook secrets');
     await this.hook(principal, id);
     const c = await this.store.collections();
     const secret = newSecret();
@@ -118,10 +118,10 @@ export class ChannelsHttpController {
   }
 
   @Post('webhooks/:id/test')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Send a test notification to the webhook (admin); 202 with the delivery id to follow in /deliveries' })
   async test(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'test webhooks');
     const hook = await this.hook(principal, id);
     const c = await this.store.collections();
     const delivery = webhookTestDelivery(hook, uuidv7(), principal.userId, new Date());
@@ -131,10 +131,10 @@ export class ChannelsHttpController {
   }
 
   @Put('channels/email')
+  @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({ summary: "Set the tenant's SMTP server (admin); the password is never returned" })
   async setSmtp(@Body() body: SmtpSettingsDto, @CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'configure email');
     await requireAllowedHost(body.host, 'host', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
     const doc: SmtpDoc = {
@@ -153,9 +153,9 @@ export class ChannelsHttpController {
   }
 
   @Get('channels/email')
+  @Permission('operations:read')
   @ApiOperation({ summary: "The tenant's SMTP server (admin), without the password" })
   async getSmtp(@CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'read the email settings');
     const c = await this.store.collections();
     const doc = await c.smtp.findOne({ _id: principal.tenantId });
     if (!doc) throw notFound('smtp-settings', 'This tenant has no SMTP settings of its own; the service default applies, if any.');
@@ -163,10 +163,10 @@ export class ChannelsHttpController {
   }
 
   @Delete('channels/email')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Remove the tenant's SMTP server (admin); the service default applies, if any" })
   async removeSmtp(@CurrentPrincipal() principal: Principal) {
-    requireAdmin(principal, 'configure email');
     const c = await this.store.collections();
     await c.smtp.deleteMany({ _id: principal.tenantId });
   }

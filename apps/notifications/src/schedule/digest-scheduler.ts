@@ -39,10 +39,13 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     return this.periodic.stop();
   }
 
-  /** Assembles the digests due at `now`; returns how many digest deliveries it recorded. */
-  async run(now: Date): Promise<number> {
+  /**
+   * Assembles the digests due at `now`, of one tenant when `tenantId` is given (a tenant admin's
+   * request) or of all (the periodic run); returns how many digest deliveries it recorded.
+   */
+  async run(now: Date, tenantId?: string): Promise<number> {
     const c = await this.store.collections();
-    const people: PreferencesDoc[] = await c.preferences.find({ digest: true });
+    const people: PreferencesDoc[] = await c.preferences.find({ digest: true, ...(tenantId !== undefined ? { tenantId } : {}) });
     let recorded = 0;
     for (const prefs of people) {
       if (localMinutes(now, prefs.timeZone) < minutesOf(prefs.digestAt)) continue;

@@ -67,6 +67,8 @@ export async function createPlatformTestApp(options: PlatformTestAppOptions = {}
         tenant: 'acme',
         user: 'alice',
         tenantClaim: config.OKR_TENANT_CLAIM,
+        rolesClaim: config.OKR_ROLES_CLAIM,
+        teamsClaim: config.OKR_TEAMS_CLAIM,
         ...claims,
         dataDir: config.OKR_DATA_DIR,
       }),

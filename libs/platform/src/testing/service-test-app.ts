@@ -73,8 +73,8 @@ export interface ServiceTestApp {
   app: NestFastifyApplication;
   dataDir: string;
   logs: LogCapture;
-  /** A token of the embedded issuer of this data folder (roles none unless given). */
-  token(tenant?: string, user?: string, roles?: string[]): Promise<string>;
+  /** A token of the embedded issuer of this data folder (no roles, so a member, and no teams unless given). */
+  token(tenant?: string, user?: string, roles?: string[], teams?: string[]): Promise<string>;
   /** As `alice`, admin of `acme`, unless another token is given. */
   call(method: string, url: string, options?: CallOptions): Promise<Call>;
   /** Closes the app; the data folder stays unless `removeData`. */
@@ -94,7 +94,8 @@ export async function createServiceTestApp(
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), `okr-${name}-`)));
   const logs = new LogCapture();
   const app = await startServiceApp(rootModule, dataDir, { logs, ...(options.openApi ? { openApi: options.openApi } : {}) });
-  const token = (tenant = 'acme', user = 'alice', roles: string[] = []) => issueEmbeddedToken({ dataDir, tenant, user, roles });
+  const token = (tenant = 'acme', user = 'alice', roles: string[] = [], teams: string[] = []) =>
+    issueEmbeddedToken({ dataDir, tenant, user, roles, teams });
   return {
     app,
     dataDir,

@@ -17,6 +17,10 @@ export interface EmbeddedTokenRequest {
   expiresIn?: string | number;
   /** Claim carrying the tenant (`OKR_TENANT_CLAIM`); `tenant` by default. */
   tenantClaim?: string;
+  /** Claim listing the roles (`OKR_ROLES_CLAIM`); `roles` by default. */
+  rolesClaim?: string;
+  /** Claim listing the teams (`OKR_TEAMS_CLAIM`); `teams` by default. */
+  teamsClaim?: string;
 }
 
 /**
@@ -30,8 +34,8 @@ export async function issueEmbeddedToken(request: EmbeddedTokenRequest): Promise
   const expiresIn = request.expiresIn ?? '8h';
   return new SignJWT({
     [request.tenantClaim ?? 'tenant']: request.tenant,
-    roles: [...(request.roles ?? [])],
-    teams: [...(request.teams ?? [])],
+    [request.rolesClaim ?? 'roles']: [...(request.roles ?? [])],
+    [request.teamsClaim ?? 'teams']: [...(request.teams ?? [])],
   })
     .setProtectedHeader({ alg: EMBEDDED_ALG, kid: key.kid, typ: 'JWT' })
     .setSubject(request.user)

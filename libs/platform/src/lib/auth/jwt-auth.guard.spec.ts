@@ -6,10 +6,12 @@ import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { EMBEDDED_AUDIENCE, EMBEDDED_ISSUER } from './embedded-token';
 import { CurrentPrincipal, Public, type Principal } from './principal';
 import { cachedSigningKey } from './signing-key';
+import { Permission } from './permission.decorator';
 
 @Controller('api/secure')
 class SecureController {
   @Get('me')
+  @Permission('tenant:read')
   me(@CurrentPrincipal() principal: Principal) {
     return principal;
   }
@@ -156,6 +158,39 @@ describe('JwtAuthGuard with another tenant claim', () => {
       expect(ok.json()).toMatchObject({ tenantId: 'globex' });
       const withDefaultClaim = await me(t, `Bearer ${await t.token({ tenant: 'globex', tenantClaim: 'tenant' })}`);
       expect(withDefaultClaim.statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('JwtAuthGuard with other roles and teams claims', () => {
+  it('reads roles and teams from OKR_ROLES_CLAIM and OKR_TEAMS_CLAIM, teams through OKR_GROUP_TEAM_MAP', async () => {
+    const env = {
+      OKR_ROLES_CLAIM: 'realm_access.roles',
+      OKR_TEAMS_CLAIM: 'groups',
+      OKR_GROUP_TEAM_MAP: '{"/okr/growth": "growth", "/okr/emea-sales": ["sales", "emea"]}',
+    };
+    const t = await createPlatformTestApp({ controllers: [SecureController], env });
+    try {
+      const key = await cachedSigningKey(t.config.OKR_DATA_DIR);
+      const token = await new SignJWT({
+        tenant: 'acme',
+        realm_access: { roles: ['leader', 'offline_access'] },
+        groups: ['/okr/growth', '/okr/emea-sales', '/everyone'],
+        roles: ['admin'],
+        teams: ['platform'],
+      })
+        .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+        .setSubject('bob')
+        .setIssuer(EMBEDDED_ISSUER)
+        .setAudience(EMBEDDED_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(key.privateKey);
+      const res = await me(t, `Bearer ${token}`);
+      expect(res.json()).toEqual({ tenantId: 'acme', userId: 'bob', roles: ['leader', 'offline_access'], teams: ['growth', 'sales', 'emea'] });
+      const issued = await me(t, `Bearer ${await t.token({ roles: ['auditor'], teams: ['/okr/growth'] })}`);
+      expect(issued.json()).toMatchObject({ roles: ['auditor'], teams: ['growth'] });
     } finally {
       await t.close();
     }

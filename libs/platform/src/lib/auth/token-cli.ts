@@ -59,6 +59,8 @@ export async function runTokenCli(argv: readonly string[], env: Readonly<Record<
   return issueEmbeddedToken({
     dataDir: env['OKR_DATA_DIR']?.trim() || './data',
     tenantClaim: env['OKR_TENANT_CLAIM']?.trim() || 'tenant',
+    rolesClaim: env['OKR_ROLES_CLAIM']?.trim() || 'roles',
+    teamsClaim: env['OKR_TEAMS_CLAIM']?.trim() || 'teams',
     tenant: args.tenant,
     user: args.user,
     roles: args.roles,

@@ -3,6 +3,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
 import { Problem, UnauthenticatedProblem } from '../errors/problems';
 import { EMBEDDED_AUDIENCE, EMBEDDED_ISSUER } from './embedded-token';
+import { stringListClaim, teamsFromGroups, type ClaimSettings } from './claims';
 import type { Principal } from './principal';
 import { cachedSigningKey, EMBEDDED_ALG } from './signing-key';
 
@@ -48,7 +49,7 @@ export class TokenVerifier {
       throw toProblem(error);
     }
     checkLifetime(payload, this.config.OKR_TOKEN_MAX_LIFETIME_SECONDS, this.config.OKR_TOKEN_CLOCK_SKEW_SECONDS);
-    return principalFromClaims(payload, this.config.OKR_TENANT_CLAIM);
+    return principalFromClaims(payload, this.config);
   }
 
   private lifetimeOptions() {
@@ -76,8 +77,12 @@ export function checkLifetime(payload: JWTPayload, maxLifetimeSeconds: number, s
   }
 }
 
-/** Reads the principal out of verified claims; a missing subject or tenant is a 401. */
-export function principalFromClaims(payload: JWTPayload, tenantClaim: string): Principal {
+/**
+ * Reads the principal out of verified claims (claim names and the group-to-team map from the
+ * configuration); a missing subject or tenant, or roles or teams that are not lists, are a 401.
+ */
+export function principalFromClaims(payload: JWTPayload, settings: ClaimSettings): Principal {
+  const tenantClaim = settings.OKR_TENANT_CLAIM;
   const tenantId = payload[tenantClaim];
   if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new UnauthenticatedProblem('The bearer token has no subject (sub).', true);
@@ -85,14 +90,12 @@ export function principalFromClaims(payload: JWTPayload, tenantClaim: string): P
   if (typeof tenantId !== 'string' || tenantId === '') {
     throw new UnauthenticatedProblem(`The bearer token has no tenant claim (${tenantClaim}).`, true);
   }
-  return { tenantId, userId: payload.sub, roles: stringList(payload, 'roles'), teams: stringList(payload, 'teams') };
-}
-
-function stringList(payload: JWTPayload, claim: string): string[] {
-  const value = payload[claim];
-  if (value === undefined) return [];
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [...value];
-  throw new UnauthenticatedProblem(`The bearer token's ${claim} claim must be a list of strings.`, true);
+  return {
+    tenantId,
+    userId: payload.sub,
+    roles: stringListClaim(payload, settings.OKR_ROLES_CLAIM),
+    teams: teamsFromGroups(stringListClaim(payload, settings.OKR_TEAMS_CLAIM), settings.OKR_GROUP_TEAM_MAP),
+  };
 }
 
 function toProblem(error: unknown): Problem {

@@ -8,10 +8,12 @@ import { issueEmbeddedToken } from '../auth/embedded-token';
 import type { PlatformConfig } from '../config/platform-config';
 import { PlatformModule } from './platform.module';
 import { runPlatformApp } from './platform-app';
+import { Permission } from '../auth/permission.decorator';
 
 @Controller('api/hello')
 class HelloController {
   @Get()
+  @Permission('tenant:read')
   hello(@CurrentPrincipal() principal: Principal) {
     return { hello: principal.userId };
   }

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { ApiKeyVerifier } from '../auth/api-key';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { PermissionGuard } from '../auth/permission.guard';
 import { TokenVerifier } from '../auth/token-verifier';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
@@ -25,7 +26,7 @@ export interface PlatformModuleOptions {
 
 /**
  * The shared plumbing of a service, imported once by its root module: `PLATFORM_CONFIG`, the pino
- * logger (with correlation ids), the global `JwtAuthGuard`, `ProblemDetailsFilter` and
+ * logger (with correlation ids), the global `JwtAuthGuard` then `PermissionGuard`, `ProblemDetailsFilter` and
  * `validationPipe()`, and the health endpoints. Global, so its exports (`PLATFORM_CONFIG`,
  * `TokenVerifier`, terminus' `HealthIndicatorService`) reach every module.
  */
@@ -44,8 +45,10 @@ export class PlatformModule {
         { provide: PLATFORM_CONFIG, useValue: options.config },
         TokenVerifier,
         ApiKeyVerifier,
+        // In this order: authenticate, then authorize.
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
+        { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_INTERCEPTOR, useClass: NoStoreForSecretsInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: validationPipe },

@@ -27,10 +27,13 @@ describe('loadConfig', () => {
       PORT: 3001,
       OKR_AUTH_MODE: 'embedded',
       OKR_TENANT_CLAIM: 'tenant',
+      OKR_ROLES_CLAIM: 'roles',
+      OKR_TEAMS_CLAIM: 'teams',
       LOG_LEVEL: 'info',
       OKR_BODY_LIMIT_BYTES: 1048576,
     });
     expect(config.EVENTSTORE_URL).toBeUndefined();
+    expect(config.OKR_GROUP_TEAM_MAP).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -99,6 +102,17 @@ describe('loadConfig', () => {
     expect(error.message).toBe(
       'Invalid configuration: EVENTSTORE_URL must be set when OKR_EVENT_STORE=kurrentdb; KAFKA_BROKERS must be set when OKR_BUS=kafka',
     );
+  });
+
+  it('reads the group-to-team map as JSON and refuses one that is not a map of names', () => {
+    const map = '{"/okr/growth": "growth", "emea": ["sales", "emea"]}';
+    expect(loadConfig({ OKR_GROUP_TEAM_MAP: map }, DEFAULTS).OKR_GROUP_TEAM_MAP).toEqual({ '/okr/growth': 'growth', emea: ['sales', 'emea'] });
+    for (const bad of ['growth', '["growth"]', '{"g": 1}', '{"g": ""}', '{"g": ["a", 2]}']) {
+      const error = errorOf({ OKR_GROUP_TEAM_MAP: bad });
+      expect(error.settings).toEqual(['OKR_GROUP_TEAM_MAP']);
+      expect(error.message).toContain('OKR_GROUP_TEAM_MAP must be a JSON object of group name to team name');
+    }
+    expect(errorOf({ OKR_ROLES_CLAIM: 'two words' }).settings).toEqual(['OKR_ROLES_CLAIM']);
   });
 
   it('never repeats a connection string, which may hold a password', () => {

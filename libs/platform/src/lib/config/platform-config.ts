@@ -1,5 +1,5 @@
 import { Expose, Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 
 /** DI token of the validated, frozen {@link PlatformConfig} of the running service. */
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
@@ -34,6 +34,29 @@ const toList = ({ value }: { value: unknown }): unknown =>
         .map((s) => s.trim())
         .filter((s) => s.length > 0)
     : value;
+
+/** Parses a JSON setting; a value that is not JSON is kept as it is, for the validator to name. */
+const toJson = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
+/** `{"group": "team"}` or `{"group": ["team", ...]}`, with non-empty names. */
+const isGroupTeamMap = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.entries(value).every(
+    ([group, teams]) =>
+      group.trim() !== '' &&
+      (typeof teams === 'string' ? teams.trim() !== '' : Array.isArray(teams) && teams.every((t) => typeof t === 'string' && t.trim() !== '')),
+  );
+
+const CLAIM_NAME = /^[\w:/.-]{1,200}$/;
 
 const oneOf = (name: string, values: readonly string[]) => ({ message: `${name} must be one of: ${values.join(', ')}` });
 const httpUrl = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
@@ -139,7 +162,7 @@ export class PlatformConfig {
 
   /** Name of the token claim that carries the tenant id. */
   @Expose()
-  @Matches(/^[\w:/.-]{1,200}$/, { message: 'OKR_TENANT_CLAIM must be a claim name' })
+  @Matches(CLAIM_NAME, { message: 'OKR_TENANT_CLAIM must be a claim name' })
   OKR_TENANT_CLAIM = 'tenant';
 
   /**
@@ -152,6 +175,34 @@ export class PlatformConfig {
   @Min(0, { message: 'OKR_API_KEY_CACHE_SECONDS must be a whole number from 0 to 3600' })
   @Max(3600, { message: 'OKR_API_KEY_CACHE_SECONDS must be a whole number from 0 to 3600' })
   OKR_API_KEY_CACHE_SECONDS = 30;
+
+  /**
+   * Name of the token claim that lists the caller's roles (`admin`, `leader`, `member`, `auditor`;
+   * others are ignored, none means `member`). A dotted name such as `realm_access.roles` reads a
+   * nested claim when no claim has that exact name.
+   */
+  @Expose()
+  @Matches(CLAIM_NAME, { message: 'OKR_ROLES_CLAIM must be a claim name' })
+  OKR_ROLES_CLAIM = 'roles';
+
+  /** Name of the token claim that lists the caller's teams (or identity-provider groups, see below). */
+  @Expose()
+  @Matches(CLAIM_NAME, { message: 'OKR_TEAMS_CLAIM must be a claim name' })
+  OKR_TEAMS_CLAIM = 'teams';
+
+  /**
+   * Optional JSON object turning identity-provider groups into teams, e.g.
+   * `{"/okr/growth": "growth", "sales-emea": ["sales", "emea"]}`. When set, only mapped groups make
+   * teams; when unset, every value of the teams claim is a team.
+   */
+  @Expose()
+  @Transform(toJson)
+  @ValidateIf((c: PlatformConfig) => c.OKR_GROUP_TEAM_MAP !== undefined)
+  @ValidateBy(
+    { name: 'isGroupTeamMap', validator: { validate: isGroupTeamMap } },
+    { message: 'OKR_GROUP_TEAM_MAP must be a JSON object of group name to team name or list of team names' },
+  )
+  OKR_GROUP_TEAM_MAP?: Readonly<Record<string, string | readonly string[]>>;
 
   @Expose() @IsIn(LOG_LEVELS, oneOf('LOG_LEVEL', LOG_LEVELS)) LOG_LEVEL: LogLevel = 'info';
 

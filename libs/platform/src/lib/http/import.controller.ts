@@ -16,8 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { principalOf } from '../auth/principal';
-import { ForbiddenProblem, Problem, ValidationProblem } from '../errors/problems';
+import { Permission } from '../auth/permission.decorator';
+import { Problem, ValidationProblem } from '../errors/problems';
 import { CORRELATION_ID_HEADER } from '../logging/correlation-id';
 import { IMPORT_ACTOR_HEADER, IMPORT_AT_HEADER, IMPORT_TOKEN, IMPORT_TOKEN_HEADER, importedWriteOf } from './import-headers';
 import { importPathProblem, normaliseRequestPath } from './import-path';
@@ -79,10 +79,10 @@ export class ImportController {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   @Post()
+  @Permission('tenant:admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Import past writes at their original times (admin)' })
   async import(@Body() body: ImportDto, @Req() request: FastifyRequest): Promise<{ results: ImportResult[] }> {
-    if (!principalOf(request).roles.includes('admin')) throw new ForbiddenProblem('Importing requires the admin role.');
     // However the path was spelled, a request that the import itself sent may not import again.
     if (importedWriteOf(request)) throw new ValidationProblem([{ field: 'path', message: 'an import may not contain an import' }]);
     const paths = validateItems(body.items, Date.now());

@@ -9,6 +9,7 @@ import { createPlatformTestApp, idempotencyStoreContract, type IdempotencyStoreC
 import { idempotencyProviders } from '../bootstrap/platform.module';
 import { EventStoreIdempotencyStore } from './event-store-idempotency-store';
 import { InMemoryIdempotencyStore } from './idempotency-store';
+import { Permission } from '../auth/permission.decorator';
 
 /** The subject over one event store: every `open()` is another replica (or a restart) on it. */
 const overEventStore = (store: EventStore, close: () => Promise<void>): IdempotencyStoreContractSubject => ({
@@ -63,6 +64,7 @@ describe('EventStoreIdempotencyStore through HTTP', () => {
     @Controller('api/restart')
     class RestartController {
       @Post()
+      @Permission('self:write')
       create(@Res({ passthrough: true }) reply: FastifyReply) {
         runs++;
         reply.header('Location', '/api/restart/1');

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '@okr/event-store';
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { idempotencyProviders } from '../bootstrap/platform.module';
+import { Permission } from '../auth/permission.decorator';
 
 /** A write with a visible effect: one event per run, in the stream of the path's id. */
 @Controller('api/effects')
@@ -14,6 +15,7 @@ class EffectController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Post(':id')
+  @Permission('self:write')
   @HttpCode(201)
   async record(@Param('id') id: string, @Req() request: FastifyRequest) {
     // A command reads before it writes; this one takes a moment, as a real one over a network does.
@@ -25,6 +27,7 @@ class EffectController {
 
   /** Writes, then fails before answering: the answer is lost, the effect is not. */
   @Post(':id/then-fail')
+  @Permission('self:write')
   async recordThenFail(@Param('id') id: string, @Req() request: FastifyRequest) {
     await this.record(id, request);
     throw new Error('the process failed after writing');

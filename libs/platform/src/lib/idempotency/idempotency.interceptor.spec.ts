@@ -6,6 +6,7 @@ import { ruleBroken } from '@okr/okr-domain';
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { IDEMPOTENCY_STORE, InMemoryIdempotencyStore } from './idempotency-store';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { Permission } from '../auth/permission.decorator';
 
 class CreateThing {
   @IsString() name!: string;
@@ -19,6 +20,7 @@ let slowEntered: () => void = () => undefined;
 @Controller('api/things')
 class ThingsController {
   @Post()
+  @Permission('self:write')
   create(@Body() body: CreateThing, @Res({ passthrough: true }) reply: FastifyReply) {
     const id = ++calls.create;
     reply.header('Location', `/api/things/${id}`).header('ETag', '"0"');
@@ -26,17 +28,20 @@ class ThingsController {
   }
 
   @Post('other')
+  @Permission('self:write')
   other(@Body() body: CreateThing) {
     return { other: body.name, n: ++calls.create };
   }
 
   @Post('fail')
+  @Permission('self:write')
   fail() {
     calls.fail++;
     throw ruleBroken('thing-closed', 'The thing is closed.');
   }
 
   @Post('slow')
+  @Permission('self:write')
   async slow() {
     calls.slow++;
     slowEntered();
@@ -45,12 +50,14 @@ class ThingsController {
   }
 
   @Delete(':id')
+  @Permission('self:write')
   @HttpCode(204)
   remove(@Param('id') _id: string) {
     calls.remove++;
   }
 
   @Get()
+  @Permission('tenant:read')
   list() {
     return { n: ++calls.list };
   }

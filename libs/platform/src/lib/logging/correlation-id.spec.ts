@@ -3,6 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CorrelationId, genCorrelationId, isValidCorrelationId } from './correlation-id';
+import { Permission } from '../auth/permission.decorator';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -11,6 +12,7 @@ class LoggingController {
   constructor(@InjectPinoLogger('LoggingController') private readonly logger: PinoLogger) {}
 
   @Post('work')
+  @Permission('self:write')
   work(@CorrelationId() correlationId: string, @CurrentPrincipal() principal: Principal) {
     this.logger.info({ step: 1 }, 'first step');
     this.logger.info({ step: 2 }, 'second step');
@@ -18,6 +20,7 @@ class LoggingController {
   }
 
   @Get('public-ish')
+  @Permission('tenant:read')
   other() {
     return {};
   }

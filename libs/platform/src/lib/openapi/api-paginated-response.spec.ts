@@ -4,6 +4,7 @@ import { IsOptional, IsString } from 'class-validator';
 import { createPlatformTestApp, listConventionViolations, type PlatformTestApp } from '../../testing';
 import { ListQueryDto, MAX_PAGE_LIMIT, pageArray } from '../http/pagination';
 import { ApiPaginatedResponse } from './api-paginated-response';
+import { Permission } from '../auth/permission.decorator';
 
 class ThingItem {
   @ApiProperty() id!: string;
@@ -19,17 +20,20 @@ const THINGS = Array.from({ length: 5 }, (_, i) => ({ id: `t${i}`, title: `Thing
 @Controller('api/v1/things')
 class ThingsController {
   @Get()
+  @Permission('tenant:read')
   @ApiPaginatedResponse(ThingItem)
   list(@Query() query: ListThingsQuery) {
     return pageArray(THINGS, query, { list: 'things', position: (t) => ({ key: null, id: t.id }) });
   }
 
   @Get('unpaged')
+  @Permission('tenant:read')
   unpaged() {
     return { things: THINGS };
   }
 
   @Get(':id')
+  @Permission('tenant:read')
   one(@Param('id') id: string) {
     return THINGS.find((t) => t.id === id);
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
+import { Permission } from '../auth/permission.decorator';
 
 class CreateObjective {
   @ApiProperty() @IsString() title!: string;
@@ -10,6 +11,7 @@ class CreateObjective {
 @Controller('api/v1/objectives')
 class ObjectivesController {
   @Post()
+  @Permission('self:write')
   create(@Body() body: CreateObjective) {
     return body;
   }
