@@ -252,17 +252,22 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
       }
     });
 
-    it('asks Prometheus to scrape /metrics on the service port', () => {
+    it('asks Prometheus to scrape /metrics on the metrics port (OKR_METRICS_PORT), which no Service exposes', () => {
       for (const d of deployments) {
-        const http = d.spec.template.spec.containers[0]?.ports?.find((p) => p.name === 'http');
+        const container = d.spec.template.spec.containers[0] as Container;
+        const metrics = container.ports?.find((p) => p.name === 'metrics');
+        expect(metrics?.containerPort).toBeDefined();
+        expect(envValue(container, 'OKR_METRICS_PORT')?.value).toBe(String(metrics?.containerPort));
         expect({ service: d.metadata.name, annotations: d.spec.template.metadata.annotations }).toEqual({
           service: d.metadata.name,
           annotations: expect.objectContaining({
             'prometheus.io/scrape': 'true',
-            'prometheus.io/port': String(http?.containerPort),
+            'prometheus.io/port': String(metrics?.containerPort),
             'prometheus.io/path': '/metrics',
           }),
         });
+        const svc = ofKind<Service>(objects, 'Service').find((s) => s.metadata.name === d.metadata.name);
+        expect(svc?.spec.ports.map((p) => p.port)).not.toContain(metrics?.containerPort);
       }
     });
 

@@ -39,7 +39,7 @@ export class PlatformModule {
       imports: [
         platformLoggerModule(options.config, { serviceName: options.serviceName, stream: options.logStream }),
         PlatformHealthModule,
-        MetricsModule.forRoot(options.serviceName),
+        MetricsModule.forRoot(options.serviceName, options.config.OKR_METRICS_PORT),
       ],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },

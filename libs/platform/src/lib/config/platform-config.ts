@@ -257,4 +257,16 @@ export class PlatformConfig {
   @Min(1, { message: 'OKR_RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 86400' })
   @Max(86_400, { message: 'OKR_RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 86400' })
   OKR_RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /**
+   * Serve `GET /metrics` on this port only, not on the API port (0: any free port, for tests). Unset:
+   * `/metrics` is a route of the API port, as the embedded default.
+   */
+  @Expose()
+  @Transform(toInt)
+  @ValidateIf((c: PlatformConfig) => c.OKR_METRICS_PORT !== undefined)
+  @IsInt({ message: 'OKR_METRICS_PORT must be a whole number from 0 to 65535' })
+  @Min(0, { message: 'OKR_METRICS_PORT must be a whole number from 0 to 65535' })
+  @Max(65535, { message: 'OKR_METRICS_PORT must be a whole number from 0 to 65535' })
+  OKR_METRICS_PORT?: number;
 }

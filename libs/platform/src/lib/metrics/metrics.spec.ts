@@ -1,5 +1,5 @@
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing/platform-test-app';
-import { Metrics } from './metrics';
+import { Metrics, MetricsServer } from './metrics';
 
 describe('GET /metrics', () => {
   let t: PlatformTestApp;
@@ -18,5 +18,22 @@ describe('GET /metrics', () => {
   it('gives the same gauge for the same name', () => {
     const metrics = t.app.get(Metrics);
     expect(metrics.gauge({ name: 'okr_same', help: 'h' })).toBe(metrics.gauge({ name: 'okr_same', help: 'h' }));
+  });
+});
+
+describe('GET /metrics on its own port (OKR_METRICS_PORT)', () => {
+  let t: PlatformTestApp;
+  beforeAll(async () => (t = await createPlatformTestApp({ env: { OKR_METRICS_PORT: '0' } })));
+  afterAll(() => t.close());
+
+  it('is served there, and not on the API port', async () => {
+    t.app.get(Metrics).gauge({ name: 'okr_apart', help: 'h' }).set(7);
+    const port = t.app.get(MetricsServer).port;
+    const scraped = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get('content-type')).toContain('text/plain');
+    expect(await scraped.text()).toContain('okr_apart{service="test"} 7');
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/objectives`)).status).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
   });
 });

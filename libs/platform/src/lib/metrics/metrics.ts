@@ -1,4 +1,6 @@
-import { Controller, Get, Header, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Controller, Get, Header, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type GaugeConfiguration } from 'prom-client';
 import { Public } from '../auth/principal';
 
@@ -45,15 +47,72 @@ export class MetricsController {
   }
 }
 
-/** Imported by `PlatformModule`; `Metrics` is global. */
+export const METRICS_PORT = Symbol('METRICS_PORT');
+
+/**
+ * `GET /metrics` on its own port (`OKR_METRICS_PORT`), apart from the API: what Prometheus scrapes
+ * pod by pod never goes through the Service or the ingress. Anything else on that port is a 404.
+ */
+@Injectable()
+export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(MetricsServer.name);
+  private server: Server | undefined;
+
+  constructor(
+    private readonly metrics: Metrics,
+    @Inject(METRICS_PORT) private readonly requestedPort: number,
+  ) {}
+
+  /** The port it listens on (the one chosen when `OKR_METRICS_PORT=0`). */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? -1;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const server = createServer((request, response) => {
+      if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
+        response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+        return;
+      }
+      this.metrics.registry.metrics().then(
+        (text) => response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text),
+        (error: unknown) => {
+          this.logger.error({ err: error }, 'metrics could not be collected');
+          response.writeHead(500).end();
+        },
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.requestedPort, '0.0.0.0', () => resolve());
+    });
+    this.server = server;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/**
+ * Imported by `PlatformModule`; `Metrics` is global. Without a metrics port, `/metrics` is a route of
+ * the API port (the embedded default); with `OKR_METRICS_PORT`, it is served there only.
+ */
 @Module({})
 export class MetricsModule {
-  static forRoot(serviceName: string): DynamicModule {
+  static forRoot(serviceName: string, metricsPort?: number): DynamicModule {
+    const separate = metricsPort !== undefined;
     return {
       module: MetricsModule,
       global: true,
-      controllers: [MetricsController],
-      providers: [{ provide: METRICS_SERVICE_NAME, useValue: serviceName }, Metrics],
+      controllers: separate ? [] : [MetricsController],
+      providers: [
+        { provide: METRICS_SERVICE_NAME, useValue: serviceName },
+        Metrics,
+        ...(separate ? [{ provide: METRICS_PORT, useValue: metricsPort }, MetricsServer] : []),
+      ],
       exports: [Metrics],
     };
   }
