@@ -166,6 +166,17 @@ describe('notifications: from goals, check-ins and insights events to the right 
     await eventually(() => hooked('confidence-drop').length === 1, 5000, 'confidence-drop webhook');
   });
 
+  it("refuses to follow an objective the tenant does not have, another tenant's included (404, nothing kept)", async () => {
+    const mallory = caller(notifications.app, await notifications.token('globex', 'mallory'));
+    const foreign = await mallory('POST', '/api/v1/follows', { body: { kind: 'objective', targetId: objectiveId } });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toMatchObject({ code: 'objective-not-found' });
+    expect(foreign.body.detail).not.toContain(objectiveId);
+    const unknown = await asCarol('POST', '/api/v1/follows', { body: { kind: 'objective', targetId: '0190a7e2-0000-7000-8000-00000000dead' } });
+    expect(unknown.status).toBe(404);
+    expect((await mallory('GET', '/api/v1/follows')).body.items).toEqual([]);
+  });
+
   it("a learning on a followed objective reaches the follower and the owner, not its author", async () => {
     const follow = await asCarol('POST', '/api/v1/follows', { body: { kind: 'objective', targetId: objectiveId } });
     expect(follow.status).toBe(201);

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission, CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
 import { FOLLOW_KINDS, NotificationsStore, type FollowDoc, type FollowKind } from '../store/notifications.store';
+import { notFound } from './access';
 import { FollowDto } from './notifications.dto';
 
 const followId = (tenantId: string, userId: string, kind: string, targetId: string): string => `${tenantId}|${userId}|${kind}|${targetId}`;
@@ -16,9 +17,13 @@ export class FollowsHttpController {
 
   @Post()
   @Permission('self:write')
-  @ApiOperation({ summary: 'Follow an objective or a team (following twice changes nothing)' })
+  @ApiOperation({ summary: 'Follow an objective of the tenant (404 otherwise) or a team (following twice changes nothing)' })
   async follow(@Body() body: FollowDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
+    // Only an objective of the caller's own tenant can be followed (as this service's view knows it).
+    if (body.kind === 'objective' && !(await c.objectives.findOne({ _id: body.targetId, tenantId: principal.tenantId }))) {
+      throw notFound('objective', 'No such objective in this tenant (a new one can take a moment to be known here).', { objectiveId: body.targetId });
+    }
     const _id = followId(principal.tenantId, principal.userId, body.kind, body.targetId);
     const existing = await c.follows.findOne({ _id });
     if (existing) return view(existing);
