@@ -106,6 +106,10 @@ describe('goals API: carrying objectives over', () => {
       ['Guided import launched', 'milestone', undefined, undefined],
     ]);
     expect(next.keyResults[0].id).not.toBe(activation);
+    expect(carried.body.keyResults).toEqual([
+      { id: next.keyResults[0].id, fromKeyResultId: activation, title: 'Week-1 activation' },
+      { id: next.keyResults[1].id, fromKeyResultId: expect.any(String), title: 'Guided import launched' },
+    ]);
 
     const old = (await t.call('GET', `/api/v1/objectives/${objectiveId}`)).body;
     expect(old).toMatchObject({ cycleId: q3, status: 'active', carriedOverTo: { objectiveId: carried.body.id, cycleId: q4, reason } });

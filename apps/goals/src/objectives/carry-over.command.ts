@@ -31,6 +31,8 @@ export interface CarryOverResult {
   revision: number;
   /** The revision of the old objective after `ObjectiveCarriedOver`. */
   fromRevision: number;
+  /** Each key result carried, with the one it continues. */
+  keyResults: { id: string; fromKeyResultId: string; title: string }[];
 }
 
 export class CarryOverObjectiveCommand extends Command<CarryOverResult> {
@@ -94,19 +96,20 @@ export class CarryOverObjectiveHandler implements ICommandHandler<CarryOverObjec
       },
       { type: 'LinkCarriedOverFrom', data: { fromObjectiveId: objectiveId, fromCycleId: state.cycleId, reason: state.carriedOverTo?.reason ?? reason } },
     ];
-    let keyResults = 0;
+    const keyResults: CarryOverResult['keyResults'] = [];
     for (const kr of activeKeyResults(state)) {
       const last = await this.lastValue(tenantId, kr.id);
       if (!isKeyResultToCarry(kr.measure, last)) continue;
-      keyResults++;
+      const keyResultId = uuidv7();
+      keyResults.push({ id: keyResultId, fromKeyResultId: kr.id, title: kr.title });
       commands.push({
         type: 'AddKeyResult',
-        data: { keyResultId: uuidv7(), title: kr.title, ...(kr.ownerId ? { ownerId: kr.ownerId } : {}), measure: carriedOverMeasure(kr.measure, last) },
+        data: { keyResultId, title: kr.title, ...(kr.ownerId ? { ownerId: kr.ownerId } : {}), measure: carriedOverMeasure(kr.measure, last) },
       });
     }
-    if (state.status === 'active' && keyResults > 0) commands.push({ type: 'ActivateObjective', data: {} });
+    if (state.status === 'active' && keyResults.length > 0) commands.push({ type: 'ActivateObjective', data: {} });
     const created = await handleCommand(this.store, streamName(OBJECTIVE_CATEGORY, newObjectiveId), objectiveDecider, commands, context);
-    return { id: newObjectiveId, cycleId: toCycleId, revision: created.revision as number, fromRevision: carried.revision };
+    return { id: newObjectiveId, cycleId: toCycleId, revision: created.revision as number, fromRevision: carried.revision, keyResults };
   }
 
   private async cycle(tenantId: string, cycleId: string): Promise<PlannedCycle> {

@@ -213,7 +213,7 @@ export class ObjectiveHttpController {
     const { context, expectedRevision, reply } = write;
     const result = await this.commands.execute(new CarryOverObjectiveCommand(id, body.toCycleId, body.reason, context, expectedRevision));
     setRevisionHeaders(reply, result.revision, `/api/v1/objectives/${result.id}`);
-    return { id: result.id, cycleId: result.cycleId, revision: result.revision, carriedOverFrom: { objectiveId: id, revision: result.fromRevision } };
+    return { id: result.id, cycleId: result.cycleId, revision: result.revision, carriedOverFrom: { objectiveId: id, revision: result.fromRevision }, keyResults: result.keyResults };
   }
 
   private async run(objectiveId: string, command: ObjectiveCommandInput, write: WriteRequest) {
