@@ -56,7 +56,7 @@ describe('replay and audit over goals and check-ins events', () => {
       const checkInsNow = await inCheckIns('GET', `/api/v1/key-results/${keyResultId}/check-ins`);
       return {
         target: objectiveNow.body.keyResults.find((k: { id: string }) => k.id === keyResultId)?.target,
-        confidence: checkInsNow.body.checkIns.at(-1)?.confidence,
+        confidence: checkInsNow.body.items.at(-1)?.confidence,
       };
     };
     live.between = await capture();
@@ -113,7 +113,8 @@ describe('replay and audit over goals and check-ins events', () => {
     const r = await replay(after);
     expect(r.status).toBe(200);
     expect(r.body.objectives[0].keyResults).toEqual([
-      { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 35, value: 31, confidence: 3, progress: 11 / 15 },
+      // 11 / 15 to a hundredth of a percent, as every view shows progress.
+      { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 35, value: 31, confidence: 3, progress: 0.7333 },
     ]);
   });
 
@@ -165,6 +166,18 @@ describe('replay and audit over goals and check-ins events', () => {
     ]);
     const globex = await insights.token('globex', 'mallory');
     expect((await insights.call('GET', `/api/v1/audit/insight-${keyResultId}`, { token: globex })).status).toBe(404);
+  });
+
+  it('shows when an imported event was written (importedAt) next to when it happened (occurredAt)', async () => {
+    const store = insights.app.get<EventStore>(EVENT_STORE);
+    const cycleId = uuidv7();
+    const metadata = { tenantId: 'acme', actor: 'migration', correlationId: 'import-7', causationId: 'import-7', occurredAt: '2026-06-22T09:00:00.000Z', importedAt: '2026-12-03T08:00:00.000Z' };
+    const data = { cycleId, name: 'Imported Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 7 };
+    await store.append(`cycle-${cycleId}`, [{ id: uuidv7(), type: 'CyclePlanned', data, metadata }], 'no_stream');
+    const r = await insights.call('GET', `/api/v1/audit/cycle-${cycleId}`);
+    expect(r.body.events).toEqual([
+      expect.objectContaining({ type: 'CyclePlanned', actor: 'migration', occurredAt: metadata.occurredAt, importedAt: metadata.importedAt, correlationId: 'import-7' }),
+    ]);
   });
 
   it('audits the check-ins stream with the check-in author as actor', async () => {
