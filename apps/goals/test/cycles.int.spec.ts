@@ -63,6 +63,27 @@ describe('goals API: cycles', () => {
     for (const lost of results.filter((r) => r.status === 422)) expect(lost.body.code).toBe('cycle-name-taken');
   });
 
+  it('takes over a name whose reservation a plan left behind (it stopped before writing its cycle), but not a fresh one', async () => {
+    const { cycleNameStreamName } = await import('@okr/okr-domain');
+    const leftBehind = (name: string, occurredAt: string) =>
+      t.store.append(
+        cycleNameStreamName('acme', name),
+        [
+          {
+            id: crypto.randomUUID(),
+            type: 'CycleNameReserved',
+            data: { cycleId: crypto.randomUUID(), name },
+            metadata: { tenantId: 'acme', actor: 'alice', correlationId: 'c', causationId: 'c', occurredAt },
+          },
+        ],
+        'no_stream',
+      );
+    await leftBehind('Orphaned', new Date(Date.now() - 10 * 60_000).toISOString());
+    expect((await plan('Orphaned', isoDay(800), isoDay(890))).status).toBe(201);
+    await leftBehind('In flight', new Date().toISOString());
+    expect((await plan('In flight', isoDay(900), isoDay(990))).body.code).toBe('cycle-name-taken');
+  });
+
   it('lets exactly one of two concurrent renames to one name win, and frees the old names', async () => {
     const a = await plan('Rename A', isoDay(400), isoDay(490));
     const b = await plan('Rename B', isoDay(500), isoDay(590));
