@@ -17,6 +17,7 @@ export * from './lib/auth/permissions';
 export * from './lib/auth/permission.decorator';
 export * from './lib/auth/permission.guard';
 export * from './lib/auth/resource-locators';
+export * from './lib/auth/route-permissions';
 export * from './lib/auth/token-cli';
 export * from './lib/idempotency/idempotency-store';
 export * from './lib/idempotency/event-store-idempotency-store';
