@@ -112,7 +112,7 @@ describe('read models: goals and check-ins events into the insights views', () =
       expect.arrayContaining([{ code: 'low-confidence', message: expect.stringContaining('3/10') }]),
     );
     expect((await insights.call('GET', `/api/v1/at-risk?cycleId=${cycleId}`)).body.items).toHaveLength(1);
-    expect((await insights.call('GET', '/api/v1/at-risk?cycleId=another')).body).toEqual({ items: [] });
+    expect((await insights.call('GET', '/api/v1/at-risk?cycleId=another')).body).toEqual({ items: [], nextCursor: null });
   });
 
   it("has the check-in as a point of the key result's series", async () => {
@@ -133,6 +133,16 @@ describe('read models: goals and check-ins events into the insights views', () =
     expect(r.body.stats).toMatchObject({ learnings: 1, conclusive: 1, byResult: { validated: 0, invalidated: 1, inconclusive: 0 } });
     expect((await insights.call('GET', '/api/v1/learnings?result=validated')).body.items).toEqual([]);
     expect((await insights.call('GET', '/api/v1/learnings?result=failed')).status).toBe(400);
+    expect(r.body.nextCursor).toBeNull();
+  });
+
+  it('filters the feed by cycle (its objectives’ learnings) and pages it, with stats over every page', async () => {
+    const ofCycle = await insights.call('GET', `/api/v1/learnings?cycleId=${cycleId}&limit=1`);
+    expect(ofCycle.body.items.map((l: { id: string }) => l.id)).toEqual([learningId]);
+    expect(ofCycle.body.stats).toMatchObject({ learnings: 1 });
+    const other = await insights.call('GET', '/api/v1/learnings?cycleId=another');
+    expect(other.body).toMatchObject({ items: [], nextCursor: null, stats: { learnings: 0 } });
+    expect((await insights.call('GET', '/api/v1/learnings?cursor=bogus')).body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
   });
 
   it('filters the learnings feed by the kind of customer evidence', async () => {
@@ -200,7 +210,7 @@ describe('read models: goals and check-ins events into the insights views', () =
     ]);
     const audit = await insights.call('GET', `/api/v1/audit/question-${asked.body.id}`);
     expect(audit.status).toBe(200);
-    expect(audit.body.events).toEqual([expect.objectContaining({ type: 'QuestionAsked', actor: 'ceo' })]);
+    expect(audit.body.items).toEqual([expect.objectContaining({ type: 'QuestionAsked', actor: 'ceo' })]);
 
     const admin = caller(checkIns, await insights.token('acme', 'alice', ['admin']));
     expect((await admin('POST', `/api/v1/questions/${asked.body.id}/answers`, { body: { text: 'Half of the cohort past step 3' } })).status).toBe(201);
@@ -212,7 +222,7 @@ describe('read models: goals and check-ins events into the insights views', () =
     const token = await insights.token('globex', 'mallory');
     expect((await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`, { token })).status).toBe(404);
     expect((await insights.call('GET', `/api/v1/key-results/${keyResultId}/series`, { token })).status).toBe(404);
-    expect((await insights.call('GET', '/api/v1/at-risk', { token })).body).toEqual({ items: [] });
+    expect((await insights.call('GET', '/api/v1/at-risk', { token })).body).toEqual({ items: [], nextCursor: null });
     const learnings = await insights.call('GET', '/api/v1/learnings', { token });
     expect(learnings.body.items).toEqual([]);
     expect(learnings.body.stats.learnings).toBe(0);

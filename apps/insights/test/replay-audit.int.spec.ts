@@ -127,10 +127,10 @@ describe('replay and audit over goals and check-ins events', () => {
   it('audits the objective stream: every event with actor and reason', async () => {
     const r = await insights.call('GET', `/api/v1/audit/objective-${objectiveId}`);
     expect(r.status).toBe(200);
-    expect(r.body.events.map((e: { type: string }) => e.type)).toEqual(['ObjectiveSet', 'KeyResultAdded', 'KeyResultTargetRevised']);
-    expect(r.body.events.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2]);
-    expect(r.body.events.every((e: { actor: string }) => e.actor === 'alice')).toBe(true);
-    expect(r.body.events[2]).toMatchObject({
+    expect(r.body.items.map((e: { type: string }) => e.type)).toEqual(['ObjectiveSet', 'KeyResultAdded', 'KeyResultTargetRevised']);
+    expect(r.body.items.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2]);
+    expect(r.body.items.every((e: { actor: string }) => e.actor === 'alice')).toBe(true);
+    expect(r.body.items[2]).toMatchObject({
       type: 'KeyResultTargetRevised',
       actor: 'alice',
       occurredAt: expect.any(String),
@@ -138,9 +138,9 @@ describe('replay and audit over goals and check-ins events', () => {
       data: { keyResultId, to: { target: 35 } },
     });
     // As goals' history shows it: who, when, in which causal chain.
-    expect(Object.keys(r.body.events[0]).sort()).toEqual(['actor', 'causationId', 'correlationId', 'data', 'id', 'occurredAt', 'position', 'revision', 'type']);
+    expect(Object.keys(r.body.items[0]).sort()).toEqual(['actor', 'causationId', 'correlationId', 'data', 'id', 'occurredAt', 'position', 'revision', 'type']);
     const history = await insights.call('GET', `/api/v1/audit/objective-${objectiveId}`);
-    expect(history.body.events[2].correlationId).toEqual(expect.any(String));
+    expect(history.body.items[2].correlationId).toEqual(expect.any(String));
   });
 
   it("audits a key result's risk signals (insight-{krId}): the stream exists, so the audit answers", async () => {
@@ -161,7 +161,7 @@ describe('replay and audit over goals and check-ins events', () => {
     );
     const r = await insights.call('GET', `/api/v1/audit/insight-${keyResultId}`);
     expect(r.status).toBe(200);
-    expect(r.body.events).toEqual([
+    expect(r.body.items).toEqual([
       expect.objectContaining({ type: 'KeyResultAtRisk', actor: 'system:insights', correlationId: 'corr-risk', data: expect.objectContaining({ keyResultId }) }),
     ]);
     const globex = await insights.token('globex', 'mallory');
@@ -183,7 +183,7 @@ describe('replay and audit over goals and check-ins events', () => {
   it('audits the check-ins stream with the check-in author as actor', async () => {
     const r = await insights.call('GET', `/api/v1/audit/checkins-${keyResultId}`);
     expect(r.status).toBe(200);
-    expect(r.body.events).toEqual([
+    expect(r.body.items).toEqual([
       expect.objectContaining({ type: 'CheckInRecorded', revision: 0, actor: 'bob' }),
       expect.objectContaining({ type: 'CheckInRecorded', revision: 1, actor: 'bob' }),
     ]);

@@ -4,7 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { EVENT_STORE, exportStreams, type EventStore } from '@okr/event-store';
-import { CurrentPrincipal, Permission, ValidationProblem, type Principal } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, HistoryEntryDto, ListQueryDto, Permission, ValidationProblem, type Principal } from '@okr/platform';
 import { ResolveAuditExportQuery, VerifyStreamChainQuery, type AuditExportScope } from './audit-chain.queries';
 import { GetAuditTrailQuery } from './audit.queries';
 
@@ -50,8 +50,9 @@ export class AuditHttpController {
   @Get('audit/:streamId')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'Every event of an objective-*, cycle-*, checkins-*, learning-* or question-* stream: type, revision, actor, time, reason, data' })
-  audit(@Param('streamId') streamId: string, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new GetAuditTrailQuery(principal.tenantId, streamId));
+  @ApiPaginatedResponse(HistoryEntryDto)
+  audit(@Param('streamId') streamId: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new GetAuditTrailQuery(principal.tenantId, streamId, query));
   }
 
   @Get('audit/:streamId/verify')

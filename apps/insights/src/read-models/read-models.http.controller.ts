@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
-import { CycleQueryDto, LearningsQueryDto } from './read-models.dto';
+import { ApiPaginatedResponse, CurrentPrincipal, Permission, type Principal } from '@okr/platform';
+import { AtRiskItemDto, AtRiskQueryDto, CycleQueryDto, LearningFeedItemDto, LearningsQueryDto } from './read-models.dto';
 import { ReadModelQueries } from './read-models.queries';
 
 /**
@@ -24,8 +24,9 @@ export class ReadModelsHttpController {
   @Get('at-risk')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'Key results of active objectives at risk, each with its reasons (pace, confidence, stale check-ins)' })
-  atRisk(@Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.queries.atRisk(principal.tenantId, query.cycleId);
+  @ApiPaginatedResponse(AtRiskItemDto)
+  atRisk(@Query() query: AtRiskQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.atRisk(principal.tenantId, query.cycleId, query);
   }
 
   @Get('key-results/:krId/series')
@@ -37,16 +38,21 @@ export class ReadModelsHttpController {
 
   @Get('learnings')
   @Permission('tenant:read')
-  @ApiOperation({ summary: 'Learnings, newest first, by team, objective, result, tag or evidence kind, with stats (invalidated hypotheses count as learning)' })
+  @ApiOperation({ summary: 'Learnings, newest first, by team, cycle, objective, result, tag or evidence kind, with stats (invalidated hypotheses count as learning)' })
+  @ApiPaginatedResponse(LearningFeedItemDto, {
+    extra: { stats: { type: 'object', additionalProperties: true, description: 'Totals over every learning the filters select (all pages)' } },
+    required: ['stats'],
+  })
   learnings(@Query() query: LearningsQueryDto, @CurrentPrincipal() principal: Principal) {
-    const { teamId, objectiveId, result, tag, evidenceKind } = query;
+    const { teamId, cycleId, objectiveId, result, tag, evidenceKind, limit, cursor } = query;
     return this.queries.learnings(principal.tenantId, {
       ...(teamId === undefined ? {} : { teamId }),
+      ...(cycleId === undefined ? {} : { cycleId }),
       ...(objectiveId === undefined ? {} : { objectiveId }),
       ...(result === undefined ? {} : { result }),
       ...(tag === undefined ? {} : { tag }),
       ...(evidenceKind === undefined ? {} : { evidenceKind }),
-    });
+    }, { ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) });
   }
 
   @Get('teams/:teamId/dashboard')

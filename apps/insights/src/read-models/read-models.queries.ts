@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EvidenceKind, LearningResult } from '@okr/okr-domain';
 import { notFound, targetOf } from '@okr/okr-domain';
-import { READ_STORE, type Filter, type ReadStore } from '@okr/read-store';
+import { mapPage, pageArray, type Page, type PageRequest } from '@okr/platform';
+import { READ_STORE, pageCollection, type Filter, type ReadStore } from '@okr/read-store';
 import {
   atRiskReasons,
   currentSeriesFilter,
@@ -47,6 +48,7 @@ export interface SeriesPoint {
 
 export interface LearningsFilter {
   teamId?: string;
+  cycleId?: string;
   objectiveId?: string;
   result?: LearningResult;
   tag?: string;
@@ -109,31 +111,39 @@ export class ReadModelQueries {
     };
   }
 
-  async atRisk(tenantId: string, cycleId?: string, now = new Date()): Promise<{ items: (AtRiskItem & { teamId: string | null; teamName: string | null })[] }> {
+  async atRisk(tenantId: string, cycleId?: string, page: PageRequest = {}, now = new Date()): Promise<Page<AtRiskListItem>> {
     const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
-    const active = await summaries.find(
-      { tenantId, status: 'active', ...(cycleId === undefined ? {} : { cycleId }) },
-      { sort: { setAt: 1, _id: 1 } },
-    );
+    const active = await summaries.find({ tenantId, status: 'active', ...(cycleId === undefined ? {} : { cycleId }) }, { sort: { _id: 1 } });
+    // Computed from the summaries at each request (risk depends on the clock), then keyset-paged by
+    // objective and key result ids (UUIDv7: the order they were set and added).
+    const items = (await this.atRiskOf(tenantId, active, now)).sort((a, b) => compareIds(atRiskId(a), atRiskId(b)));
+    const paged = pageArray(items, page, { list: 'at-risk', position: (item) => ({ key: null, id: atRiskId(item) }) });
     const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, active.map((o) => o.teamId));
     const teamOf = new Map(active.map((o) => [o._id, o.teamId]));
-    const items = (await this.atRiskOf(tenantId, active, now)).map((item) => {
+    return mapPage(paged, (item) => {
       const teamId = teamOf.get(item.objectiveId) ?? null;
       return { ...item, teamId, teamName: teamId === null ? null : (teams.get(teamId)?.name ?? teamId) };
     });
-    return { items };
   }
 
-  async learnings(tenantId: string, filter: LearningsFilter): Promise<{ items: unknown[]; stats: LearningStats }> {
+  async learnings(tenantId: string, filter: LearningsFilter, page: PageRequest = {}): Promise<Page<unknown> & { stats: LearningStats }> {
     const feed = await this.collections.of<LearningFeedDoc>(learningsFeedModel);
     const query: Filter = { tenantId };
+    if (filter.cycleId !== undefined) {
+      // The feed knows objectives, not cycles: a cycle's learnings are those of its objectives.
+      const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+      const ofCycle = await summaries.find({ tenantId, cycleId: filter.cycleId }, { projection: { _id: 1 } });
+      query['$and'] = [{ objectiveId: { $in: ofCycle.map((o) => o._id) } }];
+    }
     if (filter.teamId !== undefined) query['teamId'] = filter.teamId;
     if (filter.objectiveId !== undefined) query['objectiveId'] = filter.objectiveId;
     if (filter.result !== undefined) query['result'] = filter.result;
     if (filter.tag !== undefined) query['tags'] = filter.tag;
     if (filter.evidenceKind !== undefined) query['evidence.kind'] = filter.evidenceKind;
-    const docs = await feed.find(query, { sort: { capturedAt: -1, _id: -1 } });
-    return { items: docs.map(publicOf), stats: learningStats(docs) };
+    // Stats describe every learning the filters select; the items are one page of them, newest first.
+    const stats = learningStats(await feed.find(query));
+    const learnings = await pageCollection(feed, query, page, { list: 'learnings', sortBy: 'capturedAt', order: 'desc' });
+    return { ...mapPage(learnings, publicOf), stats };
   }
 
   async teamDashboard(tenantId: string, teamId: string, cycleId?: string, now = new Date()) {
@@ -237,3 +247,8 @@ export class ReadModelQueries {
     );
   }
 }
+
+export type AtRiskListItem = AtRiskItem & { teamId: string | null; teamName: string | null };
+
+const atRiskId = (item: AtRiskItem): string => `${item.objectiveId}|${item.keyResultId}`;
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
