@@ -55,7 +55,7 @@ describe('goals API: grades that say why, and corrections of a grade', () => {
       keyResultGrades: [{ keyResultId: grades[0].keyResultId, grade: 0.7 }, grades[1]],
     });
 
-    const history = (await t.call('GET', `/api/v1/objectives/${objectiveId}/history`)).body.events;
+    const history = (await t.call('GET', `/api/v1/objectives/${objectiveId}/history`)).body.items;
     expect(history.map((e: { type: string }) => e.type).slice(-2)).toEqual(['ObjectiveGraded', 'ObjectiveGradeCorrected']);
     expect(history.at(-1)).toMatchObject({
       reason: 'The last cohort was counted late',

@@ -175,7 +175,7 @@ describe('replay and audit over goals and check-ins events', () => {
     const data = { cycleId, name: 'Imported Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 7 };
     await store.append(`cycle-${cycleId}`, [{ id: uuidv7(), type: 'CyclePlanned', data, metadata }], 'no_stream');
     const r = await insights.call('GET', `/api/v1/audit/cycle-${cycleId}`);
-    expect(r.body.events).toEqual([
+    expect(r.body.items).toEqual([
       expect.objectContaining({ type: 'CyclePlanned', actor: 'migration', occurredAt: metadata.occurredAt, importedAt: metadata.importedAt, correlationId: 'import-7' }),
     ]);
   });
