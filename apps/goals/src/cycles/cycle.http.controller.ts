@@ -69,14 +69,20 @@ export class CycleHttpController {
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Close an ended cycle (leader or admin); answers the objectives left ungraded' })
   async close(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
-    const { revision } = await this.change(id, { type: 'CloseCycle', data: { ungradedObjectives: [] } }, write);
-    const { ungradedObjectives = [], status, closedAt } = await this.queries.execute(new GetCycleQuery(write.context.tenantId, id));
-    return { id, revision, status, closedAt, ungradedObjectives };
+    // The handler finds the ungraded objectives (they span streams); the decider records them.
+    const { revision, state } = await this.run(id, { type: 'CloseCycle', data: { ungradedObjectives: [] } }, write);
+    const closed = state.status === 'closed' ? state : undefined;
+    return { id, revision, status: 'closed' as const, closedAt: closed?.closedAt ?? null, ungradedObjectives: closed?.ungradedObjectives ?? [] };
   }
 
   private async change(cycleId: string, command: ChangeCycleCommand['command'], write: WriteRequest) {
+    const { revision } = await this.run(cycleId, command, write);
+    return { id: cycleId, revision };
+  }
+
+  private async run(cycleId: string, command: ChangeCycleCommand['command'], write: WriteRequest) {
     const result = await this.commands.execute(new ChangeCycleCommand(cycleId, command, write.context, write.expectedRevision));
     setRevisionHeaders(write.reply, result.revision);
-    return { id: cycleId, revision: result.revision };
+    return result;
   }
 }
