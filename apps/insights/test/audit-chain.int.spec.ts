@@ -37,7 +37,7 @@ describe('audit: hash chain verification and auditor exports', () => {
     await eventually(async () => {
       const r = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, { body: { value: 30, confidence: 8, effectiveAt: '2026-10-12' } });
       return r.status !== 404 && r;
-    }, 5000, 'check-in accepted');
+    }, 30_000, 'check-in accepted');
     const learning = await inCheckIns('POST', '/api/v1/learnings', {
       body: {
         objectiveId,
@@ -52,7 +52,7 @@ describe('audit: hash chain verification and auditor exports', () => {
     });
     expect(learning.status).toBe(201);
     learningId = learning.body.id;
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await checkIns?.close();
