@@ -19,11 +19,14 @@ function restrictedImports(sources: string[]): string[][] {
         const [result] = await eslint.lintText(code, { filePath: 'libs/okr-domain/src/lib/shared/probe.ts' });
         out.push(result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message));
       }
-      process.stdout.write(JSON.stringify(out));
+      process.stdout.write('\\n@@lint-result@@' + JSON.stringify(out));
     })().catch((error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });`;
   const run = spawnSync(process.execPath, ['-e', script], { cwd: root, input: JSON.stringify(sources), encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`eslint failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as string[][];
+  // ESLint's Nx plugin may print warnings on stdout before the result.
+  const marker = run.stdout.lastIndexOf('@@lint-result@@');
+  if (marker < 0) throw new Error(`no lint result in: ${run.stdout}`);
+  return JSON.parse(run.stdout.slice(marker + '@@lint-result@@'.length)) as string[][];
 }
 
 /** The workspace's lint rules keep the domain pure; this proves they see what they must refuse. */

@@ -58,8 +58,18 @@ export async function startServiceApp(
   return app;
 }
 
-/** Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<Exclude<T, undefined | false>> {
+/**
+ * The least time {@link eventually} waits before it fails: CI machines are busy 2-core machines, and a
+ * test must wait for the condition, never fail on the machine's speed.
+ */
+export const EVENTUALLY_MIN_WAIT_MS = 30_000;
+
+/**
+ * Polls `probe` until it returns something other than undefined / false, or fails after `timeoutMs`
+ * (never sooner than {@link EVENTUALLY_MIN_WAIT_MS}).
+ */
+export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = EVENTUALLY_MIN_WAIT_MS, what = 'condition'): Promise<Exclude<T, undefined | false>> {
+  timeoutMs = Math.max(timeoutMs, EVENTUALLY_MIN_WAIT_MS);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
