@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { SERVICE_ACCOUNT_NAME } from '@okr/okr-domain';
 
 const TEAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -21,7 +21,7 @@ export class CreateServiceAccountDto {
   name!: string;
 
   @ApiProperty({ type: ServiceAccountScopeDto })
-  @ValidateNested() @Type(() => ServiceAccountScopeDto)
+  @IsObject({ message: 'scope must be an object {teams?, keyResultIds?}' }) @ValidateNested() @Type(() => ServiceAccountScopeDto)
   scope!: ServiceAccountScopeDto;
 }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
+import { Permission } from '../auth/permission.decorator';
 import { CurrentPrincipal, Public, type Principal } from '../auth/principal';
 import { NotIdempotentlyStored } from '../idempotency/idempotency.interceptor';
 
@@ -12,11 +13,13 @@ class SecretsController {
   }
 
   @Get('me')
+  @Permission('tenant:read')
   me(@CurrentPrincipal() principal: Principal) {
     return { user: principal.userId };
   }
 
   @Post('secrets')
+  @Permission('self:write')
   @NotIdempotentlyStored()
   create() {
     return { secret: 'whsec_shown_once' };
