@@ -1,3 +1,5 @@
+import { cycleNameStreamName } from '@okr/okr-domain';
+import { READ_STORE } from '@okr/read-store';
 import { createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 import { eventually, isoDay } from './support/wait';
 
@@ -64,7 +66,6 @@ describe('goals API: cycles', () => {
   });
 
   it('takes over a name whose reservation a plan left behind (it stopped before writing its cycle), but not a fresh one', async () => {
-    const { cycleNameStreamName } = await import('@okr/okr-domain');
     const leftBehind = (name: string, occurredAt: string) =>
       t.store.append(
         cycleNameStreamName('acme', name),
@@ -148,7 +149,6 @@ describe('goals API: cycles', () => {
       const r = await t.call('GET', '/api/v1/cycles?limit=200');
       return r.body.items.some((c: { id: string }) => c.id === cycleId) ? true : undefined;
     }, 'the cycle in the list');
-    const { READ_STORE } = await import('@okr/read-store');
     const objectives = await t.app.get(READ_STORE).collection({ name: 'objective-list' });
     await eventually(async () => ((await objectives.count({ cycleId, status: 'closed' })) === 1 ? true : undefined), 'the graded objective');
 

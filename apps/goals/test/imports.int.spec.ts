@@ -1,3 +1,4 @@
+import { READ_STORE } from '@okr/read-store';
 import { countEvents, createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 import { CYCLE } from './support/fixtures';
 import { eventually } from './support/wait';
@@ -160,7 +161,6 @@ describe('goals API: imports', () => {
       body: { items: [item('2026-06-25T10:00:00.000Z', 'POST', '/api/v1/objectives', { cycleId: q3, teamId: 'growth', title: 'New customers succeed' }, 'gina')] },
     });
     const objectiveId = objective.body.results[0].body.id as string;
-    const { READ_STORE } = await import('@okr/read-store');
     const objectives = await t.app.get(READ_STORE).collection({ name: 'objective-list' });
     await eventually(async () => ((await objectives.count({ _id: objectiveId })) === 1 ? true : undefined), 'the objective in the list of objectives');
 
