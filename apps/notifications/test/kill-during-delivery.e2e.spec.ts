@@ -103,7 +103,7 @@ describe('notifications service process: SIGKILL during delivery (e2e)', () => {
     notifications = await startService('notifications', env());
 
     const log = await until(async () => {
-      const r = await call(notifications, 'GET', '/api/v1/deliveries?rule=objective-graded&channel=webhook&limit=500');
+      const r = await call(notifications, 'GET', '/api/v1/deliveries?rule=objective-graded&channel=webhook&limit=200');
       const items = r.body.items as { id: string; status: string; triggeredBy: string; attempts: number }[];
       return items.length === 6 && items.every((d) => d.status === 'delivered') && items;
     }, 'six webhook deliveries delivered', 45_000);
@@ -113,7 +113,7 @@ describe('notifications service process: SIGKILL during delivery (e2e)', () => {
     const ids = new Set(receiver.requests.map((r) => String(r.headers['x-okr-delivery'])));
     expect(ids).toEqual(new Set(log.map((d) => d.id)));
     // In-app notifications of the owner: exactly one per graded objective.
-    const inApp = await call(notifications, 'GET', '/api/v1/deliveries?rule=objective-graded&channel=in-app&limit=500');
+    const inApp = await call(notifications, 'GET', '/api/v1/deliveries?rule=objective-graded&channel=in-app&limit=200');
     expect(inApp.body.items).toHaveLength(6);
     // Every request, first try or repeat after a kill, carried the id of its delivery in the body too.
     for (const request of receiver.requests) expect(JSON.parse(request.body).id).toBe(request.headers['x-okr-delivery']);

@@ -47,10 +47,17 @@ describe('notifications: from goals, check-ins and insights events to the right 
   let keyResultId: string;
   let webhook: { id: string; secret: string };
 
-  const deliveries = async (query = ''): Promise<Delivery[]> => {
-    const r = await notifications.call('GET', `/api/v1/deliveries?limit=500${query}`);
-    expect(r.status).toBe(200);
-    return r.body.items;
+  /** Every delivery the query selects, page after page. */
+  const deliveries = async (query = '', limit = 200): Promise<Delivery[]> => {
+    const items: Delivery[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await notifications.call('GET', `/api/v1/deliveries?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(r.status).toBe(200);
+      items.push(...r.body.items);
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    return items;
   };
   const hooked = (rule: string): ReceivedRequest[] => receiver.requests.filter((r) => r.headers['x-okr-event'] === rule);
 
@@ -483,5 +490,13 @@ describe('notifications: from goals, check-ins and insights events to the right 
       return doc?.['name'] === 'Next, later' && doc;
     }, 8000, 'the moved and renamed cycle');
     expect(stored).toMatchObject({ startsOn: isoDay(40), endsOn: isoDay(130) });
+  });
+
+  it('pages the delivery log newest first, one at a time, with every delivery once', async () => {
+    const all = await deliveries();
+    expect(all.length).toBeGreaterThan(2);
+    const oneByOne = await deliveries('', 1);
+    expect(oneByOne.map((d) => d.id)).toEqual(all.map((d) => d.id));
+    expect(new Set(oneByOne.map((d) => d.id)).size).toBe(all.length);
   });
 });

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, Permission, mapPage, type Principal } from '@okr/platform';
+import { pageCollection } from '@okr/read-store';
 import { NOTIFICATIONS_CLOCK, type Clock } from '../notifications.config';
 import { DigestScheduler } from '../schedule/digest-scheduler';
 import { ReminderScheduler } from '../schedule/reminder-scheduler';
 import { NotificationsStore, type DeliveryDoc } from '../store/notifications.store';
 import { notFound, seesTenantLog } from './access';
+import { DeliveryItemDto, InboxItemDto } from './list-items.dto';
 import { ListDeliveriesQueryDto, RunRemindersDto } from './notifications.dto';
 
 /** A delivery as the API shows it (no lease internals). */
@@ -52,6 +54,7 @@ export class DeliveriesHttpController {
   @Get('deliveries')
   @Permission('tenant:read')
   @ApiOperation({ summary: "The delivery log, newest first: the whole tenant's for admins and auditors, the caller's own for others" })
+  @ApiPaginatedResponse(DeliveryItemDto)
   async list(@Query() query: ListDeliveriesQueryDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const filter: Record<string, unknown> = { tenantId: principal.tenantId };
@@ -60,8 +63,7 @@ export class DeliveriesHttpController {
     if (query.channel) filter['channel'] = query.channel;
     if (!seesTenantLog(principal)) filter['recipient'] = principal.userId;
     else if (query.recipient) filter['recipient'] = query.recipient;
-    const items = await c.deliveries.find(filter, { sort: { createdAt: -1, _id: 1 }, limit: query.limit ?? 50 });
-    return { items: items.map(deliveryView) };
+    return mapPage(await pageCollection(c.deliveries, filter, query, { list: 'deliveries', sortBy: 'createdAt', order: 'desc' }), deliveryView);
   }
 
   @Get('deliveries/:id')
@@ -77,14 +79,12 @@ export class DeliveriesHttpController {
   @Get('notifications')
   @Permission('tenant:read')
   @ApiOperation({ summary: "The caller's in-app notifications, newest first" })
-  async inbox(@CurrentPrincipal() principal: Principal) {
+  @ApiPaginatedResponse(InboxItemDto)
+  async inbox(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
-    const items = await c.deliveries.find(
-      { tenantId: principal.tenantId, recipient: principal.userId, channel: 'in-app', status: 'delivered' },
-      { sort: { createdAt: -1, _id: 1 }, limit: 100 },
-    );
-    return {
-      items: items.map((d) => ({
+    const inbox = { tenantId: principal.tenantId, recipient: principal.userId, channel: 'in-app', status: 'delivered' };
+    const page = await pageCollection(c.deliveries, inbox, query, { list: 'inbox', sortBy: 'createdAt', order: 'desc' });
+    return mapPage(page, (d) => ({
         id: d._id,
         rule: d.rule,
         subject: d.subject,
@@ -92,8 +92,7 @@ export class DeliveriesHttpController {
         objectiveId: d.objectiveId,
         keyResultId: d.keyResultId,
         createdAt: d.createdAt,
-      })),
-    };
+      }));
   }
 
   @Post('admin/reminders/run')

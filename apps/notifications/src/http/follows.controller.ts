@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission, CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, Permission, ValidationProblem, mapPage, type Principal } from '@okr/platform';
+import { pageCollection } from '@okr/read-store';
 import { FOLLOW_KINDS, NotificationsStore, type FollowDoc, type FollowKind } from '../store/notifications.store';
 import { notFound } from './access';
+import { FollowItemDto } from './list-items.dto';
 import { FollowDto } from './notifications.dto';
 
 const followId = (tenantId: string, userId: string, kind: string, targetId: string): string => `${tenantId}|${userId}|${kind}|${targetId}`;
@@ -42,10 +44,11 @@ export class FollowsHttpController {
   @Get()
   @Permission('tenant:read')
   @ApiOperation({ summary: 'What the caller follows' })
-  async list(@CurrentPrincipal() principal: Principal) {
+  @ApiPaginatedResponse(FollowItemDto)
+  async list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
-    const items = await c.follows.find({ tenantId: principal.tenantId, userId: principal.userId }, { sort: { since: 1 } });
-    return { items: items.map(view) };
+    const mine = { tenantId: principal.tenantId, userId: principal.userId };
+    return mapPage(await pageCollection(c.follows, mine, query, { list: 'follows', sortBy: 'since', order: 'asc' }), view);
   }
 
   @Delete(':kind/:targetId')

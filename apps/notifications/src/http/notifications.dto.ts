@@ -23,7 +23,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { NOTIFICATION_RULES } from '@okr/okr-domain';
-import { Omittable } from '@okr/platform';
+import { ListQueryDto, Omittable } from '@okr/platform';
 import { CHANNELS, CHAT_FORMATS, DELIVERY_STATUSES, FOLLOW_KINDS, WEBHOOK_FORMATS } from '../store/notifications.store';
 import type { ChatFormat, FollowKind, WebhookFormat } from '../store/notifications.store';
 
@@ -138,7 +138,7 @@ export class SmtpSettingsDto {
   @ApiProperty({ example: 'OKR <okr@example.com>' }) @IsString() @IsNotEmpty() @MaxLength(320) from!: string;
 }
 
-export class ListDeliveriesQueryDto {
+export class ListDeliveriesQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) rule?: string;
   @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: string;
@@ -147,13 +147,6 @@ export class ListDeliveriesQueryDto {
   @IsString()
   @MaxLength(200)
   recipient?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 export class RunRemindersDto {

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
-import { Permission, CurrentPrincipal, NotIdempotentlyStored, type Principal } from '@okr/platform';
+import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, NotIdempotentlyStored, Permission, mapPage, type Principal } from '@okr/platform';
+import { pageCollection } from '@okr/read-store';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { webhookTestDelivery } from '../planning/plan-deliveries';
 import { NotificationsStore, type SmtpDoc, type WebhookDoc } from '../store/notifications.store';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { maskUrl, notFound, requireAllowedDestination, requireAllowedHost } from './access';
+import { WebhookItemDto } from './list-items.dto';
 import { RegisterWebhookDto, SmtpSettingsDto } from './notifications.dto';
 
 /** A signing secret: 32 random bytes, shown once. */
@@ -80,10 +82,11 @@ export class ChannelsHttpController {
   @Get('webhooks')
   @Permission('operations:read')
   @ApiOperation({ summary: "The tenant's webhooks (admin), without secrets" })
-  async list(@CurrentPrincipal() principal: Principal) {
+  @ApiPaginatedResponse(WebhookItemDto)
+  async list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
-    const hooks = await c.webhooks.find({ tenantId: principal.tenantId }, { sort: { createdAt: 1 } });
-    return { items: hooks.map((hook) => view(hook, this.secrets)) };
+    const page = await pageCollection(c.webhooks, { tenantId: principal.tenantId }, query, { list: 'webhooks', sortBy: 'createdAt', order: 'asc' });
+    return mapPage(page, (hook) => view(hook, this.secrets));
   }
 
   @Get('webhooks/:id')
