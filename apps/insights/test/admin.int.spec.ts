@@ -12,8 +12,12 @@ import { caller, createInsightsTestApp, eventually, startServiceApp, type Insigh
 /** Objectives of another tenant appended straight to the log, so that a rebuild has work to do. */
 const EXTRA_OBJECTIVES = 400;
 
+/** A platform operator: rebuilds and the projection audit span every tenant. */
+const operatorOf = (app: { token(tenant?: string, user?: string, roles?: string[]): Promise<string> }) => app.token('acme', 'ops', ['operator']);
+
 describe('admin: projection audit and rebuild while serving', () => {
   let insights: InsightsTestApp;
+  const operator = () => operatorOf(insights);
   let goals: NestFastifyApplication;
   let checkIns: NestFastifyApplication;
   let objectiveId: string;
@@ -21,7 +25,7 @@ describe('admin: projection audit and rebuild while serving', () => {
   let atRiskBefore: unknown;
 
   const audit = async () => {
-    const r = await insights.call('GET', '/api/v1/admin/projection-audit');
+    const r = await insights.call('GET', '/api/v1/admin/projection-audit', { token: await operator() });
     expect(r.status).toBe(200);
     return r.body;
   };
@@ -115,7 +119,7 @@ describe('admin: projection audit and rebuild while serving', () => {
   });
 
   it('rebuilds objective-summary while the API answers the same, then switches and repairs the drift', async () => {
-    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' } });
+    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: await operator() });
     expect(started.status).toBe(202);
     expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary', status: 'running' });
     const { id } = started.body;
@@ -123,7 +127,7 @@ describe('admin: projection audit and rebuild while serving', () => {
     let whileRunning = 0;
     let queries = 0;
     for (;;) {
-      const progress = await insights.call('GET', `/api/v1/admin/rebuilds/${id}`);
+      const progress = await insights.call('GET', `/api/v1/admin/rebuilds/${id}`, { token: await operator() });
       expect(progress.status).toBe(200);
       const [summary, atRisk] = await Promise.all([
         insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`),
@@ -159,12 +163,16 @@ describe('admin: projection audit and rebuild while serving', () => {
   }, 60_000);
 
   it('answers 404 for an unknown read model or rebuild, and 403 without the admin role', async () => {
-    expect((await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'nope' } })).status).toBe(404);
-    expect((await insights.call('GET', `/api/v1/admin/rebuilds/${randomUUID()}`)).status).toBe(404);
+    expect((await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'nope' }, token: await operator() })).status).toBe(404);
+    expect((await insights.call('GET', `/api/v1/admin/rebuilds/${randomUUID()}`, { token: await operator() })).status).toBe(404);
     const member = await insights.token('acme', 'carol');
     const forbidden = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: member });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'tenant:admin' } });
+    expect(forbidden.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'platform:operate' } });
     expect((await insights.call('GET', '/api/v1/admin/projection-audit', { token: member })).status).toBe(403);
+    // A tenant's admin may not rebuild every tenant's read models nor read their streams' audit.
+    const tenantAdmin = await insights.token('acme', 'alice', ['admin']);
+    expect((await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: tenantAdmin })).status).toBe(403);
+    expect((await insights.call('GET', '/api/v1/admin/projection-audit', { token: tenantAdmin })).status).toBe(403);
   });
 });

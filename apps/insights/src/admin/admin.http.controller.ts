@@ -6,8 +6,9 @@ import { ProjectionAuditService } from './projection-audit.service';
 import { RebuildService } from './rebuilds.service';
 
 /**
- * Operating the read models: rebuilds and the projection audit. Admin role only. Both act on EVERY
- * tenant (the read models hold all tenants; the answers name streams, never documents).
+ * Operating the read models: rebuilds and the projection audit. Both act on EVERY tenant (the read
+ * models hold all tenants; the answers name streams, never documents), so they need the platform
+ * `operator` role: a tenant's admin may not rebuild or inspect other tenants' data.
  */
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -19,7 +20,7 @@ export class AdminHttpController {
   ) {}
 
   @Post('rebuilds')
-  @Permission('tenant:admin')
+  @Permission('platform:operate')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Rebuild a read model from the start of the log beside the live one, then switch (all tenants); 202 with its progress' })
   start(@Body() body: StartRebuildDto) {
@@ -28,14 +29,14 @@ export class AdminHttpController {
   }
 
   @Get('rebuilds/:id')
-  @Permission('operations:read')
+  @Permission('platform:operate')
   @ApiOperation({ summary: "A rebuild's progress: running, switched or failed, events processed, position and head" })
   progress(@Param('id') id: string) {
     return this.rebuilds.get(id);
   }
 
   @Get('projection-audit')
-  @Permission('operations:read')
+  @Permission('platform:operate')
   @ApiOperation({ summary: "Compare every read model's applied revision per stream with the log's; drift = a missed or doubled event" })
   projectionAudit() {
     return this.audit.run();

@@ -2,8 +2,11 @@ import type { JWTPayload } from 'jose';
 import type { PlatformConfig } from '../config/platform-config';
 import { UnauthenticatedProblem } from '../errors/problems';
 
-/** The roles the platform knows; a token's other role names are ignored. */
-export const ROLES = ['admin', 'leader', 'member', 'auditor'] as const;
+/**
+ * The roles the platform knows; a token's other role names are ignored. `operator` is not a tenant
+ * role: it runs what spans every tenant (read-model rebuilds, the projection audit) and nothing else.
+ */
+export const ROLES = ['admin', 'leader', 'member', 'auditor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Where the claims of a principal are read, from the platform configuration. */

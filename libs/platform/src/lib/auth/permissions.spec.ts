@@ -19,6 +19,7 @@ const CALLERS = {
   'auditor in the team': person(['auditor'], ['growth'], 'olga'),
   'unknown role only': person(['superuser'], ['sales']),
   'auditor and member': person(['auditor', 'member'], ['growth']),
+  operator: person(['operator']),
   'service account of the team': {
     ...person(['integration'], ['growth'], 'integration:amplitude'),
     serviceAccount: { id: 'sa-1', name: 'amplitude', scope: { teams: ['growth'], keyResultIds: [] } },
@@ -35,6 +36,7 @@ const ALLOWED: Record<(typeof PERMISSIONS)[PermissionName]['requirement'], reado
   'admin-or-auditor': ['admin', 'auditor', 'auditor in the team', 'auditor and member'],
   admin: ['admin'],
   'service-account': ['service account of the team'],
+  operator: ['operator'],
 };
 
 describe('authorize', () => {

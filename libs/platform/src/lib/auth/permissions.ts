@@ -9,11 +9,12 @@ import type { Principal } from './principal';
  * - `leader`: a leader or an admin;
  * - `admin-or-auditor`: tenant-wide operational reads;
  * - `admin`: admins only;
- * - `service-account`: a service account's API key only (its scope is checked by the command).
+ * - `service-account`: a service account's API key only (its scope is checked by the command);
+ * - `operator`: platform operators only, for what acts on every tenant at once.
  *
  * A service account holds none of the people's roles: it may only use `service-account` permissions.
  */
-export type Requirement = 'anyone' | 'writer' | 'owning-team' | 'leader' | 'admin-or-auditor' | 'admin' | 'service-account';
+export type Requirement = 'anyone' | 'writer' | 'owning-team' | 'leader' | 'admin-or-auditor' | 'admin' | 'service-account' | 'operator';
 
 export interface PermissionDefinition {
   requirement: Requirement;
@@ -45,6 +46,10 @@ export const PERMISSIONS = {
     summary: 'administer the tenant: teams, service accounts, imports, webhooks, email, rebuilds, scheduled runs',
   },
   'measurement:record': { requirement: 'service-account', summary: 'record measurements from a data source' },
+  'platform:operate': {
+    requirement: 'operator',
+    summary: "rebuild read models and audit projections, which span every tenant's data",
+  },
 } as const satisfies Record<string, PermissionDefinition>;
 
 export type PermissionName = keyof typeof PERMISSIONS;
@@ -123,6 +128,8 @@ export function authorize(principal: Principal, permission: PermissionName, fact
       return has('admin', 'auditor') ? { allowed: true } : refuse(['admin', 'auditor'], 'admins and auditors');
     case 'admin':
       return has('admin') ? { allowed: true } : refuse(['admin'], 'admins');
+    case 'operator':
+      return has('operator') ? { allowed: true } : refuse(['operator'], "platform operators (a tenant's admins act on their tenant only)");
     case 'owning-team': {
       if (has('admin')) return { allowed: true };
       if (!has('leader', 'member')) return refuse(['admin'], "admins and the owning team's members (auditors only read)");
