@@ -6,6 +6,7 @@ import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { EMBEDDED_AUDIENCE, EMBEDDED_ISSUER } from './embedded-token';
 import { CurrentPrincipal, Public, type Principal } from './principal';
 import { cachedSigningKey } from './signing-key';
+import { requiresAuthentication } from './jwt-auth.guard';
 import { Permission } from './permission.decorator';
 
 @Controller('api/secure')
@@ -256,5 +257,15 @@ describe('JwtAuthGuard (oidc mode)', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('requiresAuthentication', () => {
+  it.each(['/api/docs', '/api/docs/', '/api/docs/swagger-ui.css', '/api/docs-json', '/api/docs-yaml'])('leaves the API docs open: %s', (path) => {
+    expect(requiresAuthentication(path)).toBe(false);
+  });
+
+  it.each(['/api/v1/objectives', '/api/docs-anything', '/api/docsx', '/api/docs-json/x'])('needs a token for %s', (path) => {
+    expect(requiresAuthentication(path)).toBe(true);
   });
 });

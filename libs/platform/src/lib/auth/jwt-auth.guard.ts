@@ -11,8 +11,11 @@ import { TokenVerifier } from './token-verifier';
  * Health probes and other paths outside `/api/` stay open.
  */
 export function requiresAuthentication(path: string): boolean {
-  return path.startsWith('/api/') && !path.startsWith('/api/docs');
+  return path.startsWith('/api/') && !OPEN_API_DOCS.test(path);
 }
+
+/** Swagger UI and its assets (`/api/docs`, `/api/docs/…`) and the document (`/api/docs-json`, `-yaml`); nothing else. */
+const OPEN_API_DOCS = /^\/api\/docs(?:\/.*|-json|-yaml)?$/;
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-_=.~+/]+)\s*$/i;
 
