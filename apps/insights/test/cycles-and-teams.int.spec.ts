@@ -62,4 +62,18 @@ describe('insights: cycles that end and close, teams by name', () => {
     }, WAIT_MS, 'the second summary');
     expect(ghost.body).toMatchObject({ teamId: 'ghosts', teamName: 'ghosts' });
   });
+
+  it("shows a team's current cycle on its dashboard unless another is asked for", async () => {
+    const current = (await inGoals('POST', '/api/v1/cycles', { body: { name: 'This quarter', startsOn: isoDay(-9), endsOn: isoDay(80), checkInCadenceDays: 7 } })).body.id;
+    const now = (await inGoals('POST', '/api/v1/objectives', { body: { cycleId: current, teamId: 'growth', title: 'Teams adopt the new onboarding' } })).body.id;
+    const dashboard = await eventually(async () => {
+      const r = await insights.call('GET', '/api/v1/teams/growth/dashboard');
+      return r.body.cycle?.id === current && r;
+    }, WAIT_MS, "the dashboard of the team's current cycle");
+    expect(dashboard.body.cycle).toEqual({ id: current, name: 'This quarter', status: 'active' });
+    expect(dashboard.body.objectives.map((o: { id: string }) => o.id)).toEqual([now]);
+    expect(dashboard.body.cycles.map((c: { name: string }) => c.name)).toEqual(['This quarter', 'Last quarter']);
+    const last = await insights.call('GET', `/api/v1/teams/growth/dashboard?cycleId=${cycleId}`);
+    expect(last.body.objectives.map((o: { id: string }) => o.id)).toEqual([objectiveId]);
+  });
 });

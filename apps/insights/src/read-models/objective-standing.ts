@@ -34,3 +34,19 @@ export interface CycleLabel {
 
 export const cycleLabel = (cycle: CycleDoc | null | undefined, now: Date): CycleLabel | null =>
   cycle ? { id: cycle._id, name: cycle.name, status: cycleStatus(cycle, now) } : null;
+
+/**
+ * The cycle a dashboard shows when none is asked for: the active one (the latest started, if several
+ * overlap), else the latest that has started (ended or closed), else the next upcoming; undefined when
+ * there is none.
+ */
+export const currentCycleOf = <C extends CycleDoc>(cycles: Iterable<C>, now: Date): C | undefined => {
+  const all = [...cycles];
+  const latestStarted = (statuses: CycleStatus[]) =>
+    all.filter((c) => statuses.includes(cycleStatus(c, now))).sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
+  return (
+    latestStarted(['active']) ??
+    latestStarted(['ended', 'closed']) ??
+    all.filter((c) => cycleStatus(c, now) === 'upcoming').sort((a, b) => a.startsOn.localeCompare(b.startsOn))[0]
+  );
+};

@@ -1,7 +1,7 @@
 import { atRiskReasons } from '../projections';
 import type { ObjectiveSummaryDoc } from '../projections';
 import { cyclesModel, type CycleDoc } from './cycles.read-model';
-import { cycleLabel, objectiveStanding } from './objective-standing';
+import { currentCycleOf, cycleLabel, objectiveStanding } from './objective-standing';
 import { teamsModel } from './teams.read-model';
 
 const q3: CycleDoc = { _id: 'q3', tenantId: 'acme', name: '2026-Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 7, plannedAt: '2026-06-22T09:00:00Z' };
@@ -23,6 +23,15 @@ describe('objective standing', () => {
   it('names the cycle with its status now', () => {
     expect(cycleLabel(q3, DURING)).toEqual({ id: 'q3', name: '2026-Q3', status: 'active' });
     expect(cycleLabel({ ...q3, closedAt: '2026-10-02T09:00:00Z' }, DURING)).toEqual({ id: 'q3', name: '2026-Q3', status: 'closed' });
+  });
+
+  it("picks a dashboard's current cycle: the active one, else the latest started, else the next upcoming", () => {
+    const q4: CycleDoc = { ...q3, _id: 'q4', name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31' };
+    const q1: CycleDoc = { ...q3, _id: 'q1', name: '2027-Q1', startsOn: '2027-01-01', endsOn: '2027-03-31' };
+    expect(currentCycleOf([q3, q4, q1], new Date('2026-11-15T00:00:00Z'))?._id).toBe('q4');
+    expect(currentCycleOf([q1, q3], new Date('2026-11-15T00:00:00Z'))?._id).toBe('q3');
+    expect(currentCycleOf([q4, q1], new Date('2026-06-01T00:00:00Z'))?._id).toBe('q4');
+    expect(currentCycleOf([], DURING)).toBeUndefined();
   });
 
   it('puts nothing at risk for pace, staleness or anything else once the cycle is over', () => {

@@ -24,7 +24,7 @@ import {
 } from '../projections';
 import { AT_RISK_OPTIONS } from './at-risk.config';
 import { cyclesModel, type CycleDoc } from './cycles.read-model';
-import { cycleLabel, objectiveStanding } from './objective-standing';
+import { currentCycleOf, cycleLabel, objectiveStanding } from './objective-standing';
 import { teamLabels, teamsModel, type TeamDoc } from './teams.read-model';
 import { ReadModelCollections } from '@okr/messaging';
 
@@ -146,12 +146,13 @@ export class ReadModelQueries {
     return { ...mapPage(learnings, publicOf), stats };
   }
 
-  async teamDashboard(tenantId: string, teamId: string, cycleId?: string, now = new Date()) {
+  /** A team's dashboard for one cycle: `cycleId`, or the team's current cycle when none is given. */
+  async teamDashboard(tenantId: string, teamId: string, requestedCycleId?: string, now = new Date()) {
     const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
-    const objectives = await summaries.find(
-      { tenantId, teamId, ...(cycleId === undefined ? {} : { cycleId }) },
-      { sort: { setAt: 1, _id: 1 } },
-    );
+    const ofTeam = await summaries.find({ tenantId, teamId }, { sort: { setAt: 1, _id: 1 } });
+    const cycles = await this.cyclesOf(tenantId, ofTeam);
+    const cycleId = requestedCycleId ?? currentCycleOf(cycles.values(), now)?._id;
+    const objectives = cycleId === undefined ? ofTeam : ofTeam.filter((o) => o.cycleId === cycleId);
     const atRisk = await this.atRiskOf(tenantId, objectives, now);
     const feed = await this.collections.of<LearningFeedDoc>(learningsFeedModel);
     const learningFilter: Filter =
@@ -161,15 +162,14 @@ export class ReadModelQueries {
     for (const objective of objectives) byStatus[objective.status] = (byStatus[objective.status] ?? 0) + 1;
     const openQuestions = await this.openQuestionsOf(tenantId, objectives);
     const team = (await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, [teamId])).get(teamId);
-    const cycles = await this.cyclesOf(tenantId, objectives);
     return {
       teamId,
       teamName: team?.name ?? teamId,
       parentTeamId: team?.parentTeamId ?? null,
       cycleId: cycleId ?? null,
-      /** The cycle asked for, by name; null when the dashboard spans every cycle. */
+      /** The cycle shown, by name (the team's current one unless `?cycleId=` chose); null when the team has no cycle yet. */
       cycle: cycleId === undefined ? null : cycleLabel(cycles.get(cycleId), now),
-      /** The cycles of the objectives shown, newest first: one dashboard per cycle is `?cycleId=` of one of them. */
+      /** Every cycle of the team's objectives, newest first: the dashboard of another is `?cycleId=` of one of them. */
       cycles: [...cycles.values()].sort((a, b) => b.startsOn.localeCompare(a.startsOn)).map((c) => cycleLabel(c, now)),
       objectives: objectives.map((o) => ({
         id: o._id,
