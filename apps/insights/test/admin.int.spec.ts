@@ -5,7 +5,7 @@ import { GoalsModule } from '../../goals/src/app.module';
 import { CheckInsModule } from '../../check-ins/src/app.module';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
-import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { READ_STORE, type ReadDocument, type ReadStore } from '@okr/read-store';
 import { APPLIED, appliedId } from '@okr/messaging';
 import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
 
@@ -119,15 +119,15 @@ describe('admin: projection audit and rebuild while serving', () => {
   });
 
   it('rebuilds objective-summary while the API answers the same, then switches and repairs the drift', async () => {
-    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: await operator() });
+    const started = await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'objective-summary' }, token: await operator() });
     expect(started.status).toBe(202);
-    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary', status: 'running' });
+    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary', scope: 'all', status: 'running' });
     const { id } = started.body;
 
     let whileRunning = 0;
     let queries = 0;
     for (;;) {
-      const progress = await insights.call('GET', `/api/v1/admin/rebuilds/${id}`, { token: await operator() });
+      const progress = await insights.call('GET', `/api/v1/platform/rebuilds/${id}`, { token: await operator() });
       expect(progress.status).toBe(200);
       const [summary, atRisk] = await Promise.all([
         insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`),
@@ -162,17 +162,65 @@ describe('admin: projection audit and rebuild while serving', () => {
     await eventually(async () => (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body.title === 'Renamed after the rebuild', 5000, 'summary follows after the switch');
   }, 60_000);
 
-  it('answers 404 for an unknown read model or rebuild, and 403 without the admin role', async () => {
-    expect((await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'nope' }, token: await operator() })).status).toBe(404);
-    expect((await insights.call('GET', `/api/v1/admin/rebuilds/${randomUUID()}`, { token: await operator() })).status).toBe(404);
+  it("rebuilds one tenant's documents and applied records only: acme's restored as built, globex's damage left as it was", async () => {
+    const store = insights.app.get<ReadStore>(READ_STORE);
+    const summaries = await store.collection({ name: 'objective-summary' });
+    const applied = await store.collection({ name: APPLIED });
+    const withoutTime = (records: ReadDocument[]) => records.map(({ appliedAt: _, ...record }) => record);
+    const byId = { sort: { _id: 1 as const } };
+    const acmeBuilt = await summaries.find({ tenantId: 'acme' }, byId);
+    const acmeApplied = withoutTime(await applied.find({ model: 'objective-summary', tenantId: 'acme' }, byId));
+    expect(acmeBuilt.map((d) => d._id)).toEqual([objectiveId]);
+
+    // Damage both tenants' documents in the read store itself; the live consumer does not notice.
+    const [globexKept, globexDeleted] = await summaries.find({ tenantId: 'globex' }, { ...byId, limit: 2 });
+    await summaries.updateOne({ _id: objectiveId }, { $set: { title: 'corrupted', progress: 99 } });
+    await summaries.updateOne({ _id: globexKept._id }, { $set: { title: 'corrupted too' } });
+    await summaries.deleteMany({ _id: globexDeleted._id });
+    const globexDamaged = await summaries.find({ tenantId: 'globex' }, byId);
+    const globexApplied = await applied.find({ model: 'objective-summary', tenantId: 'globex' }, byId);
+
+    const tenantAdmin = await insights.token('acme', 'alice', ['admin']);
+    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: tenantAdmin });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary', scope: 'tenant', status: 'running' });
+    const done = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/admin/rebuilds/${started.body.id}`, { token: tenantAdmin });
+      expect(r.status).toBe(200);
+      return r.body.status !== 'running' && r.body;
+    }, 30_000, 'the tenant rebuild finished');
+    expect(done).toMatchObject({ readModel: 'objective-summary', scope: 'tenant', tenantId: 'acme', status: 'switched' });
+
+    expect(await summaries.find({ tenantId: 'acme' }, byId)).toEqual(acmeBuilt);
+    expect(withoutTime(await applied.find({ model: 'objective-summary', tenantId: 'acme' }, byId))).toEqual(acmeApplied);
+    expect(await summaries.find({ tenantId: 'globex' }, byId)).toEqual(globexDamaged);
+    expect(await summaries.findOne({ _id: globexDeleted._id })).toBeNull();
+    expect(await applied.find({ model: 'objective-summary', tenantId: 'globex' }, byId)).toEqual(globexApplied);
+    expect((await store.listCollections()).filter((name) => name.includes('__rebuild_'))).toEqual([]);
+    expect((await applied.find({})).filter((record) => String(record['model']).includes('__rebuild_'))).toEqual([]);
+
+    // Another tenant's rebuild is not found by acme's admin; the operator sees it.
+    expect((await insights.call('GET', `/api/v1/platform/rebuilds/${started.body.id}`, { token: await operator() })).status).toBe(200);
+    const globexAdmin = await insights.token('globex', 'gina', ['admin']);
+    expect((await insights.call('GET', `/api/v1/admin/rebuilds/${started.body.id}`, { token: globexAdmin })).status).toBe(404);
+  }, 60_000);
+
+  it('answers 404 for an unknown read model or rebuild, and 403 without the role each scope needs', async () => {
+    const tenantAdmin = await insights.token('acme', 'alice', ['admin']);
+    expect((await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'nope' }, token: await operator() })).status).toBe(404);
+    expect((await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'nope' }, token: tenantAdmin })).status).toBe(404);
+    expect((await insights.call('GET', `/api/v1/platform/rebuilds/${randomUUID()}`, { token: await operator() })).status).toBe(404);
+    expect((await insights.call('GET', `/api/v1/admin/rebuilds/${randomUUID()}`, { token: tenantAdmin })).status).toBe(404);
     const member = await insights.token('acme', 'carol');
     const forbidden = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: member });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'platform:operate' } });
+    expect(forbidden.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'tenant:admin' } });
     expect((await insights.call('GET', '/api/v1/admin/projection-audit', { token: member })).status).toBe(403);
     // A tenant's admin may not rebuild every tenant's read models nor read their streams' audit.
-    const tenantAdmin = await insights.token('acme', 'alice', ['admin']);
-    expect((await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: tenantAdmin })).status).toBe(403);
+    const all = await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'objective-summary' }, token: tenantAdmin });
+    expect(all.status).toBe(403);
+    expect(all.headers['content-type']).toContain('application/problem+json');
+    expect(all.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'platform:operate' } });
     expect((await insights.call('GET', '/api/v1/admin/projection-audit', { token: tenantAdmin })).status).toBe(403);
   });
 });

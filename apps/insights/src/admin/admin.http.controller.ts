@@ -1,41 +1,59 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission } from '@okr/platform';
+import { CurrentPrincipal, Permission, type Principal } from '@okr/platform';
 import { StartRebuildDto } from './admin.dto';
 import { ProjectionAuditService } from './projection-audit.service';
 import { RebuildService } from './rebuilds.service';
 
 /**
- * Operating the read models: rebuilds and the projection audit. Both act on EVERY tenant (the read
- * models hold all tenants; the answers name streams, never documents), so they need the platform
- * `operator` role: a tenant's admin may not rebuild or inspect other tenants' data.
+ * Operating the read models. A tenant's admin rebuilds their own tenant's documents of a read model;
+ * rebuilding every tenant's documents (`/platform/rebuilds`) and the projection audit (its answers
+ * name every tenant's streams) need the platform `operator` role.
  */
 @ApiTags('admin')
 @ApiBearerAuth()
-@Controller('api/v1/admin')
+@Controller('api/v1')
 export class AdminHttpController {
   constructor(
     private readonly rebuilds: RebuildService,
     private readonly audit: ProjectionAuditService,
   ) {}
 
-  @Post('rebuilds')
-  @Permission('platform:operate')
+  @Post('admin/rebuilds')
+  @Permission('tenant:admin')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Rebuild a read model from the start of the log beside the live one, then switch (all tenants); 202 with its progress' })
-  start(@Body() body: StartRebuildDto) {
-    const { id, readModel, status } = this.rebuilds.start(body.readModel);
-    return { id, readModel, status };
+  @ApiOperation({
+    summary: "Rebuild the caller's tenant's documents of a read model from the log beside the live ones, then replace them in one transaction; 202 with its progress",
+  })
+  startForTenant(@Body() body: StartRebuildDto, @CurrentPrincipal() principal: Principal) {
+    const { id, readModel, scope, status } = this.rebuilds.start(body.readModel, { scope: 'tenant', tenantId: principal.tenantId });
+    return { id, readModel, scope, status };
   }
 
-  @Get('rebuilds/:id')
+  @Get('admin/rebuilds/:id')
+  @Permission('operations:read')
+  @ApiOperation({ summary: "A rebuild of the caller's tenant: running, switched or failed, events processed, position and head" })
+  tenantProgress(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.rebuilds.get(id, principal.tenantId);
+  }
+
+  @Post('platform/rebuilds')
   @Permission('platform:operate')
-  @ApiOperation({ summary: "A rebuild's progress: running, switched or failed, events processed, position and head" })
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: "Rebuild a read model from the start of the log beside the live one, then switch (every tenant's documents); 202 with its progress" })
+  startForAll(@Body() body: StartRebuildDto) {
+    const { id, readModel, scope, status } = this.rebuilds.start(body.readModel, { scope: 'all' });
+    return { id, readModel, scope, status };
+  }
+
+  @Get('platform/rebuilds/:id')
+  @Permission('platform:operate')
+  @ApiOperation({ summary: "Any rebuild's progress, of every tenant or of one: running, switched or failed, events processed, position and head" })
   progress(@Param('id') id: string) {
     return this.rebuilds.get(id);
   }
 
-  @Get('projection-audit')
+  @Get('admin/projection-audit')
   @Permission('platform:operate')
   @ApiOperation({ summary: "Compare every read model's applied revision per stream with the log's; drift = a missed or doubled event" })
   projectionAudit() {

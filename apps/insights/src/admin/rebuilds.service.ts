@@ -12,9 +12,15 @@ import { READ_MODEL_CATEGORIES } from './projection-audit';
 
 export type RebuildStatus = 'running' | 'switched' | 'failed';
 
+/** What a rebuild replaces: one tenant's documents (a tenant's admin), or every tenant's (an operator). */
+export type RebuildScope = { scope: 'tenant'; tenantId: string } | { scope: 'all' };
+
 export interface RebuildProgress {
   id: string;
   readModel: string;
+  scope: 'tenant' | 'all';
+  /** The tenant whose documents a `tenant` rebuild replaces. */
+  tenantId?: string;
   status: RebuildStatus;
   /** Events of the followed categories read from the log so far. */
   processed: number;
@@ -34,19 +40,25 @@ const YIELD_EVERY = 10;
 export const rebuildCollectionName = (readModel: string, id: string): string => `${readModel}__rebuild_${id}`;
 
 /**
- * Rebuilds a read model from the start of the log beside the live one, then switches:
+ * Rebuilds a read model from the start of the log beside the live one, then switches. Scope `all`
+ * (an operator's) replaces the whole collection; scope `tenant` (a tenant's admin) replaces only that
+ * tenant's documents and applied records, which is exact because every document of every insights
+ * read model carries the `tenantId` of the events that wrote it (checked again before the switch).
  *
- * 1. BUILD: `readAll` over goals' and check-ins' categories, EVERY tenant (the read models hold all
- *    tenants in one collection; a rebuild is global, it is an operator's action), applying each event
+ * 1. BUILD: `readAll` over goals' and check-ins' categories (scope `tenant`: only the events whose
+ *    `metadata.tenantId` is the tenant's), applying each event
  *    with the runner's own `apply` to a copy of the read model named `{model}__rebuild_{id}`: the same
  *    `project`, the same one-transaction-per-event idempotency rule, its own `_applied` records
  *    (`{model}__rebuild_{id}|{streamId}`). The live collection and consumer are untouched; queries
  *    keep reading the live collection.
  * 2. CATCH UP until the read position reaches the head, then PAUSE the live consumer of that model
  *    (it finishes its event in flight), and read the tail appended meanwhile.
- * 3. SWITCH: `renameCollection(new, live)` (atomic replace: readers see the old view or the new one,
- *    never a mix), then in one transaction rewrite the model's `_applied` records to the rebuilt ones
- *    and delete the rebuild's. 4. RESUME the live consumer from its checkpoint: every event up to
+ * 3. SWITCH, scope `all`: `renameCollection(new, live)` (atomic replace: readers see the old view or
+ *    the new one, never a mix), then in one transaction rewrite the model's `_applied` records to the
+ *    rebuilt ones and delete the rebuild's. Scope `tenant`: in ONE transaction delete the tenant's
+ *    live documents and applied records of the model, insert the rebuilt ones, delete the rebuild's;
+ *    other tenants' documents and records are not touched. A rebuilt document whose `_id` another
+ *    tenant's document holds fails the transaction, and the rebuild, leaving the live view as it was. 4. RESUME the live consumer from its checkpoint: every event up to
  *    the rebuild's position is redelivered and skipped by the applied records, later ones apply.
  *
  * On failure: the rebuild collection and its applied records are dropped, the live consumer resumed,
@@ -68,7 +80,7 @@ export class RebuildService implements OnModuleDestroy {
   ) {}
 
   /** Starts a rebuild in the background; resolves at once with its progress. */
-  start(readModel: string): RebuildProgress {
+  start(readModel: string, scope: RebuildScope): RebuildProgress {
     const model = INSIGHTS_READ_MODELS.find((m) => m.name === readModel);
     if (!model) {
       throw notFound('read-model-not-found', `Read model ${readModel} does not exist`, {
@@ -78,11 +90,14 @@ export class RebuildService implements OnModuleDestroy {
     }
     const running = [...this.rebuilds.values()].find((r) => r.readModel === readModel && r.status === 'running');
     if (running) {
-      throw new ConflictProblem('rebuild-running', `A rebuild of ${readModel} is already running`, { id: running.id });
+      // Two switches of one model cannot pause its consumer at once; another tenant's rebuild is not named.
+      const visible = scope.scope === 'all' || running.tenantId === scope.tenantId;
+      throw new ConflictProblem('rebuild-running', `A rebuild of ${readModel} is already running; try again when it has finished`, visible ? { id: running.id } : {});
     }
     const progress: RebuildProgress = {
       id: randomUUID(),
       readModel,
+      ...scope,
       status: 'running',
       processed: 0,
       headPosition: -1,
@@ -95,9 +110,10 @@ export class RebuildService implements OnModuleDestroy {
     return { ...progress };
   }
 
-  get(id: string): RebuildProgress {
+  /** A rebuild's progress; with `tenantId`, only a rebuild of that tenant is found (a tenant's admin). */
+  get(id: string, tenantId?: string): RebuildProgress {
     const progress = this.rebuilds.get(id);
-    if (!progress) throw notFound('rebuild-not-found', `Rebuild ${id} does not exist`, { id });
+    if (!progress || (tenantId !== undefined && progress.tenantId !== tenantId)) throw notFound('rebuild-not-found', `Rebuild ${id} does not exist`, { id });
     return { ...progress };
   }
 
@@ -125,8 +141,12 @@ export class RebuildService implements OnModuleDestroy {
       paused = true;
       progress.headPosition = await this.events.headPosition();
       await this.readFrom(shadow, progress);
-      await this.store.renameCollection(name, model.name);
-      await this.moveApplied(model.name, name);
+      if (progress.tenantId === undefined) {
+        await this.store.renameCollection(name, model.name);
+        await this.moveApplied(model.name, name);
+      } else {
+        await this.replaceTenant(model, name, progress.tenantId);
+      }
       progress.status = 'switched';
       this.logger.log(`Rebuild ${progress.id} of ${model.name} switched at position ${progress.position} (${progress.processed} events)`);
     } catch (error) {
@@ -145,7 +165,9 @@ export class RebuildService implements OnModuleDestroy {
     const after = progress.position < 0 ? undefined : progress.position;
     for await (const envelope of this.events.readAll({ after, categories: READ_MODEL_CATEGORIES })) {
       if (this.stopping) throw new Error('The service is stopping');
-      await this.runner.apply(shadow, toIntegrationEvent(envelope));
+      if (progress.tenantId === undefined || envelope.metadata.tenantId === progress.tenantId) {
+        await this.runner.apply(shadow, toIntegrationEvent(envelope));
+      }
       progress.position = envelope.position;
       progress.processed += 1;
       // The embedded stores answer synchronously: give the event loop to requests now and then.
@@ -171,6 +193,36 @@ export class RebuildService implements OnModuleDestroy {
       }
       await applied.deleteMany({ model: shadow }, session);
     });
+  }
+
+  /**
+   * One tenant's documents and applied records of the model become the rebuilt ones, in one
+   * transaction; then the rebuild collection goes. Refuses (and fails the rebuild) when a rebuilt
+   * document does not carry the tenant: deleting by `tenantId` would then not replace it.
+   */
+  private async replaceTenant(model: ReadModel, shadow: string, tenantId: string): Promise<void> {
+    const live = await this.store.collection({ name: model.name, indexes: model.indexes });
+    const rebuilt = await this.store.collection({ name: shadow, indexes: model.indexes });
+    const documents = await rebuilt.find({});
+    const foreign = documents.filter((document) => document['tenantId'] !== tenantId);
+    if (foreign.length > 0) {
+      throw new Error(`${foreign.length} rebuilt ${model.name} documents do not carry tenant ${tenantId} (first: ${String(foreign[0]._id)})`);
+    }
+    const applied = await this.store.collection<AppliedDoc>({ name: APPLIED });
+    const records = await applied.find({ model: shadow });
+    await this.store.withTransaction(async (session) => {
+      await live.deleteMany({ tenantId }, session);
+      if (documents.length > 0) await live.bulkWrite(documents.map((document) => ({ insertOne: { document } })), session);
+      await applied.deleteMany({ model: model.name, tenantId }, session);
+      if (records.length > 0) {
+        await applied.bulkWrite(
+          records.map((record) => ({ insertOne: { document: { ...record, _id: appliedId(model.name, record.streamId), model: model.name } } })),
+          session,
+        );
+      }
+      await applied.deleteMany({ model: shadow }, session);
+    });
+    await this.store.dropCollection(shadow);
   }
 
   private async discard(shadow: string): Promise<void> {
