@@ -13,6 +13,7 @@ const NOT_LISTS = [
   'GET /api/v1/audit/exports',
   'GET /api/v1/audit/{streamId}/verify',
   'GET /api/v1/admin/rebuilds/{id}',
+  'GET /api/v1/platform/rebuilds/{id}',
   'GET /api/v1/admin/projection-audit',
 ];
 
