@@ -6,7 +6,7 @@ import { CheckInsModule } from '../../check-ins/src/app.module';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { READ_STORE, type ReadDocument, type ReadStore } from '@okr/read-store';
-import { APPLIED, appliedId } from '@okr/messaging';
+import { APPLIED, appliedId, type ReadModel } from '@okr/messaging';
 import { INSIGHTS_READ_MODELS } from '../src/read-models/read-models';
 import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
 
@@ -229,6 +229,32 @@ describe('admin: projection audit and rebuild while serving', () => {
     // The seeded tenant has a cycle, an objective with a key result and a check-in: those views were really rebuilt.
     expect(restored).toMatchObject({ 'objective-summary': 1, 'key-result-series': 2, cycles: 1 });
   }, 120_000);
+
+  it('fails a tenant rebuild whose documents do not carry the tenant, and leaves the live view as it was', async () => {
+    const store = insights.app.get<ReadStore>(READ_STORE);
+    const cycles = await store.collection({ name: 'cycles' });
+    const model = INSIGHTS_READ_MODELS.find((m) => m.name === 'cycles') as ReadModel;
+    const before = await cycles.find({}, { sort: { _id: 1 } });
+    const project = model.project.bind(model);
+    // A read model that forgot the tenant: deleting the tenant's documents would not replace these.
+    const spy = jest.spyOn(model, 'project').mockImplementation((event, current) =>
+      project(event, current).map((op) => ('replaceOne' in op ? { replaceOne: { ...op.replaceOne, replacement: { ...op.replaceOne.replacement, tenantId: undefined } } } : op)),
+    );
+    try {
+      const tenantAdmin = await insights.token('acme', 'alice', ['admin']);
+      const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'cycles' }, token: tenantAdmin });
+      expect(started.status).toBe(202);
+      const done = await eventually(async () => {
+        const r = await insights.call('GET', `/api/v1/admin/rebuilds/${started.body.id}`, { token: tenantAdmin });
+        return r.body.status !== 'running' && r.body;
+      }, 30_000, 'the tenant rebuild of cycles finished');
+      expect(done).toMatchObject({ status: 'failed', error: expect.stringContaining('do not carry tenant acme') });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await cycles.find({}, { sort: { _id: 1 } })).toEqual(before);
+    expect((await store.listCollections()).filter((name) => name.includes('__rebuild_'))).toEqual([]);
+  }, 60_000);
 
   it('answers 404 for an unknown read model or rebuild, and 403 without the role each scope needs', async () => {
     const tenantAdmin = await insights.token('acme', 'alice', ['admin']);
