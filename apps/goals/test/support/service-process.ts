@@ -45,11 +45,15 @@ export interface RunningService {
   stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a compiled service as its own OS process and waits until /health/ready answers 200. */
+/**
+ * Starts a compiled service as its own OS process and waits until /health/ready answers 200 (or, with
+ * `untilReady: false`, only until it is spawned: to kill it while it is still starting).
+ */
 export async function startService(
   service: string,
   env: Record<string, string>,
   timeoutMs = 20_000,
+  options: { untilReady?: boolean } = {},
 ): Promise<RunningService> {
   const dist = buildWorkspace();
   const port = await freePort();
@@ -66,6 +70,7 @@ export async function startService(
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (options.untilReady === false) break;
     if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}: ${output}`);
     const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
     if (ready) break;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { IntegrationEvent } from '../integration-event';
 import type { DeadLetter } from '../messaging.port';
@@ -160,7 +161,8 @@ export class BusTables {
     const reset = db.transaction((group: string, positions: ReadonlyMap<string, number>) => {
       const now = Date.now();
       const lease = this.leaseOf.get(group);
-      if (lease && lease.expires_at >= now) throw new GroupActiveError(group, lease.owner, lease.expires_at);
+      if (lease && lease.expires_at >= now && !heldByDeadProcess(lease.owner)) throw new GroupActiveError(group, lease.owner, lease.expires_at);
+      if (lease) this.deleteLease.run(group, lease.owner);
       const at = new Date(now).toISOString();
       for (const [topic, position] of positions) this.setCheckpoint.run(group, topic, position, at);
     });
@@ -231,3 +233,20 @@ const migrate = (db: Database.Database, file: string): void => {
     db.prepare('INSERT INTO bus_schema (version) VALUES (?)').run(BUS_SCHEMA_VERSION);
   }).immediate();
 };
+
+/**
+ * Whether a lease's owner (`host:pid:uuid`, see GroupMember) is a process of this host that no longer
+ * runs: a service killed with -9 leaves its lease until it expires, and its restart must not wait for
+ * it (or fail) to reset its own groups. An owner on another host, or a process that runs, is live.
+ */
+export function heldByDeadProcess(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  if (Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
