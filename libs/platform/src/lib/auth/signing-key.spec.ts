@@ -89,4 +89,16 @@ describe('token CLI', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('refuses --expires-in beyond OKR_TOKEN_MAX_LIFETIME_SECONDS (the services would answer 401)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'okr-cli-'));
+    try {
+      const args = ['--tenant', 'acme', '--user', 'alice', '--expires-in'];
+      await expect(runTokenCli([...args, '30d'], { OKR_DATA_DIR: dataDir })).rejects.toThrow(/longer than OKR_TOKEN_MAX_LIFETIME_SECONDS \(86400 s\)/);
+      await expect(runTokenCli([...args, '2h'], { OKR_DATA_DIR: dataDir, OKR_TOKEN_MAX_LIFETIME_SECONDS: '3600' })).rejects.toBeInstanceOf(TokenCliUsageError);
+      expect(decodeJwt(await runTokenCli([...args, '24h'], { OKR_DATA_DIR: dataDir }))).toMatchObject({ sub: 'alice' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { parseArgs } from 'node:util';
 import { issueEmbeddedToken } from './embedded-token';
 
@@ -56,7 +57,7 @@ export function parseTokenArgs(argv: readonly string[]): TokenCliArgs {
 /** `npm run token`: parses the arguments and returns a token for the data folder of `env`. */
 export async function runTokenCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<string> {
   const args = parseTokenArgs(argv);
-  return issueEmbeddedToken({
+  const token = await issueEmbeddedToken({
     dataDir: env['OKR_DATA_DIR']?.trim() || './data',
     tenantClaim: env['OKR_TENANT_CLAIM']?.trim() || 'tenant',
     rolesClaim: env['OKR_ROLES_CLAIM']?.trim() || 'roles',
@@ -67,7 +68,19 @@ export async function runTokenCli(argv: readonly string[], env: Readonly<Record<
     teams: args.teams,
     expiresIn: args.expiresIn,
   });
+  // The services refuse a token that lives longer than their maximum: say so here, not with a 401 later.
+  const maxSeconds = Number(env['OKR_TOKEN_MAX_LIFETIME_SECONDS']?.trim() || DEFAULT_TOKEN_MAX_LIFETIME_SECONDS);
+  const { iat, exp } = decodeJwt(token);
+  if (iat !== undefined && exp !== undefined && Number.isFinite(maxSeconds) && exp - iat > maxSeconds) {
+    throw new TokenCliUsageError(
+      `--expires-in ${args.expiresIn} is longer than OKR_TOKEN_MAX_LIFETIME_SECONDS (${maxSeconds} s): the services would refuse the token.`,
+    );
+  }
+  return token;
 }
+
+/** The services' default for OKR_TOKEN_MAX_LIFETIME_SECONDS (24 h). */
+const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 
 const list = (values: readonly string[] | undefined): string[] =>
   (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
