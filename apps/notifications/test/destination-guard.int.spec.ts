@@ -3,7 +3,7 @@ import { startHttpReceiver, type HttpReceiver } from '../src/channels/testing/ht
 import { PRIVATE_DESTINATION } from '../src/channels';
 import { newDelivery, preferencesId, defaultPreferences } from '../src/planning/plan-deliveries';
 import { NotificationsStore, type WebhookDoc } from '../src/store/notifications.store';
-import { createNotificationsTestApp, eventually, type NotificationsTestApp } from './support/notifications-test-app';
+import { createNotificationsTestApp, dispatchUntilFailed, eventually, type NotificationsTestApp } from './support/notifications-test-app';
 
 jest.setTimeout(30_000);
 
@@ -162,13 +162,7 @@ describe('notifications: no private destinations when OKR_WEBHOOK_ALLOW_PRIVATE=
       triggeredBy: 'chat-turned-private',
       now: new Date(),
     });
-    await c.deliveries.bulkWrite([{ insertOne: { document: delivery } }]);
-    await notifications.dispatcher().drain();
-
-    const failed = await eventually(async () => {
-      const r = await notifications.call('GET', `/api/v1/deliveries/${delivery._id}`);
-      return r.body.status === 'failed' && r.body;
-    }, 8000, 'chat delivery failed');
+    const failed = await dispatchUntilFailed(notifications, delivery, 'chat delivery failed');
     expect(failed.attempts).toBe(1);
     expect(failed.lastError).toBe(PRIVATE_DESTINATION);
     expect(JSON.stringify(failed)).not.toContain('very-secret');

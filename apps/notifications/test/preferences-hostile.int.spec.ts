@@ -1,6 +1,6 @@
 import { newDelivery, preferencesId, defaultPreferences } from '../src/planning/plan-deliveries';
 import { NotificationsStore } from '../src/store/notifications.store';
-import { createNotificationsTestApp, eventually, type NotificationsTestApp } from './support/notifications-test-app';
+import { createNotificationsTestApp, dispatchUntilFailed, type NotificationsTestApp } from './support/notifications-test-app';
 
 jest.setTimeout(30_000);
 
@@ -56,12 +56,7 @@ describe('preferences: shapes that are not objects, sent or already stored', () 
       triggeredBy: 'broken-chat',
       now: new Date(),
     });
-    await c.deliveries.bulkWrite([{ insertOne: { document: delivery } }]);
-    await notifications.dispatcher().drain();
-    const failed = await eventually(async () => {
-      const r = await notifications.call('GET', `/api/v1/deliveries/${delivery._id}`);
-      return r.body.status === 'failed' && r.body;
-    }, 8000, 'chat delivery failed');
+    const failed = await dispatchUntilFailed(notifications, delivery, 'chat delivery failed');
     expect(failed.attempts).toBe(1);
     expect(failed.lastError).toBe('the recipient no longer has a chat channel');
   });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { PRIVATE_DESTINATION } from '../src/channels';
 import { defaultPreferences, newDelivery, preferencesId } from '../src/planning/plan-deliveries';
 import { NotificationsStore } from '../src/store/notifications.store';
-import { createNotificationsTestApp, eventually, type NotificationsTestApp } from './support/notifications-test-app';
+import { createNotificationsTestApp, dispatchUntilFailed, type NotificationsTestApp } from './support/notifications-test-app';
 
 jest.setTimeout(30_000);
 
@@ -83,12 +83,7 @@ describe('notifications: the SMTP channel goes through the destination guard', (
       triggeredBy: 'smtp-private',
       now: new Date(),
     });
-    await c.deliveries.bulkWrite([{ insertOne: { document: delivery } }]);
-    await notifications.dispatcher().drain();
-    const failed = await eventually(async () => {
-      const r = await notifications.call('GET', `/api/v1/deliveries/${delivery._id}`);
-      return r.body.status === 'failed' && r.body;
-    }, 8000, 'email delivery failed');
+    const failed = await dispatchUntilFailed(notifications, delivery, 'email delivery failed');
     expect(failed.attempts).toBe(1);
     expect(failed.lastError).toBe(PRIVATE_DESTINATION);
     expect(connections).toBe(0);

@@ -14,6 +14,7 @@ import { CheckInsModule } from '../../../check-ins/src/app.module';
 import { InsightsModule } from '../../../insights/src/app.module';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { Dispatcher } from '../../src/delivery/dispatcher';
+import { NotificationsStore, type DeliveryDoc } from '../../src/store/notifications.store';
 import { NotificationsModule } from '../../src/app.module';
 import type { Clock, NotificationsSettings } from '../../src/notifications.config';
 
@@ -91,3 +92,17 @@ export async function startOtherServices(dataDir: string): Promise<OtherServices
 
 /** `YYYY-MM-DD` of today plus `days` (UTC). */
 export const isoDay = (days = 0): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Stores `delivery` as due, runs the dispatcher, and waits until the delivery log says it failed:
+ * the delivery as `GET /deliveries/{id}` answers it.
+ */
+export async function dispatchUntilFailed(notifications: NotificationsTestApp, delivery: DeliveryDoc, what: string) {
+  const collections = await notifications.app.get(NotificationsStore).collections();
+  await collections.deliveries.bulkWrite([{ insertOne: { document: delivery } }]);
+  await notifications.dispatcher().drain();
+  return eventually(async () => {
+    const r = await notifications.call('GET', `/api/v1/deliveries/${delivery._id}`);
+    return r.body.status === 'failed' && r.body;
+  }, 8000, what);
+}
