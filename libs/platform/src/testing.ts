@@ -3,3 +3,4 @@ export * from './testing/service-test-app';
 export * from './testing/list-convention';
 export * from './testing/idempotency-store.contract';
 export * from './testing/walk-pages';
+export * from './testing/openapi-gaps';
