@@ -18,11 +18,14 @@ const paths = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, targets]) => [alias, targets.map((t) => t.replace(/\.ts$/, '.js'))]),
 );
 
+// The web app is a browser bundle built by Vite (`nx run web:build`) into dist/apps/web: not compiled here, not removed.
+const webApp = join(root, 'apps/web');
+
 async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') yield* sources(path);
+      if (entry.name !== 'node_modules' && path !== webApp) yield* sources(path);
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts')) {
       yield path;
     }
@@ -30,7 +33,12 @@ async function* sources(dir) {
 }
 
 const started = Date.now();
-await rm(out, { recursive: true, force: true });
+for (const entry of await readdir(out, { withFileTypes: true }).catch(() => [])) {
+  if (entry.name !== 'apps') await rm(join(out, entry.name), { recursive: true, force: true });
+}
+for (const app of await readdir(join(out, 'apps')).catch(() => [])) {
+  if (app !== 'web') await rm(join(out, 'apps', app), { recursive: true, force: true });
+}
 let count = 0;
 for (const top of ['apps', 'libs', 'tools', 'bench']) {
   for await (const file of sources(join(root, top))) {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import { ImportController, type PlatformConfig } from '@okr/platform';
+import { ImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
 import { CHECK_IN_RULES, checkInRulesFrom } from './check-ins/check-in-rules.config';
 import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
 import { CheckInHttpController } from './check-ins/check-in.http.controller';
@@ -21,6 +21,15 @@ import { QuestionsView } from './questions/questions.view';
 import { CheckInsView } from './view/check-ins.view';
 import { ViewProjections } from './view/view.projections';
 import { CheckInResource, KeyResultResource, LearningResource, NewLearningResource, QuestionResource } from './view/goal.resources';
+
+/** The service's OpenAPI document (title, version, description): served by main, committed for the web app's client. */
+export const CHECK_INS_OPENAPI: OpenApiOptions = {
+  title: 'OKR platform: check-ins',
+  version: '1',
+  description:
+    'Weekly check-ins on key results (value, confidence, note, blockers), corrected without erasing, read as of a moment ' +
+    'or as known at a moment; and learnings: what was tried, what came of it, and the evidence.',
+};
 
 /**
  * The check-ins service: check-ins of key results, learnings and questions. Writes `checkins-*`,

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import { ImportController, type PlatformConfig } from '@okr/platform';
+import { ImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
 import { CycleNames } from './cycles/cycle-names';
 import { ChangeCycleHandler, PlanCycleHandler } from './cycles/cycle.commands';
@@ -18,6 +18,13 @@ import { ObjectiveHttpController } from './objectives/objective.http.controller'
 import { GetObjectiveHandler, GetObjectiveHistoryHandler } from './objectives/objective.queries';
 import { ListObjectivesHandler } from './objectives/objective-list.queries';
 import { ObjectiveResource, TeamOfNewObjective } from './objectives/objective.resources';
+
+/** The service's OpenAPI document (title, version, description): served by main, committed for the web app's client. */
+export const GOALS_OPENAPI: OpenApiOptions = {
+  title: 'OKR platform: goals',
+  version: '1',
+  description: 'Cycles, objectives, key results and alignment. Every change is an event kept forever.',
+};
 
 /**
  * The goals service: cycles, objectives, key results, alignment and the teams registry. Writes

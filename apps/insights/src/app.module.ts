@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import type { PlatformConfig } from '@okr/platform';
+import type { OpenApiOptions, PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
 import { AdminHttpController } from './admin/admin.http.controller';
 import { adminProviders } from './admin/admin.providers';
@@ -18,6 +18,15 @@ import { RiskHttpController } from './risk/risk.http.controller';
 import { riskProviders } from './risk/risk.providers';
 import { AlignmentTreeHttpController } from './tree/alignment-tree.http.controller';
 import { AlignmentTreeQueries } from './tree/alignment-tree.queries';
+
+/** The service's OpenAPI document (title, version, description): served by main, committed for the web app's client. */
+export const INSIGHTS_OPENAPI: OpenApiOptions = {
+  title: 'OKR platform: insights',
+  version: '1',
+  description:
+    "Replay of a tenant's objectives, key results, check-ins and learnings exactly as they stood at any instant, " +
+    'computed from the events; and the audit timeline of any objective, cycle, check-in or learning stream.',
+};
 
 /**
  * The insights service: read-only views over every service's events; replay and audit read the shared

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import type { PlatformConfig } from '@okr/platform';
+import type { OpenApiOptions, PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
 import { Dispatcher } from './delivery/dispatcher';
 import { ChannelsHttpController } from './http/webhooks.controller';
@@ -22,6 +22,15 @@ import { ReminderScheduler } from './schedule/reminder-scheduler';
 import { NotificationsStore } from './store/notifications.store';
 import { SECRET_BOX, SecretBox, secretsKeyFrom } from './store/secret-box';
 import { NotificationsConsumer } from './view/notifications.consumer';
+
+/** The service's OpenAPI document (title, version, description): served by main, committed for the web app's client. */
+export const NOTIFICATIONS_OPENAPI: OpenApiOptions = {
+  title: 'OKR platform: notifications',
+  version: '1',
+  description:
+    'Tells the right people at the right time, once: check-in reminders, key results at risk, confidence drops, learnings, ' +
+    'alignments and grades; over in-app, email, Slack / Teams and signed webhooks; follows, preferences and the delivery log.',
+};
 
 export interface NotificationsModuleOptions {
   /** Tests capture the JSON log lines here; services log to stdout. */

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 /* eslint-disable @nx/enforce-module-boundaries -- the e2e project starts the four apps; Nx's rule forbids any import of an app, e2e projects included */
-import { CheckInsModule } from '@okr/check-ins-app';
-import { GoalsModule } from '@okr/goals-app';
-import { InsightsModule } from '@okr/insights-app';
-import { NotificationsModule } from '@okr/notifications-app';
+import { CHECK_INS_OPENAPI, CheckInsModule } from '@okr/check-ins-app';
+import { GOALS_OPENAPI, GoalsModule } from '@okr/goals-app';
+import { INSIGHTS_OPENAPI, InsightsModule } from '@okr/insights-app';
+import { NOTIFICATIONS_OPENAPI, NotificationsModule } from '@okr/notifications-app';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { issueEmbeddedToken } from '@okr/platform';
 import { caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
@@ -30,9 +30,9 @@ export interface Platform {
 
 export async function startPlatform(): Promise<Platform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'okr-e2e-'));
-  const goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), dataDir);
-  const checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), dataDir);
-  const insights = await startServiceApp((config, logs) => InsightsModule.forRoot(config, logs), dataDir);
+  const goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), dataDir, { openApi: GOALS_OPENAPI });
+  const checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), dataDir, { openApi: CHECK_INS_OPENAPI });
+  const insights = await startServiceApp((config, logs) => InsightsModule.forRoot(config, logs), dataDir, { openApi: INSIGHTS_OPENAPI });
   const notifications = await startServiceApp(
     (config, logs) =>
       NotificationsModule.forRoot(config, {
@@ -41,6 +41,7 @@ export async function startPlatform(): Promise<Platform> {
         settings: { reminderIntervalSeconds: 0, digestIntervalSeconds: 0, dispatchIntervalMs: 50 },
       }),
     dataDir,
+    { openApi: NOTIFICATIONS_OPENAPI },
   );
   const apps: Record<ServiceName, NestFastifyApplication> = { goals, 'check-ins': checkIns, insights, notifications };
   return {
