@@ -4,3 +4,4 @@ export * from './testing/list-convention';
 export * from './testing/idempotency-store.contract';
 export * from './testing/walk-pages';
 export * from './testing/openapi-gaps';
+export * from './testing/fake-oidc-issuer';
