@@ -5,3 +5,4 @@ export * from './testing/idempotency-store.contract';
 export * from './testing/walk-pages';
 export * from './testing/openapi-gaps';
 export * from './testing/fake-oidc-issuer';
+export * from './testing/openapi-answers';

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE, isEffectiveAt } from '@okr/okr-domain';
 import { ISO_DATE_OR_INSTANT, ListQueryDto } from '@okr/platform';
+import { ChangeAnswerDto, WriteAnswerDto } from '../http/write-answer.dto';
 
 const REASON = 2000;
 const BLOCKER = 500;
@@ -111,14 +112,25 @@ export class CheckInsQueryDto extends ListQueryDto {
 export class CheckInItemDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) keyResultId!: string;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'boolean' }], description: 'A number, or true/false for a milestone' }) value!: number | boolean;
-  @ApiPropertyOptional({ minimum: 0, maximum: 10, description: "Absent on a data source's measurement" }) confidence?: number;
-  @ApiPropertyOptional({ description: 'Set on a measurement: where the value comes from' }) source?: string;
-  @ApiPropertyOptional() link?: string;
-  @ApiPropertyOptional() note?: string;
-  @ApiPropertyOptional({ type: [String] }) blockers?: string[];
-  @ApiProperty({ description: 'The moment it describes (date or instant)' }) effectiveAt!: string;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiPropertyOptional({ format: 'date-time' }) correctedAt?: string;
-  @ApiProperty({ description: 'Corrections folded in' }) corrections!: number;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'boolean' }], example: 24, description: 'A number, or true/false for a milestone' }) value!: number | boolean;
+  @ApiPropertyOptional({ type: 'integer', minimum: MIN_CONFIDENCE, maximum: MAX_CONFIDENCE, example: 6, description: "0-10; absent on a data source's measurement" })
+  confidence?: number;
+  @ApiPropertyOptional({ example: 'amplitude', description: 'Set on a measurement: the data source the value comes from' }) source?: string;
+  @ApiPropertyOptional({ format: 'uri', description: 'Set on a measurement: where people see the number at its source' }) link?: string;
+  @ApiPropertyOptional({ example: 'Checklist shipped to 20% of sign-ups' }) note?: string;
+  @ApiPropertyOptional({ type: [String], example: ['Waiting on the SSO vendor'] }) blockers?: string[];
+  @ApiProperty({ example: '2026-10-12', description: 'The moment it describes: a date YYYY-MM-DD or an instant' }) effectiveAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When it was first recorded' }) recordedAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the last correction folded in was recorded' }) correctedAt?: string;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'How many corrections are folded in' }) corrections!: number;
+}
+
+/** The answer to recording a check-in. */
+export class CheckInRecordedDto extends WriteAnswerDto {
+  @ApiProperty({ format: 'uuid' }) keyResultId!: string;
+}
+
+/** The answer to correcting a check-in: the original stays in the record, the correction is a new event. */
+export class CheckInCorrectedDto extends ChangeAnswerDto {
+  @ApiProperty({ format: 'uuid' }) keyResultId!: string;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -14,7 +14,7 @@ import {
   type Principal,
   type WriteRequest,
 } from '@okr/platform';
-import { CheckInItemDto, CheckInsQueryDto, CorrectCheckInDto, RecordCheckInDto } from './check-in.dto';
+import { CheckInCorrectedDto, CheckInItemDto, CheckInRecordedDto, CheckInsQueryDto, CorrectCheckInDto, RecordCheckInDto } from './check-in.dto';
 import { CorrectCheckInCommand, RecordCheckInCommand } from './check-in.commands';
 import { ListCheckInsQuery, type CheckInsWhen } from './check-in.queries';
 import { CheckInResource, KeyResultResource } from '../view/goal.resources';
@@ -38,6 +38,7 @@ export class CheckInHttpController {
   @ApiOperation({
     summary: "Record a check-in: value, confidence 0-10, note, blockers, and the moment it describes (inside the key result's cycle, not after today)",
   })
+  @ApiCreatedResponse({ type: CheckInRecordedDto, description: 'Recorded; ETag is the new revision, Location the list of check-ins' })
   async record(@Param('krId', uuid) keyResultId: string, @Body() body: RecordCheckInDto, @Write() { context, reply, expectedRevision }: WriteRequest) {
     const checkInId = uuidv7();
     const result = await this.commands.execute(new RecordCheckInCommand({ checkInId, keyResultId, ...body }, context, expectedRevision));
@@ -49,6 +50,7 @@ export class CheckInHttpController {
   @Permission('check-in:write', CheckInResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Correct a check-in with a reason; the original stays in the record' })
+  @ApiCreatedResponse({ type: CheckInCorrectedDto, description: 'Corrected; ETag is the new revision of the key result’s check-ins' })
   async correct(@Param('id', uuid) checkInId: string, @Body() body: CorrectCheckInDto, @Write() write: WriteRequest) {
     const { context, expectedRevision, reply } = write;
     const result = await this.commands.execute(new CorrectCheckInCommand({ checkInId, ...body }, context, expectedRevision));

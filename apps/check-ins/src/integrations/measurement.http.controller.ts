@@ -1,9 +1,17 @@
 import { Body, Controller, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ruleBroken } from '@okr/okr-domain';
 import { AcceptsApiKeys, Permission, Write, setRevisionHeaders, type WriteRequest } from '@okr/platform';
-import { BatchMeasurementDto, MeasurementBatchDto, MeasurementDto } from './measurement.dto';
+import {
+  BatchMeasurementDto,
+  MeasurementBatchAnswerDto,
+  MeasurementBatchDto,
+  MeasurementDto,
+  MeasurementRecordedDto,
+  MeasurementRefusedDto,
+  MeasurementUnchangedDto,
+} from './measurement.dto';
 import { RecordMeasurementsCommand, type MeasurementInput } from './measurement.commands';
 
 const uuid = new ParseUUIDPipe();
@@ -23,6 +31,7 @@ const input = ({ keyResultId, value, measuredAt, source, link }: BatchMeasuremen
 @ApiTags('measurements')
 @ApiBearerAuth()
 @AcceptsApiKeys()
+@ApiExtraModels(MeasurementRecordedDto, MeasurementUnchangedDto, MeasurementRefusedDto)
 @Controller('api/v1')
 export class MeasurementHttpController {
   constructor(private readonly commands: CommandBus) {}
@@ -30,6 +39,8 @@ export class MeasurementHttpController {
   @Post('key-results/:krId/measurements')
   @Permission('measurement:record')
   @ApiOperation({ summary: 'Record a measurement of a key result (201 recorded, 200 sent before); 422 names a broken rule' })
+  @ApiCreatedResponse({ type: MeasurementRecordedDto, description: 'Recorded; Location is the list of check-ins' })
+  @ApiOkResponse({ type: MeasurementUnchangedDto, description: 'Sent before with this value: nothing written' })
   async record(@Param('krId', uuid) keyResultId: string, @Body() body: MeasurementDto, @Write() { principal, context, reply }: WriteRequest) {
     const [outcome] = await this.commands.execute(new RecordMeasurementsCommand([input({ ...body, keyResultId })], principal, context));
     if (!outcome) throw new Error('A measurement was sent and no outcome came back');
@@ -42,6 +53,7 @@ export class MeasurementHttpController {
   @Post('measurements')
   @Permission('measurement:record')
   @ApiOperation({ summary: 'Record many measurements at once: 200 {items:[{id, keyResultId, measuredAt, source, status: recorded|unchanged|refused}]}' })
+  @ApiOkResponse({ type: MeasurementBatchAnswerDto, description: 'The outcome of each measurement, in the order sent' })
   async recordBatch(@Body() body: MeasurementBatchDto, @Write() { principal, context, reply }: WriteRequest) {
     const items = await this.commands.execute(new RecordMeasurementsCommand(body.items.map(input), principal, context));
     reply.status(HttpStatus.OK);

@@ -29,14 +29,30 @@ export class RevokeServiceAccountDto {
   @ApiProperty({ example: 'The analytics contract ended' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
-/** A service account as the list shows it: never its key, only the key's id. */
+/** The key results a service account may feed: every key result of `teams`, and `keyResultIds`. */
+export class ServiceAccountScopeItemDto {
+  @ApiProperty({ type: [String], example: ['growth'] }) teams!: string[];
+  @ApiProperty({ type: [String], description: 'Key result UUIDs' }) keyResultIds!: string[];
+}
+
+/** A service account as the API shows it: never its key, only the key's id. */
 export class ServiceAccountItemDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'product-analytics' }) name!: string;
-  @ApiProperty({ type: ServiceAccountScopeDto }) scope!: ServiceAccountScopeDto;
-  @ApiProperty({ enum: ['active', 'revoked'] }) status!: string;
-  @ApiProperty() createdBy!: string;
-  @ApiProperty() rotations!: number;
-  @ApiProperty({ example: 'integration:product-analytics' }) actor!: string;
-  @ApiPropertyOptional({ description: 'Absent once revoked' }) keyId?: string;
+  @ApiProperty({ type: ServiceAccountScopeItemDto }) scope!: ServiceAccountScopeItemDto;
+  @ApiProperty({ enum: ['active', 'revoked'], enumName: 'ServiceAccountStatus' }) status!: 'active' | 'revoked';
+  @ApiProperty({ example: 'alice', description: 'The admin who created it' }) createdBy!: string;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'How many times its key was replaced' }) rotations!: number;
+  @ApiProperty({ example: 'integration:product-analytics', description: 'The actor of everything it records' }) actor!: string;
+  @ApiPropertyOptional({ description: 'The id of its one working key (public, part of the key); absent once revoked' }) keyId?: string;
+}
+
+/** A change to a service account: the account after it and the registry's revision. */
+export class ServiceAccountChangedDto extends ServiceAccountItemDto {
+  @ApiProperty({ type: 'integer', minimum: 0, description: "The revision of the tenant's service-account registry after the change" }) revision!: number;
+}
+
+/** A service account with its new API key: answered once, on creation and on rotation, and never kept. */
+export class ServiceAccountKeyIssuedDto extends ServiceAccountChangedDto {
+  @ApiProperty({ description: 'The API key, shown this once: store it in the data source as a bearer token' }) apiKey!: string;
 }

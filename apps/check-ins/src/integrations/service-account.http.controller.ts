@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, NotIdempotentlyStored, Permission, ValidationProblem, Write, type Principal, type WriteRequest } from '@okr/platform';
 import { ChangeServiceAccountsCommand, ListServiceAccountsQuery, publicAccount, type RegistryChange } from './service-account.commands';
-import { CreateServiceAccountDto, RevokeServiceAccountDto, ServiceAccountItemDto } from './service-account.dto';
+import { CreateServiceAccountDto, RevokeServiceAccountDto, ServiceAccountChangedDto, ServiceAccountItemDto, ServiceAccountKeyIssuedDto } from './service-account.dto';
 
 const uuid = new ParseUUIDPipe();
 
@@ -25,6 +25,7 @@ export class ServiceAccountHttpController {
   @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({ summary: 'Create a service account for a data source; its API key is shown once' })
+  @ApiCreatedResponse({ type: ServiceAccountKeyIssuedDto, description: 'Created, with its API key (shown once); Location is the account' })
   async create(@Body() body: CreateServiceAccountDto, @Write() write: WriteRequest) {
     const scope = { teams: body.scope.teams ?? [], keyResultIds: body.scope.keyResultIds ?? [] };
     if (scope.teams.length === 0 && scope.keyResultIds.length === 0) {
@@ -48,6 +49,7 @@ export class ServiceAccountHttpController {
   @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({ summary: 'Give the service account a new API key (shown once); the old one stops working' })
+  @ApiCreatedResponse({ type: ServiceAccountKeyIssuedDto, description: 'The account with its new API key (shown once)' })
   rotate(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
     return this.change({ type: 'rotate', serviceAccountId: id }, write);
   }
@@ -56,6 +58,7 @@ export class ServiceAccountHttpController {
   @Permission('tenant:admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Revoke a service account: its key stops working (within OKR_API_KEY_CACHE_SECONDS)' })
+  @ApiOkResponse({ type: ServiceAccountChangedDto, description: 'Revoked: the account without a key' })
   revoke(@Param('id', uuid) id: string, @Body() body: RevokeServiceAccountDto, @Write() write: WriteRequest) {
     return this.change({ type: 'revoke', serviceAccountId: id, reason: body.reason }, write);
   }

@@ -79,8 +79,39 @@ export class AcknowledgeLearningDto {
 export class LearningItemDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiPropertyOptional({ format: 'uuid' }) objectiveId?: string;
-  @ApiProperty({ type: [String] }) keyResultIds!: string[];
-  @ApiProperty({ example: 'invalidated' }) result!: string;
-  @ApiProperty() insight!: string;
+  @ApiProperty({ type: [String], description: 'Key results it is about (UUIDs)' }) keyResultIds!: string[];
+  @ApiProperty({ enum: LEARNING_RESULTS, enumName: 'LearningResult', example: 'invalidated', description: 'invalidated is a first-class outcome' })
+  result!: LearningResult;
+  @ApiProperty({ example: 'Users stall on permissions, not on the import itself' }) insight!: string;
   @ApiProperty({ format: 'date-time' }) capturedAt!: string;
+}
+
+export class EvidenceItemDto {
+  @ApiProperty({ enum: EVIDENCE_KINDS, enumName: 'EvidenceKind' }) kind!: EvidenceKind;
+  @ApiProperty({ example: '7 of 10 trial users stalled at the import step' }) summary!: string;
+  @ApiPropertyOptional({ format: 'uri', description: 'The source itself: the notes, the dashboard, the ticket search' }) link?: string;
+}
+
+/** A learning now: its fields with every revision folded in, and who acknowledged it. */
+export class LearningDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiPropertyOptional({ example: 'growth', description: 'The team whose learning it is' }) teamId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) objectiveId?: string;
+  @ApiProperty({ type: [String], description: 'Key results it is about (UUIDs)' }) keyResultIds!: string[];
+  @ApiProperty({ example: 'A guided import would lift week-1 activation', description: 'The hypothesis or experiment: what was tried' }) tried!: string;
+  @ApiPropertyOptional({ enum: LEARNING_APPROACHES, enumName: 'LearningApproach' }) approach?: LearningApproach;
+  @ApiProperty({ enum: LEARNING_RESULTS, enumName: 'LearningResult', example: 'invalidated', description: 'invalidated is a first-class outcome' })
+  result!: LearningResult;
+  @ApiProperty({ example: 'Users stall on permissions, not on the import itself', description: 'What was learned' }) insight!: string;
+  @ApiPropertyOptional({ example: 'Ship a permissions checklist', description: 'The next step it leads to' }) nextStep?: string;
+  @ApiProperty({ type: [EvidenceItemDto], description: 'The customer evidence behind the insight' }) evidence!: EvidenceItemDto[];
+  @ApiProperty({ type: [String], example: ['onboarding'], description: 'Lowercase, without duplicates' }) tags!: string[];
+  @ApiProperty({ example: 'alice', description: 'Who captured it' }) author!: string;
+  @ApiProperty({ type: [String], example: ['bob'], description: 'Who acknowledged it, in order; never the author' }) acknowledgedBy!: string[];
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'How many revisions are folded in' }) revisions!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: "The learning stream's revision (its ETag): send it as If-Match to revise or acknowledge" })
+  revision!: number;
+  @ApiProperty({ format: 'date-time' }) capturedAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When its last event was recorded' }) updatedAt!: string;
+  @ApiProperty({ example: 'alice', description: 'Who recorded its last event' }) updatedBy!: string;
 }

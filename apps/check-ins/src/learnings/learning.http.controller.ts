@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -15,7 +15,8 @@ import {
   type Principal,
   type WriteRequest,
 } from '@okr/platform';
-import { AcknowledgeLearningDto, CaptureLearningDto, LearningItemDto, ReviseLearningDto } from './learning.dto';
+import { AcknowledgeLearningDto, CaptureLearningDto, LearningDto, LearningItemDto, ReviseLearningDto } from './learning.dto';
+import { ChangeAnswerDto, WriteAnswerDto } from '../http/write-answer.dto';
 import { ExecuteLearningCommand, type LearningCommandInput } from './learning.commands';
 import { GetLearningHistoryQuery, GetLearningQuery, ListLearningsQuery } from './learning.queries';
 import { LearningResource, NewLearningResource } from '../view/goal.resources';
@@ -35,6 +36,7 @@ export class LearningHttpController {
   @Post('learnings')
   @Permission('learning:capture', NewLearningResource)
   @ApiOperation({ summary: 'Capture a learning, linked to an objective and/or key results, with evidence' })
+  @ApiCreatedResponse({ type: WriteAnswerDto, description: 'Captured; Location is the learning' })
   async capture(@Body() body: CaptureLearningDto, @Write() { context, principal, reply }: WriteRequest) {
     const learningId = uuidv7();
     const { keyResultIds = [], evidence = [], tags = [], ...rest } = body;
@@ -47,6 +49,7 @@ export class LearningHttpController {
   @Get('learnings/:id')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'A learning now, with who acknowledged it' })
+  @ApiOkResponse({ type: LearningDto, description: 'The learning; ETag is its revision' })
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.queries.execute(new GetLearningQuery(principal.tenantId, id));
     setRevisionHeaders(reply, view.revision);
@@ -65,6 +68,7 @@ export class LearningHttpController {
   @Permission('learning:revise', LearningResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Revise a learning with a reason; the earlier version stays in its history' })
+  @ApiCreatedResponse({ type: ChangeAnswerDto, description: 'Revised (events: LearningRevised)' })
   revise(@Param('id', uuid) id: string, @Body() body: ReviseLearningDto, @Write() write: WriteRequest) {
     const { reason, evidence, ...changes } = body;
     return this.run(
@@ -78,6 +82,7 @@ export class LearningHttpController {
   @Permission('learning:acknowledge')
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: "Acknowledge someone else's learning (the caller is the one acknowledging)" })
+  @ApiCreatedResponse({ type: ChangeAnswerDto, description: 'Acknowledged (events: LearningAcknowledged)' })
   acknowledge(@Param('id', uuid) id: string, @Body() body: AcknowledgeLearningDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'AcknowledgeLearning', data: { by: write.principal.userId, ...body } }, write);
   }

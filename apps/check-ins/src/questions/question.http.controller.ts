@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { QuestionSubject } from '@okr/okr-domain';
 import { ApiPaginatedResponse, CurrentPrincipal, IF_MATCH_HEADER, Permission, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
-import { AnswerQuestionDto, AskQuestionDto, QuestionItemDto, QuestionsQueryDto, SetQuestionAsideDto } from './question.dto';
+import { AnswerQuestionDto, AskQuestionDto, QuestionDto, QuestionItemDto, QuestionsQueryDto, SetQuestionAsideDto } from './question.dto';
+import { ChangeAnswerDto, WriteAnswerDto } from '../http/write-answer.dto';
 import { AskQuestionCommand, FollowUpQuestionCommand, type FollowUp } from './question.commands';
 import { GetQuestionQuery, ListObjectiveQuestionsQuery } from './question.queries';
 import { QuestionResource } from '../view/goal.resources';
@@ -25,6 +26,7 @@ export class QuestionHttpController {
   @Post('objectives/:id/questions')
   @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about an objective' })
+  @ApiCreatedResponse({ type: WriteAnswerDto, description: 'Asked; Location is the question' })
   askOnObjective(@Param('id', uuid) id: string, @Body() body: AskQuestionDto, @Write() write: WriteRequest) {
     return this.ask('objective', id, body, write);
   }
@@ -32,6 +34,7 @@ export class QuestionHttpController {
   @Post('key-results/:krId/questions')
   @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about a key result' })
+  @ApiCreatedResponse({ type: WriteAnswerDto, description: 'Asked; Location is the question' })
   askOnKeyResult(@Param('krId', uuid) id: string, @Body() body: AskQuestionDto, @Write() write: WriteRequest) {
     return this.ask('key-result', id, body, write);
   }
@@ -39,6 +42,7 @@ export class QuestionHttpController {
   @Post('learnings/:id/questions')
   @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about a learning' })
+  @ApiCreatedResponse({ type: WriteAnswerDto, description: 'Asked; Location is the question' })
   askOnLearning(@Param('id', uuid) id: string, @Body() body: AskQuestionDto, @Write() write: WriteRequest) {
     return this.ask('learning', id, body, write);
   }
@@ -47,6 +51,7 @@ export class QuestionHttpController {
   @Permission('question:answer', QuestionResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Answer a question (a member of the owning team, or an admin)' })
+  @ApiCreatedResponse({ type: ChangeAnswerDto, description: 'Answered (events: QuestionAnswered)' })
   answer(@Param('id', uuid) id: string, @Body() body: AnswerQuestionDto, @Write() write: WriteRequest) {
     return this.followUp(id, { type: 'AnswerQuestion', data: { text: body.text } }, write);
   }
@@ -55,6 +60,7 @@ export class QuestionHttpController {
   @Permission('question:answer', QuestionResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Set an open question aside as useful for later (a member of the owning team, or an admin)' })
+  @ApiCreatedResponse({ type: ChangeAnswerDto, description: 'Set aside (events: QuestionSetAside)' })
   setAside(@Param('id', uuid) id: string, @Body() body: SetQuestionAsideDto, @Write() write: WriteRequest) {
     return this.followUp(id, { type: 'SetQuestionAside', data: body.note === undefined ? {} : { note: body.note } }, write);
   }
@@ -62,6 +68,7 @@ export class QuestionHttpController {
   @Get('questions/:id')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'A question with its answers' })
+  @ApiOkResponse({ type: QuestionDto, description: 'The question; ETag is its revision' })
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const question = await this.queries.execute(new GetQuestionQuery(principal.tenantId, id));
     setRevisionHeaders(reply, question.revision);
