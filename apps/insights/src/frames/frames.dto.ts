@@ -1,5 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ReplayLearningDto, ReplayObjectiveDto } from '../replay/replay.dto';
+import type { Frame, FramesView } from './frames';
 
 /**
  * `?from=&to=&step=&objectiveId=|teamId=`: only shapes here (strings); what is required and how the
@@ -20,4 +22,20 @@ export class FramesQueryDto {
 
   @ApiPropertyOptional({ description: 'One team (or objectiveId)' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) teamId?: string;
+}
+
+/**
+ * One stop of the film: exactly what `GET /replay?asOf={at}` answers for the same team (restricted to
+ * the objective under `?objectiveId=`). What changed since the previous frame is not given: compare
+ * with it (values, targets, statuses, learnings appearing).
+ */
+export class FrameDto implements Frame {
+  @ApiProperty({ format: 'date-time', example: '2026-10-08T00:00:00.000Z', description: 'The instant of this frame' }) at!: string;
+  @ApiProperty({ type: [ReplayObjectiveDto], description: 'The objective, or the team\'s objectives, as they stood at `at`' }) objectives!: ReplayObjectiveDto[];
+  @ApiProperty({ type: [ReplayLearningDto], description: 'Their learnings captured by `at`' }) learnings!: ReplayLearningDto[];
+}
+
+/** `GET /frames`: the frames from `from` to `to`, one per step, oldest first (at most 200). */
+export class FramesViewDto implements FramesView {
+  @ApiProperty({ type: [FrameDto], description: '`from`, `from + step`, … while not after `to`' }) frames!: FrameDto[];
 }

@@ -8,7 +8,8 @@ import type { CycleDoc } from './cycles.read-model';
  * (not "behind pace": the quarter is over), or `carried-over` when the team goes on with it in a later
  * cycle; graded and archived objectives are `graded` and `archived`; otherwise its status.
  */
-export type ObjectiveStanding = 'draft' | 'active' | 'ended-not-graded' | 'carried-over' | 'graded' | 'archived' | 'unknown';
+export const OBJECTIVE_STANDINGS = ['draft', 'active', 'ended-not-graded', 'carried-over', 'graded', 'archived', 'unknown'] as const;
+export type ObjectiveStanding = (typeof OBJECTIVE_STANDINGS)[number];
 
 export const objectiveStanding = (
   summary: Pick<ObjectiveSummaryDoc, 'status' | 'carriedOverTo'>,
@@ -32,8 +33,11 @@ export interface CycleLabel {
   status: CycleStatus;
 }
 
-export const cycleLabel = (cycle: CycleDoc | null | undefined, now: Date): CycleLabel | null =>
-  cycle ? { id: cycle._id, name: cycle.name, status: cycleStatus(cycle, now) } : null;
+export function cycleLabel(cycle: CycleDoc, now: Date): CycleLabel;
+export function cycleLabel(cycle: CycleDoc | null | undefined, now: Date): CycleLabel | null;
+export function cycleLabel(cycle: CycleDoc | null | undefined, now: Date): CycleLabel | null {
+  return cycle ? { id: cycle._id, name: cycle.name, status: cycleStatus(cycle, now) } : null;
+}
 
 /**
  * The cycle a dashboard shows when none is asked for: the active one (the latest started, if several

@@ -1,7 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiPaginatedResponse, CurrentPrincipal, Permission, type Principal } from '@okr/platform';
-import { AtRiskItemDto, AtRiskQueryDto, CycleQueryDto, LearningFeedItemDto, LearningsQueryDto } from './read-models.dto';
+import { KeyResultSeriesDto } from './key-result-series.dto';
+import { ObjectiveSummaryDto } from './objective-summary.dto';
+import { AtRiskItemDto, AtRiskQueryDto, CycleQueryDto, LearningFeedItemDto, LearningStatsDto, LearningsQueryDto } from './read-models.dto';
+import { TeamDashboardDto } from './team-dashboard.dto';
 import { ReadModelQueries } from './read-models.queries';
 
 /**
@@ -17,7 +20,8 @@ export class ReadModelsHttpController {
   @Get('objectives/:id/summary')
   @Permission('tenant:read')
   @ApiOperation({ summary: "An objective's current state, key results with their latest check-in, progress, confidence, status and grade" })
-  summary(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: ObjectiveSummaryDto })
+  summary(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ObjectiveSummaryDto> {
     return this.queries.objectiveSummary(principal.tenantId, id);
   }
 
@@ -32,15 +36,17 @@ export class ReadModelsHttpController {
   @Get('key-results/:krId/series')
   @Permission('tenant:read')
   @ApiOperation({ summary: "A key result's check-ins as points of value, progress and confidence, by effectiveAt" })
-  series(@Param('krId') krId: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: KeyResultSeriesDto })
+  series(@Param('krId') krId: string, @CurrentPrincipal() principal: Principal): Promise<KeyResultSeriesDto> {
     return this.queries.keyResultSeries(principal.tenantId, krId);
   }
 
   @Get('learnings')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'Learnings, newest first, by team, cycle, objective, result, tag or evidence kind, with stats (invalidated hypotheses count as learning)' })
+  @ApiExtraModels(LearningStatsDto)
   @ApiPaginatedResponse(LearningFeedItemDto, {
-    extra: { stats: { type: 'object', additionalProperties: true, description: 'Totals over every learning the filters select (all pages)' } },
+    extra: { stats: { allOf: [{ $ref: getSchemaPath(LearningStatsDto) }], description: 'Totals over every learning the filters select (all pages)' } },
     required: ['stats'],
   })
   learnings(@Query() query: LearningsQueryDto, @CurrentPrincipal() principal: Principal) {
@@ -58,7 +64,8 @@ export class ReadModelsHttpController {
   @Get('teams/:teamId/dashboard')
   @Permission('tenant:read')
   @ApiOperation({ summary: "A team's objectives (of one cycle) with progress, confidence and status, at-risk counts and learnings" })
-  dashboard(@Param('teamId') teamId: string, @Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: TeamDashboardDto })
+  dashboard(@Param('teamId') teamId: string, @Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal): Promise<TeamDashboardDto> {
     return this.queries.teamDashboard(principal.tenantId, teamId, query.cycleId);
   }
 }

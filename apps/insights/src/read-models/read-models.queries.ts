@@ -75,8 +75,10 @@ export class ReadModelQueries {
     const cycle = doc.cycleId === null ? null : await (await this.collections.of<CycleDoc>(cyclesModel)).findOne({ _id: doc.cycleId, tenantId });
     const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, [doc.teamId]);
     const now = new Date();
+    const { _id: id, tenantId: _tenantId, ...fields } = doc;
     return {
-      ...publicOf(doc),
+      id,
+      ...fields,
       teamName: doc.teamId === null ? null : (teams.get(doc.teamId)?.name ?? doc.teamId),
       cycle: cycleLabel(cycle, now),
       standing: objectiveStanding(doc, cycle, now),

@@ -1,9 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission, CurrentPrincipal, ValidationProblem, type Principal } from '@okr/platform';
-import type { ReplayView } from './replay';
-import { AS_OF_MESSAGE, ReplayQueryDto } from './replay.dto';
+import { AS_OF_MESSAGE, ReplayQueryDto, ReplayViewDto } from './replay.dto';
 import { ReplayQuery } from './replay.queries';
 
 /** Replay: the organisation's OKRs and learnings as they stood at any instant. */
@@ -18,7 +17,8 @@ export class ReplayHttpController {
   @ApiOperation({
     summary: 'Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle',
   })
-  replay(@Query() query: ReplayQueryDto, @CurrentPrincipal() principal: Principal): Promise<ReplayView> {
+  @ApiOkResponse({ type: ReplayViewDto })
+  replay(@Query() query: ReplayQueryDto, @CurrentPrincipal() principal: Principal): Promise<ReplayViewDto> {
     const asOf = new Date(query.asOf);
     // The pattern lets through impossible dates such as 2026-13-45.
     if (Number.isNaN(asOf.getTime())) throw new ValidationProblem([{ field: 'asOf', message: AS_OF_MESSAGE }]);

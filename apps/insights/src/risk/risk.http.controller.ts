@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
+import { KeyResultRiskDto } from './risk.dto';
 import { RiskQueries } from './risk.queries';
 
 /** The derived risk of a key result, as published on `okr.insights.v1`. */
@@ -13,7 +14,8 @@ export class RiskHttpController {
   @Get('key-results/:krId/risk')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'Whether a key result is at risk and why, with every KeyResultAtRisk / KeyResultBackOnTrack event of it' })
-  risk(@Param('krId') krId: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: KeyResultRiskDto })
+  risk(@Param('krId') krId: string, @CurrentPrincipal() principal: Principal): Promise<KeyResultRiskDto> {
     return this.queries.keyResultRisk(principal.tenantId, krId);
   }
 }

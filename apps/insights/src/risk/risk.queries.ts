@@ -20,7 +20,7 @@ export interface RiskHistoryEntry {
   actor: string;
   occurredAt: string;
   causationId: string;
-  data: unknown;
+  data: KeyResultRiskEvent['data'];
 }
 
 export interface KeyResultRisk {
@@ -70,7 +70,7 @@ export class RiskQueries {
         actor,
         occurredAt,
         causationId,
-        data,
+        data: data as KeyResultRiskEvent['data'],
       })),
     };
   }

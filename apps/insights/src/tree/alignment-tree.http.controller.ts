@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
 import { CycleQueryDto } from '../read-models/read-models.dto';
-import type { AlignmentTree } from './alignment-tree';
+import { AlignmentTreeDto } from './alignment-tree.dto';
 import { AlignmentTreeQueries } from './alignment-tree.queries';
 
 /** The alignment tree (a live view: eventually consistent with goals and check-ins). */
@@ -18,7 +18,8 @@ export class AlignmentTreeHttpController {
     summary:
       'Objectives as a tree of alignment (an objective with several parents appears under each), progress rolled up from contributing objectives',
   })
-  tree(@Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal): Promise<AlignmentTree> {
+  @ApiOkResponse({ type: AlignmentTreeDto })
+  tree(@Query() query: CycleQueryDto, @CurrentPrincipal() principal: Principal): Promise<AlignmentTreeDto> {
     return this.queries.tree(principal.tenantId, query.cycleId);
   }
 }

@@ -1,0 +1,167 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createServiceTestApp, type ServiceTestApp } from '@okr/platform/testing';
+/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
+import { GoalsModule } from '../../goals/src/app.module';
+import { CheckInsModule } from '../../check-ins/src/app.module';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { InsightsModule } from '../src/app.module';
+import { ResponseSchemas } from './support/response-schemas';
+import { caller, eventually, instantBetween, startServiceApp } from './support/insights-test-app';
+
+/**
+ * The OpenAPI document describes what insights really answers: real answers of its routes, over data
+ * that fills every optional part (several key result kinds, a milestone done, a correction, a target
+ * revision, a learning with evidence and an acknowledgement, open and answered questions), validate
+ * against the documented schemas, closed to undocumented fields.
+ */
+describe('insights OpenAPI: documented response schemas match the real answers', () => {
+  let insights: ServiceTestApp;
+  let goals: NestFastifyApplication;
+  let checkIns: NestFastifyApplication;
+  let schemas: ResponseSchemas;
+  let cycleId: string;
+  const objectives = { company: '', growth: '' };
+  const keyResults = { activation: '', nps: '', latency: '', launch: '' };
+  let learningId: string;
+  let beforeRevision: string;
+
+  beforeAll(async () => {
+    insights = await createServiceTestApp('insights', (config, logs) => InsightsModule.forRoot(config, logs), { openApi: { title: 'insights', version: '1' } });
+    goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), insights.dataDir);
+    checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
+    schemas = new ResponseSchemas((await insights.call('GET', '/api/docs-json', { token: null })).body);
+    const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
+    const ok = async (call: Promise<{ status: number; body: any }>, status = 201) => { // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
+      const r = await call;
+      if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+
+    await ok(inGoals('PUT', '/api/v1/teams/growth', { body: { name: 'Growth', parentTeamId: null } }), 200);
+    cycleId = (await ok(inGoals('POST', '/api/v1/cycles', { body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 } }))).id;
+    objectives.company = (await ok(inGoals('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'leadership', title: 'Customers love the product' } }))).id;
+    objectives.growth = (
+      await ok(inGoals('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'growth', title: 'New customers succeed in their first week', description: 'Onboarding' } }))
+    ).id;
+    await ok(inGoals('POST', `/api/v1/objectives/${objectives.growth}/alignments`, { body: { parentObjectiveId: objectives.company } }));
+    const addKeyResult = async (body: Record<string, unknown>) => (await ok(inGoals('POST', `/api/v1/objectives/${objectives.growth}/key-results`, { body }))).id as string;
+    keyResults.activation = await addKeyResult({ title: 'Week-1 activation', kind: 'increase', start: 20, target: 40, unit: '%' });
+    keyResults.nps = await addKeyResult({ title: 'NPS stays healthy', kind: 'stay-at-or-above', threshold: 40 });
+    keyResults.latency = await addKeyResult({ title: 'p95 latency in range', kind: 'stay-within-range', min: 100, max: 300, unit: 'ms' });
+    keyResults.launch = await addKeyResult({ title: 'Guided import launched', kind: 'milestone' });
+    await ok(inGoals('POST', `/api/v1/objectives/${objectives.growth}/activation`), 200);
+
+    const checkIn = (keyResultId: string, body: Record<string, unknown>) =>
+      eventually(async () => {
+        const r = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, { body });
+        return r.status !== 404 && r;
+      }, 10_000, 'check-in accepted');
+    const first = await checkIn(keyResults.activation, { value: 30, confidence: 8, effectiveAt: '2026-10-12' });
+    expect(first.status).toBe(201);
+    expect((await checkIn(keyResults.nps, { value: 35, confidence: 3, effectiveAt: '2026-10-12' })).status).toBe(201);
+    expect((await checkIn(keyResults.launch, { value: true, confidence: 9, effectiveAt: '2026-10-13T09:30:00Z' })).status).toBe(201);
+    await ok(inCheckIns('POST', `/api/v1/check-ins/${first.body.id}/corrections`, { body: { value: 32, reason: 'Typo in the export' } }));
+    beforeRevision = await instantBetween();
+    await ok(inGoals('POST', `/api/v1/objectives/${objectives.growth}/key-results/${keyResults.activation}/target-revisions`, { body: { target: 35, reason: 'Seasonality' } }));
+
+    learningId = (
+      await ok(
+        inCheckIns('POST', '/api/v1/learnings', {
+          body: {
+            objectiveId: objectives.growth,
+            keyResultIds: [keyResults.activation],
+            tried: 'A guided import on day one',
+            approach: 'experiment',
+            result: 'invalidated',
+            insight: 'Users stall at permissions, not at the import',
+            nextStep: 'A permissions checklist',
+            evidence: [{ kind: 'customer-interview', summary: '7 of 10 admins could not grant access', link: 'https://notes.example.com/42' }],
+            tags: ['onboarding'],
+          },
+        }),
+      )
+    ).id;
+    const asCarol = caller(checkIns, await insights.token('acme', 'carol'));
+    await ok(asCarol('POST', `/api/v1/learnings/${learningId}/acknowledgements`, { body: { note: 'Read it' } }));
+    await ok(inCheckIns('POST', `/api/v1/objectives/${objectives.growth}/questions`, { body: { text: 'What would tell you it works by week 6?' } }));
+    const answered = await ok(inCheckIns('POST', `/api/v1/key-results/${keyResults.nps}/questions`, { body: { text: 'Is the survey sample large enough?' } }));
+    await ok(inCheckIns('POST', `/api/v1/questions/${answered.id}/answers`, { body: { text: 'Yes: 400 answers a week' } }));
+
+    await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/objectives/${objectives.growth}/summary`);
+      const activation = r.body?.keyResults?.find((kr: { id: string }) => kr.id === keyResults.activation);
+      return r.status === 200 && activation?.value === 32 && activation.measure.target === 35 && r.body.openQuestions === 1;
+    }, 10_000, 'the summary shows the correction, the revision and the questions');
+    await eventually(async () => (await insights.call('GET', '/api/v1/learnings')).body?.items?.[0]?.acknowledgementCount === 1, 10_000, 'the acknowledgement in the feed');
+  }, 90_000);
+
+  afterAll(async () => {
+    await checkIns?.close();
+    await goals?.close();
+    await insights?.close(true);
+  });
+
+  /** GETs `url` as an admin of acme and checks the answer against `path`'s documented 200 schema. */
+  const expectDocumented = async (path: string, url: string) => {
+    const r = await insights.call('GET', url);
+    expect(r.status).toBe(200);
+    expect(schemas.errors('GET', path, 200, r.body)).toEqual([]);
+    return r.body;
+  };
+
+  it("the team dashboard, with the cycle picker's cycles, key results of every kind and open questions", async () => {
+    const body = await expectDocumented('/api/v1/teams/{teamId}/dashboard', '/api/v1/teams/growth/dashboard');
+    expect(body.objectives[0].keyResults.map((kr: { kind: string }) => kr.kind)).toEqual(['increase', 'stay-at-or-above', 'stay-within-range', 'milestone']);
+    expect(body.openQuestions).toHaveLength(1);
+    expect(body.cycle).toMatchObject({ id: cycleId, name: '2026-Q4' });
+  });
+
+  it('the objective summary, with every check-in, the correction and the measures', async () => {
+    const body = await expectDocumented('/api/v1/objectives/{id}/summary', `/api/v1/objectives/${objectives.growth}/summary`);
+    expect(body.keyResults[0].checkIns[0]).toMatchObject({ value: 32, correctedAt: expect.any(String) });
+  });
+
+  it("a key result's series and risk", async () => {
+    const series = await expectDocumented('/api/v1/key-results/{krId}/series', `/api/v1/key-results/${keyResults.activation}/series`);
+    expect(series.points).toEqual([expect.objectContaining({ value: 32, corrections: 1, target: { target: 40 } })]);
+    await expectDocumented('/api/v1/key-results/{krId}/series', `/api/v1/key-results/${keyResults.launch}/series`);
+    await eventually(async () => (await insights.call('GET', `/api/v1/key-results/${keyResults.nps}/risk`)).body.atRisk === true, 10_000, 'the NPS at risk');
+    const risk = await expectDocumented('/api/v1/key-results/{krId}/risk', `/api/v1/key-results/${keyResults.nps}/risk`);
+    expect(risk.history[0]).toMatchObject({ type: 'KeyResultAtRisk', data: { reasons: expect.any(Array) } });
+  });
+
+  it('the alignment tree, the at-risk list and the learnings feed with its stats', async () => {
+    const tree = await expectDocumented('/api/v1/alignment-tree', '/api/v1/alignment-tree');
+    expect(tree.roots[0].children[0].id).toBe(objectives.growth);
+    const atRisk = await expectDocumented('/api/v1/at-risk', '/api/v1/at-risk');
+    expect(atRisk.items.length).toBeGreaterThan(0);
+    const learnings = await expectDocumented('/api/v1/learnings', '/api/v1/learnings');
+    expect(learnings.items[0]).toMatchObject({ id: learningId, acknowledgements: [expect.objectContaining({ note: 'Read it' })] });
+  });
+
+  it('the replay before the revision and the frames of the objective', async () => {
+    const replay = await expectDocumented('/api/v1/replay', `/api/v1/replay?asOf=${beforeRevision}`);
+    expect(replay.objectives.find((o: { id: string }) => o.id === objectives.growth).keyResults[0].target).toBe(40);
+    expect(replay.questions.length).toBe(0);
+    const now = await expectDocumented('/api/v1/replay', `/api/v1/replay?asOf=${new Date(Date.now() + 60_000).toISOString()}`);
+    expect(now.questions.map((q: { status: string }) => q.status).sort()).toEqual(['answered', 'open']);
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const frames = await expectDocumented('/api/v1/frames', `/api/v1/frames?from=${from}&to=${now.asOf}&step=day&objectiveId=${objectives.growth}`);
+    expect(frames.frames).toHaveLength(2);
+  });
+
+  it('the audit timeline of an objective and of a learning', async () => {
+    const timeline = await expectDocumented('/api/v1/audit/{streamId}', `/api/v1/audit/objective-${objectives.growth}`);
+    expect(timeline.items.find((e: { type: string }) => e.type === 'KeyResultTargetRevised')).toMatchObject({ reason: 'Seasonality' });
+    await expectDocumented('/api/v1/audit/{streamId}', `/api/v1/audit/learning-${learningId}`);
+  });
+
+  it('a schema that does not match the answer is caught (the check can fail)', async () => {
+    const body = (await insights.call('GET', '/api/v1/teams/growth/dashboard')).body;
+    expect(schemas.errors('GET', '/api/v1/teams/{teamId}/dashboard', 200, { ...body, undocumented: 1 })).not.toEqual([]);
+    expect(schemas.errors('GET', '/api/v1/teams/{teamId}/dashboard', 200, { ...body, teamName: null })).not.toEqual([]);
+    const { counts: _counts, ...withoutCounts } = body;
+    expect(schemas.errors('GET', '/api/v1/teams/{teamId}/dashboard', 200, withoutCounts)).not.toEqual([]);
+  });
+});
