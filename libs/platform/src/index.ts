@@ -26,6 +26,7 @@ export * from './lib/health/readiness';
 export * from './lib/health/health.module';
 export * from './lib/openapi/setup-openapi';
 export * from './lib/openapi/api-paginated-response';
+export * from './lib/openapi/problem-responses';
 export * from './lib/bootstrap/platform.module';
 export * from './lib/bootstrap/platform-app';
 export * from './lib/config/engines';

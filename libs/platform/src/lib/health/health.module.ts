@@ -7,6 +7,7 @@ import {
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/principal';
 import { ReadinessIndicators } from './readiness';
 
@@ -14,9 +15,11 @@ import { ReadinessIndicators } from './readiness';
  * Kubernetes probes, outside `/api` and without a token. `live` answers while the process serves;
  * `ready` checks every `@ReadinessCheck()` provider and turns `down` once shutdown has begun, so
  * traffic drains before the listener closes. Bodies are terminus' (`status`, `info`, `error`,
- * `details`), 503 when not ready.
+ * `details`), 503 when not ready. Left out of the OpenAPI document, like `/metrics`: the document
+ * describes the API for its clients; the probes are terminus' contract with Kubernetes.
  */
 @Public()
+@ApiExcludeController()
 @Controller('health')
 export class HealthController implements BeforeApplicationShutdown {
   private shuttingDown = false;

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -26,39 +26,54 @@ import { importPathProblem, normaliseRequestPath } from './import-path';
 export const MAX_IMPORT_ITEMS = 1000;
 
 export class ImportedRequestDto {
+  @ApiProperty({ enum: ['POST', 'PUT', 'PATCH'] })
   @IsIn(['POST', 'PUT', 'PATCH'])
   method!: 'POST' | 'PUT' | 'PATCH';
 
   /** A write route of this service, e.g. `/api/v1/objectives` (checked once normalised: see `normaliseRequestPath`). */
+  @ApiProperty({ description: 'A write route of this service', example: '/api/v1/objectives', maxLength: 500 })
   @IsString() @MaxLength(500) @Matches(/^\/\S*$/, { message: 'path must be a URL path such as /api/v1/objectives' })
   path!: string;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The JSON body the route takes' })
   @IsOptional() @IsObject()
   body?: Record<string, unknown>;
 }
 
 export class ImportItemDto {
   /** The original time of the change: an ISO-8601 instant in the past. */
+  @ApiProperty({ format: 'date-time', description: 'The original time of the change, in the past, not before the previous item', example: '2026-10-02T09:00:00Z' })
   @IsISO8601({ strict: true })
   at!: string;
 
   /** The original author; the caller when omitted. */
+  @ApiPropertyOptional({ description: 'The original author; the caller when omitted', maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200)
   actor?: string;
 
+  @ApiProperty({ type: ImportedRequestDto })
   @IsObject() @ValidateNested() @Type(() => ImportedRequestDto)
   request!: ImportedRequestDto;
 }
 
 export class ImportDto {
+  @ApiProperty({ type: [ImportItemDto], minItems: 1, maxItems: MAX_IMPORT_ITEMS, description: 'In chronological order' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_IMPORT_ITEMS) @IsObject({ each: true, message: 'each of items must be an object {at, actor?, request}' })
   @ValidateNested({ each: true }) @Type(() => ImportItemDto)
   items!: ImportItemDto[];
 }
 
-export interface ImportResult {
-  status: number;
-  body: unknown;
+export class ImportResult {
+  @ApiProperty({ description: 'The status the route answered', example: 201 })
+  status!: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "The route's answer (absent when it had no body)" })
+  body?: unknown;
+}
+
+export class ImportResultsDto {
+  @ApiProperty({ type: [ImportResult], description: 'One per item, in order' })
+  results!: ImportResult[];
 }
 
 /**
@@ -82,6 +97,7 @@ export class ImportController {
   @Permission('tenant:admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Import past writes at their original times (admin)' })
+  @ApiOkResponse({ type: ImportResultsDto })
   async import(@Body() body: ImportDto, @Req() request: FastifyRequest): Promise<{ results: ImportResult[] }> {
     // However the path was spelled, a request that the import itself sent may not import again.
     if (importedWriteOf(request)) throw new ValidationProblem([{ field: 'path', message: 'an import may not contain an import' }]);

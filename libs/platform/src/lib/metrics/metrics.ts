@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Header, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type GaugeConfiguration } from 'prom-client';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/principal';
 
 export const METRICS_SERVICE_NAME = Symbol('METRICS_SERVICE_NAME');
@@ -34,8 +35,9 @@ export class Metrics {
   }
 }
 
-/** `GET /metrics` in Prometheus' text format, outside `/api` and without a token, like the probes. */
+/** `GET /metrics` in Prometheus' text format, outside `/api` and without a token (and the OpenAPI document), like the probes. */
 @Public()
+@ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { routePermissions } from '../auth/route-permissions';
+import { documentProblemResponses } from './problem-responses';
 
 export interface OpenApiOptions {
   title: string;
@@ -14,8 +16,8 @@ export const OPENAPI_PATH = 'api/docs';
 export const BEARER_SCHEME = 'bearer';
 
 /**
- * The service's OpenAPI document: its routes, a JWT bearer scheme required by default, and the
- * `ProblemDetails` schema of error responses.
+ * The service's OpenAPI document: its routes, a JWT bearer scheme required by the routes that need a
+ * token, and the error responses of every route as `ProblemDetails` (see `documentProblemResponses`).
  */
 export function buildOpenApiDocument(app: INestApplication, options: OpenApiOptions): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -30,6 +32,9 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiOpti
     ...document.components,
     schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA },
   };
+  // The guards' own list of the routes that need a token, in the document's path syntax.
+  const authenticated = new Set(routePermissions(app).map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:([^/]+)/g, '{$1}')}`));
+  documentProblemResponses(document, (method, path) => authenticated.has(`${method} ${path}`));
   return document;
 }
 
