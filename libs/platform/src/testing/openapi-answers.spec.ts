@@ -26,6 +26,8 @@ const document = {
           note: { type: 'string', nullable: true, example: 'x' },
           owner: { allOf: [{ $ref: '#/components/schemas/Owner' }], description: 'who' },
           data: { type: 'object', additionalProperties: true },
+          value: { oneOf: [{ type: 'number' }, { type: 'boolean' }], nullable: true },
+          previousOwner: { type: 'object', nullable: true, allOf: [{ $ref: '#/components/schemas/Owner' }] },
         },
       },
       Owner: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
@@ -42,6 +44,16 @@ describe('answerViolations', () => {
     expect(answerViolations(document, 'GET', `/things/${ID}?x=1`, 200, thing)).toEqual([]);
     expect(answerViolations(document, 'POST', '/things', 200, { items: [thing, { status: 'refused', code: 'late' }] })).toEqual([]);
     expect(answerViolations(document, 'DELETE', `/things/${ID}`, 204, '')).toEqual([]);
+  });
+
+  it('takes null where a nullable union or nested object allows it, and still checks what is not null', () => {
+    const thing = { id: ID, status: 'kept' };
+    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, value: null, previousOwner: null })).toEqual([]);
+    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, value: true, previousOwner: { name: 'bo' } })).toEqual([]);
+    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, value: 'x' })).toContain(`GET /things/${ID} 200: body.value should match some schema in anyOf`);
+    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, previousOwner: { name: 'bo', secret: 's' } })).toContain(
+      `GET /things/${ID} 200: body.previousOwner should NOT have additional properties (secret)`,
+    );
   });
 
   it('names a missing field, a wrong type, a value outside the enum, and a field the document does not have', () => {

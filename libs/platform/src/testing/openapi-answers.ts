@@ -41,8 +41,15 @@ function documentedPath(document: OpenAPIObject, url: string): string | undefine
   });
 }
 
+const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'] as const;
+
 /** A copy of a schema where every object that names its properties allows no others (unless it says otherwise). */
 function strict(schema: Json): Json {
+  // ajv's `nullable` only adds null to `type`: a nullable `$ref`, `allOf` or `oneOf` (a nullable nested DTO, a union) would still refuse null.
+  if (schema['nullable'] === true && (schema['type'] === undefined || schema['$ref'] !== undefined || COMPOSITIONS.some((key) => key in schema))) {
+    const { nullable: _nullable, ...rest } = schema;
+    return { anyOf: [{ type: 'null' }, strict(rest)] };
+  }
   const copy: Json = { ...schema };
   if (schema['properties']) {
     copy['properties'] = Object.fromEntries(Object.entries(schema['properties'] as Json).map(([name, property]) => [name, strict(property as Json)]));
@@ -50,7 +57,7 @@ function strict(schema: Json): Json {
   }
   if (typeof schema['additionalProperties'] === 'object') copy['additionalProperties'] = strict(schema['additionalProperties'] as Json);
   if (schema['items']) copy['items'] = strict(schema['items'] as Json);
-  for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
+  for (const key of COMPOSITIONS) {
     if (Array.isArray(schema[key])) copy[key] = (schema[key] as Json[]).map(strict);
   }
   return copy;
