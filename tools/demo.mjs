@@ -1,5 +1,5 @@
 // `npm run demo`: fills a running platform with a scripted quarter (2026-Q3) of two teams, growth and
-// platform, through the import path (`POST /api/v1/imports`), so that every event keeps its original
+// platform, through each service's import path (`POST /api/v1/imports/goals`, `/api/v1/imports/check-ins`), so that every event keeps its original
 // time (`occurredAt`) and is marked with the time of import (`importedAt`). Replay then shows the
 // quarter evolving; then the teams registry, a Q4 cycle, Q3 closed and its unfinished objectives
 // carried into Q4 with their reasons. Needs the platform running on the same OKR_DATA_DIR (`npm start`).
@@ -14,6 +14,8 @@ const URLS = {
   goals: process.env.GOALS_URL ?? 'http://localhost:3001',
   checkIns: process.env.CHECKINS_URL ?? 'http://localhost:3002',
 };
+/** Each service's own import route. */
+const IMPORT_PATHS = { goals: '/api/v1/imports/goals', checkIns: '/api/v1/imports/check-ins' };
 const INSIGHTS_URL = process.env.INSIGHTS_URL ?? 'http://localhost:3003';
 const VIEW_WAIT_MS = 30_000;
 
@@ -193,7 +195,7 @@ steps.sort((a, b) => a.at.localeCompare(b.at)); // stable: same-instant steps ke
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 async function post(service, items) {
-  const response = await fetch(`${URLS[service]}/api/v1/imports`, {
+  const response = await fetch(`${URLS[service]}${IMPORT_PATHS[service]}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ items }),

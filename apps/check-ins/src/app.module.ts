@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import { ImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
+import { createImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
 import { CHECK_IN_RULES, checkInRulesFrom } from './check-ins/check-in-rules.config';
 import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
 import { CheckInHttpController } from './check-ins/check-in.http.controller';
@@ -31,6 +31,9 @@ export const CHECK_INS_OPENAPI: OpenApiOptions = {
     'or as known at a moment; and learnings: what was tried, what came of it, and the evidence.',
 };
 
+/** `POST /api/v1/imports/check-ins`: this service's own import route. */
+const CheckInsImportController = createImportController('check-ins');
+
 /**
  * The check-ins service: check-ins of key results, learnings and questions. Writes `checkins-*`,
  * `learning-*` and `question-*` streams; its relay publishes them to `okr.checkins.v1` when the bus is Kafka. It knows goals only
@@ -44,7 +47,7 @@ export class CheckInsModule {
     return {
       module: CheckInsModule,
       imports: foundation.imports,
-      controllers: [CheckInHttpController, LearningHttpController, QuestionHttpController, ServiceAccountHttpController, MeasurementHttpController, ImportController],
+      controllers: [CheckInHttpController, LearningHttpController, QuestionHttpController, ServiceAccountHttpController, MeasurementHttpController, CheckInsImportController],
       providers: [
         { provide: CHECK_IN_RULES, useFactory: () => checkInRulesFrom(process.env) },
         CheckInsView,

@@ -1,6 +1,6 @@
 import { createCheckInsTestApp, givenKeyResult, type CheckInsTestApp } from './support/check-ins-test-app';
 
-/** `POST /api/v1/imports` on check-ins: a check-in recorded at a past time, marked as imported. */
+/** `POST /api/v1/imports/check-ins`: a check-in recorded at a past time, marked as imported. */
 describe('check-ins API: imports', () => {
   let t: CheckInsTestApp;
   let keyResultId: string;
@@ -12,7 +12,7 @@ describe('check-ins API: imports', () => {
 
   it('imports a check-in at its original time', async () => {
     const at = '2026-08-03T10:00:00.000Z';
-    const r = await t.call('POST', '/api/v1/imports', {
+    const r = await t.call('POST', '/api/v1/imports/check-ins', {
       body: {
         items: [
           {

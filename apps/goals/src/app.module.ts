@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import { ImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
+import { createImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
 import { CycleNames } from './cycles/cycle-names';
 import { ChangeCycleHandler, PlanCycleHandler } from './cycles/cycle.commands';
@@ -26,6 +26,9 @@ export const GOALS_OPENAPI: OpenApiOptions = {
   description: 'Cycles, objectives, key results and alignment. Every change is an event kept forever.',
 };
 
+/** `POST /api/v1/imports/goals`: this service's own import route. */
+const GoalsImportController = createImportController('goals');
+
 /**
  * The goals service: cycles, objectives, key results, alignment and the teams registry. Writes
  * `cycle-*`, `objective-*` and `team-*` streams (and `cyclename-*`, the per-tenant reservations of
@@ -40,7 +43,7 @@ export class GoalsModule {
     return {
       module: GoalsModule,
       imports: [...foundation.imports, ReadStoreModule.forRoot('goals')],
-      controllers: [CycleHttpController, ObjectiveHttpController, TeamHttpController, ImportController],
+      controllers: [CycleHttpController, ObjectiveHttpController, TeamHttpController, GoalsImportController],
       providers: [
         AlignmentPolicy,
         CycleNames,

@@ -3,7 +3,7 @@ import { countEvents, createGoalsTestApp, type GoalsTestApp } from './support/go
 import { CYCLE } from './support/fixtures';
 import { eventually } from './support/wait';
 
-/** `POST /api/v1/imports`: past writes keep their original time and are marked as imported. */
+/** `POST /api/v1/imports/goals`: past writes keep their original time and are marked as imported. */
 describe('goals API: imports', () => {
   let t: GoalsTestApp;
   let cycleId: string;
@@ -19,18 +19,18 @@ describe('goals API: imports', () => {
   const T3 = '2026-08-10T09:00:00.000Z';
 
   it('imports items at their original times, marked as imported, visible as of any instant', async () => {
-    const set = await t.call('POST', '/api/v1/imports', {
+    const set = await t.call('POST', '/api/v1/imports/goals', {
       body: { items: [{ at: T1, actor: 'carol', request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId, teamId: 'growth', title: 'Activation' } } }] },
     });
     expect(set.status).toBe(200);
     const objectiveId = set.body.results[0].body.id as string;
     const base = `/api/v1/objectives/${objectiveId}`;
-    const kr = await t.call('POST', '/api/v1/imports', {
+    const kr = await t.call('POST', '/api/v1/imports/goals', {
       body: { items: [{ at: T2, request: { method: 'POST', path: `${base}/key-results`, body: { title: 'Week-1 activation', kind: 'increase', start: 20, target: 40, unit: '%' } } }] },
     });
     expect(kr.status).toBe(200);
     const krId = kr.body.results[0].body.id as string;
-    const revise = await t.call('POST', '/api/v1/imports', {
+    const revise = await t.call('POST', '/api/v1/imports/goals', {
       body: { items: [{ at: T3, request: { method: 'POST', path: `${base}/key-results/${krId}/target-revisions`, body: { target: 30, reason: 'Too ambitious' } } }] },
     });
     expect(revise.status).toBe(200);
@@ -66,29 +66,29 @@ describe('goals API: imports', () => {
 
   it('requires the admin role', async () => {
     const before = await countEvents(t.store);
-    const r = await t.call('POST', '/api/v1/imports', { body: { items: [item(T1)] }, token: await t.token('acme', 'bob') });
+    const r = await t.call('POST', '/api/v1/imports/goals', { body: { items: [item(T1)] }, token: await t.token('acme', 'bob') });
     expect(r.status).toBe(403);
     expect(await countEvents(t.store)).toBe(before);
   });
 
   it('refuses items out of chronological order, or in the future', async () => {
     const before = await countEvents(t.store);
-    const r = await t.call('POST', '/api/v1/imports', { body: { items: [item(T2), item(T1)] } });
+    const r = await t.call('POST', '/api/v1/imports/goals', { body: { items: [item(T2), item(T1)] } });
     expect(r.status).toBe(400);
     expect(r.body.errors).toEqual([expect.objectContaining({ field: 'items.1.at' })]);
-    const future = await t.call('POST', '/api/v1/imports', { body: { items: [item('2999-01-01T00:00:00Z')] } });
+    const future = await t.call('POST', '/api/v1/imports/goals', { body: { items: [item('2999-01-01T00:00:00Z')] } });
     expect(future.status).toBe(400);
-    const recursive = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T1, request: { method: 'POST', path: '/api/v1/imports' } }] } });
+    const recursive = await t.call('POST', '/api/v1/imports/goals', { body: { items: [{ at: T1, request: { method: 'POST', path: '/api/v1/imports/goals' } }] } });
     expect(recursive.status).toBe(400);
     expect(await countEvents(t.store)).toBe(before);
   });
 
-  it.each([['/api/v1/%69mports'], ['/api/v1/./imports'], ['/api/v1/x/../imports'], ['/api/v1//imports'], ['/api/v1/%2e/imports'], ['/api/v1/IMPORTS']])(
+  it.each([['/api/v1/%69mports/goals'], ['/api/v1/./imports/goals'], ['/api/v1/x/../imports/goals'], ['/api/v1//imports/goals'], ['/api/v1/%2e/imports/goals'], ['/api/v1/IMPORTS/goals'], ['/api/v1/imports/check-ins']])(
     'refuses a nested import spelled %s, and writes nothing',
     async (path) => {
       const before = await countEvents(t.store);
       const nested = { items: [item(T1, 'smuggled')] };
-      const r = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T1, request: { method: 'POST', path, body: nested } }] } });
+      const r = await t.call('POST', '/api/v1/imports/goals', { body: { items: [{ at: T1, request: { method: 'POST', path, body: nested } }] } });
       expect(r.status).toBe(400);
       expect(r.body.errors).toEqual([{ field: 'items.0.request.path', message: expect.stringContaining('/api/v1/imports') }]);
       expect(await countEvents(t.store)).toBe(before);
@@ -96,7 +96,7 @@ describe('goals API: imports', () => {
   );
 
   it('sends each item to its normalised path', async () => {
-    const r = await t.call('POST', '/api/v1/imports', {
+    const r = await t.call('POST', '/api/v1/imports/goals', {
       body: { items: [{ at: T1, request: { method: 'POST', path: '/api/v1/x/../%6fbjectives', body: { cycleId, teamId: 'growth', title: 'Normalised' } } }] },
     });
     expect(r.status).toBe(200);
@@ -116,7 +116,7 @@ describe('goals API: imports', () => {
     const answersBefore = await asOf();
     const countBefore = await countEvents(t.store);
 
-    const r = await t.call('POST', '/api/v1/imports', {
+    const r = await t.call('POST', '/api/v1/imports/goals', {
       body: { items: [{ at: '1970-01-01T00:00:01Z', request: { method: 'POST', path: `${base}/key-results`, body: { title: 'Backdated', kind: 'increase', start: 0, target: 1, unit: '%' } } }] },
     });
     expect(r.status).toBe(422);
@@ -126,26 +126,26 @@ describe('goals API: imports', () => {
   });
 
   it('extends a stream written only by imports, but never before its last event', async () => {
-    const created = await t.call('POST', '/api/v1/imports', { body: { items: [item(T2, 'Imported only')] } });
+    const created = await t.call('POST', '/api/v1/imports/goals', { body: { items: [item(T2, 'Imported only')] } });
     const base = `/api/v1/objectives/${created.body.results[0].body.id}`;
     const kr = { title: 'Signups', kind: 'increase', start: 0, target: 100, unit: 'signups' };
-    const before = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T1, request: { method: 'POST', path: `${base}/key-results`, body: kr } }] } });
+    const before = await t.call('POST', '/api/v1/imports/goals', { body: { items: [{ at: T1, request: { method: 'POST', path: `${base}/key-results`, body: kr } }] } });
     expect(before.status).toBe(422);
     expect(before.body.details.problem.code).toBe('import-out-of-order');
-    const after = await t.call('POST', '/api/v1/imports', { body: { items: [{ at: T3, request: { method: 'POST', path: `${base}/key-results`, body: kr } }] } });
+    const after = await t.call('POST', '/api/v1/imports/goals', { body: { items: [{ at: T3, request: { method: 'POST', path: `${base}/key-results`, body: kr } }] } });
     expect(after.status).toBe(200);
   });
 
   it('stops at the first failing item and reports its index', async () => {
     const before = await countEvents(t.store);
-    const r = await t.call('POST', '/api/v1/imports', { body: { items: [item(T1, 'first'), item(T2, ''), item(T3, 'never')] } });
+    const r = await t.call('POST', '/api/v1/imports/goals', { body: { items: [item(T1, 'first'), item(T2, ''), item(T3, 'never')] } });
     expect(r.status).toBe(422);
     expect(r.body.details).toMatchObject({ index: 1, status: 400, imported: 1 });
     expect(await countEvents(t.store)).toBe(before + 1);
   });
   it('imports what the demo imports: teams (PUT), a closing and a carry-over at their original times', async () => {
     const item = (at: string, method: string, path: string, body?: object, actor = 'ceo') => ({ at, actor, request: { method, path, ...(body ? { body } : {}) } });
-    const setup = await t.call('POST', '/api/v1/imports', {
+    const setup = await t.call('POST', '/api/v1/imports/goals', {
       body: {
         items: [
           item('2026-06-20T09:00:00.000Z', 'PUT', '/api/v1/teams/leadership', { name: 'Leadership team', leads: ['ceo'] }),
@@ -157,14 +157,14 @@ describe('goals API: imports', () => {
     });
     expect(setup.status).toBe(200);
     const [q3, q4] = [setup.body.results[2].body.id as string, setup.body.results[3].body.id as string];
-    const objective = await t.call('POST', '/api/v1/imports', {
+    const objective = await t.call('POST', '/api/v1/imports/goals', {
       body: { items: [item('2026-06-25T10:00:00.000Z', 'POST', '/api/v1/objectives', { cycleId: q3, teamId: 'growth', title: 'New customers succeed' }, 'gina')] },
     });
     const objectiveId = objective.body.results[0].body.id as string;
     const objectives = await t.app.get(READ_STORE).collection({ name: 'objective-list' });
     await eventually(async () => ((await objectives.count({ _id: objectiveId })) === 1 ? true : undefined), 'the objective in the list of objectives');
 
-    const quarterEnd = await t.call('POST', '/api/v1/imports', {
+    const quarterEnd = await t.call('POST', '/api/v1/imports/goals', {
       body: {
         items: [
           item('2026-10-01T17:00:00.000Z', 'POST', `/api/v1/cycles/${q3}/closing`),

@@ -357,12 +357,12 @@ describe('risk signals: key result at risk / back on track on okr.insights.v1', 
     const asAdmin = caller(goals, await insights.token('acme', 'alice', ['admin']));
     const at = (hours: number) => new Date(startedAt + hours * 3_600_000).toISOString();
     // The whole objective is imported (imports may not backdate events into a live stream).
-    const created = await asAdmin('POST', '/api/v1/imports', {
+    const created = await asAdmin('POST', '/api/v1/imports/goals', {
       body: { items: [{ at: at(0), request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId: late.body.id, teamId: 'late', title: 'Late but serious' } } }] },
     });
     expect(created.status).toBe(200);
     const objectivePath = `/api/v1/objectives/${created.body.results[0].body.id}`;
-    const imported = await asAdmin('POST', '/api/v1/imports', {
+    const imported = await asAdmin('POST', '/api/v1/imports/goals', {
       body: {
         items: [
           { at: at(1), request: { method: 'POST', path: `${objectivePath}/key-results`, body: { title: 'Signups', kind: 'increase', start: 0, target: 100 } } },

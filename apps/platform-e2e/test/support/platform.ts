@@ -55,3 +55,16 @@ export async function startPlatform(): Promise<Platform> {
     },
   };
 }
+
+/**
+ * Makes each service of a started platform listen on a free port of 127.0.0.1, as `npm start` runs
+ * them, for what calls them over HTTP (the gateway). Returns each service's base URL.
+ */
+export async function listenPlatform(platform: Pick<Platform, 'apps'>): Promise<Record<ServiceName, string>> {
+  const urls = {} as Record<ServiceName, string>;
+  for (const service of SERVICE_NAMES) {
+    await platform.apps[service].listen(0, '127.0.0.1');
+    urls[service] = (await platform.apps[service].getUrl()).replace('[::1]', '127.0.0.1');
+  }
+  return urls;
+}

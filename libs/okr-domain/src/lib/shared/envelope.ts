@@ -14,7 +14,7 @@ export interface EventMetadata {
   /** ISO-8601 instant at which the change happened (the clock of the command). */
   occurredAt: string;
   /**
-   * Set only on imported events (`POST /api/v1/imports`): the ISO-8601 instant at which the event was
+   * Set only on imported events (`POST /api/v1/imports/{service}`): the ISO-8601 instant at which the event was
    * written. `occurredAt` then holds the ORIGINAL time of the change, so that replay and as-of reads
    * place the event where it happened; `importedAt` tells it apart from a change made live.
    */

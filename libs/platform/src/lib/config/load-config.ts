@@ -31,10 +31,10 @@ const PREFERRED = ['isDefined', 'isNotEmpty'];
  * @returns the configuration, frozen.
  * @throws ConfigError naming every invalid setting, on one line.
  */
-export function loadConfig<T extends PlatformConfig = PlatformConfig>(
+export function loadConfig<T extends object = PlatformConfig>(
   env: Readonly<Record<string, string | undefined>>,
   defaults: ConfigDefaults = {},
-  schema: ClassConstructor<T> = PlatformConfig as ClassConstructor<T>,
+  schema: ClassConstructor<T> = PlatformConfig as unknown as ClassConstructor<T>,
 ): Readonly<T> {
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(defaults)) if (value !== undefined) raw[key] = String(value);

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, type Type as ClassType } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -76,11 +76,17 @@ export class ImportResultsDto {
   results!: ImportResult[];
 }
 
+/** Every service's import route is under this path, followed by the service's name. */
+export const IMPORTS_PATH = 'api/v1/imports';
+
 /**
- * `POST /api/v1/imports` (admin only): replays writes of this service at their original times, e.g.
- * when migrating from another OKR tool. Each item runs in order, in-process, through the ordinary
- * route (same token, same validation and deciders) at its normalised path; its events get
- * `occurredAt` = `at`, `importedAt` = the time of import, and the import's correlation id.
+ * The import route of one service, `POST /api/v1/imports/{service}` (admin only): replays writes of
+ * this service at their original times, e.g. when migrating from another OKR tool. Each service that
+ * takes imports gets its own path (goals `/api/v1/imports/goals`, check-ins
+ * `/api/v1/imports/check-ins`), so that one origin can route every path to exactly one service.
+ * Each item runs in order, in-process, through the ordinary route (same token, same validation and
+ * deciders) at its normalised path; its events get `occurredAt` = `at`, `importedAt` = the time of
+ * import, and the import's correlation id.
  *
  * Imports add history; they never rewrite it. An imported command may only create a stream or extend
  * one that imports alone wrote, never before that stream's last event (`handleCommand` refuses it
@@ -88,52 +94,57 @@ export class ImportResultsDto {
  * a live change ever moves. Items must be in chronological order; the first failing item stops the
  * batch (422, with its index and problem); the items before it stay written.
  */
-@ApiTags('imports')
-@Controller('api/v1/imports')
-export class ImportController {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+export function createImportController(service: string): ClassType {
+  if (!/^[a-z][a-z-]*$/.test(service)) throw new Error(`An import route needs a service name such as "goals", not "${service}"`);
 
-  @Post()
-  @Permission('tenant:admin')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Import past writes at their original times (admin)' })
-  @ApiOkResponse({ type: ImportResultsDto })
-  async import(@Body() body: ImportDto, @Req() request: FastifyRequest): Promise<{ results: ImportResult[] }> {
-    // However the path was spelled, a request that the import itself sent may not import again.
-    if (importedWriteOf(request)) throw new ValidationProblem([{ field: 'path', message: 'an import may not contain an import' }]);
-    const paths = validateItems(body.items, Date.now());
+  @ApiTags('imports')
+  @Controller(`${IMPORTS_PATH}/${service}`)
+  class ImportController {
+    constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const authorization = request.headers.authorization;
-    const results: ImportResult[] = [];
-    for (const [index, item] of body.items.entries()) {
-      const response = await fastify.inject({
-        method: item.request.method,
-        url: paths[index],
-        headers: {
-          ...(authorization ? { authorization } : {}),
-          [CORRELATION_ID_HEADER]: String(request.id),
-          'content-type': 'application/json',
-          [IMPORT_TOKEN_HEADER]: IMPORT_TOKEN,
-          [IMPORT_AT_HEADER]: new Date(item.at).toISOString(),
-          ...(item.actor ? { [IMPORT_ACTOR_HEADER]: item.actor } : {}),
-        },
-        payload: JSON.stringify(item.request.body ?? {}),
-      });
-      const responseBody = parse(response.body);
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        throw new Problem({
-          status: 422,
-          code: 'import-item-failed',
-          title: 'Import stopped',
-          detail: `Item ${index} (${item.request.method} ${item.request.path}) failed with ${response.statusCode}; items before it were imported.`,
-          details: { index, status: response.statusCode, problem: responseBody, imported: results.length, results },
+    @Post()
+    @Permission('tenant:admin')
+    @HttpCode(200)
+    @ApiOperation({ summary: 'Import past writes at their original times (admin)' })
+    @ApiOkResponse({ type: ImportResultsDto })
+    async import(@Body() body: ImportDto, @Req() request: FastifyRequest): Promise<{ results: ImportResult[] }> {
+      // However the path was spelled, a request that the import itself sent may not import again.
+      if (importedWriteOf(request)) throw new ValidationProblem([{ field: 'path', message: 'an import may not contain an import' }]);
+      const paths = validateItems(body.items, Date.now());
+
+      const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+      const authorization = request.headers.authorization;
+      const results: ImportResult[] = [];
+      for (const [index, item] of body.items.entries()) {
+        const response = await fastify.inject({
+          method: item.request.method,
+          url: paths[index],
+          headers: {
+            ...(authorization ? { authorization } : {}),
+            [CORRELATION_ID_HEADER]: String(request.id),
+            'content-type': 'application/json',
+            [IMPORT_TOKEN_HEADER]: IMPORT_TOKEN,
+            [IMPORT_AT_HEADER]: new Date(item.at).toISOString(),
+            ...(item.actor ? { [IMPORT_ACTOR_HEADER]: item.actor } : {}),
+          },
+          payload: JSON.stringify(item.request.body ?? {}),
         });
+        const responseBody = parse(response.body);
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+          throw new Problem({
+            status: 422,
+            code: 'import-item-failed',
+            title: 'Import stopped',
+            detail: `Item ${index} (${item.request.method} ${item.request.path}) failed with ${response.statusCode}; items before it were imported.`,
+            details: { index, status: response.statusCode, problem: responseBody, imported: results.length, results },
+          });
+        }
+        results.push({ status: response.statusCode, body: responseBody });
       }
-      results.push({ status: response.statusCode, body: responseBody });
+      return { results };
     }
-    return { results };
   }
+  return ImportController;
 }
 
 /**

@@ -1,0 +1,2 @@
+export * from './lib/route-table';
+export * from './lib/route-table.generated';
