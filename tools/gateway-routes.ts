@@ -12,7 +12,7 @@ import { liveRouteTable, ROUTE_TABLE_MODULE } from '../apps/platform-e2e/test/su
 async function main(): Promise<void> {
   const platform = await startPlatform();
   try {
-    const table = liveRouteTable(platform);
+    const table = await liveRouteTable(platform);
     await writeFile(join(resolve(__dirname, '../..'), ROUTE_TABLE_MODULE), routeTableModule(table));
     process.stdout.write(`wrote ${ROUTE_TABLE_MODULE}: ${table.routes.length} routes\n`);
   } finally {

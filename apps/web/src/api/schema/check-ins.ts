@@ -345,7 +345,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/imports": {
+    "/api/v1/imports/check-ins": {
         parameters: {
             query?: never;
             header?: never;
@@ -356,54 +356,6 @@ export interface paths {
         put?: never;
         /** Import past writes at their original times (admin) */
         post: operations["ImportController_import"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/health/live": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["HealthController_live"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/health/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["HealthController_ready"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["MetricsController_scrape"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -433,6 +385,20 @@ export interface components {
              */
             effectiveAt: string;
         };
+        CheckInRecordedDto: {
+            /**
+             * Format: uuid
+             * @description The id of the record written
+             */
+            id: string;
+            /**
+             * @description The record's revision after the write: send it as If-Match to change it next
+             * @example 0
+             */
+            revision: number;
+            /** Format: uuid */
+            keyResultId: string;
+        };
         CorrectCheckInDto: {
             value?: number | boolean;
             confidence?: number;
@@ -444,27 +410,76 @@ export interface components {
             effectiveAt?: string;
             reason: string;
         };
+        CheckInCorrectedDto: {
+            /**
+             * Format: uuid
+             * @description The id of the record written
+             */
+            id: string;
+            /**
+             * @description The record's revision after the write: send it as If-Match to change it next
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description The types of the events the change appended, in order
+             * @example [
+             *       "CheckInCorrected"
+             *     ]
+             */
+            events: string[];
+            /** Format: uuid */
+            keyResultId: string;
+        };
         CheckInItemDto: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             keyResultId: string;
-            /** @description A number, or true/false for a milestone */
+            /**
+             * @description A number, or true/false for a milestone
+             * @example 24
+             */
             value: number | boolean;
-            /** @description Absent on a data source's measurement */
+            /**
+             * @description 0-10; absent on a data source's measurement
+             * @example 6
+             */
             confidence?: number;
-            /** @description Set on a measurement: where the value comes from */
+            /**
+             * @description Set on a measurement: the data source the value comes from
+             * @example amplitude
+             */
             source?: string;
+            /**
+             * Format: uri
+             * @description Set on a measurement: where people see the number at its source
+             */
             link?: string;
+            /** @example Checklist shipped to 20% of sign-ups */
             note?: string;
+            /**
+             * @example [
+             *       "Waiting on the SSO vendor"
+             *     ]
+             */
             blockers?: string[];
-            /** @description The moment it describes (date or instant) */
+            /**
+             * @description The moment it describes: a date YYYY-MM-DD or an instant
+             * @example 2026-10-12
+             */
             effectiveAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was first recorded
+             */
             recordedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the last correction folded in was recorded
+             */
             correctedAt?: string;
-            /** @description Corrections folded in */
+            /** @description How many corrections are folded in */
             corrections: number;
         };
         EvidenceDto: {
@@ -501,6 +516,108 @@ export interface components {
              */
             result: "validated" | "invalidated" | "inconclusive";
             insight: string;
+        };
+        WriteAnswerDto: {
+            /**
+             * Format: uuid
+             * @description The id of the record written
+             */
+            id: string;
+            /**
+             * @description The record's revision after the write: send it as If-Match to change it next
+             * @example 0
+             */
+            revision: number;
+        };
+        /** @enum {string} */
+        LearningApproach: "hypothesis" | "experiment";
+        /**
+         * @description invalidated is a first-class outcome
+         * @enum {string}
+         */
+        LearningResult: "validated" | "invalidated" | "inconclusive";
+        /** @enum {string} */
+        EvidenceKind: "customer-interview" | "usage-data" | "analytics-view" | "survey" | "support-tickets" | "crm-record" | "other";
+        EvidenceItemDto: {
+            kind: components["schemas"]["EvidenceKind"];
+            /** @example 7 of 10 trial users stalled at the import step */
+            summary: string;
+            /**
+             * Format: uri
+             * @description The source itself: the notes, the dashboard, the ticket search
+             */
+            link?: string;
+        };
+        LearningDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The team whose learning it is
+             * @example growth
+             */
+            teamId?: string;
+            /** Format: uuid */
+            objectiveId?: string;
+            /** @description Key results it is about (UUIDs) */
+            keyResultIds: string[];
+            /**
+             * @description The hypothesis or experiment: what was tried
+             * @example A guided import would lift week-1 activation
+             */
+            tried: string;
+            approach?: components["schemas"]["LearningApproach"];
+            /**
+             * @description invalidated is a first-class outcome
+             * @example invalidated
+             */
+            result: components["schemas"]["LearningResult"];
+            /**
+             * @description What was learned
+             * @example Users stall on permissions, not on the import itself
+             */
+            insight: string;
+            /**
+             * @description The next step it leads to
+             * @example Ship a permissions checklist
+             */
+            nextStep?: string;
+            /** @description The customer evidence behind the insight */
+            evidence: components["schemas"]["EvidenceItemDto"][];
+            /**
+             * @description Lowercase, without duplicates
+             * @example [
+             *       "onboarding"
+             *     ]
+             */
+            tags: string[];
+            /**
+             * @description Who captured it
+             * @example alice
+             */
+            author: string;
+            /**
+             * @description Who acknowledged it, in order; never the author
+             * @example [
+             *       "bob"
+             *     ]
+             */
+            acknowledgedBy: string[];
+            /** @description How many revisions are folded in */
+            revisions: number;
+            /** @description The learning stream's revision (its ETag): send it as If-Match to revise or acknowledge */
+            revision: number;
+            /** Format: date-time */
+            capturedAt: string;
+            /**
+             * Format: date-time
+             * @description When its last event was recorded
+             */
+            updatedAt: string;
+            /**
+             * @description Who recorded its last event
+             * @example alice
+             */
+            updatedBy: string;
         };
         HistoryEntryDto: {
             id: string;
@@ -543,6 +660,25 @@ export interface components {
             insight?: string;
             reason: string;
         };
+        ChangeAnswerDto: {
+            /**
+             * Format: uuid
+             * @description The id of the record written
+             */
+            id: string;
+            /**
+             * @description The record's revision after the write: send it as If-Match to change it next
+             * @example 0
+             */
+            revision: number;
+            /**
+             * @description The types of the events the change appended, in order
+             * @example [
+             *       "CheckInCorrected"
+             *     ]
+             */
+            events: string[];
+        };
         AcknowledgeLearningDto: {
             note?: string;
         };
@@ -551,9 +687,14 @@ export interface components {
             id: string;
             /** Format: uuid */
             objectiveId?: string;
+            /** @description Key results it is about (UUIDs) */
             keyResultIds: string[];
-            /** @example invalidated */
-            result: string;
+            /**
+             * @description invalidated is a first-class outcome
+             * @example invalidated
+             */
+            result: components["schemas"]["LearningResult"];
+            /** @example Users stall on permissions, not on the import itself */
             insight: string;
             /** Format: date-time */
             capturedAt: string;
@@ -570,37 +711,115 @@ export interface components {
             /** @example Useful for next quarter’s planning */
             note?: string;
         };
+        /**
+         * @description What it is asked about
+         * @enum {string}
+         */
+        QuestionSubject: "objective" | "key-result" | "learning";
+        /** @enum {string} */
+        QuestionStatus: "open" | "answered" | "set-aside";
         AnswerItemDto: {
+            /** @example Activation of the first 50 sign-ups after the release */
             text: string;
+            /**
+             * @description Who answered
+             * @example alice
+             */
             answeredBy: string;
             /** Format: date-time */
             answeredAt: string;
         };
         SetAsideDto: {
+            /**
+             * @description Who set it aside
+             * @example alice
+             */
             by: string;
             /** Format: date-time */
             at: string;
+            /** @example Useful for next quarter’s planning */
             note?: string;
+        };
+        QuestionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description What it is asked about */
+            subject: components["schemas"]["QuestionSubject"];
+            /**
+             * Format: uuid
+             * @description The objective, key result or learning it is asked about
+             */
+            subjectId: string;
+            /**
+             * Format: uuid
+             * @description The objective it belongs to
+             */
+            objectiveId?: string;
+            /**
+             * Format: uuid
+             * @description The key result it is about, if any
+             */
+            keyResultId?: string;
+            /**
+             * @description The team that answers it
+             * @example growth
+             */
+            teamId?: string;
+            /** @example What would tell you the checklist works before the quarter ends? */
+            text: string;
+            /**
+             * @description Who asked
+             * @example bob
+             */
+            askedBy: string;
+            /** Format: date-time */
+            askedAt: string;
+            status: components["schemas"]["QuestionStatus"];
+            /** @description Oldest first */
+            answers: components["schemas"]["AnswerItemDto"][];
+            /** @description Set when the team set it aside for later */
+            setAside?: components["schemas"]["SetAsideDto"];
+            /** @description The question stream's revision (its ETag): send it as If-Match to answer or set it aside */
+            revision: number;
         };
         QuestionItemDto: {
             /** Format: uuid */
             id: string;
-            /** @enum {string} */
-            subject: "objective" | "key-result" | "learning";
-            /** Format: uuid */
+            /** @description What it is asked about */
+            subject: components["schemas"]["QuestionSubject"];
+            /**
+             * Format: uuid
+             * @description The objective, key result or learning it is asked about
+             */
             subjectId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The objective it belongs to
+             */
             objectiveId?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The key result it is about, if any
+             */
             keyResultId?: string;
+            /**
+             * @description The team that answers it
+             * @example growth
+             */
             teamId?: string;
+            /** @example What would tell you the checklist works before the quarter ends? */
             text: string;
+            /**
+             * @description Who asked
+             * @example bob
+             */
             askedBy: string;
             /** Format: date-time */
             askedAt: string;
-            /** @enum {string} */
-            status: "open" | "answered" | "set-aside";
+            status: components["schemas"]["QuestionStatus"];
+            /** @description Oldest first */
             answers: components["schemas"]["AnswerItemDto"][];
+            /** @description Set when the team set it aside for later */
             setAside?: components["schemas"]["SetAsideDto"];
         };
         ServiceAccountScopeDto: {
@@ -622,24 +841,165 @@ export interface components {
             name: string;
             scope: components["schemas"]["ServiceAccountScopeDto"];
         };
+        ServiceAccountScopeItemDto: {
+            /**
+             * @example [
+             *       "growth"
+             *     ]
+             */
+            teams: string[];
+            /** @description Key result UUIDs */
+            keyResultIds: string[];
+        };
+        /** @enum {string} */
+        ServiceAccountStatus: "active" | "revoked";
+        ServiceAccountKeyIssuedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example product-analytics */
+            name: string;
+            scope: components["schemas"]["ServiceAccountScopeItemDto"];
+            status: components["schemas"]["ServiceAccountStatus"];
+            /**
+             * @description The admin who created it
+             * @example alice
+             */
+            createdBy: string;
+            /** @description How many times its key was replaced */
+            rotations: number;
+            /**
+             * @description The actor of everything it records
+             * @example integration:product-analytics
+             */
+            actor: string;
+            /** @description The id of its one working key (public, part of the key); absent once revoked */
+            keyId?: string;
+            /** @description The revision of the tenant's service-account registry after the change */
+            revision: number;
+            /** @description The API key, shown this once: store it in the data source as a bearer token */
+            apiKey: string;
+        };
         ServiceAccountItemDto: {
             /** Format: uuid */
             id: string;
             /** @example product-analytics */
             name: string;
-            scope: components["schemas"]["ServiceAccountScopeDto"];
-            /** @enum {string} */
-            status: "active" | "revoked";
+            scope: components["schemas"]["ServiceAccountScopeItemDto"];
+            status: components["schemas"]["ServiceAccountStatus"];
+            /**
+             * @description The admin who created it
+             * @example alice
+             */
             createdBy: string;
+            /** @description How many times its key was replaced */
             rotations: number;
-            /** @example integration:product-analytics */
+            /**
+             * @description The actor of everything it records
+             * @example integration:product-analytics
+             */
             actor: string;
-            /** @description Absent once revoked */
+            /** @description The id of its one working key (public, part of the key); absent once revoked */
             keyId?: string;
         };
         RevokeServiceAccountDto: {
             /** @example The analytics contract ended */
             reason: string;
+        };
+        ServiceAccountChangedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example product-analytics */
+            name: string;
+            scope: components["schemas"]["ServiceAccountScopeItemDto"];
+            status: components["schemas"]["ServiceAccountStatus"];
+            /**
+             * @description The admin who created it
+             * @example alice
+             */
+            createdBy: string;
+            /** @description How many times its key was replaced */
+            rotations: number;
+            /**
+             * @description The actor of everything it records
+             * @example integration:product-analytics
+             */
+            actor: string;
+            /** @description The id of its one working key (public, part of the key); absent once revoked */
+            keyId?: string;
+            /** @description The revision of the tenant's service-account registry after the change */
+            revision: number;
+        };
+        MeasurementRecordedDto: {
+            /**
+             * Format: uuid
+             * @description The same (source, key result, moment) always has this id
+             */
+            id: string;
+            /** Format: uuid */
+            keyResultId: string;
+            /**
+             * @description As sent
+             * @example 2026-10-19
+             */
+            measuredAt: string;
+            /** @example amplitude */
+            source: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "recorded";
+            /** @description The key result's check-in stream revision after it */
+            revision: number;
+        };
+        MeasurementUnchangedDto: {
+            /**
+             * Format: uuid
+             * @description The same (source, key result, moment) always has this id
+             */
+            id: string;
+            /** Format: uuid */
+            keyResultId: string;
+            /**
+             * @description As sent
+             * @example 2026-10-19
+             */
+            measuredAt: string;
+            /** @example amplitude */
+            source: string;
+            /**
+             * @description Sent before with this value: nothing written (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            status: "unchanged";
+        };
+        MeasurementRefusedDto: {
+            /**
+             * Format: uuid
+             * @description The same (source, key result, moment) always has this id
+             */
+            id: string;
+            /** Format: uuid */
+            keyResultId: string;
+            /**
+             * @description As sent
+             * @example 2026-10-19
+             */
+            measuredAt: string;
+            /** @example amplitude */
+            source: string;
+            /**
+             * @description A rule of the key result refused it: nothing written for it (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            status: "refused";
+            /**
+             * @description The broken rule
+             * @example effective-at-in-future
+             */
+            code: string;
+            /** @description The broken rule, in words */
+            message: string;
         };
         MeasurementDto: {
             /** @example 31.5 */
@@ -678,7 +1038,52 @@ export interface components {
         MeasurementBatchDto: {
             items: components["schemas"]["BatchMeasurementDto"][];
         };
-        ImportDto: Record<string, never>;
+        MeasurementBatchAnswerDto: {
+            items: (components["schemas"]["MeasurementRecordedDto"] | components["schemas"]["MeasurementUnchangedDto"] | components["schemas"]["MeasurementRefusedDto"])[];
+        };
+        ImportedRequestDto: {
+            /** @enum {string} */
+            method: "POST" | "PUT" | "PATCH";
+            /**
+             * @description A write route of this service
+             * @example /api/v1/objectives
+             */
+            path: string;
+            /** @description The JSON body the route takes */
+            body?: {
+                [key: string]: unknown;
+            };
+        };
+        ImportItemDto: {
+            /**
+             * Format: date-time
+             * @description The original time of the change, in the past, not before the previous item
+             * @example 2026-10-02T09:00:00Z
+             */
+            at: string;
+            /** @description The original author; the caller when omitted */
+            actor?: string;
+            request: components["schemas"]["ImportedRequestDto"];
+        };
+        ImportDto: {
+            /** @description In chronological order */
+            items: components["schemas"]["ImportItemDto"][];
+        };
+        ImportResult: {
+            /**
+             * @description The status the route answered
+             * @example 201
+             */
+            status: number;
+            /** @description The route's answer (absent when it had no body) */
+            body?: {
+                [key: string]: unknown;
+            };
+        };
+        ImportResultsDto: {
+            /** @description One per item, in order */
+            results: components["schemas"]["ImportResult"][];
+        };
         /** @description RFC 9457 problem details (application/problem+json) */
         ProblemDetails: {
             /** @example urn:okr:problem:validation-failed */
@@ -755,6 +1160,60 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     CheckInHttpController_record: {
@@ -775,11 +1234,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; ETag is the new revision, Location the list of check-ins */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CheckInRecordedDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `wrong-expected-revision`: changed since the revision in If-Match; read it again; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -801,11 +1353,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Corrected; ETag is the new revision of the key result’s check-ins */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CheckInCorrectedDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `wrong-expected-revision`: changed since the revision in If-Match; read it again; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -822,11 +1467,95 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Captured; Location is the learning */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WriteAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -841,11 +1570,68 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The learning; ETag is its revision */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LearningDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -878,6 +1664,60 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     LearningHttpController_revise: {
@@ -898,11 +1738,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Revised (events: LearningRevised) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChangeAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `wrong-expected-revision`: changed since the revision in If-Match; read it again; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -924,11 +1857,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Acknowledged (events: LearningAcknowledged) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChangeAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `wrong-expected-revision`: changed since the revision in If-Match; read it again; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -959,6 +1985,60 @@ export interface operations {
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -992,6 +2072,60 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     QuestionHttpController_list: {
@@ -1001,7 +2135,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page (opaque; omit for the first page) */
                 cursor?: string;
-                status?: "open" | "answered" | "set-aside";
+                status?: components["schemas"]["QuestionStatus"];
             };
             header?: never;
             path: {
@@ -1024,6 +2158,60 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     QuestionHttpController_askOnObjective: {
@@ -1041,11 +2229,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Asked; Location is the question */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WriteAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1064,11 +2345,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Asked; Location is the question */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WriteAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1087,11 +2461,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Asked; Location is the question */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WriteAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1113,11 +2580,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Answered (events: QuestionAnswered) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChangeAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `wrong-expected-revision`: changed since the revision in If-Match; read it again; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1139,11 +2699,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Set aside (events: QuestionSetAside) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChangeAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `wrong-expected-revision`: changed since the revision in If-Match; read it again; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1158,11 +2811,68 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The question; ETag is its revision */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QuestionDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1193,6 +2903,51 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ServiceAccountHttpController_create: {
@@ -1208,11 +2963,95 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created, with its API key (shown once); Location is the account */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountKeyIssuedDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1227,11 +3066,86 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The account with its new API key (shown once) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountKeyIssuedDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1250,11 +3164,104 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Revoked: the account without a key */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountChangedDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1273,11 +3280,113 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Sent before with this value: nothing written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurementUnchangedDto"];
+                };
+            };
+            /** @description Recorded; Location is the list of check-ins */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MeasurementRecordedDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1294,11 +3403,95 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description The outcome of each measurement, in the order sent */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MeasurementBatchAnswerDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1319,58 +3512,90 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportResultsDto"];
+                };
             };
-        };
-    };
-    HealthController_live: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-        };
-    };
-    HealthController_ready: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-        };
-    };
-    MetricsController_scrape: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };

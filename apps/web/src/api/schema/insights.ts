@@ -291,58 +291,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/health/live": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["HealthController_live"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/health/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["HealthController_ready"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["MetricsController_scrape"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReplayKeyResultDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Week-1 activation */
+            title: string;
+            /** @enum {string} */
+            kind: "increase" | "decrease" | "stay-at-or-above" | "stay-at-or-below" | "stay-within-range" | "milestone";
+            /**
+             * @description `target` (increase / decrease) or `threshold` (stay at or above / below) in force then; null for a range (see min, max) or a milestone
+             * @example 40
+             */
+            target: number | null;
+            /** @description Only for stay-within-range */
+            min?: number;
+            /** @description Only for stay-within-range */
+            max?: number;
+            /**
+             * @description The latest check-in known then (by the moment it describes); null before the first
+             * @example 30
+             */
+            value: (number | boolean) | null;
+            /** @description The latest confidence known then */
+            confidence: number | null;
+            progress: number;
+        };
+        ReplayObjectiveDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Its title then
+             * @example New customers succeed in their first week
+             */
+            title: string;
+            /** @example growth */
+            teamId: string;
+            /** Format: uuid */
+            cycleId: string;
+            /** @description Mean progress of its key results then; 0 for none */
+            progress: number;
+            /**
+             * @description Its status then
+             * @enum {string}
+             */
+            status: "draft" | "active" | "closed" | "archived";
+            /** @description Its key results then, dropped ones left out */
+            keyResults: components["schemas"]["ReplayKeyResultDto"][];
+        };
+        ReplayLearningDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            result: "validated" | "invalidated" | "inconclusive";
+            /** @example Users stall at permissions, not at the import */
+            insight: string;
+            /**
+             * Format: uuid
+             * @description The objective it is about, if any
+             */
+            objectiveId?: string;
+            /** @description The key results it is about */
+            keyResultIds: string[];
+        };
+        ReplayAnswerDto: {
+            text: string;
+            /** @description Who answered (the token subject) */
+            answeredBy: string;
+        };
+        ReplayQuestionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            subject: "objective" | "key-result" | "learning";
+            /**
+             * Format: uuid
+             * @description The objective, key result or learning asked about
+             */
+            subjectId: string;
+            /** Format: uuid */
+            objectiveId?: string;
+            text: string;
+            /** @description Who asked (the token subject) */
+            askedBy: string;
+            /** @enum {string} */
+            status: "open" | "answered" | "set-aside";
+            /** @description The answers given by then, oldest first */
+            answers: components["schemas"]["ReplayAnswerDto"][];
+        };
+        ReplayViewDto: {
+            /**
+             * Format: date-time
+             * @description The instant replayed
+             */
+            asOf: string;
+            /** @description In the order they were set */
+            objectives: components["schemas"]["ReplayObjectiveDto"][];
+            /** @description In the order they were captured */
+            learnings: components["schemas"]["ReplayLearningDto"][];
+            /** @description In the order they were asked */
+            questions: components["schemas"]["ReplayQuestionDto"][];
+        };
+        FrameDto: {
+            /**
+             * Format: date-time
+             * @description The instant of this frame
+             * @example 2026-10-08T00:00:00.000Z
+             */
+            at: string;
+            /** @description The objective, or the team's objectives, as they stood at `at` */
+            objectives: components["schemas"]["ReplayObjectiveDto"][];
+            /** @description Their learnings captured by `at` */
+            learnings: components["schemas"]["ReplayLearningDto"][];
+        };
+        FramesViewDto: {
+            /** @description `from`, `from + step`, … while not after `to` */
+            frames: components["schemas"]["FrameDto"][];
+        };
         HistoryEntryDto: {
             id: string;
             /** @example ObjectiveReworded */
@@ -366,61 +434,629 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        CycleLabelDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-Q4 */
+            name: string;
+            /**
+             * @description upcoming, active (started, not ended), ended (past its end date), closed
+             * @enum {string}
+             */
+            status: "upcoming" | "active" | "ended" | "closed";
+        };
+        ToTargetMeasureDto: {
+            /** @enum {string} */
+            kind: "increase" | "decrease";
+            /** @example 20 */
+            start: number;
+            /** @example 40 */
+            target: number;
+            /** @example % */
+            unit?: string;
+        };
+        ThresholdMeasureDto: {
+            /** @enum {string} */
+            kind: "stay-at-or-above" | "stay-at-or-below";
+            /** @example 40 */
+            threshold: number;
+            /** @description The baseline, when known */
+            start?: number;
+            /** @example NPS */
+            unit?: string;
+        };
+        RangeMeasureDto: {
+            /** @enum {string} */
+            kind: "stay-within-range";
+            /** @example 95 */
+            min: number;
+            /** @example 99 */
+            max: number;
+            /** @description The baseline, when known */
+            start?: number;
+            /** @example ms */
+            unit?: string;
+        };
+        MilestoneMeasureDto: {
+            /** @enum {string} */
+            kind: "milestone";
+        };
+        TargetValueDto: {
+            /** @example 40 */
+            target: number;
+        };
+        ThresholdValueDto: {
+            /** @example 40 */
+            threshold: number;
+        };
+        RangeValueDto: {
+            /** @example 95 */
+            min: number;
+            /** @example 99 */
+            max: number;
+        };
+        SummaryCheckInDto: {
+            /**
+             * Format: uuid
+             * @description The check-in id (the measurement id for a measurement)
+             */
+            id: string;
+            /**
+             * @description A number, or done (true) / not done (false) for a milestone
+             * @example 30
+             */
+            value: number | boolean;
+            /** @description Absent on a data source's measurement: it moves the value, never the confidence */
+            confidence?: number;
+            /**
+             * @description Only on a measurement: where the value came from
+             * @example warehouse
+             */
+            source?: string;
+            /**
+             * @description The moment it describes: an ISO date or instant
+             * @example 2026-10-12
+             */
+            effectiveAt: string;
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            recordedAt: string;
+            /**
+             * Format: date-time
+             * @description When it was last corrected
+             */
+            correctedAt?: string;
+        };
+        SummaryKeyResultDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Empty while only its check-ins have arrived
+             * @example Week-1 activation
+             */
+            title: string;
+            /** @description Its owner (the token subject), when it has one besides the objective's */
+            ownerId?: string;
+            /**
+             * @description null while only its check-ins have arrived
+             * @enum {string|null}
+             */
+            kind: "increase" | "decrease" | "stay-at-or-above" | "stay-at-or-below" | "stay-within-range" | "milestone" | null;
+            /** @description Its measure, targets revised in; null while only its check-ins have arrived */
+            measure: (components["schemas"]["ToTargetMeasureDto"] | components["schemas"]["ThresholdMeasureDto"] | components["schemas"]["RangeMeasureDto"] | components["schemas"]["MilestoneMeasureDto"]) | null;
+            /**
+             * Format: date-time
+             * @description When it was added
+             */
+            addedAt?: string | null;
+            /** @description Dropped key results count for nothing (progress, confidence, risk) */
+            dropped: boolean;
+            /** @description Why it was dropped */
+            droppedReason?: string;
+            /**
+             * @description The latest value (by the moment it describes); null before the first
+             * @example 30
+             */
+            value: (number | boolean) | null;
+            /** @description The latest confidence given by people */
+            confidence: number | null;
+            /**
+             * Format: date-time
+             * @description When the team last checked in (latest recordedAt)
+             */
+            lastCheckInAt: string | null;
+            /** @description The moment the latest check-in describes (an ISO date or instant) */
+            latestEffectiveAt: string | null;
+            /** @description From the measure and the latest value */
+            progress: number;
+            /** @description Up to the last 3 confidences, oldest first */
+            recentConfidences: number[];
+            /** @description Every check-in and measurement, by the moment it describes, then when recorded */
+            checkIns: components["schemas"]["SummaryCheckInDto"][];
+            /** @description Revision of its check-ins stream last applied; -1 for none */
+            checkInRevision: number;
+            /** @description Set once the objective is graded */
+            grade: number | null;
+        };
+        CarryOverDto: {
+            /** Format: uuid */
+            objectiveId: string;
+            /** Format: uuid */
+            cycleId: string;
+            /** @example Activation is still below target */
+            reason: string;
+        };
+        ObjectiveSummaryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example growth */
+            teamId: string | null;
+            /**
+             * @description The display name (the id when the team is not registered)
+             * @example Growth
+             */
+            teamName: string | null;
+            /** Format: uuid */
+            cycleId: string | null;
+            /** @description Its cycle by name; null when not known to the view yet */
+            cycle: components["schemas"]["CycleLabelDto"] | null;
+            /** @description Its owner (the token subject) */
+            ownerId: string | null;
+            /** @example New customers succeed in their first week */
+            title: string;
+            description?: string;
+            /** @enum {string} */
+            status: "draft" | "active" | "closed" | "archived" | "unknown";
+            /**
+             * @description Where the objective stands for a reader, its status and its cycle together: an objective not graded once its cycle ended is `ended-not-graded` (or `carried-over` when it goes on in a later cycle), not behind pace; closed is `graded`
+             * @enum {string}
+             */
+            standing: "draft" | "active" | "ended-not-graded" | "carried-over" | "graded" | "archived" | "unknown";
+            /** @description The objectives it is aligned to */
+            parentObjectiveIds: string[];
+            grade: number | null;
+            retrospective: string | null;
+            /** @description Every key result, dropped ones included (see `dropped`) */
+            keyResults: components["schemas"]["SummaryKeyResultDto"][];
+            /** @description Mean progress of its key results that were not dropped; 0 for none */
+            progress: number;
+            /** @description The lowest latest confidence of its key results */
+            confidence: number | null;
+            /** Format: date-time */
+            lastCheckInAt: string | null;
+            /** Format: date-time */
+            setAt: string | null;
+            /** Format: date-time */
+            activatedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was graded
+             */
+            closedAt: string | null;
+            /** Format: date-time */
+            archivedAt: string | null;
+            /** @description The objective it went on as in a later cycle */
+            carriedOverTo?: components["schemas"]["CarryOverDto"] | null;
+            /** @description The objective of an earlier cycle it continues */
+            carriedOverFrom?: components["schemas"]["CarryOverDto"] | null;
+            /**
+             * Format: date-time
+             * @description When the last event it reflects happened
+             */
+            updatedAt: string;
+            /** @description Revision of the objective stream last applied; -1 while only check-ins have arrived */
+            revision: number;
+            /** @description Questions about it still waiting for an answer */
+            openQuestions: number;
+        };
         AtRiskReasonDto: {
-            /** @example behind-pace */
-            code: string;
-            /** @description In words, for people */
+            /**
+             * @description Stable, for programs
+             * @example behind-pace
+             * @enum {string}
+             */
+            code: "below-floor" | "above-ceiling" | "outside-range" | "behind-pace" | "milestone-not-done" | "low-confidence" | "falling-confidence" | "stale-check-in";
+            /**
+             * @description In words, for people
+             * @example Confidence is 3/10, below the threshold of 5/10.
+             */
             message: string;
         };
         AtRiskItemDto: {
             /** Format: uuid */
             objectiveId: string;
+            /** @example New customers succeed in their first week */
             objectiveTitle: string;
-            /** @description The objective's owner */
+            /** @description The objective's owner (the token subject) */
             ownerId: string | null;
             /** Format: uuid */
             keyResultId: string;
+            /** @example Week-1 activation */
             keyResultTitle: string;
+            /** @description The key result's own owner, when it has one */
             keyResultOwnerId: string | null;
+            /** @description At least one */
             reasons: components["schemas"]["AtRiskReasonDto"][];
+            /** @example growth */
             teamId: string | null;
+            /**
+             * @description The display name (the id when the team is not registered)
+             * @example Growth
+             */
             teamName: string | null;
+        };
+        SeriesPointDto: {
+            /**
+             * Format: uuid
+             * @description The check-in id (the measurement id for a measurement)
+             */
+            checkInId: string;
+            /**
+             * @description The moment it describes (an ISO date or instant): the x axis
+             * @example 2026-10-12
+             */
+            effectiveAt: string;
+            /**
+             * Format: date-time
+             * @description When it was recorded
+             */
+            recordedAt: string;
+            /**
+             * @description A number, or done (true) / not done (false) for a milestone
+             * @example 30
+             */
+            value: number | boolean;
+            /** @description null on a data source's measurement: people give confidence, sources do not */
+            confidence: number | null;
+            /**
+             * @description Only on a measurement: where the value came from
+             * @example warehouse
+             */
+            source?: string;
+            /** @description Against the target in force when it was recorded; null until the measure is known */
+            progress: number | null;
+            /** @description The target in force when it was recorded (a later revision does not rewrite it): the target line of the chart */
+            target: (components["schemas"]["TargetValueDto"] | components["schemas"]["ThresholdValueDto"] | components["schemas"]["RangeValueDto"]) | null;
+            /** @description How many times it was corrected (its values are the corrected ones) */
+            corrections: number;
+        };
+        KeyResultSeriesDto: {
+            /** Format: uuid */
+            keyResultId: string;
+            /** Format: uuid */
+            objectiveId: string;
+            /** @description Oldest first (by effectiveAt, then recordedAt) */
+            points: components["schemas"]["SeriesPointDto"][];
         };
         EvidenceItemDto: {
             /** @enum {string} */
             kind: "customer-interview" | "usage-data" | "analytics-view" | "survey" | "support-tickets" | "crm-record" | "other";
+            /** @example 5 of 8 interviewees stalled at permissions */
             summary: string;
+            /**
+             * @description Where the source is
+             * @example https://notes.example.com/interviews/42
+             */
             link?: string;
+        };
+        LearningAcknowledgementDto: {
+            /** @description Who acknowledged it (the token subject) */
+            by: string;
+            note?: string;
+            /** Format: date-time */
+            at: string;
         };
         LearningFeedItemDto: {
             /** Format: uuid */
             id: string;
+            /** @example growth */
             teamId: string | null;
+            /**
+             * Format: uuid
+             * @description The objective it is about, if any
+             */
             objectiveId: string | null;
+            /** @description The key results it is about */
             keyResultIds: string[];
+            /** @example A guided import on day one */
             tried: string;
-            approach: string | null;
-            /** @enum {string} */
+            /** @enum {string|null} */
+            approach: "hypothesis" | "experiment" | null;
+            /**
+             * @description `invalidated` is knowledge gained like `validated`, not a failure
+             * @enum {string}
+             */
             result: "validated" | "invalidated" | "inconclusive";
+            /** @example Users stall at permissions, not at the import */
             insight: string;
             nextStep: string | null;
             evidence: components["schemas"]["EvidenceItemDto"][];
             evidenceCount: number;
+            /** @description Lowercase, without duplicates */
             tags: string[];
+            /** @description Who captured it (the token subject) */
             author: string;
-            acknowledgements: {
-                [key: string]: unknown;
-            }[];
+            /** @description Oldest first */
+            acknowledgements: components["schemas"]["LearningAcknowledgementDto"][];
             acknowledgementCount: number;
             /** Format: date-time */
             capturedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was last revised
+             */
             revisedAt: string | null;
+            /** @description Revision of its stream last applied */
             revision: number;
+        };
+        LearningResultCountsDto: {
+            validated: number;
+            invalidated: number;
+            inconclusive: number;
+        };
+        LearningStatsDto: {
+            /** @description Every learning, invalidated hypotheses included */
+            learnings: number;
+            byResult: components["schemas"]["LearningResultCountsDto"];
+            /** @description Validated or invalidated: knowledge gained either way */
+            conclusive: number;
+            /** @description Pieces of evidence over all of them */
+            evidence: number;
+            acknowledgements: number;
+            /**
+             * @description Learnings per tag
+             * @example {
+             *       "onboarding": 3
+             *     }
+             */
+            byTag: {
+                [key: string]: number;
+            };
+        };
+        DashboardKeyResultDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Week-1 activation */
+            title: string;
+            /**
+             * @description null while only its check-ins have arrived
+             * @enum {string|null}
+             */
+            kind: "increase" | "decrease" | "stay-at-or-above" | "stay-at-or-below" | "stay-within-range" | "milestone" | null;
+            /** @description The target in force (after any revision); null for a milestone or an unknown measure */
+            target: (components["schemas"]["TargetValueDto"] | components["schemas"]["ThresholdValueDto"] | components["schemas"]["RangeValueDto"]) | null;
+            /** @example % */
+            unit: string | null;
+            /**
+             * @description The latest check-in (by the moment it describes); null before the first
+             * @example 30
+             */
+            value: (number | boolean) | null;
+            /** @description The latest confidence given by people (0-10) */
+            confidence: number | null;
+            /**
+             * @description From the measure and the latest value
+             * @example 0.5
+             */
+            progress: number;
+        };
+        DashboardObjectiveDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example New customers succeed in their first week */
+            title: string;
+            /** Format: uuid */
+            cycleId: string | null;
+            /**
+             * @description null when the cycle is not known to the view yet
+             * @example 2026-Q4
+             */
+            cycleName: string | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "closed" | "archived" | "unknown";
+            /**
+             * @description Where the objective stands for a reader, its status and its cycle together: an objective not graded once its cycle ended is `ended-not-graded` (or `carried-over` when it goes on in a later cycle), not behind pace; closed is `graded`
+             * @enum {string}
+             */
+            standing: "draft" | "active" | "ended-not-graded" | "carried-over" | "graded" | "archived" | "unknown";
+            /** @description Mean progress of its key results that were not dropped; 0 for none */
+            progress: number;
+            /** @description The lowest latest confidence of its key results; null before any check-in */
+            confidence: number | null;
+            /**
+             * Format: date-time
+             * @description When the team last checked in on any of its key results
+             */
+            lastCheckInAt: string | null;
+            /** @description Set once graded */
+            grade: number | null;
+            /** @description At least one of its key results is at risk now */
+            atRisk: boolean;
+            /** @description Questions to the team about it still waiting for an answer */
+            openQuestions: number;
+            /** @description Its key results, dropped ones left out */
+            keyResults: components["schemas"]["DashboardKeyResultDto"][];
+        };
+        DashboardCountsDto: {
+            objectives: number;
+            /**
+             * @description Objectives per status (only the statuses present)
+             * @example {
+             *       "active": 3,
+             *       "draft": 1
+             *     }
+             */
+            byStatus: {
+                [key: string]: number;
+            };
+            keyResultsAtRisk: number;
+            objectivesAtRisk: number;
+            /** @description Learnings of the team (of the objectives shown, when a cycle is shown) */
+            learnings: number;
+            openQuestions: number;
+        };
+        OpenQuestionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Is the import still the bottleneck? */
+            text: string;
+            /** @description Who asked (the token subject) */
+            askedBy: string;
+            /** Format: date-time */
+            askedAt: string;
+            /**
+             * @description What the question is about
+             * @enum {string}
+             */
+            subject: "objective" | "key-result" | "learning";
+            /** Format: uuid */
+            objectiveId: string | null;
+            objectiveTitle: string | null;
+            /** Format: uuid */
+            keyResultId: string | null;
+            keyResultTitle: string | null;
+        };
+        TeamDashboardDto: {
+            /** @example growth */
+            teamId: string;
+            /**
+             * @description The display name (the id when the team is not registered)
+             * @example Growth
+             */
+            teamName: string;
+            /** @description Its parent in the organisation chart */
+            parentTeamId: string | null;
+            /**
+             * Format: uuid
+             * @description The cycle shown; null when the team has no cycle yet
+             */
+            cycleId: string | null;
+            /** @description The cycle shown, by name: the team's current one unless `?cycleId=` chose; null when there is none or it is not known yet */
+            cycle: components["schemas"]["CycleLabelDto"] | null;
+            /** @description Every cycle of the team's objectives, newest first (for a cycle picker) */
+            cycles: components["schemas"]["CycleLabelDto"][];
+            /** @description Oldest set first */
+            objectives: components["schemas"]["DashboardObjectiveDto"][];
+            counts: components["schemas"]["DashboardCountsDto"];
+            /** @description Oldest first */
+            openQuestions: components["schemas"]["OpenQuestionDto"][];
+        };
+        AlignmentNodeDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Customers love the product */
+            title: string;
+            /** @example growth */
+            teamId: string | null;
+            /**
+             * @description The display name (the id when the team is not registered)
+             * @example Growth
+             */
+            teamName: string | null;
+            /** @description The team's parent in the organisation chart, to group the map by it */
+            parentTeamId: string | null;
+            /** Format: uuid */
+            cycleId: string | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "closed" | "archived";
+            /** @description Its own progress (mean of its key results) */
+            progress: number;
+            /** @description Mean of its own progress (when it has key results) and its children's rolled-up progress; null when nothing below it is measured */
+            rolledUpProgress: number | null;
+            /** @description Objectives aligned to it, oldest set first; one aligned to several parents appears under each */
+            children: components["schemas"]["AlignmentNodeDto"][];
+        };
+        AlignmentTreeDto: {
+            /** @description Objectives aligned to no objective of the view (a parent in another cycle makes a root here), oldest set first */
+            roots: components["schemas"]["AlignmentNodeDto"][];
         };
         StartRebuildDto: {
             /** @example objective-summary */
             readModel: string;
+        };
+        RiskReasonDto: {
+            /**
+             * @description Stable, for programs
+             * @example low-confidence
+             * @enum {string}
+             */
+            code: "below-floor" | "above-ceiling" | "outside-range" | "behind-pace" | "milestone-not-done" | "low-confidence" | "falling-confidence" | "stale-check-in";
+            /**
+             * @description In words, for people
+             * @example Confidence is 3/10, below the threshold of 5/10.
+             */
+            message: string;
+        };
+        KeyResultAtRiskDataDto: {
+            /** Format: uuid */
+            keyResultId: string;
+            /** Format: uuid */
+            objectiveId: string;
+            /** Format: uuid */
+            cycleId: string;
+            /** @example growth */
+            teamId: string;
+            /** @description The objective's owner (the token subject) */
+            objectiveOwnerId: string;
+            /** @description The key result's own owner, when it has one */
+            keyResultOwnerId?: string;
+            /**
+             * Format: date-time
+             * @description When it was assessed
+             */
+            assessedAt: string;
+            /** @description Every reason it is at risk now, at least one */
+            reasons: components["schemas"]["RiskReasonDto"][];
+            /** @description The codes that were not reasons before (all of them when it just became at risk) */
+            addedReasons: string[];
+        };
+        KeyResultBackOnTrackDataDto: {
+            /** Format: uuid */
+            keyResultId: string;
+            /** Format: uuid */
+            objectiveId: string;
+            /** Format: uuid */
+            cycleId: string;
+            /** @example growth */
+            teamId: string;
+            /** @description The objective's owner (the token subject) */
+            objectiveOwnerId: string;
+            /** @description The key result's own owner, when it has one */
+            keyResultOwnerId?: string;
+            /**
+             * Format: date-time
+             * @description When it was assessed
+             */
+            assessedAt: string;
+            /** @description The codes it was at risk for */
+            previousReasons: string[];
+        };
+        RiskHistoryEntryDto: {
+            /** @enum {string} */
+            type: "KeyResultAtRisk" | "KeyResultBackOnTrack";
+            /** @description Position in the insight-{keyResultId} stream, from 0 */
+            revision: number;
+            /** @description Who or what caused the assessment */
+            actor: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The event or command that triggered the assessment */
+            causationId: string;
+            /** @description KeyResultAtRiskDataDto for KeyResultAtRisk, KeyResultBackOnTrackDataDto for KeyResultBackOnTrack */
+            data: components["schemas"]["KeyResultAtRiskDataDto"] | components["schemas"]["KeyResultBackOnTrackDataDto"];
+        };
+        KeyResultRiskDto: {
+            /** Format: uuid */
+            keyResultId: string;
+            atRisk: boolean;
+            /** @description Why it is at risk now; empty when it is not */
+            reasons: components["schemas"]["RiskReasonDto"][];
+            /** @description Revision of its insight-{keyResultId} stream; -1 before its first event */
+            revision: number;
+            /** @description Every risk event of it, oldest first */
+            history: components["schemas"]["RiskHistoryEntryDto"][];
         };
         /** @description RFC 9457 problem details (application/problem+json) */
         ProblemDetails: {
@@ -469,7 +1105,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReplayViewDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -497,7 +1180,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FramesViewDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -515,6 +1245,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -547,6 +1313,60 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     AuditHttpController_verify: {
@@ -566,6 +1386,60 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ReadModelsHttpController_summary: {
@@ -583,7 +1457,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveSummaryDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -615,6 +1545,51 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ReadModelsHttpController_series: {
@@ -632,7 +1607,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KeyResultSeriesDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -669,10 +1700,53 @@ export interface operations {
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         nextCursor: string | null;
                         /** @description Totals over every learning the filters select (all pages) */
-                        stats: {
-                            [key: string]: unknown;
-                        };
+                        stats: components["schemas"]["LearningStatsDto"];
                     };
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -694,7 +1768,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TeamDashboardDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -713,7 +1843,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlignmentTreeDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -736,6 +1913,87 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     AdminHttpController_tenantProgress: {
@@ -754,6 +2012,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -776,6 +2088,87 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     AdminHttpController_progress: {
@@ -795,6 +2188,60 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     AdminHttpController_projectionAudit: {
@@ -811,6 +2258,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -829,58 +2312,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KeyResultRiskDto"];
+                };
             };
-        };
-    };
-    HealthController_live: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-        };
-    };
-    HealthController_ready: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
-        };
-    };
-    MetricsController_scrape: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
