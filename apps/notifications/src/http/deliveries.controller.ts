@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, Permission, mapPage, type Principal } from '@okr/platform';
 import { pageCollection } from '@okr/read-store';
 import { NOTIFICATIONS_CLOCK, type Clock } from '../notifications.config';
@@ -7,7 +7,7 @@ import { DigestScheduler } from '../schedule/digest-scheduler';
 import { ReminderScheduler } from '../schedule/reminder-scheduler';
 import { NotificationsStore, type DeliveryDoc } from '../store/notifications.store';
 import { notFound, seesTenantLog } from './access';
-import { DeliveryItemDto, InboxItemDto } from './list-items.dto';
+import { DeliveryItemDto, DigestRunDto, InboxItemDto, ReminderRunDto } from './responses.dto';
 import { ListDeliveriesQueryDto, RunRemindersDto } from './notifications.dto';
 
 /** A delivery as the API shows it (no lease internals). */
@@ -69,6 +69,7 @@ export class DeliveriesHttpController {
   @Get('deliveries/:id')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'One delivery with every attempt' })
+  @ApiOkResponse({ type: DeliveryItemDto })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const found = await c.deliveries.findOne({ _id: id, tenantId: principal.tenantId });
@@ -102,6 +103,7 @@ export class DeliveriesHttpController {
     summary:
       "Evaluate check-in reminders of the caller's tenant now, or as of `at` (admin; a test clock for demos). Each missed period is reminded once, however often this runs",
   })
+  @ApiOkResponse({ type: ReminderRunDto })
   runReminders(@Body() body: RunRemindersDto, @CurrentPrincipal() principal: Principal) {
     return this.reminders.run(body.at ? new Date(body.at) : this.clock.now(), principal.tenantId);
   }
@@ -110,6 +112,7 @@ export class DeliveriesHttpController {
   @Permission('tenant:admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Assemble the daily digests of the caller's tenant due now (admin; they are also assembled every minute)" })
+  @ApiOkResponse({ type: DigestRunDto })
   async runDigests(@CurrentPrincipal() principal: Principal) {
     return { digests: await this.digests.run(this.clock.now(), principal.tenantId) };
   }

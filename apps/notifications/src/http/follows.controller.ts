@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, Permission, ValidationProblem, mapPage, type Principal } from '@okr/platform';
 import { pageCollection } from '@okr/read-store';
 import { FOLLOW_KINDS, NotificationsStore, type FollowDoc, type FollowKind } from '../store/notifications.store';
 import { notFound } from './access';
-import { FollowItemDto } from './list-items.dto';
+import { FollowItemDto } from './responses.dto';
 import { FollowDto } from './notifications.dto';
 
 const followId = (tenantId: string, userId: string, kind: string, targetId: string): string => `${tenantId}|${userId}|${kind}|${targetId}`;
@@ -20,6 +20,7 @@ export class FollowsHttpController {
   @Post()
   @Permission('self:write')
   @ApiOperation({ summary: 'Follow an objective of the tenant (404 otherwise) or a team (following twice changes nothing)' })
+  @ApiCreatedResponse({ type: FollowItemDto, description: 'Followed (since the first time, when it already was)' })
   async follow(@Body() body: FollowDto, @CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     // Only an objective of the caller's own tenant can be followed (as this service's view knows it).
@@ -55,6 +56,7 @@ export class FollowsHttpController {
   @Permission('self:write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Stop following (204 whether or not it was followed)' })
+  @ApiNoContentResponse({ description: 'Not followed (any more)' })
   async unfollow(@Param('kind') kind: string, @Param('targetId') targetId: string, @CurrentPrincipal() principal: Principal) {
     if (!FOLLOW_KINDS.includes(kind as FollowKind)) {
       throw new ValidationProblem([{ field: 'kind', message: `kind must be one of: ${FOLLOW_KINDS.join(', ')}` }]);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission, CurrentPrincipal, type Principal } from '@okr/platform';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { defaultPreferences, preferencesId } from '../planning/plan-deliveries';
@@ -8,6 +8,7 @@ import { chatChannelOf, NotificationsStore, type PreferencesDoc } from '../store
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { maskUrl, requireAllowedDestination } from './access';
 import { PreferencesDto } from './notifications.dto';
+import { PreferencesViewDto } from './responses.dto';
 
 /** What the API shows of preferences: the chat URL is a secret, only its host is shown. */
 const view = (p: PreferencesDoc, secrets: SecretBox) => {
@@ -43,6 +44,7 @@ export class PreferencesHttpController {
   @Get()
   @Permission('tenant:read')
   @ApiOperation({ summary: "The caller's preferences (defaults when never set)" })
+  @ApiOkResponse({ type: PreferencesViewDto })
   async get(@CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const found = await c.preferences.findOne({ _id: preferencesId(principal.tenantId, principal.userId) });
@@ -54,6 +56,7 @@ export class PreferencesHttpController {
   @ApiOperation({
     summary: "Replace the caller's preferences; a field left out takes its default, except `chat` which stays as it was when omitted",
   })
+  @ApiOkResponse({ type: PreferencesViewDto, description: 'The preferences now' })
   async put(@Body() body: PreferencesDto, @CurrentPrincipal() principal: Principal) {
     if (body.chat) await requireAllowedDestination(body.chat.url, 'chat.url', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();

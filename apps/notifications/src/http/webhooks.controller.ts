@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, NotIdempotentlyStored, Permission, mapPage, type Principal } from '@okr/platform';
 import { pageCollection } from '@okr/read-store';
@@ -10,7 +10,7 @@ import { webhookTestDelivery } from '../planning/plan-deliveries';
 import { NotificationsStore, type SmtpDoc, type WebhookDoc } from '../store/notifications.store';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { maskUrl, notFound, requireAllowedDestination, requireAllowedHost } from './access';
-import { WebhookItemDto } from './list-items.dto';
+import { SmtpSettingsViewDto, WebhookItemDto, WebhookRegisteredDto, WebhookSecretRotatedDto, WebhookTestSentDto } from './responses.dto';
 import { RegisterWebhookDto, SmtpSettingsDto } from './notifications.dto';
 
 /** A signing secret: 32 random bytes, shown once. */
@@ -57,6 +57,7 @@ export class ChannelsHttpController {
     summary:
       'Register a webhook (admin); 201 with its signing secret, shown this once. With OKR_WEBHOOK_ALLOW_PRIVATE=false, a URL leading to a private address is a 400',
   })
+  @ApiCreatedResponse({ type: WebhookRegisteredDto, description: 'Registered, with its signing secret (shown this once)' })
   async register(@Body() body: RegisterWebhookDto, @CurrentPrincipal() principal: Principal) {
     await requireAllowedDestination(body.url, 'url', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
@@ -92,6 +93,7 @@ export class ChannelsHttpController {
   @Get('webhooks/:id')
   @Permission('operations:read')
   @ApiOperation({ summary: 'One webhook (admin), without its secret' })
+  @ApiOkResponse({ type: WebhookItemDto })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return view(await this.hook(principal, id), this.secrets);
   }
@@ -100,6 +102,7 @@ export class ChannelsHttpController {
   @Permission('tenant:admin')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove a webhook (admin); its pending deliveries fail as "deleted"' })
+  @ApiNoContentResponse({ description: 'Removed' })
   async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     await this.hook(principal, id);
     const c = await this.store.collections();
@@ -111,6 +114,7 @@ export class ChannelsHttpController {
   @HttpCode(HttpStatus.OK)
   @NotIdempotentlyStored()
   @ApiOperation({ summary: 'Replace the signing secret (admin); 200 with the new one, shown this once; the old one stops at once' })
+  @ApiOkResponse({ type: WebhookSecretRotatedDto })
   async rotate(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     await this.hook(principal, id);
     const c = await this.store.collections();
@@ -124,6 +128,7 @@ export class ChannelsHttpController {
   @Permission('tenant:admin')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Send a test notification to the webhook (admin); 202 with the delivery id to follow in /deliveries' })
+  @ApiAcceptedResponse({ type: WebhookTestSentDto })
   async test(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const hook = await this.hook(principal, id);
     const c = await this.store.collections();
@@ -137,6 +142,7 @@ export class ChannelsHttpController {
   @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({ summary: "Set the tenant's SMTP server (admin); the password is never returned" })
+  @ApiOkResponse({ type: SmtpSettingsViewDto, description: 'The settings now, without the password' })
   async setSmtp(@Body() body: SmtpSettingsDto, @CurrentPrincipal() principal: Principal) {
     await requireAllowedHost(body.host, 'host', { allowPrivate: this.settings.allowPrivateDestinations });
     const c = await this.store.collections();
@@ -158,6 +164,7 @@ export class ChannelsHttpController {
   @Get('channels/email')
   @Permission('operations:read')
   @ApiOperation({ summary: "The tenant's SMTP server (admin), without the password" })
+  @ApiOkResponse({ type: SmtpSettingsViewDto })
   async getSmtp(@CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     const doc = await c.smtp.findOne({ _id: principal.tenantId });
@@ -169,6 +176,7 @@ export class ChannelsHttpController {
   @Permission('tenant:admin')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Remove the tenant's SMTP server (admin); the service default applies, if any" })
+  @ApiNoContentResponse({ description: 'Removed (or there were none)' })
   async removeSmtp(@CurrentPrincipal() principal: Principal) {
     const c = await this.store.collections();
     await c.smtp.deleteMany({ _id: principal.tenantId });

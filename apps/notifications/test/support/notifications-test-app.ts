@@ -15,7 +15,7 @@ import { InsightsModule } from '../../../insights/src/app.module';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { Dispatcher } from '../../src/delivery/dispatcher';
 import { NotificationsStore, type DeliveryDoc } from '../../src/store/notifications.store';
-import { NotificationsModule } from '../../src/app.module';
+import { NOTIFICATIONS_OPENAPI, NotificationsModule } from '../../src/app.module';
 import type { Clock, NotificationsSettings } from '../../src/notifications.config';
 
 export { caller, eventually, type Call, type CallOptions };
@@ -60,7 +60,7 @@ export async function createNotificationsTestApp(
     'notifications',
     (config, logs) =>
       NotificationsModule.forRoot(config, { logStream: logs, settings: { ...TEST_SETTINGS, ...options.settings }, clock, secretsKey: TEST_SECRETS_KEY }),
-    options.dataDir ? { dataDir: options.dataDir } : {},
+    { ...(options.dataDir ? { dataDir: options.dataDir } : {}), openApi: NOTIFICATIONS_OPENAPI },
   );
   return { ...base, clock, dispatcher: () => base.app.get(Dispatcher) };
 }

@@ -25,6 +25,7 @@ const document = {
           status: { type: 'string', enum: ['kept'] },
           note: { type: 'string', nullable: true, example: 'x' },
           owner: { allOf: [{ $ref: '#/components/schemas/Owner' }], description: 'who' },
+          deputy: { allOf: [{ $ref: '#/components/schemas/Owner' }], nullable: true },
           data: { type: 'object', additionalProperties: true },
           value: { oneOf: [{ type: 'number' }, { type: 'boolean' }], nullable: true },
           previousOwner: { type: 'object', nullable: true, allOf: [{ $ref: '#/components/schemas/Owner' }] },
@@ -40,7 +41,7 @@ const ID = '0193a3c4-0000-7000-8000-000000000000';
 
 describe('answerViolations', () => {
   it('finds nothing in an answer that is what the document says', () => {
-    const thing = { id: ID, status: 'kept', note: null, owner: { name: 'ana' }, data: { anything: 1 } };
+    const thing = { id: ID, status: 'kept', note: null, owner: { name: 'ana' }, deputy: null, data: { anything: 1 } };
     expect(answerViolations(document, 'GET', `/things/${ID}?x=1`, 200, thing)).toEqual([]);
     expect(answerViolations(document, 'POST', '/things', 200, { items: [thing, { status: 'refused', code: 'late' }] })).toEqual([]);
     expect(answerViolations(document, 'DELETE', `/things/${ID}`, 204, '')).toEqual([]);
@@ -57,11 +58,14 @@ describe('answerViolations', () => {
   });
 
   it('names a missing field, a wrong type, a value outside the enum, and a field the document does not have', () => {
-    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { status: 'gone', note: 3, owner: { name: 'ana', secret: 's' } })).toEqual([
+    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { status: 'gone', note: 3, owner: { name: 'ana', secret: 's' }, deputy: {} })).toEqual([
       "GET /things/" + ID + " 200: body should have required property 'id'",
       'GET /things/' + ID + ' 200: body.status should be equal to one of the allowed values',
       'GET /things/' + ID + ' 200: body.note should be string,null',
       'GET /things/' + ID + ' 200: body.owner should NOT have additional properties (secret)',
+      'GET /things/' + ID + ' 200: body.deputy should be null',
+      "GET /things/" + ID + " 200: body.deputy should have required property 'name'",
+      'GET /things/' + ID + ' 200: body.deputy should match some schema in anyOf',
     ]);
     expect(answerViolations(document, 'POST', '/things', 200, { items: [{ status: 'refused' }] })).toContain(
       'POST /things 200: body.items[0] should match exactly one schema in oneOf',
