@@ -15,9 +15,14 @@ export const PAGE_SIZE = 25;
  * A paged list read one page at a time: the first page on mount, the next one only when the person asks
  * for it ("Load more"), so a large list is never fetched whole.
  */
-export function usePagedList<P extends ListPage<unknown>>(queryKey: QueryKey, fetchPage: (cursor: string | undefined) => Promise<P>) {
+export function usePagedList<P extends ListPage<unknown>>(
+  queryKey: QueryKey,
+  fetchPage: (cursor: string | undefined) => Promise<P>,
+  { enabled = true }: { enabled?: boolean } = {},
+) {
   return useInfiniteQuery({
     queryKey,
+    enabled,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => fetchPage(pageParam),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
