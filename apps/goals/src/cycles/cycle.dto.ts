@@ -37,3 +37,21 @@ export class CycleItemDto {
   @ApiPropertyOptional({ type: [UngradedObjectiveDto], description: 'When closed: the objectives left neither graded nor carried over' })
   ungradedObjectives?: UngradedObjectiveDto[];
 }
+
+/** A cycle read from its stream: its revision is the ETag to send as If-Match. */
+export class CycleDto extends CycleItemDto {
+  @ApiProperty({ type: 'integer', description: 'Revision of its stream (the ETag)' }) revision!: number;
+}
+
+/** The answer of planning, renaming or rescheduling a cycle. */
+export class CycleRevisionDto {
+  @ApiProperty({ format: 'uuid', description: 'The cycle (for a new one, also in Location)' }) id!: string;
+  @ApiProperty({ type: 'integer', description: 'Its revision after the write (also the ETag)' }) revision!: number;
+}
+
+/** The answer of closing a cycle: what was left neither graded nor carried over. */
+export class CycleClosedDto extends CycleRevisionDto {
+  @ApiProperty({ enum: ['closed'] }) status!: 'closed';
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: string | null;
+  @ApiProperty({ type: [UngradedObjectiveDto] }) ungradedObjectives!: UngradedObjectiveDto[];
+}

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiPaginatedResponse, CurrentPrincipal, IF_MATCH_HEADER, ListQueryDto, Permission, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { ChangeCycleCommand, PlanCycleCommand } from './cycle.commands';
-import { CycleItemDto, PlanCycleDto, RenameCycleDto, RescheduleCycleDto } from './cycle.dto';
+import { CycleClosedDto, CycleDto, CycleItemDto, CycleRevisionDto, PlanCycleDto, RenameCycleDto, RescheduleCycleDto } from './cycle.dto';
 import { GetCycleQuery, ListCyclesQuery } from './cycle.queries';
 
 const uuid = new ParseUUIDPipe();
@@ -22,6 +22,7 @@ export class CycleHttpController {
   @Post()
   @Permission('cycle:manage')
   @ApiOperation({ summary: 'Plan a cycle: a named period with a check-in cadence (names are unique per tenant)' })
+  @ApiCreatedResponse({ type: CycleRevisionDto, description: 'Planned' })
   async plan(@Body() body: PlanCycleDto, @Write() { context, reply }: WriteRequest) {
     const cycleId = uuidv7();
     const result = await this.commands.execute(new PlanCycleCommand({ cycleId, ...body }, context));
@@ -39,6 +40,8 @@ export class CycleHttpController {
 
   @Get(':id')
   @Permission('tenant:read')
+  @ApiOperation({ summary: 'A cycle with its status now' })
+  @ApiOkResponse({ type: CycleDto, description: 'The cycle (ETag: its revision)' })
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.queries.execute(new GetCycleQuery(principal.tenantId, id));
     setRevisionHeaders(reply, view.revision);
@@ -50,6 +53,7 @@ export class CycleHttpController {
   @HttpCode(200)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Rename a cycle before it starts (leader or admin)' })
+  @ApiOkResponse({ type: CycleRevisionDto, description: 'Renamed' })
   rename(@Param('id', uuid) id: string, @Body() body: RenameCycleDto, @Write() write: WriteRequest) {
     return this.change(id, { type: 'RenameCycle', data: { name: body.name } }, write);
   }
@@ -59,6 +63,7 @@ export class CycleHttpController {
   @HttpCode(200)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: "Move a cycle's dates before it starts (leader or admin)" })
+  @ApiOkResponse({ type: CycleRevisionDto, description: 'Rescheduled' })
   reschedule(@Param('id', uuid) id: string, @Body() body: RescheduleCycleDto, @Write() write: WriteRequest) {
     return this.change(id, { type: 'RescheduleCycle', data: { startsOn: body.startsOn, endsOn: body.endsOn } }, write);
   }
@@ -68,6 +73,7 @@ export class CycleHttpController {
   @HttpCode(200)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Close an ended cycle (leader or admin); answers the objectives left ungraded' })
+  @ApiOkResponse({ type: CycleClosedDto, description: 'Closed' })
   async close(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
     // The handler finds the ungraded objectives (they span streams); the decider records them.
     const { revision, state } = await this.run(id, { type: 'CloseCycle', data: { ungradedObjectives: [] } }, write);

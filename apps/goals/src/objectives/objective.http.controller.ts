@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -37,6 +37,7 @@ import { ListObjectivesQueryDto, ObjectiveListItemDto } from './objective-list.d
 import { ListObjectivesQuery } from './objective-list.queries';
 import { GetObjectiveHistoryQuery, GetObjectiveQuery } from './objective.queries';
 import { ObjectiveResource, TeamOfNewObjective } from './objective.resources';
+import { KeyResultAddedDto, ObjectiveCarriedOverDto, ObjectiveChangedDto, ObjectiveDto, ObjectiveSetDto } from './objective.responses';
 
 const uuid = new ParseUUIDPipe();
 const IF_MATCH = IF_MATCH_HEADER;
@@ -54,6 +55,7 @@ export class ObjectiveHttpController {
   @Post()
   @Permission('objective:create', TeamOfNewObjective)
   @ApiOperation({ summary: 'Set an objective for a team in a cycle, optionally aligned to parent objectives' })
+  @ApiCreatedResponse({ type: ObjectiveSetDto, description: 'Set' })
   async set(@Body() body: SetObjectiveDto, @Write() { context, principal, reply }: WriteRequest) {
     const objectiveId = uuidv7();
     const { parentObjectiveIds = [], ownerId, ...rest } = body;
@@ -84,6 +86,7 @@ export class ObjectiveHttpController {
   @Get(':id')
   @Permission('tenant:read')
   @ApiOperation({ summary: 'The objective now, or as it stood at ?asOf=' })
+  @ApiOkResponse({ type: ObjectiveDto, description: 'The objective (ETag: its revision, when not asOf)' })
   async get(
     @Param('id', uuid) id: string,
     @Query() query: AsOfQueryDto,
@@ -107,6 +110,7 @@ export class ObjectiveHttpController {
   @Post(':id/rewordings')
   @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
+  @ApiCreatedResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   reword(@Param('id', uuid) id: string, @Body() body: RewordObjectiveDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'RewordObjective', data: body }, write);
   }
@@ -115,6 +119,7 @@ export class ObjectiveHttpController {
   @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Align to a parent objective (refused if it would close a loop)' })
+  @ApiCreatedResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   align(@Param('id', uuid) id: string, @Body() body: AlignObjectiveDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'AlignObjective', data: body }, write);
   }
@@ -122,6 +127,7 @@ export class ObjectiveHttpController {
   @Post(':id/alignment-withdrawals')
   @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
+  @ApiCreatedResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   withdrawAlignment(@Param('id', uuid) id: string, @Body() body: WithdrawAlignmentDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'WithdrawAlignment', data: body }, write);
   }
@@ -129,6 +135,7 @@ export class ObjectiveHttpController {
   @Post(':id/key-results')
   @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
+  @ApiCreatedResponse({ type: KeyResultAddedDto, description: 'Added' })
   async addKeyResult(@Param('id', uuid) id: string, @Body() body: AddKeyResultDto, @Write() write: WriteRequest) {
     const keyResultId = uuidv7();
     const { title, ownerId, ...numbers } = body;
@@ -141,6 +148,7 @@ export class ObjectiveHttpController {
   @Post(':id/key-results/:krId/target-revisions')
   @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
+  @ApiCreatedResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   reviseTarget(
     @Param('id', uuid) id: string,
     @Param('krId', uuid) keyResultId: string,
@@ -155,6 +163,7 @@ export class ObjectiveHttpController {
   @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   dropKeyResult(
     @Param('id', uuid) id: string,
     @Param('krId', uuid) keyResultId: string,
@@ -167,6 +176,7 @@ export class ObjectiveHttpController {
   @Post(':id/ownership-transfers')
   @Permission('objective:transfer-ownership', ObjectiveResource)
   @ApiHeader(IF_MATCH)
+  @ApiCreatedResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   transferOwnership(@Param('id', uuid) id: string, @Body() body: TransferOwnershipDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'TransferOwnership', data: body }, write);
   }
@@ -175,6 +185,7 @@ export class ObjectiveHttpController {
   @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   activate(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
     return this.run(id, { type: 'ActivateObjective', data: {} }, write);
   }
@@ -184,6 +195,7 @@ export class ObjectiveHttpController {
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Grade every key result (0.0-1.0) with a retrospective, and close' })
+  @ApiOkResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   grade(@Param('id', uuid) id: string, @Body() body: GradeAndCloseDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'GradeAndClose', data: body }, write);
   }
@@ -193,6 +205,7 @@ export class ObjectiveHttpController {
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Correct the grades of a graded objective with a reason; the first grading stays in the record' })
+  @ApiOkResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   correctGrade(@Param('id', uuid) id: string, @Body() body: CorrectGradeDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'CorrectGrade', data: body }, write);
   }
@@ -201,6 +214,7 @@ export class ObjectiveHttpController {
   @Permission('objective:write', ObjectiveResource)
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ObjectiveChangedDto, description: 'Recorded' })
   archive(@Param('id', uuid) id: string, @Body() body: ArchiveObjectiveDto, @Write() write: WriteRequest) {
     return this.run(id, { type: 'ArchiveObjective', data: body }, write);
   }
@@ -209,6 +223,7 @@ export class ObjectiveHttpController {
   @Permission('objective:write', ObjectiveResource)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Carry an unfinished objective of an ended cycle over to a later cycle, with its key results and a reason' })
+  @ApiCreatedResponse({ type: ObjectiveCarriedOverDto, description: 'Carried over' })
   async carryOver(@Param('id', uuid) id: string, @Body() body: CarryOverObjectiveDto, @Write() write: WriteRequest) {
     const { context, expectedRevision, reply } = write;
     const result = await this.commands.execute(new CarryOverObjectiveCommand(id, body.toCycleId, body.reason, context, expectedRevision));

@@ -8,7 +8,7 @@ const TEAM_ID_MESSAGE = 'must be a team id: 1-63 lower-case letters, digits and 
 export class DescribeTeamDto {
   @ApiProperty({ example: 'Growth' }) @IsString() @IsNotEmpty() @MaxLength(MAX_TEAM_NAME_LENGTH) name!: string;
 
-  @ApiPropertyOptional({ example: 'product', nullable: true, description: 'The parent team; null or absent for a top-level team' })
+  @ApiPropertyOptional({ type: String, example: 'product', nullable: true, description: 'The parent team; null or absent for a top-level team' })
   @IsOptional()
   @IsString()
   @Matches(TEAM_ID_PATTERN, { message: `parentTeamId ${TEAM_ID_MESSAGE}` })
@@ -32,4 +32,11 @@ export class TeamItemDto {
   @ApiProperty({ example: 'Growth' }) name!: string;
   @ApiProperty({ type: String, nullable: true, example: 'product' }) parentTeamId!: string | null;
   @ApiProperty({ type: [String], example: ['gina'] }) leads!: string[];
+}
+
+/** The answer of `PUT /teams/{id}`: the facts it recorded (none when the team was already so). */
+export class TeamDescribedDto {
+  @ApiProperty({ example: 'growth' }) id!: string;
+  @ApiProperty({ type: 'integer', description: "The team's revision (also the ETag)" }) revision!: number;
+  @ApiProperty({ type: [String], example: ['TeamRegistered'], description: 'The events recorded; empty when nothing changed' }) changes!: string[];
 }

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, Permission, ValidationProblem, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { TEAM_ID_PATTERN } from '@okr/okr-domain';
 import { DescribeTeamCommand } from './team.commands';
-import { DescribeTeamDto, TEAM_ID_PARAM_MESSAGE, TeamItemDto } from './team.dto';
+import { DescribeTeamDto, TEAM_ID_PARAM_MESSAGE, TeamDescribedDto, TeamItemDto } from './team.dto';
 import { GetTeamQuery, ListTeamsQuery } from './team.queries';
 
 const teamIdOf = (id: string): string => {
@@ -36,6 +36,8 @@ export class TeamHttpController {
 
   @Get(':id')
   @Permission('tenant:read')
+  @ApiOperation({ summary: 'A registered team' })
+  @ApiOkResponse({ type: TeamItemDto, description: 'The team (ETag: its revision)' })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const { revision, ...team } = await this.queries.execute(new GetTeamQuery(principal.tenantId, teamIdOf(id)));
     setRevisionHeaders(reply, revision);
@@ -45,6 +47,7 @@ export class TeamHttpController {
   @Put(':id')
   @Permission('tenant:admin')
   @ApiOperation({ summary: 'Register a team or change it to this description (admin; idempotent, for identity-provider sync)' })
+  @ApiOkResponse({ type: TeamDescribedDto, description: 'Registered or changed (or already so)' })
   async describe(@Param('id') id: string, @Body() body: DescribeTeamDto, @Write() { context, reply }: WriteRequest) {
     const teamId = teamIdOf(id);
     const result = await this.commands.execute(new DescribeTeamCommand({ teamId, ...body }, context));
