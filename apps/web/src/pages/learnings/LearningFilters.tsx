@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import { useCycles, useTeams } from '../../api/directory';
 
 export const RESULTS = ['validated', 'invalidated', 'inconclusive'] as const;
@@ -45,15 +45,14 @@ export function LearningFilters({
   const id = useId();
   const { data: teams } = useTeams();
   const { data: cycles } = useCycles();
-  const [tag, setTag] = useState(value.tag ?? '');
-  useEffect(() => setTag(value.tag ?? ''), [value.tag]);
   const set = (patch: Partial<LearningFilterValues>) => {
     const next: Record<string, string | undefined> = { ...value, ...patch };
     onChange(Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '')) as LearningFilterValues);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    set({ tag: tag.trim() || undefined });
+    const tag = new FormData(e.currentTarget as HTMLFormElement).get('tag');
+    set({ tag: (typeof tag === 'string' && tag.trim()) || undefined });
   };
   return (
     <form className="filters" role="search" aria-label="Filter learnings" onSubmit={submit}>
@@ -94,7 +93,8 @@ export function LearningFilters({
       <div className="field">
         <label htmlFor={`${id}-tag`}>Tag</label>
         <span className="field-inline">
-          <input id={`${id}-tag`} list={`${id}-tags`} value={tag} onChange={(e) => setTag(e.target.value)} placeholder="e.g. onboarding" />
+          {/* Keyed by the URL's tag: back and forward reset what is typed to the tag applied. */}
+          <input key={value.tag ?? ''} id={`${id}-tag`} name="tag" list={`${id}-tags`} defaultValue={value.tag ?? ''} placeholder="e.g. onboarding" />
           <button type="submit">Apply</button>
         </span>
         <datalist id={`${id}-tags`}>
