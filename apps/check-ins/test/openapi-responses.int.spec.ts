@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { answerViolations } from '@okr/platform/testing';
+import { answerViolations, openApiGaps } from '@okr/platform/testing';
 import { createCheckInsTestApp, eventually, givenKeyResult, type CallOptions, type CheckInsTestApp } from './support/check-ins-test-app';
 
 /**
@@ -17,6 +17,15 @@ describe("check-ins' OpenAPI document describes its real answers", () => {
     ({ objectiveId, keyResultId } = await givenKeyResult(t));
   });
   afterAll(() => t.close(true));
+
+  it('leaves a generated client nothing to guess: every success and error answer has a schema', () => {
+    expect(openApiGaps(document)).toEqual([]);
+  });
+
+  it('refusals are the documented problem details too', async () => {
+    await documented('GET', '/api/v1/learnings/0193a3c4-0000-7000-8000-000000000000', 404);
+    await documented('POST', `/api/v1/key-results/${keyResultId}/check-ins`, 400, { body: { value: 'high', confidence: 11 } });
+  });
 
   /** Calls the route and checks its answer against the document, whatever the status. */
   async function documented(method: string, url: string, status: number, options: CallOptions = {}) {

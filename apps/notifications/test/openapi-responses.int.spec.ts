@@ -1,7 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
-import { answerViolations } from '@okr/platform/testing';
+import { answerViolations, openApiGaps } from '@okr/platform/testing';
 import { closedPort } from '../src/channels/testing/http-receiver';
 import { NotificationsStore } from '../src/store/notifications.store';
 import { caller, createNotificationsTestApp, eventually, isoDay, type CallOptions, type NotificationsTestApp } from './support/notifications-test-app';
@@ -42,6 +42,15 @@ describe("notifications' OpenAPI document describes its real answers", () => {
     objectiveId = await givenActiveObjective();
   });
   afterAll(() => t.close(true));
+
+  it('leaves a generated client nothing to guess: every success and error answer has a schema', () => {
+    expect(openApiGaps(document)).toEqual([]);
+  });
+
+  it('refusals are the documented problem details too', async () => {
+    await documented('GET', '/api/v1/deliveries/no-such-delivery', 404);
+    await documented('PUT', '/api/v1/preferences', 400, { body: { quietHours: { start: '25:00' }, digestAt: 'noon' } });
+  });
 
   /** Calls the route and checks its answer against the document, whatever the status. */
   async function documented(method: string, url: string, status: number, options: CallOptions = {}) {

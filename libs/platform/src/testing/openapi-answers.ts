@@ -60,13 +60,6 @@ function strict(schema: Json): Json {
   for (const key of COMPOSITIONS) {
     if (Array.isArray(schema[key])) copy[key] = (schema[key] as Json[]).map(strict);
   }
-  // OpenAPI 3.0's `nullable` admits null whatever else the schema says, a composition included
-  // (`{type: object, allOf: [{$ref}], nullable: true}`); ajv's `nullable` only widens `type`, which
-  // is enough (and words its errors better) for a plain type.
-  if (copy['nullable'] === true && (copy['type'] === undefined || ['allOf', 'oneOf', 'anyOf'].some((key) => copy[key] !== undefined))) {
-    const { nullable: _nullable, ...rest } = copy;
-    return { anyOf: [{ type: 'null' }, rest] };
-  }
   return copy;
 }
 
