@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { answerViolations, createServiceTestApp, type ServiceTestApp } from '@okr/platform/testing';
+import { answerViolations, createServiceTestApp, openApiGaps, type ServiceTestApp } from '@okr/platform/testing';
 /* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
 import { GoalsModule } from '../../goals/src/app.module';
 import { CheckInsModule } from '../../check-ins/src/app.module';
@@ -155,6 +155,52 @@ describe('insights OpenAPI: documented response schemas match the real answers',
     const timeline = await expectDocumented(`/api/v1/audit/objective-${objectives.growth}`);
     expect(timeline.items.find((e: { type: string }) => e.type === 'KeyResultTargetRevised')).toMatchObject({ reason: 'Seasonality' });
     await expectDocumented(`/api/v1/audit/learning-${learningId}`);
+  });
+
+  it('the hash chain of a stream and an auditor\'s export, whose manifest line is the documented one', async () => {
+    await expectDocumented(`/api/v1/audit/objective-${objectives.growth}/verify`);
+    const token = await insights.token('acme', 'carol', ['auditor']);
+    const exported = await insights.app.inject({ method: 'GET', url: `/api/v1/audit/exports?cycleId=${cycleId}`, headers: { authorization: `Bearer ${token}` } });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toContain('application/x-ndjson');
+    const exports = document.paths['/api/v1/audit/exports'].get?.responses['200'] as { content: Record<string, unknown> };
+    expect(Object.keys(exports.content)).toEqual(['application/x-ndjson']);
+    const manifest = JSON.parse(exported.body.trimEnd().split('\n').at(-1) ?? '');
+    // The manifest line as the answer of a route documented with its schema.
+    const ofManifest = {
+      ...document,
+      paths: { '/manifest': { get: { responses: { '200': { description: 'manifest', content: { 'application/json': { schema: { $ref: '#/components/schemas/AuditExportManifestLineDto' } } } } } } } },
+    } as unknown as OpenAPIObject;
+    expect(answerViolations(ofManifest, 'GET', '/manifest', 200, manifest)).toEqual([]);
+    expect(manifest.manifest.streams.length).toBeGreaterThan(1);
+  });
+
+  it("a tenant's rebuild, its progress, and the projection audit", async () => {
+    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'learnings-feed' } });
+    expect(started.status).toBe(202);
+    expect(answerViolations(document, 'POST', '/api/v1/admin/rebuilds', 202, started.body)).toEqual([]);
+    const switched = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/admin/rebuilds/${started.body.id}`);
+      return r.body.status !== 'running' && r;
+    }, 20_000, 'the rebuild finished');
+    expect(switched.body.status).toBe('switched');
+    expect(answerViolations(document, 'GET', `/api/v1/admin/rebuilds/${started.body.id}`, 200, switched.body)).toEqual([]);
+    const operator = await insights.token('acme', 'olga', ['operator']);
+    const all = await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'cycles' }, token: operator });
+    expect(answerViolations(document, 'POST', '/api/v1/platform/rebuilds', 202, all.body)).toEqual([]);
+    const done = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/platform/rebuilds/${all.body.id}`, { token: operator });
+      return r.body.status !== 'running' && r;
+    }, 20_000, 'the platform rebuild finished');
+    expect(answerViolations(document, 'GET', `/api/v1/platform/rebuilds/${all.body.id}`, 200, done.body)).toEqual([]);
+    const audit = await insights.call('GET', '/api/v1/admin/projection-audit', { token: operator });
+    expect(audit.status).toBe(200);
+    expect(answerViolations(document, 'GET', '/api/v1/admin/projection-audit', 200, audit.body)).toEqual([]);
+    expect(audit.body.readModels.length).toBeGreaterThan(0);
+  });
+
+  it('leaves a generated client nothing to guess: every route has its success and error answers described', () => {
+    expect(openApiGaps(document)).toEqual([]);
   });
 
   it('a schema that does not match the answer is caught (the check can fail)', async () => {

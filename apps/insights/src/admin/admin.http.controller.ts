@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Permission, type Principal } from '@okr/platform';
-import { StartRebuildDto } from './admin.dto';
+import { ProjectionAuditReportDto, RebuildProgressDto, RebuildStartedDto, StartRebuildDto } from './admin.dto';
 import { ProjectionAuditService } from './projection-audit.service';
 import { RebuildService } from './rebuilds.service';
 
@@ -25,7 +25,8 @@ export class AdminHttpController {
   @ApiOperation({
     summary: "Rebuild the caller's tenant's documents of a read model from the log beside the live ones, then replace them in one transaction; 202 with its progress",
   })
-  startForTenant(@Body() body: StartRebuildDto, @CurrentPrincipal() principal: Principal) {
+  @ApiAcceptedResponse({ type: RebuildStartedDto })
+  startForTenant(@Body() body: StartRebuildDto, @CurrentPrincipal() principal: Principal): RebuildStartedDto {
     const { id, readModel, scope, status } = this.rebuilds.start(body.readModel, { scope: 'tenant', tenantId: principal.tenantId });
     return { id, readModel, scope, status };
   }
@@ -33,7 +34,8 @@ export class AdminHttpController {
   @Get('admin/rebuilds/:id')
   @Permission('operations:read')
   @ApiOperation({ summary: "A rebuild of the caller's tenant: running, switched or failed, events processed, position and head" })
-  tenantProgress(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: RebuildProgressDto })
+  tenantProgress(@Param('id') id: string, @CurrentPrincipal() principal: Principal): RebuildProgressDto {
     return this.rebuilds.get(id, principal.tenantId);
   }
 
@@ -41,7 +43,8 @@ export class AdminHttpController {
   @Permission('platform:operate')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: "Rebuild a read model from the start of the log beside the live one, then switch (every tenant's documents); 202 with its progress" })
-  startForAll(@Body() body: StartRebuildDto) {
+  @ApiAcceptedResponse({ type: RebuildStartedDto })
+  startForAll(@Body() body: StartRebuildDto): RebuildStartedDto {
     const { id, readModel, scope, status } = this.rebuilds.start(body.readModel, { scope: 'all' });
     return { id, readModel, scope, status };
   }
@@ -49,14 +52,16 @@ export class AdminHttpController {
   @Get('platform/rebuilds/:id')
   @Permission('platform:operate')
   @ApiOperation({ summary: "Any rebuild's progress, of every tenant or of one: running, switched or failed, events processed, position and head" })
-  progress(@Param('id') id: string) {
+  @ApiOkResponse({ type: RebuildProgressDto })
+  progress(@Param('id') id: string): RebuildProgressDto {
     return this.rebuilds.get(id);
   }
 
   @Get('admin/projection-audit')
   @Permission('platform:operate')
   @ApiOperation({ summary: "Compare every read model's applied revision per stream with the log's; drift = a missed or doubled event" })
-  projectionAudit() {
+  @ApiOkResponse({ type: ProjectionAuditReportDto })
+  projectionAudit(): Promise<ProjectionAuditReportDto> {
     return this.audit.run();
   }
 }

@@ -1,22 +1,12 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EVENT_STORE, exportStreams, type EventStore } from '@okr/event-store';
 import { ApiPaginatedResponse, CurrentPrincipal, HistoryEntryDto, ListQueryDto, Permission, ValidationProblem, type Principal } from '@okr/platform';
 import { ResolveAuditExportQuery, VerifyStreamChainQuery, type AuditExportScope } from './audit-chain.queries';
 import { GetAuditTrailQuery } from './audit.queries';
-
-export class AuditExportQueryDto {
-  /** One stream, e.g. `objective-0193…`. */
-  @IsOptional() @IsString() @MaxLength(200) @Matches(/^[a-z]+-[A-Za-z0-9-]+$/, { message: 'stream must be a stream id such as objective-<id>' })
-  stream?: string;
-
-  /** A cycle: its stream plus its objectives', check-ins' and learnings' streams. */
-  @IsOptional() @IsUUID()
-  cycleId?: string;
-}
+import { AuditExportManifestLineDto, AuditExportQueryDto, ChainReportDto } from './audit.dto';
 
 /** Audit: who changed what, when and why, for any objective, cycle, check-ins, learning or question stream. */
 @ApiTags('audit')
@@ -33,6 +23,20 @@ export class AuditHttpController {
   @ApiProduces('application/x-ndjson')
   @ApiOperation({
     summary: 'Auditor export (auditor, admin): a stream or a cycle as JSON Lines, one event per line with its chain hash, last line a manifest of head hashes and a SHA-256 of the lines',
+  })
+  @ApiExtraModels(AuditExportManifestLineDto)
+  @ApiOkResponse({
+    description: 'An attachment `audit-{stream or cycle-id}.ndjson`',
+    content: {
+      'application/x-ndjson': {
+        schema: {
+          type: 'string',
+          description:
+            'JSON Lines: each event of the streams (stream after stream, oldest first) exactly as stored (id, type, schemaVersion, streamId, revision, ' +
+            `position, data, metadata, hash), then one last line, the manifest (${getSchemaPath(AuditExportManifestLineDto)})`,
+        },
+      },
+    },
   })
   async export(@Query() query: AuditExportQueryDto, @CurrentPrincipal() principal: Principal): Promise<StreamableFile> {
     if ((query.stream === undefined) === (query.cycleId === undefined)) {
@@ -58,7 +62,8 @@ export class AuditHttpController {
   @Get('audit/:streamId/verify')
   @Permission('tenant:read')
   @ApiOperation({ summary: "Checks the stream's hash chain: intact, where a pre-chain prefix ends (unchainedBefore), head hash, and the first broken link" })
-  verify(@Param('streamId') streamId: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: ChainReportDto })
+  verify(@Param('streamId') streamId: string, @CurrentPrincipal() principal: Principal): Promise<ChainReportDto> {
     return this.queries.execute(new VerifyStreamChainQuery(principal.tenantId, streamId));
   }
 }
