@@ -6,8 +6,8 @@ import type { components as Goals } from './schema/goals';
 export type Team = Goals['schemas']['TeamItemDto'];
 export type Cycle = Goals['schemas']['CycleItemDto'];
 
-/** Lists are paged (`limit`, `cursor`, `{items, nextCursor}`); the directory of teams and cycles is read whole. */
-async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+/** Lists are paged (`limit`, `cursor`, `{items, nextCursor}`); this reads every page of one (small, bounded lists only: the directory, a cycle's at-risk key results). */
+export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {
