@@ -27,6 +27,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A cycle with its status now */
         get: operations["CycleHttpController_get"];
         put?: never;
         post?: never;
@@ -362,6 +363,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A registered team */
         get: operations["TeamHttpController_get"];
         /** Register a team or change it to this description (admin; idempotent, for identity-provider sync) */
         put: operations["TeamHttpController_describe"];
@@ -403,6 +405,15 @@ export interface components {
             /** @example 7 */
             checkInCadenceDays: number;
         };
+        CycleRevisionDto: {
+            /**
+             * Format: uuid
+             * @description The cycle (for a new one, also in Location)
+             */
+            id: string;
+            /** @description Its revision after the write (also the ETag) */
+            revision: number;
+        };
         UngradedObjectiveDto: {
             /** Format: uuid */
             objectiveId: string;
@@ -427,6 +438,26 @@ export interface components {
             /** @description When closed: the objectives left neither graded nor carried over */
             ungradedObjectives?: components["schemas"]["UngradedObjectiveDto"][];
         };
+        CycleDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-Q4 */
+            name: string;
+            /** @example 2026-10-01 */
+            startsOn: string;
+            /** @example 2026-12-31 */
+            endsOn: string;
+            /** @example 7 */
+            checkInCadenceDays: number;
+            /** @enum {string} */
+            status: "upcoming" | "active" | "ended" | "closed";
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description When closed: the objectives left neither graded nor carried over */
+            ungradedObjectives?: components["schemas"]["UngradedObjectiveDto"][];
+            /** @description Revision of its stream (the ETag) */
+            revision: number;
+        };
         RenameCycleDto: {
             /** @example 2026-Q4 (extended) */
             name: string;
@@ -436,6 +467,20 @@ export interface components {
             startsOn: string;
             /** @example 2027-01-04 */
             endsOn: string;
+        };
+        CycleClosedDto: {
+            /**
+             * Format: uuid
+             * @description The cycle (for a new one, also in Location)
+             */
+            id: string;
+            /** @description Its revision after the write (also the ETag) */
+            revision: number;
+            /** @enum {string} */
+            status: "closed";
+            /** Format: date-time */
+            closedAt: string | null;
+            ungradedObjectives: components["schemas"]["UngradedObjectiveDto"][];
         };
         SetObjectiveDto: {
             /** Format: uuid */
@@ -448,6 +493,15 @@ export interface components {
             ownerId?: string;
             /** @description Objectives this one contributes to */
             parentObjectiveIds?: string[];
+        };
+        ObjectiveSetDto: {
+            /**
+             * Format: uuid
+             * @description The new objective (also in Location)
+             */
+            id: string;
+            /** @description Its revision (also the ETag) */
+            revision: number;
         };
         ObjectiveListItemDto: {
             /** Format: uuid */
@@ -467,6 +521,100 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             revision: number;
+        };
+        KeyResultDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Week-1 activation */
+            title: string;
+            /** @enum {string} */
+            kind: "increase" | "decrease" | "stay-at-or-above" | "stay-at-or-below" | "stay-within-range" | "milestone";
+            /**
+             * @description Where it started (increase, decrease; optional for thresholds and ranges)
+             * @example 20
+             */
+            start?: number;
+            /**
+             * @description increase / decrease
+             * @example 40
+             */
+            target?: number;
+            /** @description stay-at-or-above / stay-at-or-below */
+            threshold?: number;
+            /** @description stay-within-range */
+            min?: number;
+            /** @description stay-within-range */
+            max?: number;
+            /** @example % */
+            unit?: string;
+            /** @description The key result's own owner, when not the objective's */
+            ownerId?: string;
+            /**
+             * @description Dropped key results stay, with their reason
+             * @enum {string}
+             */
+            status: "active" | "dropped";
+            droppedReason?: string;
+        };
+        KeyResultGradeDto: {
+            /** Format: uuid */
+            keyResultId: string;
+            grade: number;
+        };
+        ObjectiveGradeDto: {
+            /** @example 0.7 */
+            overallGrade: number;
+            keyResultGrades: components["schemas"]["KeyResultGradeDto"][];
+            /** @description Why the overall grade differs from the mean of the key results */
+            overallGradeReason?: string;
+            /** @example Activation moved once onboarding emails were personal. */
+            retrospective: string;
+        };
+        CarryOverLinkDto: {
+            /** Format: uuid */
+            objectiveId: string;
+            /** Format: uuid */
+            cycleId: string;
+            reason: string;
+        };
+        ObjectiveDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cycleId: string;
+            /** @example growth */
+            teamId: string;
+            /** @example alice */
+            ownerId: string;
+            /** @example New customers succeed in their first week */
+            title: string;
+            description?: string;
+            /** @enum {string} */
+            status: "draft" | "active" | "closed" | "archived";
+            /** @description Objectives this one contributes to, in the order they were aligned */
+            parentObjectiveIds: string[];
+            /** @description In the order they were added, dropped ones included */
+            keyResults: components["schemas"]["KeyResultDto"][];
+            /** @description Once graded */
+            grade?: components["schemas"]["ObjectiveGradeDto"];
+            /** @description The objective it went on as, in a later cycle */
+            carriedOverTo?: components["schemas"]["CarryOverLinkDto"];
+            /** @description The objective of an earlier cycle it continues */
+            carriedOverFrom?: components["schemas"]["CarryOverLinkDto"];
+            /** @description Revision of its stream (the ETag); send it as If-Match */
+            revision: number;
+            /**
+             * Format: date-time
+             * @description When the last change happened
+             */
+            updatedAt: string;
+            /** @description Who made the last change */
+            updatedBy: string;
+            /**
+             * Format: date-time
+             * @description The instant asked for with ?asOf=
+             */
+            asOf?: string;
         };
         HistoryEntryDto: {
             id: string;
@@ -496,6 +644,19 @@ export interface components {
             description?: string;
             reason?: string;
         };
+        ObjectiveChangedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The revision after the change (also the ETag) */
+            revision: number;
+            /**
+             * @description The events recorded; empty when the change was already so
+             * @example [
+             *       "ObjectiveReworded"
+             *     ]
+             */
+            events: string[];
+        };
         AlignObjectiveDto: {
             /** Format: uuid */
             parentObjectiveId: string;
@@ -523,6 +684,23 @@ export interface components {
             unit?: string;
             ownerId?: string;
         };
+        KeyResultAddedDto: {
+            /**
+             * Format: uuid
+             * @description The new key result (also in Location)
+             */
+            id: string;
+            /** Format: uuid */
+            objectiveId: string;
+            /** @description The objective's revision after the change (also the ETag) */
+            revision: number;
+            /**
+             * @example [
+             *       "KeyResultAdded"
+             *     ]
+             */
+            events: string[];
+        };
         ReviseTargetDto: {
             /** @description increase / decrease */
             target?: number;
@@ -537,11 +715,6 @@ export interface components {
         TransferOwnershipDto: {
             newOwnerId: string;
             reason?: string;
-        };
-        KeyResultGradeDto: {
-            /** Format: uuid */
-            keyResultId: string;
-            grade: number;
         };
         GradeAndCloseDto: {
             keyResultGrades: components["schemas"]["KeyResultGradeDto"][];
@@ -567,6 +740,39 @@ export interface components {
             /** @example Activation stalled on the import step; we keep going next quarter */
             reason: string;
         };
+        CarriedOverFromDto: {
+            /** Format: uuid */
+            objectiveId: string;
+            /** @description The earlier objective's revision after the carry-over was recorded on it */
+            revision: number;
+        };
+        CarriedKeyResultDto: {
+            /**
+             * Format: uuid
+             * @description The key result in the new objective
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The key result it continues
+             */
+            fromKeyResultId: string;
+            title: string;
+        };
+        ObjectiveCarriedOverDto: {
+            /**
+             * Format: uuid
+             * @description The new objective (also in Location)
+             */
+            id: string;
+            /** Format: uuid */
+            cycleId: string;
+            /** @description The new objective's revision (also the ETag) */
+            revision: number;
+            carriedOverFrom: components["schemas"]["CarriedOverFromDto"];
+            /** @description The key results carried (a milestone already done is not) */
+            keyResults: components["schemas"]["CarriedKeyResultDto"][];
+        };
         TeamItemDto: {
             /** @example growth */
             id: string;
@@ -588,7 +794,7 @@ export interface components {
              * @description The parent team; null or absent for a top-level team
              * @example product
              */
-            parentTeamId?: Record<string, never> | null;
+            parentTeamId?: string | null;
             /**
              * @description User ids of the team leads (the whole list: it replaces the previous one)
              * @example [
@@ -596,6 +802,19 @@ export interface components {
              *     ]
              */
             leads?: string[];
+        };
+        TeamDescribedDto: {
+            /** @example growth */
+            id: string;
+            /** @description The team's revision (also the ETag) */
+            revision: number;
+            /**
+             * @description The events recorded; empty when nothing changed
+             * @example [
+             *       "TeamRegistered"
+             *     ]
+             */
+            changes: string[];
         };
         ImportedRequestDto: {
             /** @enum {string} */
@@ -756,11 +975,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Planned */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CycleRevisionDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
             400: {
@@ -856,11 +1078,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The cycle (ETag: its revision) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CycleDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -936,11 +1161,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Renamed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CycleRevisionDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -1052,11 +1280,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Rescheduled */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CycleRevisionDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -1164,11 +1395,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Closed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CycleClosedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -1337,11 +1571,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Set */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveSetDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
             400: {
@@ -1440,11 +1677,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The objective (ETag: its revision, when not asOf) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a query parameter, a path parameter; `errors` names each field and why */
             400: {
@@ -1605,11 +1845,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -1721,11 +1964,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -1837,11 +2083,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -1953,11 +2202,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Added */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KeyResultAddedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2070,11 +2322,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2187,11 +2442,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2303,11 +2561,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2415,11 +2676,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Recorded */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2513,11 +2777,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2629,11 +2896,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2745,11 +3015,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveChangedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -2861,11 +3134,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Carried over */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ObjectiveCarriedOverDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
@@ -3044,11 +3320,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The team (ETag: its revision) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TeamItemDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -3121,11 +3400,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Registered or changed (or already so) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TeamDescribedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
             400: {

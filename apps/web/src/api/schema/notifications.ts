@@ -239,12 +239,62 @@ export interface components {
             /** @description The objective id or team id */
             targetId: string;
         };
+        /** @enum {string} */
+        FollowKind: "objective" | "team";
         FollowItemDto: {
-            /** @enum {string} */
-            kind: "objective" | "team";
+            kind: components["schemas"]["FollowKind"];
+            /** @description The objective id or team id */
             targetId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Followed since
+             */
             since: string;
+        };
+        /** @enum {string} */
+        NotificationRule: "check-in-reminder" | "at-risk" | "confidence-drop" | "learning-captured" | "objective-aligned" | "objective-graded" | "question-asked" | "question-answered";
+        QuietHoursViewDto: {
+            /** @example 22:00 */
+            start: string;
+            /** @example 07:00 */
+            end: string;
+        };
+        /** @enum {string} */
+        ChatFormat: "slack" | "teams";
+        ChatChannelViewDto: {
+            format: components["schemas"]["ChatFormat"];
+            /**
+             * @description Scheme and host only: the URL is a secret
+             * @example https://hooks.slack.com/…
+             */
+            url: string;
+        };
+        PreferencesViewDto: {
+            /** @example alice */
+            userId: string;
+            /**
+             * @description IANA time zone of quiet hours and the digest
+             * @example Europe/Paris
+             */
+            timeZone: string;
+            mutedRules: components["schemas"]["NotificationRule"][];
+            /** @description Local times: email and chat planned between them wait for the end (in-app is delivered at once) */
+            quietHours: components["schemas"]["QuietHoursViewDto"] | null;
+            /** @description One daily digest instead of single email / chat messages */
+            digest: boolean;
+            /**
+             * @description Local time of the daily digest
+             * @example 09:00
+             */
+            digestAt: string;
+            /** Format: email */
+            email: string | null;
+            chat: components["schemas"]["ChatChannelViewDto"] | null;
+            /**
+             * Format: date-time
+             * @description The epoch when never set
+             */
+            updatedAt: string;
         };
         QuietHoursDto: {
             /** @example 22:00 */
@@ -294,20 +344,73 @@ export interface components {
             rules?: ("check-in-reminder" | "at-risk" | "confidence-drop" | "learning-captured" | "objective-aligned" | "objective-graded" | "question-asked" | "question-answered")[];
             description?: string;
         };
-        WebhookItemDto: {
+        /** @enum {string} */
+        WebhookFormat: "json" | "slack" | "teams";
+        WebhookRegisteredDto: {
+            /** Format: uuid */
             id: string;
-            /** @description Masked for chat formats (the URL is the secret) */
+            /**
+             * @description Masked (scheme and host) for chat formats: their URL is a secret
+             * @example https://hooks.example.com/okr
+             */
             url: string;
-            /** @example json */
-            format: string;
+            format: components["schemas"]["WebhookFormat"];
+            /** @description Only these teams; empty = every team */
             teams: string[];
-            rules: string[];
-            description?: string;
+            /** @description Only these rules; empty = every rule */
+            rules: components["schemas"]["NotificationRule"][];
+            description: string | null;
+            /** @example alice */
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            secretRotatedAt?: string;
+            secretRotatedAt: string | null;
+            /**
+             * @description HMAC key of X-Okr-Signature, shown this once
+             * @example whsec_…
+             */
+            secret: string;
+        };
+        WebhookItemDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Masked (scheme and host) for chat formats: their URL is a secret
+             * @example https://hooks.example.com/okr
+             */
+            url: string;
+            format: components["schemas"]["WebhookFormat"];
+            /** @description Only these teams; empty = every team */
+            teams: string[];
+            /** @description Only these rules; empty = every rule */
+            rules: components["schemas"]["NotificationRule"][];
+            description: string | null;
+            /** @example alice */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            secretRotatedAt: string | null;
+        };
+        WebhookSecretRotatedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example whsec_… */
+            secret: string;
+            /** Format: date-time */
+            secretRotatedAt: string;
+        };
+        /** @enum {string} */
+        DeliveryStatus: "pending" | "delivered" | "failed" | "skipped" | "held" | "digested";
+        WebhookTestSentDto: {
+            /**
+             * Format: uuid
+             * @description Follow it at /api/v1/deliveries/{deliveryId}
+             */
+            deliveryId: string;
+            /** @example pending */
+            status: components["schemas"]["DeliveryStatus"];
         };
         SmtpSettingsDto: {
             /** @example smtp.example.com */
@@ -325,59 +428,136 @@ export interface components {
             /** @example OKR <okr@example.com> */
             from: string;
         };
-        DeliveryItemDto: {
-            id: string;
-            /** @example key-result-at-risk */
-            rule: string;
-            /** @description A user id or webhook:{id} */
-            recipient: string;
-            /** @example in-app */
-            channel: string;
-            /** @example delivered */
-            status: string;
-            attempts: number;
-            reason?: string;
+        SmtpSettingsViewDto: {
+            /** @example smtp.example.com */
+            host: string;
+            /** @example 587 */
+            port: number;
+            /** @description TLS from the start (465); false = STARTTLS when offered */
+            secure: boolean;
+            username: string | null;
+            /** @description Whether a password is stored (it is never returned) */
+            passwordSet: boolean;
+            /** @example OKR <okr@example.com> */
+            from: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example alice */
+            updatedBy: string;
+        };
+        /** @enum {string} */
+        DeliveryRule: "check-in-reminder" | "at-risk" | "confidence-drop" | "learning-captured" | "objective-aligned" | "objective-graded" | "question-asked" | "question-answered" | "digest" | "test";
+        /** @enum {string} */
+        DeliveryChannel: "in-app" | "email" | "chat" | "webhook";
+        DigestEntryDto: {
+            rule: components["schemas"]["NotificationRule"];
             subject: string;
             body: string;
-            triggeredBy?: {
-                [key: string]: unknown;
-            };
-            objectiveId?: string;
-            keyResultId?: string;
-            teamId?: string;
-            webhookId?: string;
+        };
+        DeliveryAttemptDto: {
+            attempt: number;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description retry: tried again later; reject: given up
+             * @enum {string}
+             */
+            outcome: "delivered" | "retry" | "reject";
+            /**
+             * @description The receiver's HTTP status, when it answered
+             * @example 503
+             */
+            statusCode?: number;
+            error?: string;
+        };
+        DeliveryItemDto: {
+            /**
+             * Format: uuid
+             * @description Stable across retries (X-Okr-Delivery)
+             */
+            id: string;
+            /** @example at-risk */
+            rule: components["schemas"]["DeliveryRule"];
+            /**
+             * @description A user id or webhook:{id}
+             * @example alice
+             */
+            recipient: string;
+            channel: components["schemas"]["DeliveryChannel"];
+            status: components["schemas"]["DeliveryStatus"];
+            attempts: number;
+            /**
+             * @description Why the status is what it is, when it is not plain
+             * @example quiet hours
+             */
+            reason: string | null;
+            subject: string;
+            body: string;
+            /** @description The id of what triggered it (an event, a reminder period, a test) */
+            triggeredBy: string;
+            /** Format: uuid */
+            objectiveId: string | null;
+            /** Format: uuid */
+            keyResultId: string | null;
+            /** @example growth */
+            teamId: string | null;
+            /**
+             * Format: uuid
+             * @description Set for a webhook or chat channel of the tenant
+             */
+            webhookId: string | null;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (pending only)
+             */
+            nextAttemptAt: string | null;
             /** Format: date-time */
-            nextAttemptAt?: string;
+            deliveredAt: string | null;
             /** Format: date-time */
-            deliveredAt?: string;
-            /** Format: date-time */
-            failedAt?: string;
-            lastError?: string;
-            digestId?: string;
-            /** @description A digest’s entries */
-            items?: {
-                [key: string]: unknown;
-            }[];
-            /** @description Every attempt */
-            history: {
-                [key: string]: unknown;
-            }[];
+            failedAt: string | null;
+            lastError: string | null;
+            /** @description The id of the digest delivery it went out in (digested only) */
+            digestId: string | null;
+            /** @description A digest’s entries (digests only) */
+            items?: components["schemas"]["DigestEntryDto"][];
+            /** @description Every attempt, oldest first */
+            history: components["schemas"]["DeliveryAttemptDto"][];
         };
         InboxItemDto: {
+            /** Format: uuid */
             id: string;
-            rule: string;
+            /** @example at-risk */
+            rule: components["schemas"]["DeliveryRule"];
+            /** @example Week-1 activation is at risk */
             subject: string;
             body: string;
-            objectiveId?: string;
-            keyResultId?: string;
+            /** Format: uuid */
+            objectiveId: string | null;
+            /** Format: uuid */
+            keyResultId: string | null;
             /** Format: date-time */
             createdAt: string;
         };
         RunRemindersDto: {
             /** @description Evaluate as of this instant (a test clock for demos); default now */
             at?: string;
+        };
+        ReminderRunDto: {
+            /**
+             * Format: date-time
+             * @description The instant evaluated
+             */
+            at: string;
+            /** @description Reminders the rule called for (one per missed period per key result) */
+            reminders: number;
+            /** @description Deliveries recorded now; a period already reminded records nothing */
+            recorded: number;
+        };
+        DigestRunDto: {
+            /** @description Digest deliveries recorded */
+            digests: number;
         };
         /** @description RFC 9457 problem details (application/problem+json) */
         ProblemDetails: {
@@ -495,11 +675,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Followed (since the first time, when it already was) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FollowItemDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
             400: {
@@ -596,6 +779,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Not followed (any more) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -689,7 +873,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PreferencesViewDto"];
+                };
             };
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
@@ -742,11 +928,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The preferences now */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PreferencesViewDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
             400: {
@@ -918,11 +1107,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Registered, with its signing secret (shown this once) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookRegisteredDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
             400: {
@@ -1022,7 +1214,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookItemDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -1091,6 +1285,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Removed */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1186,7 +1381,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretRotatedDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -1277,7 +1474,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookTestSentDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -1366,7 +1565,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SmtpSettingsViewDto"];
+                };
             };
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
@@ -1419,11 +1620,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The settings now, without the password */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SmtpSettingsViewDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
             400: {
@@ -1517,6 +1721,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Removed (or there were none) */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1673,7 +1878,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryItemDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -1822,7 +2029,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReminderRunDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
             400: {
@@ -1920,7 +2129,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DigestRunDto"];
+                };
             };
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
