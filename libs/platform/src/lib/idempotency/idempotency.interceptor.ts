@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Inject,
   Injectable,
   Optional,
@@ -9,6 +10,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
@@ -33,12 +35,16 @@ const VALID_KEY = /^[\x21-\x7E]([\x20-\x7E]{0,198}[\x21-\x7E])?$/;
 /** Metadata key set by {@link NotIdempotentlyStored}. */
 export const IDEMPOTENCY_OFF = 'okr:idempotency-off';
 
+/** How {@link NotIdempotentlyStored} marks an operation of the OpenAPI document (read, then removed, by `documentIdempotencyKeys`). */
+export const IDEMPOTENCY_OFF_EXTENSION = 'x-okr-idempotency-key-ignored';
+
 /**
  * Marks a write whose response must never be kept (it shows a secret once, e.g. a webhook's signing
  * secret): the interceptor lets it through without storing or replaying, and says so with the
  * response header `Idempotency-Key-Ignored: true`.
  */
-export const NotIdempotentlyStored = (): MethodDecorator & ClassDecorator => SetMetadata(IDEMPOTENCY_OFF, true);
+export const NotIdempotentlyStored = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(IDEMPOTENCY_OFF, true), ApiExtension(IDEMPOTENCY_OFF_EXTENSION, true));
 
 /**
  * `Idempotency-Key` for writes (POST, PUT, PATCH, DELETE; other requests and requests without the

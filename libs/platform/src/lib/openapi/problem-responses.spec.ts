@@ -5,6 +5,7 @@ import { createPlatformTestApp, openApiGaps, type PlatformTestApp } from '../../
 import { Permission } from '../auth/permission.decorator';
 import { Public } from '../auth/principal';
 import { IF_MATCH_HEADER } from '../http/write-request';
+import { NotIdempotentlyStored } from '../idempotency/idempotency.interceptor';
 import { OmitProblemResponses } from './problem-responses';
 
 class Rename {
@@ -45,6 +46,7 @@ class ThingsController {
 
   @Post('pings')
   @Permission('tenant:admin')
+  @NotIdempotentlyStored()
   @OmitProblemResponses(422)
   @ApiOkResponse({ type: Thing })
   ping() {
@@ -100,6 +102,22 @@ describe('documentProblemResponses (through buildOpenApiDocument)', () => {
     expect(Object.keys(operation.responses)).not.toContain('422');
     expect(Object.keys(operation.responses)).toContain('409');
     expect(Object.keys(operation).filter((key) => key.startsWith('x-'))).toEqual([]);
+  });
+
+  it('documents Idempotency-Key on the writes that keep it, and the 409s it brings, but not on the others', () => {
+    const header = (path: string, method: string) =>
+      (doc.paths[path][method].parameters ?? []).filter((p: { in: string; name: string }) => p.in === 'header' && p.name === 'Idempotency-Key');
+    expect(header('/api/v1/things/{id}/renaming', 'post')).toEqual([expect.objectContaining({ required: false, schema: expect.objectContaining({ maxLength: 200 }) })]);
+    expect(doc.paths['/api/v1/things/{id}/renaming'].post.responses['409'].description).toContain('idempotency-key-reused');
+    expect(header('/api/v1/things/pings', 'post')).toEqual([]);
+    expect(doc.paths['/api/v1/things/pings'].post.responses['409'].description).not.toContain('idempotency');
+    expect(header('/api/v1/things', 'get')).toEqual([]);
+  });
+
+  it('names the headers sent with a 401 and a 429', () => {
+    const responses = doc.paths['/api/v1/things'].get.responses;
+    expect(Object.keys(responses['401'].headers)).toEqual(['WWW-Authenticate']);
+    expect(Object.keys(responses['429'].headers)).toEqual(['Retry-After']);
   });
 
   it('marks public routes as needing no token and gives them no 401 or 403', () => {

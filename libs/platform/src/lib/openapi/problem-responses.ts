@@ -1,4 +1,5 @@
-import { ApiExtension, type OpenAPIObject, type OperationObject, type ResponseObject } from '@nestjs/swagger';
+import { ApiExtension, type OpenAPIObject, type OperationObject, type ParameterObject, type ResponseObject } from '@nestjs/swagger';
+import { IDEMPOTENCY_OFF_EXTENSION } from '../idempotency/idempotency.interceptor';
 
 /** Media type of error bodies in the document (the filter adds `; charset=utf-8`). */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -17,15 +18,47 @@ export const OmitProblemResponses = (...statuses: number[]): MethodDecorator & C
 /** What the document knows of a route beyond its operation: whether a token is needed. */
 export type IsAuthenticated = (method: string, path: string) => boolean;
 
+/** The request header of every write the idempotency interceptor keeps (all but `@NotIdempotentlyStored()` ones). */
+export const IDEMPOTENCY_KEY_PARAMETER: ParameterObject = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again ' +
+    '(with `Idempotent-Replayed: true`) and changes nothing',
+  schema: { type: 'string', minLength: 1, maxLength: 200, example: '6f1c0e1e-retry-safe' },
+};
+
+/**
+ * Adds the `Idempotency-Key` header to every write operation, but those marked `@NotIdempotentlyStored()`
+ * (whose mark it removes). Run it before {@link documentProblemResponses}, which reads the header.
+ */
+export function documentIdempotencyKeys(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation = (item as Record<string, OperationObject | undefined>)[method];
+      if (!operation) continue;
+      const extensions = operation as unknown as Record<string, unknown>;
+      const ignored = extensions[IDEMPOTENCY_OFF_EXTENSION] === true;
+      delete extensions[IDEMPOTENCY_OFF_EXTENSION];
+      if (WRITE_METHODS.has(method) && !ignored && !hasHeader(operation, 'idempotency-key')) {
+        operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY_PARAMETER];
+      }
+    }
+  }
+}
+
 /**
  * Documents every operation's error responses, in one place, from what the platform answers (see
  * `ProblemDetailsFilter`, the guards, the idempotency interceptor, the rate limits), as
  * `application/problem+json` bodies of the `ProblemDetails` schema:
  * - 400 when the operation reads a body, a query, path parameters or a header (validation);
  * - 401 and 403 when it needs a token (public operations get `security: []`);
- * - 404 when its path names a resource; 409 on writes (stale `If-Match`, `Idempotency-Key` reuse,
- *   a concurrent write that kept winning); 413 and 415 when it reads a body; 422 on writes (a domain
- *   rule refused the command); 429 everywhere (the per-address and per-principal rate limits); 500.
+ * - 404 when its path names a resource; 409 on writes (stale `If-Match`, a concurrent write that kept
+ *   winning, and `Idempotency-Key` reuse where the operation takes that header); 413 and 415 when it
+ *   reads a body; 422 on writes (a domain rule refused the command); 429 everywhere (the per-address
+ *   and per-principal rate limits, with `Retry-After`); 500.
+ * No 412 or 428: a stale If-Match is a 409 and If-Match is optional.
  * A response a route declares itself keeps its description (its body becomes a problem if it had
  * none); `OmitProblemResponses` removes statuses a route cannot answer.
  */
@@ -42,7 +75,7 @@ export function documentProblemResponses(document: OpenAPIObject, isAuthenticate
       const problems = problemsOf(method, path, operation, authenticated);
       for (const [status, description] of Object.entries(problems)) {
         if (omitted.has(Number(status))) continue;
-        operation.responses[status] = asProblem(operation.responses[status] as ResponseObject | undefined, description);
+        operation.responses[status] = asProblem(operation.responses[status] as ResponseObject | undefined, description, PROBLEM_HEADERS[status]);
       }
     }
   }
@@ -52,7 +85,8 @@ function problemsOf(method: string, path: string, operation: OperationObject, au
   const parameters = (operation.parameters ?? []) as { in?: string; name?: string }[];
   const write = WRITE_METHODS.has(method);
   const body = operation.requestBody !== undefined;
-  const ifMatch = parameters.some((p) => p.in === 'header' && p.name?.toLowerCase() === 'if-match');
+  const ifMatch = hasHeader(operation, 'if-match');
+  const idempotencyKey = hasHeader(operation, 'idempotency-key');
   const inputs = [
     ...(body ? ['the body'] : []),
     ...(['query', 'path', 'header'] as const).filter((place) => parameters.some((p) => p.in === place)).map((place) => `a ${place} parameter`),
@@ -66,8 +100,10 @@ function problemsOf(method: string, path: string, operation: OperationObject, au
   if (/\{[^}]+\}/.test(path)) problems['404'] = 'No such resource in your tenant';
   if (write) {
     problems['409'] = [
-      ...(ifMatch ? ['`wrong-expected-revision`: changed since the revision in If-Match; read it again'] : []),
-      '`idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key',
+      ifMatch
+        ? '`wrong-expected-revision`: changed since the revision in If-Match; read it again'
+        : '`wrong-expected-revision`: concurrent writes kept changing it; retry',
+      ...(idempotencyKey ? ['`idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key'] : []),
     ].join('; ');
   }
   if (body) {
@@ -80,11 +116,22 @@ function problemsOf(method: string, path: string, operation: OperationObject, au
   return problems;
 }
 
-function asProblem(declared: ResponseObject | undefined, description: string): ResponseObject {
+function hasHeader(operation: OperationObject, name: string): boolean {
+  return ((operation.parameters ?? []) as { in?: string; name?: string }[]).some((p) => p.in === 'header' && p.name?.toLowerCase() === name);
+}
+
+/** Headers the platform sends with some problems (see `UnauthenticatedProblem`, `RateLimitedProblem`). */
+const PROBLEM_HEADERS: Record<string, ResponseObject['headers']> = {
+  '401': { 'WWW-Authenticate': { description: '`Bearer`, or `Bearer error="invalid_token"`', schema: { type: 'string' } } },
+  '429': { 'Retry-After': { description: 'Seconds to wait before the next request', schema: { type: 'integer' } } },
+};
+
+function asProblem(declared: ResponseObject | undefined, description: string, headers: ResponseObject['headers']): ResponseObject {
   if (declared?.content?.[PROBLEM_MEDIA_TYPE]) return declared;
   return {
     ...declared,
     description: declared?.description || description,
+    ...(headers && !declared?.headers ? { headers } : {}),
     content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_SCHEMA_REF } } },
   };
 }

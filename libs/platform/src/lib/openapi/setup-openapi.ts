@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { routePermissions } from '../auth/route-permissions';
-import { documentProblemResponses } from './problem-responses';
+import { documentIdempotencyKeys, documentProblemResponses } from './problem-responses';
 
 export interface OpenApiOptions {
   title: string;
@@ -34,6 +34,7 @@ export function buildOpenApiDocument(app: INestApplication, options: OpenApiOpti
   };
   // The guards' own list of the routes that need a token, in the document's path syntax.
   const authenticated = new Set(routePermissions(app).map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:([^/]+)/g, '{$1}')}`));
+  documentIdempotencyKeys(document);
   documentProblemResponses(document, (method, path) => authenticated.has(`${method} ${path}`));
   return document;
 }
