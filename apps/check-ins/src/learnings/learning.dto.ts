@@ -31,7 +31,7 @@ const TAG = 50;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export class EvidenceDto {
-  @ApiProperty({ enum: EVIDENCE_KINDS }) @IsIn(EVIDENCE_KINDS) kind!: EvidenceKind;
+  @ApiProperty({ enum: EVIDENCE_KINDS, enumName: 'EvidenceKind' }) @IsIn(EVIDENCE_KINDS) kind!: EvidenceKind;
   @ApiProperty({ example: '7 of 10 trial users stalled at the import step' }) @IsString() @IsNotEmpty() @MaxLength(TEXT) summary!: string;
   @ApiPropertyOptional({ format: 'uri' }) @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) @MaxLength(2000) link?: string;
 }
@@ -59,14 +59,14 @@ export class CaptureLearningDto extends LearningFieldsDto {
   @IsOptional() @Matches(ID_PATTERN, { message: 'teamId must be a slug (letters, digits, . _ -)' })
   teamId?: string;
   @ApiProperty({ description: 'The hypothesis or experiment' }) @IsString() @IsNotEmpty() @MaxLength(TEXT) tried!: string;
-  @ApiPropertyOptional({ enum: LEARNING_APPROACHES }) @IsOptional() @IsIn(LEARNING_APPROACHES) approach?: LearningApproach;
-  @ApiProperty({ enum: LEARNING_RESULTS, description: 'invalidated is a first-class outcome' }) @IsIn(LEARNING_RESULTS) result!: LearningResult;
+  @ApiPropertyOptional({ enum: LEARNING_APPROACHES, enumName: 'LearningApproach' }) @IsOptional() @IsIn(LEARNING_APPROACHES) approach?: LearningApproach;
+  @ApiProperty({ enum: LEARNING_RESULTS, enumName: 'LearningResult', description: 'invalidated is a first-class outcome' }) @IsIn(LEARNING_RESULTS) result!: LearningResult;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(TEXT) insight!: string;
 }
 
 export class ReviseLearningDto extends LearningFieldsDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(TEXT) tried?: string;
-  @ApiPropertyOptional({ enum: LEARNING_RESULTS }) @IsOptional() @IsIn(LEARNING_RESULTS) result?: LearningResult;
+  @ApiPropertyOptional({ enum: LEARNING_RESULTS, enumName: 'LearningResult' }) @IsOptional() @IsIn(LEARNING_RESULTS) result?: LearningResult;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(TEXT) insight?: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(REASON) reason!: string;
 }

@@ -49,7 +49,7 @@ export class IsTimeZone implements ValidatorConstraintInterface {
 }
 
 export class FollowDto {
-  @ApiProperty({ enum: FOLLOW_KINDS }) @IsIn(FOLLOW_KINDS, { message: `kind must be one of: ${FOLLOW_KINDS.join(', ')}` }) kind!: FollowKind;
+  @ApiProperty({ enum: FOLLOW_KINDS, enumName: 'FollowKind' }) @IsIn(FOLLOW_KINDS, { message: `kind must be one of: ${FOLLOW_KINDS.join(', ')}` }) kind!: FollowKind;
   @ApiProperty({ description: 'The objective id or team id' })
   @IsString()
   @Matches(ID, { message: 'targetId must be an id (letters, digits, . _ : -)' })
@@ -66,13 +66,13 @@ export class ChatChannelDto {
   @IsUrl({ ...httpUrl, protocols: ['https', 'http'] }, { message: 'url must be an http(s) URL' })
   @MaxLength(2000)
   url!: string;
-  @ApiProperty({ enum: CHAT_FORMATS }) @IsIn(CHAT_FORMATS, { message: `format must be one of: ${CHAT_FORMATS.join(', ')}` }) format!: ChatFormat;
+  @ApiProperty({ enum: CHAT_FORMATS, enumName: 'ChatFormat' }) @IsIn(CHAT_FORMATS, { message: `format must be one of: ${CHAT_FORMATS.join(', ')}` }) format!: ChatFormat;
 }
 
 /** The whole of a person's preferences (PUT replaces them). */
 export class PreferencesDto {
   @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC' }) @IsOptional() @Validate(IsTimeZone) timeZone?: string;
-  @ApiPropertyOptional({ enum: NOTIFICATION_RULES, isArray: true })
+  @ApiPropertyOptional({ enum: NOTIFICATION_RULES, enumName: 'NotificationRule', isArray: true })
   @IsOptional()
   @ArrayMaxSize(NOTIFICATION_RULES.length)
   @ArrayUnique()
@@ -103,7 +103,7 @@ export class RegisterWebhookDto {
   @IsUrl(httpUrl, { message: 'url must be an http(s) URL' })
   @MaxLength(2000)
   url!: string;
-  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, default: 'json', description: 'json: signed JSON; slack / teams: incoming-webhook messages' })
+  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, enumName: 'WebhookFormat', default: 'json', description: 'json: signed JSON; slack / teams: incoming-webhook messages' })
   @IsOptional()
   @IsIn(WEBHOOK_FORMATS, { message: `format must be one of: ${WEBHOOK_FORMATS.join(', ')}` })
   format?: WebhookFormat;
@@ -113,7 +113,7 @@ export class RegisterWebhookDto {
   @ArrayUnique()
   @Matches(ID, { each: true, message: 'each of teams must be a team id' })
   teams?: string[];
-  @ApiPropertyOptional({ enum: NOTIFICATION_RULES, isArray: true, description: 'Only these rules (default: all)' })
+  @ApiPropertyOptional({ enum: NOTIFICATION_RULES, enumName: 'NotificationRule', isArray: true, description: 'Only these rules (default: all)' })
   @IsOptional()
   @ArrayMaxSize(NOTIFICATION_RULES.length)
   @ArrayUnique()
@@ -139,9 +139,9 @@ export class SmtpSettingsDto {
 }
 
 export class ListDeliveriesQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: string;
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) rule?: string;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: string;
+  @ApiPropertyOptional({ enum: CHANNELS, enumName: 'DeliveryChannel' }) @IsOptional() @IsIn(CHANNELS) channel?: string;
   @ApiPropertyOptional({ description: 'A user id or webhook:{id} (admins; others only see their own)' })
   @IsOptional()
   @IsString()
