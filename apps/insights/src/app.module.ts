@@ -10,6 +10,7 @@ import { GetAuditTrailHandler } from './audit/audit.queries';
 import { ResolveAuditExportHandler, VerifyStreamChainHandler } from './audit/audit-chain.queries';
 import { ReplayHttpController } from './replay/replay.http.controller';
 import { ReplayHandler } from './replay/replay.queries';
+import { ReplayNamesQueries } from './replay/replay-names';
 import { ReadModelsHttpController } from './read-models/read-models.http.controller';
 import { readModelProviders } from './read-models/read-models.providers';
 import { FramesHttpController } from './frames/frames.http.controller';
@@ -54,6 +55,7 @@ export class InsightsModule {
       ],
       providers: [
         ReplayHandler,
+        ReplayNamesQueries,
         FramesHandler,
         GetAuditTrailHandler,
         VerifyStreamChainHandler,

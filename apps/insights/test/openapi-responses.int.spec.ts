@@ -142,7 +142,9 @@ describe('insights OpenAPI: documented response schemas match the real answers',
 
   it('the replay before the revision and the frames of the objective', async () => {
     const replay = await expectDocumented(`/api/v1/replay?asOf=${beforeRevision}`);
-    expect(replay.objectives.find((o: { id: string }) => o.id === objectives.growth).keyResults[0].target).toBe(40);
+    const growth = replay.objectives.find((o: { id: string }) => o.id === objectives.growth);
+    expect(growth).toMatchObject({ teamName: 'Growth', cycleName: '2026-Q4', parentObjectiveIds: [objectives.company] });
+    expect(growth.keyResults[0].target).toBe(40);
     expect(replay.questions.length).toBe(0);
     const now = await expectDocumented(`/api/v1/replay?asOf=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(now.questions.map((q: { status: string }) => q.status).sort()).toEqual(['answered', 'open']);

@@ -95,7 +95,10 @@ describe('replay and audit over goals and check-ins events', () => {
           id: objectiveId,
           title: 'New customers succeed in their first week',
           teamId: 'growth',
+          teamName: 'growth',
           cycleId: expect.any(String),
+          cycleName: '2026-Q4',
+          parentObjectiveIds: [],
           progress: 0.5,
           status: 'draft',
           keyResults: [

@@ -1,6 +1,6 @@
 import type { FieldError } from '@okr/platform';
 import { ISO_DATE_OR_INSTANT } from '@okr/platform';
-import { replayAt, type ReplayLearning, type ReplayObjective } from '../replay/replay';
+import { replayAt, UNNAMED, type ReplayLearning, type ReplayNames, type ReplayObjective } from '../replay/replay';
 
 /**
  * Frames: the replay view of one objective or one team at each step from `from` to `to` (both
@@ -99,11 +99,11 @@ export function parseFramesQuery(query: RawFramesQuery): { request: FramesReques
 }
 
 /** The frames of `tenantId`'s events (in log order) for a valid request. */
-export function framesOf(events: Parameters<typeof replayAt>[0], tenantId: string, request: FramesRequest): FramesView {
+export function framesOf(events: Parameters<typeof replayAt>[0], tenantId: string, request: FramesRequest, names: ReplayNames = UNNAMED): FramesView {
   const all = [...events];
   const filter = request.teamId === undefined ? {} : { teamId: request.teamId };
   const frames = frameInstants(request.from, request.to, request.step).map((at): Frame => {
-    const view = replayAt(all, tenantId, at, filter);
+    const view = replayAt(all, tenantId, at, filter, names);
     if (request.objectiveId === undefined) return { at: view.asOf, objectives: view.objectives, learnings: view.learnings };
     return {
       at: view.asOf,

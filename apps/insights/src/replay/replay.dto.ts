@@ -57,7 +57,10 @@ export class ReplayObjectiveDto implements ReplayObjective {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'New customers succeed in their first week', description: 'Its title then' }) title!: string;
   @ApiProperty({ example: 'growth' }) teamId!: string;
+  @ApiProperty({ example: 'Growth', description: "The team's display name now (its id when the team is not registered)" }) teamName!: string;
   @ApiProperty({ format: 'uuid' }) cycleId!: string;
+  @ApiProperty({ type: String, nullable: true, example: '2026-Q4', description: "The cycle's name now; null when the view does not know the cycle" }) cycleName!: string | null;
+  @ApiProperty({ type: [String], description: 'The objectives it was aligned to at the instant (its parents in the alignment map then)' }) parentObjectiveIds!: string[];
   @ApiProperty({ minimum: 0, maximum: 1, description: 'Mean progress of its key results then; 0 for none' }) progress!: number;
   @ApiProperty({ enum: OBJECTIVE_STATUSES, description: 'Its status then' }) status!: ObjectiveStatus;
   @ApiProperty({ type: [ReplayKeyResultDto], description: 'Its key results then, dropped ones left out' }) keyResults!: ReplayKeyResultDto[];

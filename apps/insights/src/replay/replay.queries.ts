@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import type { EventEnvelope } from '@okr/okr-domain';
 import { REPLAY_CATEGORIES, replayAt, type ReplayFilter, type ReplayView } from './replay';
+import { ReplayNamesQueries } from './replay-names';
 
 export class ReplayQuery extends Query<ReplayView> {
   constructor(
@@ -17,13 +18,16 @@ export class ReplayQuery extends Query<ReplayView> {
 /** Reads the global log of the replayed categories and folds the caller's tenant's events up to `asOf`. */
 @QueryHandler(ReplayQuery)
 export class ReplayHandler implements IQueryHandler<ReplayQuery> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly names: ReplayNamesQueries,
+  ) {}
 
   async execute({ tenantId, asOf, filter }: ReplayQuery): Promise<ReplayView> {
     const events: EventEnvelope[] = [];
     for await (const event of this.store.readAll({ categories: REPLAY_CATEGORIES })) {
       if (event.metadata.tenantId === tenantId) events.push(event);
     }
-    return replayAt(events, tenantId, asOf, filter);
+    return replayAt(events, tenantId, asOf, filter, await this.names.of(tenantId));
   }
 }

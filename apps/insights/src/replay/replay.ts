@@ -52,7 +52,13 @@ export interface ReplayObjective {
   id: string;
   title: string;
   teamId: string;
+  /** The team's display name (its id when the registry does not know it). */
+  teamName: string;
   cycleId: string;
+  /** The cycle's name; null when the view does not know the cycle. */
+  cycleName: string | null;
+  /** The objectives it was aligned to at the instant, in the order they were aligned. */
+  parentObjectiveIds: string[];
   progress: number;
   status: ObjectiveStatus;
   keyResults: ReplayKeyResult[];
@@ -90,6 +96,18 @@ export interface ReplayFilter {
   cycleId?: string;
 }
 
+/**
+ * The names people read beside the ids. They come from the registries of teams and cycles as they are
+ * now (as every live view names them), not from the log: a replay shows a team by the name people know.
+ */
+export interface ReplayNames {
+  team(teamId: string): string;
+  cycle(cycleId: string): string | null;
+}
+
+/** No registry: a team by its id, a cycle unnamed. */
+export const UNNAMED: ReplayNames = { team: (teamId) => teamId, cycle: () => null };
+
 type Envelope = Pick<EventEnvelope, 'type' | 'data' | 'streamId' | 'metadata'>;
 
 /** Flattens the measure's target numbers: `target ?? threshold`, plus `min` / `max` for a range. */
@@ -105,7 +123,13 @@ const targetFields = (measure: KeyResultMeasure): Pick<ReplayKeyResult, 'target'
  * rest is ignored). An event counts when its `occurredAt` is at or before `asOf`; check-ins count as
  * they were known then (recorded and corrected by `asOf`), which is what the live views showed.
  */
-export function replayAt(events: Iterable<Envelope>, tenantId: string, asOf: Date, filter: ReplayFilter = {}): ReplayView {
+export function replayAt(
+  events: Iterable<Envelope>,
+  tenantId: string,
+  asOf: Date,
+  filter: ReplayFilter = {},
+  names: ReplayNames = UNNAMED,
+): ReplayView {
   const limit = asOf.getTime();
   const objectives = new Map<string, ObjectiveState>();
   const learnings = new Map<string, LearningState>();
@@ -165,7 +189,10 @@ export function replayAt(events: Iterable<Envelope>, tenantId: string, asOf: Dat
       id: state.id,
       title: state.title,
       teamId: state.teamId,
+      teamName: names.team(state.teamId),
       cycleId: state.cycleId,
+      cycleName: names.cycle(state.cycleId),
+      parentObjectiveIds: [...state.parentObjectiveIds],
       progress: objectiveProgress(keyResults.map((kr) => kr.progress)),
       status: state.status,
       keyResults,

@@ -125,7 +125,10 @@ describe('replayAt', () => {
         id: OBJ,
         title: 'New customers succeed',
         teamId: 'growth',
+        teamName: 'growth',
         cycleId: 'q4',
+        cycleName: null,
+        parentObjectiveIds: [],
         progress: 0,
         status: 'draft',
         keyResults: [
@@ -168,6 +171,19 @@ describe('replayAt', () => {
       { id: KR, title: 'Week-1 activation', kind: 'increase', target: 35, value: 31, confidence: 3, progress: 0.7333 },
     ]);
     expect(view.objectives[0]?.progress).toBeCloseTo(11 / 15);
+  });
+
+  it('names the team and the cycle as the registries know them, and the parents the objective was aligned to then', () => {
+    const aligned = [
+      ...events,
+      at('2026-10-09T00:00:00.000Z', `objective-${OBJ}`, 'ObjectiveAligned', { objectiveId: OBJ, parentObjectiveId: 'company-1' }),
+      at('2026-10-12T00:00:00.000Z', `objective-${OBJ}`, 'ObjectiveAlignmentWithdrawn', { objectiveId: OBJ, parentObjectiveId: 'company-1', reason: 'Reorg' }),
+    ];
+    const names = { team: (id: string) => (id === 'growth' ? 'Growth' : id), cycle: (id: string) => (id === 'q4' ? '2026-Q4' : null) };
+    const objective = (asOf: string) => replayAt(aligned, 'acme', new Date(asOf), {}, names).objectives[0];
+    expect(objective('2026-10-08T00:00:00.000Z')).toMatchObject({ teamName: 'Growth', cycleName: '2026-Q4', parentObjectiveIds: [] });
+    expect(objective('2026-10-10T00:00:00.000Z')?.parentObjectiveIds).toEqual(['company-1']);
+    expect(objective('2026-10-13T00:00:00.000Z')?.parentObjectiveIds).toEqual([]);
   });
 
   it('an event at exactly asOf counts', () => {

@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ReadModelCollections } from '@okr/messaging';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { cyclesModel, type CycleDoc } from '../read-models/cycles.read-model';
+import { teamsModel, type TeamDoc } from '../read-models/teams.read-model';
+import type { ReplayNames } from './replay';
+
+/** The names of a tenant's teams and cycles for a replay, from the teams and cycles read models. */
+@Injectable()
+export class ReplayNamesQueries {
+  private readonly collections: ReadModelCollections;
+
+  constructor(@Inject(READ_STORE) store: ReadStore) {
+    this.collections = new ReadModelCollections(store);
+  }
+
+  async of(tenantId: string): Promise<ReplayNames> {
+    const teams = await (await this.collections.of<TeamDoc>(teamsModel)).find({ tenantId });
+    const cycles = await (await this.collections.of<CycleDoc>(cyclesModel)).find({ tenantId });
+    const teamNames = new Map(teams.map((t) => [t.teamId, t.name]));
+    const cycleNames = new Map(cycles.map((c) => [c._id, c.name]));
+    return { team: (teamId) => teamNames.get(teamId) ?? teamId, cycle: (cycleId) => cycleNames.get(cycleId) ?? null };
+  }
+}
