@@ -63,6 +63,12 @@ export async function buildGateway(config: GatewayConfig, options: GatewayOption
   }
   const web = await registerWebApp(app, config.OKR_WEB_DIR);
   if (!web.built) app.log.warn({ webDir: web.root }, 'The web app is not built: pages answer 503 with how to build it; the API is served');
+  // Probes, as the services have them: live while the process serves; ready when it has something to
+  // serve (a web-only gateway without a build has nothing).
+  app.get('/health/live', (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/health/ready', (_request, reply) =>
+    web.built || config.OKR_GATEWAY_PROXY ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'unavailable', reason: 'the web app is not built' }),
+  );
   return app;
 }
 

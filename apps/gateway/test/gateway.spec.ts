@@ -151,6 +151,7 @@ describe('gateway: one origin for the web app and the four services', () => {
       expect([page.statusCode, page.headers['content-type']]).toEqual([503, 'text/html; charset=utf-8']);
       expect(page.body).toContain('The web app is not built');
       expect((await bare.inject({ method: 'GET', url: '/api/v1/learnings' })).json().service).toBe('insights');
+      expect((await bare.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
     } finally {
       await bare.close();
     }
@@ -162,8 +163,19 @@ describe('gateway: one origin for the web app and the four services', () => {
       expect((await web.inject({ method: 'GET', url: '/objectives/o-1' })).body).toContain('<div id="root">');
       const api = await web.inject({ method: 'GET', url: '/api/v1/learnings' });
       expect([api.statusCode, api.json().code]).toEqual([404, 'no-such-route']);
+      expect((await web.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
     } finally {
       await web.close();
+    }
+  });
+
+  it('is not ready to serve the web app alone without a build', async () => {
+    const empty = await buildGateway(loadGatewayConfig(env({ OKR_GATEWAY_PROXY: 'false', OKR_WEB_DIR: join(webDir, 'missing') })), { table: TABLE, logger: silent });
+    try {
+      expect((await empty.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+      expect((await empty.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
+    } finally {
+      await empty.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
-import { createImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
+import { SignInModule, createImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
 import { CycleNames } from './cycles/cycle-names';
 import { ChangeCycleHandler, PlanCycleHandler } from './cycles/cycle.commands';
@@ -42,7 +42,7 @@ export class GoalsModule {
     const foundation = serviceFoundation({ serviceName: 'goals', config, relay: TOPICS.goals, logStream });
     return {
       module: GoalsModule,
-      imports: [...foundation.imports, ReadStoreModule.forRoot('goals')],
+      imports: [...foundation.imports, ReadStoreModule.forRoot('goals'), SignInModule.forRoot(config)],
       controllers: [CycleHttpController, ObjectiveHttpController, TeamHttpController, GoalsImportController],
       providers: [
         AlignmentPolicy,

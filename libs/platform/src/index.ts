@@ -19,6 +19,8 @@ export * from './lib/auth/permission.guard';
 export * from './lib/auth/resource-locators';
 export * from './lib/auth/route-permissions';
 export * from './lib/auth/token-cli';
+export * from './lib/auth/sign-in.dto';
+export * from './lib/auth/sign-in.module';
 export * from './lib/idempotency/idempotency-store';
 export * from './lib/idempotency/event-store-idempotency-store';
 export * from './lib/idempotency/idempotency.interceptor';

@@ -9,10 +9,11 @@ export interface GoalsTestApp extends ServiceTestApp {
   store: EventStore;
 }
 
-/** The real goals module on a real SQLite store in a data folder (a fresh one unless given). */
-export async function createGoalsTestApp(dataDir?: string): Promise<GoalsTestApp> {
+/** The real goals module on a real SQLite store in a data folder (a fresh one unless given), with other settings in `env`. */
+export async function createGoalsTestApp(dataDir?: string, env?: Readonly<Record<string, string>>): Promise<GoalsTestApp> {
   const base = await createServiceTestApp('goals', (config, logs) => GoalsModule.forRoot(config, logs), {
     ...(dataDir ? { dataDir } : {}),
+    ...(env ? { env } : {}),
     openApi: { title: 'goals', version: '1' },
   });
   return { ...base, store: base.app.get<EventStore>(EVENT_STORE) };

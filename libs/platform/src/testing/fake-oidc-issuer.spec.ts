@@ -34,7 +34,7 @@ describe('the fake OpenID Connect issuer used by the sign-in tests', () => {
     const res = await token(issuer, { grant_type: 'authorization_code', code: await authorize(issuer, challenge), code_verifier: verifier, redirect_uri: redirectUri, client_id: issuer.clientId });
     expect(res.status).toBe(200);
     const tokens = (await res.json()) as { access_token: string; refresh_token: string };
-    const config = loadConfig({ OKR_AUTH_MODE: 'oidc', OKR_OIDC_ISSUER: issuer.url, OKR_OIDC_AUDIENCE: issuer.audience }, { PORT: 0 });
+    const config = loadConfig({ OKR_AUTH_MODE: 'oidc', OKR_OIDC_ISSUER: issuer.url, OKR_OIDC_AUDIENCE: issuer.audience, OKR_OIDC_CLIENT_ID: 'okr-web' }, { PORT: 0 });
     const principal = await new TokenVerifier(config).verify(tokens.access_token);
     expect(principal).toMatchObject({ tenantId: 'acme', userId: 'nina', teams: ['growth'] });
 

@@ -42,14 +42,15 @@ export function caller(app: NestFastifyApplication, defaultToken: string) {
 
 /**
  * A service's root module built exactly as its `main` builds it, on the embedded defaults in
- * `dataDir` (64 KiB body limit, for 413 tests), initialised but not listening: use `inject`.
+ * `dataDir` (64 KiB body limit, for 413 tests) and any other settings in `env`, initialised but not
+ * listening: use `inject`.
  */
 export async function startServiceApp(
   rootModule: (config: PlatformConfig, logs: LogCapture) => DynamicModule,
   dataDir: string,
-  options: { logs?: LogCapture; openApi?: OpenApiOptions } = {},
+  options: { logs?: LogCapture; openApi?: OpenApiOptions; env?: Readonly<Record<string, string>> } = {},
 ): Promise<NestFastifyApplication> {
-  const config = loadConfig({ OKR_DATA_DIR: dataDir, OKR_BODY_LIMIT_BYTES: '65536' }, { PORT: 0 });
+  const config = loadConfig({ OKR_DATA_DIR: dataDir, OKR_BODY_LIMIT_BYTES: '65536', ...options.env }, { PORT: 0 });
   const moduleRef = await Test.createTestingModule({ imports: [rootModule(config, options.logs ?? new LogCapture())] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
   configurePlatformApp(app, options.openApi ? { openApi: options.openApi } : {});
@@ -99,11 +100,15 @@ export interface ServiceTestApp {
 export async function createServiceTestApp(
   name: string,
   rootModule: (config: PlatformConfig, logs: LogCapture) => DynamicModule,
-  options: { dataDir?: string; openApi?: OpenApiOptions } = {},
+  options: { dataDir?: string; openApi?: OpenApiOptions; env?: Readonly<Record<string, string>> } = {},
 ): Promise<ServiceTestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), `okr-${name}-`)));
   const logs = new LogCapture();
-  const app = await startServiceApp(rootModule, dataDir, { logs, ...(options.openApi ? { openApi: options.openApi } : {}) });
+  const app = await startServiceApp(rootModule, dataDir, {
+    logs,
+    ...(options.openApi ? { openApi: options.openApi } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   const token = (tenant = 'acme', user = 'alice', roles: string[] = [], teams: string[] = []) =>
     issueEmbeddedToken({ dataDir, tenant, user, roles, teams });
   return {

@@ -15,6 +15,8 @@ export const ROUTE_TABLE: RouteTable = {
     { method: 'GET', path: '/api/v1/audit/:streamId', service: 'insights' },
     { method: 'GET', path: '/api/v1/audit/:streamId/verify', service: 'insights' },
     { method: 'GET', path: '/api/v1/audit/exports', service: 'insights' },
+    { method: 'GET', path: '/api/v1/auth/config', service: 'goals' },
+    { method: 'POST', path: '/api/v1/auth/embedded-tokens', service: 'goals' },
     { method: 'DELETE', path: '/api/v1/channels/email', service: 'notifications' },
     { method: 'GET', path: '/api/v1/channels/email', service: 'notifications' },
     { method: 'PUT', path: '/api/v1/channels/email', service: 'notifications' },

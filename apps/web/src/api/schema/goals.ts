@@ -391,6 +391,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to sign in: the auth mode, and for OpenID Connect the issuer and client id */
+        get: operations["AuthConfigController_authConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/embedded-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in (embedded auth mode only): a bearer token for a tenant, user, teams and roles */
+        post: operations["EmbeddedTokenController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -858,6 +892,76 @@ export interface components {
         ImportResultsDto: {
             /** @description One per item, in order */
             results: components["schemas"]["ImportResult"][];
+        };
+        ClaimNamesDto: {
+            /** @example tenant */
+            tenant: string;
+            /** @example roles */
+            roles: string;
+            /** @example teams */
+            teams: string;
+        };
+        OidcSettingsDto: {
+            /**
+             * @description The identity provider (`OKR_OIDC_ISSUER`)
+             * @example https://login.example.com/realms/okr
+             */
+            issuer: string;
+            /**
+             * @description The web app's client id at the provider (`OKR_OIDC_CLIENT_ID`)
+             * @example okr-web
+             */
+            clientId: string;
+            claims: components["schemas"]["ClaimNamesDto"];
+        };
+        AuthConfigDto: {
+            /**
+             * @description `embedded`: POST /api/v1/auth/embedded-tokens; `oidc`: the provider in `oidc`
+             * @enum {string}
+             */
+            mode: "embedded" | "oidc";
+            /** @description Only in `oidc` mode */
+            oidc?: components["schemas"]["OidcSettingsDto"];
+        };
+        EmbeddedTokenRequestDto: {
+            /**
+             * @description The tenant (organisation) to act in
+             * @example acme
+             */
+            tenant: string;
+            /**
+             * @description Who signs in: the events record them as the actor
+             * @example alice
+             */
+            user: string;
+            /**
+             * @description The teams whose goals the person may change (up to 100)
+             * @example [
+             *       "growth"
+             *     ]
+             */
+            teams: string[];
+            /**
+             * @description Roles; none means member
+             * @example [
+             *       "member"
+             *     ]
+             */
+            roles: ("admin" | "leader" | "member" | "auditor" | "operator")[];
+            /**
+             * @description Lifetime in seconds: 60 up to OKR_TOKEN_MAX_LIFETIME_SECONDS; 8 hours (or that maximum) by default
+             * @example 28800
+             */
+            expiresInSeconds?: number;
+        };
+        EmbeddedTokenDto: {
+            /** @description Send it as `Authorization: Bearer <token>` */
+            token: string;
+            /**
+             * Format: date-time
+             * @description When the services start refusing it
+             */
+            expiresAt: string;
         };
         /** @description RFC 9457 problem details (application/problem+json) */
         ProblemDetails: {
@@ -3578,6 +3682,111 @@ export interface operations {
             };
             /** @description A rule refused the command; `code` says which and `detail` why */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AuthConfigController_authConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfigDto"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EmbeddedTokenController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedTokenRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddedTokenDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -227,7 +227,7 @@ describe('JwtAuthGuard (oidc mode)', () => {
       .sign(privateKey);
 
   it('verifies tokens against the issuer JWKS, with issuer and audience checked', async () => {
-    const env = { OKR_AUTH_MODE: 'oidc', OKR_OIDC_ISSUER: issuer, OKR_OIDC_AUDIENCE: 'okr-api' };
+    const env = { OKR_AUTH_MODE: 'oidc', OKR_OIDC_ISSUER: issuer, OKR_OIDC_AUDIENCE: 'okr-api', OKR_OIDC_CLIENT_ID: 'okr-web' };
     const t = await createPlatformTestApp({ controllers: [SecureController], env });
     try {
       const ok = await me(t, `Bearer ${await oidcToken({ tenant: 'acme', teams: ['ops'] })}`);
@@ -247,6 +247,7 @@ describe('JwtAuthGuard (oidc mode)', () => {
       OKR_AUTH_MODE: 'oidc',
       OKR_OIDC_ISSUER: issuer,
       OKR_OIDC_AUDIENCE: 'okr-api',
+      OKR_OIDC_CLIENT_ID: 'okr-web',
       OKR_OIDC_JWKS_URL: `${issuer}/missing-jwks.json`,
     };
     const t = await createPlatformTestApp({ controllers: [SecureController], env });

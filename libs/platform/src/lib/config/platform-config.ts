@@ -154,6 +154,16 @@ export class PlatformConfig {
   @IsDefined({ message: 'OKR_OIDC_AUDIENCE must be set when OKR_AUTH_MODE=oidc' })
   OKR_OIDC_AUDIENCE?: string;
 
+  /**
+   * The web app's client id at the identity provider (a public client: authorization code flow with
+   * PKCE); required when `OKR_AUTH_MODE=oidc`, told to the web app by `GET /api/v1/auth/config`.
+   */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_AUTH_MODE === 'oidc' || c.OKR_OIDC_CLIENT_ID !== undefined)
+  @IsDefined({ message: 'OKR_OIDC_CLIENT_ID must be set when OKR_AUTH_MODE=oidc' })
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'OKR_OIDC_CLIENT_ID must be 1-200 printable characters without spaces' })
+  OKR_OIDC_CLIENT_ID?: string;
+
   /** JWKS location; defaults to `<issuer>/.well-known/jwks.json`. */
   @Expose()
   @ValidateIf((c: PlatformConfig) => c.OKR_OIDC_JWKS_URL !== undefined)
