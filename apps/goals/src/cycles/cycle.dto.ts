@@ -31,8 +31,8 @@ export class CycleItemDto {
   @ApiProperty({ example: '2026-Q4' }) name!: string;
   @ApiProperty({ example: '2026-10-01' }) startsOn!: string;
   @ApiProperty({ example: '2026-12-31' }) endsOn!: string;
-  @ApiProperty({ example: 7 }) checkInCadenceDays!: number;
-  @ApiProperty({ enum: ['upcoming', 'active', 'ended', 'closed'] }) status!: string;
+  @ApiProperty({ type: 'integer', example: 7, description: 'Days between check-ins' }) checkInCadenceDays!: number;
+  @ApiProperty({ enum: ['upcoming', 'active', 'ended', 'closed'], description: 'Now: before its start, between its dates, after its end, or closed' }) status!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: string | null;
   @ApiPropertyOptional({ type: [UngradedObjectiveDto], description: 'When closed: the objectives left neither graded nor carried over' })
   ungradedObjectives?: UngradedObjectiveDto[];

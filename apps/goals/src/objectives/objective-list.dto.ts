@@ -32,8 +32,8 @@ export class ObjectiveListItemDto {
   @ApiProperty() teamId!: string;
   @ApiProperty() ownerId!: string;
   @ApiProperty({ enum: OBJECTIVE_STATUSES }) status!: ObjectiveStatus;
-  @ApiProperty({ description: 'Key results not dropped' }) keyResultCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Key results not dropped' }) keyResultCount!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty() revision!: number;
+  @ApiProperty({ type: 'integer', description: 'Revision of its stream when the list last saw it' }) revision!: number;
 }
