@@ -9,7 +9,7 @@ export interface ObjectiveNames {
   title: string;
   teamId: string | null;
   cycleId: string | null;
-  keyResults: { id: string; title: string }[];
+  keyResults: { id: string; title: string; unit?: string }[];
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
@@ -28,7 +28,8 @@ export function toObjectiveNames(id: string, body: unknown): ObjectiveNames | nu
         const k = (typeof kr === 'object' && kr !== null ? kr : {}) as Record<string, unknown>;
         const krId = text(k['id']);
         const krTitle = text(k['title']);
-        return krId && krTitle ? [{ id: krId, title: krTitle }] : [];
+        const unit = text(k['unit']);
+        return krId && krTitle ? [{ id: krId, title: krTitle, ...(unit ? { unit } : {}) }] : [];
       })
     : [];
   return { id, title, teamId: text(o['teamId']), cycleId: text(o['cycleId']), keyResults };
@@ -60,12 +61,13 @@ export function useObjectiveNames(ids: readonly (string | null | undefined)[]) {
   results.forEach((r) => {
     if (r.data) byId.set(r.data.id, r.data);
   });
-  const keyResultTitles = new Map<string, string>();
-  for (const o of byId.values()) for (const kr of o.keyResults) keyResultTitles.set(kr.id, kr.title);
+  const keyResults = new Map<string, { title: string; unit?: string }>();
+  for (const o of byId.values()) for (const kr of o.keyResults) keyResults.set(kr.id, kr);
   return {
     objective: (id: string | null | undefined) => (id ? byId.get(id) : undefined),
     objectiveTitle: (id: string | null | undefined) => (id ? byId.get(id)?.title : undefined),
-    keyResultTitle: (id: string) => keyResultTitles.get(id),
+    keyResultTitle: (id: string) => keyResults.get(id)?.title,
+    keyResultUnit: (id: string) => keyResults.get(id)?.unit,
     isPending: results.some((r) => r.isPending),
   };
 }
