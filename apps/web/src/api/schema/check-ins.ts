@@ -482,14 +482,22 @@ export interface components {
             /** @description How many corrections are folded in */
             corrections: number;
         };
+        /** @enum {string} */
+        EvidenceKind: "customer-interview" | "usage-data" | "analytics-view" | "survey" | "support-tickets" | "crm-record" | "other";
         EvidenceDto: {
-            /** @enum {string} */
-            kind: "customer-interview" | "usage-data" | "analytics-view" | "survey" | "support-tickets" | "crm-record" | "other";
+            kind: components["schemas"]["EvidenceKind"];
             /** @example 7 of 10 trial users stalled at the import step */
             summary: string;
             /** Format: uri */
             link?: string;
         };
+        /** @enum {string} */
+        LearningApproach: "hypothesis" | "experiment";
+        /**
+         * @description invalidated is a first-class outcome
+         * @enum {string}
+         */
+        LearningResult: "validated" | "invalidated" | "inconclusive";
         CaptureLearningDto: {
             /** @description Key results it is about */
             keyResultIds?: string[];
@@ -508,13 +516,9 @@ export interface components {
             teamId?: string;
             /** @description The hypothesis or experiment */
             tried: string;
-            /** @enum {string} */
-            approach?: "hypothesis" | "experiment";
-            /**
-             * @description invalidated is a first-class outcome
-             * @enum {string}
-             */
-            result: "validated" | "invalidated" | "inconclusive";
+            approach?: components["schemas"]["LearningApproach"];
+            /** @description invalidated is a first-class outcome */
+            result: components["schemas"]["LearningResult"];
             insight: string;
         };
         WriteAnswerDto: {
@@ -529,15 +533,6 @@ export interface components {
              */
             revision: number;
         };
-        /** @enum {string} */
-        LearningApproach: "hypothesis" | "experiment";
-        /**
-         * @description invalidated is a first-class outcome
-         * @enum {string}
-         */
-        LearningResult: "validated" | "invalidated" | "inconclusive";
-        /** @enum {string} */
-        EvidenceKind: "customer-interview" | "usage-data" | "analytics-view" | "survey" | "support-tickets" | "crm-record" | "other";
         EvidenceItemDto: {
             kind: components["schemas"]["EvidenceKind"];
             /** @example 7 of 10 trial users stalled at the import step */
@@ -655,8 +650,7 @@ export interface components {
             /** @description The next step it leads to */
             nextStep?: string;
             tried?: string;
-            /** @enum {string} */
-            result?: "validated" | "invalidated" | "inconclusive";
+            result?: components["schemas"]["LearningResult"];
             insight?: string;
             reason: string;
         };
@@ -1172,6 +1166,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1199,6 +1195,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1222,6 +1220,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the key result's check-ins (GET .../check-ins) you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 krId: string;
@@ -1255,6 +1255,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1318,6 +1320,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1341,6 +1345,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -1374,6 +1380,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1437,6 +1445,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1457,7 +1467,10 @@ export interface operations {
     LearningHttpController_capture: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1476,7 +1489,7 @@ export interface operations {
                     "application/json": components["schemas"]["WriteAnswerDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1488,6 +1501,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1503,7 +1518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1542,6 +1557,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1591,6 +1608,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1618,6 +1637,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1676,6 +1697,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1703,6 +1726,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1726,6 +1751,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -1759,6 +1786,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1822,6 +1851,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1845,6 +1876,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -1878,6 +1911,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1941,6 +1976,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,6 +2036,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2026,6 +2065,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2084,6 +2125,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,6 +2154,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2170,6 +2215,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2197,6 +2244,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2217,7 +2266,10 @@ export interface operations {
     QuestionHttpController_askOnObjective: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2238,7 +2290,7 @@ export interface operations {
                     "application/json": components["schemas"]["WriteAnswerDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2250,6 +2302,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2274,7 +2328,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2313,6 +2367,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2333,7 +2389,10 @@ export interface operations {
     QuestionHttpController_askOnKeyResult: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 krId: string;
             };
@@ -2354,7 +2413,7 @@ export interface operations {
                     "application/json": components["schemas"]["WriteAnswerDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2366,6 +2425,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2390,7 +2451,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2429,6 +2490,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2449,7 +2512,10 @@ export interface operations {
     QuestionHttpController_askOnLearning: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2470,7 +2536,7 @@ export interface operations {
                     "application/json": components["schemas"]["WriteAnswerDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2482,6 +2548,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2506,7 +2574,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2545,6 +2613,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2568,6 +2638,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2601,6 +2673,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2664,6 +2738,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2687,6 +2763,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2720,6 +2798,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2783,6 +2863,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2832,6 +2914,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2859,6 +2943,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2915,6 +3001,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2933,6 +3021,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2984,6 +3074,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2999,7 +3091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3038,6 +3130,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3087,6 +3181,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3111,7 +3207,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3132,6 +3228,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3152,7 +3250,10 @@ export interface operations {
     ServiceAccountHttpController_revoke: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3173,7 +3274,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAccountChangedDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3185,6 +3286,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3209,7 +3312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3248,6 +3351,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3268,7 +3373,10 @@ export interface operations {
     MeasurementHttpController_record: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 krId: string;
             };
@@ -3298,7 +3406,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeasurementRecordedDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3310,6 +3418,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3334,7 +3444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3373,6 +3483,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3393,7 +3505,10 @@ export interface operations {
     MeasurementHttpController_recordBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3412,7 +3527,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeasurementBatchAnswerDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3424,6 +3539,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3439,7 +3556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3478,6 +3595,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3498,7 +3617,10 @@ export interface operations {
     ImportController_import: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3516,7 +3638,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResultsDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3528,6 +3650,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3543,7 +3667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3582,6 +3706,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

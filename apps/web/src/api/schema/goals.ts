@@ -1031,6 +1031,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1049,6 +1051,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1069,7 +1073,10 @@ export interface operations {
     CycleHttpController_plan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1088,7 +1095,7 @@ export interface operations {
                     "application/json": components["schemas"]["CycleRevisionDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1100,6 +1107,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1115,7 +1124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1154,6 +1163,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1203,6 +1214,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1230,6 +1243,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1253,6 +1268,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -1286,6 +1303,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1349,6 +1368,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1372,6 +1393,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -1405,6 +1428,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1468,6 +1493,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1491,6 +1518,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -1520,6 +1549,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1565,6 +1596,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1627,6 +1660,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1645,6 +1680,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1665,7 +1702,10 @@ export interface operations {
     ObjectiveHttpController_set: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1684,7 +1724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectiveSetDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1696,6 +1736,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1711,7 +1753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1750,6 +1792,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1802,6 +1846,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1829,6 +1875,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1887,6 +1935,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1914,6 +1964,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1937,6 +1989,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -1970,6 +2024,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2033,6 +2089,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2056,6 +2114,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2089,6 +2149,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2152,6 +2214,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +2239,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2208,6 +2274,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2271,6 +2339,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2294,6 +2364,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2327,6 +2399,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2390,6 +2464,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2413,6 +2489,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2447,6 +2525,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2510,6 +2590,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2533,6 +2615,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2567,6 +2651,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2630,6 +2716,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2653,6 +2741,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2686,6 +2776,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2749,6 +2841,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2772,6 +2866,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2801,6 +2897,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2846,6 +2944,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2869,6 +2969,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2902,6 +3004,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2965,6 +3069,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2988,6 +3094,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -3021,6 +3129,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3084,6 +3194,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3107,6 +3219,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -3140,6 +3254,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3203,6 +3319,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3226,6 +3344,8 @@ export interface operations {
             header?: {
                 /** @description ETag of the revision you saw; 409 if stale */
                 "If-Match"?: string;
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -3259,6 +3379,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3322,6 +3444,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3378,6 +3502,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3396,6 +3522,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3445,6 +3573,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3472,6 +3602,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3492,7 +3624,10 @@ export interface operations {
     TeamHttpController_describe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3513,7 +3648,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamDescribedDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body, a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3525,6 +3660,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3549,7 +3686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3588,6 +3725,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3608,7 +3747,10 @@ export interface operations {
     ImportController_import: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3626,7 +3768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResultsDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3638,6 +3780,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3653,7 +3797,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3692,6 +3836,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3729,6 +3875,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3797,6 +3945,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

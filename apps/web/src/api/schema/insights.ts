@@ -330,8 +330,20 @@ export interface components {
             title: string;
             /** @example growth */
             teamId: string;
+            /**
+             * @description The team's display name now (its id when the team is not registered)
+             * @example Growth
+             */
+            teamName: string;
             /** Format: uuid */
             cycleId: string;
+            /**
+             * @description The cycle's name now; null when the view does not know the cycle
+             * @example 2026-Q4
+             */
+            cycleName: string | null;
+            /** @description The objectives it was aligned to at the instant (its parents in the alignment map then) */
+            parentObjectiveIds: string[];
             /** @description Mean progress of its key results then; 0 for none */
             progress: number;
             /**
@@ -410,6 +422,61 @@ export interface components {
         FramesViewDto: {
             /** @description `from`, `from + step`, … while not after `to` */
             frames: components["schemas"]["FrameDto"][];
+        };
+        BrokenLinkDto: {
+            /** @description The revision of the event where the chain breaks */
+            revision: number;
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * @description hash-mismatch: the stored hash is not that of the event and its predecessor; missing-hash: an event without a hash after hashed ones; revision-gap: an event removed or inserted
+             * @enum {string}
+             */
+            reason: "hash-mismatch" | "missing-hash" | "revision-gap";
+            /** @description The hash the chain expects here (for hash-mismatch) */
+            expected?: string;
+            /** @description The hash stored (absent for missing-hash) */
+            actual?: string;
+        };
+        ChainReportDto: {
+            /** @example objective-0193a3c4-0000-7000-8000-000000000000 */
+            streamId: string;
+            /** @description Events read */
+            events: number;
+            /** @description No link is broken (a prefix written before hashing existed does not break it) */
+            intact: boolean;
+            /** @description Revisions 0…N-1 were written before hashing existed and are not covered (0: every event is) */
+            unchainedBefore: number;
+            /** @description Hash of the last event verified (the head when intact): keep it to detect a later truncation */
+            headHash?: string;
+            /** @description Only when the chain is broken */
+            firstBrokenLink?: components["schemas"]["BrokenLinkDto"];
+        };
+        AuditExportManifestDto: {
+            /**
+             * @description How the events are chained
+             * @enum {string}
+             */
+            scheme: "okr-event-chain-v1";
+            tenantId: string;
+            /** Format: date-time */
+            exportedAt: string;
+            /**
+             * @description What was asked for
+             * @example {
+             *       "cycleId": "0193a3c4-0000-7000-8000-000000000000"
+             *     }
+             */
+            scope: {
+                [key: string]: string;
+            };
+            /** @description Per stream, in file order: its chain as exported */
+            streams: components["schemas"]["ChainReportDto"][];
+            /** @description SHA-256 (hex) of every byte of the file before this line: `head -n -1 FILE | sha256sum` */
+            linesSha256: string;
+        };
+        AuditExportManifestLineDto: {
+            manifest: components["schemas"]["AuditExportManifestDto"];
         };
         HistoryEntryDto: {
             id: string;
@@ -976,6 +1043,70 @@ export interface components {
             /** @example objective-summary */
             readModel: string;
         };
+        RebuildStartedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example objective-summary */
+            readModel: string;
+            /**
+             * @description tenant: the caller's tenant's documents; all: every tenant's
+             * @enum {string}
+             */
+            scope: "tenant" | "all";
+            /** @enum {string} */
+            status: "running" | "switched" | "failed";
+        };
+        RebuildProgressDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example objective-summary */
+            readModel: string;
+            /**
+             * @description tenant: the caller's tenant's documents; all: every tenant's
+             * @enum {string}
+             */
+            scope: "tenant" | "all";
+            /** @enum {string} */
+            status: "running" | "switched" | "failed";
+            /** @description The tenant whose documents a tenant rebuild replaces */
+            tenantId?: string;
+            /** @description Events of the followed categories read from the log so far */
+            processed: number;
+            /** @description The log's head when last measured (-1: empty log) */
+            headPosition: number;
+            /** @description Global position of the last event read (-1: none yet) */
+            position: number;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description When it switched or failed
+             */
+            finishedAt?: string;
+            /** @description Why it failed */
+            error?: string;
+        };
+        DriftDto: {
+            /** @example objective-0193a3c4-0000-7000-8000-000000000000 */
+            streamId: string;
+            /** @description Revision of the stream's last event the read model handles; null when the log has no such stream */
+            expected: number | null;
+            /** @description Revision the read model recorded as applied; null when it recorded none */
+            applied: number | null;
+        };
+        ReadModelAuditDto: {
+            /** @example objective-summary */
+            name: string;
+            /** @description Streams with at least one event the read model handles */
+            streams: number;
+            /** @description Empty when the read model is exact */
+            drift: components["schemas"]["DriftDto"][];
+        };
+        ProjectionAuditReportDto: {
+            /** @description No drift in any read model */
+            ok: boolean;
+            readModels: components["schemas"]["ReadModelAuditDto"][];
+        };
         RiskReasonDto: {
             /**
              * @description Stable, for programs
@@ -1121,6 +1252,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1139,6 +1272,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1196,6 +1331,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1214,6 +1351,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1240,15 +1379,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description An attachment `audit-{stream or cycle-id}.ndjson` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-ndjson": string;
+                };
             };
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1267,6 +1411,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1325,6 +1471,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1352,6 +1500,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1384,7 +1534,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChainReportDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -1398,6 +1550,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1425,6 +1579,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1473,6 +1629,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1500,6 +1658,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1557,6 +1717,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1575,6 +1737,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1623,6 +1787,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1650,6 +1816,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1716,6 +1884,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1734,6 +1904,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1784,6 +1956,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1811,6 +1985,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1859,6 +2035,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1877,6 +2055,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1897,7 +2077,10 @@ export interface operations {
     AdminHttpController_startForTenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1911,9 +2094,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildStartedDto"];
+                };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1925,6 +2110,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,7 +2127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1979,6 +2166,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2011,7 +2200,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildProgressDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -2025,6 +2216,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2052,6 +2245,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2072,7 +2267,10 @@ export interface operations {
     AdminHttpController_startForAll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2086,9 +2284,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildStartedDto"];
+                };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2100,6 +2300,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2115,7 +2317,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2154,6 +2356,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2186,7 +2390,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RebuildProgressDto"];
+                };
             };
             /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
             400: {
@@ -2200,6 +2406,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2227,6 +2435,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2257,11 +2467,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProjectionAuditReportDto"];
+                };
             };
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2280,6 +2494,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2328,6 +2544,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2355,6 +2573,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -233,14 +233,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        FollowKind: "objective" | "team";
         FollowDto: {
-            /** @enum {string} */
-            kind: "objective" | "team";
+            kind: components["schemas"]["FollowKind"];
             /** @description The objective id or team id */
             targetId: string;
         };
-        /** @enum {string} */
-        FollowKind: "objective" | "team";
         FollowItemDto: {
             kind: components["schemas"]["FollowKind"];
             /** @description The objective id or team id */
@@ -305,8 +304,7 @@ export interface components {
         ChatChannelDto: {
             /** @description A Slack or Teams incoming-webhook URL (kept secret: never returned whole) */
             url: string;
-            /** @enum {string} */
-            format: "slack" | "teams";
+            format: components["schemas"]["ChatFormat"];
         };
         PreferencesDto: {
             /**
@@ -314,7 +312,7 @@ export interface components {
              * @example Europe/Paris
              */
             timeZone: string;
-            mutedRules?: ("check-in-reminder" | "at-risk" | "confidence-drop" | "learning-captured" | "objective-aligned" | "objective-graded" | "question-asked" | "question-answered")[];
+            mutedRules?: components["schemas"]["NotificationRule"][];
             quietHours?: components["schemas"]["QuietHoursDto"] | null;
             /**
              * @description One daily digest instead of single email / chat messages
@@ -329,23 +327,25 @@ export interface components {
             email?: Record<string, never> | null;
             chat?: components["schemas"]["ChatChannelDto"] | null;
         };
+        /**
+         * @description json: signed JSON; slack / teams: incoming-webhook messages
+         * @enum {string}
+         */
+        WebhookFormat: "json" | "slack" | "teams";
         RegisterWebhookDto: {
             /** @example https://hooks.example.com/okr */
             url: string;
             /**
              * @description json: signed JSON; slack / teams: incoming-webhook messages
              * @default json
-             * @enum {string}
              */
-            format: "json" | "slack" | "teams";
+            format: components["schemas"]["WebhookFormat"];
             /** @description Only these teams (default: all) */
             teams?: string[];
             /** @description Only these rules (default: all) */
-            rules?: ("check-in-reminder" | "at-risk" | "confidence-drop" | "learning-captured" | "objective-aligned" | "objective-graded" | "question-asked" | "question-answered")[];
+            rules?: components["schemas"]["NotificationRule"][];
             description?: string;
         };
-        /** @enum {string} */
-        WebhookFormat: "json" | "slack" | "teams";
         WebhookRegisteredDto: {
             /** Format: uuid */
             id: string;
@@ -627,6 +627,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -645,6 +647,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -665,7 +669,10 @@ export interface operations {
     FollowsHttpController_follow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -684,7 +691,7 @@ export interface operations {
                     "application/json": components["schemas"]["FollowItemDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -696,6 +703,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -711,7 +720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -750,6 +759,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -770,7 +781,10 @@ export interface operations {
     FollowsHttpController_unfollow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 kind: string;
                 targetId: string;
@@ -786,7 +800,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -798,6 +812,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -822,7 +838,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -843,6 +859,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -880,6 +898,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -898,6 +918,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -918,7 +940,10 @@ export interface operations {
     PreferencesHttpController_put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -937,7 +962,7 @@ export interface operations {
                     "application/json": components["schemas"]["PreferencesViewDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -949,6 +974,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -964,7 +991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1003,6 +1030,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1059,6 +1088,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1077,6 +1108,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1128,6 +1161,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1143,7 +1178,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1182,6 +1217,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1230,6 +1267,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1257,6 +1296,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1277,7 +1318,10 @@ export interface operations {
     ChannelsHttpController_remove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1292,7 +1336,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1304,6 +1348,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1328,7 +1374,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1349,6 +1395,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1397,6 +1445,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1421,7 +1471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1442,6 +1492,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1462,7 +1514,10 @@ export interface operations {
     ChannelsHttpController_test: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1478,7 +1533,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookTestSentDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): a path parameter, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1490,6 +1545,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1514,7 +1571,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1535,6 +1592,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1572,6 +1631,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1590,6 +1651,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1641,6 +1704,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1656,7 +1721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1695,6 +1760,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1715,7 +1782,10 @@ export interface operations {
     ChannelsHttpController_removeSmtp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1728,9 +1798,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input (`validation-failed`): a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1746,7 +1827,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1767,6 +1848,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1791,9 +1874,9 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page (opaque; omit for the first page) */
                 cursor?: string;
-                status?: "pending" | "delivered" | "failed" | "skipped" | "held" | "digested";
+                status?: components["schemas"]["DeliveryStatus"];
                 rule?: string;
-                channel?: "in-app" | "email" | "chat" | "webhook";
+                channel?: components["schemas"]["DeliveryChannel"];
                 /** @description A user id or webhook:{id} (admins; others only see their own) */
                 recipient?: string;
             };
@@ -1828,6 +1911,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1846,6 +1931,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1894,6 +1981,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1921,6 +2010,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1977,6 +2068,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1995,6 +2088,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2015,7 +2110,10 @@ export interface operations {
     DeliveriesHttpController_runReminders: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2033,7 +2131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReminderRunDto"];
                 };
             };
-            /** @description Invalid input (`validation-failed`): the body; `errors` names each field and why */
+            /** @description Invalid input (`validation-failed`): the body, a header parameter; `errors` names each field and why */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2045,6 +2143,8 @@ export interface operations {
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2060,7 +2160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2099,6 +2199,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2119,7 +2221,10 @@ export interface operations {
     DeliveriesHttpController_runDigests: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2133,9 +2238,20 @@ export interface operations {
                     "application/json": components["schemas"]["DigestRunDto"];
                 };
             };
+            /** @description Invalid input (`validation-failed`): a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
             401: {
                 headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2151,7 +2267,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2172,6 +2288,8 @@ export interface operations {
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
             429: {
                 headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
