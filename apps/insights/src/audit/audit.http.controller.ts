@@ -53,7 +53,14 @@ export class AuditHttpController {
 
   @Get('audit/:streamId')
   @Permission('tenant:read')
-  @ApiOperation({ summary: 'Every event of an objective-*, cycle-*, checkins-*, learning-* or question-* stream: type, revision, actor, time, reason, data' })
+  @ApiOperation({
+    summary: 'Every event of an objective-*, cycle-*, checkins-*, learning-* or question-* stream: type, revision, actor, time, reason, data',
+    description:
+      'Who (`actor`), when (`occurredAt`; `importedAt` too for imported events), why (`reason`, when the change gives one). ' +
+      'Before and after are in `data`: a change to an existing value carries `data.from` and `data.to` (a rewording, a target revision, ' +
+      'an ownership transfer, a grade correction, a rename or reschedule), and a correction or revision carries `data.changes` (the new values ' +
+      'of the changed fields only) with `data.from` (their values before).',
+  })
   @ApiPaginatedResponse(HistoryEntryDto)
   audit(@Param('streamId') streamId: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new GetAuditTrailQuery(principal.tenantId, streamId, query));
