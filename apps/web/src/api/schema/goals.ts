@@ -463,9 +463,15 @@ export interface components {
             startsOn: string;
             /** @example 2026-12-31 */
             endsOn: string;
-            /** @example 7 */
+            /**
+             * @description Days between check-ins
+             * @example 7
+             */
             checkInCadenceDays: number;
-            /** @enum {string} */
+            /**
+             * @description Now: before its start, between its dates, after its end, or closed
+             * @enum {string}
+             */
             status: "upcoming" | "active" | "ended" | "closed";
             /** Format: date-time */
             closedAt: string | null;
@@ -481,9 +487,15 @@ export interface components {
             startsOn: string;
             /** @example 2026-12-31 */
             endsOn: string;
-            /** @example 7 */
+            /**
+             * @description Days between check-ins
+             * @example 7
+             */
             checkInCadenceDays: number;
-            /** @enum {string} */
+            /**
+             * @description Now: before its start, between its dates, after its end, or closed
+             * @enum {string}
+             */
             status: "upcoming" | "active" | "ended" | "closed";
             /** Format: date-time */
             closedAt: string | null;
@@ -554,6 +566,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description Revision of its stream when the list last saw it */
             revision: number;
         };
         KeyResultDto: {
