@@ -16,6 +16,8 @@ describe('replay and audit over goals and check-ins events', () => {
   let keyResultId: string;
   let between: string;
   let after: string;
+  let secondCheckInId: string;
+  let inCheckIns: ReturnType<typeof caller>;
   /** What goals' and check-ins' own views answered at `between` and at `after`: the replay must agree. */
   const live: Record<'between' | 'after', { target?: number; confidence?: number }> = { between: {}, after: {} };
 
@@ -25,7 +27,7 @@ describe('replay and audit over goals and check-ins events', () => {
     checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), insights.dataDir);
     const token = await insights.token('acme', 'alice', ['admin']);
     const inGoals = caller(goals, token);
-    const inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
+    inCheckIns = caller(checkIns, await insights.token('acme', 'bob', ['admin']));
 
     const cycle = await inGoals('POST', '/api/v1/cycles', {
       body: { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 },
@@ -70,6 +72,7 @@ describe('replay and audit over goals and check-ins events', () => {
       body: { value: 31, confidence: 3, effectiveAt: '2026-10-19' },
     });
     expect(second.status).toBe(201);
+    secondCheckInId = second.body.id;
 
     live.after = await capture();
     after = await instantBetween();
@@ -101,8 +104,9 @@ describe('replay and audit over goals and check-ins events', () => {
           parentObjectiveIds: [],
           progress: 0.5,
           status: 'draft',
+          parentObjectiveIds: [],
           keyResults: [
-            { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 40, value: 30, confidence: 8, progress: 0.5 },
+            { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 40, unit: '%', value: 30, confidence: 8, progress: 0.5 },
           ],
         },
       ],
@@ -117,7 +121,7 @@ describe('replay and audit over goals and check-ins events', () => {
     expect(r.status).toBe(200);
     expect(r.body.objectives[0].keyResults).toEqual([
       // 11 / 15 to a hundredth of a percent, as every view shows progress.
-      { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 35, value: 31, confidence: 3, progress: 0.7333 },
+      { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 35, unit: '%', value: 31, confidence: 3, progress: 0.7333 },
     ]);
   });
 
@@ -222,5 +226,20 @@ describe('replay and audit over goals and check-ins events', () => {
   it('401 without a token', async () => {
     expect((await replay(after, '', null)).status).toBe(401);
     expect((await insights.call('GET', `/api/v1/audit/objective-${objectiveId}`, { token: null })).status).toBe(401);
+  });
+
+  // Last: it corrects a check-in, which the audits above would otherwise list.
+  it('replays check-ins as known then by default, and as corrected since with ?checkIns=corrected', async () => {
+    const corrected = await inCheckIns('POST', `/api/v1/check-ins/${secondCheckInId}/corrections`, { body: { value: 32, reason: 'Late sign-ups counted' } });
+    expect(corrected.status).toBe(201);
+    const valueAt = async (instant: string, query: string) => (await replay(instant, query)).body.objectives[0].keyResults[0].value;
+    expect(await valueAt(between, '')).toBe(30);
+    expect(await valueAt(between, '&checkIns=known')).toBe(30);
+    expect(await valueAt(after, '&checkIns=known')).toBe(31);
+    // As corrected since, the check-in recorded after `between` about 2026-10-19 counts, with its correction.
+    expect(await valueAt(between, '&checkIns=corrected')).toBe(32);
+    const bad = await replay(between, '&checkIns=later');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'checkIns', message: 'checkIns must be one of: known, corrected' }]);
   });
 });

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ReplayLearningDto, ReplayObjectiveDto } from '../replay/replay.dto';
+import type { CheckInsReading } from '../replay/replay';
+import { CheckInsReadingProperty, ReplayLearningDto, ReplayObjectiveDto } from '../replay/replay.dto';
 import type { Frame, FramesView } from './frames';
 
 /**
- * `?from=&to=&step=&objectiveId=|teamId=`: only shapes here (strings); what is required and how the
+ * `?from=&to=&step=&objectiveId=|teamId=|cycleId=&checkIns=`: only shapes here (strings); what is required and how the
  * fields relate is checked by `parseFramesQuery`, so that each 400 names the field at fault.
  */
 export class FramesQueryDto {
@@ -17,11 +18,16 @@ export class FramesQueryDto {
   @ApiPropertyOptional({ enum: ['day', 'week'], description: 'Between frames (required)' })
   @IsOptional() @IsString() @MaxLength(10) step?: string;
 
-  @ApiPropertyOptional({ description: 'One objective (or teamId)' })
+  @ApiPropertyOptional({ description: 'One objective (or teamId, or cycleId)' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) objectiveId?: string;
 
-  @ApiPropertyOptional({ description: 'One team (or objectiveId)' })
+  @ApiPropertyOptional({ description: 'One team (or objectiveId, or cycleId)' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) teamId?: string;
+
+  @ApiPropertyOptional({ description: "One cycle's objectives (alone: the whole organisation's film of a quarter; with teamId: that team's)" })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) cycleId?: string;
+
+  @CheckInsReadingProperty() checkIns?: CheckInsReading;
 }
 
 /**

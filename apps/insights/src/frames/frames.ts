@@ -1,9 +1,9 @@
 import type { FieldError } from '@okr/platform';
 import { ISO_DATE_OR_INSTANT } from '@okr/platform';
-import { replayAt, UNNAMED, type ReplayLearning, type ReplayNames, type ReplayObjective } from '../replay/replay';
+import { replayAt, UNNAMED, type CheckInsReading, type ReplayLearning, type ReplayNames, type ReplayObjective } from '../replay/replay';
 
 /**
- * Frames: the replay view of one objective or one team at each step from `from` to `to` (both
+ * Frames: the replay view of one objective, one team or one cycle at each step from `from` to `to` (both
  * included), for animating how goals and learning evolved. Pure: the same events give the same frames.
  *
  * Decisions:
@@ -25,6 +25,8 @@ export interface FramesRequest {
   step: FrameStep;
   objectiveId?: string;
   teamId?: string;
+  cycleId?: string;
+  checkIns?: CheckInsReading;
 }
 
 export interface Frame {
@@ -43,6 +45,9 @@ export interface RawFramesQuery {
   step?: string;
   objectiveId?: string;
   teamId?: string;
+  cycleId?: string;
+  /** Checked by the DTO (an enum). */
+  checkIns?: CheckInsReading;
 }
 
 const INSTANT_MESSAGE = (field: string) => `${field} must be an ISO-8601 date or instant (e.g. 2026-10-12T09:30:00Z)`;
@@ -77,8 +82,8 @@ export function parseFramesQuery(query: RawFramesQuery): { request: FramesReques
   const step = query.step;
   if (step === undefined || step === '') errors.push({ field: 'step', message: 'step is required (day or week)' });
   else if (!Object.prototype.hasOwnProperty.call(FRAME_STEPS, step)) errors.push({ field: 'step', message: 'step must be one of: day, week' });
-  if (query.objectiveId === undefined && query.teamId === undefined) {
-    errors.push({ field: 'objectiveId', message: 'objectiveId or teamId is required' });
+  if (query.objectiveId === undefined && query.teamId === undefined && query.cycleId === undefined) {
+    errors.push({ field: 'objectiveId', message: 'objectiveId, teamId or cycleId is required' });
   }
   if (from !== undefined && to !== undefined) {
     if (to.getTime() < from.getTime()) errors.push({ field: 'to', message: 'to must not be before from' });
@@ -94,6 +99,8 @@ export function parseFramesQuery(query: RawFramesQuery): { request: FramesReques
       step: step as FrameStep,
       ...(query.objectiveId === undefined ? {} : { objectiveId: query.objectiveId }),
       ...(query.teamId === undefined ? {} : { teamId: query.teamId }),
+      ...(query.cycleId === undefined ? {} : { cycleId: query.cycleId }),
+      ...(query.checkIns === undefined ? {} : { checkIns: query.checkIns }),
     },
   };
 }
@@ -101,9 +108,12 @@ export function parseFramesQuery(query: RawFramesQuery): { request: FramesReques
 /** The frames of `tenantId`'s events (in log order) for a valid request. */
 export function framesOf(events: Parameters<typeof replayAt>[0], tenantId: string, request: FramesRequest, names: ReplayNames = UNNAMED): FramesView {
   const all = [...events];
-  const filter = request.teamId === undefined ? {} : { teamId: request.teamId };
+  const filter = {
+    ...(request.teamId === undefined ? {} : { teamId: request.teamId }),
+    ...(request.cycleId === undefined ? {} : { cycleId: request.cycleId }),
+  };
   const frames = frameInstants(request.from, request.to, request.step).map((at): Frame => {
-    const view = replayAt(all, tenantId, at, filter, names);
+    const view = replayAt(all, tenantId, at, filter, names, request.checkIns);
     if (request.objectiveId === undefined) return { at: view.asOf, objectives: view.objectives, learnings: view.learnings };
     return {
       at: view.asOf,

@@ -73,6 +73,26 @@ describe('frames', () => {
     expect(framesOf(events, 'other', request({ teamId: 'growth' })).frames.every((f) => f.objectives.length === 0)).toBe(true);
   });
 
+  it("films a whole cycle (every team's objectives), with check-ins as known or as corrected", () => {
+    const corrected = [
+      ...events,
+      at('2026-10-12T10:00:00.000Z', 'checkins-kr1', 'CheckInCorrected', {
+        checkInId: 'ci1',
+        keyResultId: 'kr1',
+        changes: { value: 25 },
+        from: { value: 30 },
+        reason: 'Double-counted trials',
+        correctedAt: '2026-10-12T10:00:00.000Z',
+      }),
+    ];
+    const known = framesOf(corrected, 'acme', request({ cycleId: 'q4' })).frames;
+    expect(known.map((f) => f.objectives.map((o) => o.id))).toEqual([['o1', 'o2'], ['o1', 'o2', 'o3'], ['o1', 'o2', 'o3']]);
+    expect(known.map((f) => f.objectives[0].keyResults[0].value)).toEqual([null, 30, 25]);
+    const since = framesOf(corrected, 'acme', request({ cycleId: 'q4', checkIns: 'corrected' })).frames;
+    expect(since.map((f) => f.objectives[0].keyResults[0].value)).toEqual([null, 25, 25]);
+    expect(framesOf(corrected, 'acme', request({ cycleId: 'q1' })).frames.every((f) => f.objectives.length === 0)).toBe(true);
+  });
+
   describe('parseFramesQuery', () => {
     const fields = (query: Parameters<typeof parseFramesQuery>[0]) => {
       const parsed = parseFramesQuery(query);

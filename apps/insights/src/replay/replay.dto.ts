@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import {
   KEY_RESULT_KINDS,
   LEARNING_RESULTS,
@@ -14,11 +14,22 @@ import {
 } from '@okr/okr-domain';
 import { ISO_DATE_OR_INSTANT } from '@okr/platform';
 import { NULLABLE_KEY_RESULT_VALUE_SCHEMA } from '../read-models/key-result-measure.dto';
-import type { ReplayKeyResult, ReplayLearning, ReplayObjective, ReplayQuestion, ReplayView } from './replay';
+import { CHECK_INS_READINGS, type CheckInsReading, type ReplayKeyResult, type ReplayLearning, type ReplayObjective, type ReplayQuestion, type ReplayView } from './replay';
 
 const QUESTION_STATUSES = ['open', 'answered', 'set-aside'] as const satisfies readonly QuestionStatus[];
 
 export const AS_OF_MESSAGE = 'asOf must be an ISO-8601 date or instant (e.g. 2026-10-12T09:30:00Z)';
+
+/** `?checkIns=known|corrected`, shared by the replay and its frames. */
+export const CheckInsReadingProperty = () => (target: object, key: string) => {
+  ApiPropertyOptional({
+    enum: CHECK_INS_READINGS,
+    default: 'known',
+    description: 'known: the check-ins as recorded and corrected by then (what people saw); corrected: as corrected since (every correction, and check-ins recorded later about moments up to then)',
+  })(target, key);
+  IsOptional()(target, key);
+  IsIn(CHECK_INS_READINGS, { message: `checkIns must be one of: ${CHECK_INS_READINGS.join(', ')}` })(target, key);
+};
 
 /** `?asOf=` (required) and the optional team / cycle filter of a replay. */
 export class ReplayQueryDto {
@@ -30,6 +41,8 @@ export class ReplayQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) teamId?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) cycleId?: string;
+
+  @CheckInsReadingProperty() checkIns?: CheckInsReading;
 }
 
 /** A key result as it stood at the instant: its target then, the check-ins known then. */
@@ -46,6 +59,7 @@ export class ReplayKeyResultDto implements ReplayKeyResult {
   target!: number | null;
   @ApiPropertyOptional({ description: 'Only for stay-within-range' }) min?: number;
   @ApiPropertyOptional({ description: 'Only for stay-within-range' }) max?: number;
+  @ApiPropertyOptional({ example: '%', description: 'The unit of its values, when it has one' }) unit?: string;
   @ApiProperty({ ...NULLABLE_KEY_RESULT_VALUE_SCHEMA, description: 'The latest check-in known then (by the moment it describes); null before the first' })
   value!: KeyResultValue | null;
   @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 10, description: 'The latest confidence known then' }) confidence!: number | null;

@@ -15,16 +15,16 @@ export class ReplayHttpController {
   @Get('replay')
   @Permission('tenant:read')
   @ApiOperation({
-    summary: 'Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle',
+    summary: 'Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle; check-ins as known then or as corrected since (?checkIns=)',
   })
   @ApiOkResponse({ type: ReplayViewDto })
   replay(@Query() query: ReplayQueryDto, @CurrentPrincipal() principal: Principal): Promise<ReplayViewDto> {
     const asOf = new Date(query.asOf);
     // The pattern lets through impossible dates such as 2026-13-45.
     if (Number.isNaN(asOf.getTime())) throw new ValidationProblem([{ field: 'asOf', message: AS_OF_MESSAGE }]);
-    const { teamId, cycleId } = query;
+    const { teamId, cycleId, checkIns = 'known' } = query;
     return this.queries.execute(
-      new ReplayQuery(principal.tenantId, asOf, { ...(teamId === undefined ? {} : { teamId }), ...(cycleId === undefined ? {} : { cycleId }) }),
+      new ReplayQuery(principal.tenantId, asOf, { ...(teamId === undefined ? {} : { teamId }), ...(cycleId === undefined ? {} : { cycleId }) }, checkIns),
     );
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import type { EventEnvelope } from '@okr/okr-domain';
-import { REPLAY_CATEGORIES, replayAt, type ReplayFilter, type ReplayView } from './replay';
+import { REPLAY_CATEGORIES, replayAt, type CheckInsReading, type ReplayFilter, type ReplayView } from './replay';
 import { ReplayNamesQueries } from './replay-names';
 
 export class ReplayQuery extends Query<ReplayView> {
@@ -10,6 +10,7 @@ export class ReplayQuery extends Query<ReplayView> {
     readonly tenantId: string,
     readonly asOf: Date,
     readonly filter: ReplayFilter,
+    readonly checkIns: CheckInsReading = 'known',
   ) {
     super();
   }
@@ -23,11 +24,11 @@ export class ReplayHandler implements IQueryHandler<ReplayQuery> {
     private readonly names: ReplayNamesQueries,
   ) {}
 
-  async execute({ tenantId, asOf, filter }: ReplayQuery): Promise<ReplayView> {
+  async execute({ tenantId, asOf, filter, checkIns }: ReplayQuery): Promise<ReplayView> {
     const events: EventEnvelope[] = [];
     for await (const event of this.store.readAll({ categories: REPLAY_CATEGORIES })) {
       if (event.metadata.tenantId === tenantId) events.push(event);
     }
-    return replayAt(events, tenantId, asOf, filter, await this.names.of(tenantId));
+    return replayAt(events, tenantId, asOf, filter, await this.names.of(tenantId), checkIns);
   }
 }

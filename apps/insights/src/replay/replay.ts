@@ -1,6 +1,7 @@
 import {
   categoryOf,
   checkInStreamName,
+  checkInsAsOf,
   checkInsKnownAt,
   keyResultProgress,
   latestCheckIn,
@@ -42,6 +43,8 @@ export interface ReplayKeyResult {
   /** Only for `stay-within-range`. */
   min?: number;
   max?: number;
+  /** The unit of its values (`%`, `signups`), when it has one. */
+  unit?: string;
   /** The latest check-in known at the instant; null before the first. */
   value: KeyResultValue | null;
   confidence: number | null;
@@ -108,20 +111,31 @@ export interface ReplayNames {
 /** No registry: a team by its id, a cycle unnamed. */
 export const UNNAMED: ReplayNames = { team: (teamId) => teamId, cycle: () => null };
 
+/**
+ * Which check-ins a replay counts, the two times of a bitemporal check-in:
+ * - `known`: what had been recorded (and corrected) by the instant: what the live views showed then;
+ * - `corrected`: the truth as corrected since: every correction applied, whenever it was recorded, and
+ *   every check-in describing a moment up to the instant, even one recorded later.
+ */
+export const CHECK_INS_READINGS = ['known', 'corrected'] as const;
+export type CheckInsReading = (typeof CHECK_INS_READINGS)[number];
+
 type Envelope = Pick<EventEnvelope, 'type' | 'data' | 'streamId' | 'metadata'>;
 
-/** Flattens the measure's target numbers: `target ?? threshold`, plus `min` / `max` for a range. */
-const targetFields = (measure: KeyResultMeasure): Pick<ReplayKeyResult, 'target' | 'min' | 'max'> => {
+/** Flattens the measure's target numbers: `target ?? threshold`, plus `min` / `max` for a range, and its unit. */
+const targetFields = (measure: KeyResultMeasure): Pick<ReplayKeyResult, 'target' | 'min' | 'max' | 'unit'> => {
   const t = targetOf(measure);
-  if (t === undefined) return { target: null };
-  if ('min' in t) return { target: null, min: t.min, max: t.max };
-  return { target: 'target' in t ? t.target : t.threshold };
+  const unit = 'unit' in measure && measure.unit !== undefined ? { unit: measure.unit } : {};
+  if (t === undefined) return { target: null, ...unit };
+  if ('min' in t) return { target: null, min: t.min, max: t.max, ...unit };
+  return { target: 'target' in t ? t.target : t.threshold, ...unit };
 };
 
 /**
  * The view at `asOf` of `tenantId`'s events, given in log order (any tenants, any categories: the
  * rest is ignored). An event counts when its `occurredAt` is at or before `asOf`; check-ins count as
- * they were known then (recorded and corrected by `asOf`), which is what the live views showed.
+ * they were known then (recorded and corrected by `asOf`), which is what the live views showed, or as
+ * corrected since (`checkIns: 'corrected'`, see {@link CheckInsReading}).
  */
 export function replayAt(
   events: Iterable<Envelope>,
@@ -129,15 +143,20 @@ export function replayAt(
   asOf: Date,
   filter: ReplayFilter = {},
   names: ReplayNames = UNNAMED,
+  checkIns: CheckInsReading = 'known',
 ): ReplayView {
   const limit = asOf.getTime();
   const objectives = new Map<string, ObjectiveState>();
   const learnings = new Map<string, LearningState>();
-  const checkIns = new Map<string, Envelope[]>();
+  const checkInsByStream = new Map<string, Envelope[]>();
   const questions = new Map<string, QuestionState>();
   for (const event of events) {
-    if (event.metadata.tenantId !== tenantId || !(Date.parse(event.metadata.occurredAt) <= limit)) continue;
-    switch (categoryOf(event.streamId)) {
+    if (event.metadata.tenantId !== tenantId) continue;
+    const category = categoryOf(event.streamId);
+    // As corrected since, a check-in recorded or corrected after the instant still counts (checkInsAsOf sorts it out).
+    const later = !(Date.parse(event.metadata.occurredAt) <= limit);
+    if (later && !(category === 'checkins' && checkIns === 'corrected')) continue;
+    switch (category) {
       case 'objective':
         objectives.set(
           event.streamId,
@@ -157,9 +176,9 @@ export function replayAt(
         );
         break;
       case 'checkins': {
-        const stream = checkIns.get(event.streamId) ?? [];
+        const stream = checkInsByStream.get(event.streamId) ?? [];
         stream.push(event);
-        checkIns.set(event.streamId, stream);
+        checkInsByStream.set(event.streamId, stream);
         break;
       }
     }
@@ -173,7 +192,8 @@ export function replayAt(
     const keyResults = state.keyResults
       .filter((kr) => !kr.dropped)
       .map((kr): ReplayKeyResult => {
-        const known = checkInsKnownAt(checkIns.get(checkInStreamName(kr.id)) ?? [], asOf);
+        const stream = checkInsByStream.get(checkInStreamName(kr.id)) ?? [];
+        const known = checkIns === 'known' ? checkInsKnownAt(stream, asOf) : checkInsAsOf(stream, asOf);
         const latest = latestCheckIn(known);
         return {
           id: kr.id,

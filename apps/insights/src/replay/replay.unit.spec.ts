@@ -132,7 +132,7 @@ describe('replayAt', () => {
         progress: 0,
         status: 'draft',
         keyResults: [
-          { id: KR, title: 'Week-1 activation', kind: 'increase', target: 40, value: null, confidence: null, progress: 0 },
+          { id: KR, title: 'Week-1 activation', kind: 'increase', target: 40, unit: '%', value: null, confidence: null, progress: 0 },
           { id: RANGE_KR, title: 'Churn within bounds', kind: 'stay-within-range', target: null, min: 1, max: 3, value: null, confidence: null, progress: 0 },
         ],
       },
@@ -148,6 +148,7 @@ describe('replayAt', () => {
       title: 'Week-1 activation',
       kind: 'increase',
       target: 40,
+      unit: '%',
       value: 30,
       confidence: 8,
       progress: 0.5,
@@ -168,7 +169,7 @@ describe('replayAt', () => {
     const view = replayAt(events, 'acme', LATER);
     expect(view.objectives[0]?.keyResults).toEqual([
       // 11 / 15, to a hundredth of a percent: progress is read by people.
-      { id: KR, title: 'Week-1 activation', kind: 'increase', target: 35, value: 31, confidence: 3, progress: 0.7333 },
+      { id: KR, title: 'Week-1 activation', kind: 'increase', target: 35, unit: '%', value: 31, confidence: 3, progress: 0.7333 },
     ]);
     expect(view.objectives[0]?.progress).toBeCloseTo(11 / 15);
   });
@@ -235,5 +236,35 @@ describe('replayAt', () => {
       }),
     ];
     expect(keyResult(replayAt(threshold, 'acme', LATER), 'kr-t')).toMatchObject({ kind: 'stay-at-or-above', target: 99.9 });
+  });
+
+  describe('check-ins as known then or as corrected since', () => {
+    // Recorded on 10-15 about 10-06: a late check-in for a moment before T.
+    const late = at('2026-10-15T10:00:00.000Z', `checkins-${KR}`, 'CheckInRecorded', {
+      checkInId: 'ci-late',
+      keyResultId: KR,
+      objectiveId: OBJ,
+      value: 33,
+      confidence: 6,
+      effectiveAt: '2026-10-06',
+      recordedAt: '2026-10-15T10:00:00.000Z',
+    });
+    const withLate = [...events, late];
+
+    it('as known then (the default): neither the later correction nor the late check-in', () => {
+      expect(keyResult(replayAt(withLate, 'acme', T), KR)).toMatchObject({ value: 30, confidence: 8 });
+      expect(keyResult(replayAt(withLate, 'acme', T, {}, 'known'), KR)).toMatchObject({ value: 30, confidence: 8 });
+    });
+
+    it('as corrected since: the late check-in about 10-06 counts at T, and a correction recorded after T applies', () => {
+      expect(keyResult(replayAt(withLate, 'acme', T, {}, 'corrected'), KR)).toMatchObject({ value: 33, confidence: 6, target: 40 });
+      expect(keyResult(replayAt(events, 'acme', T, {}, 'corrected'), KR)).toMatchObject({ value: 28, confidence: 8 });
+    });
+
+    it('as corrected since never shows a check-in describing a moment after the instant, nor a later target', () => {
+      const view = replayAt(withLate, 'acme', new Date('2026-10-10T00:00:00.000Z'), {}, 'corrected');
+      expect(keyResult(view, KR)).toMatchObject({ value: 33, target: 35 });
+      expect(replayAt(withLate, 'acme', new Date('2026-09-30T00:00:00.000Z'), {}, 'corrected').objectives).toEqual([]);
+    });
   });
 });
