@@ -9,7 +9,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle */
+        /** Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle; check-ins as known then or as corrected since (?checkIns=) */
         get: operations["ReplayHttpController_replay"];
         put?: never;
         post?: never;
@@ -312,6 +312,11 @@ export interface components {
             /** @description Only for stay-within-range */
             max?: number;
             /**
+             * @description The unit of its values, when it has one
+             * @example %
+             */
+            unit?: string;
+            /**
              * @description The latest check-in known then (by the moment it describes); null before the first
              * @example 30
              */
@@ -351,6 +356,8 @@ export interface components {
              * @enum {string}
              */
             status: "draft" | "active" | "closed" | "archived";
+            /** @description The objectives it was aligned to then */
+            parentObjectiveIds: string[];
             /** @description Its key results then, dropped ones left out */
             keyResults: components["schemas"]["ReplayKeyResultDto"][];
         };
@@ -1225,6 +1232,8 @@ export interface operations {
                 asOf: string;
                 teamId?: string;
                 cycleId?: string;
+                /** @description known: the check-ins as recorded and corrected by then (what people saw); corrected: as corrected since (every correction, and check-ins recorded later about moments up to then) */
+                checkIns?: "known" | "corrected";
             };
             header?: never;
             path?: never;
@@ -1300,10 +1309,14 @@ export interface operations {
                 to?: string;
                 /** @description Between frames (required) */
                 step?: "day" | "week";
-                /** @description One objective (or teamId) */
+                /** @description One objective (or teamId, or cycleId) */
                 objectiveId?: string;
-                /** @description One team (or objectiveId) */
+                /** @description One team (or objectiveId, or cycleId) */
                 teamId?: string;
+                /** @description One cycle's objectives (alone: the whole organisation's film of a quarter; with teamId: that team's) */
+                cycleId?: string;
+                /** @description known: the check-ins as recorded and corrected by then (what people saw); corrected: as corrected since (every correction, and check-ins recorded later about moments up to then) */
+                checkIns?: "known" | "corrected";
             };
             header?: never;
             path?: never;
