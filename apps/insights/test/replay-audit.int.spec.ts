@@ -104,7 +104,6 @@ describe('replay and audit over goals and check-ins events', () => {
           parentObjectiveIds: [],
           progress: 0.5,
           status: 'draft',
-          parentObjectiveIds: [],
           keyResults: [
             { id: keyResultId, title: 'Week-1 activation', kind: 'increase', target: 40, unit: '%', value: 30, confidence: 8, progress: 0.5 },
           ],

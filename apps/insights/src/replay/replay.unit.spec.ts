@@ -1,4 +1,4 @@
-import { replayAt } from './replay';
+import { replayAt, UNNAMED } from './replay';
 
 /** A scripted stretch of one tenant's log, plus one event of another tenant, in log order. */
 const OBJ = 'obj-1';
@@ -253,18 +253,18 @@ describe('replayAt', () => {
 
     it('as known then (the default): neither the later correction nor the late check-in', () => {
       expect(keyResult(replayAt(withLate, 'acme', T), KR)).toMatchObject({ value: 30, confidence: 8 });
-      expect(keyResult(replayAt(withLate, 'acme', T, {}, 'known'), KR)).toMatchObject({ value: 30, confidence: 8 });
+      expect(keyResult(replayAt(withLate, 'acme', T, {}, UNNAMED, 'known'), KR)).toMatchObject({ value: 30, confidence: 8 });
     });
 
     it('as corrected since: the late check-in about 10-06 counts at T, and a correction recorded after T applies', () => {
-      expect(keyResult(replayAt(withLate, 'acme', T, {}, 'corrected'), KR)).toMatchObject({ value: 33, confidence: 6, target: 40 });
-      expect(keyResult(replayAt(events, 'acme', T, {}, 'corrected'), KR)).toMatchObject({ value: 28, confidence: 8 });
+      expect(keyResult(replayAt(withLate, 'acme', T, {}, UNNAMED, 'corrected'), KR)).toMatchObject({ value: 33, confidence: 6, target: 40 });
+      expect(keyResult(replayAt(events, 'acme', T, {}, UNNAMED, 'corrected'), KR)).toMatchObject({ value: 28, confidence: 8 });
     });
 
     it('as corrected since never shows a check-in describing a moment after the instant, nor a later target', () => {
-      const view = replayAt(withLate, 'acme', new Date('2026-10-10T00:00:00.000Z'), {}, 'corrected');
+      const view = replayAt(withLate, 'acme', new Date('2026-10-10T00:00:00.000Z'), {}, UNNAMED, 'corrected');
       expect(keyResult(view, KR)).toMatchObject({ value: 33, target: 35 });
-      expect(replayAt(withLate, 'acme', new Date('2026-09-30T00:00:00.000Z'), {}, 'corrected').objectives).toEqual([]);
+      expect(replayAt(withLate, 'acme', new Date('2026-09-30T00:00:00.000Z'), {}, UNNAMED, 'corrected').objectives).toEqual([]);
     });
   });
 });
