@@ -356,8 +356,6 @@ export interface components {
              * @enum {string}
              */
             status: "draft" | "active" | "closed" | "archived";
-            /** @description The objectives it was aligned to then */
-            parentObjectiveIds: string[];
             /** @description Its key results then, dropped ones left out */
             keyResults: components["schemas"]["ReplayKeyResultDto"][];
         };
