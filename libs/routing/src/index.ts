@@ -1,2 +1,3 @@
 export * from './lib/route-table';
 export * from './lib/route-table.generated';
+export * from './lib/http-routes';
