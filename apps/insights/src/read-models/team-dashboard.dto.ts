@@ -1,4 +1,4 @@
-import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { KEY_RESULT_KINDS, OBJECTIVE_STATUSES, QUESTION_SUBJECTS, type KeyResultKind, type KeyResultTarget, type KeyResultValue, type QuestionSubject } from '@okr/okr-domain';
 import { CycleLabelDto, MEASURE_MODELS, NULLABLE_KEY_RESULT_VALUE_SCHEMA, targetSchema } from './key-result-measure.dto';
 import { OBJECTIVE_STANDINGS, type ObjectiveStanding } from './objective-standing';
@@ -39,24 +39,27 @@ export class DashboardObjectiveDto {
   lastCheckInAt!: string | null;
   @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1, description: 'Set once graded' }) grade!: number | null;
   @ApiProperty({ description: 'At least one of its key results is at risk now' }) atRisk!: boolean;
-  @ApiProperty({ description: 'Questions to the team about it still waiting for an answer' }) openQuestions!: number;
+  @ApiProperty({ type: 'integer', description: 'Questions to the team about it still waiting for an answer' }) openQuestions!: number;
   @ApiProperty({ type: [DashboardKeyResultDto], description: 'Its key results, dropped ones left out' }) keyResults!: DashboardKeyResultDto[];
+}
+
+/** Objectives per status: only the statuses present are given. */
+export class ObjectivesByStatusDto implements Partial<Record<(typeof SUMMARY_STATUSES)[number], number>> {
+  @ApiPropertyOptional({ type: 'integer' }) draft?: number;
+  @ApiPropertyOptional({ type: 'integer' }) active?: number;
+  @ApiPropertyOptional({ type: 'integer' }) closed?: number;
+  @ApiPropertyOptional({ type: 'integer' }) archived?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Only check-ins of it have arrived so far' }) unknown?: number;
 }
 
 /** The dashboard's totals over the objectives shown. */
 export class DashboardCountsDto {
-  @ApiProperty() objectives!: number;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'integer' },
-    example: { active: 3, draft: 1 },
-    description: 'Objectives per status (only the statuses present)',
-  })
-  byStatus!: Record<string, number>;
-  @ApiProperty() keyResultsAtRisk!: number;
-  @ApiProperty() objectivesAtRisk!: number;
-  @ApiProperty({ description: 'Learnings of the team (of the objectives shown, when a cycle is shown)' }) learnings!: number;
-  @ApiProperty() openQuestions!: number;
+  @ApiProperty({ type: 'integer' }) objectives!: number;
+  @ApiProperty({ type: ObjectivesByStatusDto, example: { active: 3, draft: 1 } }) byStatus!: ObjectivesByStatusDto;
+  @ApiProperty({ type: 'integer' }) keyResultsAtRisk!: number;
+  @ApiProperty({ type: 'integer' }) objectivesAtRisk!: number;
+  @ApiProperty({ type: 'integer', description: 'Learnings of the team (of the objectives shown, when a cycle is shown)' }) learnings!: number;
+  @ApiProperty({ type: 'integer' }) openQuestions!: number;
 }
 
 /** A question to the team that waits for an answer, with the titles it is about. */
