@@ -4,6 +4,7 @@
 // them at http://localhost:3000 (PORT): the web app and the whole API on one origin. Ctrl-C stops them all.
 import { fork } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -11,13 +12,21 @@ const services = readdirSync(join(root, 'dist/apps'))
   .map((name) => ({ name, main: join(root, 'dist/apps', name, 'src/main.js') }))
   .filter(({ main }) => existsSync(main));
 
-// PORT is the gateway's (the one origin, 3000 by default); each service keeps its own default port.
+// PORT is the gateway's (the one origin, 3000 by default); the services take the four ports after it
+// (3001-3004 by default), so a second platform runs beside a first one with another PORT (the browser suite does).
+const { SERVICE_PORTS } = createRequire(import.meta.url)(join(root, 'dist/libs/routing/src/index.js'));
 const { PORT, ...shared } = process.env;
 const env = { ...shared, OKR_DATA_DIR: resolve(process.env.OKR_DATA_DIR ?? join(root, 'data')) };
-const gatewayEnv = { ...env, PORT: PORT ?? '3000', OKR_WEB_DIR: process.env.OKR_WEB_DIR ?? join(root, 'dist/apps/web') };
+const gatewayPort = Number(PORT ?? 3000);
+const servicePort = (name) => SERVICE_PORTS[name] - 3000 + gatewayPort;
+const upstreams = Object.fromEntries(
+  Object.keys(SERVICE_PORTS).map((name) => [`OKR_${name.replace('-', '_').toUpperCase()}_URL`, `http://127.0.0.1:${servicePort(name)}`]),
+);
+const gatewayEnv = { ...upstreams, ...env, PORT: String(gatewayPort), OKR_WEB_DIR: process.env.OKR_WEB_DIR ?? join(root, 'dist/apps/web') };
+const envOf = (name) => (name === 'gateway' ? gatewayEnv : name in SERVICE_PORTS ? { ...env, PORT: String(servicePort(name)) } : env);
 let stopping = false;
 const children = services.map(({ name, main }) => {
-  const child = fork(main, [], { env: name === 'gateway' ? gatewayEnv : env, stdio: 'inherit' });
+  const child = fork(main, [], { env: envOf(name), stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     process.stderr.write(`${name} exited (${signal ?? code}); stopping the others\n`);
