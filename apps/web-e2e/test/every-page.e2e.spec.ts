@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshots, seriousViolations, settled, signedIn, visibleUuids, visit, type Visitor } from './support/browser';
+import { ROOT } from './support/platform-process';
+
+/** Every route of the app's router, as written in routes.tsx (a new route fails the coverage test below). */
+const ROUTES_FILE = join(ROOT, 'apps/web/src/app/routes.tsx');
+const routePaths = () => [...readFileSync(ROUTES_FILE, 'utf8').matchAll(/path: '([^']+)'/g)].map((m) => m[1]).concat(['(index)']);
+
+/**
+ * One page per route, reached the way a person reaches it (links by their titles, never a typed id):
+ * the demo quarter's growth team, its objective "New customers succeed in their first week" and the
+ * audit trail of a learning, both linked from the learnings page.
+ */
+interface PageVisit {
+  route: string;
+  name: string;
+  open(page: Page): Promise<void>;
+}
+
+const PAGES: PageVisit[] = [
+  { route: '(index)', name: 'home', open: (page) => goto(page, '/') },
+  { route: 'teams/:teamId', name: 'team', open: (page) => goto(page, '/teams/growth') },
+  {
+    route: 'objectives/:objectiveId',
+    name: 'objective',
+    open: async (page) => {
+      await goto(page, '/learnings');
+      await page.getByRole('link', { name: 'New customers succeed in their first week' }).first().click();
+      await page.waitForURL(/\/objectives\/[^/]+$/);
+    },
+  },
+  { route: 'alignment', name: 'alignment', open: (page) => goto(page, '/alignment') },
+  { route: 'learnings', name: 'learnings', open: (page) => goto(page, '/learnings') },
+  { route: 'at-risk', name: 'at-risk', open: (page) => goto(page, '/at-risk') },
+  { route: 'replay', name: 'replay', open: (page) => goto(page, '/replay') },
+  {
+    route: 'audit/:kind/:id',
+    name: 'audit',
+    open: async (page) => {
+      await goto(page, '/learnings');
+      await page.getByRole('link', { name: 'Audit trail' }).first().click();
+      await page.waitForURL(/\/audit\/[^/]+\/[^/]+$/);
+    },
+  },
+  { route: 'notifications', name: 'notifications', open: (page) => goto(page, '/notifications') },
+  { route: '*', name: 'not-found', open: (page) => goto(page, '/no-such-page') },
+];
+
+async function goto(page: Page, path: string) {
+  await page.goto(path);
+}
+
+/** Accessible, screenshotted at desktop and phone width, and showing no UUID: what every page owes a person. */
+async function checkPage(page: Page, name: string) {
+  await settled(page);
+  await screenshots(page, name);
+  expect({ page: name, uuids: await visibleUuids(page) }).toEqual({ page: name, uuids: [] });
+  expect({ page: name, violations: await seriousViolations(page) }).toEqual({ page: name, violations: [] });
+}
+
+describe('every page', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("covers each route of the app's router", () => {
+    expect(PAGES.map((p) => p.route).concat('/sign-in').sort()).toEqual(routePaths().sort());
+  });
+
+  it('the sign-in page', async () => {
+    const { page, context } = await visit(browser, '/sign-in');
+    await checkPage(page, 'sign-in');
+    await context.close();
+  });
+
+  describe('signed in as a team member', () => {
+    let member: Visitor;
+    beforeAll(async () => {
+      member = await signedIn(browser, { user: 'gina', teams: ['growth'], roles: ['member'] });
+    });
+    afterAll(async () => {
+      await member?.context.close();
+    });
+
+    it.each(PAGES.map((p) => [p.name, p] as const))('the %s page', async (name, visitPage) => {
+      await visitPage.open(member.page);
+      await checkPage(member.page, name);
+    });
+  });
+});

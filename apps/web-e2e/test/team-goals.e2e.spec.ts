@@ -1,0 +1,85 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, settled, signedIn, type Visitor } from './support/browser';
+
+/**
+ * A team member's quarter in the browser, in order: set an objective with a key result, check in with
+ * low confidence and see it at risk with the reason in words, revise a target, and replay the quarter to
+ * before the revision. Each step builds on the previous one (one person, one tab).
+ */
+describe("a team member's goals", () => {
+  const objective = 'Trials convert without a sales call';
+  const keyResult = 'Self-serve upgrades per week';
+  let browser: Browser;
+  let gina: Visitor;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    gina = await signedIn(browser, { user: 'gina', teams: ['growth'], roles: ['member'] }, '/teams/growth');
+    page = gina.page;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('creates an objective with a key result for their team, activated', async () => {
+    await settled(page);
+    await page.getByRole('button', { name: 'New objective' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New objective for Growth' });
+    await dialog.getByLabel('Title', { exact: true }).fill(objective);
+    await dialog.getByLabel('Title (key result 1)').fill(keyResult);
+    await dialog.getByLabel('Start (key result 1)').fill('10');
+    await dialog.getByLabel('Target (key result 1)').fill('30');
+    await dialog.getByLabel('Unit (key result 1)').fill('upgrades');
+    expect(await dialog.getByLabel(/^Activate it now/).isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Create objective' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // The team page lists it with its key result, by title, as soon as insights knows it.
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: objective }) });
+    await card.getByRole('heading', { name: keyResult }).waitFor();
+    await card.getByRole('link', { name: objective }).click();
+    await page.waitForURL(/\/objectives\/[^/]+$/);
+    await settled(page);
+    await page.getByRole('heading', { name: objective, level: 1 }).waitFor();
+  });
+
+  it('checks in with confidence 3 and sees the at-risk badge with its reason', async () => {
+    const form = page.getByRole('form', { name: `Check in on ${keyResult}` });
+    await form.getByLabel('Value').fill('12');
+    await form.getByLabel('Confidence').fill('3');
+    await form.getByLabel('Note').fill('Upgrades stall at the payment step');
+    await form.getByRole('button', { name: 'Check in' }).click();
+    // The risk is computed by insights from the check-in event: the page shows it once known.
+    await page.getByText('At risk').first().waitFor();
+    await page.getByText('Confidence is 3/10, below the threshold of 5/10.').first().waitFor();
+    // The team page carries the same badge and reason.
+    await page.goto('/teams/growth');
+    await settled(page);
+    await page.getByText('Confidence is 3/10, below the threshold of 5/10.').first().waitFor();
+  });
+
+  it('revises a target, then the Replay slider moved before the revision shows the old target', async () => {
+    // A key result known before today (the demo's, carried into this quarter), so that the replay has an instant before the revision.
+    await page.getByRole('link', { name: 'New customers succeed in their first week' }).first().click();
+    await page.waitForURL(/\/objectives\/[^/]+$/);
+    await settled(page);
+    await page.getByRole('button', { name: 'Revise target' }).first().click();
+    await page.getByLabel('New target').fill('47');
+    await page.getByLabel('Reason').fill('Guided import doubles activation: we aim higher');
+    await page.getByRole('button', { name: 'Revise target' }).last().click();
+    await page.getByText('47%').first().waitFor();
+
+    await page.goto('/replay?teamId=growth');
+    await settled(page);
+    const slider = page.getByRole('slider', { name: 'Replay' });
+    await slider.waitFor();
+    const replay = page.getByRole('main');
+    await replay.getByText('47%').first().waitFor();
+    await slider.focus();
+    // One step back from now: the cycle as it was known before today's revision.
+    await page.keyboard.press('ArrowLeft');
+    await replay.getByText('40%').first().waitFor();
+    expect(await replay.getByText('47%').count()).toBe(0);
+    expect(Number(await slider.getAttribute('aria-valuenow'))).toBeLessThan(Number(await slider.getAttribute('aria-valuemax')));
+  });
+});
