@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, settled, signedIn } from './support/browser';
+import { describeSignedIn, launchChromium, settled, signedIn } from './support/browser';
 import { ARTIFACTS } from './support/platform-process';
 
-describe('audit', () => {
+describeSignedIn('audit', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

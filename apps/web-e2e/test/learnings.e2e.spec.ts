@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { launchChromium, settled, signedIn } from './support/browser';
+import { describeSignedIn, launchChromium, settled, signedIn } from './support/browser';
 
-describe('learnings', () => {
+describeSignedIn('learnings', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { launchChromium, settled, signIn, visit } from './support/browser';
+import { describeSignedIn, launchChromium, settled, signIn, visit } from './support/browser';
 
-describe('signing in (embedded mode)', () => {
+describeSignedIn('signing in (embedded mode)', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

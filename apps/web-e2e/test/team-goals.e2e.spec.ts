@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, settled, signedIn, type Visitor } from './support/browser';
+import { describeSignedIn, launchChromium, settled, signedIn, type Visitor } from './support/browser';
 
 /**
  * A team member's quarter in the browser, in order: set an objective with a key result, check in with
  * low confidence and see it at risk with the reason in words, revise a target, and replay the quarter to
  * before the revision. Each step builds on the previous one (one person, one tab).
  */
-describe("a team member's goals", () => {
+describeSignedIn("a team member's goals", () => {
   const objective = 'Trials convert without a sales call';
   const keyResult = 'Self-serve upgrades per week';
   let browser: Browser;
