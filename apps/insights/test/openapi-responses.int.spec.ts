@@ -122,6 +122,36 @@ describe('insights OpenAPI: documented response schemas match the real answers',
     expect(body.keyResults[0].checkIns[0]).toMatchObject({ value: 32, correctedAt: expect.any(String) });
   });
 
+  it('the summaries of a graded objective with a dropped key result, and of one carried over from an ended cycle', async () => {
+    const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
+    const post = async (url: string, body: Record<string, unknown> = {}) => {
+      const r = await inGoals('POST', url, { body });
+      if (r.status >= 300) throw new Error(`${url}: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    const q3 = (await post('/api/v1/cycles', { name: '2026-Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', checkInCadenceDays: 7 })).id;
+    const unfinished = (await post('/api/v1/objectives', { cycleId: q3, teamId: 'growth', title: 'Self-serve trials' })).id;
+    await post(`/api/v1/objectives/${unfinished}/key-results`, { title: 'Trials started', kind: 'decrease', start: 10, target: 5 });
+    const carried = (await post(`/api/v1/objectives/${unfinished}/carry-over`, { toCycleId: cycleId, reason: 'Stalled on the import step' })).id;
+    const graded = (await post('/api/v1/objectives', { cycleId, teamId: 'growth', title: 'Support answers within a day' })).id;
+    const kept = (await post(`/api/v1/objectives/${graded}/key-results`, { title: 'First answer within a day', kind: 'increase', start: 50, target: 90, unit: '%' })).id;
+    const dropped = (await post(`/api/v1/objectives/${graded}/key-results`, { title: 'Tickets closed', kind: 'increase', start: 0, target: 100 })).id;
+    await post(`/api/v1/objectives/${graded}/key-results/${dropped}/drop`, { reason: 'Counts the wrong thing' });
+    await post(`/api/v1/objectives/${graded}/activation`);
+    await post(`/api/v1/objectives/${graded}/grading`, { keyResultGrades: [{ keyResultId: kept, grade: 0.6 }], retrospective: 'Triage rota helped' });
+
+    const summary = async (id: string, ready: (body: Record<string, any>) => boolean) => { // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
+      await eventually(async () => ready((await insights.call('GET', `/api/v1/objectives/${id}/summary`)).body), 10_000, `the summary of ${id}`);
+      return expectDocumented(`/api/v1/objectives/${id}/summary`);
+    };
+    expect(await summary(unfinished, (b) => b.carriedOverTo != null)).toMatchObject({ standing: 'carried-over', carriedOverTo: { objectiveId: carried } });
+    expect(await summary(carried, (b) => b.carriedOverFrom != null && b.keyResults?.length === 1)).toMatchObject({ carriedOverFrom: { objectiveId: unfinished } });
+    const closed = await summary(graded, (b) => b.status === 'closed');
+    expect(closed).toMatchObject({ standing: 'graded', retrospective: 'Triage rota helped', keyResults: [{ grade: 0.6 }, { dropped: true, droppedReason: 'Counts the wrong thing' }] });
+    await expectDocumented('/api/v1/teams/growth/dashboard');
+    await expectDocumented(`/api/v1/teams/growth/dashboard?cycleId=${q3}`);
+  });
+
   it("a key result's series and risk", async () => {
     const series = await expectDocumented(`/api/v1/key-results/${keyResults.activation}/series`);
     expect(series.points).toEqual([expect.objectContaining({ value: 32, corrections: 1, target: { target: 40 } })]);
