@@ -28,7 +28,23 @@ const join = (...parts: string[]): string =>
  * walker enumerate, so that a new route cannot be left out of either.
  */
 export function routePermissions(app: INestApplication): RoutePermission[] {
-  const routes: RoutePermission[] = [];
+  return apiRoutes(app)
+    .filter((r) => !r.isPublic)
+    .map(({ isPublic: _, ...route }) => route);
+}
+
+/**
+ * The routes under `/api/` that need no token (`@Public()`: signing in, the sign-in settings), sorted
+ * by path then method: listed apart in the permission table, so that an open route is never unseen.
+ */
+export function publicRoutes(app: INestApplication): { method: string; path: string }[] {
+  return apiRoutes(app)
+    .filter((r) => r.isPublic)
+    .map(({ method, path }) => ({ method, path }));
+}
+
+function apiRoutes(app: INestApplication): (RoutePermission & { isPublic: boolean })[] {
+  const routes: (RoutePermission & { isPublic: boolean })[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
@@ -41,7 +57,7 @@ export function routePermissions(app: INestApplication): RoutePermission[] {
         const subPaths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (subPaths === undefined || method === undefined) continue;
-        if (classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true) continue;
+        const isPublic = classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true;
         const declaration = Reflect.getMetadata(PERMISSION, handler) as PermissionDeclaration | undefined;
         for (const sub of Array.isArray(subPaths) ? subPaths : [subPaths]) {
           const path = join(base, sub);
@@ -49,6 +65,7 @@ export function routePermissions(app: INestApplication): RoutePermission[] {
           routes.push({
             method: RequestMethod[method],
             path,
+            isPublic,
             ...(declaration ? { permission: declaration.permission } : {}),
             ...(declaration?.resolver ? { resolver: declaration.resolver.name } : {}),
           });
@@ -76,7 +93,9 @@ export const TABLE_RESOURCE: ResourceFacts = { description: 'the resource', team
  * `docs/PERMISSIONS.md`: one row per route of each service, one column per caller, each cell what
  * `authorize()` decides. Generated (`npm run docs:permissions`); a test fails when the file differs.
  */
-export function permissionsTable(services: readonly { service: string; routes: readonly RoutePermission[] }[]): string {
+export function permissionsTable(
+  services: readonly { service: string; routes: readonly RoutePermission[]; publicRoutes?: readonly { method: string; path: string }[] }[],
+): string {
   const header = ['Service', 'Route', 'Permission', ...TABLE_CALLERS.map((c) => c.column)];
   const rows = services.flatMap(({ service, routes }) =>
     routes.map((route) => {
@@ -117,6 +136,14 @@ export function permissionsTable(services: readonly { service: string; routes: r
     line(header),
     line(header.map(() => '---')),
     ...rows.map(line),
+    '',
+    '## Routes open to anyone (`@Public()`: no token)',
+    '',
+    'As the services run on the embedded defaults (a route of one auth mode only is registered in that mode).',
+    '',
+    line(['Service', 'Route']),
+    line(['---', '---']),
+    ...services.flatMap(({ service, publicRoutes: open = [] }) => open.map((r) => line([service, `\`${r.method} ${r.path}\``]))),
     '',
   ].join('\n');
 }
