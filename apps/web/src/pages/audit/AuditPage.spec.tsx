@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockApi, page, problem, type MockHandler } from '../../test/mock-api';
 import { renderPage } from '../../test/render';
 import { AuditPage } from './AuditPage';
+import { UUID, expectNoUuid } from '../../test/no-uuid';
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const OBJ = '0193a000-0000-7000-8000-000000000001';
 const PARENT = '0193a000-0000-7000-8000-000000000009';
 const KR = '0193a000-0000-7000-8000-000000000101';
@@ -70,7 +70,7 @@ describe('the audit page', () => {
     expect(await screen.findByText('Set the objective “Onboarding” for Growth in 2026-Q3')).toBeInTheDocument();
     expect(await screen.findByText('Verified: all 4 events are intact; none was altered, removed or inserted.')).toBeInTheDocument();
     expect(calls.find((c) => c.path.endsWith('/verify'))?.params['streamId']).toBe(`objective-${OBJ}`);
-    expect(container.textContent).not.toMatch(UUID);
+    expectNoUuid(container);
   });
 
   it('exports the timeline as a quoted CSV with a header row, named after the objective and the day', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chainSentence, streamIdOf, toChainReport } from './audit-stream';
 import { actorName, describeEntry, type AuditEntry, type AuditNames } from './describe-entry';
+import { UUID } from '../../test/no-uuid';
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const KR = '0193a000-0000-7000-8000-000000000101';
 const PARENT = '0193a000-0000-7000-8000-000000000009';
 

@@ -89,10 +89,10 @@ export function LearningsPage() {
 function StatsSummary({ stats }: { stats: Stats }) {
   const n = (value: number) => formatNumber(value, 0);
   return (
-    <p className="stats-summary" aria-label="Summary">
+    <section className="stats-summary" aria-label="Summary">
       {n(stats.learnings)} {stats.learnings === 1 ? 'learning' : 'learnings'}: {n(stats.byResult.validated)} validated,{' '}
       {n(stats.byResult.invalidated)} invalidated (learned), {n(stats.byResult.inconclusive)} inconclusive; {n(stats.conclusive)} with a clear answer,{' '}
       {n(stats.evidence)} {stats.evidence === 1 ? 'piece' : 'pieces'} of customer evidence.
-    </p>
+    </section>
   );
 }

@@ -5,8 +5,8 @@ import { mockApi, page, problem, type MockHandler } from '../../test/mock-api';
 import { renderPage } from '../../test/render';
 import { NotificationsPage } from './NotificationsPage';
 import { withoutIds } from './notification-words';
+import { expectNoUuid } from '../../test/no-uuid';
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const OBJ = '0193a000-0000-7000-8000-000000000001';
 const KR = '0193a000-0000-7000-8000-000000000101';
 
@@ -38,14 +38,14 @@ describe('the notifications page: inbox', () => {
     expect(card).toHaveTextContent('progress is behind the expected pace');
     expect(card).toHaveTextContent(new Intl.DateTimeFormat(navigator.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date('2026-08-20T14:30:00Z')));
     expect(await within(card).findByRole('link', { name: 'Make onboarding delightful' })).toHaveAttribute('href', `/objectives/${OBJ}`);
-    expect(container.textContent).not.toMatch(UUID);
+    expectNoUuid(container);
   });
 
   it('never shows the ids a notification text fell back to', async () => {
     const { api } = services(() => page([notification(1, { subject: `Time to check in on key result ${KR}`, body: `No check-in on key result ${KR} for 14 days.` })]));
     const { container } = renderPage(<NotificationsPage />, { api, path: '/notifications' });
     expect(await screen.findByRole('heading', { name: 'Time to check in on an unnamed key result' })).toBeInTheDocument();
-    expect(container.textContent).not.toMatch(UUID);
+    expectNoUuid(container);
     expect(withoutIds(`Objective ${OBJ} graded; see ${KR}`)).toBe('An unnamed objective graded; see (unnamed)');
   });
 
