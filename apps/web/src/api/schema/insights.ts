@@ -60,7 +60,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every event of an objective-*, cycle-*, checkins-*, learning-* or question-* stream: type, revision, actor, time, reason, data */
+        /**
+         * Every event of an objective-*, cycle-*, checkins-*, learning-* or question-* stream: type, revision, actor, time, reason, data
+         * @description Who (`actor`), when (`occurredAt`; `importedAt` too for imported events), why (`reason`, when the change gives one). Before and after are in `data`: a change to an existing value carries `data.from` and `data.to` (a rewording, a target revision, an ownership transfer, a grade correction, a rename or reschedule), and a correction or revision carries `data.changes` (the new values of the changed fields only) with `data.from` (their values before).
+         */
         get: operations["AuditHttpController_audit"];
         put?: never;
         post?: never;
@@ -951,18 +954,23 @@ export interface components {
             /** @description Its key results, dropped ones left out */
             keyResults: components["schemas"]["DashboardKeyResultDto"][];
         };
+        ObjectivesByStatusDto: {
+            draft?: number;
+            active?: number;
+            closed?: number;
+            archived?: number;
+            /** @description Only check-ins of it have arrived so far */
+            unknown?: number;
+        };
         DashboardCountsDto: {
             objectives: number;
             /**
-             * @description Objectives per status (only the statuses present)
              * @example {
              *       "active": 3,
              *       "draft": 1
              *     }
              */
-            byStatus: {
-                [key: string]: number;
-            };
+            byStatus: components["schemas"]["ObjectivesByStatusDto"];
             keyResultsAtRisk: number;
             objectivesAtRisk: number;
             /** @description Learnings of the team (of the objectives shown, when a cycle is shown) */
