@@ -1,7 +1,8 @@
-import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiContext';
 import { data } from '../../api/client';
 import { allPages } from '../../api/directory';
+import { ProblemError } from '../../api/problem';
 import type { components as CheckIns } from '../../api/schema/check-ins';
 import type { components as Goals } from '../../api/schema/goals';
 import type { components as Insights } from '../../api/schema/insights';
@@ -29,9 +30,10 @@ export const okrKeys = {
   dashboard: (teamId: string, cycleId: string | undefined) => ['insights', 'dashboard', teamId, cycleId ?? 'current'] as const,
   summaries: ['insights', 'summary'] as const,
   summary: (objectiveId: string) => ['insights', 'summary', objectiveId] as const,
-  atRisk: (cycleId: string | null | undefined) => ['insights', 'at-risk', cycleId ?? 'every cycle'] as const,
+  /** `version` (of the summary it is read beside) refetches the list once the summary has caught up with a write. */
+  atRisk: (cycleId: string | null | undefined, version?: string) => ['insights', 'at-risk', cycleId ?? 'every cycle', version ?? 'latest'] as const,
   allSeries: ['insights', 'series'] as const,
-  series: (keyResultId: string) => ['insights', 'series', keyResultId] as const,
+  series: (keyResultId: string, version?: number) => ['insights', 'series', keyResultId, version ?? 'latest'] as const,
   alignment: ['insights', 'alignment-tree'] as const,
   objective: (objectiveId: string) => ['goals', 'objective', objectiveId] as const,
   history: (objectiveId: string) => ['goals', 'history', objectiveId] as const,
@@ -51,21 +53,23 @@ export function useDashboard(teamId: string, cycleId: string | undefined) {
   });
 }
 
-export function useSummary(objectiveId: string, options: { refetchInterval?: (summary: Summary | undefined) => number | false } = {}) {
+/** The objective as insights sees it; `refetchInterval` polls while it has not caught up with a write (or not seen the objective yet). */
+export function useSummary(objectiveId: string, refetchInterval: (summary: Summary | undefined, error: unknown) => number | false) {
   const api = useApi();
   return useQuery({
     queryKey: okrKeys.summary(objectiveId),
     queryFn: () => data(api.insights.GET('/api/v1/objectives/{id}/summary', { params: { path: { id: objectiveId } } })),
-    refetchInterval: options.refetchInterval ? (query) => options.refetchInterval?.(query.state.data) ?? false : undefined,
+    refetchInterval: (query) => refetchInterval(query.state.data, query.state.error),
   });
 }
 
 /** Every key result at risk in a cycle (all pages), with its reasons in words. */
-export function useAtRisk(cycleId: string | null | undefined, enabled = true) {
+export function useAtRisk(cycleId: string | null | undefined, enabled = true, version?: string) {
   const api = useApi();
   return useQuery({
-    queryKey: okrKeys.atRisk(cycleId),
+    queryKey: okrKeys.atRisk(cycleId, version),
     enabled,
+    placeholderData: keepPreviousData,
     queryFn: () =>
       allPages((cursor) =>
         data(api.insights.GET('/api/v1/at-risk', { params: { query: { limit: 200, cursor, ...(cycleId ? { cycleId } : {}) } } })),
@@ -78,10 +82,13 @@ export function reasonsByKeyResult(items: readonly AtRiskItem[] | undefined): Ma
   return new Map((items ?? []).map((item) => [item.keyResultId, item.reasons]));
 }
 
-export function useSeries(keyResultId: string) {
+/** A key result's points; `version` (its check-in revision in the summary) refetches them once the summary has caught up. */
+export function useSeries(keyResultId: string, version: number | undefined, refetchInterval: (series: Series | undefined) => number | false) {
   const api = useApi();
   return useQuery({
-    queryKey: okrKeys.series(keyResultId),
+    queryKey: okrKeys.series(keyResultId, version),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => refetchInterval(query.state.data),
     queryFn: () => data(api.insights.GET('/api/v1/key-results/{krId}/series', { params: { path: { krId: keyResultId } } })),
   });
 }
@@ -133,20 +140,27 @@ export function useCheckIns(keyResultId: string) {
   });
 }
 
-export function useObjectiveLearnings(objectiveId: string) {
+/** The objective's learnings; none while check-ins has not heard of the objective yet (its 404). */
+export function useObjectiveLearnings(objectiveId: string, refetchInterval: (learnings: ObjectiveLearning[] | undefined) => number | false) {
   const api = useApi();
   return useQuery({
     queryKey: okrKeys.learnings(objectiveId),
     queryFn: () =>
       allPages((cursor) =>
         data(api.checkIns.GET('/api/v1/objectives/{id}/learnings', { params: { path: { id: objectiveId }, query: { limit: 200, cursor } } })),
-      ),
+      ).catch((error: unknown) => {
+        if (error instanceof ProblemError && error.status === 404) return [];
+        throw error;
+      }),
+    refetchInterval: (query) => refetchInterval(query.state.data),
   });
 }
 
-/** What insights shows of an objective once it has caught up with a write (dashboards, at-risk list, charts). */
-export function invalidateViews(queryClient: QueryClient, objectiveId: string) {
+/** Everything that shows an objective, after a write to it: its record and history, and the views of insights. */
+export function invalidateObjective(queryClient: QueryClient, objectiveId: string) {
   void queryClient.invalidateQueries({ queryKey: okrKeys.summary(objectiveId) });
+  void queryClient.invalidateQueries({ queryKey: okrKeys.objective(objectiveId) });
+  void queryClient.invalidateQueries({ queryKey: okrKeys.history(objectiveId) });
   void queryClient.invalidateQueries({ queryKey: okrKeys.dashboards });
   void queryClient.invalidateQueries({ queryKey: ['insights', 'at-risk'] });
   void queryClient.invalidateQueries({ queryKey: okrKeys.allSeries });

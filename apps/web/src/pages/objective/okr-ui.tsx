@@ -1,5 +1,5 @@
 import { formatConfidence, formatNumber, formatPercent, formatValue } from '../../ui/format';
-import type { AtRiskItem, Summary } from './okr-queries';
+import type { AtRiskItem, KeyResult, Summary } from './okr-queries';
 
 /** Pieces both the team page and the objective page show: progress, confidence and its trend, risk, status. */
 
@@ -41,6 +41,14 @@ export function describeTarget(kind: Kind | null | undefined, target: Target, un
   if ('min' in target) return `between ${formatNumber(target.min)} and ${formatValue(target.max, unit)}`;
   if ('threshold' in target) return `${kind === 'stay-at-or-below' ? 'at or below' : 'at or above'} ${formatValue(target.threshold, unit)}`;
   return formatValue(target.target, unit);
+}
+
+/** The numbers a key result aims at, from goals' flat fields. */
+export function targetOf(kr: Pick<KeyResult, 'target' | 'threshold' | 'min' | 'max'>): { target: number } | { threshold: number } | { min: number; max: number } | null {
+  if (kr.target !== undefined) return { target: kr.target };
+  if (kr.threshold !== undefined) return { threshold: kr.threshold };
+  if (kr.min !== undefined && kr.max !== undefined) return { min: kr.min, max: kr.max };
+  return null;
 }
 
 export function ProgressBar({ progress, label }: { progress: number; label: string }) {
