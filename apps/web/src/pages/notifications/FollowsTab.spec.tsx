@@ -57,6 +57,25 @@ describe('the notifications page: follows', () => {
     expect(screen.getByLabelText('Team to follow')).toHaveValue('');
   });
 
+  it('follows an objective found by words of its title, leaving out what is already followed', async () => {
+    const other = '0193a000-0000-7000-8000-000000000002';
+    const item = (id: string, title: string) => ({ id, title, cycleId: 'c', teamId: 'growth', ownerId: 'gina', status: 'active', keyResultCount: 1, createdAt: '2026-07-01T00:00:00Z', updatedAt: '2026-07-01T00:00:00Z', revision: 1 });
+    const mock = services(() => page([{ kind: 'objective', targetId: OBJ, since: '2026-08-01T10:00:00.000Z' }]), {
+      'GET /api/v1/objectives': () => page([item(OBJ, 'Make onboarding delightful'), item(other, 'Make onboarding faster')]),
+      'POST /api/v1/follows': (req) => ({ status: 201, body: { ...(req.body as object), since: '2026-08-04T10:00:00.000Z' } }),
+    });
+    const { container } = open(mock);
+    await screen.findByRole('link', { name: 'Make onboarding delightful' });
+    await userEvent.type(screen.getByLabelText('Objective to follow'), 'onboarding{Enter}');
+    const matches = await screen.findByRole('list', { name: 'Matching objectives' });
+    expect(within(matches).queryByText(/delightful/)).not.toBeInTheDocument();
+    expect(within(matches).getByText(/Growth/)).toBeInTheDocument();
+    await userEvent.click(within(matches).getByRole('button', { name: 'Follow Make onboarding faster' }));
+    await waitFor(() => expect(mock.calls.find((c) => c.method === 'POST')?.body).toEqual({ kind: 'objective', targetId: other }));
+    expect(Object.fromEntries(mock.calls.find((c) => c.path === '/api/v1/objectives')?.query ?? [])).toEqual({ q: 'onboarding', limit: '10' });
+    expectNoUuid(container);
+  });
+
   it("shows the problem's sentences when the list cannot be read", async () => {
     open(services(() => problem(503, 'Unavailable', 'Try again later')));
     expect(await screen.findByRole('alert')).toHaveTextContent('Unavailable. Try again later.');

@@ -1,5 +1,4 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useApi } from '../../api/ApiContext';
 import { data } from '../../api/client';
@@ -9,6 +8,7 @@ import { errorSentence } from '../../api/problem';
 import type { components } from '../../api/schema/notifications';
 import { formatDate } from '../../ui/format';
 import { itemsOf, PAGE_SIZE, PagedView, usePagedList, type ListPage } from '../../ui/PagedList';
+import { FollowObjectiveForm, FollowTeamForm } from './FollowForms';
 
 type Follow = components['schemas']['FollowItemDto'];
 const FOLLOWS = ['notifications', 'follows'] as const;
@@ -29,19 +29,22 @@ export function FollowsTab() {
     onSuccess: done,
   });
   const follow = useMutation({
-    mutationFn: (teamId: string) => data(api.notifications.POST('/api/v1/follows', { body: { kind: 'team', targetId: teamId } })),
+    mutationFn: (target: { kind: Follow['kind']; targetId: string }) => data(api.notifications.POST('/api/v1/follows', { body: target })),
     onSuccess: done,
   });
   const teamName = (id: string) => teams.data?.find((t) => t.id === id)?.name ?? 'A team';
   const name = (f: Follow) => (f.kind === 'team' ? teamName(f.targetId) : (objectives.objectiveTitle(f.targetId) ?? 'An objective'));
-  const followed = new Set(follows.filter((f) => f.kind === 'team').map((f) => f.targetId));
+  const followed = new Set(follows.map((f) => f.targetId));
 
   return (
     <>
-      <FollowTeamForm teams={(teams.data ?? []).filter((t) => !followed.has(t.id))} onFollow={(id) => follow.mutate(id)} pending={follow.isPending} />
+      <div className="follow-forms">
+        <FollowTeamForm teams={(teams.data ?? []).filter((t) => !followed.has(t.id))} onFollow={(id) => follow.mutate({ kind: 'team', targetId: id })} pending={follow.isPending} />
+        <FollowObjectiveForm followed={followed} onFollow={(id) => follow.mutate({ kind: 'objective', targetId: id })} pending={follow.isPending} />
+      </div>
       {follow.isError && <p role="alert" className="form-error">{errorSentence(follow.error)}</p>}
       {unfollow.isError && <p role="alert" className="form-error">{errorSentence(unfollow.error)}</p>}
-      <p className="hint">Follow an objective from its page; you hear about its learnings and its grade.</p>
+      <p className="hint">You hear about the learnings and grades of what you follow.</p>
       <PagedView<Follow, ListPage<Follow>> query={query} loading="Loading what you follow" empty="You follow nothing yet.">
         {(items) => (
           <ul className="card-list" aria-label="What you follow">
@@ -66,35 +69,5 @@ export function FollowsTab() {
         )}
       </PagedView>
     </>
-  );
-}
-
-function FollowTeamForm({ teams, onFollow, pending }: { teams: { id: string; name: string }[]; onFollow: (teamId: string) => void; pending: boolean }) {
-  const id = useId();
-  const [teamId, setTeamId] = useState('');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (teamId) onFollow(teamId);
-    setTeamId('');
-  };
-  return (
-    <form className="filters" onSubmit={submit} aria-label="Follow a team">
-      <div className="field">
-        <label htmlFor={id}>Team to follow</label>
-        <select id={id} value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-          <option value="">Choose a team</option>
-          {teams.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <button type="submit" disabled={!teamId || pending}>
-          Follow
-        </button>
-      </div>
-    </form>
   );
 }
