@@ -3,20 +3,14 @@ import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { page, problem } from '../../test/mock-api';
 import { expectNoUuid } from '../../test/no-uuid';
+import { stubResizeObserver } from '../../test/resize-observer';
 import { TEST_SESSION, renderPage } from '../../test/render';
 import { formatDate } from '../../ui/format';
 import { OBJECTIVE, summary, summaryKeyResult } from '../team/team-fixtures';
 import { CHILD, PARENT, checkIns, objective, objectiveApi, series } from './objective-fixtures';
 import { ObjectivePage } from './ObjectivePage';
 
-beforeAll(() => {
-  // Recharts' ResponsiveContainer measures its box; jsdom has no layout to measure.
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-});
+beforeAll(stubResizeObserver);
 
 const renderObjective = (api: ReturnType<typeof objectiveApi>['api'], session = TEST_SESSION) =>
   renderPage(<ObjectivePage />, { api, path: '/objectives/:objectiveId', url: `/objectives/${OBJECTIVE}`, session });

@@ -15,7 +15,7 @@ import { ObjectiveAlignment } from './ObjectiveAlignment';
 import { ObjectiveHistory } from './ObjectiveHistory';
 import { ObjectiveLearnings } from './ObjectiveLearnings';
 import { Confidence, ProgressBar, standingLabel } from './okr-ui';
-import { ifMatch, reasonsByKeyResult, useAtRisk, useObjective, useSummary, type Objective } from './okr-queries';
+import { ifMatch, reasonsByKeyResult, summaryVersion, useAtRisk, useObjective, useSummary, type Objective } from './okr-queries';
 
 /**
  * An objective (`/objectives/:objectiveId`): what it is and where it stands, each key result's values
@@ -44,7 +44,7 @@ function ObjectiveView({ objective }: { objective: Objective }) {
   const catchUp = useCatchUp(objective.id);
   const summary = useSummary(objective.id, catchUp.summaryInterval);
   const cycle = cycles.data?.find((c) => c.id === objective.cycleId);
-  const atRisk = useAtRisk(objective.cycleId, objective.status === 'active', summary.data?.updatedAt);
+  const atRisk = useAtRisk(objective.cycleId, objective.status === 'active', summary.data && summaryVersion(summary.data));
   const risks = reasonsByKeyResult(atRisk.data?.filter((item) => item.objectiveId === objective.id));
   const krSummaries = new Map((summary.data?.keyResults ?? []).map((kr) => [kr.id, kr]));
   const notSeenYet = summary.error instanceof ProblemError && summary.error.status === 404;

@@ -77,6 +77,10 @@ export function useAtRisk(cycleId: string | null | undefined, enabled = true, ve
   });
 }
 
+/** Changes whenever the summary shows a new event of the objective or of one of its key results' check-ins. */
+export const summaryVersion = (summary: Summary): string =>
+  [summary.revision, ...summary.keyResults.map((kr) => kr.checkInRevision), summary.updatedAt].join('/');
+
 /** The reasons each key result is at risk, by key result id (absent: not at risk). */
 export function reasonsByKeyResult(items: readonly AtRiskItem[] | undefined): Map<string, AtRiskItem['reasons']> {
   return new Map((items ?? []).map((item) => [item.keyResultId, item.reasons]));
