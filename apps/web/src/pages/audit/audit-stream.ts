@@ -64,5 +64,6 @@ export function chainSentence(report: ChainReport, at?: (revision: number) => st
   if (report.unchainedBefore > 0) {
     return `Verified: the record is intact from entry ${report.unchainedBefore + 1} on; the first ${events(report.unchainedBefore)} predate chaining and cannot be verified.`;
   }
+  if (report.events === 1) return 'Verified: its one event is intact; it was not altered.';
   return `Verified: all ${events(report.events)} are intact; none was altered, removed or inserted.`;
 }

@@ -77,6 +77,7 @@ describe('the stream of an audit URL and its verification', () => {
 
   it('says the verification as a sentence', () => {
     expect(chainSentence({ events: 5, intact: true, unchainedBefore: 0 })).toBe('Verified: all 5 events are intact; none was altered, removed or inserted.');
+    expect(chainSentence({ events: 1, intact: true, unchainedBefore: 0 })).toBe('Verified: its one event is intact; it was not altered.');
     expect(chainSentence({ events: 5, intact: true, unchainedBefore: 2 })).toMatch(/intact from entry 3 on; the first 2 events predate chaining/);
     expect(chainSentence({ events: 2, intact: true, unchainedBefore: 2 })).toMatch(/written before entries were chained/);
     expect(chainSentence({ events: 5, intact: false, unchainedBefore: 0, firstBrokenLink: { revision: 3, reason: 'hash-mismatch' } }, () => '1 Aug 2026')).toBe(
