@@ -53,7 +53,8 @@ describe('HTTPRoutes: generated from the routing table', () => {
   const routes = objectsOf(committed) as HttpRoute[];
 
   it('is what `npm run gateway:routes` generates from the committed table', () => {
-    expect(committed).toBe(httpRoutesManifest(ROUTE_TABLE));
+    const stale = `${HTTP_ROUTES_MANIFEST} is stale: run npm run gateway:routes`;
+    expect({ manifest: stale, text: committed }).toEqual({ manifest: stale, text: httpRoutesManifest(ROUTE_TABLE) });
   });
 
   it('sends each route of the table, by method and path, to its service and nowhere else', () => {

@@ -80,7 +80,9 @@ describe('gateway: every route of every service through one origin', () => {
       documents.push({ service, document: direct.body as never });
     }
     const live = routeTableFrom(documents);
-    expect(live).toEqual(ROUTE_TABLE);
+    // A route added, moved or removed: `npm run gateway:routes` writes the table and the HTTPRoutes again.
+    const stale = `${ROUTE_TABLE_MODULE} is stale: run npm run gateway:routes`;
+    expect({ table: stale, routes: ROUTE_TABLE.routes }).toEqual({ table: stale, routes: live.routes });
     expect(await readFile(join(__dirname, '../../..', ROUTE_TABLE_MODULE), 'utf8')).toBe(routeTableModule(live));
   });
 
