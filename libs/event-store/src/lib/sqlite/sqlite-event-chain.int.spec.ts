@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { collect, newEvent, uniqueStream } from '../../testing/event-store.contract';
 import { chainHash, chainedContent, verifyChain } from '../event-chain';
 import { SqliteEventStore } from './sqlite-event-store';
+import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
 
 /** The table as schema 1 wrote it, before the event chain existed. */
 const SCHEMA_1 = `
@@ -108,7 +109,7 @@ describe('SqliteEventStore event chain', () => {
     expect(await verify(streamId)).toEqual({ streamId, events: 3, intact: true, unchainedBefore: 2, headHash: events[2].hash });
 
     const check = new Database(file, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     check.close();
   });
 });

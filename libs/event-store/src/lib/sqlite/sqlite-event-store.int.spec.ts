@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { collect, eventStoreContract, follow, newEvent, uniqueCategory, uniqueStream } from '../../testing/event-store.contract';
 import { EventIdConflictError, WrongExpectedRevisionError } from '../event-store.port';
 import { SqliteEventStore } from './sqlite-event-store';
+import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'okr-event-store-'));
 
@@ -47,7 +48,7 @@ describe('SqliteEventStore', () => {
     expect(await again.headPosition()).toBe(result.position);
     const raw = new Database(file, { readonly: true });
     try {
-      expect(raw.pragma('user_version', { simple: true })).toBe(2);
+      expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       raw.close();

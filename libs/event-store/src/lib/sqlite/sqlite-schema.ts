@@ -1,19 +1,29 @@
 /** Version of the schema below, kept in `PRAGMA user_version`. Bump it with a migration step. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /**
- * One table, the global log. `position` is AUTOINCREMENT so a position is never reused, and because
- * appends run one at a time under SQLite's write lock, positions are handed out in commit order: a
- * reader that sees position N has seen every committed position below N.
+ * One table, the global log, with only the indexes a query of the adapter needs (`bench/event-store`
+ * measures each one's cost on appends):
+ *
+ * - `position` is the rowid: appends run one at a time under SQLite's write lock, and a new rowid is
+ *   the largest committed one plus one, so positions are handed out in commit order and a reader that
+ *   sees position N has seen every committed position below N. Nothing ever deletes an event, so a
+ *   position is never reused without AUTOINCREMENT (whose bookkeeping row is one more write per
+ *   append); an append that rolls back frees positions no reader could have seen. Readers page with
+ *   `position > ?` and never assume there are no gaps.
+ * - UNIQUE (stream_id, revision): the stream head and stream reads (as-of reads filter `occurred_at`
+ *   along it, within the one stream they read anyway), and no revision twice.
+ * - UNIQUE (id): an event id is stored once in the whole log (retries and id conflicts).
+ * - (category, position): subscriptions and reads by category (the embedded bus, relays).
  *
  * `occurred_at` is `metadata.occurredAt` as epoch milliseconds, so as-of reads compare numbers rather
  * than ISO strings of varying precision. `category` is the stream id's prefix before the first '-'.
  * `hash` chains the event to the previous one of its stream (see `event-chain.ts`); NULL on events
  * written by schema 1, before the chain existed.
  */
-export const SQLITE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position       INTEGER PRIMARY KEY AUTOINCREMENT,
+const eventsTable = (name: string): string => `
+CREATE TABLE IF NOT EXISTS ${name} (
+  position       INTEGER PRIMARY KEY,
   id             TEXT    NOT NULL UNIQUE,
   stream_id      TEXT    NOT NULL,
   revision       INTEGER NOT NULL,
@@ -25,14 +35,26 @@ CREATE TABLE IF NOT EXISTS events (
   category       TEXT    NOT NULL,
   hash           TEXT,
   UNIQUE (stream_id, revision)
-);
-CREATE INDEX IF NOT EXISTS events_category_position ON events (category, position);
-CREATE INDEX IF NOT EXISTS events_stream_occurred_at ON events (stream_id, occurred_at);
+);`;
+
+const CATEGORY_INDEX = 'CREATE INDEX IF NOT EXISTS events_category_position ON events (category, position);';
+
+export const SQLITE_SCHEMA = `${eventsTable('events')}
+${CATEGORY_INDEX}
 `;
 
-/** Migration steps: `MIGRATIONS[v]` takes a file from schema `v` to `v + 1`. */
+const EVENT_COLUMNS = 'position, id, stream_id, revision, type, schema_version, data, metadata, occurred_at, category, hash';
+
+/** Migration steps: `MIGRATIONS[v]` takes a file from schema `v` to `v + 1`, inside one transaction. */
 export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
   1: 'ALTER TABLE events ADD COLUMN hash TEXT;',
+  // Schema 3 drops AUTOINCREMENT and the (stream_id, occurred_at) index no query used. SQLite cannot
+  // alter a primary key, so the table is copied once, positions kept as they are.
+  2: `${eventsTable('events_schema_3')}
+INSERT INTO events_schema_3 (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM events ORDER BY position;
+DROP TABLE events;
+ALTER TABLE events_schema_3 RENAME TO events;
+${CATEGORY_INDEX}`,
 };
 
 /** Columns an envelope is built from, in this order (see `toEnvelope`). */
