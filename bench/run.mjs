@@ -19,6 +19,7 @@ export const BENCHMARKS = [
   { name: 'event-store', node: [] },
   { name: 'messaging', node: [] },
   { name: 'notifications', node: ['--expose-gc'] },
+  { name: 'read-store', node: [] },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -35,6 +35,8 @@ export interface FindOptions {
   limit?: number;
   /** Inclusion projection (`{ title: 1, progress: 1 }`); `_id` is always returned. */
   projection?: Record<string, 1>;
+  /** Read inside this transaction: its own writes included (MongoDB: a read in the session). */
+  session?: ReadSession;
 }
 
 export type BulkOperation =
@@ -56,7 +58,7 @@ export interface WriteResult {
 export interface ReadCollection<T extends ReadDocument = ReadDocument> {
   readonly name: string;
   find(filter?: Filter, options?: FindOptions): Promise<T[]>;
-  findOne(filter: Filter): Promise<T | null>;
+  findOne(filter: Filter, options?: { session?: ReadSession }): Promise<T | null>;
   count(filter?: Filter): Promise<number>;
   /** Ordered: operations apply in order; the first failure stops the rest and throws. */
   bulkWrite(operations: readonly BulkOperation[], session?: ReadSession): Promise<WriteResult>;

@@ -8,6 +8,7 @@ import type {
   ReadStore,
   WriteResult,
 } from '../lib/read-store.port';
+import { largeCollectionContract } from './large-collection.contract';
 
 /**
  * Opens the store under test. Called before every test, and again inside a test to simulate a
@@ -126,6 +127,8 @@ export function readStoreContract(name: string, open: ReadStoreOpener): void {
       }
       await store.close();
     });
+
+    largeCollectionContract(fresh, () => store);
 
     describe('find', () => {
       let objectivesCollection: ReadCollection;

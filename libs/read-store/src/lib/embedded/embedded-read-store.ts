@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Query, update as mingoUpdate } from 'mingo';
 import { DuplicateKeyError } from '../errors';
+import { FieldIndex, candidates, planFilter } from './field-index';
 import type {
   BulkOperation,
   CollectionDefinition,
@@ -41,8 +42,14 @@ import type {
  *   without a session are their own, immediate transaction (per operation for `bulkWrite`, so an
  *   ordered bulk write keeps the operations before a failure, as MongoDB does).
  *
- * Sized for development and single-node use: every query scans its collection in memory (except
- * lookups by `_id`), and unique indexes treat an array value as one key (no multikey indexes).
+ * - Indexes: every declared index is also a hash map per prefix of its fields (`field-index.ts`),
+ *   kept in step with each commit; a filter with an equality or `$in` on `_id` or on an index's
+ *   leading fields (or an `$or` of such filters) reads only its candidates, then mingo tests them
+ *   against the whole filter. A transaction indexes its own overlay the same way, so reads through
+ *   its session cost the same. Other filters scan the collection in memory.
+ *
+ * Sized for single-node use: unique indexes treat an array value as one key (no multikey unique
+ * indexes), and a sort on a large candidate set is done in memory.
  */
 export interface EmbeddedReadStoreOptions {
   /** The SQLite file (created with its directory if missing); `:memory:` for a throwaway store. */
@@ -74,7 +81,25 @@ interface CollectionState {
   readonly indexes: readonly IndexDefinition[];
   readonly docs: Map<string, ReadDocument>;
   readonly unique: readonly UniqueIndex[];
+  /** Every declared index as hash maps (the query planner's), in declaration order. */
+  readonly lookup: readonly FieldIndex[];
 }
+
+const buildLookup = (indexes: readonly IndexDefinition[], docs: Map<string, ReadDocument>): FieldIndex[] =>
+  indexes.map((definition) => {
+    const index = new FieldIndex(definition);
+    for (const [id, document] of docs) index.add(id, document);
+    return index;
+  });
+
+/** A collection's committed state, its unique and lookup indexes built from `docs`. */
+const collectionState = (name: string, indexes: readonly IndexDefinition[], docs: Map<string, ReadDocument>): CollectionState => ({
+  name,
+  indexes,
+  docs,
+  unique: buildUnique(name, indexes, docs),
+  lookup: buildLookup(indexes, docs),
+});
 
 const EMPTY_RESULT: WriteResult = Object.freeze({ matched: 0, modified: 0, upserted: 0, deleted: 0, inserted: 0 });
 
@@ -209,6 +234,8 @@ class TransactionCollection {
   /** The committed state this transaction builds on (undefined: the collection is created by it). */
   readonly base: CollectionState | undefined;
   readonly state: CollectionState;
+  /** The lookup indexes of the documents this transaction wrote (created on its first write). */
+  private overlayLookup: FieldIndex[] | undefined;
 
   constructor(
     readonly name: string,
@@ -218,7 +245,7 @@ class TransactionCollection {
     this.base = base;
     // Writing to a collection that does not exist creates it with the handle's indexes, as MongoDB does.
     const indexes = definition.indexes ?? [];
-    this.state = base ?? { name, indexes, docs: new Map(), unique: buildUnique(name, indexes, new Map()) };
+    this.state = base ?? collectionState(name, indexes, new Map());
     this.uniqueChanges = this.state.unique.map(() => new Map());
   }
 
@@ -237,12 +264,18 @@ class TransactionCollection {
     for (const [id, changed] of this.changes) if (changed && !this.state.docs.has(id)) yield changed;
   }
 
-  /** The documents matching `filter`, in natural order, at most `limit`. */
+  /** The documents matching `filter`, at most `limit`: an index's candidates, else a scan in natural order. */
   match(filter: Filter, limit = Infinity): ReadDocument[] {
     const query = new Query(filter);
-    if (typeof filter['_id'] === 'string') {
-      const candidate = this.get(filter['_id']);
-      return candidate && query.test(candidate) ? [candidate] : [];
+    const plan = planFilter(filter, this.state.lookup);
+    if (plan) {
+      const matches: ReadDocument[] = [];
+      for (const id of candidates(plan, (index, prefix, key) => this.lookup(index, prefix, key))) {
+        if (matches.length >= limit) break;
+        const document = this.get(id);
+        if (document && query.test(document)) matches.push(document);
+      }
+      return matches;
     }
     const matches: ReadDocument[] = [];
     for (const document of this.documents()) {
@@ -250,6 +283,17 @@ class TransactionCollection {
       if (query.test(document)) matches.push(document);
     }
     return matches;
+  }
+
+  /**
+   * Committed holders of an index key and the documents this transaction wrote with it (stale ones
+   * are harmless: `match` reads each candidate's current version and tests it).
+   */
+  private *lookup(index: number, prefix: number, key: string): Generator<string> {
+    const committed = this.state.lookup[index].get(prefix, key);
+    if (committed) yield* committed;
+    const own = this.overlayLookup?.[index].get(prefix, key);
+    if (own) yield* own;
   }
 
   private holder(index: number, key: string): string | null | undefined {
@@ -287,6 +331,13 @@ class TransactionCollection {
           }
         });
         set(this.changes, id, document);
+      }
+      // After the checks: a failed operation must not leave index entries (a stale one would only
+      // cost a test, but a document never written must not be found through the overlay).
+      for (const [id, document] of writes) {
+        if (!document) continue;
+        this.overlayLookup ??= this.state.indexes.map((definition) => new FieldIndex(definition));
+        for (const index of this.overlayLookup) index.add(id, document);
       }
     } catch (error) {
       for (const revert of undo.reverse()) revert();
@@ -362,20 +413,29 @@ class EmbeddedCollection<T extends ReadDocument> implements ReadCollection<T> {
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    const documents = [...(this.store.state(this.name)?.docs.values() ?? [])];
-    let cursor = new Query(filter).find<T>(documents, options.projection as Parameters<Query['find']>[1]);
-    if (options.sort) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
+    const { sort, skip, limit, projection, session } = options;
+    // Without a sort, the first skip + limit matches are the answer: stop looking there.
+    const enough = sort === undefined && limit ? (skip ?? 0) + limit : Infinity;
+    const matches = this.view(session)?.match(filter, enough) ?? [];
+    // The filter is applied already; mingo does MongoDB's projection, sort, skip and limit.
+    let cursor = new Query({}).find<T>(matches, projection as Parameters<Query['find']>[1]);
+    if (sort) cursor = cursor.sort(sort);
+    if (skip) cursor = cursor.skip(skip);
+    if (limit) cursor = cursor.limit(limit);
     // mingo returns the stored objects themselves; callers get copies.
     return toJson(cursor.all());
   }
 
-  async findOne(filter: Filter): Promise<T | null> {
-    const state = this.store.state(this.name);
-    if (!state) return null;
-    const [found] = new TransactionCollection(this.name, state, this.definition).match(filter, 1);
+  async findOne(filter: Filter, options: { session?: ReadSession } = {}): Promise<T | null> {
+    const [found] = this.view(options.session)?.match(filter, 1) ?? [];
     return found ? (toJson(found) as T) : null;
+  }
+
+  /** The collection as `session` sees it (its own writes over the committed state), or as committed. */
+  private view(session: ReadSession | undefined): TransactionCollection | undefined {
+    if (session) return this.store.transactionOf(session).collection(this.name, this.definition);
+    const state = this.store.state(this.name);
+    return state ? new TransactionCollection(this.name, state, this.definition) : undefined;
   }
 
   async count(filter: Filter = {}): Promise<number> {
@@ -454,7 +514,7 @@ export class EmbeddedReadStore implements ReadStore {
     for (const { name, indexes } of rows) {
       const definitions = JSON.parse(indexes) as IndexDefinition[];
       const collectionDocs = docs.get(name) ?? new Map<string, ReadDocument>();
-      this.collections.set(name, { name, indexes: definitions, docs: collectionDocs, unique: buildUnique(name, definitions, collectionDocs) });
+      this.collections.set(name, collectionState(name, definitions, collectionDocs));
     }
   }
 
@@ -471,7 +531,7 @@ export class EmbeddedReadStore implements ReadStore {
     const existing = this.collections.get(name);
     const declared = definition.indexes ?? [];
     if (!existing) {
-      const state: CollectionState = { name, indexes: [...declared], docs: new Map(), unique: buildUnique(name, declared, new Map()) };
+      const state = collectionState(name, [...declared], new Map());
       this.statements.insertCollection.run(name, JSON.stringify(state.indexes));
       this.collections.set(name, state);
     } else {
@@ -480,7 +540,7 @@ export class EmbeddedReadStore implements ReadStore {
       const added = declared.filter((index) => !known.has(indexIdentity(index)));
       if (added.length > 0) {
         const indexes = [...existing.indexes, ...added];
-        const state: CollectionState = { name, indexes, docs: existing.docs, unique: buildUnique(name, indexes, existing.docs) };
+        const state = collectionState(name, indexes, existing.docs);
         this.statements.insertCollection.run(name, JSON.stringify(indexes));
         // A new state object: transactions in flight on this collection conflict and run again.
         this.collections.set(name, state);
@@ -527,7 +587,8 @@ export class EmbeddedReadStore implements ReadStore {
     }
   }
 
-  private transactionOf(session: ReadSession): Transaction {
+  /** The open transaction behind a session of this store. @internal */
+  transactionOf(session: ReadSession): Transaction {
     if (!(session instanceof Transaction) || session.store !== this) throw new Error('The session does not belong to this read store');
     if (session.ended) throw new Error('The session has ended: its transaction already committed or rolled back');
     return session;
@@ -556,6 +617,11 @@ export class EmbeddedReadStore implements ReadStore {
       const { state } = collection;
       if (!collection.base) this.collections.set(collection.name, state);
       for (const [id, document] of collection.changes) {
+        const previous = state.docs.get(id);
+        for (const index of state.lookup) {
+          if (previous) index.remove(id, previous);
+          if (document) index.add(id, document);
+        }
         if (document) state.docs.set(id, document);
         else state.docs.delete(id);
       }

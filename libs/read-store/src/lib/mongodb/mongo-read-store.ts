@@ -161,15 +161,15 @@ class MongoReadCollection<T extends ReadDocument> implements ReadCollection<T> {
   ) {}
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    let query = this.model.find({ ...filter }, options.projection ?? null);
+    let query = this.model.find({ ...filter }, options.projection ?? null, { session: this.clientSessionOf(options.session) ?? null });
     if (options.sort) query = query.sort(options.sort);
     if (options.skip !== undefined) query = query.skip(options.skip);
     if (options.limit !== undefined) query = query.limit(options.limit);
     return (await query.lean().exec()) as unknown as T[];
   }
 
-  async findOne(filter: Filter): Promise<T | null> {
-    return (await this.model.findOne({ ...filter }).lean().exec()) as unknown as T | null;
+  async findOne(filter: Filter, options: { session?: ReadSession } = {}): Promise<T | null> {
+    return (await this.model.findOne({ ...filter }, null, { session: this.clientSessionOf(options.session) ?? null }).lean().exec()) as unknown as T | null;
   }
 
   async count(filter: Filter = {}): Promise<number> {
