@@ -6,10 +6,18 @@
 // Env: GOALS_URL (http://localhost:3001), CHECKINS_URL (http://localhost:3002),
 // INSIGHTS_URL (http://localhost:3003), OKR_DATA_DIR (./data). Questions from leaders go through the import
 // path too; the data source's measurements are sent live with a service account's API key.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+
+// `--scale medium|large`: a generated organisation of hundreds or thousands of teams (tools/demo-large.ts).
+const scaleAt = process.argv.findIndex((arg) => arg === '--scale' || arg.startsWith('--scale='));
+const scale = scaleAt < 0 ? 'small' : process.argv[scaleAt].includes('=') ? process.argv[scaleAt].split('=')[1] : process.argv[scaleAt + 1];
+if (scale !== 'small') {
+  const { status } = spawnSync(process.execPath, [join(root, 'dist/tools/demo-large.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
 const URLS = {
   goals: process.env.GOALS_URL ?? 'http://localhost:3001',
   checkIns: process.env.CHECKINS_URL ?? 'http://localhost:3002',
