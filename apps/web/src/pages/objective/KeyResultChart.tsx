@@ -48,9 +48,10 @@ export function KeyResultChart({ keyResult: kr, series, cycle }: { keyResult: Ke
   return (
     <figure className="kr-chart">
       <figcaption className="visually-hidden">Values of {kr.title} over time against its target and the expected pace</figcaption>
+      {/* The drawing is for the eye (nothing in it takes focus); the table below carries the same numbers for everyone. */}
       <div aria-hidden="true">
         <ResponsiveContainer width="100%" height={220} initialDimension={{ width: 600, height: 220 }}>
-          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="x" type="number" scale="time" domain={domain} tickFormatter={dayOf} allowDuplicatedCategory={false} />
             <YAxis tickFormatter={(v: number) => formatNumber(v)} />
@@ -65,7 +66,7 @@ export function KeyResultChart({ keyResult: kr, series, cycle }: { keyResult: Ke
         </ResponsiveContainer>
         {confidences.length > 0 && (
           <ResponsiveContainer width="100%" height={140} initialDimension={{ width: 600, height: 140 }}>
-            <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="x" type="number" scale="time" domain={domain} tickFormatter={dayOf} />
               <YAxis domain={[0, 10]} ticks={[0, 5, 10]} />

@@ -4,7 +4,7 @@ import { QueryView } from '../../ui/PageState';
 import { useAlignmentTree, type AlignmentNode, type Objective } from './okr-queries';
 
 /** Every node of the alignment tree, depth first, with the node it hangs under (an objective under several parents appears under each). */
-function* walk(nodes: readonly AlignmentNode[], parent: AlignmentNode | null): Generator<{ node: AlignmentNode; parent: AlignmentNode | null }> {
+export function* walk(nodes: readonly AlignmentNode[], parent: AlignmentNode | null): Generator<{ node: AlignmentNode; parent: AlignmentNode | null }> {
   for (const node of nodes) {
     yield { node, parent };
     yield* walk(node.children, node);

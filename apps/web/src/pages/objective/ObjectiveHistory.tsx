@@ -2,7 +2,7 @@ import { useCycles, useTeams } from '../../api/directory';
 import { formatDateTime } from '../../ui/format';
 import { QueryView } from '../../ui/PageState';
 import { actorName, describeEntry, type AuditNames } from '../audit/describe-entry';
-import { alignmentOf } from './ObjectiveAlignment';
+import { walk } from './ObjectiveAlignment';
 import { useAlignmentTree, useHistory, type Objective } from './okr-queries';
 
 /**
@@ -15,8 +15,8 @@ export function ObjectiveHistory({ objective }: { objective: Objective }) {
   const cycles = useCycles();
   const tree = useAlignmentTree();
   const keyResults = new Map(objective.keyResults.map((kr) => [kr.id, kr]));
-  const related = tree.data ? alignmentOf(tree.data.roots, objective.id) : { parents: [], children: [] };
-  const titles = new Map([...related.parents, ...related.children].map((n) => [n.id, n.title]));
+  // Every objective of the tree (all cycles): parents, children, and the ends of a carry-over.
+  const titles = new Map([...walk(tree.data?.roots ?? [], null)].map(({ node }) => [node.id, node.title]));
   titles.set(objective.id, objective.title);
   const names: AuditNames = {
     objectiveTitle: (id) => titles.get(id),

@@ -64,6 +64,7 @@ describe('the objective page', () => {
     expect(history).toHaveTextContent('omar on');
     expect(await within(history).findByText(/Aligned to a parent objective/)).toHaveTextContent('contributes to “Customers love the product”');
     expect(history).toHaveTextContent('for Growth in 2026-Q4');
+    expect(history).toHaveTextContent('Continues an objective of 2026-Q3. Before: “Activation gets past the import”.');
     expectNoUuid();
   });
 

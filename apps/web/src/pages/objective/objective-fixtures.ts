@@ -1,11 +1,12 @@
 import { mockApi, page, type MockHandler } from '../../test/mock-api';
-import { KR_ACTIVATION, KR_LAUNCH, OBJECTIVE, Q4, atRisk, cycles, summary, teams } from '../team/team-fixtures';
+import { KR_ACTIVATION, KR_LAUNCH, OBJECTIVE, Q3, Q4, atRisk, cycles, summary, teams } from '../team/team-fixtures';
 
 /** What the services answer about one objective in the objective page's tests (the team page's fixtures, seen closer). */
 export const PARENT = '0193a000-0000-7000-8000-000000000201';
 export const CHILD = '0193a000-0000-7000-8000-000000000202';
 export const CHECK_IN_1 = '0193a000-0000-7000-8000-000000000301';
 export const CHECK_IN_2 = '0193a000-0000-7000-8000-000000000302';
+export const EARLIER = '0193a000-0000-7000-8000-000000000203';
 export const LEARNING = '0193a000-0000-7000-8000-000000000401';
 
 export const objective = (over: Record<string, unknown> = {}) => ({
@@ -48,6 +49,7 @@ export const activationCheckIns = () => [
 export const alignmentTree = () => ({
   body: {
     roots: [
+      { id: EARLIER, title: 'Activation gets past the import', teamId: 'growth', teamName: 'Growth', parentTeamId: 'company', cycleId: Q3, status: 'closed', progress: 0.6, rolledUpProgress: 0.6, children: [] },
       {
         id: PARENT, title: 'Customers love the product', teamId: 'company', teamName: 'Company', parentTeamId: null, cycleId: Q4, status: 'active', progress: 0.3, rolledUpProgress: 0.2,
         children: [
@@ -68,6 +70,7 @@ const entry = (revision: number, type: string, data: Record<string, unknown>, ac
 export const history = () =>
   page([
     entry(0, 'ObjectiveSet', { objectiveId: OBJECTIVE, cycleId: Q4, teamId: 'growth', ownerId: 'gina', title: 'New customers succeed in their first week' }, 'gina', '2026-10-01T09:00:00Z'),
+    entry(9, 'ObjectiveCarriedOverFrom', { objectiveId: OBJECTIVE, fromObjectiveId: EARLIER, fromCycleId: Q3, reason: 'Activation stalled at the import' }, 'gina', '2026-10-01T09:00:30Z'),
     entry(1, 'ObjectiveAligned', { objectiveId: OBJECTIVE, parentObjectiveId: PARENT }, 'gina', '2026-10-01T09:01:00Z'),
     entry(2, 'KeyResultAdded', { objectiveId: OBJECTIVE, keyResultId: KR_ACTIVATION, title: 'Week-1 activation', measure: { kind: 'increase', start: 20, target: 45, unit: '%' } }, 'gina', '2026-10-01T09:02:00Z'),
     entry(3, 'KeyResultTargetRevised', { objectiveId: OBJECTIVE, keyResultId: KR_ACTIVATION, from: { target: 45 }, to: { target: 40 }, reason: 'The sales team halved the trial length' }, 'omar', '2026-10-08T14:00:00Z', 'The sales team halved the trial length'),
