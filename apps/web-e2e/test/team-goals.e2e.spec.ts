@@ -44,18 +44,24 @@ describeSignedIn("a team member's goals", () => {
   });
 
   it('checks in with confidence 3 and sees the at-risk badge with its reason', async () => {
-    const form = page.getByRole('form', { name: `Check in on ${keyResult}` });
-    await form.getByLabel('Value').fill('12');
-    await form.getByLabel('Confidence').fill('3');
-    await form.getByLabel('Note').fill('Upgrades stall at the payment step');
-    await form.getByRole('button', { name: 'Check in' }).click();
+    await page.getByRole('button', { name: `Check in on ${keyResult}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Check in on ${keyResult}` });
+    await dialog.getByLabel('Value (upgrades)').fill('12');
+    await dialog.getByLabel('Confidence (0-10)').fill('3');
+    await dialog.getByLabel('Note').fill('Upgrades stall at the payment step');
+    await dialog.getByRole('button', { name: 'Check in', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
     // The risk is computed by insights from the check-in event: the page shows it once known.
-    await page.getByText('At risk').first().waitFor();
-    await page.getByText('Confidence is 3/10, below the threshold of 5/10.').first().waitFor();
+    const reason = 'Confidence is 3/10, below the threshold of 5/10.';
+    const section = page.getByRole('region', { name: keyResult });
+    await section.getByText('At risk', { exact: true }).waitFor();
+    await section.getByRole('list', { name: 'Why it is at risk' }).getByText(reason).waitFor();
     // The team page carries the same badge and reason.
     await page.goto('/teams/growth');
     await settled(page);
-    await page.getByText('Confidence is 3/10, below the threshold of 5/10.').first().waitFor();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: objective }) });
+    await card.getByText('At risk', { exact: true }).first().waitFor();
+    await card.getByRole('list', { name: 'Why it is at risk' }).getByText(reason).waitFor();
   });
 
   it('revises a target, then the Replay slider moved before the revision shows the old target', async () => {
