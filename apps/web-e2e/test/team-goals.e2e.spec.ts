@@ -32,15 +32,11 @@ describeSignedIn("a team member's goals", () => {
     await dialog.getByLabel('Unit (key result 1)').fill('upgrades');
     expect(await dialog.getByLabel(/^Activate it now/).isChecked()).toBe(true);
     await dialog.getByRole('button', { name: 'Create objective' }).click();
-    await dialog.waitFor({ state: 'detached' });
-
-    // The team page lists it with its key result, by title, as soon as insights knows it.
-    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: objective }) });
-    await card.getByRole('heading', { name: keyResult }).waitFor();
-    await card.getByRole('link', { name: objective }).click();
+    // Saved and activated, the objective's own page opens.
     await page.waitForURL(/\/objectives\/[^/]+$/);
     await settled(page);
     await page.getByRole('heading', { name: objective, level: 1 }).waitFor();
+    await page.getByRole('region', { name: keyResult }).waitFor();
   });
 
   it('checks in with confidence 3 and sees the at-risk badge with its reason', async () => {
@@ -60,6 +56,7 @@ describeSignedIn("a team member's goals", () => {
     await page.goto('/teams/growth');
     await settled(page);
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: objective }) });
+    await card.getByRole('heading', { name: keyResult }).waitFor();
     await card.getByText('At risk', { exact: true }).first().waitFor();
     await card.getByRole('list', { name: 'Why it is at risk' }).getByText(reason).waitFor();
   });
