@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { describeSignedIn, launchChromium, settled, signedIn } from './support/browser';
+import { launchChromium, settled, signedIn } from './support/browser';
 import { ARTIFACTS } from './support/platform-process';
 
-describeSignedIn('audit', () => {
+describe('audit', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

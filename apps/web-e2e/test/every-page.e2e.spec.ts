@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describeSignedIn, launchChromium, screenshots, seriousViolations, settled, signedIn, visibleUuids, visit, type Visitor } from './support/browser';
+import { launchChromium, screenshots, seriousViolations, settled, signedIn, visibleUuids, visit, type Visitor } from './support/browser';
 import { ROOT } from './support/platform-process';
 
 /** Every route of the app's router, as written in routes.tsx (a new route fails the coverage test below). */
@@ -79,7 +79,7 @@ describe('every page', () => {
     await context.close();
   });
 
-  describeSignedIn('signed in as a team member', () => {
+  describe('signed in as a team member', () => {
     let member: Visitor;
     beforeAll(async () => {
       member = await signedIn(browser, { user: 'gina', teams: ['growth'], roles: ['member'] });

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { describeSignedIn, launchChromium, settled, signedIn } from './support/browser';
+import { launchChromium, settled, signedIn } from './support/browser';
 
-describeSignedIn('learnings', () => {
+describe('learnings', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

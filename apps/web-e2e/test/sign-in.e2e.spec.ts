@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { describeSignedIn, launchChromium, settled, signIn, visit } from './support/browser';
+import { launchChromium, settled, signIn, visit } from './support/browser';
 
-describeSignedIn('signing in (embedded mode)', () => {
+describe('signing in (embedded mode)', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

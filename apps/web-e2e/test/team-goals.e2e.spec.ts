@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { describeSignedIn, launchChromium, settled, signedIn, type Visitor } from './support/browser';
+import { launchChromium, settled, signedIn, type Visitor } from './support/browser';
 
 /**
  * A team member's quarter in the browser, in order: set an objective with a key result, check in with
  * low confidence and see it at risk with the reason in words, revise a target, and replay the quarter to
  * before the revision. Each step builds on the previous one (one person, one tab).
  */
-describeSignedIn("a team member's goals", () => {
+describe("a team member's goals", () => {
   const objective = 'Trials convert without a sales call';
   const keyResult = 'Self-serve upgrades per week';
   let browser: Browser;
@@ -62,27 +62,44 @@ describeSignedIn("a team member's goals", () => {
   });
 
   it('revises a target, then the Replay slider moved before the revision shows the old target', async () => {
-    // A key result known before today (the demo's, carried into this quarter), so that the replay has an instant before the revision.
+    // A key result known before today (the demo's, carried into this quarter): the replay has a day before the revision.
+    const carried = 'Week-1 activation';
+    const targetCell = () =>
+      page
+        .getByRole('region', { name: 'Growth as it stood' })
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: carried, exact: true }) })
+        .getByRole('cell')
+        .nth(1);
+    await page.goto('/replay');
+    await settled(page);
+    const before = (await targetCell().innerText()).trim();
+    expect(before).toMatch(/^\d+ %$/);
+
+    await page.goto('/teams/growth');
+    await settled(page);
     await page.getByRole('link', { name: 'New customers succeed in their first week' }).first().click();
     await page.waitForURL(/\/objectives\/[^/]+$/);
     await settled(page);
-    await page.getByRole('button', { name: 'Revise target' }).first().click();
-    await page.getByLabel('New target').fill('47');
-    await page.getByLabel('Reason').fill('Guided import doubles activation: we aim higher');
-    await page.getByRole('button', { name: 'Revise target' }).last().click();
-    await page.getByText('47%').first().waitFor();
+    await page.getByRole('button', { name: `Revise the target of ${carried}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Revise the target of ${carried}` });
+    await dialog.getByLabel('New target (%)').fill('47');
+    await dialog.getByLabel('Reason for the revision').fill('Guided import doubles activation: we aim higher');
+    await dialog.getByRole('button', { name: 'Revise target' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: carried }).getByText('target 47 %').first().waitFor();
 
-    await page.goto('/replay?teamId=growth');
+    await page.goto('/replay');
     await settled(page);
     const slider = page.getByRole('slider', { name: 'Replay' });
-    await slider.waitFor();
-    const replay = page.getByRole('main');
-    await replay.getByText('47%').first().waitFor();
+    await targetCell().getByText('47 %', { exact: true }).waitFor();
+    const now = Number(await slider.getAttribute('aria-valuenow'));
     await slider.focus();
-    // One step back from now: the cycle as it was known before today's revision.
+    // One stop back from now: the start of today, before today's revision.
     await page.keyboard.press('ArrowLeft');
-    await replay.getByText('40%').first().waitFor();
-    expect(await replay.getByText('47%').count()).toBe(0);
-    expect(Number(await slider.getAttribute('aria-valuenow'))).toBeLessThan(Number(await slider.getAttribute('aria-valuemax')));
+    await page.waitForURL(/[?&]at=/);
+    expect(Number(await slider.getAttribute('aria-valuenow'))).toBe(now - 1);
+    await targetCell().getByText(before, { exact: true }).waitFor();
+    expect((await targetCell().innerText()).trim()).toBe(before);
   });
 });

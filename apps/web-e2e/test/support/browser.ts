@@ -99,9 +99,3 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(DESKTOP);
 }
-
-/**
- * The scenarios that need a signed-in person. Skipped while the web app cannot sign in: its
- * auth/embedded.ts still refuses instead of calling goals' POST /api/v1/auth/embedded-tokens.
- */
-export const describeSignedIn = describe.skip;
