@@ -54,7 +54,7 @@ export function KeyResultChart({ keyResult: kr, series, cycle }: { keyResult: Ke
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="x" type="number" scale="time" domain={domain} tickFormatter={dayOf} allowDuplicatedCategory={false} />
-            <YAxis tickFormatter={(v: number) => formatNumber(v)} />
+            <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => formatNumber(v)} />
             <Tooltip labelFormatter={(x) => dayOf(Number(x))} formatter={(v) => value(Number(v))} />
             <Legend />
             {targets.map((t) => (
