@@ -1,16 +1,20 @@
 /**
- * SqliteEventStore against raw better-sqlite3 on the same schema and pragmas, in one run:
+ * SqliteEventStore against raw better-sqlite3 doing the same work minus the thing measured, at
+ * `synchronous=FULL` (the default) and at NORMAL in the same run:
  *
- *   - appends/s of 1-event and 10-event appends with an exact expected revision. Raw baseline: the
- *     same revision-check query and prepared inserts inside an immediate transaction.
- *   - replay of the whole log (REPLAY_EVENTS events) in events/s. Raw baselines: iterating one SELECT
- *     and building the same envelopes (same work), and iterating it without parsing the JSON.
- *   - peak RSS / heap while the adapter replays: it holds a page, not the log.
+ *   - appends with an exact expected revision, 1 event and 10 events each. Baseline: the same check and
+ *     inserts, in an immediate transaction, on a minimal events table (stream id, revision, type, data,
+ *     metadata; primary key only) at the same `synchronous` level. The ratio is what the adapter's
+ *     schema and code cost.
+ *   - the cost of each piece of the adapter's schema: the same raw appends on the minimal table plus
+ *     the adapter's columns, then plus one index (or AUTOINCREMENT) at a time (see event-store-tables.ts).
+ *   - replay of the whole log (REPLAY_EVENTS events) in events/s against a raw SELECT building the same
+ *     envelopes, and peak RSS / heap while the adapter replays.
  *
- * Run: `npm run bench` (tools/build.mjs compiles to dist/), or compile by hand with SWC and run with
- * node. BENCH_DIR picks the folder for the database files (default: the OS temp folder); it must be a
- * real disk, since a tmpfs turns durable commits into memory writes. BENCH_SYNCHRONOUS=NORMAL measures
- * the non-default setting.
+ * Every side writes its own file; the sides take turns of TURN appends so that all see the same disk
+ * (fsync latency drifts a lot on shared VMs). Run: `npm run bench:event-store`. BENCH_DIR picks the
+ * folder for the database files (default: the OS temp folder); it must be a real disk, since a tmpfs
+ * turns durable commits into memory writes.
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -19,23 +23,21 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '../libs/event-store/src/lib/event-store.port';
 import { SqliteEventStore } from '../libs/event-store/src/lib/sqlite/sqlite-event-store';
-import {
-  CURRENT_REVISION,
-  ENVELOPE_COLUMNS,
-  INSERT_EVENT,
-  SQLITE_SCHEMA,
-  configureSqliteConnection,
-  type SqliteSynchronous,
-} from '../libs/event-store/src/lib/sqlite/sqlite-schema';
+import type { SqliteSynchronous } from '../libs/event-store/src/lib/sqlite/sqlite-schema';
 import { benchSize } from './bench-size';
+import { replayMemory, replayRates } from './event-store-replay';
+import { RAW_TABLES, openRawTable, type Expected, type RawTableName } from './event-store-tables';
 
-const ROUNDS = benchSize(5, { min: 1 });
+const ROUNDS = benchSize(3, { min: 1 });
 const SINGLE_APPENDS = benchSize(2000, { min: 50 });
 const BATCH_APPENDS = benchSize(1000, { min: 50 });
 const BATCH_SIZE = 10;
 const STREAMS = 100;
 const REPLAY_EVENTS = benchSize(200_000, { min: 1000 }); // a whole number of REPLAY_TURNs below
-const SYNCHRONOUS: SqliteSynchronous = process.env['BENCH_SYNCHRONOUS'] === 'NORMAL' ? 'NORMAL' : 'FULL';
+const REPLAY_TURN = Math.min(10_000, REPLAY_EVENTS);
+const LEVELS: SqliteSynchronous[] = ['FULL', 'NORMAL'];
+/** Appends per turn. */
+const TURN = 50;
 
 const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'okr-event-store-bench-'));
 
@@ -52,7 +54,7 @@ const event = (index: number): NewEvent => ({
   },
 });
 
-/** Appends prepared up front, so both sides time only the store. */
+/** Appends prepared up front, so every side times only the store. */
 const workload = (appends: number, size: number): { streamId: string; events: NewEvent[] }[] => {
   const streams = Array.from({ length: STREAMS }, () => `objective-${randomUUID()}`);
   return Array.from({ length: appends }, (_, index) => ({
@@ -61,220 +63,125 @@ const workload = (appends: number, size: number): { streamId: string; events: Ne
   }));
 };
 
-type Expected = number | 'no_stream';
-type Work = ReturnType<typeof workload>;
-/** Appends per turn: the sides take turns so both see the same disk (fsync latency drifts a lot on shared VMs). */
-const TURN = 50;
-
-const openRaw = (file: string): Database.Database => {
-  const db = new Database(file, { timeout: 5000 });
-  configureSqliteConnection(db, SYNCHRONOUS);
-  db.exec(SQLITE_SCHEMA);
-  return db;
-};
-
-/** The raw baseline: the adapter's SQL and transaction, nothing else (no event-chain hash: the ratio shows its cost). */
-const rawAppender = (db: Database.Database) => {
-  const insert = db.prepare(INSERT_EVENT);
-  const currentRevision = db.prepare<[string], number | null>(CURRENT_REVISION).pluck();
-  const append = db.transaction((streamId: string, events: NewEvent[], expected: Expected) => {
-    const current = currentRevision.get(streamId) ?? null;
-    if ((current ?? 'no_stream') !== expected) throw new Error(`conflict on ${streamId}`);
-    let revision = current ?? -1;
-    const category = streamId.slice(0, streamId.indexOf('-'));
-    for (const next of events) {
-      revision += 1;
-      const occurredAt = Date.parse(next.metadata.occurredAt);
-      insert.run(next.id, streamId, revision, next.type, 1, JSON.stringify(next.data), JSON.stringify(next.metadata), occurredAt, category, null);
-    }
-    return revision;
-  });
-  return (streamId: string, events: NewEvent[], expected: Expected): number => append.immediate(streamId, events, expected);
-};
-
-/** Appends/s of the adapter and of raw better-sqlite3, taking turns of TURN appends. */
-const appendRates = async (name: string, appends: number, size: number): Promise<{ adapter: number; raw: number }> => {
-  const store = SqliteEventStore.open({ file: join(dir, `adapter-${name}.db`), synchronous: SYNCHRONOUS });
-  const db = openRaw(join(dir, `raw-${name}.db`));
-  const rawAppend = rawAppender(db);
-  const work = { adapter: workload(appends, size), raw: workload(appends, size) };
-  const revisions = { adapter: new Map<string, Expected>(), raw: new Map<string, Expected>() };
-  const seconds = { adapter: 0, raw: 0 };
-  const adapterTurn = async (slice: Work): Promise<void> => {
-    for (const { streamId, events } of slice) {
-      const result = await store.append(streamId, events, revisions.adapter.get(streamId) ?? 'no_stream');
-      revisions.adapter.set(streamId, result.nextExpectedRevision);
-    }
-  };
-  const rawTurn = (slice: Work): void => {
-    for (const { streamId, events } of slice) {
-      revisions.raw.set(streamId, rawAppend(streamId, events, revisions.raw.get(streamId) ?? 'no_stream'));
-    }
-  };
-  for (let from = 0; from < appends; from += TURN) {
-    const sides = (from / TURN) % 2 === 0 ? (['adapter', 'raw'] as const) : (['raw', 'adapter'] as const);
-    for (const side of sides) {
-      const started = performance.now();
-      if (side === 'adapter') await adapterTurn(work.adapter.slice(from, from + TURN));
-      else rawTurn(work.raw.slice(from, from + TURN));
-      seconds[side] += (performance.now() - started) / 1000;
-    }
-  }
-  await store.close();
-  db.close();
-  return { adapter: appends / seconds.adapter, raw: appends / seconds.raw };
-};
-
-const REPLAY_TURN = Math.min(10_000, REPLAY_EVENTS);
-
-interface ReplayRates {
-  adapter: number;
-  raw: number;
-  rawNoParse: number;
+type SideName = 'adapter' | RawTableName;
+interface Side {
+  append(streamId: string, events: readonly NewEvent[], expected: Expected): Promise<number> | number;
+  close(): Promise<void> | void;
 }
 
-/** Memory while the adapter alone replays the log: what a projection rebuild holds. */
-const replayMemory = async (file: string): Promise<{ before: NodeJS.MemoryUsage; peakRss: number; peakHeap: number }> => {
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage();
-  let peakRss = before.rss;
-  let peakHeap = before.heapUsed;
-  const store = SqliteEventStore.open({ file, synchronous: SYNCHRONOUS });
-  let count = 0;
-  for await (const _event of store.readAll()) {
-    count += 1;
-    if (count % 5_000 === 0) {
-      const memory = process.memoryUsage();
-      peakRss = Math.max(peakRss, memory.rss);
-      peakHeap = Math.max(peakHeap, memory.heapUsed);
-    }
-  }
-  await store.close();
-  if (count !== REPLAY_EVENTS) throw new Error(`adapter replayed ${count} of ${REPLAY_EVENTS}`);
-  return { before, peakRss, peakHeap };
+const openSide = (name: SideName, file: string, synchronous: SqliteSynchronous): Side => {
+  if (name !== 'adapter') return openRawTable(file, RAW_TABLES[name], synchronous);
+  const store = SqliteEventStore.open({ file, synchronous });
+  return {
+    append: async (streamId, events, expected) => (await store.append(streamId, events, expected)).nextExpectedRevision,
+    close: () => store.close(),
+  };
 };
 
-/**
- * Replays the whole log three ways, taking turns of REPLAY_TURN events: the adapter's `readAll`, one
- * raw SELECT building the same envelopes, and the same SELECT without parsing the JSON columns.
- */
-const replayRates = async (file: string): Promise<ReplayRates> => {
-  const store = SqliteEventStore.open({ file, synchronous: SYNCHRONOUS });
-  const db = new Database(file, { readonly: true });
-  const sql = `SELECT ${ENVELOPE_COLUMNS} FROM events ORDER BY position`;
-  const adapter = store.readAll()[Symbol.asyncIterator]();
-  const raw = db.prepare<[], unknown[]>(sql).raw().iterate();
-  const bare = new Database(file, { readonly: true });
-  const rawNoParse = bare.prepare<[], unknown[]>(sql).raw().iterate();
-  const seconds = { adapter: 0, raw: 0, rawNoParse: 0 };
-  for (let done = 0; done < REPLAY_EVENTS; done += REPLAY_TURN) {
-    let started = performance.now();
-    for (let index = 0; index < REPLAY_TURN; index += 1) {
-      const next = await adapter.next();
-      if (next.done) throw new Error(`adapter replayed ${done + index} of ${REPLAY_EVENTS}`);
+/** Appends/s of each side, taking turns of TURN appends (the first side rotates every turn). */
+const appendRates = async (
+  names: readonly SideName[],
+  synchronous: SqliteSynchronous,
+  tag: string,
+  appends: number,
+  size: number,
+): Promise<Record<string, number>> => {
+  const sides = names.map((name) => ({
+    name,
+    side: openSide(name, join(dir, `${tag}-${name}.db`), synchronous),
+    work: workload(appends, size),
+    revisions: new Map<string, Expected>(),
+    seconds: 0,
+  }));
+  for (let from = 0, turn = 0; from < appends; from += TURN, turn += 1) {
+    for (let offset = 0; offset < sides.length; offset += 1) {
+      const current = sides[(turn + offset) % sides.length];
+      const started = performance.now();
+      for (const { streamId, events } of current.work.slice(from, from + TURN)) {
+        current.revisions.set(streamId, await current.side.append(streamId, events, current.revisions.get(streamId) ?? 'no_stream'));
+      }
+      current.seconds += (performance.now() - started) / 1000;
     }
-    seconds.adapter += (performance.now() - started) / 1000;
-
-    started = performance.now();
-    for (let index = 0; index < REPLAY_TURN; index += 1) {
-      const row = raw.next().value as unknown[];
-      const envelope = {
-        id: row[1] as string,
-        type: row[4] as string,
-        schemaVersion: row[5] as number,
-        streamId: row[2] as string,
-        revision: row[3] as number,
-        position: row[0] as number,
-        data: JSON.parse(row[6] as string),
-        metadata: JSON.parse(row[7] as string),
-      };
-      if (envelope.revision < 0) throw new Error('unreachable');
-    }
-    seconds.raw += (performance.now() - started) / 1000;
-
-    started = performance.now();
-    for (let index = 0; index < REPLAY_TURN; index += 1) rawNoParse.next();
-    seconds.rawNoParse += (performance.now() - started) / 1000;
   }
-  if (!(await adapter.next()).done || !raw.next().done || !rawNoParse.next().done) throw new Error('log longer than expected');
-  await store.close();
-  db.close();
-  bare.close();
-  return {
-    adapter: REPLAY_EVENTS / seconds.adapter,
-    raw: REPLAY_EVENTS / seconds.raw,
-    rawNoParse: REPLAY_EVENTS / seconds.rawNoParse,
-  };
+  for (const { side } of sides) await side.close();
+  for (const { name } of sides) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `${tag}-${name}.db${suffix}`), { force: true });
+  }
+  return Object.fromEntries(sides.map(({ name, seconds }) => [name, appends / seconds]));
 };
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (value: number): string => Math.round(value).toLocaleString('en-US');
+const spread = (values: number[]): string => `${rate(median(values))} (${rate(Math.min(...values))}-${rate(Math.max(...values))})`;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-async function main(): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const probe = new Database(':memory:');
-  const sqliteVersion = String(probe.prepare('select sqlite_version()').pluck().get());
-  probe.close();
-  console.log(
-    `event-store bench: node ${process.version}, SQLite ${sqliteVersion}, ${availableParallelism()} cpus, ` +
-      `synchronous=${SYNCHRONOUS}, files in ${dir}`,
-  );
+/** Median over rounds of the per-round ratio a/b (the sides of a round saw the same disk). */
+const ratio = (rounds: Record<string, number>[], a: string, b: string): number => median(rounds.map((round) => round[a] / round[b]));
 
-  const single = { adapter: [] as number[], raw: [] as number[] };
-  const batched = { adapter: [] as number[], raw: [] as number[] };
+async function measureLevel(synchronous: SqliteSynchronous): Promise<{ single: number; batched: number }> {
+  const batchSides: SideName[] = ['adapter', ...(Object.keys(RAW_TABLES) as RawTableName[])];
+  const single: Record<string, number>[] = [];
+  const batched: Record<string, number>[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    const one = await appendRates(`single-${round}`, SINGLE_APPENDS, 1);
-    const ten = await appendRates(`batch-${round}`, BATCH_APPENDS, BATCH_SIZE);
-    single.adapter.push(one.adapter);
-    single.raw.push(one.raw);
-    batched.adapter.push(ten.adapter);
-    batched.raw.push(ten.raw);
+    single.push(await appendRates(['adapter', 'minimal'], synchronous, `${synchronous}-single-${round}`, SINGLE_APPENDS, 1));
+    batched.push(await appendRates(batchSides, synchronous, `${synchronous}-batch-${round}`, BATCH_APPENDS, BATCH_SIZE));
   }
+  const events = (name: string) => batched.map((round) => round[name] * BATCH_SIZE);
+  console.log(`\nsynchronous=${synchronous}: median of ${ROUNDS} rounds (min-max); ratios are medians of per-round ratios`);
+  console.log(`${'append with expected revision'.padEnd(52)}${'adapter'.padStart(26)}${'minimal table'.padStart(26)}${'adapter/minimal'.padStart(17)}`);
+  const headline = [
+    [`1 event (appends/s, ${rate(SINGLE_APPENDS)} appends)`, single.map((r) => r['adapter']), single.map((r) => r['minimal']), ratio(single, 'adapter', 'minimal')],
+    [`${BATCH_SIZE} events (events/s, ${rate(BATCH_APPENDS)} appends)`, events('adapter'), events('minimal'), ratio(batched, 'adapter', 'minimal')],
+  ] as const;
+  for (const [name, adapter, minimal, value] of headline) {
+    console.log(`${name.padEnd(52)}${spread([...adapter]).padStart(26)}${spread([...minimal]).padStart(26)}${value.toFixed(2).padStart(17)}`);
+  }
+  console.log(`\n${`what each piece costs: raw ${BATCH_SIZE}-event appends (events/s)`.padEnd(52)}${''.padStart(26)}${'/minimal'.padStart(10)}${'/columns'.padStart(10)}`);
+  for (const name of Object.keys(RAW_TABLES) as RawTableName[]) {
+    const alone = ['uniqueId', 'autoincrement', 'category', 'streamOccurredAt'].includes(name);
+    const versusColumns = alone ? ratio(batched, name, 'columns').toFixed(2) : '';
+    console.log(`${RAW_TABLES[name].label.padEnd(52)}${spread(events(name)).padStart(26)}${ratio(batched, name, 'minimal').toFixed(2).padStart(10)}${versusColumns.padStart(10)}`);
+  }
+  console.log(`${'adapter (SqliteEventStore: schema 3, chain hash)'.padEnd(52)}${spread(events('adapter')).padStart(26)}${ratio(batched, 'adapter', 'minimal').toFixed(2).padStart(10)}`);
+  return { single: ratio(single, 'adapter', 'minimal'), batched: ratio(batched, 'adapter', 'minimal') };
+}
 
-  const replayFile = join(dir, 'replay.db');
-  const seeder = SqliteEventStore.open({ file: replayFile, synchronous: SYNCHRONOUS });
+async function measureReplay(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const file = join(dir, 'replay.db');
+  const seeder = SqliteEventStore.open({ file, synchronous: 'NORMAL' });
   for (let index = 0; index < REPLAY_EVENTS / 1000; index += 1) {
     await seeder.append(`objective-${randomUUID()}`, Array.from({ length: 1000 }, (_, offset) => event(index * 1000 + offset)), 'no_stream');
   }
   await seeder.close();
-  const logBytes = statSync(replayFile).size;
-
-  const memory = await replayMemory(replayFile);
-  const replay = { adapter: [] as number[], raw: [] as number[], rawNoParse: [] as number[] };
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const rates = await replayRates(replayFile);
-    replay.adapter.push(rates.adapter);
-    replay.raw.push(rates.raw);
-    replay.rawNoParse.push(rates.rawNoParse);
-  }
-
-  const scale = (values: number[], factor: number) => values.map((value) => value * factor);
-  const rows: [string, number[], number[]][] = [
-    ['append, 1 event (appends/s)', single.adapter, single.raw],
-    [`append, ${BATCH_SIZE} events (appends/s)`, batched.adapter, batched.raw],
-    [`append, ${BATCH_SIZE} events (events/s)`, scale(batched.adapter, BATCH_SIZE), scale(batched.raw, BATCH_SIZE)],
-    [`replay ${rate(REPLAY_EVENTS)} events (events/s)`, replay.adapter, replay.raw],
-  ];
-  const spread = (values: number[]) => `${rate(Math.min(...values))}-${rate(Math.max(...values))}`;
+  const logBytes = statSync(file).size;
+  const memory = await replayMemory(file, REPLAY_EVENTS);
+  const rounds: Awaited<ReturnType<typeof replayRates>>[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) rounds.push(await replayRates(file, REPLAY_EVENTS, REPLAY_TURN));
+  const pick = (key: 'adapter' | 'raw' | 'rawNoParse') => rounds.map((round) => round[key]);
   console.log(
-    `\nmedian of ${ROUNDS} rounds (min-max in brackets), adapter/raw = median of the per-round ratios;\n` +
-      `raw = better-sqlite3 directly, same schema and pragmas, taking turns with the adapter\n`,
-  );
-  console.log(`${'case'.padEnd(34)}${'adapter'.padStart(28)}${'raw'.padStart(28)}${'adapter/raw'.padStart(13)}`);
-  for (const [name, adapter, raw] of rows) {
-    const cell = (values: number[]) => `${rate(median(values))} (${spread(values)})`.padStart(28);
-    const ratio = median(adapter.map((value, round) => value / raw[round]));
-    console.log(`${name.padEnd(34)}${cell(adapter)}${cell(raw)}${ratio.toFixed(2).padStart(13)}`);
-  }
-  console.log(
-    `\nreplay: raw SELECT without JSON.parse ${rate(median(replay.rawNoParse))} events/s ` +
-      `(adapter/that ${(median(replay.adapter) / median(replay.rawNoParse)).toFixed(2)}); the row above builds the same envelopes.`,
+    `\nreplay of ${rate(REPLAY_EVENTS)} events (events/s): adapter ${spread(pick('adapter'))}, raw SELECT building the same envelopes ` +
+      `${spread(pick('raw'))}, ratio ${median(rounds.map((round) => round.adapter / round.raw)).toFixed(2)}; ` +
+      `raw SELECT without JSON.parse ${rate(median(pick('rawNoParse')))}`,
   );
   console.log(
     `replay memory (adapter alone): log file ${mb(logBytes)}; before rss ${mb(memory.before.rss)}, heap ${mb(memory.before.heapUsed)}; ` +
       `peak rss ${mb(memory.peakRss)}, heap ${mb(memory.peakHeap)}${gc ? '' : ' (run node with --expose-gc for a cleaner baseline)'}`,
   );
+}
+
+async function main(): Promise<void> {
+  const probe = new Database(':memory:');
+  const sqliteVersion = String(probe.prepare('select sqlite_version()').pluck().get());
+  probe.close();
+  console.log(`event-store bench: node ${process.version}, SQLite ${sqliteVersion}, ${availableParallelism()} cpus, files in ${dir}`);
+  const summary: string[] = [];
+  for (const level of LEVELS) {
+    const { single, batched } = await measureLevel(level);
+    summary.push(`${level}: ${single.toFixed(2)} (1 event), ${batched.toFixed(2)} (${BATCH_SIZE} events)`);
+  }
+  await measureReplay();
+  console.log(`\nadapter/minimal table, appends: ${summary.join('; ')}`);
 }
 
 main()
