@@ -1,4 +1,5 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
 import { Problem, UnauthenticatedProblem } from '../errors/problems';
@@ -13,20 +14,57 @@ import { cachedSigningKey, EMBEDDED_ALG } from './signing-key';
  */
 const PROVIDER_FAULTS = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
 
+/** Bounds of the verified-token cache; see {@link TokenVerifier}. */
+export interface VerifiedTokenCacheOptions {
+  /** Tokens kept at most; the least recently used goes first. 0 turns the cache off. */
+  maxEntries: number;
+  /** How long a verified token is trusted without checking it again, at most (its `exp` comes first). */
+  maxAgeSeconds: number;
+}
+
+/** Injection token to override {@link DEFAULT_TOKEN_CACHE}. */
+export const TOKEN_CACHE_OPTIONS = Symbol('TOKEN_CACHE_OPTIONS');
+
+export const DEFAULT_TOKEN_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_000, maxAgeSeconds: 300 };
+
+interface CachedPrincipal {
+  principal: Principal;
+  /** Epoch ms after which the entry is no longer used: the token's `exp`, or the cache's max age. */
+  until: number;
+}
+
 /**
  * Verifies bearer tokens and turns them into a {@link Principal}. Embedded mode: ES256 tokens signed
  * with the data folder's key (issuer `okr-embedded`, audience `okr`). OIDC mode: tokens of the
  * configured issuer and audience, checked against its JWKS (cached and refreshed by jose).
+ *
+ * A client sends the same token with every request until it expires, and checking its signature is
+ * most of the cost of authenticating a request. So verified tokens are kept in a small LRU, keyed by
+ * the SHA-256 of the token (the map holds no credential), each until the token's `exp` or
+ * `maxAgeSeconds`, whichever comes first; only successes are kept. There is no revocation list to
+ * consult: a token stays valid until its `exp` whether cached or not, and the max age bounds how long
+ * a token keeps working after its OIDC signing key was withdrawn from the issuer's JWKS.
  */
 @Injectable()
 export class TokenVerifier {
   private readonly jwks: JWTVerifyGetKey | undefined;
+  private readonly cache = new Map<string, CachedPrincipal>();
+  private readonly cacheOptions: VerifiedTokenCacheOptions;
 
-  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Optional() @Inject(TOKEN_CACHE_OPTIONS) cacheOptions?: Partial<VerifiedTokenCacheOptions>,
+  ) {
+    this.cacheOptions = { ...DEFAULT_TOKEN_CACHE, ...cacheOptions };
     if (config.OKR_AUTH_MODE === 'oidc') {
       const issuer = (config.OKR_OIDC_ISSUER ?? '').replace(/\/+$/, '');
       this.jwks = createRemoteJWKSet(new URL(config.OKR_OIDC_JWKS_URL ?? `${issuer}/.well-known/jwks.json`));
     }
+  }
+
+  /** Tokens in the cache now (for tests and metrics). */
+  get cachedTokens(): number {
+    return this.cache.size;
   }
 
   /**
@@ -34,6 +72,31 @@ export class TokenVerifier {
    * @throws Problem (503) when tokens cannot be checked at all (identity provider's keys unreachable).
    */
   async verify(token: string): Promise<Principal> {
+    if (this.cacheOptions.maxEntries <= 0) return (await this.verifySignatureAndClaims(token)).principal;
+    const key = createHash('sha256').update(token).digest('base64url');
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      this.cache.delete(key);
+      // Re-inserted to mark it most recently used (a Map iterates in insertion order).
+      if (now < hit.until) {
+        this.cache.set(key, hit);
+        return hit.principal;
+      }
+    }
+    const { principal, exp } = await this.verifySignatureAndClaims(token);
+    const until = Math.min(exp * 1000, now + this.cacheOptions.maxAgeSeconds * 1000);
+    if (until > now) {
+      this.cache.set(key, { principal, until });
+      for (const oldest of this.cache.keys()) {
+        if (this.cache.size <= this.cacheOptions.maxEntries) break;
+        this.cache.delete(oldest);
+      }
+    }
+    return principal;
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<{ principal: Principal; exp: number }> {
     let payload: JWTPayload;
     try {
       if (this.jwks) {
@@ -49,7 +112,8 @@ export class TokenVerifier {
       throw toProblem(error);
     }
     checkLifetime(payload, this.config.OKR_TOKEN_MAX_LIFETIME_SECONDS, this.config.OKR_TOKEN_CLOCK_SKEW_SECONDS);
-    return principalFromClaims(payload, this.config);
+    // checkLifetime refused a token without a numeric `exp`.
+    return { principal: principalFromClaims(payload, this.config), exp: payload.exp as number };
   }
 
   private lifetimeOptions() {
