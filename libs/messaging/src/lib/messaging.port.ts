@@ -27,6 +27,16 @@ export interface ConsumerOptions {
   topics: readonly string[];
   /** Handlers by event type; events of other types are acknowledged and skipped. */
   handlers: Readonly<Record<string, EventHandler>>;
+  /**
+   * Optional: handles consecutive events of the handled types in one call (a projection applies them
+   * in one read-store transaction). An adapter that batches calls it with up to `maxBatchSize`
+   * events, in log order, instead of the per-event handlers; when the batch fails it delivers those
+   * events one at a time through `handlers` (with retries and dead letters as usual). An adapter that
+   * does not batch (Kafka today) ignores it. It must have the same effect as the handlers one by one.
+   */
+  handleBatch?: (events: readonly IntegrationEvent[]) => Promise<void>;
+  /** The most events per `handleBatch` call and per checkpoint (default 500). */
+  maxBatchSize?: number;
   /** Attempts before an event goes to the dead-letter destination (default 5). */
   maxAttempts?: number;
   /** Backoff between attempts: doubles from `initialMs` up to `maxMs`, with jitter. */

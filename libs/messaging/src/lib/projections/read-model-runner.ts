@@ -31,22 +31,18 @@ export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Pro
  * on bootstrap and stops it in `onModuleDestroy`, before the messaging module closes the consumer and
  * the read-store module closes the store (both in `onApplicationShutdown`).
  *
- * Per event, ONE `readStore.withTransaction` (the runner contract of `read-model.ts`):
+ * Per batch of events (the consumer hands over up to `maxBatchSize` consecutive events; one event
+ * on adapters that do not batch), ONE `readStore.withTransaction`, and in it, per event (the runner
+ * contract of `read-model.ts`):
  * 1. skip when `_applied['{model}|{streamId}'].revision >= event.revision` (a redelivery);
  * 2. load `current` with `reads(event)`;
  * 3. `bulkWrite(project(event, current), session)`;
  * 4. set `_applied['{model}|{streamId}'].revision` through the same session.
- * A crash anywhere before commit leaves nothing; after commit the consumer may redeliver, and step 1
- * skips it: no double-apply, no skip.
- *
- * Reads and the session: the `ReadCollection` port's `find` / `findOne` take no session, so steps 1
- * and 2 read COMMITTED state inside the transaction callback (before any write of it). That is
- * exact here because one read model's events are applied one at a time (one consumer group per
- * model, one event in flight), so nothing else writes its documents or its `_applied` records
- * between the read and the commit; and if something did (a rebuild, another replica) the embedded
- * store's optimistic commit fails with a write conflict and `withTransaction` runs the work again,
- * reading afresh. (MongoDB without a session read: same reasoning; its transaction would also
- * conflict on the written documents.)
+ * Steps 1 and 2 read THROUGH the session, so an event sees the batch's earlier writes. A crash
+ * anywhere before commit leaves nothing of the batch; after commit the consumer may redeliver it,
+ * and step 1 skips each event: no double-apply, no skip. If something else wrote the same documents
+ * meanwhile (a rebuild, another replica), the commit fails with a write conflict and
+ * `withTransaction` runs the work again.
  */
 export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private running: RunningConsumer[] = [];
@@ -112,37 +108,61 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Applies one event to one read model, exactly once (see the class comment). False when skipped. */
   async apply(model: ReadModel, event: IntegrationEvent): Promise<boolean> {
-    if (!model.handles.includes(event.type)) return false;
+    const [applied] = await this.applyBatch(model, [event]);
+    return applied !== undefined;
+  }
+
+  /**
+   * Applies events, in order, to one read model in ONE read-store transaction, exactly once: each
+   * event's `_applied` record is read and written through the session, so a stream's later event in
+   * the same batch sees its earlier one. Returns the events applied (not the redeliveries skipped).
+   */
+  async applyBatch(model: ReadModel, events: readonly IntegrationEvent[]): Promise<IntegrationEvent[]> {
+    const handled = events.filter((event) => model.handles.includes(event.type));
+    if (handled.length === 0) return [];
     const collection = await this.collections.of(model);
     const applied = await this.collections.applied();
-    const id = appliedId(model.name, event.streamId);
     return this.store.withTransaction(async (session) => {
-      const record = await applied.findOne({ _id: id });
-      if (record !== null && record.revision >= event.revision) return false;
-      const filter = model.reads(event);
-      const current = filter ? await collection.find(filter) : [];
-      const operations = model.project(event, current);
-      if (operations.length > 0) await collection.bulkWrite(operations, session);
-      await applied.updateOne(
-        { _id: id },
-        {
-          $set: {
-            model: model.name,
-            streamId: event.streamId,
-            tenantId: event.metadata.tenantId,
-            revision: event.revision,
-            position: event.position ?? null,
-            appliedAt: new Date().toISOString(),
+      const done: IntegrationEvent[] = [];
+      for (const event of handled) {
+        const id = appliedId(model.name, event.streamId);
+        const record = await applied.findOne({ _id: id }, { session });
+        if (record !== null && record.revision >= event.revision) continue;
+        const filter = model.reads(event);
+        const current = filter ? await collection.find(filter, { session }) : [];
+        const operations = model.project(event, current);
+        if (operations.length > 0) await collection.bulkWrite(operations, session);
+        await applied.updateOne(
+          { _id: id },
+          {
+            $set: {
+              model: model.name,
+              streamId: event.streamId,
+              tenantId: event.metadata.tenantId,
+              revision: event.revision,
+              position: event.position ?? null,
+              appliedAt: new Date().toISOString(),
+            },
           },
-        },
-        { upsert: true, session },
-      );
-      return true;
+          { upsert: true, session },
+        );
+        done.push(event);
+      }
+      return done;
     });
   }
 
   private start(model: ReadModel): Promise<RunningConsumer> {
-    return this.consumer.start({ group: this.groupOf(model), topics: this.options.topics, handlers: this.handlers(model) });
+    return this.consumer.start({
+      group: this.groupOf(model),
+      topics: this.options.topics,
+      handlers: this.handlers(model),
+      handleBatch: async (events) => {
+        for (const event of await this.applyBatch(model, events)) {
+          for (const listener of this.listeners) await listener(model, event);
+        }
+      },
+    });
   }
 
   private handlers(model: ReadModel): Record<string, EventHandler> {

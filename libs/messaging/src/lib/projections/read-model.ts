@@ -13,10 +13,10 @@ import type { BulkOperation, Filter, IndexDefinition, ReadDocument } from '@okr/
  * applies the returned operations, the checkpoint and the idempotency record, and passes them to
  * `project`. Read models that need nothing return `undefined` from `reads` and get `[]`.
  *
- * Runner contract, per event, in one `withTransaction`:
+ * Runner contract, per event, in one `withTransaction` (consecutive events may share one):
  *   if (!model.handles.includes(event.type)) skip;
  *   const filter = model.reads(event);
- *   const current = filter ? await collection.find(filter) : [];   // with the session
+ *   const current = filter ? await collection.find(filter, { session }) : [];
  *   await collection.bulkWrite(model.project(event, current), session);
  */
 
