@@ -94,7 +94,7 @@ export function ReplayStop({
           <h2>Alignment map</h2>
           <AlignmentTree roots={map} label="Alignment of the objectives as it stood" />
           <h2>Teams</h2>
-          <TeamBoards objectives={shown.objectives} changes={changes} />
+          <TeamBoards objectives={shown.objectives} learnings={shown.learnings} changes={changes} />
         </>
       )}
     </div>

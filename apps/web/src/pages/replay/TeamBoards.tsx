@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { formatConfidence, formatPercent } from '../../ui/format';
 import { ProgressBar } from '../alignment/ProgressBar';
-import { targetText, valueText, type Changes, type ReplayKeyResult, type ReplayObjective } from './changes';
+import { targetText, valueText, type Changes, type ReplayKeyResult, type ReplayLearning, type ReplayObjective } from './changes';
 
 const STATUS: Record<ReplayObjective['status'], string> = { draft: 'Draft', active: 'Active', closed: 'Closed', archived: 'Archived' };
 
@@ -16,8 +16,27 @@ function Cell({ changes, kr, field, children }: { changes: Changes; kr: ReplayKe
   );
 }
 
-/** Each team's page as it stood: its objectives with their key results' values, targets, confidence and progress. */
-export function TeamBoards({ objectives, changes }: { objectives: readonly ReplayObjective[]; changes: Changes }) {
+const RESULT: Record<ReplayLearning['result'], string> = { validated: 'Validated', invalidated: 'Invalidated: learned', inconclusive: 'Inconclusive' };
+
+/** The learnings captured about an objective by then (an invalidated hypothesis counts as progress). */
+function Learnings({ learnings }: { learnings: readonly ReplayLearning[] }) {
+  if (learnings.length === 0) return null;
+  return (
+    <ul className="replay-learnings" aria-label="Learnings by then">
+      {learnings.map((l) => (
+        <li key={l.id}>
+          <span className={l.result === 'invalidated' ? 'badge badge-learned' : 'badge badge-neutral'}>{RESULT[l.result]}</span> {l.insight}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Each team's page as it stood: its objectives with their key results' values, targets, confidence and
+ * progress, and the learnings captured about them by then.
+ */
+export function TeamBoards({ objectives, learnings, changes }: { objectives: readonly ReplayObjective[]; learnings: readonly ReplayLearning[]; changes: Changes }) {
   const teams = new Map<string, ReplayObjective[]>();
   for (const o of objectives) teams.set(o.teamName, [...(teams.get(o.teamName) ?? []), o]);
   return (
@@ -72,6 +91,7 @@ export function TeamBoards({ objectives, changes }: { objectives: readonly Repla
                   </table>
                 </div>
               )}
+              <Learnings learnings={learnings.filter((l) => l.objectiveId === o.id)} />
             </article>
           ))}
         </section>
