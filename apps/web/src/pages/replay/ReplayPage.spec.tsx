@@ -62,9 +62,10 @@ const replay: MockHandler = (req) => {
 
 const frames: MockHandler = (req) => {
   const out = [];
-  for (let t = Date.parse(req.query.get('from') as string); t <= Date.parse(req.query.get('to') as string); t += 7 * 86_400_000) {
+  const step = (req.query.get('step') === 'day' ? 1 : 7) * 86_400_000;
+  for (let t = Date.parse(req.query.get('from') as string); t <= Date.parse(req.query.get('to') as string); t += step) {
     const at = new Date(t).toISOString();
-    out.push({ at, ...stopAt(at) });
+    out.push({ at, ...stopAt(at, req.query.get('checkIns') === 'corrected') });
   }
   return { body: { frames: out } };
 };
@@ -120,6 +121,20 @@ describe('the replay', () => {
     expect(screen.getByRole('region', { name: 'What changed' })).toHaveTextContent('Activation rate moved from 25 % to 20 %');
   });
 
+  it('loads the whole cycle a day a frame in one request when it opens, so that every stop paints from the cache', async () => {
+    const { api, calls } = mockApi(handlers());
+    renderPage(<ReplayPage />, { api, path: '/replay', url: `/replay?cycle=${Q3}&at=2026-08-14T00:00:00.000Z` });
+    await screen.findByRole('heading', { name: 'Alignment map' });
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/v1/frames')).toBe(true));
+    const film = calls.find((c) => c.path === '/api/v1/frames');
+    expect([film?.query.get('step'), film?.query.get('from'), film?.query.get('to'), film?.query.get('cycleId')]).toEqual(['day', '2026-07-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z', Q3]);
+    slider().focus();
+    for (let i = 0; i < 3; i++) await userEvent.keyboard('{PageUp}');
+    await waitFor(() => expect(slider()).toHaveAttribute('aria-valuenow', '65'));
+    // 09-04 is no neighbour of 08-14, yet no stop had to be asked for: the film had it.
+    expect(replayCalls(calls).map((c) => c.query.get('asOf'))).not.toContain('2026-09-04T00:00:00.000Z');
+  });
+
   it('shows the learnings captured by then under their objective, and says when one was captured', async () => {
     const { api } = mockApi(handlers());
     renderPage(<ReplayPage />, { api, path: '/replay', url: `/replay?cycle=${Q3}&at=2026-08-19T00:00:00.000Z` });
@@ -137,7 +152,7 @@ describe('the replay', () => {
     const { router } = renderPage(<ReplayPage />, { api, path: '/replay', url: `/replay?cycle=${Q3}&at=2026-08-01T00:00:00.000Z` });
     await screen.findByRole('heading', { name: 'Alignment map' });
     await userEvent.click(screen.getByRole('button', { name: 'Play' }));
-    const film = calls.find((c) => c.path === '/api/v1/frames');
+    const film = calls.find((c) => c.path === '/api/v1/frames' && c.query.get('step') === 'week');
     expect(film?.query.get('step')).toBe('week');
     expect(film?.query.get('cycleId')).toBe(Q3);
     expect(film?.query.get('from')).toBe('2026-08-01T00:00:00.000Z');
@@ -160,7 +175,7 @@ describe('the replay', () => {
     expect(screen.getByRole('radio', { name: 'As known then' })).toHaveAttribute('aria-checked', 'true');
     await userEvent.click(screen.getByRole('radio', { name: 'As corrected since' }));
     await waitFor(() => expect(row('Activation rate')).toHaveTextContent('24 %'));
-    expect(replayCalls(calls).at(-1)?.query.get('checkIns')).toBe('corrected');
+    expect(calls.filter((c) => c.query.get('checkIns') === 'corrected').map((c) => c.path)).not.toEqual([]);
     expect(router.state.location.search).toContain('view=corrected');
     expect(screen.getByRole('region', { name: 'What changed' })).toHaveTextContent('Activation rate moved from 25 % to 24 %');
   });
@@ -181,8 +196,10 @@ describe('the replay', () => {
   });
 
   it("shows the service's problem in sentences", async () => {
-    const { api } = mockApi(handlers({ 'GET /api/v1/replay': () => problem(400, 'Invalid request', 'asOf must be an ISO-8601 date or instant') }));
+    const failing = () => problem(503, 'Service unavailable', 'The event store is not reachable right now');
+    const { api } = mockApi(handlers({ 'GET /api/v1/replay': failing, 'GET /api/v1/frames': failing }));
     renderPage(<ReplayPage />, { api, path: '/replay' });
-    expect(await screen.findByRole('alert')).toHaveTextContent('Invalid request. asOf must be an ISO-8601 date or instant.');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Service unavailable. The event store is not reachable right now.');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });
 });

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useApi } from '../../api/ApiContext';
 import { useCycles } from '../../api/directory';
@@ -9,7 +9,7 @@ import { formatDate } from '../../ui/format';
 import { ReplayControls } from './ReplayControls';
 import { ReplayStop } from './ReplayStop';
 import { indexOf, instantAt, shownInstant, timelineOf, type Timeline } from './timeline';
-import { loadFilm, markInput, type CheckInsView } from './useReplay';
+import { loadFilm, markInput, useDailyFilm, type CheckInsView } from './useReplay';
 
 /**
  * Replay: the whole organisation through a cycle, as a slider. `?cycle=` (default: the current cycle),
@@ -22,7 +22,7 @@ export function ReplayPage() {
   const [now] = useState(() => Date.now());
   const cycleId = params.get('cycle') ?? cycles.current?.id;
   const cycle = cycles.data?.find((c) => c.id === cycleId);
-  const timeline = cycle ? timelineOf(cycle.startsOn, cycle.endsOn, now) : null;
+  const timeline = useMemo(() => (cycle ? timelineOf(cycle.startsOn, cycle.endsOn, now) : null), [cycle, now]);
 
   const update = (changes: Record<string, string>, replace = true) =>
     setParams(
@@ -72,6 +72,7 @@ function ReplayTimeline({
   const [playing, setPlaying] = useState(false);
   const at = shownInstant(timeline, requested);
   const index = indexOf(timeline, at);
+  useDailyFilm(timeline, cycleId, view);
 
   const move = (next: number) => {
     markInput();
@@ -83,7 +84,7 @@ function ReplayTimeline({
     // At the end, Play starts the film again from the cycle's first day.
     const from = index >= timeline.last ? 0 : index;
     if (from !== index) update({ at: instantAt(timeline, from) });
-    void loadFilm(queryClient, api, timeline, from, cycleId, view);
+    void loadFilm(queryClient, api, timeline, from, cycleId, view, 'week');
   };
 
   return (

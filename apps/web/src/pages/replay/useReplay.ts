@@ -46,25 +46,43 @@ export function usePrefetchNeighbours(timeline: Timeline, index: number, cycleId
 }
 
 /**
- * The film from stop `from` to the end, a frame a week, in ONE request (insights' frames of the cycle):
- * each frame is put in the cache as the stop it is, so Play steps through the weeks without waiting.
- * A failed film is not an error of the page: each stop then loads on its own.
+ * A film of the cycle from stop `from` to the end, a frame a `step`, in ONE request (insights' frames
+ * of the cycle): each frame is put in the cache as the stop it is. The page loads the daily film when it
+ * opens (every slider stop then paints from the cache) and the weekly one when Play starts. A failed
+ * film is not an error of the page: each stop then loads on its own.
  */
-export async function loadFilm(queryClient: QueryClient, api: Api, timeline: Timeline, from: number, cycleId: string, view: CheckInsView): Promise<void> {
+export async function loadFilm(
+  queryClient: QueryClient,
+  api: Api,
+  timeline: Timeline,
+  from: number,
+  cycleId: string,
+  view: CheckInsView,
+  step: 'day' | 'week',
+): Promise<void> {
   const to = instantAt(timeline, timeline.last);
   try {
     const film = await queryClient.fetchQuery({
-      queryKey: ['replay-film', cycleId, instantAt(timeline, from), to, view],
+      queryKey: ['replay-film', cycleId, instantAt(timeline, from), to, step, view],
       staleTime: STOP_STALE_MS,
-      queryFn: () => data(api.insights.GET('/api/v1/frames', { params: { query: { cycleId, from: instantAt(timeline, from), to, step: 'week', checkIns: view } } })),
+      queryFn: () => data(api.insights.GET('/api/v1/frames', { params: { query: { cycleId, from: instantAt(timeline, from), to, step, checkIns: view } } })),
     });
     for (const frame of film.frames) {
       const key = stopKey(cycleId, frame.at, view);
       if (queryClient.getQueryData(key) === undefined) queryClient.setQueryData(key, { at: frame.at, objectives: frame.objectives, learnings: frame.learnings });
     }
   } catch {
-    // Each stop is fetched by useStop when Play reaches it.
+    // Each stop is fetched by useStop when the slider or Play reaches it.
   }
+}
+
+/** Loads the cycle's daily film once the page shows it (and again for the other reading of check-ins). */
+export function useDailyFilm(timeline: Timeline, cycleId: string, view: CheckInsView) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    void loadFilm(queryClient, api, timeline, 0, cycleId, view, 'day');
+  }, [api, queryClient, timeline, cycleId, view]);
 }
 
 /**
