@@ -1,15 +1,25 @@
 import { NavLink, Outlet } from 'react-router';
 import { useAuth, useSession } from '../auth/AuthContext';
 import { useTeams } from '../api/directory';
+import { OidcSessionKeeper } from '../auth/OidcSessionKeeper';
+import { useAuthConfig } from '../auth/useAuthConfig';
+import { userManagerFor } from '../auth/user-managers';
 
 /** The frame of every signed-in page: a skip link, the navigation, who is signed in, and the page. */
 export function Layout() {
   const session = useSession();
   const { signOut } = useAuth();
+  const { oidc } = useAuthConfig();
   const { teamName } = useTeams();
+  // Signing out ends the tab's session, and with OpenID Connect the provider's session too.
+  const signOutEverywhere = () => {
+    signOut();
+    if (oidc) void userManagerFor(oidc).signoutRedirect();
+  };
   const myTeam = session.teams[0];
   return (
     <div className="app">
+      <OidcSessionKeeper />
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -44,7 +54,7 @@ export function Layout() {
             {session.user}
             {myTeam ? ` · ${teamName(myTeam)}` : ''}
           </span>
-          <button type="button" onClick={signOut}>
+          <button type="button" onClick={signOutEverywhere}>
             Sign out
           </button>
         </div>

@@ -1,5 +1,7 @@
 import { Navigate, useLocation, type RouteObject } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
+import { CALLBACK_PATH } from '../auth/oidc';
+import { AuthCallbackPage } from '../pages/AuthCallbackPage';
 import { SignInPage } from '../pages/SignInPage';
 import { Layout } from './Layout';
 
@@ -21,6 +23,7 @@ function Home() {
 /** Every page has a URL (filters and the replay instant are search params); pages load on first visit. */
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
+  { path: CALLBACK_PATH, element: <AuthCallbackPage /> },
   {
     element: <RequireSession />,
     children: [

@@ -5,6 +5,10 @@ import { useApi } from '../api/ApiContext';
 import { errorSentence, ProblemError } from '../api/problem';
 import { useAuth } from '../auth/AuthContext';
 import { signInEmbedded } from '../auth/embedded';
+import { useAuthConfig } from '../auth/useAuthConfig';
+import { ErrorState, Loading } from '../ui/PageState';
+import { OidcSignIn } from './OidcSignIn';
+import { safeNext } from './safe-next';
 
 const list = (text: string) =>
   text
@@ -12,27 +16,43 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** Only same-origin paths are followed after sign-in (never an absolute URL from the query string). */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+/** Sign-in: the organisation's identity provider in production, the embedded form otherwise. */
+export function SignInPage() {
+  const { session } = useAuth();
+  const [params] = useSearchParams();
+  const config = useAuthConfig();
+  const next = safeNext(params.get('next'));
+  if (session) return <Navigate to={next} replace />;
+  return (
+    <main className="sign-in" id="main">
+      <h1>Sign in</h1>
+      {config.isPending ? (
+        <Loading what="Loading sign-in" />
+      ) : config.isError ? (
+        <ErrorState error={config.error} retry={() => void config.refetch()} />
+      ) : config.oidc ? (
+        <OidcSignIn settings={config.oidc} next={next} />
+      ) : (
+        <EmbeddedSignInForm next={next} />
+      )}
+    </main>
+  );
 }
 
 /** Embedded mode's sign-in: who you are, in which tenant and teams, with which roles. */
-export function SignInPage() {
+function EmbeddedSignInForm({ next }: { next: string }) {
   const api = useApi();
-  const { session, signIn } = useAuth();
+  const { signIn } = useAuth();
   const navigate = useNavigate();
-  const [params] = useSearchParams();
   const [form, setForm] = useState({ tenant: 'acme', user: '', teams: '', roles: 'member' });
   const ids = { tenant: useId(), user: useId(), teams: useId(), roles: useId(), rolesHint: useId(), teamsHint: useId() };
   const mutation = useMutation({
     mutationFn: () => signInEmbedded(api, { tenant: form.tenant.trim(), user: form.user.trim(), teams: list(form.teams), roles: list(form.roles) }),
-    onSuccess: (next) => {
-      signIn(next);
-      void navigate(safeNext(params.get('next')), { replace: true });
+    onSuccess: (session) => {
+      signIn(session);
+      void navigate(next, { replace: true });
     },
   });
-  if (session && !mutation.isPending) return <Navigate to={safeNext(params.get('next'))} replace />;
   const fieldErrors = mutation.error instanceof ProblemError ? mutation.error.fieldErrors() : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -40,8 +60,7 @@ export function SignInPage() {
   };
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   return (
-    <main className="sign-in" id="main">
-      <h1>Sign in</h1>
+    <>
       <p>See your team's objectives, check in, and replay how the quarter unfolded.</p>
       <form onSubmit={submit} noValidate>
         <div className="field">
@@ -77,6 +96,6 @@ export function SignInPage() {
           {mutation.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
-    </main>
+    </>
   );
 }
