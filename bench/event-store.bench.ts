@@ -17,10 +17,10 @@
  * turns durable commits into memory writes.
  */
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
 import type { NewEvent } from '../libs/event-store/src/lib/event-store.port';
 import { SqliteEventStore } from '../libs/event-store/src/lib/sqlite/sqlite-event-store';
 import type { SqliteSynchronous } from '../libs/event-store/src/lib/sqlite/sqlite-schema';
@@ -41,22 +41,23 @@ const TURN = 50;
 
 const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'okr-event-store-bench-'));
 
+/** Ids are UUIDv7, as the services make them (time-ordered: an index on them grows at its end). */
 const event = (index: number): NewEvent => ({
-  id: randomUUID(),
+  id: uuidv7(),
   type: 'KeyResultCheckedIn',
-  data: { keyResultId: randomUUID(), value: index % 100, confidence: 0.7, note: 'Shipped the onboarding experiment; churn fell.' },
+  data: { keyResultId: uuidv7(), value: index % 100, confidence: 0.7, note: 'Shipped the onboarding experiment; churn fell.' },
   metadata: {
     tenantId: 'tenant-acme',
     actor: 'user-42',
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
+    correlationId: uuidv7(),
+    causationId: uuidv7(),
     occurredAt: new Date(1_750_000_000_000 + index * 1000).toISOString(),
   },
 });
 
 /** Appends prepared up front, so every side times only the store. */
 const workload = (appends: number, size: number): { streamId: string; events: NewEvent[] }[] => {
-  const streams = Array.from({ length: STREAMS }, () => `objective-${randomUUID()}`);
+  const streams = Array.from({ length: STREAMS }, () => `objective-${uuidv7()}`);
   return Array.from({ length: appends }, (_, index) => ({
     streamId: streams[index % STREAMS],
     events: Array.from({ length: size }, (_, offset) => event(index * size + offset)),
@@ -151,7 +152,7 @@ async function measureReplay(): Promise<void> {
   const file = join(dir, 'replay.db');
   const seeder = SqliteEventStore.open({ file, synchronous: 'NORMAL' });
   for (let index = 0; index < REPLAY_EVENTS / 1000; index += 1) {
-    await seeder.append(`objective-${randomUUID()}`, Array.from({ length: 1000 }, (_, offset) => event(index * 1000 + offset)), 'no_stream');
+    await seeder.append(`objective-${uuidv7()}`, Array.from({ length: 1000 }, (_, offset) => event(index * 1000 + offset)), 'no_stream');
   }
   await seeder.close();
   const logBytes = statSync(file).size;
