@@ -46,7 +46,6 @@ const scale: Scale = {
 };
 const tenant = values.tenant ?? `acme-${values.scale}`;
 const dataDir = resolve(process.env['OKR_DATA_DIR'] ?? 'data');
-const token = process.env['OKR_TOKEN'] ?? (await issueEmbeddedToken({ dataDir, tenant, user: 'demo-admin', roles: ['admin'], expiresIn: '24h' }));
 
 let stopping = false;
 const stop = () => {
@@ -63,7 +62,9 @@ const number = new Intl.NumberFormat('en');
 const journalPath = values.journal ?? join(dataDir, `demo-${tenant}-${values.seed}.journal.ndjson`);
 process.stderr.write(`Building ${scale.teams} teams x ${scale.objectivesPerTeam} objectives x ${scale.quarters} quarters for tenant ${tenant} (seed ${values.seed}); journal ${journalPath}\n`);
 
-try {
+// Compiled to CommonJS (no top-level await).
+async function main(): Promise<void> {
+  const token = process.env['OKR_TOKEN'] ?? (await issueEmbeddedToken({ dataDir, tenant, user: 'demo-admin', roles: ['admin'], expiresIn: '24h' }));
   const report = await importOrganisation({
     tenant,
     seed: values.seed as string,
@@ -80,8 +81,10 @@ try {
   });
   process.stdout.write(`${JSON.stringify({ tenant, seed: values.seed, scale, ...report }, null, 2)}\n`);
   if (report.interrupted) process.stderr.write(`Stopped; run the same command again to go on.\n`);
-} catch (error) {
+}
+
+main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.stderr.write(`What was acknowledged is in ${journalPath}; run the same command again to go on from there.\n`);
   process.exitCode = 1;
-}
+});
