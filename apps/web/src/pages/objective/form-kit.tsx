@@ -22,14 +22,14 @@ export const CONFLICT_SENTENCE = 'Someone changed this meanwhile. Reload to see 
  * Splits a failed write into messages beside the fields named in `fields` (their errors[] entries,
  * `keyResultIds.0` counted as `keyResultIds`) and the sentences of everything else.
  */
-export function formProblem(error: unknown, fields: readonly string[], prefix = ''): FormProblem {
+export function formProblem(error: unknown, fields: readonly string[]): FormProblem {
   if (!error) return { fields: {}, general: null, conflict: false };
   if (error instanceof ProblemError && error.status === 409) return { fields: {}, general: CONFLICT_SENTENCE, conflict: true };
   const placed: Record<string, string> = {};
   const unplaced: string[] = [];
   if (error instanceof ProblemError) {
     for (const { field, message } of error.problem.errors ?? []) {
-      const name = field.startsWith(prefix) ? field.slice(prefix.length).split('.')[0] ?? field : field;
+      const name = field.split('.')[0] ?? field;
       if (fields.includes(name)) placed[name] = placed[name] ? `${placed[name]} ${message}` : message;
       else unplaced.push(message);
     }
