@@ -119,15 +119,15 @@ async function killGroup(child: ChildProcess): Promise<void> {
  * Starts `node tools/start.mjs` in a process group of its own on a fresh OKR_DATA_DIR and free ports,
  * waits for readiness and imports the demo quarter (`npm run demo`'s tool). Stops everything on failure.
  */
-export async function startPlatformProcess(): Promise<PlatformProcess> {
+export async function startPlatformProcess(options: { env?: Record<string, string>; demo?: boolean; logName?: string } = {}): Promise<PlatformProcess> {
   await mkdir(ARTIFACTS, { recursive: true });
   const dataDir = await mkdtemp(join(tmpdir(), 'okr-web-e2e-'));
   const base = await freePortRange();
   const serviceUrls = Object.fromEntries(SERVICES.map((name, i) => [name, `http://127.0.0.1:${base + 1 + i}`])) as Record<Service, string>;
   const url = `http://127.0.0.1:${base}`;
-  const log = join(ARTIFACTS, 'platform.log');
+  const log = join(ARTIFACTS, options.logName ?? 'platform.log');
   const out = openSync(log, 'w');
-  const env = { ...process.env, OKR_DATA_DIR: dataDir, PORT: String(base), LOG_LEVEL: 'warn' };
+  const env = { ...process.env, OKR_DATA_DIR: dataDir, PORT: String(base), LOG_LEVEL: 'warn', ...options.env };
   const child = spawn(process.execPath, [join(ROOT, 'tools/start.mjs')], { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   const stop = async () => {
@@ -136,7 +136,7 @@ export async function startPlatformProcess(): Promise<PlatformProcess> {
   };
   try {
     await waitUntilReady(child, [...SERVICES.map((s) => `${serviceUrls[s]}/health/ready`), `${url}/`], log);
-    await run(process.execPath, [join(ROOT, 'tools/demo.mjs')], {
+    if (options.demo !== false) await run(process.execPath, [join(ROOT, 'tools/demo.mjs')], {
       cwd: ROOT,
       env: { ...env, GOALS_URL: serviceUrls.goals, CHECKINS_URL: serviceUrls['check-ins'], INSIGHTS_URL: serviceUrls.insights },
     });
