@@ -99,3 +99,15 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(DESKTOP);
 }
+
+/** How wide the page is laid out at phone width (390 px): more means a person scrolls sideways. */
+export async function widthAtPhoneSize(page: Page): Promise<number> {
+  await page.setViewportSize(PHONE);
+  try {
+    // Charts follow their container through a ResizeObserver: measure once two frames have been laid out.
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+    return Number(await page.evaluate('document.documentElement.scrollWidth'));
+  } finally {
+    await page.setViewportSize(DESKTOP);
+  }
+}
