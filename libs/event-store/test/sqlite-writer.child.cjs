@@ -8,6 +8,8 @@
  *                                                   revision, append one event at exactly that revision,
  *                                                   retry on conflict; report ids and conflicts
  *   batches <file> <batchSize> <stream>...          append whole batches of large events until killed
+ *   open <file> <busyTimeoutMs>                     say 'opening', open the store (migrating the file if
+ *                                                   it is of an older schema), report its head, exit
  */
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -78,11 +80,21 @@ const batches = async (file, batchSize, streams) => {
   }
 };
 
+const open = async (file, busyTimeoutMs) => {
+  await new Promise((resolve) => process.send('opening', resolve));
+  const store = SqliteEventStore.open({ file, busyTimeoutMs });
+  const head = await store.headPosition();
+  await store.close();
+  process.send({ head }, () => process.exit(0));
+};
+
 const [mode, file, ...rest] = process.argv.slice(2);
 const run =
   mode === 'contend'
     ? contend(file, Number(rest[0]), Number(rest[1]), rest.slice(2))
-    : batches(file, Number(rest[0]), rest.slice(1));
+    : mode === 'open'
+      ? open(file, Number(rest[0]))
+      : batches(file, Number(rest[0]), rest.slice(1));
 run.catch((error) => {
   process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);
   process.exit(1);

@@ -385,13 +385,24 @@ const migrate = (db: Database.Database, file: string): void => {
   }
   if (version() === SQLITE_SCHEMA_VERSION) return;
   // Under the write lock, so processes opening a file at the same moment create or migrate it once.
-  db.transaction(() => {
-    if (version() >= SQLITE_SCHEMA_VERSION) return;
-    if (version() === 0) {
-      db.exec(SQLITE_SCHEMA);
-    } else {
-      for (let from = version(); from < SQLITE_SCHEMA_VERSION; from += 1) db.exec(SQLITE_MIGRATIONS[from]);
-    }
-    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-  }).immediate();
+  // A migration may copy the whole log (about 7 s per 200,000 events on a small VM): the services
+  // started beside the one migrating wait for it rather than fail after the usual busy timeout.
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${MIGRATION_WAIT_MS}`);
+  try {
+    db.transaction(() => {
+      if (version() >= SQLITE_SCHEMA_VERSION) return;
+      if (version() === 0) {
+        db.exec(SQLITE_SCHEMA);
+      } else {
+        for (let from = version(); from < SQLITE_SCHEMA_VERSION; from += 1) db.exec(SQLITE_MIGRATIONS[from]);
+      }
+      db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+    }).immediate();
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
 };
+
+/** How long opening a file of an older schema waits for the write lock (another process migrating it). */
+const MIGRATION_WAIT_MS = 15 * 60_000;

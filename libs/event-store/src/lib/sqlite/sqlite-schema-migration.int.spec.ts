@@ -1,3 +1,4 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,9 @@ CREATE TABLE events (
 CREATE INDEX events_category_position ON events (category, position);
 CREATE INDEX events_stream_occurred_at ON events (stream_id, occurred_at);`;
 
+/** Another OS process opening the file through the real adapter (see the child script). */
+const CHILD = join(__dirname, '..', '..', '..', 'test', 'sqlite-writer.child.cjs');
+
 describe('SqliteEventStore schema migration', () => {
   let dir: string;
   let file: string;
@@ -28,7 +32,11 @@ describe('SqliteEventStore schema migration', () => {
     file = join(dir, 'events.db');
   });
 
+  let child: ChildProcess | undefined;
+
   afterEach(async () => {
+    child?.kill();
+    child = undefined;
     await store?.close();
     store = undefined;
     rmSync(dir, { recursive: true, force: true });
@@ -135,4 +143,25 @@ describe('SqliteEventStore schema migration', () => {
       check.close();
     }
   });
+  it('makes a process opening the file while another holds the write lock (migrating it) wait, not fail after its busy timeout', async () => {
+    schema2File(uniqueCategory());
+    // Stands for a process copying a large log: it holds the write lock until the other one is waiting.
+    const holder = new Database(file);
+    holder.exec('BEGIN IMMEDIATE');
+    let stderr = '';
+    child = fork(CHILD, ['open', file, '50'], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const messages: unknown[] = [];
+    const exit = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+    child.on('message', (message) => messages.push(message));
+    await new Promise<void>((resolve) => child?.once('message', () => resolve()));
+    // The child is opening with a 50 ms busy timeout; keep the lock well past it before letting go.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    holder.exec('COMMIT');
+    holder.close();
+
+    expect({ code: await exit, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(messages).toEqual(['opening', { head: 13 }]);
+    expect(tableSql().version).toBe(SQLITE_SCHEMA_VERSION);
+  }, 30_000);
 });
