@@ -70,13 +70,18 @@ function ReplayTimeline({
   const api = useApi();
   const queryClient = useQueryClient();
   const [playing, setPlaying] = useState(false);
-  const at = shownInstant(timeline, requested);
+  // A move shows its stop at once (an urgent update); the URL follows in the router's transition.
+  const [moved, setMoved] = useState<string | null>(null);
+  if (moved !== null && moved === requested) setMoved(null);
+  const at = shownInstant(timeline, moved ?? requested);
   const index = indexOf(timeline, at);
   useDailyFilm(timeline, cycleId, view);
 
   const move = (next: number) => {
     markInput();
-    update({ at: instantAt(timeline, next) });
+    const instant = instantAt(timeline, next);
+    setMoved(instant);
+    update({ at: instant });
   };
   const play = (start: boolean) => {
     setPlaying(start);
