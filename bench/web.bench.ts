@@ -129,6 +129,9 @@ async function main(): Promise<void> {
     const navigations = [];
     for (let i = 0; i < NAVIGATIONS; i++) navigations.push(await teamPage(page, platform.url));
     const moves = await sliderMoves(page, platform.url);
+    // BENCH_WEB_SCREENSHOT=<file.png>: how the replay looked after the moves, to look at (not measured).
+    const screenshot = process.env['BENCH_WEB_SCREENSHOT'];
+    if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     const floor = await frameRoundTrips(page);
 
     const usable = percentile(navigations.map((n) => n.usable), 50);
