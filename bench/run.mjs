@@ -20,6 +20,7 @@ export const BENCHMARKS = [
   { name: 'messaging', node: [] },
   { name: 'notifications', node: ['--expose-gc'] },
   { name: 'read-store', node: [] },
+  { name: 'insights-catch-up', node: [] },
   // Builds the web app itself, starts the platform with the demo and drives Debian's Chromium.
   { name: 'web', node: [] },
 ];

@@ -174,8 +174,34 @@ const applyOperators = (document: ReadDocument, operators: Update): ReadDocument
     const { $set: _, ...others } = operators;
     operators = Object.keys(rest).length > 0 ? { ...others, $set: rest } : others;
   }
-  if (Object.keys(operators).length > 0) mingoUpdate(draft, operators as Parameters<typeof mingoUpdate>[1]);
+  if (isTopLevelSet(operators)) {
+    // The projections' most common update; mingo's `update` builds its operator context on every
+    // call (hundreds of times the cost of the assignment), so a plain `$set` of top-level fields,
+    // whose MongoDB meaning is just that assignment, skips it.
+    for (const [field, value] of Object.entries(operators['$set'] as Record<string, unknown>)) {
+      if (value === undefined) delete draft[field];
+      else draft[field] = value;
+    }
+  } else if (Object.keys(operators).length > 0) mingoUpdate(draft, operators as Parameters<typeof mingoUpdate>[1]);
   return toJson(draft);
+};
+
+/** `{ $set: { field: value, … } }` alone, no dotted path, no operator-looking or `_id` field. */
+const isTopLevelSet = (operators: Update): boolean => {
+  const keys = Object.keys(operators);
+  const $set = operators['$set'];
+  return (
+    keys.length === 1 &&
+    keys[0] === '$set' &&
+    isPlainObject($set) &&
+    Object.keys($set).every((field) => field !== '_id' && field.length > 0 && !field.includes('.') && !field.startsWith('$'))
+  );
+};
+
+/** A filter that is exactly `{ _id: '…' }`: a lookup needs no query engine to test it. */
+const isIdOnly = (filter: Filter): boolean => {
+  const keys = Object.keys(filter);
+  return keys.length === 1 && keys[0] === '_id' && typeof filter['_id'] === 'string';
 };
 
 /** The fields an upsert seeds from its filter: top-level (and `$and`) equality conditions and `$eq`. */
@@ -266,6 +292,10 @@ class TransactionCollection {
 
   /** The documents matching `filter`, at most `limit`: an index's candidates, else a scan in natural order. */
   match(filter: Filter, limit = Infinity): ReadDocument[] {
+    if (isIdOnly(filter)) {
+      const found = limit > 0 ? this.get(filter['_id'] as string) : undefined;
+      return found ? [found] : [];
+    }
     const query = new Query(filter);
     const plan = planFilter(filter, this.state.lookup);
     if (plan) {
@@ -417,6 +447,7 @@ class EmbeddedCollection<T extends ReadDocument> implements ReadCollection<T> {
     // Without a sort, the first skip + limit matches are the answer: stop looking there.
     const enough = sort === undefined && limit ? (skip ?? 0) + limit : Infinity;
     const matches = this.view(session)?.match(filter, enough) ?? [];
+    if (!sort && !skip && !limit && !projection) return toJson(matches) as T[];
     // The filter is applied already; mingo does MongoDB's projection, sort, skip and limit.
     let cursor = new Query({}).find<T>(matches, projection as Parameters<Query['find']>[1]);
     if (sort) cursor = cursor.sort(sort);

@@ -1,0 +1,111 @@
+/**
+ * Insights' projection catch-up as the log grows (a benchmark, not a test).
+ *
+ * A log shaped like an organisation's quarter (a cycle; objectives of three key results, set and
+ * activated; then weekly check-ins on every key result) is written to a fresh SQLite event store;
+ * insights' six read models then catch it up from zero on the embedded bus and read store, as
+ * `npm start` does. Measured: events/s until every read model's group reaches the head, at SMALL and
+ * at LARGE events. Linear catch-up keeps the rate (ratio near 1); quadratic catch-up divides it by
+ * about LARGE/SMALL. A run still going after BUDGET seconds reports the rate over what it applied
+ * (only a catch-up that yields to the event loop can be stopped there; one that does not runs on).
+ *
+ * Run: `npm run bench -- insights-catch-up`; sizes with BENCH_CATCH_UP_SMALL / BENCH_CATCH_UP_LARGE.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore, type NewEvent } from '@okr/event-store';
+import { EmbeddedConsumer, ReadModelRunner } from '@okr/messaging';
+import { EmbeddedReadStore } from '@okr/read-store';
+import { INSIGHTS_TOPICS } from '../apps/insights/src/read-models/projection-runner';
+import { INSIGHTS_READ_MODELS } from '../apps/insights/src/read-models/read-models';
+import { benchSize } from './bench-size';
+
+const SMALL = benchSize(10_000, { env: 'BENCH_CATCH_UP_SMALL', min: 500 });
+const LARGE = benchSize(50_000, { env: 'BENCH_CATCH_UP_LARGE', min: 2_500 });
+const BUDGET_S = Number(process.env['BENCH_CATCH_UP_BUDGET_S'] ?? 300);
+const TENANT = 'bench';
+
+const metadata = (occurredAt: string) => ({ tenantId: TENANT, actor: 'bench', correlationId: randomUUID(), causationId: randomUUID(), occurredAt });
+const event = (type: string, data: object, occurredAt = '2026-10-01T09:00:00.000Z'): NewEvent => ({ id: randomUUID(), type, data, metadata: metadata(occurredAt) });
+
+/** Writes about `total` events: objectives first (5 events each), then weekly check-ins on every key result. */
+async function writeLog(store: SqliteEventStore, total: number): Promise<number> {
+  const cycleId = randomUUID();
+  await store.append(`cycle-${cycleId}`, [event('CyclePlanned', { cycleId, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 })], 'any');
+  // 5 objective events and 13 weekly check-ins on each of 3 key results: 44 events per objective.
+  const objectives = Math.max(1, Math.round(total / 44));
+  const keyResults: Array<{ objectiveId: string; keyResultId: string }> = [];
+  for (let o = 0; o < objectives; o += 1) {
+    const objectiveId = randomUUID();
+    const added = [0, 1, 2].map((k) => {
+      const keyResultId = randomUUID();
+      keyResults.push({ objectiveId, keyResultId });
+      return event('KeyResultAdded', { objectiveId, keyResultId, title: `Key result ${k + 1} of objective ${o}`, measure: { kind: 'increase', start: 0, target: 100, unit: '%' } });
+    });
+    await store.append(
+      `objective-${objectiveId}`,
+      [event('ObjectiveSet', { objectiveId, cycleId, teamId: `team-${o % 200}`, ownerId: `owner-${o % 500}`, title: `Objective ${o}` }), ...added, event('ObjectiveActivated', { objectiveId })],
+      'any',
+    );
+  }
+  for (let week = 0; week < 13; week += 1) {
+    const effectiveAt = new Date(Date.UTC(2026, 9, 5 + week * 7)).toISOString().slice(0, 10);
+    const recordedAt = `${effectiveAt}T09:00:00.000Z`;
+    for (const { objectiveId, keyResultId } of keyResults) {
+      const data = { checkInId: randomUUID(), keyResultId, objectiveId, value: week * 7, confidence: 1 + (week % 10), effectiveAt, recordedAt };
+      await store.append(`checkins-${keyResultId}`, [event('CheckInRecorded', data, recordedAt)], 'any');
+    }
+  }
+  return store.headPosition();
+}
+
+/** Events/s of a catch-up from zero of a log of about `total` events, and how far it got. */
+async function catchUp(total: number): Promise<{ events: number; rate: number; done: boolean }> {
+  const dir = mkdtempSync(join(tmpdir(), 'okr-catch-up-bench-'));
+  const file = join(dir, 'events.db');
+  const events = SqliteEventStore.open({ file });
+  const readStore = EmbeddedReadStore.open({ file: join(dir, 'read.db') });
+  const consumer = new EmbeddedConsumer({ store: events, file });
+  try {
+    const head = await writeLog(events, total);
+    const runner = new ReadModelRunner(consumer, readStore, { service: 'insights', topics: INSIGHTS_TOPICS, models: INSIGHTS_READ_MODELS });
+    const started = process.hrtime.bigint();
+    const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    await runner.onApplicationBootstrap();
+    // The slowest read model's position in the log.
+    const slowest = async (): Promise<number> => {
+      const positions = await Promise.all(INSIGHTS_READ_MODELS.map((model) => consumer.checkpoint(runner.groupOf(model), INSIGHTS_TOPICS[0])));
+      return Math.min(...positions.map((position) => position ?? -1));
+    };
+    let reached = await slowest();
+    while (reached < head && elapsed() < BUDGET_S) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      reached = await slowest();
+    }
+    const seconds = elapsed();
+    await runner.onModuleDestroy();
+    return { events: head + 1, rate: (reached + 1) / seconds, done: reached >= head };
+  } finally {
+    await consumer.close();
+    await readStore.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`insights catch-up bench: node ${process.version}, ${availableParallelism()} cpus, 6 read models, budget ${BUDGET_S} s\n\n`);
+  const small = await catchUp(SMALL);
+  const large = await catchUp(LARGE);
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  const cell = (run: typeof small): string => `${fmt(run.rate)} events/s${run.done ? '' : ' (stopped at the budget)'}`;
+  process.stdout.write(`| log | ${fmt(small.events)} events | ${fmt(large.events)} events | ratio |\n|---|---|---|---|\n`);
+  process.stdout.write(`| catch-up from zero, slowest read model | ${cell(small)} | ${cell(large)} | ${(large.rate / small.rate).toFixed(2)} |\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
