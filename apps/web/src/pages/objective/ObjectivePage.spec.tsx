@@ -112,6 +112,17 @@ describe('the objective page', () => {
     expect(screen.queryByRole('button', { name: 'Capture a learning' })).not.toBeInTheDocument();
   });
 
+  it('shows the grade and retrospective of a graded objective, and no forms to change it', async () => {
+    const { api } = objectiveApi({
+      'GET /api/v1/objectives/{id}': () => objective({ status: 'closed', grade: { overallGrade: 0.7, keyResultGrades: [], retrospective: 'Activation moved once onboarding emails were personal.' } }),
+    });
+    renderObjective(api);
+    expect(await screen.findByText(/Graded 70/)).toHaveTextContent('Retrospective: Activation moved once onboarding emails were personal.');
+    await section('Week-1 activation');
+    expect(screen.queryByRole('button', { name: /Check in on/ })).not.toBeInTheDocument();
+    expect(screen.getByText(/Status: Graded/)).toBeInTheDocument();
+  });
+
   it('lets a draft objective be activated with its revision as If-Match', async () => {
     const { api, calls } = objectiveApi({
       'GET /api/v1/objectives/{id}': () => ({ body: { ...objective().body, status: 'draft' } }),

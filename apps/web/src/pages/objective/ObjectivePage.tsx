@@ -6,6 +6,7 @@ import { useCycles, useTeams } from '../../api/directory';
 import { ProblemError } from '../../api/problem';
 import { useSession } from '../../auth/AuthContext';
 import { canWrite } from '../../auth/session';
+import { formatPercent } from '../../ui/format';
 import { ErrorState, Loading } from '../../ui/PageState';
 import { useCatchUp, type Written } from './catch-up';
 import { ProblemMessage, formProblem } from './form-kit';
@@ -49,15 +50,22 @@ function ObjectiveView({ objective }: { objective: Objective }) {
   const krSummaries = new Map((summary.data?.keyResults ?? []).map((kr) => [kr.id, kr]));
   const notSeenYet = summary.error instanceof ProblemError && summary.error.status === 404;
   const active = objective.keyResults.filter((kr) => kr.status === 'active');
+  // Goals' status is current; insights' standing adds what the clock says (ended, not graded; carried over).
+  const standing = objective.status === 'active' && summary.data?.status === 'active' ? summary.data.standing : objective.status;
 
   return (
     <article className="objective-page">
       <h1>{objective.title}</h1>
       <p className="card-meta">
         Team: <Link to={`/teams/${encodeURIComponent(objective.teamId)}`}>{teams.data ? teams.teamName(objective.teamId) : (summary.data?.teamName ?? objective.teamId)}</Link> · Owner: {objective.ownerId} · Cycle:{' '}
-        {cycle?.name ?? summary.data?.cycle?.name ?? '…'} · Status: {standingLabel(summary.data?.standing ?? objective.status)}
+        {cycle?.name ?? summary.data?.cycle?.name ?? '…'} · Status: {standingLabel(standing)}
       </p>
       {objective.description && <p>{objective.description}</p>}
+      {objective.grade && (
+        <p className="grade">
+          Graded {formatPercent(objective.grade.overallGrade)}. Retrospective: {objective.grade.retrospective}
+        </p>
+      )}
       <div className="objective-figures">
         {summary.data && (
           <>
