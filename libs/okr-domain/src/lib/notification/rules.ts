@@ -116,7 +116,7 @@ export const confidenceDrop = (
   if (drop < CONFIDENCE_DROP_THRESHOLD) return [];
   return notify('confidence-drop', event.id, uniqueRecipients(owners), {
     subject: `Confidence dropped from ${previousConfidence} to ${confidence}${names.keyResult ? ` on "${names.keyResult}"` : ''}`,
-    body: `Confidence in ${quoted(names.keyResult, `key result ${keyResultId}`)} fell by ${drop} points (${previousConfidence} -> ${confidence}).${
+    body: `Confidence in ${quoted(names.keyResult, 'a key result')} fell by ${drop} points (${previousConfidence} -> ${confidence}).${
       event.data.note ? ` Note: ${event.data.note}` : ''
     }`,
     objectiveId,
@@ -134,7 +134,7 @@ export const learningCaptured = (
 ): Notification[] => {
   const { insight, result, objectiveId } = event.data;
   return notify('learning-captured', event.id, uniqueRecipients([objectiveOwner, ...followers], author), {
-    subject: `New learning (${result}) on ${quoted(names.objective, `objective ${objectiveId ?? '-'}`)}`,
+    subject: `New learning (${result}) on ${quoted(names.objective, 'an objective')}`,
     body: `${author} captured a learning: tried "${event.data.tried}" -> ${result}. Insight: ${insight}`,
     ...(objectiveId === undefined ? {} : { objectiveId }),
   });
@@ -147,10 +147,10 @@ export const objectiveAligned = (
   actor: string,
   names: Names = {},
 ): Notification[] => {
-  const { objectiveId, parentObjectiveId } = event.data;
+  const { parentObjectiveId } = event.data;
   return notify('objective-aligned', event.id, uniqueRecipients([parentOwner], actor), {
     subject: `An objective was aligned to ${quoted(names.objective, 'yours')}`,
-    body: `${actor} aligned ${quoted(names.child, `objective ${objectiveId}`)} to your objective ${quoted(names.objective, parentObjectiveId)}.`,
+    body: `${actor} aligned ${quoted(names.child, 'an objective')} to ${names.objective ? `your objective ${quoted(names.objective, '')}` : 'one of your objectives'}.`,
     objectiveId: parentObjectiveId,
   });
 };
@@ -163,7 +163,7 @@ export const objectiveGraded = (
   names: Names = {},
 ): Notification[] => {
   const { objectiveId, overallGrade, retrospective } = event.data;
-  const label = quoted(names.objective, `Objective ${objectiveId}`);
+  const label = quoted(names.objective, 'An objective');
   return notify('objective-graded', event.id, uniqueRecipients([owner, ...followers]), {
     subject: `${label} graded ${overallGrade.toFixed(2)}`,
     body: `${label} was graded ${overallGrade.toFixed(2)} and closed. Retrospective: ${retrospective}`,
@@ -189,8 +189,8 @@ const sentence = (reasons: readonly string[]): string =>
 /** A key result became at risk: its owner and the objective's owner hear why (once each). */
 export const atRisk = (input: AtRiskInput): Notification[] =>
   notify('at-risk', input.triggeredBy, uniqueRecipients([input.krOwner, input.objectiveOwner]), {
-    subject: `${quoted(input.keyResultTitle, `Key result ${input.keyResultId}`)} is at risk`,
-    body: `${quoted(input.keyResultTitle, `Key result ${input.keyResultId}`)} is at risk: ${sentence(input.reasons)}`,
+    subject: `${quoted(input.keyResultTitle, 'A key result')} is at risk`,
+    body: `${quoted(input.keyResultTitle, 'A key result')} is at risk: ${sentence(input.reasons)}`,
     objectiveId: input.objectiveId,
     keyResultId: input.keyResultId,
   });
@@ -243,8 +243,8 @@ export const checkInReminders = (
     if (!(period >= 1)) return [];
     const periodId = `${kr.id}@${new Date(base).toISOString()}#${period}`;
     return notify('check-in-reminder', periodId, [kr.owner], {
-      subject: `Time to check in on ${quoted(kr.title, `key result ${kr.id}`)}`,
-      body: `No check-in on ${quoted(kr.title, `key result ${kr.id}`)} for ${period * cycle.cadenceDays} days (cadence: every ${cycle.cadenceDays} days).`,
+      subject: `Time to check in on ${quoted(kr.title, 'a key result')}`,
+      body: `No check-in on ${quoted(kr.title, 'a key result')} for ${period * cycle.cadenceDays} days (cadence: every ${cycle.cadenceDays} days).`,
       objectiveId: kr.objectiveId,
       keyResultId: kr.id,
     });

@@ -271,7 +271,23 @@ describe('digestOf', () => {
     expect(digest).toMatchObject({ rule: 'digest', recipient: 'ana', dedupeKey: 'digest:ana:2026-11-26' });
     expect(digest?.items.map((n) => n.rule)).toEqual(['at-risk', 'confidence-drop']);
     expect(digest?.body.split('\n')).toHaveLength(2);
-    expect(digest?.body).toContain('[at-risk] Key result kr-1 is at risk');
+    expect(digest?.body).toContain('[at-risk] A key result is at risk');
     expect(digestOf(items, 'carl', '2026-11-26')).toBeUndefined();
+  });
+});
+
+describe('notification texts without a known title', () => {
+  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+  const id = '0193a4c2-7a1b-7c3d-8e4f-a1b2c3d4e5f6';
+
+  it('never put an id in front of a person: a neutral phrase stands in for the title', () => {
+    const texts = [
+      ...atRisk({ keyResultId: id, objectiveId: id, reasons: ['Confidence 3 is below 5.'], krOwner: 'kim', triggeredBy: id }),
+      ...objectiveAligned({ id, data: { objectiveId: id, parentObjectiveId: id } as ObjectiveAligned['data'] }, 'owner', 'actor'),
+      ...objectiveGraded({ id, data: { objectiveId: id, overallGrade: 0.7, retrospective: 'Fine.' } as ObjectiveGraded['data'] }, 'owner', []),
+      ...confidenceDrop(8, { ...checkIn(2), data: { ...checkIn(2).data, keyResultId: id } }, ['owner']),
+    ].flatMap((n) => [n.subject, n.body]);
+    expect(texts.length).toBeGreaterThan(0);
+    for (const text of texts) expect(text).not.toMatch(UUID);
   });
 });
