@@ -47,10 +47,13 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * several members (in one process or many) exactly one moves the group at a time; the others stand
  * by, polling the lease, and take over when it is released or expires.
  *
- * Per event, in global log order: handler with retries -> on final failure a dead letter -> one
- * transaction that checks the lease, writes the dead letter if any, advances the checkpoints and
- * extends the lease. A member killed at any point leaves the checkpoint at the last event it
- * finished, so the next owner redelivers at most the event that was in flight.
+ * In global log order, in batches of the events ready (up to `maxBatchSize`): with `handleBatch`,
+ * the batch in one call and then one checkpoint; otherwise (or when the batch fails) per event:
+ * handler with retries -> on final failure a dead letter -> one transaction that checks the lease,
+ * writes the dead letter if any, advances the checkpoints and extends the lease. A member killed at
+ * any point leaves the checkpoint at the last batch or event it finished, so the next owner
+ * redelivers at most what was in flight (consumers are idempotent). Between batches it yields to the
+ * event loop and checks its stop signal.
  */
 export class GroupMember {
   /** Readable in `bus_leases`: which host and process holds a group. */
