@@ -27,11 +27,71 @@ export interface ChainedContent {
 
 /** JSON with object keys sorted at every depth (arrays keep their order), so equal values hash equally. */
 export function canonicalJson(value: unknown): string {
+  try {
+    return plainCanonicalJson(value) as string;
+  } catch (error) {
+    if (error !== NOT_PLAIN) throw error;
+    return referenceCanonicalJson(value);
+  }
+}
+
+/**
+ * The definition of the canonical bytes: `JSON.stringify` of a copy whose objects have their entries
+ * sorted. (A copy's array-index keys, such as "2" and "10", come first in ascending numeric order.)
+ */
+export function referenceCanonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
+}
+
+const NOT_PLAIN = Symbol('not plain JSON');
+const INDEX_LIKE = /^(?:0|[1-9]\d{0,9})$/;
+
+/**
+ * The same bytes as {@link referenceCanonicalJson}, written in one pass without copying objects (it
+ * runs for every appended event, under the write lock). It gives up (throws NOT_PLAIN) on anything
+ * but plain data, where the reference's finer rules apply: `toJSON`, class instances and boxed
+ * values, bigints, and index-like keys.
+ */
+function plainCanonicalJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      throw NOT_PLAIN;
+  }
+  if (value === null) return 'null';
+  const object = value as Record<string, unknown>;
+  if (typeof object['toJSON'] === 'function') throw NOT_PLAIN;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      text += `${index === 0 ? '' : ','}${plainCanonicalJson(value[index]) ?? 'null'}`;
+    }
+    return `${text}]`;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) throw NOT_PLAIN;
+  let text = '{';
+  let first = true;
+  for (const key of Object.keys(object).sort()) {
+    if (INDEX_LIKE.test(key)) throw NOT_PLAIN;
+    const member = plainCanonicalJson(object[key]);
+    if (member === undefined) continue;
+    text += `${first ? '' : ','}${JSON.stringify(key)}:${member}`;
+    first = false;
+  }
+  return `${text}}`;
 }
 
 /** The canonical JSON of what an event's hash covers besides its place in the chain. */
