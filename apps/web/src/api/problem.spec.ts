@@ -7,6 +7,16 @@ describe('problems as sentences', () => {
       'Validation failed. confidence must be between 0 and 10.',
     );
   });
+  it('never shows a person an id a service left in its sentence', () => {
+    const sentence = problemSentence({
+      title: 'Rule broken',
+      detail: 'Key result 0193a6f2-7c1e-7b3a-9f00-2c4d5e6f7a8b was dropped',
+    });
+    expect(sentence).toBe('Rule broken. Key result this item was dropped.');
+    expect(new ProblemError(409, { detail: 'Objective 0193A6F2-7C1E-7B3A-9F00-2C4D5E6F7A8B is archived' }).message).toBe(
+      'Objective this item is archived.',
+    );
+  });
   it('says something even for an empty problem', () => {
     expect(problemSentence({}, 502)).toBe('The request failed (HTTP 502).');
   });

@@ -25,11 +25,18 @@ export class ProblemError extends Error {
   }
 }
 
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** A person never reads an id: should a service's sentence still carry one, it says "this item" instead. */
+function withoutIds(text: string): string {
+  return text.replace(UUID, 'this item').trim();
+}
+
 /** "Title. Detail." as one or two sentences, whatever parts the problem has. */
 export function problemSentence(problem: Problem, status?: number): string {
   const parts = [problem.title, problem.detail].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   if (parts.length === 0) return status ? `The request failed (HTTP ${status}).` : 'The request failed.';
-  return parts.map((p) => (/[.!?]$/.test(p.trim()) ? p.trim() : `${p.trim()}.`)).join(' ');
+  return parts.map(withoutIds).map((p) => (/[.!?]$/.test(p) ? p : `${p}.`)).join(' ');
 }
 
 /** What a page shows for any error: a problem's sentences, or a plain message for network failures. */
