@@ -43,11 +43,12 @@ const portIsFree = (port: number) =>
  */
 async function freePortRange(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768+), where outgoing connections take their ports.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const checks = await Promise.all([0, 1, 2, 3, 4].map((i) => portIsFree(base + i)));
     if (checks.every(Boolean)) return base;
   }
-  throw new Error('No five consecutive free ports found between 20000 and 50000');
+  throw new Error('No five consecutive free ports found between 20000 and 32004');
 }
 
 /** Compiles the services (tools/build.mjs); the web app's bundle comes from `nx run web:build` (this project's test target depends on it). */
