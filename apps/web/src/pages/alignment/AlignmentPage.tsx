@@ -76,7 +76,9 @@ export function AlignmentPage() {
     <section className="alignment-page">
       <h1>Alignment</h1>
       <p className="hint">How each team's objectives contribute to the company's: progress rolls up from the objectives aligned below.</p>
-      <CyclePicker value={cycleId} onChange={setCycle} />
+      <div className="page-tools">
+        <CyclePicker value={cycleId} onChange={setCycle} />
+      </div>
       <QueryView query={tree} loading="Loading the alignment map" isEmpty={(t) => t.roots.length === 0} empty="No objective in this cycle yet.">
         {(t) => <AlignmentTree roots={mapNodesOf(t.roots, risks)} label="Alignment of the objectives" />}
       </QueryView>

@@ -38,7 +38,9 @@ export function ReplayPage() {
     <section className="replay-page">
       <h1>Replay</h1>
       <p className="hint">Move the slider to see the organisation's objectives as they stood on any day of the cycle, or press Play to watch it week by week.</p>
-      <CyclePicker value={cycleId} onChange={(id) => update({ cycle: id }, false)} />
+      <div className="page-tools">
+        <CyclePicker value={cycleId} onChange={(id) => update({ cycle: id }, false)} />
+      </div>
       {cycles.isPending ? (
         <Loading what="Loading the cycles" />
       ) : cycles.isError ? (
