@@ -82,10 +82,10 @@ const recordCheckIn = (state: CheckInsState, { data, metadata }: RecordCheckIn):
   const keyResultId = required(data.keyResultId, 'key-result-id-required', 'keyResultId');
   const objectiveId = required(data.objectiveId, 'objective-id-required', 'objectiveId');
   if (state.keyResultId !== undefined && state.keyResultId !== keyResultId) {
-    throw ruleBroken('key-result-mismatch', `This stream holds the check-ins of ${state.keyResultId}.`, { keyResultId });
+    throw ruleBroken('key-result-mismatch', 'This stream holds the check-ins of another key result.', { keyResultId, streamKeyResultId: state.keyResultId });
   }
   if (Object.hasOwn(state.checkIns, checkInId)) {
-    throw ruleBroken('check-in-already-recorded', `Check-in ${checkInId} was already recorded.`, { checkInId });
+    throw ruleBroken('check-in-already-recorded', 'This check-in was already recorded.', { checkInId });
   }
   const value = checkValue(data.kind, data.value);
   const confidence = checkConfidence(data.confidence);
@@ -115,7 +115,7 @@ const sameBlockers = (a: string[], b: string[]): boolean => a.length === b.lengt
 const correctCheckIn = (state: CheckInsState, { data, metadata }: CorrectCheckIn): CheckInEvent[] => {
   const current = currentCheckIn(state, data.checkInId);
   if (current === undefined || state.keyResultId === undefined) {
-    throw notFound('check-in-not-found', `Check-in ${data.checkInId} not found.`, { checkInId: data.checkInId });
+    throw notFound('check-in-not-found', 'This key result has no such check-in.', { checkInId: data.checkInId });
   }
   const was: CheckInFields = {
     value: current.value,
@@ -184,7 +184,10 @@ export const decideCheckIn = (command: CheckInCommand, state: CheckInsState): Ch
       return correctCheckIn(state, command);
     case 'RecordMeasurement':
       if (state.keyResultId !== undefined && state.keyResultId !== command.data.keyResultId) {
-        throw ruleBroken('key-result-mismatch', `This stream holds the check-ins of ${state.keyResultId}.`, { keyResultId: command.data.keyResultId });
+        throw ruleBroken('key-result-mismatch', 'This stream holds the check-ins of another key result.', {
+          keyResultId: command.data.keyResultId,
+          streamKeyResultId: state.keyResultId,
+        });
       }
       return recordMeasurement(state.measurements ?? {}, command);
     default:

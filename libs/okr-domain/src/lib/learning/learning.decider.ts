@@ -200,7 +200,7 @@ export const decideLearning = (command: C.LearningCommand, state: LearningState)
   }
   switch (command.type) {
     case 'CaptureLearning':
-      throw ruleBroken('learning-already-captured', `Learning ${state.id} was already captured.`, { learningId: state.id });
+      throw ruleBroken('learning-already-captured', 'This learning was already captured.', { learningId: state.id });
     case 'ReviseLearning':
       return revise(state, command);
     case 'AcknowledgeLearning':

@@ -30,8 +30,8 @@ const title = (value: unknown): string => {
 
 const keyResult = (state: ExistingObjective, keyResultId: string): KeyResultState => {
   const found = state.keyResults.find((kr) => kr.id === keyResultId);
-  if (!found) throw notFound('key-result-not-found', `Key result ${keyResultId} not found.`, { keyResultId });
-  if (found.dropped) throw ruleBroken('key-result-dropped', `Key result ${keyResultId} was dropped.`, { keyResultId });
+  if (!found) throw notFound('key-result-not-found', 'This objective has no such key result.', { keyResultId });
+  if (found.dropped) throw ruleBroken('key-result-dropped', `Key result "${found.title}" was dropped.`, { keyResultId });
   return found;
 };
 
@@ -67,7 +67,7 @@ const align = (s: ExistingObjective, { data }: C.AlignObjective): ObjectiveEvent
 const withdrawAlignment = (s: ExistingObjective, { data }: C.WithdrawAlignment): ObjectiveEvent[] => {
   const { parentObjectiveId } = data;
   if (!s.parentObjectiveIds.includes(parentObjectiveId)) {
-    throw ruleBroken('not-aligned', `Objective is not aligned to ${parentObjectiveId}.`, { parentObjectiveId });
+    throw ruleBroken('not-aligned', `"${s.title}" is not aligned to that parent objective.`, { parentObjectiveId });
   }
   const reason = required(data.reason, 'reason-required', 'reason');
   return [{ type: 'ObjectiveAlignmentWithdrawn', data: { objectiveId: s.id, parentObjectiveId, reason } }];
@@ -76,8 +76,9 @@ const withdrawAlignment = (s: ExistingObjective, { data }: C.WithdrawAlignment):
 const addKeyResult = (s: ExistingObjective, { data }: C.AddKeyResult): ObjectiveEvent[] => {
   const keyResultId = required(data.keyResultId, 'key-result-id-required', 'keyResultId');
   // Ids of dropped key results stay taken: check-ins and learnings may still point at them.
-  if (s.keyResults.some((kr) => kr.id === keyResultId)) {
-    throw ruleBroken('key-result-already-exists', `Key result ${keyResultId} already exists.`, { keyResultId });
+  const taken = s.keyResults.find((kr) => kr.id === keyResultId);
+  if (taken) {
+    throw ruleBroken('key-result-already-exists', `Key result "${taken.title}" already has this id.`, { keyResultId });
   }
   const krTitle = title(data.title);
   const same = (t: string) => t.trim().toLowerCase() === krTitle.toLowerCase();
@@ -179,7 +180,7 @@ export const decideObjective = (command: C.ObjectiveCommand, state: ObjectiveSta
     return setObjective(command);
   }
   if (command.type === 'SetObjective') {
-    throw ruleBroken('objective-already-exists', `Objective ${state.id} already exists.`, { objectiveId: state.id });
+    throw ruleBroken('objective-already-exists', `Objective "${state.title}" already exists.`, { objectiveId: state.id });
   }
   assertChangeable(state, command);
   switch (command.type) {

@@ -26,13 +26,25 @@ export const meanGrade = (grades: readonly number[]): number =>
   Math.round((grades.reduce((a, b) => a + b, 0) / grades.length + Number.EPSILON) * 100) / 100;
 
 /** Distinct, in range, each one of `allowed`; `complete`: every allowed one graded. */
-const checkGrades = (grades: readonly KeyResultGrade[], allowed: ReadonlySet<string>, complete: boolean): KeyResultGrade[] => {
+const checkGrades = (
+  s: ExistingObjective,
+  grades: readonly KeyResultGrade[],
+  allowed: ReadonlySet<string>,
+  complete: boolean,
+): KeyResultGrade[] => {
+  const titleOf = (id: string) => s.keyResults.find((kr) => kr.id === id)?.title;
   const seen = new Set<string>();
   for (const { keyResultId, grade } of grades) {
     if (!allowed.has(keyResultId)) {
-      throw ruleBroken('grade-for-unknown-key-result', `${keyResultId} is not a key result to grade.`, { keyResultId });
+      const known = titleOf(keyResultId);
+      const what = known === undefined ? 'One grade is for a key result this objective does not have.' : `Key result "${known}" is not one to grade.`;
+      throw ruleBroken('grade-for-unknown-key-result', what, { keyResultId });
     }
-    if (seen.has(keyResultId)) throw ruleBroken('duplicate-grade', `Key result ${keyResultId} was graded twice.`, { keyResultId });
+    if (seen.has(keyResultId)) {
+      const twice = titleOf(keyResultId);
+      const what = twice === undefined ? 'A key result was graded twice.' : `Key result "${twice}" was graded twice.`;
+      throw ruleBroken('duplicate-grade', what, { keyResultId });
+    }
     if (!isGrade(grade)) throw ruleBroken('grade-out-of-range', 'A grade is from 0 to 1.', { keyResultId, grade });
     seen.add(keyResultId);
   }
@@ -52,7 +64,7 @@ export const gradeAndClose = (s: ExistingObjective, { data }: GradeAndClose): Ob
     throw ruleBroken('objective-not-active', 'Only an active objective can be graded.', { status: s.status });
   }
   const expected = new Set(activeKeyResults(s).map((kr) => kr.id));
-  const keyResultGrades = checkGrades(data.keyResultGrades ?? [], expected, true);
+  const keyResultGrades = checkGrades(s, data.keyResultGrades ?? [], expected, true);
   const given = checkOverall(data.overallGrade);
   if (given === undefined && keyResultGrades.length === 0) {
     // Every key result was dropped: there is nothing to average, and 0 would be a verdict nobody gave.
@@ -96,7 +108,7 @@ export const correctGrade = (s: ExistingObjective, { data }: CorrectGrade): Obje
     throw ruleBroken('objective-not-graded', 'Only a graded objective has a grade to correct.', { status: s.status });
   }
   const graded = s.grade.keyResultGrades;
-  const changes = checkGrades(data.keyResultGrades ?? [], new Set(graded.map((g) => g.keyResultId)), false);
+  const changes = checkGrades(s, data.keyResultGrades ?? [], new Set(graded.map((g) => g.keyResultId)), false);
   const given = checkOverall(data.overallGrade);
   const reason = requiredText(data.reason, 'reason-required', 'reason');
   const from: ObjectiveGrades = { overallGrade: s.grade.overallGrade, keyResultGrades: graded.map((g) => ({ ...g })) };

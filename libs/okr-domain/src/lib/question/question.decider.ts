@@ -97,7 +97,7 @@ export const decideQuestion = (command: QuestionCommand, state: QuestionState): 
   }
   switch (command.type) {
     case 'AskQuestion':
-      throw ruleBroken('question-already-asked', `Question ${state.id} was already asked.`, { questionId: state.id });
+      throw ruleBroken('question-already-asked', 'This question was already asked.', { questionId: state.id });
     case 'AnswerQuestion':
       return answer(state, command);
     case 'SetQuestionAside':
