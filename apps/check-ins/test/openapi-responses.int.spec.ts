@@ -74,7 +74,9 @@ describe("check-ins' OpenAPI document describes its real answers", () => {
     await documented('POST', `/api/v1/questions/${onObjective.id}/answers`, 201, { body: { text: 'Churn in week one' } });
     await documented('POST', `/api/v1/questions/${onKeyResult.id}/set-aside`, 201, { body: { note: 'For planning' } });
     expect(await documented('GET', `/api/v1/questions/${onKeyResult.id}`, 200)).toMatchObject({ status: 'set-aside', setAside: { note: 'For planning' } });
-    await eventually(async () => (await t.call('GET', `/api/v1/objectives/${objectiveId}/questions`)).body.items?.length === 2);
+    // The list is a read model: wait until it has applied the answer and the setting aside, not only the two questions.
+    const statuses = async () => ((await t.call('GET', `/api/v1/objectives/${objectiveId}/questions`)).body.items ?? []).map((q: { status: string }) => q.status).join(',');
+    await eventually(async () => (await statuses()) === 'answered,set-aside');
     const listed = await documented('GET', `/api/v1/objectives/${objectiveId}/questions`, 200);
     expect(listed.items.map((q: { status: string }) => q.status)).toEqual(['answered', 'set-aside']);
   });

@@ -157,7 +157,7 @@ describe('goals relay to Kafka (e2e, kcat mock)', () => {
     });
     const count = results.prepare('SELECT count(*) FROM applied').pluck();
     try {
-      await waitFor(() => (count.get() as number) === N, 60_000, () => `${N} applied, have ${String(count.get())}`);
+      await waitFor(() => (count.get() as number) === N, 60_000, () => `${N} applied, have ${String(count.get())}`, () => count.get());
     } finally {
       await running.stop();
       await consumer.close();

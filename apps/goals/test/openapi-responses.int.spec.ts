@@ -114,6 +114,12 @@ describe("goals' OpenAPI document describes its real answers", () => {
     await documented('GET', '/api/v1/teams', 401, { token: null });
   });
 
+  it('sign-in (embedded mode): how people sign in, and a token for the person typed', async () => {
+    expect(await documented('GET', '/api/v1/auth/config', 200, { token: null })).toEqual({ mode: 'embedded' });
+    const issued = await documented('POST', '/api/v1/auth/embedded-tokens', 201, { token: null, body: { tenant: 'acme', user: 'gina', teams: ['growth'], roles: ['member'] } });
+    expect(issued).toEqual({ token: expect.any(String), expiresAt: expect.any(String) });
+  });
+
   it('has called every operation of the document', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.filter((operation) => !called.has(operation))).toEqual([]);

@@ -76,7 +76,7 @@ describe('Kafka consumer process killed mid-batch (kcat mock)', () => {
     expect(atKill).toBeLessThan(N);
 
     startChild({ ...env, SLOW_MS: '0' });
-    await waitFor(() => (applied.get() as number) === N, 60_000, () => `${N} applied, have ${String(applied.get())}`);
+    await waitFor(() => (applied.get() as number) === N, 60_000, () => `${N} applied, have ${String(applied.get())}`, () => applied.get());
     const deliveries = db.prepare('SELECT count(*) FROM deliveries').pluck().get() as number;
     expect(deliveries).toBeGreaterThanOrEqual(N);
     const outOfOrder = db
