@@ -247,8 +247,13 @@ describe('notifications: from goals, check-ins and insights events to the right 
   });
 
   it('webhook delivery retries on 500 with backoff, never on 400, and shows the failure', async () => {
-    let calls = 0;
-    receiver.respond(() => (++calls <= 2 ? { status: 500, body: 'busy' } : { status: 204 }));
+    // Counted per delivery: a late attempt of an earlier delivery to this receiver must not use up this one's 500s.
+    const attempts = new Map<string, number>();
+    receiver.respond((request) => {
+      const id = String(request.headers['x-okr-delivery'] ?? '');
+      attempts.set(id, (attempts.get(id) ?? 0) + 1);
+      return (attempts.get(id) ?? 0) <= 2 ? { status: 500, body: 'busy' } : { status: 204 };
+    });
     const retried = await notifications.call('POST', `/api/v1/webhooks/${webhook.id}/test`);
     expect(retried.status).toBe(202);
     const delivered = await eventually(async () => {

@@ -68,6 +68,9 @@ export async function startService(
     child.once('exit', (code, signal) => ok({ code, signal })),
   );
   const url = `http://127.0.0.1:${port}`;
+  // A start that exits fails at once; one that hangs fails after a budget that a busy CI machine cannot
+  // exhaust (a 20 s budget failed "goals not ready" on a loaded 2-core machine).
+  timeoutMs = Math.max(timeoutMs, 120_000);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (options.untilReady === false) break;
