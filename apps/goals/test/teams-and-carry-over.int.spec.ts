@@ -40,7 +40,7 @@ describe('goals API: teams registry', () => {
     await t.call('PUT', '/api/v1/teams/squad', { body: { name: 'Squad', parentTeamId: 'tribe' } });
     const loop = await t.call('PUT', '/api/v1/teams/tribe', { body: { name: 'Tribe', parentTeamId: 'squad' } });
     expect(loop.status).toBe(422);
-    expect(loop.body).toMatchObject({ code: 'team-parent-loop', detail: 'Team tribe cannot be placed under squad: squad is within tribe.' });
+    expect(loop.body).toMatchObject({ code: 'team-parent-loop', detail: 'Team "Tribe" cannot be placed under "Squad": "Squad" is within "Tribe".' });
     const bad = await t.call('PUT', '/api/v1/teams/Not%20a%20slug', { body: { name: 'X' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);

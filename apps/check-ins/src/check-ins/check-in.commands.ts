@@ -53,7 +53,7 @@ export class CorrectCheckInCommand extends Command<CommandResult<CheckInsState> 
 }
 
 export const keyResultNotFound = (keyResultId: string) =>
-  notFound('key-result-not-found', `Key result ${keyResultId} does not exist`, { keyResultId });
+  notFound('key-result-not-found', 'This key result does not exist', { keyResultId });
 
 /**
  * 400 naming `value` when it does not fit the key result's kind: the caller sent the wrong shape,
@@ -91,9 +91,9 @@ async function withExpectedRevision<T>(streamId: string, expectedRevision: numbe
 /** 422 when the key result no longer takes check-ins. */
 export function assertOpen(kr: KnownKeyResult): void {
   const details = { keyResultId: kr.keyResultId, objectiveId: kr.objectiveId };
-  if (kr.objectiveStatus === 'archived') throw ruleBroken('objective-archived', `Objective ${kr.objectiveId} is archived`, details);
-  if (kr.objectiveStatus === 'closed') throw ruleBroken('objective-closed', `Objective ${kr.objectiveId} is graded and closed`, details);
-  if (kr.dropped) throw ruleBroken('key-result-dropped', `Key result ${kr.keyResultId} was dropped`, details);
+  if (kr.objectiveStatus === 'archived') throw ruleBroken('objective-archived', 'The objective of this key result is archived', details);
+  if (kr.objectiveStatus === 'closed') throw ruleBroken('objective-closed', 'The objective of this key result is graded and closed', details);
+  if (kr.dropped) throw ruleBroken('key-result-dropped', 'This key result was dropped', details);
 }
 
 /**
@@ -145,7 +145,7 @@ export class CorrectCheckInHandler implements ICommandHandler<CorrectCheckInComm
     const keyResultId = this.view.keyResultOfCheckIn(context.tenantId, data.checkInId);
     const kr = keyResultId === undefined ? undefined : this.view.keyResult(context.tenantId, keyResultId);
     if (keyResultId === undefined || !kr) {
-      throw notFound('check-in-not-found', `Check-in ${data.checkInId} does not exist`, { checkInId: data.checkInId });
+      throw notFound('check-in-not-found', 'This check-in does not exist', { checkInId: data.checkInId });
     }
     assertValueFits(kr.kind, data.value);
     const window = windowOf(kr, this.rules);

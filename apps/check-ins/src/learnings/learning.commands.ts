@@ -38,7 +38,7 @@ export class LearningCommandHandler implements ICommandHandler<ExecuteLearningCo
     if (command.type === 'CaptureLearning' && command.data.objectiveId !== undefined) {
       const { objectiveId } = command.data;
       const objective = this.view.objective(tenant, objectiveId);
-      if (!objective) throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+      if (!objective) throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
       // The team defaults to the objective's: learnings are the team's, not only their author's.
       command = { ...command, data: { ...command.data, teamId: command.data.teamId ?? objective.teamId } };
     }

@@ -6,7 +6,7 @@ import { pageArray, pageHistory, streamHistory, type HistoryEntry, type Page, ty
 import { CheckInsView, type LearningRow } from '../view/check-ins.view';
 import { keyResultNotFound } from '../check-ins/check-in.commands';
 
-const learningNotFound = (learningId: string) => notFound('learning-not-found', `Learning ${learningId} does not exist`, { learningId });
+const learningNotFound = (learningId: string) => notFound('learning-not-found', 'This learning does not exist', { learningId });
 
 export type LearningView = Omit<Extract<LearningState, { status: 'captured' }>, 'status'> & {
   revision: number;
@@ -96,7 +96,7 @@ export class ListLearningsHandler implements IQueryHandler<ListLearningsQuery> {
   private learnings(tenantId: string, of: ListLearningsQuery['of']): LearningRow[] {
     if ('objectiveId' in of) {
       if (!this.view.objective(tenantId, of.objectiveId)) {
-        throw notFound('objective-not-found', `Objective ${of.objectiveId} does not exist`, { objectiveId: of.objectiveId });
+        throw notFound('objective-not-found', 'This objective does not exist', { objectiveId: of.objectiveId });
       }
       return this.view.learningsOfObjective(tenantId, of.objectiveId);
     }

@@ -42,7 +42,7 @@ export class FollowUpQuestionCommand extends Command<CommandResult<QuestionState
   }
 }
 
-export const questionNotFound = (questionId: string) => notFound('question-not-found', `Question ${questionId} does not exist`, { questionId });
+export const questionNotFound = (questionId: string) => notFound('question-not-found', 'This question does not exist', { questionId });
 
 /**
  * Anyone in the tenant may ask. The handler places the question from what the service knows of its
@@ -67,7 +67,7 @@ export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand> {
     switch (subject) {
       case 'objective': {
         const objective = this.view.objective(tenant, id);
-        if (!objective) throw notFound('objective-not-found', `Objective ${id} does not exist`, { objectiveId: id });
+        if (!objective) throw notFound('objective-not-found', 'This objective does not exist', { objectiveId: id });
         return { objectiveId: id, teamId: objective.teamId };
       }
       case 'key-result': {
@@ -77,7 +77,7 @@ export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand> {
       }
       case 'learning': {
         const { state } = await loadAggregate(this.store, learningStreamName(id), learningDecider, tenant);
-        if (state.status === 'empty') throw notFound('learning-not-found', `Learning ${id} does not exist`, { learningId: id });
+        if (state.status === 'empty') throw notFound('learning-not-found', 'This learning does not exist', { learningId: id });
         const [only] = state.keyResultIds.length === 1 ? state.keyResultIds : [];
         return defined({ objectiveId: state.objectiveId, keyResultId: only, teamId: state.teamId ?? teamOf(state.objectiveId) });
       }

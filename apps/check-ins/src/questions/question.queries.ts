@@ -69,7 +69,7 @@ export class ListObjectiveQuestionsHandler implements IQueryHandler<ListObjectiv
 
   async execute({ tenantId, objectiveId, options }: ListObjectiveQuestionsQuery): Promise<QuestionsPage> {
     if (!this.view.objective(tenantId, objectiveId)) {
-      throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+      throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
     }
     const limit = pageLimit(options);
     const after = options.cursor === undefined ? undefined : decodeCursor(LIST, options.cursor);

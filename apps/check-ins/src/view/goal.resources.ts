@@ -14,7 +14,7 @@ import { questionNotFound } from '../questions/question.commands';
 import { CheckInsView } from './check-ins.view';
 
 const objectiveNotFound = (objectiveId: string) =>
-  notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+  notFound('objective-not-found', 'This objective does not exist', { objectiveId });
 
 /** The owning team and owner of an objective, as this service's view knows them. */
 function objectiveFacts(view: CheckInsView, tenant: string, objectiveId: string, description: string): ResourceFacts {
@@ -47,7 +47,7 @@ export class CheckInResource implements ResourceResolver {
   async resolve(request: PermissionRequest, principal: Principal): Promise<ResourceFacts> {
     const checkInId = uuidParam(request, 'id');
     const keyResultId = this.view.keyResultOfCheckIn(principal.tenantId, checkInId);
-    if (keyResultId === undefined) throw notFound('check-in-not-found', `Check-in ${checkInId} does not exist`, { checkInId });
+    if (keyResultId === undefined) throw notFound('check-in-not-found', 'This check-in does not exist', { checkInId });
     return keyResultFacts(this.view, principal.tenantId, keyResultId);
   }
 }
@@ -84,7 +84,7 @@ export class LearningResource implements ResourceResolver {
   async resolve(request: PermissionRequest, principal: Principal): Promise<ResourceFacts> {
     const learningId = uuidParam(request, 'id');
     const { state } = await loadAggregate(this.store, learningStreamName(learningId), learningDecider, principal.tenantId);
-    if (state.status === 'empty') throw notFound('learning-not-found', `Learning ${learningId} does not exist`, { learningId });
+    if (state.status === 'empty') throw notFound('learning-not-found', 'This learning does not exist', { learningId });
     const objectiveTeam = state.objectiveId ? this.view.objective(principal.tenantId, state.objectiveId)?.teamId : undefined;
     const teams = [state.teamId, objectiveTeam].filter((t): t is string => t !== undefined);
     return { description: 'the learning', teams, owners: [state.author] };

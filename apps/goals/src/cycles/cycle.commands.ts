@@ -77,7 +77,7 @@ export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
   async execute({ cycleId, command, context, expectedRevision }: ChangeCycleCommand) {
     const stream = streamName(CYCLE_CATEGORY, cycleId);
     const { state } = await loadAggregate(this.store, stream, cycleDecider, context.tenantId);
-    if (state.status === 'empty') throw notFound('cycle-not-found', `Cycle ${cycleId} does not exist`, { cycleId });
+    if (state.status === 'empty') throw notFound('cycle-not-found', 'This cycle does not exist', { cycleId });
     const options = expectedRevision === undefined ? {} : { expectedRevision };
     if (command.type === 'CloseCycle') {
       const ungradedObjectives = await this.ungradedObjectives(context.tenantId, cycleId);

@@ -36,7 +36,7 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery> {
   async execute({ tenantId, cycleId, now }: GetCycleQuery): Promise<CycleView & { revision: number }> {
     const { state, revision } = await loadAggregate(this.store, streamName(CYCLE_CATEGORY, cycleId), cycleDecider, tenantId);
     if (state.status === 'empty' || revision === 'no_stream') {
-      throw notFound('cycle-not-found', `Cycle ${cycleId} does not exist`, { cycleId });
+      throw notFound('cycle-not-found', 'This cycle does not exist', { cycleId });
     }
     const { id, name, startsOn, endsOn, checkInCadenceDays, closedAt, ungradedObjectives } = state;
     return {

@@ -26,10 +26,10 @@ export class AlignmentPolicy {
   async assertCanAlign(tenantId: string, objectiveId: string, parentObjectiveId: string): Promise<void> {
     const parent = await this.load(tenantId, parentObjectiveId);
     if (parent.status === 'empty') {
-      throw notFound('parent-objective-not-found', `Objective ${parentObjectiveId} does not exist`, { parentObjectiveId });
+      throw notFound('parent-objective-not-found', 'The parent objective does not exist', { parentObjectiveId });
     }
     if (parent.status === 'archived') {
-      throw ruleBroken('parent-objective-archived', `Objective ${parentObjectiveId} is archived`, { parentObjectiveId });
+      throw ruleBroken('parent-objective-archived', `The parent objective "${parent.title}" is archived`, { parentObjectiveId });
     }
     if (parentObjectiveId === objectiveId) return; // the decider refuses self-alignment with its own error
     const seen = new Set<string>([parentObjectiveId]);

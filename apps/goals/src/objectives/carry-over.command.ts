@@ -65,7 +65,7 @@ export class CarryOverObjectiveHandler implements ICommandHandler<CarryOverObjec
     const { tenantId } = context;
     const oldStream = streamName(OBJECTIVE_CATEGORY, objectiveId);
     const old = await loadAggregate(this.store, oldStream, objectiveDecider, tenantId);
-    if (old.state.status === 'empty') throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+    if (old.state.status === 'empty') throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
     const from = await this.cycle(tenantId, old.state.cycleId);
     const to = await this.cycle(tenantId, toCycleId);
     this.assertCycles(from, to, context);
@@ -114,7 +114,7 @@ export class CarryOverObjectiveHandler implements ICommandHandler<CarryOverObjec
 
   private async cycle(tenantId: string, cycleId: string): Promise<PlannedCycle> {
     const { state } = await loadAggregate(this.store, streamName(CYCLE_CATEGORY, cycleId), cycleDecider, tenantId);
-    if (state.status === 'empty') throw notFound('cycle-not-found', `Cycle ${cycleId} does not exist`, { cycleId });
+    if (state.status === 'empty') throw notFound('cycle-not-found', 'This cycle does not exist', { cycleId });
     return state;
   }
 

@@ -63,6 +63,6 @@ export class ObjectiveCommandHandler implements ICommandHandler<ExecuteObjective
 
   private async assertCycleExists(tenantId: string, cycleId: string): Promise<void> {
     const { state } = await loadAggregate(this.store, streamName(CYCLE_CATEGORY, cycleId), cycleDecider, tenantId);
-    if (state.status === 'empty') throw notFound('cycle-not-found', `Cycle ${cycleId} does not exist`, { cycleId });
+    if (state.status === 'empty') throw notFound('cycle-not-found', 'This cycle does not exist', { cycleId });
   }
 }

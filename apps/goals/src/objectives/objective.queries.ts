@@ -8,8 +8,8 @@ import { toObjectiveView, type ObjectiveView } from './objective.view';
 const objectiveNotFound = (objectiveId: string, asOf?: Date) =>
   notFound(
     'objective-not-found',
-    asOf ? `Objective ${objectiveId} did not exist at ${asOf.toISOString()}` : `Objective ${objectiveId} does not exist`,
-    { objectiveId },
+    asOf ? 'This objective did not exist at that instant' : 'This objective does not exist',
+    asOf ? { objectiveId, asOf: asOf.toISOString() } : { objectiveId },
   );
 
 /** The objective now, or as it stood at `asOf` (the same fold, stopped at an instant). */

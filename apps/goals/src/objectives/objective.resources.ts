@@ -18,7 +18,7 @@ export class ObjectiveResource implements ResourceResolver {
   async resolve(request: PermissionRequest, principal: Principal): Promise<ResourceFacts> {
     const objectiveId = uuidParam(request, 'id');
     const { state } = await loadAggregate(this.store, streamName(OBJECTIVE_CATEGORY, objectiveId), objectiveDecider, principal.tenantId);
-    if (state.status === 'empty') throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+    if (state.status === 'empty') throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
     return { description: `objective "${state.title}"`, teams: [state.teamId], owners: [state.ownerId] };
   }
 }

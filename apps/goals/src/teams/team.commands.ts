@@ -25,19 +25,23 @@ export class DescribeTeamHandler implements ICommandHandler<DescribeTeamCommand>
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ data, context }: DescribeTeamCommand) {
-    if (data.parentTeamId) await this.assertNoLoop(context.tenantId, data.teamId, data.parentTeamId);
+    if (data.parentTeamId) await this.assertNoLoop(context.tenantId, data.teamId, data.name, data.parentTeamId);
     return handleCommand(this.store, teamStreamName(context.tenantId, data.teamId), teamDecider, { type: 'DescribeTeam', data }, context);
   }
 
-  private async assertNoLoop(tenantId: string, teamId: string, parentTeamId: string): Promise<void> {
+  private async assertNoLoop(tenantId: string, teamId: string, teamName: string, parentTeamId: string): Promise<void> {
     let current: string | null = parentTeamId;
+    let parentName = teamName;
     for (let depth = 0; current !== null && depth < MAX_TEAM_DEPTH; depth++) {
       if (current === teamId) {
-        throw ruleBroken('team-parent-loop', `Team ${teamId} cannot be placed under ${parentTeamId}: ${parentTeamId} is within ${teamId}.`, {
+        throw ruleBroken('team-parent-loop', `Team "${teamName}" cannot be placed under "${parentName}": "${parentName}" is within "${teamName}".`, {
           field: 'parentTeamId',
+          teamId,
+          parentTeamId,
         });
       }
       const { state }: { state: TeamState } = await loadAggregate(this.store, teamStreamName(tenantId, current), teamDecider, tenantId);
+      if (current === parentTeamId && state.status === 'registered') parentName = state.name;
       current = state.status === 'registered' ? state.parentTeamId : null;
     }
   }

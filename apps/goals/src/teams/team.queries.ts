@@ -28,7 +28,7 @@ export class GetTeamHandler implements IQueryHandler<GetTeamQuery> {
 
   async execute({ tenantId, teamId }: GetTeamQuery): Promise<TeamView & { revision: number }> {
     const { state, revision } = await loadAggregate(this.store, teamStreamName(tenantId, teamId), teamDecider, tenantId);
-    if (state.status === 'empty' || revision === 'no_stream') throw notFound('team-not-found', `Team ${teamId} is not registered`, { teamId });
+    if (state.status === 'empty' || revision === 'no_stream') throw notFound('team-not-found', 'This team is not registered', { teamId });
     return { id: state.id, name: state.name, parentTeamId: state.parentTeamId, leads: state.leads, revision };
   }
 }

@@ -113,7 +113,7 @@ export class RebuildService implements OnModuleDestroy {
   /** A rebuild's progress; with `tenantId`, only a rebuild of that tenant is found (a tenant's admin). */
   get(id: string, tenantId?: string): RebuildProgress {
     const progress = this.rebuilds.get(id);
-    if (!progress || (tenantId !== undefined && progress.tenantId !== tenantId)) throw notFound('rebuild-not-found', `Rebuild ${id} does not exist`, { id });
+    if (!progress || (tenantId !== undefined && progress.tenantId !== tenantId)) throw notFound('rebuild-not-found', 'This rebuild does not exist', { id });
     return { ...progress };
   }
 

@@ -4,7 +4,7 @@ import { EVENT_STORE, verifyChain, type ChainReport, type EventStore } from '@ok
 import { CHECK_IN_CATEGORY, CYCLE_CATEGORY, LEARNING_CATEGORY, OBJECTIVE_CATEGORY, categoryOf, notFound, streamName } from '@okr/okr-domain';
 import { AUDITED_CATEGORIES } from './audit.queries';
 
-const streamNotFound = (streamId: string) => notFound('stream-not-found', `Stream ${streamId} does not exist`, { streamId });
+const streamNotFound = (streamId: string) => notFound('stream-not-found', 'This stream does not exist', { streamId });
 
 /** Whether a stream exists and belongs to the tenant (its first event says so). */
 async function ownedBy(store: EventStore, streamId: string, tenantId: string): Promise<boolean> {

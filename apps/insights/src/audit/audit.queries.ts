@@ -20,7 +20,7 @@ export class GetAuditTrailQuery extends Query<Page<AuditEntry>> {
   }
 }
 
-const streamNotFound = (streamId: string) => notFound('stream-not-found', `Stream ${streamId} does not exist`, { streamId });
+const streamNotFound = (streamId: string) => notFound('stream-not-found', 'This stream does not exist', { streamId });
 
 /**
  * One page of the events of one stream, oldest first, as goals' history shows it (id, type, revision, position,

@@ -70,7 +70,7 @@ export class ReadModelQueries {
   async objectiveSummary(tenantId: string, objectiveId: string) {
     const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
     const doc = await summaries.findOne({ _id: objectiveId, tenantId });
-    if (doc === null) throw notFound('objective-not-found', `Objective ${objectiveId} does not exist`, { objectiveId });
+    if (doc === null) throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
     const questions = await this.collections.of<QuestionDoc>(questionsModel);
     const cycle = doc.cycleId === null ? null : await (await this.collections.of<CycleDoc>(cyclesModel)).findOne({ _id: doc.cycleId, tenantId });
     const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, [doc.teamId]);
@@ -94,7 +94,7 @@ export class ReadModelQueries {
       { sort: { effectiveAtMs: 1, recordedAt: 1 } },
     )) as SeriesPointDoc[];
     if (keyResult === null && points.length === 0) {
-      throw notFound('key-result-not-found', `Key result ${keyResultId} does not exist`, { keyResultId });
+      throw notFound('key-result-not-found', 'This key result does not exist', { keyResultId });
     }
     return {
       keyResultId,

@@ -52,7 +52,7 @@ export class RiskQueries {
     if (history === undefined) {
       const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
       if ((await summaries.findOne({ tenantId, 'keyResults.id': keyResultId })) === null) {
-        throw notFound('key-result-not-found', `Key result ${keyResultId} does not exist`, { keyResultId });
+        throw notFound('key-result-not-found', 'This key result does not exist', { keyResultId });
       }
       return { keyResultId, atRisk: false, reasons: [], revision: -1, history: [] };
     }

@@ -91,7 +91,7 @@ export async function handleCommand<State, Cmd extends Command, Evt extends Doma
     const loaded = await loadAggregate(store, streamId, decider, context.tenantId);
     const { state, revision } = loaded;
     if (options.expectedRevision !== undefined && revision !== options.expectedRevision) {
-      if (revision === 'no_stream') throw notFound('stream-not-found', `${streamId} does not exist`);
+      if (revision === 'no_stream') throw notFound('stream-not-found', 'This does not exist.', { streamId });
       throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
     }
     const now = context.now ?? new Date();

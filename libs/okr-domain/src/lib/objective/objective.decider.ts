@@ -112,7 +112,7 @@ const dropKeyResult = (s: ExistingObjective, { data }: C.DropKeyResult): Objecti
 
 const transferOwnership = (s: ExistingObjective, { data }: C.TransferOwnership): ObjectiveEvent[] => {
   const to = required(data.newOwnerId, 'owner-required', 'newOwnerId');
-  if (to === s.ownerId) throw ruleBroken('already-owner', `${to} already owns this objective.`, { ownerId: to });
+  if (to === s.ownerId) throw ruleBroken('already-owner', 'They already own this objective.', { ownerId: to });
   const reason = optionalText('reason', data.reason);
   return [{ type: 'ObjectiveOwnershipTransferred', data: { objectiveId: s.id, from: s.ownerId, to, ...reason } }];
 };
