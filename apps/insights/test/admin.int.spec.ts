@@ -77,6 +77,13 @@ describe('admin: projection audit and rebuild while serving', () => {
         'no_stream',
       );
     }
+    // The log ends with an event of a category no read model reads (a cycle-name reservation):
+    // a rebuild must still reach the head (it once read past it forever, and CI timed out).
+    await events.append(
+      `cyclename-globex:other`,
+      [{ id: randomUUID(), type: 'CycleNameReserved', data: { name: 'other' }, metadata: { tenantId: 'globex', actor: 'zed', correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() } }],
+      'any',
+    );
 
     await eventually(async () => {
       const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);

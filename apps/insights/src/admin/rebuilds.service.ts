@@ -173,6 +173,9 @@ export class RebuildService implements OnModuleDestroy {
       // The embedded stores answer synchronously: give the event loop to requests now and then.
       if (progress.processed % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+    // Everything up to the head read before this pass is covered, events of other categories included:
+    // without this, a log whose last event is of a category no read model reads never reaches its head.
+    progress.position = Math.max(progress.position, progress.headPosition);
   }
 
   /** The rebuilt applied records become the model's, in one transaction; the old ones go. */
