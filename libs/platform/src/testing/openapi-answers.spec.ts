@@ -51,24 +51,24 @@ describe('answerViolations', () => {
     const thing = { id: ID, status: 'kept' };
     expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, value: null, previousOwner: null })).toEqual([]);
     expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, value: true, previousOwner: { name: 'bo' } })).toEqual([]);
-    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, value: 'x' })).toContain(`GET /things/${ID} 200: body.value should match some schema in anyOf`);
+    expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, value: 'x' })).toContain(`GET /things/${ID} 200: body.value must match a schema in anyOf`);
     expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { ...thing, previousOwner: { name: 'bo', secret: 's' } })).toContain(
-      `GET /things/${ID} 200: body.previousOwner should NOT have additional properties (secret)`,
+      `GET /things/${ID} 200: body.previousOwner must NOT have additional properties (secret)`,
     );
   });
 
   it('names a missing field, a wrong type, a value outside the enum, and a field the document does not have', () => {
     expect(answerViolations(document, 'GET', `/things/${ID}`, 200, { status: 'gone', note: 3, owner: { name: 'ana', secret: 's' }, deputy: {} })).toEqual([
-      "GET /things/" + ID + " 200: body should have required property 'id'",
-      'GET /things/' + ID + ' 200: body.status should be equal to one of the allowed values',
-      'GET /things/' + ID + ' 200: body.note should be string,null',
-      'GET /things/' + ID + ' 200: body.owner should NOT have additional properties (secret)',
-      'GET /things/' + ID + ' 200: body.deputy should be null',
-      "GET /things/" + ID + " 200: body.deputy should have required property 'name'",
-      'GET /things/' + ID + ' 200: body.deputy should match some schema in anyOf',
+      "GET /things/" + ID + " 200: body must have required property 'id'",
+      'GET /things/' + ID + ' 200: body.status must be equal to one of the allowed values',
+      'GET /things/' + ID + ' 200: body.note must be string',
+      'GET /things/' + ID + ' 200: body.owner must NOT have additional properties (secret)',
+      'GET /things/' + ID + ' 200: body.deputy must be null',
+      "GET /things/" + ID + " 200: body.deputy must have required property 'name'",
+      'GET /things/' + ID + ' 200: body.deputy must match a schema in anyOf',
     ]);
     expect(answerViolations(document, 'POST', '/things', 200, { items: [{ status: 'refused' }] })).toContain(
-      'POST /things 200: body.items[0] should match exactly one schema in oneOf',
+      'POST /things 200: body.items[0] must match exactly one schema in oneOf',
     );
   });
 
