@@ -32,3 +32,5 @@ export * from './lib/insight/key-result-risk.rules';
 export * from './lib/shared/numbers';
 export * from './lib/service-account/service-account';
 export * from './lib/service-account/service-account.decider';
+export * from './lib/shared/personal-data';
+export * from './lib/erasure/erasure';

@@ -1,0 +1,135 @@
+/**
+ * Which fields of the stored events hold personal data, and whose data each one is (its subject).
+ * The event store seals these fields per subject before they are stored or published, so that
+ * erasing a person (destroying their key) makes exactly these fields unreadable while every other
+ * fact of the event (numbers, dates, confidence, the goals' structure) still replays.
+ */
+
+/** What a field reads once its subject's key has been destroyed. */
+export const ERASED_PERSON = 'erased person';
+
+/**
+ * Whose data a field is:
+ * - `self`: the field is a person's id (an owner, an asker); the person it names.
+ * - `actor`: free text written by whoever caused the event (`metadata.actor`).
+ * - `{ field }`: free text written by the person named by another field of the same event.
+ */
+export type PersonalDataSubject = 'self' | 'actor' | { readonly field: string };
+
+/**
+ * `path` is dotted from the envelope (`data.note`, `metadata.actor`); a `[]` segment means "each
+ * element of this list" (`data.leads[]`, `data.evidence[].summary`). Only string values are personal
+ * data: a path that reaches no string (an absent optional field) names nothing.
+ */
+export interface PersonalDataField {
+  readonly path: string;
+  readonly subject: PersonalDataSubject;
+}
+
+const self = (path: string): PersonalDataField => ({ path, subject: 'self' });
+const byActor = (...paths: string[]): PersonalDataField[] => paths.map((path) => ({ path, subject: 'actor' }));
+const by = (field: string, ...paths: string[]): PersonalDataField[] => paths.map((path) => ({ path, subject: { field } }));
+
+/** Every event's actor: the person (or service account) who caused it. */
+export const METADATA_PERSONAL_FIELDS: readonly PersonalDataField[] = [self('metadata.actor')];
+
+const CHECK_IN_TEXTS = ['note', 'blockers[]'];
+const LEARNING_TEXTS = ['tried', 'insight', 'nextStep', 'evidence[].summary', 'evidence[].link'];
+const under = (prefix: string, names: readonly string[]): string[] => names.map((name) => `data.${prefix}${name}`);
+
+/**
+ * The personal fields of each event type's data (besides {@link METADATA_PERSONAL_FIELDS}). An event
+ * type not listed has no personal data in its data. Text copied into a later event (the `from` of a
+ * correction) is sealed under the later event's actor: an event alone cannot tell who wrote it first.
+ */
+export const PERSONAL_DATA_FIELDS: Readonly<Record<string, readonly PersonalDataField[]>> = {
+  ObjectiveSet: [self('data.ownerId')],
+  ObjectiveReworded: byActor('data.reason'),
+  ObjectiveAlignmentWithdrawn: byActor('data.reason'),
+  KeyResultAdded: [self('data.ownerId')],
+  KeyResultTargetRevised: byActor('data.reason'),
+  KeyResultDropped: byActor('data.reason'),
+  ObjectiveOwnershipTransferred: [self('data.from'), self('data.to'), ...byActor('data.reason')],
+  ObjectiveGraded: byActor('data.overallGradeReason', 'data.retrospective'),
+  ObjectiveGradeCorrected: byActor('data.reason'),
+  ObjectiveArchived: byActor('data.reason'),
+  ObjectiveCarriedOver: byActor('data.reason'),
+  ObjectiveCarriedOverFrom: byActor('data.reason'),
+  TeamRegistered: [self('data.leads[]')],
+  TeamLeadsChanged: [self('data.from[]'), self('data.to[]')],
+  CheckInRecorded: byActor(...under('', CHECK_IN_TEXTS)),
+  CheckInCorrected: byActor(...under('changes.', CHECK_IN_TEXTS), ...under('from.', CHECK_IN_TEXTS), 'data.reason'),
+  LearningCaptured: [self('data.author'), ...by('data.author', ...under('', LEARNING_TEXTS))],
+  LearningRevised: byActor(...under('changes.', LEARNING_TEXTS), ...under('from.', LEARNING_TEXTS), 'data.reason'),
+  LearningAcknowledged: [self('data.by'), ...by('data.by', 'data.note')],
+  QuestionAsked: [self('data.askedBy'), ...by('data.askedBy', 'data.text')],
+  QuestionAnswered: [self('data.answeredBy'), self('data.askedBy'), ...by('data.answeredBy', 'data.text')],
+  QuestionSetAside: [self('data.by'), ...by('data.by', 'data.note')],
+  ServiceAccountCreated: [self('data.createdBy')],
+  ServiceAccountKeyRotated: [self('data.rotatedBy')],
+  ServiceAccountRevoked: [self('data.revokedBy'), ...by('data.revokedBy', 'data.reason')],
+  KeyResultAtRisk: [self('data.objectiveOwnerId'), self('data.keyResultOwnerId')],
+  KeyResultBackOnTrack: [self('data.objectiveOwnerId'), self('data.keyResultOwnerId')],
+  IdempotentResponseRecorded: [self('data.actor')],
+  PersonalDataErased: byActor('data.reason'),
+};
+
+/** The personal fields of one event type: its actor, then its data's. */
+export const personalDataFieldsOf = (type: string): readonly PersonalDataField[] => [
+  ...METADATA_PERSONAL_FIELDS,
+  ...(PERSONAL_DATA_FIELDS[type] ?? []),
+];
+
+/** A string found at a personal field's path, with a way to replace it. */
+export interface PersonalValue {
+  readonly field: PersonalDataField;
+  readonly value: string;
+  /** The subject's id: the value itself, the actor, or the named field's value. */
+  readonly subject: string;
+  replace(next: string): void;
+}
+
+/**
+ * Visits every string value of an event's personal fields, in catalogue order, with its subject
+ * resolved against the event as given (call it on plain values: a sealed subject field names no one).
+ * `envelope` is mutated only through `replace`.
+ */
+export function personalValuesOf(envelope: { type: string; data: unknown; metadata: unknown }): PersonalValue[] {
+  const root = envelope as unknown as Record<string, unknown>;
+  const actor = String(readPath(root, 'metadata.actor') ?? '');
+  const found: PersonalValue[] = [];
+  for (const field of personalDataFieldsOf(envelope.type)) {
+    visit(root, field.path.split('.'), (value, replace) => {
+      const subject = field.subject === 'self' ? value : field.subject === 'actor' ? actor : readPath(root, field.subject.field);
+      found.push({ field, value, subject: typeof subject === 'string' && subject !== '' ? subject : actor, replace });
+    });
+  }
+  return found;
+}
+
+function readPath(root: Record<string, unknown>, path: string): unknown {
+  let at: unknown = root;
+  for (const name of path.split('.')) at = isRecord(at) ? at[name] : undefined;
+  return at;
+}
+
+function visit(at: unknown, segments: readonly string[], onString: (value: string, replace: (next: string) => void) => void): void {
+  if (!isRecord(at) || segments.length === 0) return;
+  const [head, ...rest] = segments;
+  const list = head.endsWith('[]');
+  const name = list ? head.slice(0, -2) : head;
+  const value = at[name];
+  if (list) {
+    if (!Array.isArray(value)) return;
+    value.forEach((element: unknown, index) => {
+      if (rest.length > 0) visit(element, rest, onString);
+      else if (typeof element === 'string') onString(element, (next) => (value[index] = next));
+    });
+  } else if (rest.length > 0) {
+    visit(value, rest, onString);
+  } else if (typeof value === 'string') {
+    onString(value, (next) => (at[name] = next));
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

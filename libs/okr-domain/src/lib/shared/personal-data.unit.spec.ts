@@ -1,0 +1,74 @@
+import { ERASED_PERSON, PERSONAL_DATA_FIELDS, personalValuesOf } from './personal-data';
+
+const envelope = (type: string, data: unknown, actor = 'user-ann') => ({ type, data, metadata: { tenantId: 't1', actor } });
+
+describe('personal data catalogue', () => {
+  it('finds the actor of every event, even of a type with no personal data', () => {
+    const found = personalValuesOf(envelope('CyclePlanned', { cycleId: 'c1', name: '2026-Q4' }));
+    expect(found.map(({ field, value, subject }) => [field.path, value, subject])).toEqual([['metadata.actor', 'user-ann', 'user-ann']]);
+  });
+
+  it('gives each person of a list their own subject, and free text the person who wrote it', () => {
+    const team = personalValuesOf(envelope('TeamLeadsChanged', { teamId: 'web', from: ['user-bob'], to: ['user-bob', 'user-cy'] }));
+    expect(team.slice(1).map(({ value, subject }) => [value, subject])).toEqual([
+      ['user-bob', 'user-bob'],
+      ['user-bob', 'user-bob'],
+      ['user-cy', 'user-cy'],
+    ]);
+    const answer = personalValuesOf(
+      envelope('QuestionAnswered', { questionId: 'q', text: 'Because', answeredBy: 'user-cy', askedBy: 'user-bob' }, 'user-cy'),
+    );
+    expect(answer.map(({ field, subject }) => [field.path, subject])).toEqual([
+      ['metadata.actor', 'user-cy'],
+      ['data.answeredBy', 'user-cy'],
+      ['data.askedBy', 'user-bob'],
+      ['data.text', 'user-cy'],
+    ]);
+  });
+
+  it('reaches into lists of objects and skips absent optional fields', () => {
+    const learning = envelope('LearningCaptured', {
+      learningId: 'l1',
+      tried: 'A/B test',
+      insight: 'nobody reads banners',
+      evidence: [{ kind: 'link', summary: 'dashboard', link: 'https://x' }, { kind: 'note', summary: 'call' }],
+      keyResultIds: ['kr1'],
+      tags: ['growth'],
+      author: 'user-dee',
+    });
+    expect(personalValuesOf(learning).map(({ field }) => field.path)).toEqual([
+      'metadata.actor',
+      'data.author',
+      'data.tried',
+      'data.insight',
+      'data.evidence[].summary',
+      'data.evidence[].summary',
+      'data.evidence[].link',
+    ]);
+  });
+
+  it('replaces values in place, leaving numbers, dates and ids as they are', () => {
+    const checkIn = envelope('CheckInRecorded', {
+      checkInId: 'ci',
+      value: 42,
+      confidence: 3,
+      note: 'slow week',
+      blockers: ['hiring', 'vacation'],
+      effectiveAt: '2026-10-01',
+    });
+    for (const found of personalValuesOf(checkIn)) found.replace(ERASED_PERSON);
+    expect(checkIn).toEqual(
+      envelope(
+        'CheckInRecorded',
+        { checkInId: 'ci', value: 42, confidence: 3, note: ERASED_PERSON, blockers: [ERASED_PERSON, ERASED_PERSON], effectiveAt: '2026-10-01' },
+        ERASED_PERSON,
+      ),
+    );
+  });
+
+  it('names the owners and the authors of every kind of record', () => {
+    for (const type of ['ObjectiveSet', 'KeyResultAdded', 'LearningCaptured', 'QuestionAsked', 'TeamRegistered', 'PersonalDataErased']) {
+      expect(PERSONAL_DATA_FIELDS[type]?.length).toBeGreaterThan(0);
+    }
+  });
+});
