@@ -1,0 +1,2 @@
+/** A JSON Schema document or subschema, as plain JSON. */
+export type JsonSchema = Record<string, unknown>;
