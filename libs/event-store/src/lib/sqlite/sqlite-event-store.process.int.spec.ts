@@ -86,7 +86,7 @@ describe('SqliteEventStore shared by several processes', () => {
     expect(subscription.received.map((event) => event.position)).toEqual(all.map((event) => event.position));
     // Not asserted (scheduling decides), but shows the expected-revision check did reject someone.
     console.warn(`multi-process appends: ${reported.reduce((sum, report) => sum + report.conflicts, 0)} conflicts retried`);
-  }, 30_000);
+  });
 
   it('keeps only whole appends when a writer is killed mid-append, and keeps working', async () => {
     const batchSize = 100;
@@ -114,5 +114,5 @@ describe('SqliteEventStore shared by several processes', () => {
     const before = (await collect(store.readStream(streams[0]))).length;
     await store.append(streams[0], [newEvent()], before - 1);
     expect(await collect(store.readStream(streams[0]))).toHaveLength(before + 1);
-  }, 30_000);
+  });
 });

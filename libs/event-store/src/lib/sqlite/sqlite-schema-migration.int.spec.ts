@@ -163,5 +163,5 @@ describe('SqliteEventStore schema migration', () => {
     expect({ code: await exit, stderr }).toEqual({ code: 0, stderr: '' });
     expect(messages).toEqual(['opening', { head: 13 }]);
     expect(tableSql().version).toBe(SQLITE_SCHEMA_VERSION);
-  }, 30_000);
+  });
 });

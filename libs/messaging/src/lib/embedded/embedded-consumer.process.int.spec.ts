@@ -124,7 +124,7 @@ describe('EmbeddedConsumer shared by several processes', () => {
 
     await Promise.all(members.map((member) => (member.child.send('stop'), message(member, 'stopped'))));
     expect(count('SELECT count(*) FROM bus_leases')).toBe(0);
-  }, 30_000);
+  });
 
   it('kill -9 of the consuming process mid-stream: the other takes over; every event applied exactly once', async () => {
     const group = `g-${randomUUID()}`;
@@ -150,5 +150,5 @@ describe('EmbeddedConsumer shared by several processes', () => {
     expect(count(`SELECT count(*) FROM test_applied WHERE worker = '${survivor}'`)).toBe(EVENTS - appliedAtKill);
     // Redelivered: at most the event in flight when the victim died (its checkpoint was not saved).
     expect(count('SELECT count(*) FROM test_deliveries') - EVENTS).toBeLessThanOrEqual(1);
-  }, 30_000);
+  });
 });

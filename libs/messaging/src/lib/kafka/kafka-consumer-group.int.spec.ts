@@ -21,7 +21,7 @@ let position = Date.now() * 1000;
 
 beforeAll(async () => {
   cluster = await startKafkaMock();
-}, 30_000);
+});
 
 afterAll(async () => {
   await cluster?.stop();

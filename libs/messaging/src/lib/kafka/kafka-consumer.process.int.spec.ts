@@ -29,7 +29,7 @@ describe('Kafka consumer process killed mid-batch (kcat mock)', () => {
     mkdirSync(join(root, 'tmp'), { recursive: true });
     build = mkdtempSync(join(root, 'tmp', 'messaging-build-'));
     execFileSync(process.execPath, [join(root, 'tools/build.mjs'), '--out', build, '--quiet']);
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
     await cluster.stop();
@@ -85,5 +85,5 @@ describe('Kafka consumer process killed mid-batch (kcat mock)', () => {
       .get();
     expect(outOfOrder).toBe(0);
     db.close();
-  }, 120_000);
+  });
 });

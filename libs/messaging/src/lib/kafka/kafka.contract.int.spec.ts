@@ -5,7 +5,7 @@ let cluster: KafkaTestCluster;
 
 beforeAll(async () => {
   cluster = await startKafkaMock();
-}, 30_000);
+});
 
 afterAll(async () => {
   await cluster?.stop();
