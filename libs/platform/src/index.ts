@@ -1,4 +1,5 @@
 export * from './lib/config/platform-config';
+export * from './lib/config/kafka-security-settings';
 export * from './lib/config/load-config';
 export * from './lib/errors/problems';
 export * from './lib/errors/problem-details.filter';

@@ -1,5 +1,6 @@
-import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig as KafkaJsConfig, type logCreator } from 'kafkajs';
 import type { KafkaConfig, MessagingLogger } from './kafka-config';
+import { kafkaSecurityOptions } from './kafka-security';
 
 const LEVELS = { error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG } as const;
 
@@ -15,14 +16,17 @@ const toLogCreator =
     else logger.info(entry, message);
   };
 
+/** The kafkajs client options of `config`: brokers, logging into `logger`, TLS and SASL. */
+export const kafkaClientOptions = (config: KafkaConfig, logger: MessagingLogger): KafkaJsConfig => ({
+  brokers: config.brokers,
+  clientId: config.clientId,
+  logLevel: LEVELS[config.logLevel ?? 'info'],
+  logCreator: toLogCreator(logger),
+  ...kafkaSecurityOptions(config.security),
+});
+
 /** One kafkajs client per adapter instance, logging through `logger`. */
-export const createKafka = (config: KafkaConfig, logger: MessagingLogger): Kafka =>
-  new Kafka({
-    brokers: config.brokers,
-    clientId: config.clientId,
-    logLevel: LEVELS[config.logLevel ?? 'info'],
-    logCreator: toLogCreator(logger),
-  });
+export const createKafka = (config: KafkaConfig, logger: MessagingLogger): Kafka => new Kafka(kafkaClientOptions(config, logger));
 
 /** A topic the adapter needs is not there: topics are created by infra, never by a service. */
 export class KafkaTopicMissingError extends Error {

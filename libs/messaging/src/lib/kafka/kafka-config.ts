@@ -24,4 +24,43 @@ export interface KafkaConfig {
    * longer redelivery window after a crash for fewer commit round trips.
    */
   commitThreshold?: number;
+  /** TLS and SASL; unset: plaintext, no authentication. */
+  security?: KafkaSecurity;
+}
+
+/** TLS to the brokers: PEM contents (not paths). Without `ca`, the system's trusted CAs verify the brokers. */
+export interface KafkaTlsConfig {
+  ca?: string;
+  /** Client certificate and key for mutual TLS: both or neither. */
+  cert?: string;
+  key?: string;
+  /** Passphrase of an encrypted `key`. */
+  passphrase?: string;
+}
+
+/** An OAuth 2.0 access token for SASL/OAUTHBEARER, with its lifetime. */
+export interface OauthBearerToken {
+  value: string;
+}
+
+/** SASL authentication: a user and password, or OAUTHBEARER from a token endpoint or a provider of your own. */
+export type KafkaSaslConfig =
+  | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+  | { mechanism: 'oauthbearer'; tokenEndpoint: OauthTokenEndpoint }
+  | { mechanism: 'oauthbearer'; provider: () => Promise<OauthBearerToken> };
+
+/** The client-credentials grant (RFC 6749 §4.4) of an identity provider's token endpoint. */
+export interface OauthTokenEndpoint {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated scopes, when the provider needs them. */
+  scope?: string;
+}
+
+/** How the client reaches a secured cluster (Strimzi, Amazon MSK, Confluent Cloud). */
+export interface KafkaSecurity {
+  /** `true`: TLS verified by the system's CAs; an object: with this CA and/or client certificate. */
+  tls?: boolean | KafkaTlsConfig;
+  sasl?: KafkaSaslConfig;
 }

@@ -7,6 +7,7 @@ import { EmbeddedConsumer } from '../embedded/embedded-consumer';
 import { KafkaConsumer } from '../kafka/kafka-consumer';
 import type { KafkaConfig } from '../kafka/kafka-config';
 import { KafkaPublisher } from '../kafka/kafka-publisher';
+import { kafkaSecurityOf } from './kafka-security-of';
 import {
   INTEGRATION_EVENT_CONSUMER,
   INTEGRATION_EVENT_PUBLISHER,
@@ -14,7 +15,10 @@ import {
   type IntegrationEventPublisher,
 } from '../messaging.port';
 
-/** The Kafka settings of the platform configuration, for a client named after the service. */
+/**
+ * The Kafka settings of the platform configuration, for a client named after the service. Reads the
+ * TLS files named by the configuration.
+ */
 export const kafkaConfigOf = (config: PlatformConfig, clientId: string): KafkaConfig => ({
   brokers: [...(config.KAFKA_BROKERS ?? [])],
   clientId,
@@ -22,6 +26,7 @@ export const kafkaConfigOf = (config: PlatformConfig, clientId: string): KafkaCo
   sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
   heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
   maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+  security: kafkaSecurityOf(config),
 });
 
 /**

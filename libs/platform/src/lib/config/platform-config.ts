@@ -1,5 +1,6 @@
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { KafkaSecuritySettings } from './kafka-security-settings';
 
 /** DI token of the validated, frozen {@link PlatformConfig} of the running service. */
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
@@ -65,8 +66,9 @@ const httpUrl = { require_tld: false, protocols: ['http', 'https'], require_prot
  * The settings every service shares (ARCHITECTURE.md, "Configuration"), read from environment
  * variables by {@link loadConfig}. A service with settings of its own extends this class and passes
  * its subclass to `loadConfig`; every property needs `@Expose()` to be read from the environment.
+ * Kafka's TLS and SASL settings live in {@link KafkaSecuritySettings}.
  */
-export class PlatformConfig {
+export class PlatformConfig extends KafkaSecuritySettings {
   /** Folder of the embedded stores and of the embedded signing key. */
   @Expose() @IsNotEmpty({ message: 'OKR_DATA_DIR must not be empty' }) OKR_DATA_DIR = './data';
 
