@@ -18,7 +18,7 @@ const SERVICE_PORTS: Record<string, number> = { goals: 3001, 'check-ins': 3002, 
  *  and reminder ticks are claimed under a lease, so its replicas never send twice; 2 for availability. */
 const FIXED_REPLICAS: Record<string, number> = { notifications: 2 };
 /** Environment variables that may carry credentials: from the Secret okr-connections only. */
-const SECRET_ENV = ['EVENTSTORE_URL', 'MONGO_URL'];
+const SECRET_ENV = ['EVENTSTORE_URL', 'MONGO_URL', 'KAFKA_SASL_PASSWORD', 'KAFKA_OAUTH_CLIENT_SECRET'];
 const SECRET_ENV_OF: Record<string, string[]> = { notifications: ['OKR_SMTP_URL', 'OKR_SECRETS_KEY'] };
 /** notifications' delivery settings with their defaults (the same in compose and kustomize). */
 const NOTIFICATION_SETTINGS = {

@@ -38,9 +38,11 @@ export interface KafkaTlsConfig {
   passphrase?: string;
 }
 
-/** An OAuth 2.0 access token for SASL/OAUTHBEARER, with its lifetime. */
+/** An OAuth 2.0 access token for SASL/OAUTHBEARER. */
 export interface OauthBearerToken {
   value: string;
+  /** SASL extensions sent with the token (RFC 7628), e.g. Confluent Cloud's `logicalCluster` and `identityPoolId`. */
+  extensions?: Readonly<Record<string, string>>;
 }
 
 /** SASL authentication: a user and password, or OAUTHBEARER from a token endpoint or a provider of your own. */
@@ -56,6 +58,8 @@ export interface OauthTokenEndpoint {
   clientSecret: string;
   /** Space-separated scopes, when the provider needs them. */
   scope?: string;
+  /** SASL extensions sent with every token. */
+  extensions?: Readonly<Record<string, string>>;
 }
 
 /** How the client reaches a secured cluster (Strimzi, Amazon MSK, Confluent Cloud). */

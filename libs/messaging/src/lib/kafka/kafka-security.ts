@@ -47,11 +47,12 @@ export function oauthClientCredentials(
     }
     const lifetimeMs = (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_LIFETIME_S) * 1000;
     cached = { value: answer.access_token, refreshAt: now() + Math.max(lifetimeMs - REFRESH_MARGIN_MS, lifetimeMs / 2) };
-    return { value: answer.access_token };
+    return token(answer.access_token);
   };
+  const token = (value: string): OauthBearerToken => (endpoint.extensions ? { value, extensions: endpoint.extensions } : { value });
 
   return async () => {
-    if (cached && now() < cached.refreshAt) return { value: cached.value };
+    if (cached && now() < cached.refreshAt) return token(cached.value);
     inFlight ??= request().finally(() => (inFlight = undefined));
     return inFlight;
   };

@@ -153,13 +153,14 @@ describe('OAUTHBEARER from a token endpoint (client credentials)', () => {
 
   it('is what the service configuration builds for oauthbearer', async () => {
     const config = loadConfig(
-      { OKR_BUS: 'kafka', KAFKA_BROKERS: 'k:9093', KAFKA_TLS: 'true', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_OAUTH_TOKEN_URL: url, KAFKA_OAUTH_CLIENT_ID: 'c', KAFKA_OAUTH_CLIENT_SECRET: 's' },
+      { OKR_BUS: 'kafka', KAFKA_BROKERS: 'k:9093', KAFKA_TLS: 'true', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_OAUTH_TOKEN_URL: url, KAFKA_OAUTH_CLIENT_ID: 'c', KAFKA_OAUTH_CLIENT_SECRET: 's',
+        KAFKA_OAUTH_EXTENSIONS: 'logicalCluster=lkc-1, identityPoolId=pool-2' },
       { PORT: 3001 },
     );
     const sasl = kafkaClientOptions(kafkaConfigOf(config, 'goals'), logger).sasl;
     expect(sasl?.mechanism).toBe('oauthbearer');
     const token = await (sasl as { oauthBearerProvider: () => Promise<{ value: string }> }).oauthBearerProvider();
-    expect(token.value).toMatch(/^token-/);
+    expect(token).toEqual({ value: expect.stringMatching(/^token-/), extensions: { logicalCluster: 'lkc-1', identityPoolId: 'pool-2' } });
     expect(requests).toHaveLength(1);
   });
 });

@@ -19,6 +19,7 @@ type SecuritySettings = Pick<
   | 'KAFKA_OAUTH_CLIENT_ID'
   | 'KAFKA_OAUTH_CLIENT_SECRET'
   | 'KAFKA_OAUTH_SCOPE'
+  | 'KAFKA_OAUTH_EXTENSIONS'
 >;
 
 /** A PEM from its file (read now, at start: a rotated Secret reaches the pod on its next start) or inline. */
@@ -56,6 +57,7 @@ export function kafkaSecurityOf(c: SecuritySettings): KafkaSecurity | undefined 
               clientId: c.KAFKA_OAUTH_CLIENT_ID ?? '',
               clientSecret: c.KAFKA_OAUTH_CLIENT_SECRET ?? '',
               ...(c.KAFKA_OAUTH_SCOPE === undefined ? {} : { scope: c.KAFKA_OAUTH_SCOPE }),
+              ...(c.KAFKA_OAUTH_EXTENSIONS === undefined ? {} : { extensions: c.KAFKA_OAUTH_EXTENSIONS }),
             },
           }
         : { mechanism, username: c.KAFKA_SASL_USERNAME ?? '', password: c.KAFKA_SASL_PASSWORD ?? '' };

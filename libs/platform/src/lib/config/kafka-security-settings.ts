@@ -18,6 +18,14 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 /** Inline PEM may come from an env var with `\n` escapes (a one-line Secret value): turn them into newlines. */
 const toPem = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.replace(/\\n/g, '\n') : value);
 
+/** `a=1,b=2` -> `{a: '1', b: '2'}`; anything else stays a string for the validator to name. RFC 7628: keys are letters, `auth` is reserved. */
+const toExtensions = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const pairs = value.split(',').map((pair) => pair.trim().split('='));
+  const valid = pairs.every((p) => p.length === 2 && /^[A-Za-z]+$/.test(p[0] ?? '') && p[0] !== 'auth' && (p[1] ?? '') !== '');
+  return valid ? Object.fromEntries(pairs) : value;
+};
+
 type Settings = KafkaSecuritySettings & { OKR_BUS?: string };
 const settingsOf = (args: ValidationArguments): Settings => args.object as Settings;
 const isSet = (value: unknown): boolean => value !== undefined;
@@ -168,4 +176,18 @@ export class KafkaSecuritySettings {
   @ValidateIf((c: Settings) => isSet(c.KAFKA_OAUTH_SCOPE))
   @Requires('oauthForScope', (s) => s.KAFKA_SASL_MECHANISM === 'oauthbearer', 'KAFKA_OAUTH_SCOPE is set but KAFKA_SASL_MECHANISM is not oauthbearer')
   KAFKA_OAUTH_SCOPE?: string;
+
+  /**
+   * OAUTHBEARER: SASL extensions sent with the token, `key=value` pairs separated by commas; Confluent
+   * Cloud needs `logicalCluster=lkc-…,identityPoolId=pool-…`.
+   */
+  @Expose()
+  @Transform(toExtensions)
+  @ValidateIf((c: Settings) => isSet(c.KAFKA_OAUTH_EXTENSIONS))
+  @Requires('oauthForExtensions', (s) => s.KAFKA_SASL_MECHANISM === 'oauthbearer', 'KAFKA_OAUTH_EXTENSIONS is set but KAFKA_SASL_MECHANISM is not oauthbearer')
+  @ValidateBy(
+    { name: 'isExtensionList', validator: { validate: (value: unknown) => typeof value === 'object' && value !== null } },
+    { message: 'KAFKA_OAUTH_EXTENSIONS must be key=value pairs separated by commas (keys of letters only, no "auth")' },
+  )
+  KAFKA_OAUTH_EXTENSIONS?: Readonly<Record<string, string>>;
 }
