@@ -82,24 +82,29 @@ describe('goals relay to Kafka (e2e, kcat mock)', () => {
     const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
     expect(messages.map((m) => header(m, 'ce_type'))).toEqual(['ObjectiveSet', 'KeyResultAdded']);
     const [first] = messages;
-    const value = JSON.parse(String(first.value));
     expect(String(first.key)).toBe(objective.id);
+    // Binary mode: the value is the event's data, every attribute a ce_ header.
+    expect(JSON.parse(String(first.value))).toMatchObject({ title: 'Relay me', teamId: 'growth' });
     expect({
       specversion: header(first, 'ce_specversion'),
-      id: header(first, 'ce_id'),
       source: header(first, 'ce_source'),
       subject: header(first, 'ce_subject'),
-      time: header(first, 'ce_time'),
+      dataschema: header(first, 'ce_dataschema'),
+      tenantid: header(first, 'ce_tenantid'),
+      actor: header(first, 'ce_actor'),
+      correlationid: header(first, 'ce_correlationid'),
+      streamrevision: header(first, 'ce_streamrevision'),
     }).toEqual({
       specversion: '1.0',
-      id: value.id,
       source: TOPICS.goals.source,
       subject: `objective-${objective.id}`,
-      time: value.metadata.occurredAt,
+      dataschema: 'urn:okr:event:ObjectiveSet:v1',
+      tenantid: 'acme',
+      actor: 'alice',
+      correlationid: 'corr-kafka-1',
+      streamrevision: '0',
     });
-    expect(value).toMatchObject({ type: 'ObjectiveSet', revision: 0, metadata: { tenantId: 'acme', actor: 'alice', correlationId: 'corr-kafka-1' } });
-    const headers = Object.keys(first.headers ?? {});
-    expect(headers).toEqual(expect.arrayContaining(['tenant_id', 'correlation_id', 'causation_id']));
+    expect(Object.keys(first.headers ?? {})).toEqual(expect.arrayContaining(['ce_id', 'ce_time', 'ce_causationid', 'ce_logposition', 'ce_schemaversion']));
     // The relay's lag is a Prometheus gauge of the service.
     const metrics = await fetch(`${(service as RunningService).url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^okr_relay_lag_positions\{relay="goals",service="goals"\} \d+$/m);

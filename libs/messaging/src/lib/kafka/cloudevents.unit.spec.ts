@@ -1,3 +1,4 @@
+import type { Message } from 'kafkajs';
 import type { IntegrationEvent } from '../integration-event';
 import { fromKafkaMessage, MalformedKafkaMessageError, toKafkaMessage } from './cloudevents';
 import { fromDeadLetterMessage, toDeadLetterMessage } from './dead-letter';
@@ -15,38 +16,79 @@ const event: IntegrationEvent = {
   metadata: { tenantId: 't1', actor: 'u1', correlationId: 'c1', causationId: 'k1', occurredAt: '2026-11-26T10:00:00.000Z' },
 };
 
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
 /** kafkajs hands consumed headers over as Buffers. */
 const asConsumed = (headers: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Buffer.from(String(value))]));
 
+/** A produced message as a consumer receives it. */
+const consumed = (message: Message) => ({
+  key: Buffer.from(String(message.key)),
+  value: Buffer.from(String(message.value)),
+  headers: asConsumed(message.headers ?? {}),
+});
+
 describe('CloudEvents Kafka binding', () => {
-  it('maps an integration event to key, JSON value and binary-mode headers, leaving out absent optional ones', () => {
+  it('maps an integration event to key, the data as the JSON value, and binary-mode ce_ headers, leaving out absent optional ones', () => {
     const message = toKafkaMessage(event, 'okr/goals');
     expect(message.key).toBe(event.key);
-    expect(JSON.parse(String(message.value))).toEqual(event);
+    expect(JSON.parse(String(message.value))).toEqual(event.data);
     expect(message.headers).toEqual({
       ce_specversion: '1.0',
       ce_id: event.id,
-      ce_type: 'ObjectiveDefined',
       ce_source: 'okr/goals',
-      ce_time: '2026-11-26T10:00:00.000Z',
+      ce_type: 'ObjectiveDefined',
       ce_subject: event.streamId,
+      ce_time: '2026-11-26T10:00:00.000Z',
+      ce_dataschema: 'urn:okr:event:ObjectiveDefined:v1',
       'content-type': 'application/json',
-      tenant_id: 't1',
-      correlation_id: 'c1',
-      causation_id: 'k1',
+      ce_tenantid: 't1',
+      ce_actor: 'u1',
+      ce_correlationid: 'c1',
+      ce_causationid: 'k1',
+      ce_streamrevision: '0',
+      ce_logposition: '42',
+      ce_schemaversion: '1',
     });
   });
 
-  it('reads an event back, ignores records that are no CloudEvent, and rejects a value that does not match', () => {
-    const message = toKafkaMessage(event, 'okr/goals');
-    const consumed = { value: Buffer.from(String(message.value)), headers: asConsumed(message.headers ?? {}) };
-    expect(fromKafkaMessage(consumed)).toEqual(event);
+  it('gives every extension a valid CloudEvents attribute name (lower-case letters and digits, at most 20)', () => {
+    const traced = { ...event, metadata: { ...event.metadata, importedAt: '2026-11-27T00:00:00.000Z', traceparent: TRACEPARENT } };
+    const names = Object.keys(toKafkaMessage(traced, 'okr/goals').headers ?? {});
+    const attributes = names.filter((name) => name.startsWith('ce_')).map((name) => name.slice(3));
+    expect(attributes).toHaveLength(names.length - 2);
+    for (const attribute of attributes) expect(attribute).toMatch(/^[a-z0-9]{1,20}$/);
+    expect(names).toEqual(expect.arrayContaining(['content-type', 'traceparent', 'ce_traceparent', 'ce_importedat']));
+  });
+
+  it('rebuilds the integration event from headers and value, with every metadata field', () => {
+    const full = { ...event, metadata: { ...event.metadata, importedAt: '2026-11-27T00:00:00.000Z', traceparent: TRACEPARENT } };
+    expect(fromKafkaMessage(consumed(toKafkaMessage(event, 'okr/goals')))).toEqual(event);
+    expect(fromKafkaMessage(consumed(toKafkaMessage(full, 'okr/goals')))).toEqual(full);
+  });
+
+  it('ignores records that are no CloudEvent and rejects CloudEvents that are not integration events', () => {
+    const good = consumed(toKafkaMessage(event, 'okr/goals'));
+    const without = (name: string) => ({ ...good, headers: Object.fromEntries(Object.entries(good.headers).filter(([key]) => key !== name)) });
     expect(fromKafkaMessage({ value: null, headers: { okr_topic_marker: Buffer.from('created') } })).toBeUndefined();
-    expect(() => fromKafkaMessage({ ...consumed, value: Buffer.from('{') })).toThrow(MalformedKafkaMessageError);
-    expect(() => fromKafkaMessage({ ...consumed, value: Buffer.from(JSON.stringify({ ...event, id: 'other' })) })).toThrow(
-      MalformedKafkaMessageError,
-    );
+    expect(() => fromKafkaMessage({ ...good, value: Buffer.from('{') })).toThrow(/not JSON/);
+    expect(() => fromKafkaMessage({ ...good, value: null })).toThrow(MalformedKafkaMessageError);
+    expect(() => fromKafkaMessage(without('ce_tenantid'))).toThrow(/ce_tenantid/);
+    expect(() => fromKafkaMessage(without('ce_type'))).toThrow(/ce_type/);
+    expect(() => fromKafkaMessage(without('ce_streamrevision'))).toThrow(/ce_streamrevision/);
+    expect(() => fromKafkaMessage({ ...good, headers: { ...good.headers, ce_logposition: Buffer.from('4x') } })).toThrow(/ce_logposition/);
+    expect(() => fromKafkaMessage({ ...good, headers: { ...good.headers, ce_specversion: Buffer.from('0.3') } })).toThrow(/specversion/);
+  });
+
+  it('still reads records written before the binary mode (the whole event as the value, tenant_id headers)', () => {
+    const legacy = {
+      key: Buffer.from(event.key),
+      value: Buffer.from(JSON.stringify(event)),
+      headers: asConsumed({ ce_specversion: '1.0', ce_id: event.id, ce_type: event.type, ce_source: 'okr/goals', tenant_id: 't1', correlation_id: 'c1' }),
+    };
+    expect(fromKafkaMessage(legacy)).toEqual(event);
+    expect(() => fromKafkaMessage({ ...legacy, value: Buffer.from(JSON.stringify({ ...event, id: 'other' })) })).toThrow(MalformedKafkaMessageError);
   });
 
   it('round-trips a dead letter with its error, attempts and group', () => {
@@ -61,7 +103,9 @@ describe('CloudEvents Kafka binding', () => {
     };
     const failedAt = new Date('2026-11-26T11:00:00.000Z');
     const letter = toDeadLetterMessage(original, { group: 'insights', topic: 'okr.goals.v1', partition: 2, error: new Error('boom'), attempts: 5, failedAt });
-    const read = fromDeadLetterMessage({ value: original.value, headers: asConsumed(letter.headers ?? {}) });
+    const stored = { key: original.key, value: original.value, headers: asConsumed(letter.headers ?? {}) };
+    const read = fromDeadLetterMessage(stored);
+    expect(fromKafkaMessage(stored)).toEqual(event);
     expect(read).toMatchObject({ group: 'insights', topic: 'okr.goals.v1', event, attempts: 5, failedAt: failedAt.toISOString() });
     expect(read?.error).toContain('boom');
     expect(letter.headers).toMatchObject({ ce_id: Buffer.from(event.id), dlq_partition: '2', dlq_offset: '7' });

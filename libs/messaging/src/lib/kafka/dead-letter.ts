@@ -1,8 +1,11 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { DeadLetter } from '../messaging.port';
-import { fromKafkaMessage, headerText } from './cloudevents';
+import { fromKafkaMessage, headerText, type KafkaRecord } from './cloudevents';
 
-/** Headers a dead-lettered record carries on top of the original ones (its `ce_*` headers stay). */
+/**
+ * Headers a dead-lettered record carries on top of the original ones. The record stays the same
+ * CloudEvent (key, value and every `ce_` header unchanged); these transport headers add why it failed.
+ */
 export const DLQ_HEADERS = {
   error: 'dlq_error',
   attempts: 'dlq_attempts',
@@ -51,7 +54,7 @@ export function toDeadLetterMessage(original: KafkaMessage, cause: DeadLetterCau
  * Reads a record of a dead-letter topic back; `undefined` for records that are no dead letter of an
  * integration event (no `dlq_group`, or a value that does not parse).
  */
-export function fromDeadLetterMessage(message: { value: Buffer | null; headers?: IHeaders }): DeadLetter | undefined {
+export function fromDeadLetterMessage(message: KafkaRecord): DeadLetter | undefined {
   const group = headerText(message.headers, DLQ_HEADERS.group);
   const topic = headerText(message.headers, DLQ_HEADERS.topic);
   if (group === undefined || topic === undefined) return undefined;
