@@ -105,11 +105,12 @@ describe('the key-result view follows goals events', () => {
 
     const projections = checkIns.app.get(ViewProjections);
     const consumer = checkIns.app.get<EmbeddedConsumer>(INTEGRATION_EVENT_CONSUMER);
+    const group = await checkIns.view.followedGroup('check-ins.key-results');
     await projections.onModuleDestroy();
-    await consumer.reset('check-ins.key-results', [TOPICS.goals.name], { to: 'start' });
+    await consumer.reset(group, [TOPICS.goals.name], { to: 'start' });
     await projections.onApplicationBootstrap();
     const head = await checkIns.store.headPosition();
-    await eventually(async () => ((await consumer.checkpoint('check-ins.key-results', TOPICS.goals.name)) ?? -1) >= head, 5000, 'replay');
+    await eventually(async () => ((await consumer.checkpoint(group, TOPICS.goals.name)) ?? -1) >= head, 5000, 'replay');
     // Let the events after the last goals event (own categories) pass too, then compare.
     await new Promise((r) => setTimeout(r, 100));
     expect(dump()).toEqual(before);

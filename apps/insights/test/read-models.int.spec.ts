@@ -6,7 +6,7 @@ import { GoalsModule } from '../../goals/src/app.module';
 import { CheckInsModule } from '../../check-ins/src/app.module';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { INTEGRATION_EVENT_CONSUMER, type IntegrationEventConsumer } from '@okr/messaging';
-import { INSIGHTS_TOPICS, ProjectionRunner, groupOf } from '../src/read-models/projection-runner';
+import { INSIGHTS_TOPICS, ProjectionRunner } from '../src/read-models/projection-runner';
 import { INSIGHTS_READ_MODELS } from '../src/read-models/read-models';
 import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
 
@@ -291,7 +291,7 @@ describe('read models: goals and check-ins events into the insights views', () =
     const consumer = insights.app.get<IntegrationEventConsumer>(INTEGRATION_EVENT_CONSUMER);
     const apply = jest.spyOn(runner, 'applyBatch');
     await runner.onModuleDestroy();
-    for (const model of INSIGHTS_READ_MODELS) await consumer.reset(groupOf(model), INSIGHTS_TOPICS, { to: 'start' });
+    for (const model of INSIGHTS_READ_MODELS) await consumer.reset(runner.groupOf(model), INSIGHTS_TOPICS, { to: 'start' });
     await runner.onApplicationBootstrap();
     // Every handled event of this test comes again: ObjectiveSet, KeyResultAdded, ObjectiveActivated and
     // 2 check-ins to the summary; KeyResultAdded and 2 check-ins to the series; the learning; the cycle.

@@ -24,3 +24,4 @@ export * from './lib/nest/service-foundation';
 export * from './lib/projections/read-model';
 export * from './lib/projections/read-model-collections';
 export * from './lib/projections/read-model-runner';
+export * from './lib/projections/followed-group';

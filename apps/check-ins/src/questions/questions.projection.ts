@@ -20,11 +20,9 @@ export class QuestionsProjection implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // A new view file holds nothing: read from the start whatever position the bus kept for the group.
-    if (this.view.createdNow) await this.consumer.reset(QUESTIONS_CONSUMER, [TOPICS.checkIns.name], { to: 'start' });
     const handler = async (event: IntegrationEvent) => this.questions.apply(event);
     this.running = await this.consumer.start({
-      group: QUESTIONS_CONSUMER,
+      group: await this.view.followedGroup(QUESTIONS_CONSUMER),
       topics: [TOPICS.checkIns.name],
       handlers: Object.fromEntries(QUESTION_EVENTS.map((type) => [type, handler])),
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { PinoLogger } from 'nestjs-pino';
-import { SqliteIdempotencyGuard, type IntegrationEvent } from '@okr/messaging';
+import { SqliteIdempotencyGuard, followedGroup, type GroupRegistry, type IntegrationEvent } from '@okr/messaging';
 import type { KeyResultKind, KeyResultMeasure } from '@okr/okr-domain';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@okr/platform';
 
@@ -48,6 +48,7 @@ export interface LearningRow {
 }
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS followed_groups (base TEXT PRIMARY KEY, consumer_group TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cycles (
   tenant    TEXT NOT NULL,
   cycle_id  TEXT NOT NULL,
@@ -144,6 +145,23 @@ export class CheckInsView implements OnApplicationShutdown {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.guard = new SqliteIdempotencyGuard(this.db, { logger });
+  }
+
+  /**
+   * The consumer group this view follows for `base` (see `followedGroup`): recorded in the view's file,
+   * so processes sharing the file share the group, and a new file (a new pod, a lost volume) gets a
+   * group of its own that reads the log from its start without touching the live replicas' group.
+   */
+  followedGroup(base: string): Promise<string> {
+    const registry: GroupRegistry = {
+      bound: async (name) =>
+        this.db.prepare<[string], { consumer_group: string }>('SELECT consumer_group FROM followed_groups WHERE base = ?').get(name)?.consumer_group,
+      bind: async (name, group) => {
+        this.db.prepare('INSERT OR IGNORE INTO followed_groups (base, consumer_group) VALUES (?, ?)').run(name, group);
+        return (await registry.bound(name)) ?? group;
+      },
+    };
+    return followedGroup(registry, base, async () => !this.createdNow);
   }
 
   /** Applies `write` for `event` exactly once for `consumer` (see the guard). */

@@ -176,20 +176,16 @@ export class ViewProjections implements OnApplicationBootstrap, OnModuleDestroy,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.view.createdNow) {
-      // A new view holds nothing: rebuild it from the start of the log rather than trust positions
-      // kept elsewhere (Kafka offsets, the events file) that belong to a view that is gone.
-      await this.consumer.reset(KEY_RESULTS_CONSUMER, [TOPICS.goals.name], { to: 'start' });
-      await this.consumer.reset(OWN_EVENTS_CONSUMER, [TOPICS.checkIns.name], { to: 'start' });
-    }
+    // Groups recorded in the view (shared by the processes sharing its file); a new view gets groups of
+    // its own, read from the start of the log, and never resets a group other replicas consume in.
     this.running = await Promise.all([
       this.consumer.start({
-        group: KEY_RESULTS_CONSUMER,
+        group: await this.view.followedGroup(KEY_RESULTS_CONSUMER),
         topics: [TOPICS.goals.name],
         handlers: this.handlers(KEY_RESULTS_CONSUMER, GOALS_WRITES),
       }),
       this.consumer.start({
-        group: OWN_EVENTS_CONSUMER,
+        group: await this.view.followedGroup(OWN_EVENTS_CONSUMER),
         topics: [TOPICS.checkIns.name],
         handlers: this.handlers(OWN_EVENTS_CONSUMER, OWN_WRITES),
       }),

@@ -3,15 +3,10 @@ import {
   INTEGRATION_EVENT_CONSUMER,
   ReadModelRunner,
   TOPICS,
-  readModelGroup,
   type IntegrationEventConsumer,
-  type ReadModel,
 } from '@okr/messaging';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import { INSIGHTS_READ_MODELS } from './read-models';
-
-/** The consumer group of an insights read model. */
-export const groupOf = (model: Pick<ReadModel, 'name'>): string => readModelGroup('insights', model);
 
 /** The topics every read model follows. */
 export const INSIGHTS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.checkIns.name];

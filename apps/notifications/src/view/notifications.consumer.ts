@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import {
   INTEGRATION_EVENT_CONSUMER,
+  ReadStoreGroupRegistry,
   TOPICS,
+  followedGroup,
   type EventHandler,
   type IntegrationEvent,
   type IntegrationEventConsumer,
@@ -35,7 +37,7 @@ import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type Notificat
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { NotificationsStore, type Collections, type FollowDoc } from '../store/notifications.store';
 
-/** The consumer group of the notifications service. */
+/** The base name of the notifications service's consumer group (see {@link followedGroup}). */
 export const NOTIFICATIONS_GROUP = 'notifications';
 export const NOTIFICATIONS_TOPICS: readonly string[] = [TOPICS.goals.name, TOPICS.checkIns.name, TOPICS.insights.name];
 
@@ -85,14 +87,13 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
       this.notifySince = this.clock.now().toISOString();
       await c.meta.updateOne({ _id: NOTIFY_SINCE }, { $set: { value: this.notifySince } }, { upsert: true });
     }
-    // A view that has applied nothing (a new store, a lost volume) starts from the start of the log,
-    // whatever position the bus kept for the group.
-    if ((await c.applied.count()) === 0) {
-      await this.consumer.reset(NOTIFICATIONS_GROUP, NOTIFICATIONS_TOPICS, { to: 'start' });
-    }
+    // The group the store records: replicas sharing the store share it; a view that has applied
+    // nothing (a new store, a lost volume) gets a group of its own, read from the start of the log,
+    // and never joins or resets the group other replicas consume in.
+    const group = await followedGroup(new ReadStoreGroupRegistry(this.store.store), NOTIFICATIONS_GROUP, async () => (await c.applied.count()) > 0);
     const handler: EventHandler = (event) => this.apply(event).then(() => undefined);
     this.running = await this.consumer.start({
-      group: NOTIFICATIONS_GROUP,
+      group,
       topics: NOTIFICATIONS_TOPICS,
       handlers: Object.fromEntries(HANDLED.map((type) => [type, handler])),
     });

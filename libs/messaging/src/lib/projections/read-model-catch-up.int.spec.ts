@@ -7,7 +7,7 @@ import { SqliteEventStore } from '@okr/event-store';
 import { EmbeddedReadStore } from '@okr/read-store';
 import { EmbeddedConsumer } from '../embedded/embedded-consumer';
 import { COUNTED_TOPIC, appendCounted, categoriesOf, countedModel } from './catch-up.fixture';
-import { ReadModelRunner, readModelGroup } from './read-model-runner';
+import { ReadModelRunner } from './read-model-runner';
 
 const EVENTS = 6_000;
 
@@ -39,7 +39,7 @@ describe('ReadModelRunner catching up a long log on the embedded bus', () => {
     const head = await appendCounted(events, EVENTS, 40);
     const runner = new ReadModelRunner(consumer, readStore, { service: 'test', topics: [COUNTED_TOPIC], models: [countedModel] });
     await runner.onApplicationBootstrap();
-    const group = readModelGroup('test', countedModel);
+    const group = runner.groupOf(countedModel);
     const { port } = server.address() as AddressInfo;
 
     // Progress, not time: ask for /health/live until the group reaches the head, noting where the

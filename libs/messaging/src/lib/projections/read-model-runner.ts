@@ -4,6 +4,7 @@ import type { IntegrationEvent } from '../integration-event';
 import type { EventHandler, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
 import type { ReadModel } from './read-model';
 import { ReadModelCollections, appliedId } from './read-model-collections';
+import { ReadStoreGroupRegistry, followedGroup } from './followed-group';
 
 /** Which read models a service keeps, and which topics they follow. */
 export interface ReadModelRunnerOptions {
@@ -13,7 +14,7 @@ export interface ReadModelRunnerOptions {
   models: readonly ReadModel[];
 }
 
-/** The consumer group of a service's read model. */
+/** The base name of a service's read model's consumer group (the group it follows: {@link ReadModelRunner.groupOf}). */
 export const readModelGroup = (service: string, model: Pick<ReadModel, 'name'>): string => `${service}.${model.name}`;
 
 /**
@@ -47,6 +48,7 @@ export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Pro
 export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private running: RunningConsumer[] = [];
   private readonly paused = new Set<string>();
+  private readonly groups = new Map<string, string>();
   private readonly listeners: AppliedListener[] = [];
   private readonly collections: ReadModelCollections;
 
@@ -59,14 +61,15 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // A read model that has applied nothing (a new store, a lost volume) starts from the beginning of
-    // the log, whatever position the bus kept for its group: nothing can be applied twice, since
-    // nothing is recorded as applied.
+    // Each read model follows the group its store records (shared by the replicas sharing the store);
+    // a store that holds nothing of a model gets a group of its own, new to the bus, which reads the
+    // log from its start beside the live groups: nothing here joins, moves or resets a group that
+    // another replica consumes in.
     const applied = await this.collections.applied();
+    const registry = new ReadStoreGroupRegistry(this.store);
     for (const model of this.options.models) {
-      if ((await applied.count({ model: model.name })) === 0) {
-        await this.consumer.reset(this.groupOf(model), this.options.topics, { to: 'start' });
-      }
+      const base = readModelGroup(this.options.service, model);
+      this.groups.set(model.name, await followedGroup(registry, base, async () => (await applied.count({ model: model.name })) > 0));
     }
     this.running = await Promise.all(this.options.models.map((model) => this.start(model)));
   }
@@ -77,9 +80,11 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     await Promise.all(running.map((consumer) => consumer.stop()));
   }
 
-  /** The consumer group of one of this runner's read models. */
+  /** The consumer group one of this runner's read models follows (known once bootstrapped). */
   groupOf(model: Pick<ReadModel, 'name'>): string {
-    return readModelGroup(this.options.service, model);
+    const group = this.groups.get(model.name);
+    if (group === undefined) throw new Error(`read model ${model.name}: its consumer group is known once the runner has started`);
+    return group;
   }
 
   /**
