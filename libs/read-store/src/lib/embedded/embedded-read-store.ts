@@ -48,12 +48,24 @@ import type {
  *   against the whole filter. A transaction indexes its own overlay the same way, so reads through
  *   its session cost the same. Other filters scan the collection in memory.
  *
+ * - Several processes on one file (`npm start`'s services, replicas sharing a data folder): every
+ *   commit also appends what it changed to `read_changes` (collection, `_id`, or no `_id` when the
+ *   collection itself was created, re-indexed, renamed or dropped). Before each read and inside each
+ *   commit, a process whose connection saw another connection commit (`PRAGMA data_version`) reads
+ *   the changes after the last one it applied and reloads those documents (or collections) from the
+ *   file, so it answers what the file holds. A commit runs under SQLite's write lock (`BEGIN
+ *   IMMEDIATE`): it catches up first, then checks for conflicts, so a transaction that read a document
+ *   another process changed meanwhile conflicts and runs again, as within one process. The change log
+ *   keeps the last `keepChanges` entries; a process further behind reloads everything.
+ *
  * Sized for single-node use: unique indexes treat an array value as one key (no multikey unique
  * indexes), and a sort on a large candidate set is done in memory.
  */
 export interface EmbeddedReadStoreOptions {
   /** The SQLite file (created with its directory if missing); `:memory:` for a throwaway store. */
   file: string;
+  /** How many entries of the change log other processes read to catch up are kept (default 10,000). */
+  keepChanges?: number;
 }
 
 /** A transaction lost a race with another write to the same document or collection. */
@@ -62,6 +74,9 @@ export class WriteConflictError extends Error {
 }
 
 const SCHEMA_VERSION = 1;
+const DEFAULT_KEEP_CHANGES = 10_000;
+/** How long a commit waits for another process's write lock before failing. */
+const BUSY_TIMEOUT_MS = 5000;
 /** How often `withTransaction` runs the work when commits keep conflicting. */
 const MAX_TRANSACTION_ATTEMPTS = 5;
 
@@ -488,13 +503,46 @@ class EmbeddedCollection<T extends ReadDocument> implements ReadCollection<T> {
   }
 }
 
+/** A committed document (or its deletion) swapped into a collection's state and its indexes. */
+const swapDocument = (state: CollectionState, id: string, document: ReadDocument | null): void => {
+  const previous = state.docs.get(id);
+  for (const index of state.lookup) {
+    if (previous) index.remove(id, previous);
+    if (document) index.add(id, document);
+  }
+  for (const unique of state.unique) {
+    if (previous) {
+      const key = indexKey(unique.fields, previous);
+      if (unique.keys.get(key) === id) unique.keys.delete(key);
+    }
+    if (document) unique.keys.set(indexKey(unique.fields, document), id);
+  }
+  if (document) state.docs.set(id, document);
+  else state.docs.delete(id);
+};
+
 export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, CollectionState>();
   private closed = false;
   private readonly statements;
+  /** The last `read_changes` entry this process has applied (its own commits included). */
+  private lastChange = 0;
+  /** `PRAGMA data_version` when this process last caught up: it moves when another connection commits. */
+  private dataVersion = -1;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly keepChanges: number,
+  ) {
     this.statements = {
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
+      changesSince: db.prepare('SELECT seq, collection, id FROM read_changes WHERE seq > ? ORDER BY seq'),
+      logChange: db.prepare('INSERT INTO read_changes (collection, id) VALUES (?, ?)'),
+      lastChange: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM read_changes').pluck(),
+      pruneChanges: db.prepare('DELETE FROM read_changes WHERE seq <= ?'),
+      collectionRow: db.prepare('SELECT indexes FROM read_collections WHERE name = ?').pluck(),
+      collectionDocs: db.prepare('SELECT id, doc FROM read_docs WHERE collection = ?'),
+      document: db.prepare('SELECT doc FROM read_docs WHERE collection = ? AND id = ?').pluck(),
       insertCollection: db.prepare('INSERT OR REPLACE INTO read_collections (name, indexes) VALUES (?, ?)'),
       deleteCollection: db.prepare('DELETE FROM read_collections WHERE name = ?'),
       renameCollection: db.prepare('UPDATE read_collections SET name = ? WHERE name = ?'),
@@ -512,22 +560,96 @@ export class EmbeddedReadStore implements ReadStore {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.exec(`
         CREATE TABLE IF NOT EXISTS read_collections (name TEXT PRIMARY KEY, indexes TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS read_docs (
           collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS read_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT);
       `);
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
       else if (version !== SCHEMA_VERSION) throw new Error(`Unsupported read store schema version ${version} in ${options.file}`);
-      const store = new EmbeddedReadStore(db);
-      store.load();
+      const store = new EmbeddedReadStore(db, options.keepChanges ?? DEFAULT_KEEP_CHANGES);
+      store.reloadAll();
       return store;
     } catch (error) {
       db.close();
       throw error;
     }
+  }
+
+  /** Loads every collection from the file, and where the change log stands, in one read snapshot. */
+  private reloadAll(): void {
+    this.db.transaction(() => {
+      this.collections.clear();
+      this.load();
+      this.dataVersion = this.statements.dataVersion.get() as number;
+      this.lastChange = this.statements.lastChange.get() as number;
+    })();
+  }
+
+  /**
+   * Catches up with the commits of other processes on the file (see the class comment). Cheap when
+   * there are none: one `PRAGMA data_version`.
+   */
+  private sync(): void {
+    const version = this.statements.dataVersion.get() as number;
+    if (version === this.dataVersion) return;
+    this.db.transaction(() => {
+      this.dataVersion = this.statements.dataVersion.get() as number;
+      const changes = this.statements.changesSince.all(this.lastChange) as Array<{ seq: number; collection: string; id: string | null }>;
+      if (changes.length === 0) return;
+      // The entries after ours were pruned: what changed meanwhile is unknown, so everything is reloaded.
+      if (changes[0].seq > this.lastChange + 1) return this.reloadAll();
+      const reload = new Set(changes.filter((change) => change.id === null).map((change) => change.collection));
+      for (const name of reload) this.reloadCollection(name);
+      const applied = new Set<string>();
+      for (const { collection, id } of changes) {
+        if (id === null || reload.has(collection) || applied.has(`${collection}\u0000${id}`)) continue;
+        applied.add(`${collection}\u0000${id}`);
+        const state = this.collections.get(collection);
+        if (!state) {
+          this.reloadCollection(collection);
+          reload.add(collection);
+          continue;
+        }
+        const stored = this.statements.document.get(collection, id) as string | undefined;
+        swapDocument(state, id, stored === undefined ? null : (JSON.parse(stored) as ReadDocument));
+      }
+      this.lastChange = changes[changes.length - 1].seq;
+    })();
+  }
+
+  /** Replaces a collection's state with what the file holds (a new state object: transactions on it conflict). */
+  private reloadCollection(name: string): void {
+    const indexes = this.statements.collectionRow.get(name) as string | undefined;
+    if (indexes === undefined) {
+      this.collections.delete(name);
+      return;
+    }
+    const docs = new Map<string, ReadDocument>();
+    for (const row of this.statements.collectionDocs.iterate(name) as Iterable<{ id: string; doc: string }>) {
+      docs.set(row.id, JSON.parse(row.doc) as ReadDocument);
+    }
+    this.collections.set(name, collectionState(name, JSON.parse(indexes) as IndexDefinition[], docs));
+  }
+
+  /**
+   * Runs `write` under the file's write lock, after catching up, and records what it changed in the
+   * change log (`changed`: collection and `_id`, or no `_id` for the whole collection).
+   */
+  private exclusive<R>(write: () => { result: R; changed: ReadonlyArray<readonly [collection: string, id: string | null]> }): R {
+    return this.db
+      .transaction(() => {
+        this.sync();
+        const { result, changed } = write();
+        for (const [collection, id] of changed) this.lastChange = Number(this.statements.logChange.run(collection, id).lastInsertRowid);
+        if (changed.length > 0 && this.lastChange % 1000 < changed.length) this.statements.pruneChanges.run(this.lastChange - this.keepChanges);
+        return result;
+      })
+      .immediate();
   }
 
   private load(): void {
@@ -552,6 +674,7 @@ export class EmbeddedReadStore implements ReadStore {
   /** The committed state of a collection (undefined when it does not exist). @internal */
   state(name: string): CollectionState | undefined {
     this.assertOpen();
+    this.sync();
     return this.collections.get(name);
   }
 
@@ -559,24 +682,34 @@ export class EmbeddedReadStore implements ReadStore {
     this.assertOpen();
     const { name } = definition;
     if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) throw new Error(`Invalid collection name: ${String(name)}`);
-    const existing = this.collections.get(name);
     const declared = definition.indexes ?? [];
-    if (!existing) {
-      const state = collectionState(name, [...declared], new Map());
-      this.statements.insertCollection.run(name, JSON.stringify(state.indexes));
-      this.collections.set(name, state);
-    } else {
+    const needed = (existing: CollectionState | undefined): boolean => {
+      if (!existing) return true;
+      const known = new Set(existing.indexes.map(indexIdentity));
+      return declared.some((index) => !known.has(indexIdentity(index)));
+    };
+    this.sync();
+    // Opening a collection that exists with these indexes writes nothing (and takes no lock).
+    if (!needed(this.collections.get(name))) return new EmbeddedCollection<T>(this, definition);
+    this.exclusive(() => {
+      const existing = this.collections.get(name);
+      if (!existing) {
+        const state = collectionState(name, [...declared], new Map());
+        this.statements.insertCollection.run(name, JSON.stringify(state.indexes));
+        this.collections.set(name, state);
+        return { result: undefined, changed: [[name, null]] };
+      }
       // Like createIndex: indexes accumulate; declaring one the documents violate fails.
       const known = new Set(existing.indexes.map(indexIdentity));
       const added = declared.filter((index) => !known.has(indexIdentity(index)));
-      if (added.length > 0) {
-        const indexes = [...existing.indexes, ...added];
-        const state = collectionState(name, indexes, existing.docs);
-        this.statements.insertCollection.run(name, JSON.stringify(indexes));
-        // A new state object: transactions in flight on this collection conflict and run again.
-        this.collections.set(name, state);
-      }
-    }
+      if (added.length === 0) return { result: undefined, changed: [] };
+      const indexes = [...existing.indexes, ...added];
+      const state = collectionState(name, indexes, existing.docs);
+      this.statements.insertCollection.run(name, JSON.stringify(indexes));
+      // A new state object: transactions in flight on this collection conflict and run again.
+      this.collections.set(name, state);
+      return { result: undefined, changed: [[name, null]] };
+    });
     return new EmbeddedCollection<T>(this, definition);
   }
 
@@ -632,17 +765,24 @@ export class EmbeddedReadStore implements ReadStore {
   private commit(transaction: Transaction): void {
     this.assertOpen();
     const touched = [...transaction.collections.values()].filter((collection) => collection.changes.size > 0);
-    for (const collection of touched) this.checkConflicts(collection);
-
-    this.db.transaction(() => {
+    if (touched.length === 0) return;
+    // Under the write lock, after catching up with other processes: a conflict found here is final.
+    this.exclusive(() => {
+      for (const collection of touched) this.checkConflicts(collection);
+      const changed: Array<readonly [string, string | null]> = [];
       for (const collection of touched) {
-        if (!collection.base) this.statements.insertCollection.run(collection.name, JSON.stringify(collection.state.indexes));
+        if (!collection.base) {
+          this.statements.insertCollection.run(collection.name, JSON.stringify(collection.state.indexes));
+          changed.push([collection.name, null]);
+        }
         for (const [id, document] of collection.changes) {
           if (document) this.statements.putDocument.run(collection.name, id, JSON.stringify(document));
           else this.statements.deleteDocument.run(collection.name, id);
+          changed.push([collection.name, id]);
         }
       }
-    })();
+      return { result: undefined, changed };
+    });
 
     for (const collection of touched) {
       const { state } = collection;
@@ -687,34 +827,37 @@ export class EmbeddedReadStore implements ReadStore {
 
   async listCollections(): Promise<string[]> {
     this.assertOpen();
+    this.sync();
     return [...this.collections.keys()].sort();
   }
 
   async renameCollection(from: string, to: string): Promise<void> {
     this.assertOpen();
-    const source = this.collections.get(from);
-    if (!source) throw new Error(`Cannot rename "${from}": no such collection`);
     if (from === to) throw new Error(`Cannot rename "${from}" to itself`);
     // One SQLite transaction, then one synchronous swap in memory: readers of `to` see the old
     // documents or the new ones, never a mix. New state objects make in-flight transactions conflict.
-    this.db.transaction(() => {
+    this.exclusive(() => {
+      const source = this.collections.get(from);
+      if (!source) throw new Error(`Cannot rename "${from}": no such collection`);
       this.statements.deleteDocuments.run(to);
       this.statements.deleteCollection.run(to);
       this.statements.renameDocuments.run(to, from);
       this.statements.renameCollection.run(to, from);
-    })();
-    this.collections.delete(from);
-    this.collections.set(to, { ...source, name: to });
+      this.collections.delete(from);
+      this.collections.set(to, { ...source, name: to });
+      return { result: undefined, changed: [[from, null], [to, null]] };
+    });
   }
 
   async dropCollection(name: string): Promise<void> {
     this.assertOpen();
-    if (!this.collections.has(name)) return;
-    this.db.transaction(() => {
+    this.exclusive(() => {
+      if (!this.collections.has(name)) return { result: undefined, changed: [] };
       this.statements.deleteDocuments.run(name);
       this.statements.deleteCollection.run(name);
-    })();
-    this.collections.delete(name);
+      this.collections.delete(name);
+      return { result: undefined, changed: [[name, null]] };
+    });
   }
 
   async close(): Promise<void> {
