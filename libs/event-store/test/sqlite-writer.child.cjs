@@ -2,7 +2,7 @@
  * A separate OS process that appends through the real SqliteEventStore, for the multi-process tests
  * in sqlite-event-store.process.int.spec.ts. Jest's transform does not reach a forked child, so this
  * script compiles the adapter's TypeScript on require with @swc/core and the workspace .swcrc (the
- * adapter has no path-alias imports at run time, only relative ones).
+ * adapter's only path-alias import at run time, the domain, is resolved below).
  *
  *   contend <file> <worker> <appends> <stream>...   after 'ready' / 'go': per append, read the stream's
  *                                                   revision, append one event at exactly that revision,
@@ -21,6 +21,14 @@ delete swcrc.$schema;
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swcrc, swcrc: false, sourceMaps: false, filename });
   module._compile(code, filename);
+};
+
+// The adapter's read path reaches the domain (upcasters) through its path alias.
+const Module = require('node:module');
+const aliases = { '@okr/okr-domain': join(__dirname, '..', '..', 'okr-domain', 'src', 'index.ts') };
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return resolveFilename.call(this, aliases[request] ?? request, ...rest);
 };
 
 const { SqliteEventStore } = require('../src/lib/sqlite/sqlite-event-store.ts');

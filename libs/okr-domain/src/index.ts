@@ -34,3 +34,6 @@ export * from './lib/service-account/service-account';
 export * from './lib/service-account/service-account.decider';
 export * from './lib/shared/personal-data';
 export * from './lib/erasure/erasure';
+export * from './lib/objective/objective.upcasters';
+export * from './lib/versions/event-versions';
+export * from './lib/versions/upcast';

@@ -103,7 +103,7 @@ const GOALS_WRITES: Record<string, Write> = {
   ObjectiveAlignmentWithdrawn: nothing,
   ObjectiveOwnershipTransferred: (db, event) => {
     const data = event.data as DataOf<ObjectiveOwnershipTransferred>;
-    db.prepare('UPDATE objectives SET owner_id = ? WHERE tenant = ? AND objective_id = ?').run(data.to, event.metadata.tenantId, data.objectiveId);
+    db.prepare('UPDATE objectives SET owner_id = ? WHERE tenant = ? AND objective_id = ?').run(data.toOwnerId, event.metadata.tenantId, data.objectiveId);
   },
 };
 

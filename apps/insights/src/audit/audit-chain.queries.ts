@@ -28,7 +28,7 @@ export class VerifyStreamChainHandler implements IQueryHandler<VerifyStreamChain
 
   async execute({ tenantId, streamId }: VerifyStreamChainQuery): Promise<ChainReport> {
     if (!AUDITED_CATEGORIES.includes(categoryOf(streamId)) || !(await ownedBy(this.store, streamId, tenantId))) throw streamNotFound(streamId);
-    return verifyChain(streamId, this.store.readStream(streamId));
+    return verifyChain(streamId, this.store.readStream(streamId, { asStored: true }));
   }
 }
 

@@ -60,7 +60,7 @@ export async function runAuditVerify(argv: readonly string[], env: NodeJS.Proces
 
 /** The stream's events while they belong to the tenant (another tenant's stream reads as absent). */
 async function* tenantOnly(store: EventStore, streamId: string, tenantId: string) {
-  for await (const event of store.readStream(streamId)) {
+  for await (const event of store.readStream(streamId, { asStored: true })) {
     if (event.metadata.tenantId !== tenantId) return;
     yield event;
   }

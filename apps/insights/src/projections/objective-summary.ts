@@ -310,7 +310,7 @@ const applyObjectiveEvent = (doc: ObjectiveSummaryDoc, event: ProjectedEvent): b
       return true;
     }
     case 'ObjectiveOwnershipTransferred':
-      doc.ownerId = (event.data as ObjectiveOwnershipTransferred['data']).to;
+      doc.ownerId = (event.data as ObjectiveOwnershipTransferred['data']).toOwnerId;
       return true;
     case 'ObjectiveActivated':
       doc.status = 'active';

@@ -292,7 +292,7 @@ describe('objective-summary projection', () => {
     const { harness, goals, objective } = await setup();
     await harness.apply(
       goals.set(),
-      objective.event('ObjectiveOwnershipTransferred', { objectiveId: O, from: 'ana', to: 'carl' }, '2026-10-02T00:00:00Z'),
+      objective.event('ObjectiveOwnershipTransferred', { objectiveId: O, fromOwnerId: 'ana', toOwnerId: 'carl' }, '2026-10-02T00:00:00Z'),
     );
     expect(await harness.get(O)).toMatchObject({ ownerId: 'carl' });
     await harness.close();

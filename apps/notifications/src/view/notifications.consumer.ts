@@ -28,6 +28,7 @@ import {
   type Notification,
   type ObjectiveAligned,
   type ObjectiveGraded,
+  type ObjectiveOwnershipTransferred,
   type ObjectiveSet,
   type QuestionAnswered,
   type QuestionAsked,
@@ -198,8 +199,8 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         return none((session) => objective(d.objectiveId, { $set: { tenantId, title: d.to.title } }, session));
       }
       case 'ObjectiveOwnershipTransferred': {
-        const d = event.data as { objectiveId: string; to: string };
-        return none((session) => objective(d.objectiveId, { $set: { tenantId, ownerId: d.to } }, session));
+        const d = event.data as ObjectiveOwnershipTransferred['data'];
+        return none((session) => objective(d.objectiveId, { $set: { tenantId, ownerId: d.toOwnerId } }, session));
       }
       case 'ObjectiveActivated': {
         const d = event.data as { objectiveId: string };

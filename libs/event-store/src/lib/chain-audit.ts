@@ -17,11 +17,11 @@ export interface TenantChainReport {
 
 /**
  * Verifies the chain of every stream of a tenant in one pass over the global log (one verifier per
- * stream; events of other tenants are skipped).
+ * stream; events of other tenants are skipped). Reads events as stored: the chain hashes those bytes.
  */
 export async function verifyTenantLog(store: EventStore, tenantId: string): Promise<TenantChainReport> {
   const verifiers = new Map<string, StreamChainVerifier>();
-  for await (const event of store.readAll()) {
+  for await (const event of store.readAll({ asStored: true })) {
     if (event.metadata.tenantId !== tenantId) continue;
     let verifier = verifiers.get(event.streamId);
     if (!verifier) verifiers.set(event.streamId, (verifier = new StreamChainVerifier(event.streamId)));
@@ -67,7 +67,7 @@ export async function* exportStreams(
   const streams: ChainReport[] = [];
   for (const streamId of streamIds) {
     const verifier = new StreamChainVerifier(streamId);
-    for await (const event of store.readStream(streamId)) {
+    for await (const event of store.readStream(streamId, { asStored: true })) {
       if (event.metadata.tenantId !== tenantId) break;
       verifier.add(event);
       const line = `${JSON.stringify(event)}\n`;

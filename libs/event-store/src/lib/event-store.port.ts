@@ -35,6 +35,8 @@ export interface ReadStreamOptions {
    * `maxCount`, which counts the events returned.
    */
   until?: Date;
+  /** Each event exactly as stored, not lifted to its latest schema version (see `readPath`). */
+  asStored?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -43,6 +45,8 @@ export interface ReadAllOptions {
   /** Stream categories to keep (`objective`, `cycle`); omit for all. */
   categories?: readonly string[];
   maxCount?: number;
+  /** Each event exactly as stored, not lifted to its latest schema version (see `readPath`). */
+  asStored?: boolean;
 }
 
 export interface SubscribeOptions {
@@ -58,6 +62,8 @@ export interface SubscribeOptions {
  * (`eventStoreContract` in `@okr/event-store/testing`).
  *
  * Reads are async iterables that stream in pages: replaying the whole log holds a page, not the log.
+ * Every read hands events over in their latest schema version (upcast on the way out), unless it asks
+ * for them `asStored`; an append without a `schemaVersion` stores the type's latest.
  */
 export interface EventStore {
   /**

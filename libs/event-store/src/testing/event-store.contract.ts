@@ -8,6 +8,7 @@ import {
   type SubscribeOptions,
 } from '../lib/event-store.port';
 import { chainHash, chainedContent, verifyChain } from '../lib/event-chain';
+import { upcastingContract } from './upcasting.contract';
 
 /** What a contract run needs: a store, and how to clean up after it (close is called by the suite). */
 export interface EventStoreContractSubject {
@@ -115,6 +116,8 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
     });
 
     const streamEvents = (streamId: string) => collect(store.readStream(streamId));
+    // `Opened` has no versions in the domain: a stored version 2 of it is read as stored.
+    const storedEvents = (streamId: string) => collect(store.readStream(streamId, { asStored: true }));
     const categoryCount = async (category: string) => (await collect(store.readAll({ categories: [category] }))).length;
 
     describe('append', () => {
@@ -126,7 +129,7 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
 
         const result = await store.append(streamId, [first, second], 'no_stream');
 
-        const events = await streamEvents(streamId);
+        const events = await storedEvents(streamId);
         expect(result.nextExpectedRevision).toBe(1);
         expect(events).toHaveLength(2);
         expect(events[0]).toEqual({
@@ -394,6 +397,8 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
         expectStrictlyIncreasing(positionsOf(all));
       }, 60_000);
     });
+
+    upcastingContract(() => store);
 
     describe('subscribe', () => {
       it('catches up, then delivers live appends in order', async () => {

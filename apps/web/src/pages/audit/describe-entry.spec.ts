@@ -52,7 +52,7 @@ describe('an audit entry in words', () => {
       ['KeyResultDropped', { keyResultId: unknown }],
       ['ObjectiveCarriedOver', { toObjectiveId: unknown, toCycleId: unknown, fromCycleId: unknown }],
       ['CheckInRecorded', { keyResultId: unknown, value: 3, confidence: 7, effectiveAt: '2026-08-01' }],
-      ['ObjectiveOwnershipTransferred', { from: unknown, to: 'omar' }],
+      ['ObjectiveOwnershipTransferred', { fromOwnerId: unknown, toOwnerId: 'omar' }],
       ['SomethingNewHappened', { id: unknown }],
     ] as const) {
       const described = describeEntry(entry(type, data), names);

@@ -123,7 +123,7 @@ export function describeEntry(entry: AuditEntry, names: AuditNames): DescribedEn
     case 'KeyResultDropped':
       return { what: `Dropped the key result ${quoted(w.keyResult(kr))}`, before: 'active', after: 'dropped' };
     case 'ObjectiveOwnershipTransferred':
-      return { what: 'Transferred ownership', before: actorName(str(d['from']) ?? '—'), after: actorName(str(d['to']) ?? '—') };
+      return { what: 'Transferred ownership', before: actorName(str(d['fromOwnerId']) ?? '—'), after: actorName(str(d['toOwnerId']) ?? '—') };
     case 'ObjectiveActivated':
       return { what: 'Activated the objective', before: 'draft', after: 'active' };
     case 'ObjectiveGraded':

@@ -20,6 +20,7 @@ import {
 import type { EventEnvelope, EventMetadata } from '@okr/okr-domain';
 import { assertAppendable, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
 import { chainHash, chainedContent } from '../event-chain';
+import { readPath, schemaVersionToStore } from '../read-path';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -155,7 +156,7 @@ export class KurrentDbEventStore implements EventStore {
         const envelope = toEnvelope(resolved.event, resolved.commitPosition);
         // Filtered rather than stopped at the first later event: clocks of several writers may disagree.
         if (!envelope || (until !== undefined && Date.parse(envelope.metadata.occurredAt) > until)) continue;
-        yield envelope;
+        yield options.asStored ? envelope : readPath(envelope);
         remaining -= 1;
         if (remaining <= 0) return;
       }
@@ -176,7 +177,7 @@ export class KurrentDbEventStore implements EventStore {
     for await (const resolved of events) {
       const envelope = toEnvelope(resolved.event, resolved.commitPosition);
       if (!envelope || !keep(envelope)) continue;
-      yield envelope;
+      yield options.asStored ? envelope : readPath(envelope);
       remaining -= 1;
       if (remaining <= 0) return;
     }
@@ -203,7 +204,7 @@ export class KurrentDbEventStore implements EventStore {
       for await (const resolved of subscription) {
         if (stop.signal.aborted) return;
         const envelope = toEnvelope(resolved.event, resolved.commitPosition);
-        if (envelope && keep(envelope)) yield envelope;
+        if (envelope && keep(envelope)) yield readPath(envelope);
       }
     } catch (error) {
       // Unsubscribing cancels the call; that error is the requested end, not a failure.
@@ -261,7 +262,7 @@ export class KurrentDbEventStore implements EventStore {
   /** The last `count` events of a stream, oldest first (empty for an absent stream). */
   private async tailOf(streamId: string, count: number): Promise<EventEnvelope[]> {
     const tail: EventEnvelope[] = [];
-    for await (const event of this.readStream(streamId, { direction: 'backwards', maxCount: count })) tail.unshift(event);
+    for await (const event of this.readStream(streamId, { direction: 'backwards', maxCount: count, asStored: true })) tail.unshift(event);
     return tail;
   }
 
@@ -271,7 +272,7 @@ export class KurrentDbEventStore implements EventStore {
     let revision = head?.revision ?? -1;
     return events.map((event) => {
       revision += 1;
-      const schemaVersion = event.schemaVersion ?? 1;
+      const schemaVersion = schemaVersionToStore(event);
       const hash = chainHash(previousHash, revision, chainedContent({ ...event, streamId, schemaVersion }));
       previousHash = hash;
       const metadata: StoredMetadata = {
@@ -286,7 +287,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   private async positionOf(streamId: string, revision: number): Promise<number> {
-    for await (const event of this.readStream(streamId, { fromRevision: revision, maxCount: 1 })) return event.position;
+    for await (const event of this.readStream(streamId, { fromRevision: revision, maxCount: 1, asStored: true })) return event.position;
     return -1;
   }
 }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { EventEnvelope } from '@okr/okr-domain';
 import { assertAppendable, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
 import { chainHash, chainedContent } from '../event-chain';
+import { readPath, schemaVersionToStore } from '../read-path';
 import {
   EventIdConflictError,
   WrongExpectedRevisionError,
@@ -82,6 +83,9 @@ const toEnvelope = (row: EventRow): EventEnvelope => ({
   metadata: JSON.parse(row[7]),
   ...(row[8] === null ? {} : { hash: row[8] }),
 });
+
+const toReadEnvelope = (row: EventRow): EventEnvelope => readPath(toEnvelope(row));
+const reader = (asStored: boolean | undefined): ((row: EventRow) => EventEnvelope) => (asStored ? toEnvelope : toReadEnvelope);
 
 /**
  * By shape, not `instanceof`: the native addon throws the error class of the first copy of
@@ -190,15 +194,18 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(streamId, events, expected);
     // Serialise before taking the write lock, so other writers wait only for the inserts.
-    const prepared = events.map<PreparedEvent>((event) => [
-      event.id,
-      event.type,
-      event.schemaVersion ?? 1,
-      JSON.stringify(event.data),
-      JSON.stringify(event.metadata),
-      occurredAtMillis(event),
-      chainedContent({ ...event, streamId, schemaVersion: event.schemaVersion ?? 1 }),
-    ]);
+    const prepared = events.map<PreparedEvent>((event) => {
+      const schemaVersion = schemaVersionToStore(event);
+      return [
+        event.id,
+        event.type,
+        schemaVersion,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        occurredAtMillis(event),
+        chainedContent({ ...event, streamId, schemaVersion }),
+      ];
+    });
     let result: AppendResult;
     try {
       result = this.appendTransaction.immediate(streamId, prepared, expected);
@@ -220,10 +227,11 @@ export class SqliteEventStore implements EventStore {
     let next = options.fromRevision ?? (backwards ? NO_LIMIT : 0);
     let remaining = options.maxCount ?? NO_LIMIT;
     const statement = backwards ? this.streamBackwards : this.streamForwards;
+    const toOut = reader(options.asStored);
     while (remaining > 0 && next >= 0) {
       const limit = Math.min(this.pageSize, remaining);
       const rows = statement.all(streamId, next, until, limit);
-      for (const row of rows) yield toEnvelope(row);
+      for (const row of rows) yield toOut(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
       next = rows[rows.length - 1][3] + (backwards ? -1 : 1);
@@ -233,10 +241,11 @@ export class SqliteEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<EventEnvelope> {
     let after = options.after ?? 0;
     let remaining = options.maxCount ?? NO_LIMIT;
+    const toOut = reader(options.asStored);
     while (remaining > 0) {
       const limit = Math.min(this.pageSize, remaining);
       const rows = this.pageAfter(after, options.categories, limit);
-      for (const row of rows) yield toEnvelope(row);
+      for (const row of rows) yield toOut(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
       after = rows[rows.length - 1][0];
@@ -261,7 +270,7 @@ export class SqliteEventStore implements EventStore {
         }
         for (const row of rows) {
           if (stop.signal.aborted) return;
-          yield toEnvelope(row);
+          yield toReadEnvelope(row);
           after = row[0];
         }
       }

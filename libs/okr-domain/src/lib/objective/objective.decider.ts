@@ -114,7 +114,7 @@ const transferOwnership = (s: ExistingObjective, { data }: C.TransferOwnership):
   const to = required(data.newOwnerId, 'owner-required', 'newOwnerId');
   if (to === s.ownerId) throw ruleBroken('already-owner', 'They already own this objective.', { ownerId: to });
   const reason = optionalText('reason', data.reason);
-  return [{ type: 'ObjectiveOwnershipTransferred', data: { objectiveId: s.id, from: s.ownerId, to, ...reason } }];
+  return [{ type: 'ObjectiveOwnershipTransferred', data: { objectiveId: s.id, fromOwnerId: s.ownerId, toOwnerId: to, ...reason } }];
 };
 
 const activate = (s: ExistingObjective): ObjectiveEvent[] => {

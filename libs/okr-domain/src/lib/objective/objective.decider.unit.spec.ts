@@ -168,7 +168,7 @@ describe('objective decider: lifecycle', () => {
       spec
         .given([objectiveSet])
         .when(command('TransferOwnership', { newOwnerId: 'user-bo', reason: 'Ann moved team' }))
-        .then([event('ObjectiveOwnershipTransferred', { objectiveId: OBJECTIVE_ID, from: OWNER, to: 'user-bo', reason: 'Ann moved team' })]);
+        .then([event('ObjectiveOwnershipTransferred', { objectiveId: OBJECTIVE_ID, fromOwnerId: OWNER, toOwnerId: 'user-bo', reason: 'Ann moved team' })]);
     });
 
     it('refuses a transfer to the current owner', () => {

@@ -32,9 +32,13 @@ export type KeyResultTargetRevised = DomainEvent<
   { objectiveId: string; keyResultId: string; from: KeyResultTarget; to: KeyResultTarget; reason: string }
 >;
 export type KeyResultDropped = DomainEvent<'KeyResultDropped', { objectiveId: string; keyResultId: string; reason: string }>;
+/**
+ * Schema version 2: the owners are named for what they are (`fromOwnerId`, `toOwnerId`), as in
+ * `ObjectiveSet.ownerId`. Version 1 (`from`, `to`) is lifted on read by the objective upcasters.
+ */
 export type ObjectiveOwnershipTransferred = DomainEvent<
   'ObjectiveOwnershipTransferred',
-  { objectiveId: string; from: string; to: string; reason?: string }
+  { objectiveId: string; fromOwnerId: string; toOwnerId: string; reason?: string }
 >;
 export type ObjectiveActivated = DomainEvent<'ObjectiveActivated', { objectiveId: string }>;
 export type ObjectiveGraded = DomainEvent<

@@ -143,7 +143,7 @@ export const evolveObjective = (state: ObjectiveState, event: ObjectiveEvent): O
         droppedReason: event.data.reason,
       }));
     case 'ObjectiveOwnershipTransferred':
-      return { ...state, ownerId: event.data.to };
+      return { ...state, ownerId: event.data.toOwnerId };
     case 'ObjectiveActivated':
       return { ...state, status: 'active' };
     case 'ObjectiveGraded': {

@@ -34,7 +34,7 @@ const lifetime: ObjectiveEvent[] = [
   event('KeyResultTargetRevised', { objectiveId: OBJECTIVE_ID, keyResultId: 'kr-1', from: { target: 80 }, to: { target: 75 }, reason: 'x' }),
   event('KeyResultTargetRevised', { objectiveId: OBJECTIVE_ID, keyResultId: 'kr-3', from: { min: 20, max: 40 }, to: { min: 10, max: 30 }, reason: 'y' }),
   keyResultDropped('kr-2', 'Refunds moved to another team'),
-  event('ObjectiveOwnershipTransferred', { objectiveId: OBJECTIVE_ID, from: 'user-ann', to: 'user-cy' }),
+  event('ObjectiveOwnershipTransferred', { objectiveId: OBJECTIVE_ID, fromOwnerId: 'user-ann', toOwnerId: 'user-cy' }),
   activated,
 ];
 
