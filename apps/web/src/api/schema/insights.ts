@@ -62,7 +62,7 @@ export interface paths {
         };
         /**
          * Every event of an objective-*, cycle-*, checkins-*, learning-* or question-* stream: type, revision, actor, time, reason, data
-         * @description Who (`actor`), when (`occurredAt`; `importedAt` too for imported events), why (`reason`, when the change gives one). Before and after are in `data`: a change to an existing value carries `data.from` and `data.to` (a rewording, a target revision, an ownership transfer, a grade correction, a rename or reschedule), and a correction or revision carries `data.changes` (the new values of the changed fields only) with `data.from` (their values before).
+         * @description Who (`actor`), when (`occurredAt`; `importedAt` too for imported events), why (`reason`, when the change gives one). Each event in its latest schema version (older stored versions are upcast on read). Before and after are in `data`: a change to an existing value carries `data.from` and `data.to` (a rewording, a target revision, a grade correction, a rename or reschedule; an ownership transfer carries `data.fromOwnerId` and `data.toOwnerId`), and a correction or revision carries `data.changes` (the new values of the changed fields only) with `data.from` (their values before).
          */
         get: operations["AuditHttpController_audit"];
         put?: never;
