@@ -49,7 +49,7 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, readonly PersonalData
   KeyResultAdded: [self('data.ownerId')],
   KeyResultTargetRevised: byActor('data.reason'),
   KeyResultDropped: byActor('data.reason'),
-  ObjectiveOwnershipTransferred: [self('data.from'), self('data.to'), ...byActor('data.reason')],
+  ObjectiveOwnershipTransferred: [self('data.fromOwnerId'), self('data.toOwnerId'), ...byActor('data.reason')],
   ObjectiveGraded: byActor('data.overallGradeReason', 'data.retrospective'),
   ObjectiveGradeCorrected: byActor('data.reason'),
   ObjectiveArchived: byActor('data.reason'),
