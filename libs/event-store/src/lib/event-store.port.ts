@@ -49,6 +49,12 @@ export interface ReadAllOptions {
   asStored?: boolean;
 }
 
+/** How much of a bookkeeping stream a store keeps (see {@link EventStore.setStreamRetention}). */
+export interface StreamRetention {
+  maxCount?: number;
+  maxAgeSeconds?: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive, as in {@link ReadAllOptions.after}. Omit to start at the beginning of the log. */
   after?: number;
@@ -94,6 +100,16 @@ export interface EventStore {
 
   /** Position of the last event in the global log (-1 when empty). */
   headPosition(): Promise<number>;
+
+  /**
+   * Lets the store drop a stream's old events: beyond the last `maxCount`, or older than
+   * `maxAgeSeconds` (KurrentDB's `$maxCount` / `$maxAge` stream metadata; they stop being read at once
+   * and are removed by the next scavenge). For bookkeeping streams only (relay leases and checkpoints,
+   * idempotency keys), never for a domain stream. The stream's revision keeps counting. Adapters that
+   * cannot drop events (SQLite, whose log is one hash-chained file) leave this method out, and callers
+   * treat old records as expired themselves.
+   */
+  setStreamRetention?(streamId: string, retention: StreamRetention): Promise<void>;
 
   close(): Promise<void>;
 }

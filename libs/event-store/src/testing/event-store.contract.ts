@@ -307,6 +307,30 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
       });
     });
 
+    describe('stream retention (bookkeeping streams)', () => {
+      // Only stores that can drop events implement it; the others are left to callers that expire records themselves.
+      const retaining = () => store.setStreamRetention !== undefined;
+
+      it('keeps the last maxCount events, and the revision counts on', async () => {
+        if (!retaining()) return console.warn(`${name}: no setStreamRetention (this store cannot drop events): retention test skipped`);
+        const streamId = uniqueStream();
+        await store.setStreamRetention?.(streamId, { maxCount: 2 });
+        await store.append(streamId, newEvents(5), 'no_stream');
+        expect((await streamEvents(streamId)).map((e) => e.revision)).toEqual([3, 4]);
+        expect((await store.append(streamId, [newEvent()], 4)).nextExpectedRevision).toBe(5);
+      });
+
+      it('stops reading events older than maxAgeSeconds', async () => {
+        if (!retaining()) return console.warn(`${name}: no setStreamRetention (this store cannot drop events): retention test skipped`);
+        const streamId = uniqueStream();
+        await store.setStreamRetention?.(streamId, { maxAgeSeconds: 1 });
+        await store.append(streamId, [newEvent()], 'no_stream');
+        // The server's clock decides when the second is over: wait until the read says so.
+        while ((await streamEvents(streamId)).length > 0) await new Promise((r) => setTimeout(r, 250));
+        expect((await store.append(streamId, [newEvent()], 0)).nextExpectedRevision).toBe(1);
+      });
+    });
+
     describe('readStream', () => {
       let streamId: string;
       const times = ['2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z', '2025-01-03T00:00:00.000Z', '2025-01-04T00:00:00.000Z'];

@@ -7,7 +7,7 @@ export interface IdempotencyStoreContractSubject {
    * A store over the subject's storage. Each call is another replica sharing that storage, or a
    * restart (a process-local store returns one instance over its one map).
    */
-  open(options: { leaseMs: number }): IdempotencyStore;
+  open(options: { leaseMs: number; retentionMs?: number }): IdempotencyStore;
   /**
    * Writes an event as the claimed request's command would (carrying its correlation id). Absent for
    * stores that see no event log: their failed or expired claims are always released.
@@ -17,6 +17,7 @@ export interface IdempotencyStoreContractSubject {
 }
 
 const LEASE_MS = 5_000;
+const RETENTION_MS = 60 * LEASE_MS;
 
 const request = (fingerprint = 'f1'): IdempotencyClaimRequest => ({
   fingerprint,
@@ -91,6 +92,24 @@ export function idempotencyStoreContract(name: string, factory: () => Promise<Id
       for (const reader of [store, subject.open({ leaseMs: LEASE_MS })]) {
         expect(await reader.claim(key, request(), later(new Date(), 10 * LEASE_MS))).toEqual({ kind: 'completed', record: kept });
       }
+    });
+
+    it('frees a key whose record is older than the retention window: the request runs again', async () => {
+      const retaining = subject.open({ leaseMs: LEASE_MS, retentionMs: RETENTION_MS });
+      const key = scope();
+      const first = request('f1');
+      const outcome = await retaining.claim(key, first, new Date());
+      if (outcome.kind !== 'claimed') throw new Error(`expected to claim ${key}, got ${outcome.kind}`);
+      const kept = record(first, { run: 1 });
+      expect(await retaining.complete(outcome.ticket, kept)).toBe(true);
+
+      expect(await retaining.claim(key, request('f2'), later(new Date(), RETENTION_MS - LEASE_MS))).toEqual({ kind: 'completed', record: kept });
+      const again = await retaining.claim(key, request('f2'), later(new Date(), RETENTION_MS + LEASE_MS));
+      expect(again).toMatchObject({ kind: 'claimed', ticket: { claim: { fingerprint: 'f2' } } });
+      if (again.kind !== 'claimed') return;
+      const second = record(again.ticket.claim, { run: 2 });
+      expect(await retaining.complete(again.ticket, second)).toBe(true);
+      expect(await retaining.claim(key, request('f2'), new Date())).toEqual({ kind: 'completed', record: second });
     });
 
     it('releases the key of a failed request that wrote nothing: the next claim runs', async () => {

@@ -29,6 +29,7 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamRetention,
   type SubscribeOptions,
 } from '../event-store.port';
 
@@ -224,6 +225,14 @@ export class KurrentDbEventStore implements EventStore {
       if (envelope) return envelope.position;
     }
     return -1;
+  }
+
+  /** `$maxCount` / `$maxAge` on the stream's metadata (it replaces the stream's metadata: we set no other). */
+  async setStreamRetention(streamId: string, retention: StreamRetention): Promise<void> {
+    await this.client.setStreamMetadata(streamId, {
+      ...(retention.maxCount === undefined ? {} : { maxCount: retention.maxCount }),
+      ...(retention.maxAgeSeconds === undefined ? {} : { maxAge: retention.maxAgeSeconds }),
+    });
   }
 
   async close(): Promise<void> {

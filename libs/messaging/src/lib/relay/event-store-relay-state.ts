@@ -11,15 +11,25 @@ interface LeaseData {
 const SYSTEM = { tenantId: 'system', actor: 'relay', causationId: 'relay', correlationId: 'relay' };
 
 /**
+ * Events kept of a lease or checkpoint stream: only the last one is ever read; a few more show the
+ * recent hand-overs when someone looks.
+ */
+export const RELAY_STREAM_MAX_COUNT = 10;
+
+/**
  * Relay checkpoint and lease kept in the event store itself (streams `relaylease-{relay}` and
  * `relaycheckpoint-{relay}`), for production where the store is KurrentDB and there is no SQLite file.
- * The lease is a compare-and-set on the lease stream's expected revision. These streams only grow by
- * one small event per checkpoint or renewal; on KurrentDB give them a `$maxCount` (see infra).
+ * The lease is a compare-and-set on the lease stream's expected revision. These streams grow by one
+ * event per checkpoint or renewal, so before its first lease the store gives both a `$maxCount`
+ * ({@link RELAY_STREAM_MAX_COUNT}) where it can drop events (KurrentDB); only their last event is read.
  */
 export class EventStoreRelayStateStore implements RelayStateStore {
+  private readonly retained = new Map<string, Promise<void>>();
+
   constructor(private readonly store: EventStore) {}
 
   async tryAcquire(relay: string, owner: string, ttlMs: number): Promise<boolean> {
+    await this.retain(relay);
     const now = Date.now();
     const last = await this.last<LeaseData>(`relaylease-${relay}`);
     const free = !last || last.data.owner === null || last.data.owner === owner || last.data.expiresAt < now;
@@ -59,6 +69,27 @@ export class EventStoreRelayStateStore implements RelayStateStore {
 
   async close(): Promise<void> {
     // The store belongs to the caller.
+  }
+
+  /** Once per relay and process: setting the same metadata again would only add a metadata event. */
+  private retain(relay: string): Promise<void> {
+    const set = this.store.setStreamRetention?.bind(this.store);
+    if (!set) return Promise.resolve();
+    let done = this.retained.get(relay);
+    if (!done) {
+      done = Promise.all([
+        set(`relaylease-${relay}`, { maxCount: RELAY_STREAM_MAX_COUNT }),
+        set(`relaycheckpoint-${relay}`, { maxCount: RELAY_STREAM_MAX_COUNT }),
+      ]).then(
+        () => undefined,
+        (error: unknown) => {
+          this.retained.delete(relay); // tried again on the next acquire
+          throw error;
+        },
+      );
+      this.retained.set(relay, done);
+    }
+    return done;
   }
 
   private async last<T>(streamId: string): Promise<{ revision: number; data: T } | undefined> {

@@ -218,6 +218,17 @@ export class PlatformConfig extends KafkaSecuritySettings {
 
   @Expose() @IsIn(LOG_LEVELS, oneOf('LOG_LEVEL', LOG_LEVELS)) LOG_LEVEL: LogLevel = 'info';
 
+  /**
+   * How long an `Idempotency-Key`'s record is kept: a retry within it replays the first answer; after
+   * it the key is free again (KurrentDB also drops the record, with `$maxAge` on the key's stream).
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_IDEMPOTENCY_RETENTION_HOURS must be a whole number of hours from 1 to 8760' })
+  @Min(1, { message: 'OKR_IDEMPOTENCY_RETENTION_HOURS must be a whole number of hours from 1 to 8760' })
+  @Max(8760, { message: 'OKR_IDEMPOTENCY_RETENTION_HOURS must be a whole number of hours from 1 to 8760' })
+  OKR_IDEMPOTENCY_RETENTION_HOURS = 72;
+
   /** Largest accepted request body; larger ones get 413. */
   @Expose()
   @Transform(toInt)

@@ -13,7 +13,7 @@ import { Permission } from '../auth/permission.decorator';
 
 /** The subject over one event store: every `open()` is another replica (or a restart) on it. */
 const overEventStore = (store: EventStore, close: () => Promise<void>): IdempotencyStoreContractSubject => ({
-  open: ({ leaseMs }) => new EventStoreIdempotencyStore(store, { leaseMs }),
+  open: (options) => new EventStoreIdempotencyStore(store, options),
   recordEffect: async (correlationId) => {
     const metadata = { tenantId: 'acme', actor: 'alice', correlationId, causationId: correlationId, occurredAt: new Date().toISOString() };
     await store.append(`effect-${uuidv7()}`, [{ id: uuidv7(), type: 'EffectRecorded', data: {}, metadata }], 'no_stream');
@@ -23,7 +23,11 @@ const overEventStore = (store: EventStore, close: () => Promise<void>): Idempote
 
 idempotencyStoreContract('InMemoryIdempotencyStore', async () => {
   let store: InMemoryIdempotencyStore | undefined;
-  return { open: ({ leaseMs }) => (store ??= new InMemoryIdempotencyStore(leaseMs)), cleanup: async () => undefined };
+  return {
+    open: ({ leaseMs, retentionMs }) =>
+      retentionMs === undefined ? (store ??= new InMemoryIdempotencyStore(leaseMs)) : new InMemoryIdempotencyStore(leaseMs, retentionMs),
+    cleanup: async () => undefined,
+  };
 });
 
 idempotencyStoreContract('EventStoreIdempotencyStore over SQLite (replicas: one connection each)', async () => {
@@ -32,10 +36,10 @@ idempotencyStoreContract('EventStoreIdempotencyStore over SQLite (replicas: one 
   const stores: SqliteEventStore[] = [SqliteEventStore.open({ file })];
   return {
     ...overEventStore(stores[0], async () => undefined),
-    open: ({ leaseMs }) => {
+    open: (options) => {
       const replica = SqliteEventStore.open({ file });
       stores.push(replica);
-      return new EventStoreIdempotencyStore(replica, { leaseMs });
+      return new EventStoreIdempotencyStore(replica, options);
     },
     cleanup: async () => {
       await Promise.all(stores.map((store) => store.close()));
@@ -50,7 +54,33 @@ if (kurrentUrl) {
     const store = await openEventStore({ kind: 'kurrentdb', connectionString: kurrentUrl });
     return overEventStore(store, () => store.close());
   });
+
+  describe('EventStoreIdempotencyStore over KurrentDB: $maxAge', () => {
+    it("drops a key's record after the retention window, and the key then runs again", async () => {
+      const store = await openEventStore({ kind: 'kurrentdb', connectionString: kurrentUrl });
+      try {
+        const idempotency = new EventStoreIdempotencyStore(store, { retentionMs: 1000 });
+        const key = `scope-${uuidv7()}`;
+        const who = { fingerprint: 'f1', tenantId: 'acme', actor: 'alice', correlationId: uuidv7() };
+        const first = await idempotency.claim(key, who, new Date());
+        if (first.kind !== 'claimed') throw new Error(`expected a claim, got ${first.kind}`);
+        // The server drops it by its own clock: wait until a read no longer returns it.
+        const stream = EventStoreIdempotencyStore.streamOf(key);
+        const left = async () => {
+          let count = 0;
+          for await (const _event of store.readStream(stream)) count += 1;
+          return count;
+        };
+        while ((await left()) > 0) await new Promise((r) => setTimeout(r, 250));
+        const again = await idempotency.claim(key, { ...who, correlationId: uuidv7() }, new Date());
+        expect(again.kind).toBe('claimed');
+      } finally {
+        await store.close();
+      }
+    });
+  });
 } else {
+  console.warn('IdempotencyStore contract and $maxAge retention on KurrentDB skipped: EVENTSTORE_URL is not set');
   describe.skip('EventStoreIdempotencyStore over KurrentDB (skipped: EVENTSTORE_URL is not set)', () => {
     it('runs the IdempotencyStore contract against a live server', () => undefined);
   });

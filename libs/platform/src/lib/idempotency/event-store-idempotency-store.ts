@@ -2,6 +2,7 @@ import type { FactoryProvider } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type ExpectedRevision } from '@okr/event-store';
 import type { EventEnvelope } from '@okr/okr-domain';
+import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
 import {
   DEFAULT_IDEMPOTENCY_LEASE_MS,
   IDEMPOTENCY_STORE,
@@ -37,6 +38,11 @@ const MAX_ATTEMPTS = 3;
 export interface EventStoreIdempotencyStoreOptions {
   /** How long a claim holds its key (default 60 s): longer than any request should take. */
   leaseMs?: number;
+  /**
+   * How long a key's record is kept (default: forever). After it the key is free again; where the store
+   * can drop events (KurrentDB) each key's stream also gets `$maxAge`, so old records stop taking room.
+   */
+  retentionMs?: number;
 }
 
 /**
@@ -52,12 +58,14 @@ export interface EventStoreIdempotencyStoreOptions {
  */
 export class EventStoreIdempotencyStore implements IdempotencyStore {
   private readonly leaseMs: number;
+  private readonly retentionMs: number | undefined;
 
   constructor(
     private readonly store: EventStore,
     options: EventStoreIdempotencyStoreOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
+    this.retentionMs = options.retentionMs;
   }
 
   /** The stream of a scope key. */
@@ -67,30 +75,35 @@ export class EventStoreIdempotencyStore implements IdempotencyStore {
 
   async claim(scopeKey: string, request: IdempotencyClaimRequest, now: Date): Promise<ClaimOutcome> {
     const streamId = EventStoreIdempotencyStore.streamOf(scopeKey);
+    // The revision of a stream whose events all aged out (KurrentDB `$maxAge`): it still counts on.
+    let expiredAt: number | undefined;
     for (let attempt = 1; ; attempt += 1) {
-      const last = await this.lastEvent(streamId);
-      const current = this.outcomeOf(last);
+      const last = this.unexpired(await this.lastEvent(streamId), now);
+      const current = this.outcomeOf(last.event);
       if (current && current.kind !== 'in-progress') return current;
       if (current?.kind === 'in-progress' && Date.parse(current.claim.leaseUntil) >= now.getTime()) return current;
       const claim = newClaim(request, now, this.leaseMs);
       try {
-        if (current?.kind === 'in-progress' && last) {
+        if (current?.kind === 'in-progress' && last.event) {
           // The holder's lease ended without an outcome: settle its claim, then take the key.
           const leaseEnded = Date.parse(current.claim.leaseUntil);
-          const applied = await this.effectsOf(current.claim, last.position, leaseEnded + CLOCK_SKEW_MS);
+          const applied = await this.effectsOf(current.claim, last.event.position, leaseEnded + CLOCK_SKEW_MS);
           if (applied > 0) {
-            await this.appendOne(streamId, last.revision, IDEMPOTENT_RESPONSE_LOST, current.claim, { correlationId: current.claim.correlationId, fingerprint: current.claim.fingerprint, eventsApplied: applied });
+            await this.appendOne(streamId, last.event.revision, IDEMPOTENT_RESPONSE_LOST, current.claim, { correlationId: current.claim.correlationId, fingerprint: current.claim.fingerprint, eventsApplied: applied });
             return { kind: 'outcome-lost', claim: current.claim, eventsApplied: applied };
           }
           const released = this.event(IDEMPOTENCY_CLAIM_RELEASED, current.claim, { correlationId: current.claim.correlationId, reason: 'lease-expired' });
-          const result = await this.store.append(streamId, [released, this.event(IDEMPOTENCY_KEY_CLAIMED, claim, claim)], last.revision);
+          const result = await this.store.append(streamId, [released, this.event(IDEMPOTENCY_KEY_CLAIMED, claim, claim)], last.event.revision);
           return { kind: 'claimed', ticket: { scopeKey, claim, revision: result.nextExpectedRevision, position: result.position } };
         }
-        const result = await this.appendOne(streamId, last ? last.revision : 'no_stream', IDEMPOTENCY_KEY_CLAIMED, claim, claim);
+        const expected = last.revision ?? expiredAt ?? 'no_stream';
+        if (expected === 'no_stream') await this.retain(streamId);
+        const result = await this.appendOne(streamId, expected, IDEMPOTENCY_KEY_CLAIMED, claim, claim);
         return { kind: 'claimed', ticket: { scopeKey, claim, revision: result.nextExpectedRevision, position: result.position } };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= MAX_ATTEMPTS) return (this.outcomeOf(await this.lastEvent(streamId)) ?? { kind: 'in-progress', claim }) as ClaimOutcome;
+        if (last.revision === undefined && typeof error.actual === 'number') expiredAt = error.actual;
+        if (attempt >= MAX_ATTEMPTS) return (this.outcomeOf(this.unexpired(await this.lastEvent(streamId), now).event) ?? { kind: 'in-progress', claim }) as ClaimOutcome;
       }
     }
   }
@@ -119,6 +132,22 @@ export class EventStoreIdempotencyStore implements IdempotencyStore {
       // Settled by another request after the lease ended: what it recorded stands.
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }
+  }
+
+  /**
+   * The key's last event unless it is older than the retention window (then the key is free, and a new
+   * claim appends after it). Stores that cannot drop events keep old records; they are ignored here.
+   */
+  private unexpired(last: EventEnvelope | undefined, now: Date): { event?: EventEnvelope; revision?: number } {
+    if (!last) return {};
+    const expired = this.retentionMs !== undefined && Date.parse(last.metadata.occurredAt) + this.retentionMs < now.getTime();
+    return expired ? { revision: last.revision } : { event: last, revision: last.revision };
+  }
+
+  /** A new key's stream gets `$maxAge` where the store can drop events, before its first event. */
+  private async retain(streamId: string): Promise<void> {
+    if (this.retentionMs === undefined || !this.store.setStreamRetention) return;
+    await this.store.setStreamRetention(streamId, { maxAgeSeconds: Math.ceil(this.retentionMs / 1000) });
   }
 
   private outcomeOf(last: EventEnvelope | undefined): ClaimOutcome | undefined {
@@ -178,9 +207,10 @@ const claimOfLoss = (event: EventEnvelope): IdempotencyClaim => ({
   leaseUntil: event.metadata.occurredAt,
 });
 
-/** Binds {@link IDEMPOTENCY_STORE} to an {@link EventStoreIdempotencyStore} over the app's `EVENT_STORE`. */
+/** Binds {@link IDEMPOTENCY_STORE} to an {@link EventStoreIdempotencyStore} over the app's `EVENT_STORE`, keeping records `OKR_IDEMPOTENCY_RETENTION_HOURS`. */
 export const eventStoreIdempotencyProvider: FactoryProvider<IdempotencyStore> = {
   provide: IDEMPOTENCY_STORE,
-  useFactory: (store: EventStore) => new EventStoreIdempotencyStore(store),
-  inject: [EVENT_STORE],
+  useFactory: (store: EventStore, config: PlatformConfig) =>
+    new EventStoreIdempotencyStore(store, { retentionMs: config.OKR_IDEMPOTENCY_RETENTION_HOURS * 3_600_000 }),
+  inject: [EVENT_STORE, PLATFORM_CONFIG],
 };

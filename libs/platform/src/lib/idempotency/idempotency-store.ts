@@ -82,7 +82,7 @@ export interface IdempotencyStore {
 
 type Entry =
   | { state: 'claimed'; claim: IdempotencyClaim; generation: number }
-  | { state: 'completed'; record: IdempotencyRecord }
+  | { state: 'completed'; record: IdempotencyRecord; generation: number }
   | { state: 'released'; generation: number };
 
 /**
@@ -92,11 +92,16 @@ type Entry =
 export class InMemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly leaseMs = DEFAULT_IDEMPOTENCY_LEASE_MS) {}
+  constructor(
+    private readonly leaseMs = DEFAULT_IDEMPOTENCY_LEASE_MS,
+    /** How long a response is kept; after it the key is free again (default: forever). */
+    private readonly retentionMs = Number.POSITIVE_INFINITY,
+  ) {}
 
   async claim(scopeKey: string, request: IdempotencyClaimRequest, now: Date): Promise<ClaimOutcome> {
     const entry = this.entries.get(scopeKey);
-    if (entry?.state === 'completed') return { kind: 'completed', record: entry.record };
+    const expired = entry?.state === 'completed' && Date.parse(entry.record.storedAt) + this.retentionMs < now.getTime();
+    if (entry?.state === 'completed' && !expired) return { kind: 'completed', record: entry.record };
     if (entry?.state === 'claimed' && Date.parse(entry.claim.leaseUntil) >= now.getTime()) return { kind: 'in-progress', claim: entry.claim };
     const generation = (entry?.generation ?? 0) + 1;
     const claim = newClaim(request, now, this.leaseMs);
@@ -106,7 +111,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   async complete(ticket: IdempotencyTicket, record: IdempotencyRecord): Promise<boolean> {
     if (!this.holds(ticket)) return false;
-    this.entries.set(ticket.scopeKey, { state: 'completed', record });
+    this.entries.set(ticket.scopeKey, { state: 'completed', record, generation: ticket.revision });
     return true;
   }
 
