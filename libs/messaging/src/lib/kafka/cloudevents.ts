@@ -1,7 +1,7 @@
+import { schemaId } from '@okr/event-contracts';
 import type { EventMetadata } from '@okr/okr-domain';
 import type { IHeaders, Message } from 'kafkajs';
 import type { IntegrationEvent } from '../integration-event';
-import { dataSchemaOf } from './data-schema';
 
 /** The CloudEvents version the records follow. */
 export const CE_SPEC_VERSION = '1.0';
@@ -77,7 +77,9 @@ export function toKafkaMessage(event: IntegrationEvent, source: string): Message
     [CE_HEADERS.source]: source,
     [CE_HEADERS.type]: event.type,
     [CE_HEADERS.subject]: event.streamId,
-    [CE_HEADERS.dataschema]: dataSchemaOf(event.type, event.schemaVersion),
+    // The schema's `$id` (`urn:okr:event:<type>:v<N>`): CloudEvents wants an absolute URI, and a
+    // service's schema route is relative to wherever it is deployed.
+    [CE_HEADERS.dataschema]: schemaId(event.type, event.schemaVersion),
     [CE_HEADERS.contentType]: CE_DATA_CONTENT_TYPE,
     [CE_HEADERS.streamrevision]: String(event.revision),
     [CE_HEADERS.logposition]: String(event.position),
