@@ -1,0 +1,185 @@
+import { EVENT_SCHEMAS, latestSchemaVersion, schemaFile, schemaId, schemaPath } from '@okr/event-contracts';
+import { CE_DATA_CONTENT_TYPE, CE_HEADERS, CE_SPEC_VERSION, TRACEPARENT_HEADER } from '../kafka/cloudevents';
+import { DLQ_HEADERS } from '../kafka/dead-letter';
+import { deadLetterTopic, TOPICS } from '../topics';
+import { TOPIC_EVENT_TYPES } from './topic-event-types';
+
+type Json = Record<string, unknown>;
+
+/** Where a message's payload schema is found: the committed file, or the route every service serves it at. */
+export type SchemaRef = (type: string, version: number) => string;
+
+/** The committed document, from the repository root. */
+export const ASYNCAPI_FILE = 'docs/asyncapi.yaml';
+/** From docs/asyncapi.yaml to the committed schema files. */
+export const committedSchemaRef: SchemaRef = (type, version) => `../${schemaFile(type, version)}`;
+/** The route every service serves the schemas at, for the served document. */
+export const servedSchemaRef: SchemaRef = schemaPath;
+
+/** Topic settings as infra creates them (infra/k8s/kafka-topics/topics.yaml; a test keeps both equal). */
+export const TOPIC_RETENTION_MS = { events: -1, deadLetters: 1_209_600_000 } as const;
+export const TOPIC_PARTITIONS = 6;
+
+/** The JSON Schema dialect of the payload schemas (libs/event-contracts). */
+const PAYLOAD_SCHEMA_FORMAT = 'application/schema+json;version=2020-12';
+const KAFKA_BINDING_VERSION = '0.5.0';
+
+const text = (description: string, extra: Json = {}): Json => ({ type: 'string', description, ...extra });
+
+/** The CloudEvents headers of every record (Kafka protocol binding, binary content mode). */
+const cloudEventHeaders = (): Json => ({
+  type: 'object',
+  description: 'CloudEvents 1.0 attributes as Kafka headers (Kafka protocol binding, binary content mode).',
+  required: [
+    CE_HEADERS.specversion, CE_HEADERS.id, CE_HEADERS.source, CE_HEADERS.type, CE_HEADERS.subject, CE_HEADERS.time,
+    CE_HEADERS.dataschema, CE_HEADERS.contentType, CE_HEADERS.tenantid, CE_HEADERS.actor, CE_HEADERS.correlationid,
+    CE_HEADERS.causationid, CE_HEADERS.streamrevision, CE_HEADERS.logposition, CE_HEADERS.schemaversion,
+  ],
+  properties: {
+    [CE_HEADERS.specversion]: text('CloudEvents version.', { const: CE_SPEC_VERSION }),
+    [CE_HEADERS.id]: text('The event id (UUID v7), unique and stable: redeliveries and replays carry the same id. Deduplicate on it.', { format: 'uuid' }),
+    [CE_HEADERS.source]: text('The publishing context.', { examples: ['okr/goals'] }),
+    [CE_HEADERS.type]: text('The event type, a past-tense fact.'),
+    [CE_HEADERS.subject]: text('The stream, `{category}-{aggregateId}`.', { examples: ['objective-0193a6f0-0000-7000-8000-0000000000aa'] }),
+    [CE_HEADERS.time]: text('When the change happened (for imported history: the original time).', { format: 'date-time' }),
+    [CE_HEADERS.dataschema]: text('The `$id` of the JSON Schema of the value, `urn:okr:event:<type>:v<N>`.'),
+    [CE_HEADERS.contentType]: text('The value is the event data as JSON.', { const: CE_DATA_CONTENT_TYPE }),
+    [CE_HEADERS.tenantid]: text('The organisation (tenant) the event belongs to.'),
+    [CE_HEADERS.actor]: text('Who caused the change (user or service account subject).'),
+    [CE_HEADERS.correlationid]: text('The request that caused the change; shared by every event it caused.'),
+    [CE_HEADERS.causationid]: text('The command or event that caused this event.'),
+    [CE_HEADERS.importedat]: text('Only on imported history: when it was imported.', { format: 'date-time' }),
+    [CE_HEADERS.streamrevision]: text('Revision of the event in its stream, from 0, as a decimal string.', { pattern: '^[0-9]+$' }),
+    [CE_HEADERS.logposition]: text("Position in the owning event store's global log, as a decimal string.", { pattern: '^[0-9]+$' }),
+    [CE_HEADERS.schemaversion]: text('Schema version of the value, as a decimal string.', { pattern: '^[0-9]+$' }),
+    [CE_HEADERS.traceparent]: text('CloudEvents distributed tracing extension: the W3C trace context the event was created in.'),
+    [TRACEPARENT_HEADER]: text('The same W3C trace context, as Kafka instrumentations read it.'),
+  },
+});
+
+const deadLetterHeaders = (): Json => ({
+  type: 'object',
+  description: 'The original CloudEvents headers, plus why a consumer group gave the event up.',
+  allOf: [{ $ref: '#/components/schemas/CloudEventHeaders' }],
+  required: [DLQ_HEADERS.error, DLQ_HEADERS.attempts, DLQ_HEADERS.group, DLQ_HEADERS.failedAt, DLQ_HEADERS.topic, DLQ_HEADERS.partition, DLQ_HEADERS.offset],
+  properties: {
+    [DLQ_HEADERS.error]: text('The last error (message and top of the stack).'),
+    [DLQ_HEADERS.attempts]: text('Attempts made.', { pattern: '^[0-9]+$' }),
+    [DLQ_HEADERS.group]: text('The consumer group that gave up.'),
+    [DLQ_HEADERS.failedAt]: text('When it gave up.', { format: 'date-time' }),
+    [DLQ_HEADERS.topic]: text('The topic the record came from.'),
+    [DLQ_HEADERS.partition]: text('Its partition there.', { pattern: '^[0-9]+$' }),
+    [DLQ_HEADERS.offset]: text('Its offset there.', { pattern: '^[0-9]+$' }),
+  },
+});
+
+const keyBinding = (): Json => ({
+  kafka: { key: text('The aggregate id: one aggregate, one partition, so its events stay in order.'), bindingVersion: KAFKA_BINDING_VERSION },
+});
+
+const versionsOf = (type: string): number[] => EVENT_SCHEMAS.filter((entry) => entry.type === type).map((entry) => entry.version);
+
+function eventMessage(type: string, source: string, schemaRef: SchemaRef): Json {
+  const latest = latestSchemaVersion(type);
+  if (latest === undefined) throw new Error(`event type ${type} is on a topic but has no JSON Schema in @okr/event-contracts`);
+  const older = versionsOf(type).filter((version) => version !== latest);
+  const olderNote = older.length === 0 ? '' : ` Records published before v${latest} carry their own version (${older.map((v) => `v${v}: ${schemaRef(type, v)}`).join(', ')}); \`ce_dataschema\` names it.`;
+  return {
+    name: type,
+    title: type,
+    summary: `${type} (schema v${latest}).`,
+    description: `The value is the data of ${type}, schema \`${schemaId(type, latest)}\`.${olderNote}`,
+    contentType: CE_DATA_CONTENT_TYPE,
+    headers: {
+      allOf: [
+        { $ref: '#/components/schemas/CloudEventHeaders' },
+        { type: 'object', properties: { [CE_HEADERS.type]: { const: type }, [CE_HEADERS.source]: { const: source } } },
+      ],
+    },
+    payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: { $ref: schemaRef(type, latest) } },
+    correlationId: { description: 'The request that caused the event.', location: `$message.header#/${CE_HEADERS.correlationid}` },
+    bindings: keyBinding(),
+  };
+}
+
+const DELIVERY =
+  'Delivery is at least once: a relay restart or a consumer rebalance redelivers, and reading from the start replays; ' +
+  'every copy carries the same `ce_id`, so deduplicate on it. Order holds per aggregate (the key): one aggregate, one ' +
+  'partition, in `ce_streamrevision` order; there is no order across keys or topics (`ce_logposition` orders one store\'s log).';
+
+const topicBinding = (topic: string, retentionMs: number): Json => ({
+  kafka: {
+    topic,
+    partitions: TOPIC_PARTITIONS,
+    topicConfiguration: { 'cleanup.policy': ['delete'], 'retention.ms': retentionMs, ...(retentionMs < 0 ? { 'retention.bytes': -1 } : {}) },
+    bindingVersion: KAFKA_BINDING_VERSION,
+  },
+});
+
+/**
+ * The AsyncAPI 3.0 document of every topic the platform publishes and its dead-letter topic: one
+ * message per event type (payload: the JSON Schema of the type's latest version), the CloudEvents
+ * headers, the key, ordering, delivery and retention. `schemaRef` places the payload schemas: the
+ * committed files (docs/asyncapi.yaml) or the route every service serves them at.
+ */
+export function asyncApiDocument(schemaRef: SchemaRef): Json {
+  const channels: Json = {};
+  const operations: Json = {};
+  const messages: Json = {};
+  for (const [key, topic] of Object.entries(TOPICS) as [keyof typeof TOPICS, (typeof TOPICS)[keyof typeof TOPICS]][]) {
+    const types = [...TOPIC_EVENT_TYPES[key]].sort();
+    for (const type of types) messages[type] = eventMessage(type, topic.source, schemaRef);
+    channels[key] = {
+      address: topic.name,
+      title: topic.name,
+      description: `Events of the streams ${topic.categories.map((category) => `\`${category}-*\``).join(', ')}, published by ${topic.source}. Kept forever. ${DELIVERY}`,
+      messages: Object.fromEntries(types.map((type) => [type, { $ref: `#/components/messages/${type}` }])),
+      bindings: topicBinding(topic.name, TOPIC_RETENTION_MS.events),
+    };
+    channels[`${key}DeadLetters`] = {
+      address: deadLetterTopic(topic.name),
+      title: deadLetterTopic(topic.name),
+      description: `Events of ${topic.name} that one of the platform's consumer groups could not handle: the same CloudEvent (key, value, headers) plus \`dlq_*\` headers. Kept 14 days.`,
+      messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
+      bindings: topicBinding(deadLetterTopic(topic.name), TOPIC_RETENTION_MS.deadLetters),
+    };
+    operations[`publish${key[0].toUpperCase()}${key.slice(1)}`] = {
+      action: 'send',
+      title: `The ${topic.source} relay publishes every stored event of its streams`,
+      channel: { $ref: `#/channels/${key}` },
+    };
+    operations[`deadLetter${key[0].toUpperCase()}${key.slice(1)}`] = {
+      action: 'send',
+      title: `A consumer group of the platform sets aside an event of ${topic.name} it could not handle`,
+      channel: { $ref: `#/channels/${key}DeadLetters` },
+    };
+  }
+  messages['DeadLetter'] = {
+    name: 'DeadLetter',
+    title: 'Dead letter',
+    summary: 'An event a consumer group gave up on, with the error.',
+    description: 'The value is the original event data; `ce_type` and `ce_dataschema` say which schema it follows.',
+    contentType: CE_DATA_CONTENT_TYPE,
+    headers: { $ref: '#/components/schemas/DeadLetterHeaders' },
+    payload: { type: 'object', description: 'The original event data (see `ce_dataschema`).' },
+    bindings: keyBinding(),
+  };
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'OKR platform events',
+      version: '1.0.0',
+      description:
+        'Every fact the OKR platform stores, published on Kafka as CloudEvents (Kafka protocol binding, binary content mode): ' +
+        'key = aggregate id, value = the event data as JSON, attributes as `ce_` headers. ' + DELIVERY +
+        ' Events are never rewritten: a new shape is a new schema version, published from then on.',
+    },
+    defaultContentType: CE_DATA_CONTENT_TYPE,
+    channels,
+    operations,
+    components: {
+      messages,
+      schemas: { CloudEventHeaders: cloudEventHeaders(), DeadLetterHeaders: deadLetterHeaders() },
+    },
+  };
+}
