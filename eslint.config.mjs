@@ -23,6 +23,45 @@ const adapterLibraries = [
   'http',
 ];
 
+/** What the end-to-end projects may import of the apps they start (and of the command-line tools they drive). */
+const e2eImportsOfApps = [
+  '@okr/goals-app',
+  '@okr/check-ins-app',
+  '@okr/check-ins-app/testing',
+  '@okr/insights-app',
+  '@okr/insights-app/testing',
+  '@okr/notifications-app',
+  '@okr/notifications-app/testing',
+  '@okr/gateway-app',
+  '../../../tools/large-org/*',
+];
+
+/** The Nx module-boundary options, with the imports that skip them (`allow`: only the e2e projects have any). */
+const moduleBoundaries = (allow) => ({
+  enforceBuildableLibDependency: true,
+  allow,
+  depConstraints: [
+    // End-to-end projects start the apps they test; nothing else may import an app.
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:data-access', 'type:util', 'type:domain'] },
+    // The web app runs in browsers: it talks to the services over HTTP only, never through their code.
+    { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
+    { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
+    { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:domain'] },
+    {
+      sourceTag: 'type:domain',
+      onlyDependOnLibsWithTags: ['type:domain'],
+      bannedExternalImports: adapterLibraries,
+    },
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    { sourceTag: 'scope:web', onlyDependOnLibsWithTags: [] },
+    { sourceTag: 'scope:goals', onlyDependOnLibsWithTags: ['scope:goals', 'scope:shared'] },
+    { sourceTag: 'scope:check-ins', onlyDependOnLibsWithTags: ['scope:check-ins', 'scope:shared'] },
+    { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:notifications', 'scope:shared'] },
+    { sourceTag: 'scope:insights', onlyDependOnLibsWithTags: ['scope:insights', 'scope:shared'] },
+  ],
+});
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -31,36 +70,16 @@ export default [
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.cjs', '**/*.mjs', '**/*.mts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            // End-to-end projects start the apps they test; nothing else may import an app.
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:data-access', 'type:util', 'type:domain'] },
-            // The web app runs in browsers: it talks to the services over HTTP only, never through their code.
-            { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:domain'] },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: adapterLibraries,
-            },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:goals', onlyDependOnLibsWithTags: ['scope:goals', 'scope:shared'] },
-            { sourceTag: 'scope:check-ins', onlyDependOnLibsWithTags: ['scope:check-ins', 'scope:shared'] },
-            { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:notifications', 'scope:shared'] },
-            { sourceTag: 'scope:insights', onlyDependOnLibsWithTags: ['scope:insights', 'scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries([])],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // Nx forbids importing an app from any project, its e2e projects included; these start the apps in-process.
+    // Every other project keeps `allow: []`, so no app imports another (by alias or relative path).
+    files: ['apps/platform-e2e/**', 'apps/check-ins-e2e/**', 'apps/insights-e2e/**', 'apps/notifications-e2e/**'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(e2eImportsOfApps)] },
   },
   {
     files: ['tools/**', 'bench/**', '**/*.spec.ts', '**/testing/**', '**/jest.config.cjs'],

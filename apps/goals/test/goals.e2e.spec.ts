@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliToken, startService, type RunningService } from './support/service-process';
+import { cliToken, startService, type RunningService } from '@okr/platform/testing';
 
 /**
  * The goals service as an OS process on a real data folder: graceful restart and SIGKILL in the

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { SqliteEventStore } from '@okr/event-store';
 import { KafkaConsumer, SqliteIdempotencyGuard, TOPICS } from '@okr/messaging';
 import { startKafkaMock, testLogger, waitFor, type KafkaTestCluster } from '@okr/messaging/testing';
-import { cliToken, startService, type RunningService } from './support/service-process';
+import { cliToken, startService, type RunningService } from '@okr/platform/testing';
 
 /**
  * The goals service in Kafka mode against librdkafka's mock cluster: its relay publishes what the

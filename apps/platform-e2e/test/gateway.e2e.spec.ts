@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-/* eslint-disable-next-line @nx/enforce-module-boundaries -- the e2e project starts the apps it tests */
 import { NO_SUCH_ROUTE, buildGateway, loadGatewayConfig } from '@okr/gateway-app';
 import { ROUTE_TABLE, routeTableFrom, routeTableModule, serviceDocsPath, type Route } from '@okr/routing';
 import { eventually } from '@okr/platform/testing';

@@ -1,11 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually } from '@okr/platform/testing';
-/* eslint-disable @nx/enforce-module-boundaries -- the generator is a command-line tool (tools/ is no Nx project); this test drives it against the services it starts */
 import { importOrganisation, type ImportReport } from '../../../tools/large-org/importer';
 import type { Scale } from '../../../tools/large-org/organisation';
 import { organisationWrites } from '../../../tools/large-org/writes';
-/* eslint-enable @nx/enforce-module-boundaries */
 import { listenPlatform, startPlatform, type Platform, type ServiceName } from './support/platform';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;

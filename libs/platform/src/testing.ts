@@ -6,3 +6,5 @@ export * from './testing/walk-pages';
 export * from './testing/openapi-gaps';
 export * from './testing/fake-oidc-issuer';
 export * from './testing/openapi-answers';
+export * from './testing/service-process';
+export * from './testing/lint-probes';

@@ -79,3 +79,7 @@ export async function givenGoalsEvent(
   await t.store.append(`objective-${objectiveId}`, [{ id: uuidv7(), type, data: { objectiveId, ...data }, metadata: metadata(tenant) }], 'any');
   await eventually(until, 5000, `${type} applied to the view`);
 }
+
+// What check-ins-e2e's tests (check-ins beside the goals service whose events it reads) reach inside the app.
+export { CHECK_INS_VIEW_VERSION } from '../../src/view/check-ins.view';
+export { ViewProjections } from '../../src/view/view.projections';

@@ -18,3 +18,12 @@ export async function instantBetween(): Promise<string> {
   await new Promise((r) => setTimeout(r, 5));
   return instant;
 }
+
+// What insights-e2e's tests (insights beside the services whose events it reads) reach inside the app.
+export { runAuditVerify } from '../../src/audit/audit-verify';
+export { objectiveSummaryModel } from '../../src/projections';
+export { AT_RISK_OPTIONS } from '../../src/read-models/at-risk.config';
+export { INSIGHTS_TOPICS, ProjectionRunner } from '../../src/read-models/projection-runner';
+export { INSIGHTS_READ_MODELS } from '../../src/read-models/read-models';
+export { RISK_ACTOR, RiskSignals } from '../../src/risk/risk-signals';
+export { INSIGHTS_CLOCK, type Clock } from '../../src/risk/risk-signals.config';

@@ -1,18 +1,11 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   caller,
   createServiceTestApp,
   eventually,
-  startServiceApp,
   type Call,
   type CallOptions,
   type ServiceTestApp,
 } from '@okr/platform/testing';
-/* eslint-disable @nx/enforce-module-boundaries -- the tests run the services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../../goals/src/app.module';
-import { CheckInsModule } from '../../../check-ins/src/app.module';
-import { InsightsModule } from '../../../insights/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
 import { Dispatcher } from '../../src/delivery/dispatcher';
 import { NotificationsStore, type DeliveryDoc } from '../../src/store/notifications.store';
 import { NOTIFICATIONS_OPENAPI, NotificationsModule } from '../../src/app.module';
@@ -65,31 +58,6 @@ export async function createNotificationsTestApp(
   return { ...base, clock, dispatcher: () => base.app.get(Dispatcher) };
 }
 
-export interface OtherServices {
-  goals: NestFastifyApplication;
-  checkIns: NestFastifyApplication;
-  insights: NestFastifyApplication;
-  close(): Promise<void>;
-}
-
-/** Goals, check-ins and insights on the same data folder (the event log is the bus). */
-export async function startOtherServices(dataDir: string): Promise<OtherServices> {
-  const goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), dataDir);
-  const checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), dataDir);
-  const insights = await startServiceApp((config, logs) => InsightsModule.forRoot(config, logs), dataDir);
-  return {
-    goals,
-    checkIns,
-    insights,
-    async close() {
-      await insights.close();
-      await checkIns.close();
-      await goals.close();
-    },
-  };
-}
-
-
 /** `YYYY-MM-DD` of today plus `days` (UTC). */
 export const isoDay = (days = 0): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -106,3 +74,11 @@ export async function dispatchUntilFailed(notifications: NotificationsTestApp, d
     return r.body.status === 'failed' && r.body;
   }, 8000, what);
 }
+
+// What notifications-e2e's tests (notifications beside the services whose events it reads) reach inside the app.
+export { verifyWebhookSignature } from '../../src/channels';
+export { closedPort, startHttpReceiver, type HttpReceiver, type ReceivedRequest, type Reply } from '../../src/channels/testing/http-receiver';
+export { Dispatcher } from '../../src/delivery/dispatcher';
+export { webhookTestDelivery } from '../../src/planning/plan-deliveries';
+export { NotificationsStore } from '../../src/store/notifications.store';
+export { NotificationsConsumer } from '../../src/view/notifications.consumer';

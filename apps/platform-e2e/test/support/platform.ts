@@ -2,12 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-/* eslint-disable @nx/enforce-module-boundaries -- the e2e project starts the four apps; Nx's rule forbids any import of an app, e2e projects included */
 import { CHECK_INS_OPENAPI, CheckInsModule } from '@okr/check-ins-app';
 import { GOALS_OPENAPI, GoalsModule } from '@okr/goals-app';
 import { INSIGHTS_OPENAPI, InsightsModule } from '@okr/insights-app';
 import { NOTIFICATIONS_OPENAPI, NotificationsModule } from '@okr/notifications-app';
-/* eslint-enable @nx/enforce-module-boundaries */
 import { issueEmbeddedToken } from '@okr/platform';
 import { caller, startServiceApp, type Call, type CallOptions } from '@okr/platform/testing';
 

@@ -1,10 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-/* eslint-disable @nx/enforce-module-boundaries -- the OS-process harness of the goals e2e tests */
-import { cliToken, startService, type RunningService } from '../../goals/test/support/service-process';
-/* eslint-enable @nx/enforce-module-boundaries */
-import { startHttpReceiver, type HttpReceiver, type Reply } from '../src/channels/testing/http-receiver';
+import { startHttpReceiver, type HttpReceiver, type Reply } from '@okr/notifications-app/testing';
+import { cliToken, startService, type RunningService } from '@okr/platform/testing';
 
 jest.setTimeout(90_000);
 

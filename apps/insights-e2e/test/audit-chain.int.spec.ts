@@ -3,12 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { verifyExport, type ExportManifest } from '@okr/event-store';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-import { CheckInsModule } from '../../check-ins/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
-import { runAuditVerify } from '../src/audit/audit-verify';
-import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+import { GoalsModule } from '@okr/goals-app';
+import { CheckInsModule } from '@okr/check-ins-app';
+import { caller, createInsightsTestApp, eventually, type InsightsTestApp, runAuditVerify, startServiceApp } from '@okr/insights-app/testing';
 
 async function* linesOf(text: string): AsyncIterable<string> {
   yield* text.split('\n');

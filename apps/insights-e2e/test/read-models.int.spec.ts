@@ -1,14 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-import { CheckInsModule } from '../../check-ins/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { GoalsModule } from '@okr/goals-app';
+import { CheckInsModule } from '@okr/check-ins-app';
 import { INTEGRATION_EVENT_CONSUMER, type IntegrationEventConsumer } from '@okr/messaging';
-import { INSIGHTS_TOPICS, ProjectionRunner } from '../src/read-models/projection-runner';
-import { INSIGHTS_READ_MODELS } from '../src/read-models/read-models';
-import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+import { caller, createInsightsTestApp, eventually, INSIGHTS_READ_MODELS, INSIGHTS_TOPICS, type InsightsTestApp, ProjectionRunner, startServiceApp } from '@okr/insights-app/testing';
 
 describe('read models: goals and check-ins events into the insights views', () => {
   let insights: InsightsTestApp;

@@ -2,11 +2,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { insightStreamName } from '@okr/okr-domain';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-import { CheckInsModule } from '../../check-ins/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
-import { caller, createInsightsTestApp, eventually, instantBetween, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+import { GoalsModule } from '@okr/goals-app';
+import { CheckInsModule } from '@okr/check-ins-app';
+import { caller, createInsightsTestApp, eventually, instantBetween, startServiceApp, type InsightsTestApp } from '@okr/insights-app/testing';
 
 describe('replay and audit over goals and check-ins events', () => {
   let insights: InsightsTestApp;

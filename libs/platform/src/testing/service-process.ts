@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 const root = resolve(__dirname, '../../../..');
 let built: string | undefined;
 
-/** Compiles the workspace once per test file with the same script `npm start` uses. */
+/** Compiles the workspace once per test file with the same script `npm start` uses (services as OS processes). */
 export function buildWorkspace(): string {
   if (!built) {
     // Inside the workspace, so that the compiled code resolves the workspace's node_modules.

@@ -2,10 +2,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoLogger } from 'nestjs-pino';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-import { CheckInsModule } from '../../check-ins/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { GoalsModule } from '@okr/goals-app';
+import { CheckInsModule } from '@okr/check-ins-app';
 import { EVENT_STORE, WrongExpectedRevisionError, type EventStore } from '@okr/event-store';
 import {
   INTEGRATION_EVENT_CONSUMER,
@@ -16,12 +14,7 @@ import {
 } from '@okr/messaging';
 import { INSIGHT_CATEGORY, checkInStreamName, insightStreamName, type EventEnvelope } from '@okr/okr-domain';
 import { READ_STORE } from '@okr/read-store';
-import { objectiveSummaryModel } from '../src/projections';
-import { AT_RISK_OPTIONS } from '../src/read-models/at-risk.config';
-import { ProjectionRunner } from '../src/read-models/projection-runner';
-import { RISK_ACTOR, RiskSignals } from '../src/risk/risk-signals';
-import { INSIGHTS_CLOCK, type Clock } from '../src/risk/risk-signals.config';
-import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+import { AT_RISK_OPTIONS, caller, type Clock, createInsightsTestApp, eventually, INSIGHTS_CLOCK, type InsightsTestApp, objectiveSummaryModel, ProjectionRunner, RISK_ACTOR, RiskSignals, startServiceApp } from '@okr/insights-app/testing';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

@@ -1,9 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs goals and insights on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
-import { RiskSignals } from '../src/risk/risk-signals';
-import { caller, createInsightsTestApp, eventually, startServiceApp, type Call, type InsightsTestApp } from './support/insights-test-app';
+import { GoalsModule } from '@okr/goals-app';
+import { type Call, caller, createInsightsTestApp, eventually, type InsightsTestApp, RiskSignals, startServiceApp } from '@okr/insights-app/testing';
 
 const WAIT_MS = 30_000;
 const isoDay = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

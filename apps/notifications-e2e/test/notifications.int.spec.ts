@@ -2,19 +2,23 @@ import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { toIntegrationEvent } from '@okr/messaging';
 import { issueEmbeddedToken } from '@okr/platform';
 import { SMTPServer } from 'smtp-server';
-import { closedPort, startHttpReceiver, type HttpReceiver, type ReceivedRequest } from '../src/channels/testing/http-receiver';
-import { verifyWebhookSignature } from '../src/channels';
-import { NotificationsStore } from '../src/store/notifications.store';
-import { NotificationsConsumer } from '../src/view/notifications.consumer';
 import {
   caller,
+  closedPort,
   createNotificationsTestApp,
+  Dispatcher,
   eventually,
   isoDay,
-  startOtherServices,
+  NotificationsConsumer,
+  NotificationsStore,
+  startHttpReceiver,
+  verifyWebhookSignature,
+  webhookTestDelivery,
+  type HttpReceiver,
   type NotificationsTestApp,
-  type OtherServices,
-} from './support/notifications-test-app';
+  type ReceivedRequest,
+} from '@okr/notifications-app/testing';
+import { startOtherServices, type OtherServices } from './support/other-services';
 
 type Caller = ReturnType<typeof caller>;
 interface Delivery {
@@ -310,12 +314,10 @@ describe('notifications: from goals, check-ins and insights events to the right 
     try {
       const created = await notifications.call('POST', '/api/v1/webhooks', { body: { url: `${slow.origin}/race`, rules: ['objective-graded'] } });
       const c = await notifications.app.get(NotificationsStore).collections();
-      const { webhookTestDelivery } = await import('../src/planning/plan-deliveries');
       const hook = await c.webhooks.findOne({ _id: created.body.id });
       if (!hook) throw new Error('webhook not stored');
       const docs = Array.from({ length: 20 }, (_, i) => webhookTestDelivery(hook, `race-${i}`, 'alice', new Date(0)));
       // Due long ago, written straight to the store so both dispatchers find them in the same round.
-      const { Dispatcher } = await import('../src/delivery/dispatcher');
       const first = notifications.dispatcher();
       const second = new Dispatcher(
         notifications.app.get(NotificationsStore),

@@ -2,11 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_TOPICS, startKafkaMock, type KafkaTestCluster } from '@okr/messaging/testing';
-/* eslint-disable @nx/enforce-module-boundaries -- the OS-process harness of the goals e2e tests */
-import { cliToken, startService, type RunningService } from '../../goals/test/support/service-process';
-/* eslint-enable @nx/enforce-module-boundaries */
-import { verifyWebhookSignature } from '../src/channels';
-import { startHttpReceiver, type HttpReceiver } from '../src/channels/testing/http-receiver';
+import { cliToken, startService, type RunningService } from '@okr/platform/testing';
+import { startHttpReceiver, verifyWebhookSignature, type HttpReceiver } from '@okr/notifications-app/testing';
 
 // Budget per attempt: about 65 s of it go to starting the consumers (see the describe's comment).
 jest.setTimeout(150_000);

@@ -1,12 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { answerViolations, createServiceTestApp, openApiGaps, type ServiceTestApp } from '@okr/platform/testing';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-import { CheckInsModule } from '../../check-ins/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
-import { InsightsModule } from '../src/app.module';
-import { caller, eventually, instantBetween, startServiceApp } from './support/insights-test-app';
+import { GoalsModule } from '@okr/goals-app';
+import { CheckInsModule } from '@okr/check-ins-app';
+import { InsightsModule } from '@okr/insights-app';
+import { caller, eventually, instantBetween, startServiceApp } from '@okr/insights-app/testing';
 
 /**
  * The OpenAPI document describes what insights really answers: real answers of its routes, over data

@@ -1,9 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-import { CheckInsModule } from '../../check-ins/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
-import { caller, createInsightsTestApp, eventually, instantBetween, startServiceApp, type Call, type InsightsTestApp } from './support/insights-test-app';
+import { GoalsModule } from '@okr/goals-app';
+import { CheckInsModule } from '@okr/check-ins-app';
+import { caller, createInsightsTestApp, eventually, instantBetween, startServiceApp, type Call, type InsightsTestApp } from '@okr/insights-app/testing';
 
 /**
  * Replay exactness (issue 5, section 3): a scripted mini-quarter driven through the HTTP APIs in real

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-/* eslint-disable @nx/enforce-module-boundaries -- the test runs three services on one data folder, as `npm start` does */
-import { GoalsModule } from '../../goals/src/app.module';
-import { CheckInsModule } from '../../check-ins/src/app.module';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { GoalsModule } from '@okr/goals-app';
+import { CheckInsModule } from '@okr/check-ins-app';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { READ_STORE, type ReadDocument, type ReadStore } from '@okr/read-store';
 import { APPLIED, appliedId, type ReadModel } from '@okr/messaging';
-import { INSIGHTS_READ_MODELS } from '../src/read-models/read-models';
-import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from './support/insights-test-app';
+import { caller, createInsightsTestApp, eventually, INSIGHTS_READ_MODELS, type InsightsTestApp, startServiceApp } from '@okr/insights-app/testing';
 
 /** Objectives of another tenant appended straight to the log, so that a rebuild has work to do. */
 const EXTRA_OBJECTIVES = 400;

@@ -4,19 +4,18 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { configurePlatformApp, createPlatformAdapter, issueEmbeddedToken, loadConfig } from '@okr/platform';
 import { LogCapture } from '@okr/platform/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the test runs both services on one data folder, as `npm start` does
-import { GoalsModule } from '../../goals/src/app.module';
+import { GoalsModule } from '@okr/goals-app';
 import { INTEGRATION_EVENT_CONSUMER, TOPICS, type EmbeddedConsumer } from '@okr/messaging';
-import { CHECK_INS_VIEW_VERSION } from '../src/view/check-ins.view';
-import { ViewProjections } from '../src/view/view.projections';
 import {
   caller,
+  CHECK_INS_VIEW_VERSION,
   createCheckInsTestApp,
   eventually,
   givenGoalsEvent,
   givenKeyResult,
+  ViewProjections,
   type CheckInsTestApp,
-} from './support/check-ins-test-app';
+} from '@okr/check-ins-app/testing';
 
 /** The real goals module next to the real check-ins module, on the same data folder and embedded bus. */
 async function createGoalsApp(dataDir: string) {

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'notifications-e2e',
+  rootDir: __dirname,
+};
