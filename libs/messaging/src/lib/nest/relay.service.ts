@@ -12,7 +12,7 @@ import {
 } from '@okr/platform';
 import { INTEGRATION_EVENT_PUBLISHER, type IntegrationEventPublisher } from '../messaging.port';
 import { EventStoreRelayStateStore } from '../relay/event-store-relay-state';
-import { Relay } from '../relay/relay';
+import { Relay, RELAY_LAG_COUNT_LIMIT } from '../relay/relay';
 import type { RelayStateStore } from '../relay/relay-state.port';
 import { SqliteRelayStateStore } from '../relay/sqlite-relay-state';
 
@@ -50,7 +50,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     const labels = { relay: what.name };
     metrics.gauge({
       name: 'okr_relay_lag_positions',
-      help: 'Events of the relayed categories not yet published',
+      help: `Events of the relayed categories not yet published (a count of events behind the head on every event store, not a position difference; at most ${RELAY_LAG_COUNT_LIMIT})`,
       labelNames: ['relay'],
       async collect() {
         const lag = await lagOf();

@@ -136,4 +136,27 @@ describe('Relay (SQLite store, recording publisher)', () => {
     publisher.failures = 0;
     await waitFor(async () => (await r.lag()).positions === 0, 5000);
   });
+
+  it('counts the relayed events behind, not the other categories written after them', async () => {
+    const publisher = new RecordingPublisher();
+    publisher.failures = Number.MAX_SAFE_INTEGER;
+    await append(`objective-${uuidv7()}`, 3);
+    await append(`checkins-${uuidv7()}`, 4);
+    expect((await relay(publisher).lag()).positions).toBe(3);
+  });
+
+  it('counts events, not position distance, where positions are sparse (KurrentDB: commit positions in bytes)', async () => {
+    const publisher = new RecordingPublisher();
+    publisher.failures = Number.MAX_SAFE_INTEGER;
+    await append(`objective-${uuidv7()}`, 5);
+    // The same log with positions 1000 apart, as KurrentDB's byte offsets are.
+    const sparse = Object.assign(Object.create(store) as SqliteEventStore, {
+      headPosition: async () => (await store.headPosition()) * 1000,
+      readAll: async function* (options: Parameters<SqliteEventStore['readAll']>[0] = {}) {
+        const after = options.after === undefined || options.after < 0 ? options.after : Math.floor(options.after / 1000);
+        for await (const event of store.readAll({ ...options, after })) yield { ...event, position: event.position * 1000 };
+      },
+    });
+    expect((await relay(publisher, { store: sparse }).lag()).positions).toBe(5);
+  });
 });

@@ -24,8 +24,14 @@ export interface RelayOptions {
   lingerMs?: number;
 }
 
+/** The lag in events is counted up to this many; beyond it the gauge stays here (a scrape must stay cheap). */
+export const RELAY_LAG_COUNT_LIMIT = 10_000;
+
 export interface RelayLag {
-  /** Events of the relayed categories not yet published, as log positions (head - checkpoint). */
+  /**
+   * Events of the relayed categories not yet published, counted (up to {@link RELAY_LAG_COUNT_LIMIT}),
+   * never a difference of log positions: those are dense on SQLite but byte offsets on KurrentDB.
+   */
   positions: number;
   /** Age of the oldest event not yet published, 0 when caught up. */
   seconds: number;
@@ -100,15 +106,14 @@ export class Relay {
 
   async lag(): Promise<RelayLag> {
     const checkpoint = await this.options.state.checkpoint(this.options.name);
-    const head = await this.options.store.headPosition();
-    for await (const next of this.options.store.readAll({ after: checkpoint, categories: this.options.categories, maxCount: 1 })) {
-      return {
-        // Positions need not start at 0 nor be dense: count from just before the first unpublished one.
-        positions: Math.max(0, head - Math.max(checkpoint, next.position - 1)),
-        seconds: Math.max(0, (Date.now() - Date.parse(next.metadata.occurredAt)) / 1000),
-      };
+    let positions = 0;
+    let oldest: string | undefined;
+    const behind = this.options.store.readAll({ after: checkpoint, categories: this.options.categories, maxCount: RELAY_LAG_COUNT_LIMIT });
+    for await (const event of behind) {
+      oldest ??= event.metadata.occurredAt;
+      positions += 1;
     }
-    return { positions: 0, seconds: 0 };
+    return { positions, seconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - Date.parse(oldest)) / 1000) };
   }
 
   private async run(signal: AbortSignal): Promise<void> {
