@@ -8,3 +8,7 @@ export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './lib/kurr
 export * from './lib/command-handler';
 export * from './lib/event-chain';
 export * from './lib/chain-audit';
+export * from './lib/personal-data/key-store.port';
+export { SqliteKeyStore, type SqliteKeyStoreOptions } from './lib/personal-data/sqlite-key-store';
+export { ProtectedEventStore, storedEvents } from './lib/personal-data/protected-event-store';
+export { PersonalDataProtection } from './lib/personal-data/personal-data-protection';

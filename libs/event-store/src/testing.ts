@@ -1,2 +1,3 @@
 export * from './testing/event-store.contract';
 export * from './testing/count-events';
+export * from './testing/key-store.contract';

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { EventEnvelope } from '@okr/okr-domain';
+import { placeAt, type EventEnvelope } from '@okr/okr-domain';
 import { CHAIN_SCHEME, StreamChainVerifier, type ChainReport } from './event-chain';
 import type { EventStore } from './event-store.port';
+import { sealedValuesOf } from './personal-data/personal-data-protection';
+import { ProtectedEventStore } from './personal-data/protected-event-store';
 
 /** What {@link verifyTenantLog} found in every stream of one tenant. */
 export interface TenantChainReport {
@@ -54,8 +56,10 @@ export interface ExportManifest {
 
 /**
  * An auditor's export as JSON Lines: each event of `streamIds` (stream after stream, oldest first) on
- * its own line, exactly as read from the store (hash included), then one last line
- * `{"manifest": ExportManifest}`. Streams of another tenant are left out.
+ * its own line, then one last line `{"manifest": ExportManifest}`. Streams of another tenant are left
+ * out. An event reads as the platform shows it (personal data opened, an erased person's as
+ * `"erased person"`); `sealed` carries the stored values of its personal fields by location, so that
+ * {@link verifyExport} rebuilds the stored event and checks its hash.
  */
 export async function* exportStreams(
   store: EventStore,
@@ -70,7 +74,7 @@ export async function* exportStreams(
     for await (const event of store.readStream(streamId, { asStored: true })) {
       if (event.metadata.tenantId !== tenantId) break;
       verifier.add(event);
-      const line = `${JSON.stringify(event)}\n`;
+      const line = `${JSON.stringify(await readable(store, event))}\n`;
       digest.update(line);
       yield line;
     }
@@ -78,6 +82,25 @@ export async function* exportStreams(
   }
   const manifest: ExportManifest = { scheme: CHAIN_SCHEME, tenantId, exportedAt: new Date().toISOString(), scope, streams, linesSha256: digest.digest('hex') };
   yield `${JSON.stringify({ manifest })}\n`;
+}
+
+/** An exported event: as people read it, with the stored values of its sealed personal fields. */
+export type ExportedEvent = EventEnvelope & { sealed?: Record<string, string> };
+
+async function readable(store: EventStore, stored: EventEnvelope): Promise<ExportedEvent> {
+  if (!(store instanceof ProtectedEventStore)) return stored;
+  const opened = await store.protection.open(stored);
+  if (opened === stored) return stored;
+  const sealed = Object.fromEntries(sealedValuesOf(stored).map(({ location, value }) => [location, value]));
+  return { ...opened, sealed };
+}
+
+/** The event as stored, from an exported line. */
+function asStored(line: ExportedEvent): EventEnvelope {
+  const { sealed, ...event } = line;
+  if (!sealed) return event;
+  for (const [location, value] of Object.entries(sealed)) placeAt(event, location, value);
+  return event;
 }
 
 /** What {@link verifyExport} found in an export file. */
@@ -102,13 +125,13 @@ export async function verifyExport(lines: AsyncIterable<string>): Promise<Export
   for await (const line of lines) {
     if (line.trim() === '') continue;
     if (manifest) problems.push('lines after the manifest');
-    const parsed = JSON.parse(line) as { manifest?: ExportManifest } & Partial<EventEnvelope>;
+    const parsed = JSON.parse(line) as { manifest?: ExportManifest } & Partial<ExportedEvent>;
     if (parsed.manifest) {
       manifest = parsed.manifest;
       continue;
     }
     digest.update(`${line}\n`);
-    const event = parsed as EventEnvelope;
+    const event = asStored(parsed as ExportedEvent);
     let verifier = verifiers.get(event.streamId);
     if (!verifier) verifiers.set(event.streamId, (verifier = new StreamChainVerifier(event.streamId)));
     verifier.add(event);

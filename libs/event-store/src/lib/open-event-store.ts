@@ -1,20 +1,43 @@
 import type { EventStore } from './event-store.port';
+import { ProtectedEventStore } from './personal-data/protected-event-store';
+import { SqliteKeyStore, type SqliteKeyStoreOptions } from './personal-data/sqlite-key-store';
 import type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 import type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 
-/** Which adapter to open, as chosen by configuration (`OKR_EVENT_STORE`). */
-export type EventStoreConfig =
+/** Where the personal-data keys are kept: a SQLite file (the one adapter so far). */
+export type PersonalDataKeysConfig = { kind: 'sqlite' } & SqliteKeyStoreOptions;
+
+/**
+ * Which adapter to open, as chosen by configuration (`OKR_EVENT_STORE`). With `personalDataKeys`, the
+ * store seals personal data before it is stored and opens it on read (a {@link ProtectedEventStore});
+ * the services always set it, adapter tests leave it out.
+ */
+export type EventStoreConfig = (
   | ({ kind: 'sqlite' } & SqliteEventStoreOptions)
-  | ({ kind: 'kurrentdb' } & KurrentDbEventStoreOptions);
+  | ({ kind: 'kurrentdb' } & KurrentDbEventStoreOptions)
+) & { personalDataKeys?: PersonalDataKeysConfig };
 
 /**
  * Opens the configured adapter. The KurrentDB adapter is loaded only when chosen, so the embedded
  * mode never loads the KurrentDB client and its native gRPC bridge (about 0.2 s at start-up).
  */
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
+  const { personalDataKeys, ...adapter } = config;
+  const store = await openAdapter(adapter);
+  if (!personalDataKeys) return store;
+  try {
+    const { kind: _kind, ...options } = personalDataKeys;
+    return new ProtectedEventStore(store, SqliteKeyStore.open(options));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function openAdapter(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
     case 'sqlite': {
-      const { kind: _kind, ...options } = config;
+      const { kind: _kind, personalDataKeys: _keys, ...options } = config;
       const { SqliteEventStore } = await import('./sqlite/sqlite-event-store');
       return SqliteEventStore.open(options);
     }

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, PERSONAL_DATA_KEY_STORE, PersonalDataProtection, type EventStore, type PersonalDataKeyStore } from '@okr/event-store';
 import { PLATFORM_CONFIG, embeddedEventsFile, type PlatformConfig } from '@okr/platform';
 import { EmbeddedConsumer } from '../embedded/embedded-consumer';
 import { KafkaConsumer } from '../kafka/kafka-consumer';
 import type { KafkaConfig } from '../kafka/kafka-config';
 import { KafkaPublisher } from '../kafka/kafka-publisher';
 import { kafkaSecurityOf } from './kafka-security-of';
+import { OpeningConsumer } from '../opening-consumer';
 import {
   INTEGRATION_EVENT_CONSUMER,
   INTEGRATION_EVENT_PUBLISHER,
@@ -55,12 +56,13 @@ export class MessagingModule implements OnApplicationShutdown {
       providers: [
         {
           provide: INTEGRATION_EVENT_CONSUMER,
-          inject: [PLATFORM_CONFIG, EVENT_STORE, PinoLogger],
-          useFactory: (config: PlatformConfig, store: EventStore, logger: PinoLogger): IntegrationEventConsumer => {
+          inject: [PLATFORM_CONFIG, EVENT_STORE, PERSONAL_DATA_KEY_STORE, PinoLogger],
+          useFactory: (config: PlatformConfig, store: EventStore, keys: PersonalDataKeyStore | null, logger: PinoLogger): IntegrationEventConsumer => {
             logger.setContext('messaging');
-            return config.OKR_BUS === 'kafka'
-              ? new KafkaConsumer(kafkaConfigOf(config, serviceName), logger)
-              : new EmbeddedConsumer({ store, file: embeddedBusFile(config), logger });
+            // The embedded bus reads the log through the (opening) event store; Kafka carries it sealed.
+            if (config.OKR_BUS !== 'kafka') return new EmbeddedConsumer({ store, file: embeddedBusFile(config), logger });
+            const kafka = new KafkaConsumer(kafkaConfigOf(config, serviceName), logger);
+            return keys ? new OpeningConsumer(kafka, new PersonalDataProtection(keys)) : kafka;
           },
         },
         {

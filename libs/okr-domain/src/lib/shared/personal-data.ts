@@ -86,6 +86,8 @@ export interface PersonalValue {
   readonly value: string;
   /** The subject's id: the value itself, the actor, or the named field's value. */
   readonly subject: string;
+  /** Where exactly it is, list indexes included: `data.evidence.1.summary`. */
+  readonly location: string;
   replace(next: string): void;
 }
 
@@ -99,9 +101,9 @@ export function personalValuesOf(envelope: { type: string; data: unknown; metada
   const actor = String(readPath(root, 'metadata.actor') ?? '');
   const found: PersonalValue[] = [];
   for (const field of personalDataFieldsOf(envelope.type)) {
-    visit(root, field.path.split('.'), (value, replace) => {
+    visit(root, field.path.split('.'), [], (value, location, replace) => {
       const subject = field.subject === 'self' ? value : field.subject === 'actor' ? actor : readPath(root, field.subject.field);
-      found.push({ field, value, subject: typeof subject === 'string' && subject !== '' ? subject : actor, replace });
+      found.push({ field, value, subject: typeof subject === 'string' && subject !== '' ? subject : actor, location, replace });
     });
   }
   return found;
@@ -113,7 +115,9 @@ function readPath(root: Record<string, unknown>, path: string): unknown {
   return at;
 }
 
-function visit(at: unknown, segments: readonly string[], onString: (value: string, replace: (next: string) => void) => void): void {
+type OnString = (value: string, location: string, replace: (next: string) => void) => void;
+
+function visit(at: unknown, segments: readonly string[], trail: readonly string[], onString: OnString): void {
   if (!isRecord(at) || segments.length === 0) return;
   const [head, ...rest] = segments;
   const list = head.endsWith('[]');
@@ -122,14 +126,45 @@ function visit(at: unknown, segments: readonly string[], onString: (value: strin
   if (list) {
     if (!Array.isArray(value)) return;
     value.forEach((element: unknown, index) => {
-      if (rest.length > 0) visit(element, rest, onString);
-      else if (typeof element === 'string') onString(element, (next) => (value[index] = next));
+      const here = [...trail, name, String(index)];
+      if (rest.length > 0) visit(element, rest, here, onString);
+      else if (typeof element === 'string') onString(element, here.join('.'), (next) => (value[index] = next));
     });
   } else if (rest.length > 0) {
-    visit(value, rest, onString);
+    visit(value, rest, [...trail, name], onString);
   } else if (typeof value === 'string') {
-    onString(value, (next) => (at[name] = next));
+    onString(value, [...trail, name].join('.'), (next) => (at[name] = next));
   }
+}
+
+/**
+ * Every string of an event's data and metadata, wherever it is, with its location. Sealed values are
+ * found this way on read, not through the catalogue: an event stored in an older schema version keeps
+ * its personal data under that version's field names.
+ */
+export function everyStringOf(envelope: { data: unknown; metadata: unknown }): Omit<PersonalValue, 'field' | 'subject'>[] {
+  const found: Omit<PersonalValue, 'field' | 'subject'>[] = [];
+  const walk = (at: unknown, trail: readonly string[]): void => {
+    if (typeof at !== 'object' || at === null) return;
+    const entries = Array.isArray(at) ? at.map((value, index) => [String(index), value] as const) : Object.entries(at);
+    for (const [name, value] of entries) {
+      if (typeof value === 'string') {
+        found.push({ value, location: [...trail, name].join('.'), replace: (next) => ((at as Record<string, unknown>)[name] = next) });
+      } else walk(value, [...trail, name]);
+    }
+  };
+  walk(envelope.data, ['data']);
+  walk(envelope.metadata, ['metadata']);
+  return found;
+}
+
+/** Puts `value` at a {@link PersonalValue.location} of an event (the inverse of reading it there). */
+export function placeAt(envelope: object, location: string, value: string): void {
+  const names = location.split('.');
+  let at: unknown = envelope;
+  for (const name of names.slice(0, -1)) at = typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[name] : undefined;
+  if (typeof at !== 'object' || at === null) throw new Error(`Nothing at ${location}`);
+  (at as Record<string, unknown>)[names[names.length - 1]] = value;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

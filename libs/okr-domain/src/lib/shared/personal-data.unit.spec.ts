@@ -1,4 +1,4 @@
-import { ERASED_PERSON, PERSONAL_DATA_FIELDS, personalValuesOf } from './personal-data';
+import { ERASED_PERSON, PERSONAL_DATA_FIELDS, personalValuesOf, placeAt } from './personal-data';
 
 const envelope = (type: string, data: unknown, actor = 'user-ann') => ({ type, data, metadata: { tenantId: 't1', actor } });
 
@@ -36,15 +36,17 @@ describe('personal data catalogue', () => {
       tags: ['growth'],
       author: 'user-dee',
     });
-    expect(personalValuesOf(learning).map(({ field }) => field.path)).toEqual([
+    expect(personalValuesOf(learning).map(({ location }) => location)).toEqual([
       'metadata.actor',
       'data.author',
       'data.tried',
       'data.insight',
-      'data.evidence[].summary',
-      'data.evidence[].summary',
-      'data.evidence[].link',
+      'data.evidence.0.summary',
+      'data.evidence.1.summary',
+      'data.evidence.0.link',
     ]);
+    placeAt(learning, 'data.evidence.1.summary', 'sealed');
+    expect(personalValuesOf(learning)[5]?.value).toBe('sealed');
   });
 
   it('replaces values in place, leaving numbers, dates and ids as they are', () => {

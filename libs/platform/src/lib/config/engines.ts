@@ -9,9 +9,14 @@ import type { PlatformConfig } from './platform-config';
 export const embeddedEventsFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
   join(config.OKR_DATA_DIR, 'events.sqlite');
 
+/** The personal-data keys (one per person): beside the events file, never in it. */
+export const personalDataKeysFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
+  join(config.OKR_DATA_DIR, 'personal-data-keys.sqlite');
+
 /** The event store the configuration chose. */
 export function eventStoreConfig(config: PlatformConfig): EventStoreConfig {
+  const personalDataKeys = { kind: 'sqlite', file: personalDataKeysFile(config) } as const;
   return config.OKR_EVENT_STORE === 'kurrentdb'
-    ? { kind: 'kurrentdb', connectionString: config.EVENTSTORE_URL as string }
-    : { kind: 'sqlite', file: embeddedEventsFile(config) };
+    ? { kind: 'kurrentdb', connectionString: config.EVENTSTORE_URL as string, personalDataKeys }
+    : { kind: 'sqlite', file: embeddedEventsFile(config), personalDataKeys };
 }

@@ -1,0 +1,72 @@
+import type { EventEnvelope } from '@okr/okr-domain';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeOptions,
+} from '../event-store.port';
+import { readPath } from '../read-path';
+import type { PersonalDataKeyStore } from './key-store.port';
+import { PersonalDataProtection } from './personal-data-protection';
+
+/**
+ * The event store every service uses: the configured adapter with personal data sealed before it is
+ * stored and opened on every read. `stored` is the adapter itself, for what must see the stored bytes:
+ * the hash chain's verifiers and the relay (Kafka carries what is stored).
+ */
+export class ProtectedEventStore implements EventStore {
+  readonly protection: PersonalDataProtection;
+
+  constructor(
+    readonly stored: EventStore,
+    readonly keys: PersonalDataKeyStore,
+  ) {
+    this.protection = new PersonalDataProtection(keys);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const sealed: NewEvent[] = [];
+    for (const event of events) sealed.push(await this.protection.seal(event));
+    return this.stored.append(streamId, sealed, expected);
+  }
+
+  /** `asStored`: exactly as stored, sealed (the hash chain, the auditor's export). */
+  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<EventEnvelope> {
+    if (options.asStored) return this.stored.readStream(streamId, options);
+    return this.opened(this.stored.readStream(streamId, { ...options, asStored: true }));
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<EventEnvelope> {
+    if (options.asStored) return this.stored.readAll(options);
+    return this.opened(this.stored.readAll({ ...options, asStored: true }));
+  }
+
+  subscribe(options?: SubscribeOptions): AsyncIterable<EventEnvelope> {
+    // Subscriptions hand events over upcast; the sealed values keep their locations through an upcast
+    // that renames or moves fields, and are opened wherever they are.
+    return this.opened(this.stored.subscribe(options), false);
+  }
+
+  headPosition(): Promise<number> {
+    return this.stored.headPosition();
+  }
+
+  async close(): Promise<void> {
+    await this.stored.close();
+    await this.keys.close();
+  }
+
+  /** Opens first, then lifts to the latest schema version: upcasters read plain values. */
+  private async *opened(events: AsyncIterable<EventEnvelope>, upcast = true): AsyncIterable<EventEnvelope> {
+    for await (const event of events) {
+      const opened = await this.protection.open(event);
+      yield upcast ? readPath(opened) : opened;
+    }
+  }
+}
+
+/** The events as stored (personal fields sealed), whether or not `store` protects personal data. */
+export const storedEvents = (store: EventStore): EventStore => (store instanceof ProtectedEventStore ? store.stored : store);
