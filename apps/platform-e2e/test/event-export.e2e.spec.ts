@@ -24,7 +24,7 @@ describe('npm run export', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'okr-export-'));
-    store = SqliteEventStore.open({ file: join(dir, 'data', 'events.sqlite'), synchronous: 'OFF' });
+    store = SqliteEventStore.open({ file: join(dir, 'data', 'events.sqlite'), synchronous: 'NORMAL' });
     const objective = 'objective-0193a5e0-0000-7000-8000-000000000001';
     await store.append(objective, [
       event('ObjectiveSet', { objectiveId: 'o-1', cycleId: 'q3', teamId: 't', ownerId: 'user-ann', title: 'Grow' }, 'acme', '2026-07-01T09:00:00.000Z'),
