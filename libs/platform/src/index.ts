@@ -44,3 +44,5 @@ export * from './lib/http/import.controller';
 export * from './lib/http/import-path';
 export * from './lib/metrics/metrics';
 export * from './lib/scheduling/periodic';
+export * from './lib/event-contracts/event-schemas.dto';
+export * from './lib/event-contracts/event-schemas.module';

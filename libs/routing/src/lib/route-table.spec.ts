@@ -1,4 +1,4 @@
-import { pathPattern, routeTableFrom, RouteTableError, templatesOverlap } from './route-table';
+import { pathPattern, routeTableFrom, routeTableModule, RouteTableError, templatesOverlap } from './route-table';
 
 const doc = (paths: Record<string, string[]>) => ({
   paths: Object.fromEntries(Object.entries(paths).map(([path, methods]) => [path, Object.fromEntries(methods.map((m) => [m, {}]))])),
@@ -47,6 +47,40 @@ describe('routing table', () => {
         { service: 'check-ins', document: doc({ '/api/v1/audit/exports': ['post'] }) },
       ]),
     ).not.toThrow();
+  });
+
+  it('makes a route every service documents with the same operation one shared row, sent to the first service', () => {
+    const schemas = { '/api/events/schemas/{type}/{version}': { get: { summary: 'One schema', responses: { 200: {} } } } };
+    const table = routeTableFrom([
+      { service: 'insights', document: { paths: { ...schemas, '/api/v1/at-risk': { get: {} } } } },
+      { service: 'goals', document: { paths: schemas } },
+      { service: 'check-ins', document: { paths: schemas } },
+      { service: 'notifications', document: { paths: schemas } },
+    ]);
+    expect(table.routes).toEqual([
+      { method: 'GET', path: '/api/events/schemas/:type/:version', service: 'insights', shared: true },
+      { method: 'GET', path: '/api/v1/at-risk', service: 'insights' },
+    ]);
+    expect(routeTableModule(table)).toContain("{ method: 'GET', path: '/api/events/schemas/:type/:version', service: 'insights', shared: true },");
+  });
+
+  it('fails when a route is served by some services only, or differently by one of them', () => {
+    const one = (summary: string) => ({ '/api/events/schemas': { get: { summary } } });
+    expect(() =>
+      routeTableFrom([
+        { service: 'goals', document: { paths: one('list') } },
+        { service: 'check-ins', document: { paths: one('list') } },
+        { service: 'insights', document: { paths: one('list') } },
+      ]),
+    ).toThrow('GET /api/events/schemas is a route of both goals and check-ins');
+    expect(() =>
+      routeTableFrom([
+        { service: 'goals', document: { paths: one('list') } },
+        { service: 'check-ins', document: { paths: one('list') } },
+        { service: 'insights', document: { paths: one('list') } },
+        { service: 'notifications', document: { paths: one('another list') } },
+      ]),
+    ).toThrow(RouteTableError);
   });
 
   it('tells overlapping templates apart from distinct ones', () => {

@@ -2,7 +2,7 @@ import type { DynamicModule, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
 import { EventStoreModule } from '@okr/event-store';
-import { EventStoreHealthIndicator, PlatformModule, eventStoreConfig, idempotencyProviders, type PlatformConfig } from '@okr/platform';
+import { EventSchemasModule, EventStoreHealthIndicator, PlatformModule, eventStoreConfig, idempotencyProviders, type PlatformConfig } from '@okr/platform';
 import { MessagingModule } from './messaging.module';
 import { RelayModule } from './relay.module';
 import type { RelayTopic } from './relay.service';
@@ -19,7 +19,7 @@ export interface ServiceFoundationOptions {
 /**
  * What every service of the platform stands on, so each root module lists only its own parts: the
  * platform plumbing, the event store, the CQRS buses, the bus from `OKR_BUS`, the relay of its own
- * streams, the event-store readiness check and `Idempotency-Key` on writes.
+ * streams, the event-store readiness check, `Idempotency-Key` on writes and the event schema catalogue.
  */
 export function serviceFoundation(options: ServiceFoundationOptions): { imports: DynamicModule[]; providers: Provider[] } {
   const { serviceName, config, relay, logStream } = options;
@@ -30,6 +30,8 @@ export function serviceFoundation(options: ServiceFoundationOptions): { imports:
       CqrsModule.forRoot(),
       MessagingModule.forRoot(serviceName),
       ...(relay ? [RelayModule.forService({ name: serviceName, topic: relay })] : []),
+      // The same event schema catalogue from every service, so the gateway may send it to any.
+      { module: EventSchemasModule },
     ],
     providers: [EventStoreHealthIndicator, ...idempotencyProviders()],
   };
