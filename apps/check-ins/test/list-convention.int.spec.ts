@@ -1,8 +1,8 @@
-import { listConventionViolations } from '@okr/platform/testing';
+import { listConventionViolations, PLATFORM_NOT_LISTS } from '@okr/platform/testing';
 import { createCheckInsTestApp, type CheckInsTestApp } from './support/check-ins-test-app';
 
 /** GET routes of check-ins that answer one resource, not a list (every other GET route must be a documented list). */
-const NOT_LISTS = ['GET /api/v1/learnings/{id}', 'GET /api/v1/questions/{id}'];
+const NOT_LISTS = [...PLATFORM_NOT_LISTS, 'GET /api/v1/learnings/{id}', 'GET /api/v1/questions/{id}'];
 
 describe('check-ins OpenAPI: every list follows the list convention', () => {
   let t: CheckInsTestApp;

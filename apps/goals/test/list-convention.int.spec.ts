@@ -1,8 +1,8 @@
-import { listConventionViolations } from '@okr/platform/testing';
+import { listConventionViolations, PLATFORM_NOT_LISTS } from '@okr/platform/testing';
 import { createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 
 /** GET routes of goals that answer one resource, not a list (every other GET route must be a documented list). */
-const NOT_LISTS = ['GET /api/v1/objectives/{id}', 'GET /api/v1/cycles/{id}', 'GET /api/v1/teams/{id}', 'GET /api/v1/auth/config'];
+const NOT_LISTS = [...PLATFORM_NOT_LISTS, 'GET /api/v1/objectives/{id}', 'GET /api/v1/cycles/{id}', 'GET /api/v1/teams/{id}', 'GET /api/v1/auth/config'];
 
 describe('goals OpenAPI: every list follows the list convention', () => {
   let t: GoalsTestApp;

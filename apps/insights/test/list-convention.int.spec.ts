@@ -1,8 +1,9 @@
-import { createServiceTestApp, listConventionViolations, type ServiceTestApp } from '@okr/platform/testing';
+import { createServiceTestApp, listConventionViolations, PLATFORM_NOT_LISTS, type ServiceTestApp } from '@okr/platform/testing';
 import { InsightsModule } from '../src/app.module';
 
 /** GET routes of insights that answer one resource, a report or a file, not a list (every other GET route must be a documented list). */
 const NOT_LISTS = [
+  ...PLATFORM_NOT_LISTS,
   'GET /api/v1/objectives/{id}/summary',
   'GET /api/v1/key-results/{krId}/series',
   'GET /api/v1/key-results/{krId}/risk',

@@ -1,9 +1,9 @@
-import { createServiceTestApp, listConventionViolations, type ServiceTestApp } from '@okr/platform/testing';
+import { createServiceTestApp, listConventionViolations, PLATFORM_NOT_LISTS, type ServiceTestApp } from '@okr/platform/testing';
 import { NotificationsModule } from '../src/app.module';
 import { TEST_SECRETS_KEY, TEST_SETTINGS, TestClock } from './support/notifications-test-app';
 
 /** GET routes of notifications that answer one resource, not a list (every other GET route must be a documented list). */
-const NOT_LISTS = ['GET /api/v1/deliveries/{id}', 'GET /api/v1/webhooks/{id}', 'GET /api/v1/channels/email', 'GET /api/v1/preferences'];
+const NOT_LISTS = [...PLATFORM_NOT_LISTS, 'GET /api/v1/deliveries/{id}', 'GET /api/v1/webhooks/{id}', 'GET /api/v1/channels/email', 'GET /api/v1/preferences'];
 
 describe('notifications OpenAPI: every list follows the list convention', () => {
   let t: ServiceTestApp;

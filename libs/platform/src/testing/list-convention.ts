@@ -2,6 +2,9 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an OpenAPI document under test
 
+/** GET routes every service has from the platform that answer one resource: the event schema of a type and version. */
+export const PLATFORM_NOT_LISTS: readonly string[] = ['GET /api/events/schemas/{type}/{version}'];
+
 /**
  * Every GET route of an OpenAPI document under `apiPrefix` (not health or metrics) that is not named in `notLists` (`'GET /api/v1/objectives/{id}'`:
  * one resource, a summary, a report) must follow the list convention: `limit` and `cursor` query
