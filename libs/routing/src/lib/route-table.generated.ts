@@ -5,6 +5,8 @@ import type { RouteTable } from './route-table';
 /** Every route of every service, and the service that answers it. */
 export const ROUTE_TABLE: RouteTable = {
   routes: [
+    { method: 'GET', path: '/api/events/schemas', service: 'goals', shared: true },
+    { method: 'GET', path: '/api/events/schemas/:type/:version', service: 'goals', shared: true },
     { method: 'POST', path: '/api/v1/admin/digests/run', service: 'notifications' },
     { method: 'GET', path: '/api/v1/admin/projection-audit', service: 'insights' },
     { method: 'POST', path: '/api/v1/admin/rebuilds', service: 'insights' },

@@ -391,6 +391,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event schema catalogue: every event type and schema version, by type then version */
+        get: operations["EventSchemasController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/schemas/{type}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event type's data schema at one version (JSON Schema 2020-12) */
+        get: operations["EventSchemasController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/config": {
         parameters: {
             query?: never;
@@ -905,6 +939,30 @@ export interface components {
         ImportResultsDto: {
             /** @description One per item, in order */
             results: components["schemas"]["ImportResult"][];
+        };
+        EventSchemaSummaryDto: {
+            /**
+             * @description The event type (a past-tense fact)
+             * @example KeyResultAdded
+             */
+            type: string;
+            /**
+             * @description The schema version (an event envelope's `schemaVersion`)
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description The schema's `$id`
+             * @example urn:okr:event:KeyResultAdded:v1
+             */
+            id: string;
+            /**
+             * @description Where to read it (CloudEvents `dataschema` names it)
+             * @example /api/events/schemas/KeyResultAdded/1
+             */
+            path: string;
+            /** @description Whether this is the version written and published today (older ones are upcast on read) */
+            latest: boolean;
         };
         ClaimNamesDto: {
             /** @example tenant */
@@ -3839,6 +3897,134 @@ export interface operations {
             };
             /** @description A rule refused the command; `code` says which and `detail` why */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EventSchemasController_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-200, default 50) */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page (opaque; omit for the first page) */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EventSchemaSummaryDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EventSchemasController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event type */
+                type: string;
+                /** @description The schema version */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JSON Schema of the event data, `$id` `urn:okr:event:<type>:v<version>`; properties holding personal data carry `x-personal-data: true` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": {
+                        $schema: string;
+                        $id: string;
+                        title: string;
+                        type?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input (`validation-failed`): a path parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
