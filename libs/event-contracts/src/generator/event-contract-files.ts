@@ -10,9 +10,23 @@ import type { PersonalDataFields } from './personal-data';
 /** The module the services read the schemas from at run time (the JSON files are not part of a build). */
 export const GENERATED_MODULE = 'libs/event-contracts/src/lib/event-schemas.generated.ts';
 
-/** The domain's catalogue of personal-data fields, when it declares one. */
-export const domainPersonalDataFields = (): PersonalDataFields =>
-  ((domain as Record<string, unknown>)['PERSONAL_DATA_FIELDS'] as PersonalDataFields | undefined) ?? {};
+/**
+ * The domain's catalogue of personal-data fields (`PERSONAL_DATA_FIELDS`: per event type, envelope
+ * paths such as `data.ownerId`, `data.leads[]`, `data.evidence[].summary`), as paths into the data.
+ * The metadata's fields (the actor) are not part of a data schema.
+ */
+export function domainPersonalDataFields(): PersonalDataFields {
+  const catalogue = (domain as Record<string, unknown>)['PERSONAL_DATA_FIELDS'] as Record<string, readonly (string | { path: string })[]> | undefined;
+  return Object.fromEntries(
+    Object.entries(catalogue ?? {}).map(([type, fields]) => [
+      type,
+      fields
+        .map((field) => (typeof field === 'string' ? field : field.path))
+        .filter((path) => path.startsWith('data.'))
+        .map((path) => path.slice('data.'.length).replace(/\[\]/g, '')),
+    ]),
+  );
+}
 
 /** Every file `npm run schemas:generate` writes, repository-relative, with its content. */
 export function eventContractFiles(root: string, personalData = domainPersonalDataFields()): Map<string, string> {
