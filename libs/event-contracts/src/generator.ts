@@ -3,3 +3,4 @@ export * from './generator/domain-event-types';
 export * from './generator/event-contract-files';
 export * from './generator/generate-event-schemas';
 export * from './generator/personal-data';
+export * from './generator/older-personal-data';

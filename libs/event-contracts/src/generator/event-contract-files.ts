@@ -5,6 +5,7 @@ import { breakingChanges } from '../lib/compatibility';
 import type { JsonSchema } from '../lib/json-schema';
 import { EVENT_SCHEMAS_DIR } from '../lib/schema-names';
 import { generateEventSchemas, schemaText, type GeneratedEventSchema } from './generate-event-schemas';
+import type { UpcastSteps } from './older-personal-data';
 import type { PersonalDataFields } from './personal-data';
 
 /** The module the services read the schemas from at run time (the JSON files are not part of a build). */
@@ -30,7 +31,8 @@ export function domainPersonalDataFields(): PersonalDataFields {
 
 /** Every file `npm run schemas:generate` writes, repository-relative, with its content. */
 export function eventContractFiles(root: string, personalData = domainPersonalDataFields()): Map<string, string> {
-  const schemas = generateEventSchemas(root, personalData);
+  const upcasters = ((domain as Record<string, unknown>)['EVENT_UPCASTERS'] as Record<string, UpcastSteps> | undefined) ?? {};
+  const schemas = generateEventSchemas(root, personalData, upcasters);
   const files = new Map(schemas.map((s) => [s.file, schemaText(s.schema)]));
   files.set(GENERATED_MODULE, generatedModule(schemas));
   return files;

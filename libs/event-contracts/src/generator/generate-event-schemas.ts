@@ -3,6 +3,7 @@ import { createGenerator, type Definition } from 'ts-json-schema-generator';
 import type { JsonSchema } from '../lib/json-schema';
 import { JSON_SCHEMA_DIALECT, schemaFile, schemaId } from '../lib/schema-names';
 import { declaredEventVersions, type DeclaredEventVersion } from './domain-event-types';
+import { olderPersonalDataPaths, type UpcastSteps } from './older-personal-data';
 import { markPersonalData, type PersonalDataFields } from './personal-data';
 
 /** One generated schema: its (type, version), its committed file and its content. */
@@ -19,7 +20,7 @@ export interface GeneratedEventSchema {
  * CloudEvent carries as its data), closed (`additionalProperties: false`) so that a writer that
  * stores a field the type does not declare fails the validation tests.
  */
-export function generateEventSchemas(root: string, personalData: PersonalDataFields = {}): GeneratedEventSchema[] {
+export function generateEventSchemas(root: string, personalData: PersonalDataFields = {}, upcasters: Readonly<Record<string, UpcastSteps>> = {}): GeneratedEventSchema[] {
   const generator = createGenerator({
     path: join(root, 'libs/okr-domain/src/index.ts'),
     tsconfig: join(root, 'libs/okr-domain/tsconfig.json'),
@@ -31,10 +32,16 @@ export function generateEventSchemas(root: string, personalData: PersonalDataFie
     topRef: true,
     sortProps: true,
   });
-  return declaredEventVersions(root).map((declared) => {
+  const declaredVersions = declaredEventVersions(root);
+  const latest = new Map(declaredVersions.map(({ type, version }) => [type, version]));
+  return declaredVersions.map((declared) => {
     // JSONSchema7's type has no index signature; the document is plain JSON all the same.
     const schema = eventDataSchema(declared, generator.createSchema(declared.alias) as unknown as JsonSchema);
-    markPersonalData(schema, personalData[declared.type] ?? []);
+    const paths = personalData[declared.type] ?? [];
+    const isLatest = latest.get(declared.type) === declared.version;
+    // The catalogue names today's fields; an older version's come through its upcasters.
+    const older = isLatest ? [] : olderPersonalDataPaths(schema, declared.version, upcasters[declared.type] ?? [], paths);
+    markPersonalData(schema, [...paths, ...older], isLatest);
     return { type: declared.type, version: declared.version, file: schemaFile(declared.type, declared.version), schema };
   });
 }

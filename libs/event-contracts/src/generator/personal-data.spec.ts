@@ -26,7 +26,10 @@ describe('markPersonalData', () => {
     expect(JSON.stringify(marked['$defs'])).not.toContain('"team":{"type":"string","x-personal-data":true}');
   });
 
-  it('refuses a path the schema does not have', () => {
+  it('refuses a path the schema does not have, unless the schema is of an older version than the catalogue describes', () => {
     expect(() => markPersonalData(schema(), ['owner'])).toThrow('urn:okr:event:Thing:v1: no property at owner to mark as personal data');
+    const older = schema();
+    markPersonalData(older, ['owner', 'ownerId'], false);
+    expect((older['properties'] as Record<string, JsonSchema>)['ownerId']).toEqual({ type: 'string', 'x-personal-data': true });
   });
 });

@@ -7,12 +7,14 @@ export type PersonalDataFields = Readonly<Record<string, readonly string[]>>;
 export const PERSONAL_DATA_KEYWORD = 'x-personal-data';
 
 /**
- * Marks each path's property with `x-personal-data: true`, through `$ref`s, unions and arrays. A path
- * the schema does not have is an error: the catalogue of personal data and the event types must agree.
+ * Marks each path's property with `x-personal-data: true`, through `$ref`s, unions and arrays. The
+ * domain's catalogue describes the version written today: for it (`strict`) a path the schema does not
+ * have is an error, so the catalogue and the types cannot drift apart; an older version gets the
+ * marks of the paths it has.
  */
-export function markPersonalData(root: JsonSchema, paths: readonly string[]): void {
+export function markPersonalData(root: JsonSchema, paths: readonly string[], strict = true): void {
   for (const path of paths) {
-    if (!mark(root, root, path.split('.'))) throw new Error(`${String(root['$id'])}: no property at ${path} to mark as personal data`);
+    if (!mark(root, root, path.split('.')) && strict) throw new Error(`${String(root['$id'])}: no property at ${path} to mark as personal data`);
   }
 }
 
