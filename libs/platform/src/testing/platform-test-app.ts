@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { issueEmbeddedToken, type EmbeddedTokenRequest } from '../lib/auth/embedded-token';
 import { configurePlatformApp, createPlatformAdapter } from '../lib/bootstrap/platform-app';
 import { PlatformModule } from '../lib/bootstrap/platform.module';
 import { loadConfig } from '../lib/config/load-config';
 import type { PlatformConfig } from '../lib/config/platform-config';
 import type { OpenApiOptions } from '../lib/openapi/setup-openapi';
+import { SPAN_PROCESSOR } from '../lib/tracing/tracing';
 
 /** Collects the JSON log lines of an app. */
 export class LogCapture {
@@ -29,6 +31,8 @@ export interface PlatformTestAppOptions extends Pick<ModuleMetadata, 'imports' |
   /** Environment on top of a fresh temporary `OKR_DATA_DIR` and `PORT=0`. */
   env?: Record<string, string>;
   openApi?: OpenApiOptions;
+  /** Records the app's spans (e.g. `new SimpleSpanProcessor(new InMemorySpanExporter())`); tracing is off without it. */
+  spanProcessor?: SpanProcessor;
 }
 
 export interface PlatformTestApp {
@@ -53,7 +57,10 @@ export async function createPlatformTestApp(options: PlatformTestAppOptions = {}
     imports: [PlatformModule.forRoot({ serviceName: 'test', config, logStream: logs }), ...(options.imports ?? [])],
     controllers: options.controllers ?? [],
     providers: options.providers ?? [],
-  }).compile();
+  })
+    .overrideProvider(SPAN_PROCESSOR)
+    .useValue(options.spanProcessor ?? null)
+    .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
   configurePlatformApp(app, { openApi: options.openApi });
   await app.init();

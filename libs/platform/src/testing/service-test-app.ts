@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { configurePlatformApp, createPlatformAdapter } from '../lib/bootstrap/platform-app';
 import { loadConfig } from '../lib/config/load-config';
 import type { PlatformConfig } from '../lib/config/platform-config';
 import type { OpenApiOptions } from '../lib/openapi/setup-openapi';
 import { issueEmbeddedToken } from '../lib/auth/embedded-token';
+import { SPAN_PROCESSOR } from '../lib/tracing/tracing';
 import { LogCapture } from './platform-test-app';
 
 /** A response as a test reads it. */
@@ -43,15 +45,19 @@ export function caller(app: NestFastifyApplication, defaultToken: string) {
 /**
  * A service's root module built exactly as its `main` builds it, on the embedded defaults in
  * `dataDir` (64 KiB body limit, for 413 tests) and any other settings in `env`, initialised but not
- * listening: use `inject`.
+ * listening: use `inject`. With `spanProcessor`, its spans go there (tracing is off otherwise).
  */
 export async function startServiceApp(
   rootModule: (config: PlatformConfig, logs: LogCapture) => DynamicModule,
   dataDir: string,
-  options: { logs?: LogCapture; openApi?: OpenApiOptions; env?: Readonly<Record<string, string>> } = {},
+  options: { logs?: LogCapture; openApi?: OpenApiOptions; env?: Readonly<Record<string, string>>; spanProcessor?: SpanProcessor } = {},
 ): Promise<NestFastifyApplication> {
   const config = loadConfig({ OKR_DATA_DIR: dataDir, OKR_BODY_LIMIT_BYTES: '65536', ...options.env }, { PORT: 0 });
-  const moduleRef = await Test.createTestingModule({ imports: [rootModule(config, options.logs ?? new LogCapture())] }).compile();
+  // Spans are recorded only when a test asks for them (`spanProcessor`), whatever the environment says.
+  const moduleRef = await Test.createTestingModule({ imports: [rootModule(config, options.logs ?? new LogCapture())] })
+    .overrideProvider(SPAN_PROCESSOR)
+    .useValue(options.spanProcessor ?? null)
+    .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createPlatformAdapter(config), { bufferLogs: true });
   configurePlatformApp(app, options.openApi ? { openApi: options.openApi } : {});
   await app.init();

@@ -7,7 +7,10 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import type { PlatformConfig } from '../config/platform-config';
 import { frameworkErrorOptions } from '../errors/framework-errors';
 import { limitJsonDepth } from '../http/json-body';
+import { observeHttp } from '../http/http-observability';
 import { registerSecurity } from '../http/security';
+import { Metrics } from '../metrics/metrics';
+import { Tracing } from '../tracing/tracing';
 import { echoCorrelationId, genCorrelationId } from '../logging/correlation-id';
 import { setupOpenApi, type OpenApiOptions } from '../openapi/setup-openapi';
 
@@ -42,11 +45,13 @@ export function createPlatformAdapter(
 }
 
 /**
- * What every app gets between creation and `init`/`listen`: the pino logger, shutdown hooks and the
- * OpenAPI docs. Tests call it on apps built from a testing module, then `app.init()` and `app.inject()`.
+ * What every app gets between creation and `init`/`listen`: the pino logger, shutdown hooks, the
+ * HTTP duration histogram and server spans (see `observeHttp`; before `init`, so before any route) and
+ * the OpenAPI docs. Tests call it on apps built from a testing module, then `app.init()` and `app.inject()`.
  */
 export function configurePlatformApp(app: NestFastifyApplication, options: Pick<PlatformAppOptions, 'openApi'> = {}): void {
   app.useLogger(app.get(Logger));
+  observeHttp(app.getHttpAdapter().getInstance(), app.get(Tracing), app.get(Metrics));
   app.enableShutdownHooks();
   if (options.openApi) setupOpenApi(app, options.openApi);
 }

@@ -14,6 +14,7 @@ import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { NoStoreForSecretsInterceptor, PrincipalRateLimitGuard } from '../http/security';
 import { platformLoggerModule } from '../logging/logger.module';
 import { MetricsModule } from '../metrics/metrics';
+import { TracingModule } from '../tracing/tracing';
 
 export interface PlatformModuleOptions {
   /** Name on every log line (`service`). */
@@ -28,7 +29,7 @@ export interface PlatformModuleOptions {
  * The shared plumbing of a service, imported once by its root module: `PLATFORM_CONFIG`, the pino
  * logger (with correlation ids), the global `JwtAuthGuard` then `PermissionGuard`, `ProblemDetailsFilter` and
  * `validationPipe()`, and the health endpoints. Global, so its exports (`PLATFORM_CONFIG`,
- * `TokenVerifier`, terminus' `HealthIndicatorService`) reach every module.
+ * `TokenVerifier`, terminus' `HealthIndicatorService`, `Metrics`, `Tracing`) reach every module.
  */
 @Module({})
 export class PlatformModule {
@@ -40,6 +41,7 @@ export class PlatformModule {
         platformLoggerModule(options.config, { serviceName: options.serviceName, stream: options.logStream }),
         PlatformHealthModule,
         MetricsModule.forRoot(options.serviceName, options.config.OKR_METRICS_PORT),
+        TracingModule.forRoot(options.serviceName, options.config),
       ],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: options.config },

@@ -292,4 +292,13 @@ export class PlatformConfig extends KafkaSecuritySettings {
   @Min(0, { message: 'OKR_METRICS_PORT must be a whole number from 0 to 65535' })
   @Max(65535, { message: 'OKR_METRICS_PORT must be a whole number from 0 to 65535' })
   OKR_METRICS_PORT?: number;
+
+  /**
+   * Base URL of an OpenTelemetry collector's OTLP/HTTP receiver (`http://otel-collector:4318`): traces
+   * are exported to `<url>/v1/traces`. Unset: tracing is off (a `traceparent` that came in still travels on).
+   */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_OTLP_ENDPOINT !== undefined)
+  @IsUrl(httpUrl, { message: 'OKR_OTLP_ENDPOINT must be an http(s) URL, e.g. http://otel-collector:4318' })
+  OKR_OTLP_ENDPOINT?: string;
 }

@@ -2,21 +2,23 @@ import { BadRequestException, createParamDecorator, type ExecutionContext } from
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandContext } from '@okr/event-store';
 import { principalOf, type Principal } from '../auth/principal';
+import { requestTraceparent } from './http-observability';
 import { importedWriteOf } from './import-headers';
 
 /**
- * The request as a command context: the token's tenant and user, the request's correlation id. A
+ * The request as a command context: the token's tenant and user, the request's correlation id and
+ * the `traceparent` of its server span (so the events it writes continue the request's trace). A
  * write replayed by the import controller keeps its original time (`now`) and author, and is marked
  * with the time of import (`importedAt`).
  */
 export function commandContext(principal: Principal, request: FastifyRequest): CommandContext {
-  const traceparent = request.headers['traceparent'];
+  const traceparent = requestTraceparent(request);
   const imported = importedWriteOf(request);
   return {
     tenantId: principal.tenantId,
     actor: imported?.actor ?? principal.userId,
     correlationId: String(request.id),
-    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(traceparent ? { traceparent } : {}),
     ...(imported ? { now: imported.at, importedAt: new Date().toISOString() } : {}),
   };
 }

@@ -1,15 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Header, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Counter, Gauge, Registry, collectDefaultMetrics, type GaugeConfiguration } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type GaugeConfiguration } from 'prom-client';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/principal';
 
 export const METRICS_SERVICE_NAME = Symbol('METRICS_SERVICE_NAME');
 
 /**
- * The service's Prometheus registry (prom-client): process and Node.js default metrics, labelled with
- * the service, plus the gauges the platform's parts register (relay lag, projection drift, ...).
+ * The service's Prometheus registry (prom-client): process and Node.js default metrics under their
+ * standard names (`process_cpu_user_seconds_total`, `nodejs_eventloop_lag_seconds`, ... as standard
+ * dashboards expect them), labelled with the service, plus the platform's own metrics, all named
+ * `okr_*` (HTTP durations, relay and consumer lag, dead letters, deliveries, ...).
  */
 @Injectable()
 export class Metrics {
@@ -17,7 +19,7 @@ export class Metrics {
 
   constructor(@Inject(METRICS_SERVICE_NAME) serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
-    collectDefaultMetrics({ register: this.registry, prefix: 'okr_' });
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** A gauge in this registry; the same name twice returns the first one. */
@@ -32,6 +34,13 @@ export class Metrics {
     const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Counter<L>;
     return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A histogram in this registry (Prometheus' default buckets unless given); the same name twice returns the first one. */
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets?: number[]): Histogram<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Histogram<L>;
+    return new Histogram<L>({ name, help, labelNames, registers: [this.registry], ...(buckets ? { buckets } : {}) });
   }
 }
 
