@@ -326,6 +326,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
         notifications.clock,
         (first as unknown as { metrics: never }).metrics,
         (first as unknown as { secrets: never }).secrets,
+        (first as unknown as { tracing: never }).tracing,
       );
       await c.deliveries.bulkWrite(docs.map((document) => ({ insertOne: { document } })));
       await Promise.all([first.runRound(), second.runRound(), first.runRound(), second.runRound()]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { Periodic } from '@okr/platform';
+import { Periodic, Tracing, activeTraceparent, traceIdOf } from '@okr/platform';
 import { EVENT_STORE, handleCommand, type CommandContext, type EventStore } from '@okr/event-store';
 import { ReadModelCollections, type IntegrationEvent, type ReadModel } from '@okr/messaging';
 import {
@@ -105,6 +105,7 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
     @Inject(INSIGHTS_CLOCK) private readonly clock: Clock,
     private readonly runner: ProjectionRunner,
     private readonly logger: PinoLogger,
+    @Optional() private readonly tracing?: Tracing,
   ) {
     logger.setContext('risk-signals');
     this.periodic = new Periodic('risk sweep failed; the next one tries again', logger);
@@ -125,14 +126,31 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
     await this.periodic.stop();
   }
 
-  /** The projection runner's listener: assesses what the event may have changed. Never throws. */
+  /**
+   * The projection runner's listener: assesses what the event may have changed. Never throws. A traced
+   * event's assessment is a span of its trace, and the risk events it appends carry that span on, so
+   * a trace shows the request, the read model, the assessment and the notification it caused.
+   */
   async afterApplied(model: Pick<ReadModel, 'name'>, event: IntegrationEvent): Promise<void> {
     if (this.stopping || (model.name !== OBJECTIVE_SUMMARY && model.name !== CYCLES)) return;
+    const traceparent = event.metadata.traceparent;
+    if (!this.tracing || !traceparent) return this.assessAfter(model, event, traceparent);
+    // The consumer's span of the event when it is the active one (an event applied on its own), else the event's cause.
+    const active = activeTraceparent();
+    const span = {
+      traceparent: active && traceIdOf(active) === traceIdOf(traceparent) ? active : traceparent,
+      name: 'assess key result risk',
+      attributes: { 'okr.read_model': model.name, 'okr.event.type': event.type, 'okr.tenant.id': event.metadata.tenantId },
+    };
+    return this.tracing.inSpan(span, () => this.assessAfter(model, event, activeTraceparent() ?? traceparent));
+  }
+
+  private async assessAfter(model: Pick<ReadModel, 'name'>, event: IntegrationEvent, traceparent: string | undefined): Promise<void> {
     const tenantId = event.metadata.tenantId;
     const trigger: RiskTrigger = {
       correlationId: event.metadata.correlationId ?? event.id,
       causationId: event.id,
-      ...(event.metadata.traceparent ? { traceparent: event.metadata.traceparent } : {}),
+      ...(traceparent ? { traceparent } : {}),
     };
     let objectiveId: string | undefined;
     try {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Metrics } from '@okr/platform';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { Metrics, Tracing } from '@okr/platform';
 import {
   EmailSender,
   resolveDestination,
@@ -86,6 +87,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
     private readonly metrics: Metrics,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    private readonly tracing: Tracing,
   ) {
     recorder.onRecorded(() => this.wake());
     const t = settings.timeoutMs;
@@ -206,7 +208,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const key = destinationOf(delivery);
     this.perDestination.set(key, (this.perDestination.get(key) ?? 0) + 1);
     const run = (async () => {
-      const result = await this.attempt(delivery);
+      const result = await this.tracedAttempt(delivery);
       const c = await this.store.collections();
       const written = await c.deliveries.updateOne({ _id: delivery._id, leaseOwner: this.owner }, { $set: result.update });
       this.report(result, written.modified === 1);
@@ -220,6 +222,30 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         this.wake();
       });
     this.inFlight.set(delivery._id, run);
+  }
+
+  /** An attempt as a span in the trace of the event that caused the delivery (a new trace for reminders and digests). */
+  private tracedAttempt(delivery: DeliveryDoc): Promise<AttemptResult> {
+    const span = {
+      traceparent: delivery.traceparent,
+      name: `deliver ${delivery.channel}`,
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'okr.delivery.id': delivery._id,
+        'okr.delivery.rule': delivery.rule,
+        'okr.delivery.channel': delivery.channel,
+        'okr.delivery.attempt': delivery.attempts + 1,
+        'okr.tenant.id': delivery.tenantId,
+      },
+    };
+    return this.tracing.inSpan(span, async (active) => {
+      const result = await this.attempt(delivery);
+      const status = String(result.update['status']);
+      active.setAttributes({ 'okr.delivery.outcome': result.outcome.kind, 'okr.delivery.status': status });
+      if (result.outcome.statusCode !== undefined) active.setAttribute('http.response.status_code', result.outcome.statusCode);
+      if (result.outcome.kind !== 'delivered') active.setStatus({ code: SpanStatusCode.ERROR, message: result.outcome.error });
+      return result;
+    });
   }
 
   private async attempt(delivery: DeliveryDoc): Promise<AttemptResult> {

@@ -29,13 +29,17 @@ export class DeliveryRecorder {
     for (const listener of this.listeners) listener();
   }
 
-  /** Plans and inserts what is not there yet; returns the inserted deliveries. */
+  /**
+   * Plans and inserts what is not there yet; returns the inserted deliveries. `traceparent` (the span
+   * of the event that caused them) is kept on each, so that its attempts continue the event's trace.
+   */
   async record(
     tenantId: string,
     teamId: string | null,
     notifications: readonly Notification[],
     now: Date,
     session: ReadSession,
+    traceparent?: string,
   ): Promise<DeliveryDoc[]> {
     if (notifications.length === 0) return [];
     const c = await this.store.collections();
@@ -58,7 +62,7 @@ export class DeliveryRecorder {
     const existing = new Set(
       (await c.deliveries.find({ _id: { $in: planned.map((d) => d._id) } }, { projection: { key: 1 } })).map((d) => d._id),
     );
-    const fresh = planned.filter((d) => !existing.has(d._id));
+    const fresh = planned.filter((d) => !existing.has(d._id)).map((d) => (traceparent ? { ...d, traceparent } : d));
     if (fresh.length > 0) {
       await c.deliveries.bulkWrite(
         fresh.map((document) => ({ insertOne: { document } })),

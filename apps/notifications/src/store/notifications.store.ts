@@ -173,6 +173,8 @@ export interface DeliveryDoc extends ReadDocument {
   failedAt: string | null;
   /** A sending replica's claim: until then nobody else sends it. */
   leaseUntil: string;
+  /** The W3C trace context of the event that caused it: each attempt is a span in that trace. */
+  traceparent?: string;
   leaseOwner: string | null;
   /** The digest this delivery went out in (`digested`), or the entries of a digest. */
   digestId: string | null;

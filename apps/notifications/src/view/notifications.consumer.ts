@@ -33,6 +33,7 @@ import {
   type QuestionAnswered,
   type QuestionAsked,
 } from '@okr/okr-domain';
+import { activeTraceparent } from '@okr/platform';
 import type { ReadSession } from '@okr/read-store';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
@@ -111,6 +112,8 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     const c = await this.store.collections();
     const now = this.clock.now();
     const tenantId = event.metadata.tenantId;
+    // The consumer's span of this event (see TracedConsumer) is the parent of its deliveries' attempts.
+    const traceparent = activeTraceparent() ?? event.metadata.traceparent;
     let pending = 0;
     let recorded = 0;
     await this.store.store.withTransaction(async (session) => {
@@ -121,7 +124,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
       const outcome = await this.outcomeOf(c, event);
       await outcome.write(session);
       if (outcome.notifications.length > 0 && this.isLive(event, now)) {
-        const inserted = await this.recorder.record(tenantId, outcome.teamId, outcome.notifications, now, session);
+        const inserted = await this.recorder.record(tenantId, outcome.teamId, outcome.notifications, now, session, traceparent);
         recorded = inserted.length;
         pending = inserted.filter((d) => d.status === 'pending').length;
       }

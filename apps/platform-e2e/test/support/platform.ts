@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { CHECK_INS_OPENAPI, CheckInsModule } from '@okr/check-ins-app';
 import { GOALS_OPENAPI, GoalsModule } from '@okr/goals-app';
 import { INSIGHTS_OPENAPI, InsightsModule } from '@okr/insights-app';
@@ -26,11 +27,13 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(): Promise<Platform> {
+/** With `spanProcessor`, every service records its spans there (each as its own `service.name`). */
+export async function startPlatform(options: { spanProcessor?: SpanProcessor } = {}): Promise<Platform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'okr-e2e-'));
-  const goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), dataDir, { openApi: GOALS_OPENAPI });
-  const checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), dataDir, { openApi: CHECK_INS_OPENAPI });
-  const insights = await startServiceApp((config, logs) => InsightsModule.forRoot(config, logs), dataDir, { openApi: INSIGHTS_OPENAPI });
+  const traced = options.spanProcessor ? { spanProcessor: options.spanProcessor } : {};
+  const goals = await startServiceApp((config, logs) => GoalsModule.forRoot(config, logs), dataDir, { openApi: GOALS_OPENAPI, ...traced });
+  const checkIns = await startServiceApp((config, logs) => CheckInsModule.forRoot(config, logs), dataDir, { openApi: CHECK_INS_OPENAPI, ...traced });
+  const insights = await startServiceApp((config, logs) => InsightsModule.forRoot(config, logs), dataDir, { openApi: INSIGHTS_OPENAPI, ...traced });
   const notifications = await startServiceApp(
     (config, logs) =>
       NotificationsModule.forRoot(config, {
@@ -39,7 +42,7 @@ export async function startPlatform(): Promise<Platform> {
         settings: { reminderIntervalSeconds: 0, digestIntervalSeconds: 0, dispatchIntervalMs: 50 },
       }),
     dataDir,
-    { openApi: NOTIFICATIONS_OPENAPI },
+    { openApi: NOTIFICATIONS_OPENAPI, ...traced },
   );
   const apps: Record<ServiceName, NestFastifyApplication> = { goals, 'check-ins': checkIns, insights, notifications };
   return {

@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, PERSONAL_DATA_KEY_STORE, PersonalDataProtection, type EventStore, type PersonalDataKeyStore } from '@okr/event-store';
-import { PLATFORM_CONFIG, embeddedEventsFile, type PlatformConfig } from '@okr/platform';
+import { PLATFORM_CONFIG, Tracing, embeddedEventsFile, type PlatformConfig } from '@okr/platform';
 import { EmbeddedConsumer } from '../embedded/embedded-consumer';
 import { KafkaConsumer } from '../kafka/kafka-consumer';
 import type { KafkaConfig } from '../kafka/kafka-config';
 import { KafkaPublisher } from '../kafka/kafka-publisher';
 import { kafkaSecurityOf } from './kafka-security-of';
 import { OpeningConsumer } from '../opening-consumer';
+import { TracedConsumer } from '../observability/traced-consumer';
 import {
   INTEGRATION_EVENT_CONSUMER,
   INTEGRATION_EVENT_PUBLISHER,
@@ -40,7 +41,8 @@ const embeddedBusFile = (config: PlatformConfig): string =>
 /**
  * Binds the messaging ports to the configured bus (`OKR_BUS`): Kafka, or the event store's own log.
  * Needs `PlatformModule` and `EventStoreModule` (both global). The publisher exists with Kafka only:
- * in embedded mode the log is the bus and nothing is published.
+ * in embedded mode the log is the bus and nothing is published. Whichever the bus, every handler runs
+ * in a span continuing its event's trace (`TracedConsumer`).
  */
 @Module({})
 export class MessagingModule implements OnApplicationShutdown {
@@ -56,13 +58,19 @@ export class MessagingModule implements OnApplicationShutdown {
       providers: [
         {
           provide: INTEGRATION_EVENT_CONSUMER,
-          inject: [PLATFORM_CONFIG, EVENT_STORE, PERSONAL_DATA_KEY_STORE, PinoLogger],
-          useFactory: (config: PlatformConfig, store: EventStore, keys: PersonalDataKeyStore | null, logger: PinoLogger): IntegrationEventConsumer => {
+          inject: [PLATFORM_CONFIG, EVENT_STORE, PERSONAL_DATA_KEY_STORE, PinoLogger, Tracing],
+          useFactory: (
+            config: PlatformConfig,
+            store: EventStore,
+            keys: PersonalDataKeyStore | null,
+            logger: PinoLogger,
+            tracing: Tracing,
+          ): IntegrationEventConsumer => {
             logger.setContext('messaging');
             // The embedded bus reads the log through the (opening) event store; Kafka carries it sealed.
-            if (config.OKR_BUS !== 'kafka') return new EmbeddedConsumer({ store, file: embeddedBusFile(config), logger });
+            if (config.OKR_BUS !== 'kafka') return new TracedConsumer(new EmbeddedConsumer({ store, file: embeddedBusFile(config), logger }), tracing, 'okr-embedded');
             const kafka = new KafkaConsumer(kafkaConfigOf(config, serviceName), logger);
-            return keys ? new OpeningConsumer(kafka, new PersonalDataProtection(keys)) : kafka;
+            return new TracedConsumer(keys ? new OpeningConsumer(kafka, new PersonalDataProtection(keys)) : kafka, tracing, 'kafka');
           },
         },
         {

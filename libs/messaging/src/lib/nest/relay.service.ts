@@ -6,6 +6,7 @@ import {
   Metrics,
   PLATFORM_CONFIG,
   ReadinessCheck,
+  Tracing,
   embeddedEventsFile,
   type PlatformConfig,
   type ReadinessIndicator,
@@ -43,6 +44,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly health: HealthIndicatorService,
     private readonly logger: PinoLogger,
     metrics: Metrics,
+    private readonly tracing: Tracing,
   ) {
     logger.setContext('relay');
     // Read on each scrape: how far the relay is behind the head of the log, and who publishes.
@@ -83,6 +85,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       publisher: this.publisher,
       state: this.state,
       logger: this.logger,
+      tracing: this.tracing,
     });
     this.relay.start();
   }

@@ -1,4 +1,6 @@
+import { SpanKind } from '@opentelemetry/api';
 import type { EventStore } from '@okr/event-store';
+import type { Tracing } from '@okr/platform';
 import type { EventEnvelope } from '@okr/okr-domain';
 import { v7 as uuidv7 } from 'uuid';
 import { toIntegrationEvent } from '../integration-event';
@@ -22,6 +24,8 @@ export interface RelayOptions {
   leaseTtlMs?: number;
   /** How long to keep collecting events that arrive together into one batch. Default 2 ms. */
   lingerMs?: number;
+  /** Each publish shows as a producer span in the trace of every event it carries (see `publish`). */
+  tracing?: Pick<Tracing, 'inSpans'>;
 }
 
 /** The lag in events is counted up to this many; beyond it the gauge stays here (a scrape must stay cheap). */
@@ -177,9 +181,35 @@ export class Relay {
     }
   }
 
+  /**
+   * Publishes a batch, then saves the checkpoint. The publish is a producer span in each traced
+   * event's trace; the events keep their own `traceparent` (the stored metadata, hashed into the
+   * chain, is never rewritten), so consumers continue from the request, beside the relay's span.
+   */
   private async publish(batch: EventEnvelope[]): Promise<void> {
-    const { name, topic, publisher, state } = this.options;
-    await publisher.publish(topic, batch.map(toIntegrationEvent));
+    const { name, topic, publisher, state, tracing } = this.options;
+    const events = batch.map(toIntegrationEvent);
+    const send = () => publisher.publish(topic, events);
+    if (tracing) {
+      const spans = events
+        .filter((event) => event.metadata.traceparent)
+        .map((event) => ({
+          traceparent: event.metadata.traceparent,
+          name: `publish ${topic}`,
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': topic,
+            'messaging.message.id': event.id,
+            'messaging.batch.message_count': events.length,
+            'okr.event.type': event.type,
+          },
+        }));
+      await tracing.inSpans(spans, send);
+    } else {
+      await send();
+    }
     const last = batch[batch.length - 1].position;
     await state.saveCheckpoint(name, this.owner, last);
   }

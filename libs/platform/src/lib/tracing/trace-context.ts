@@ -31,3 +31,8 @@ export function traceparentOf(spanContext: SpanContext | undefined): string | un
 export function activeTraceparent(): string | undefined {
   return traceparentOf(trace.getSpanContext(context.active()));
 }
+
+/** The trace id of a `traceparent`; undefined when there is none or it is malformed. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+  return traceparent ? trace.getSpanContext(contextFrom(traceparent))?.traceId : undefined;
+}

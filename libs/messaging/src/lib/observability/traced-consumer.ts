@@ -1,0 +1,77 @@
+import { SpanKind } from '@opentelemetry/api';
+import { categoryOf } from '@okr/okr-domain';
+import type { SpanRequest, Tracing } from '@okr/platform';
+import type { IntegrationEvent } from '../integration-event';
+import type { ConsumerOptions, EventHandler, IntegrationEventConsumer, ResetTarget, RunningConsumer } from '../messaging.port';
+import { TOPICS } from '../topics';
+
+/** The topic that carries a stream's events (by its category), or undefined for a category of no topic. */
+export const topicOfStream = (streamId: string): string | undefined => {
+  const category = categoryOf(streamId);
+  return Object.values(TOPICS).find((topic) => (topic.categories as readonly string[]).includes(category))?.name;
+};
+
+/**
+ * The span of one event in a consumer group, continuing the trace of its `metadata.traceparent`
+ * (written by the request that caused it; on Kafka read back from the `traceparent` header). Named
+ * `{group} {event type}`, with the messaging attributes of OpenTelemetry's conventions.
+ */
+export function consumerSpan(event: IntegrationEvent, group: string, system: string): SpanRequest {
+  const topic = topicOfStream(event.streamId);
+  return {
+    traceparent: event.metadata.traceparent,
+    name: `${group} ${event.type}`,
+    kind: SpanKind.CONSUMER,
+    attributes: {
+      'messaging.system': system,
+      'messaging.operation.type': 'process',
+      'messaging.consumer.group.name': group,
+      ...(topic ? { 'messaging.destination.name': topic } : {}),
+      'messaging.message.id': event.id,
+      'okr.event.type': event.type,
+      'okr.stream.id': event.streamId,
+      'okr.tenant.id': event.metadata.tenantId,
+    },
+  };
+}
+
+/**
+ * Every consumer's handling, traced, whichever adapter delivers: each event's handler runs in a
+ * consumer span continuing the event's trace (the active span, so what the handler causes, events
+ * and deliveries, carries it on); a batch applied in one transaction gets one span per event, each in
+ * its own trace. Events without a `traceparent` (imports, events written before tracing) start no
+ * trace: a replay of an old log must not flood the collector with root spans.
+ */
+export class TracedConsumer implements IntegrationEventConsumer {
+  constructor(
+    private readonly inner: IntegrationEventConsumer,
+    private readonly tracing: Tracing,
+    /** `messaging.system`: `kafka`, or `okr-embedded` for the event store's own log. */
+    private readonly system: string,
+  ) {}
+
+  start(options: ConsumerOptions): Promise<RunningConsumer> {
+    const spansOf = (events: readonly IntegrationEvent[]) =>
+      events.filter((event) => event.metadata.traceparent).map((event) => consumerSpan(event, options.group, this.system));
+    const handlers = Object.fromEntries(
+      Object.entries(options.handlers).map(([type, handler]): [string, EventHandler] => [
+        type,
+        (event) => this.tracing.inSpans(spansOf([event]), () => handler(event)),
+      ]),
+    );
+    const { handleBatch } = options;
+    return this.inner.start({
+      ...options,
+      handlers,
+      ...(handleBatch ? { handleBatch: (events: readonly IntegrationEvent[]) => this.tracing.inSpans(spansOf(events), () => handleBatch(events)) } : {}),
+    });
+  }
+
+  reset(group: string, topics: readonly string[], target: ResetTarget): Promise<void> {
+    return this.inner.reset(group, topics, target);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
