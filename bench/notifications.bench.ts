@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { IntegrationEvent, IntegrationEventConsumer } from '@okr/messaging';
-import { Metrics } from '@okr/platform';
+import { Metrics, Tracing } from '@okr/platform';
 import { EmbeddedReadStore, type ReadStore } from '@okr/read-store';
 import { sendWebhook, type OutgoingNotification } from '../apps/notifications/src/channels';
 import { startHttpReceiver } from '../apps/notifications/src/channels/testing/http-receiver';
@@ -74,7 +74,7 @@ async function dispatchRound(dir: string, round: number, url: string): Promise<{
   const docs: DeliveryDoc[] = Array.from({ length: DELIVERIES }, (_, i) => webhookTestDelivery(hook, `bench-${round}-${i}`, 'bench', new Date(0)));
   for (let i = 0; i < docs.length; i += 500) await c.deliveries.bulkWrite(docs.slice(i, i + 500).map((document) => ({ insertOne: { document } })));
   const recorder = new DeliveryRecorder(store, settings);
-  const dispatcher = new Dispatcher(store, recorder, settings, systemClock(), new Metrics('bench'), new SecretBox());
+  const dispatcher = new Dispatcher(store, recorder, settings, systemClock(), new Metrics('bench'), new SecretBox(), new Tracing('bench', null));
   const started = performance.now();
   // Claims and sends until nothing is due, up to CONCURRENCY attempts in flight (all to the one hook).
   await dispatcher.drain();
