@@ -7,7 +7,7 @@
 //   node bench/run.mjs [--smoke] [name ...]
 //
 // --smoke runs each at BENCH_SCALE=0.02 (a few seconds; its figures are not measurements) unless
-// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `web`). A failing
+// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `insights-catch-up`, `aggregates`, `web`). A failing
 // benchmark does not stop the others; the run exits 1 if any failed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -21,6 +21,7 @@ export const BENCHMARKS = [
   { name: 'notifications', node: ['--expose-gc'] },
   { name: 'read-store', node: [] },
   { name: 'insights-catch-up', node: [] },
+  { name: 'aggregates', node: [] },
   // Builds the web app itself, starts the platform with the demo and drives Debian's Chromium.
   { name: 'web', node: [] },
 ];

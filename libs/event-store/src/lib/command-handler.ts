@@ -3,6 +3,7 @@ import type { Command, Decider, DomainEvent, EventEnvelope } from '@okr/okr-doma
 import { notFound, ruleBroken } from '@okr/okr-domain';
 import type { EventStore, ExpectedRevision, NewEvent } from './event-store.port';
 import { WrongExpectedRevisionError } from './event-store.port';
+import { foldCacheOf } from './fold-cache';
 
 /** Who is acting, for which tenant, in which causal chain. Becomes the events' metadata. */
 export interface CommandContext {
@@ -34,7 +35,8 @@ export interface LoadedAggregate<State> {
 
 /**
  * Folds a stream for one tenant. A stream written by another tenant is reported as absent, so that
- * no caller can learn that it exists. `until` stops the fold at an instant (as-of).
+ * no caller can learn that it exists. `until` stops the fold at an instant (as-of). With the store's fold
+ * cache on, only the events appended since the stream was last folded are read.
  */
 export async function loadAggregate<State, Evt extends DomainEvent>(
   store: EventStore,
@@ -43,17 +45,31 @@ export async function loadAggregate<State, Evt extends DomainEvent>(
   tenantId: string,
   until?: Date,
 ): Promise<LoadedAggregate<State>> {
-  let state = decider.initialState();
-  let last: EventEnvelope | undefined;
-  let importedOnly = true;
-  for await (const event of store.readStream(streamId, until ? { until } : {})) {
-    if (event.metadata.tenantId !== tenantId) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
+  const cache = until === undefined ? foldCacheOf(store) : undefined;
+  const cached = cache?.get<State>(streamId, decider.evolve);
+  if (cached && cached.tenantId !== tenantId) return absent(decider);
+  let state = cached ? cached.state : decider.initialState();
+  let last: EventEnvelope | undefined = cached?.last;
+  let importedOnly = cached ? cached.importedOnly : true;
+  const options = until ? { until } : cached ? { fromRevision: cached.revision + 1 } : {};
+  for await (const event of store.readStream(streamId, options)) {
+    if (event.metadata.tenantId !== tenantId) return absent(decider);
     state = decider.evolve(state, event as unknown as Evt);
     last = event;
     importedOnly &&= event.metadata.importedAt !== undefined;
   }
+  if (cache && last && last !== cached?.last) {
+    cache.set(streamId, { evolve: decider.evolve, tenantId, state, revision: last.revision, last, importedOnly }, cached?.foldedAt);
+  }
   return { state, revision: last ? last.revision : 'no_stream', ...(last ? { last } : {}), importedOnly };
 }
+
+/** A stream that does not exist, or that another tenant wrote: the two answers are the same. */
+const absent = <State>(decider: Pick<Decider<State, never, never>, 'initialState'>): LoadedAggregate<State> => ({
+  state: decider.initialState(),
+  revision: 'no_stream',
+  importedOnly: true,
+});
 
 export interface HandleCommandOptions {
   /**

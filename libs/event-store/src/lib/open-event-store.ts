@@ -1,4 +1,5 @@
 import type { EventStore } from './event-store.port';
+import { enableFoldCache, type FoldCacheOptions } from './fold-cache';
 import { ProtectedEventStore } from './personal-data/protected-event-store';
 import { SqliteKeyStore, type SqliteKeyStoreOptions } from './personal-data/sqlite-key-store';
 import type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
@@ -15,15 +16,25 @@ export type PersonalDataKeysConfig = { kind: 'sqlite' } & SqliteKeyStoreOptions;
 export type EventStoreConfig = (
   | ({ kind: 'sqlite' } & SqliteEventStoreOptions)
   | ({ kind: 'kurrentdb' } & KurrentDbEventStoreOptions)
-) & { personalDataKeys?: PersonalDataKeysConfig };
+) & {
+  personalDataKeys?: PersonalDataKeysConfig;
+  /** Folded aggregates kept by this process (see `FoldCache`); off when absent. */
+  foldCache?: FoldCacheOptions;
+};
 
 /**
  * Opens the configured adapter. The KurrentDB adapter is loaded only when chosen, so the embedded
  * mode never loads the KurrentDB client and its native gRPC bridge (about 0.2 s at start-up).
  */
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
-  const { personalDataKeys, ...adapter } = config;
-  const store = await openAdapter(adapter);
+  const { personalDataKeys, foldCache, ...adapter } = config;
+  const store = await protect(await openAdapter(adapter), personalDataKeys);
+  // On the outermost store: what the command handler folds is what callers read (personal data opened).
+  if (foldCache) enableFoldCache(store, foldCache);
+  return store;
+}
+
+async function protect(store: EventStore, personalDataKeys: PersonalDataKeysConfig | undefined): Promise<EventStore> {
   if (!personalDataKeys) return store;
   try {
     const { kind: _kind, ...options } = personalDataKeys;
@@ -37,7 +48,7 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
 async function openAdapter(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
     case 'sqlite': {
-      const { kind: _kind, personalDataKeys: _keys, ...options } = config;
+      const { kind: _kind, personalDataKeys: _keys, foldCache: _foldCache, ...options } = config;
       const { SqliteEventStore } = await import('./sqlite/sqlite-event-store');
       return SqliteEventStore.open(options);
     }

@@ -16,7 +16,8 @@ export const personalDataKeysFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'
 /** The event store the configuration chose. */
 export function eventStoreConfig(config: PlatformConfig): EventStoreConfig {
   const personalDataKeys = { kind: 'sqlite', file: personalDataKeysFile(config) } as const;
+  const foldCache = { maxEntries: config.OKR_FOLD_CACHE_ENTRIES, maxAgeMs: config.OKR_FOLD_CACHE_SECONDS * 1000 };
   return config.OKR_EVENT_STORE === 'kurrentdb'
-    ? { kind: 'kurrentdb', connectionString: config.EVENTSTORE_URL as string, personalDataKeys }
-    : { kind: 'sqlite', file: embeddedEventsFile(config), personalDataKeys };
+    ? { kind: 'kurrentdb', connectionString: config.EVENTSTORE_URL as string, personalDataKeys, foldCache }
+    : { kind: 'sqlite', file: embeddedEventsFile(config), personalDataKeys, foldCache };
 }

@@ -189,6 +189,28 @@ export class PlatformConfig extends KafkaSecuritySettings {
   OKR_API_KEY_CACHE_SECONDS = 30;
 
   /**
+   * How many folded aggregates (objectives, cycles, check-in streams...) each process keeps, so that a
+   * command or a read of a long stream folds only the events appended since (0: fold every stream whole).
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_FOLD_CACHE_ENTRIES must be a whole number from 0 to 1000000' })
+  @Min(0, { message: 'OKR_FOLD_CACHE_ENTRIES must be a whole number from 0 to 1000000' })
+  @Max(1_000_000, { message: 'OKR_FOLD_CACHE_ENTRIES must be a whole number from 0 to 1000000' })
+  OKR_FOLD_CACHE_ENTRIES = 5000;
+
+  /**
+   * How long a folded aggregate is reused before its stream is folded whole again: a person's erased
+   * data leaves every replica's memory within this many seconds.
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_FOLD_CACHE_SECONDS must be a whole number from 1 to 86400' })
+  @Min(1, { message: 'OKR_FOLD_CACHE_SECONDS must be a whole number from 1 to 86400' })
+  @Max(86_400, { message: 'OKR_FOLD_CACHE_SECONDS must be a whole number from 1 to 86400' })
+  OKR_FOLD_CACHE_SECONDS = 300;
+
+  /**
    * Name of the token claim that lists the caller's roles (`admin`, `leader`, `member`, `auditor`;
    * others are ignored, none means `member`). A dotted name such as `realm_access.roles` reads a
    * nested claim when no claim has that exact name.

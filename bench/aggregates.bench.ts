@@ -1,0 +1,104 @@
+/**
+ * What a long stream costs a command and a read (a benchmark, not a test).
+ *
+ * One objective of SHORT events and one of LONG events (ownership handed back and forth, each hand-over
+ * one event) in the embedded SQLite store. For each, the bench times what goals does on a request:
+ * load the objective (a GET folds it) and a command (load, decide, append). The baseline is the same
+ * work on the short objective, measured in the same run; the ratio long / short is the cost of the
+ * stream's length. With the fold cache (the services' default) the long objective is read from where it
+ * was last folded; without it, every request reads and folds the whole stream.
+ *
+ * Run: `npm run bench:aggregates` (BENCH_SCALE scales the long stream and the number of requests).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { enableFoldCache, handleCommand, loadAggregate, SqliteEventStore, type CommandContext, type EventStore } from '@okr/event-store';
+import { objectiveDecider } from '@okr/okr-domain';
+import { benchSize } from './bench-size';
+
+const SHORT = 10;
+const LONG = benchSize(10_000, { env: 'BENCH_AGGREGATE_EVENTS', min: 200 });
+const REQUESTS = benchSize(400, { min: 20 });
+const ROUNDS = benchSize(3, { min: 1 });
+
+const context = (): CommandContext => ({ tenantId: 'bench', actor: 'ana', correlationId: uuidv7() });
+let handOvers = 0;
+/** A hand-over to someone who does not own it yet. */
+const handOver = () => ({ type: 'TransferOwnership' as const, data: { newOwnerId: `owner-${(handOvers += 1)}` } });
+
+/** An objective of `events` events: set, a key result, activated, then hand-overs. */
+async function objectiveOf(store: EventStore, events: number): Promise<string> {
+  const id = uuidv7();
+  const stream = `objective-${id}`;
+  await handleCommand(
+    store,
+    stream,
+    objectiveDecider,
+    [
+      { type: 'SetObjective', data: { objectiveId: id, cycleId: 'q4', teamId: 'growth', ownerId: 'ana', title: 'New customers succeed' } },
+      { type: 'AddKeyResult', data: { keyResultId: uuidv7(), title: 'Week-1 activation', measure: { kind: 'increase', start: 20, target: 40, unit: '%' } } },
+      { type: 'ActivateObjective', data: {} },
+    ],
+    context(),
+  );
+  for (let done = 3; done < events; ) {
+    const batch = Array.from({ length: Math.min(500, events - done) }, handOver);
+    await handleCommand(store, stream, objectiveDecider, batch, context());
+    done += batch.length;
+  }
+  return stream;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median over ROUNDS of the mean time (ms) of one `request`. */
+async function time(request: (i: number) => Promise<unknown>): Promise<number> {
+  await request(-1); // the first request folds the stream whole, as after a restart
+  const samples: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < REQUESTS; i += 1) await request(i);
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6 / REQUESTS);
+  }
+  return median(samples);
+}
+
+async function measure(dir: string, cached: boolean): Promise<{ read: [number, number]; command: [number, number] }> {
+  const store = SqliteEventStore.open({ file: join(dir, `events-${cached ? 'cached' : 'plain'}.sqlite`) });
+  if (cached) enableFoldCache(store, { maxEntries: 5000, maxAgeMs: 300_000 });
+  try {
+    const short = await objectiveOf(store, SHORT);
+    const long = await objectiveOf(store, LONG);
+    const read = (stream: string) => () => loadAggregate(store, stream, objectiveDecider, 'bench');
+    const command = (stream: string) => () => handleCommand(store, stream, objectiveDecider, handOver(), context());
+    return {
+      read: [await time(read(short)), await time(read(long))],
+      command: [await time(command(short)), await time(command(long))],
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'okr-aggregates-bench-'));
+  try {
+    process.stdout.write(`aggregates bench: node ${process.version}, ${availableParallelism()} cpus, objectives of ${SHORT} and ${LONG.toLocaleString('en-US')} events, ${REQUESTS} requests x ${ROUNDS} rounds\n\n`);
+    process.stdout.write(`| request | fold cache | ${SHORT} events (ms) | ${LONG.toLocaleString('en-US')} events (ms) | ratio (aim ≤ 2) |\n|---|---|---|---|---|\n`);
+    for (const cached of [true, false]) {
+      const { read, command } = await measure(dir, cached);
+      for (const [name, [short, long]] of [['load (a GET)', read], ['command (load, decide, append)', command]] as const) {
+        process.stdout.write(`| ${name} | ${cached ? 'on' : 'off'} | ${short.toFixed(3)} | ${long.toFixed(3)} | ${(long / short).toFixed(2)} |\n`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
