@@ -697,7 +697,9 @@ describe('infra/docker/Dockerfile', () => {
     expect(stages.get('deps')?.join('\n')).toMatch(/npm ci(?! --omit)/);
     expect(stages.get('prod-deps')?.join('\n')).toMatch(/npm ci --omit=dev/);
     expect(stages.get('build')?.join('\n')).toMatch(/node tools\/build\.mjs/);
-    expect(instructions.find((l) => /^ARG NODE_IMAGE=/.test(l))).toBe('ARG NODE_IMAGE=node:20-bookworm-slim');
+    // Node.js 24 LTS, the same image where better-sqlite3 is compiled and where it runs (one ABI).
+    expect(instructions.find((l) => /^ARG NODE_IMAGE=/.test(l))).toBe('ARG NODE_IMAGE=node:24-bookworm-slim');
+    expect(stages.get('toolchain')?.[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS toolchain$/);
     expect(runtime[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/);
     expect(runtime.join('\n')).toMatch(/COPY --from=prod-deps \/app\/node_modules/);
     expect(runtime.join('\n')).not.toMatch(/COPY --from=deps /);
