@@ -9,6 +9,8 @@ import { CycleHttpController } from './cycles/cycle.http.controller';
 import { GetCycleHandler, ListCyclesHandler } from './cycles/cycle.queries';
 import { CarryOverObjectiveHandler } from './objectives/carry-over.command';
 import { GoalsProjections } from './read-models/goals-projections';
+import { ErasePersonHandler } from './people/erasure.commands';
+import { ErasureHttpController } from './people/erasure.http.controller';
 import { DescribeTeamHandler } from './teams/team.commands';
 import { TeamHttpController } from './teams/team.http.controller';
 import { GetTeamHandler, ListTeamsHandler } from './teams/team.queries';
@@ -43,7 +45,7 @@ export class GoalsModule {
     return {
       module: GoalsModule,
       imports: [...foundation.imports, ReadStoreModule.forRoot('goals'), SignInModule.forRoot(config)],
-      controllers: [CycleHttpController, ObjectiveHttpController, TeamHttpController, GoalsImportController],
+      controllers: [CycleHttpController, ObjectiveHttpController, TeamHttpController, GoalsImportController, ErasureHttpController],
       providers: [
         AlignmentPolicy,
         CycleNames,
@@ -53,6 +55,7 @@ export class GoalsModule {
         ListCyclesHandler,
         CarryOverObjectiveHandler,
         DescribeTeamHandler,
+        ErasePersonHandler,
         GetTeamHandler,
         ListTeamsHandler,
         GoalsProjections,
