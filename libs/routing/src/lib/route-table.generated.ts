@@ -8,6 +8,7 @@ export const ROUTE_TABLE: RouteTable = {
     { method: 'GET', path: '/api/events/schemas', service: 'goals', shared: true },
     { method: 'GET', path: '/api/events/schemas/:type/:version', service: 'goals', shared: true },
     { method: 'POST', path: '/api/v1/admin/digests/run', service: 'notifications' },
+    { method: 'POST', path: '/api/v1/admin/people/:userId/erasure', service: 'goals' },
     { method: 'GET', path: '/api/v1/admin/projection-audit', service: 'insights' },
     { method: 'POST', path: '/api/v1/admin/rebuilds', service: 'insights' },
     { method: 'GET', path: '/api/v1/admin/rebuilds/:id', service: 'insights' },

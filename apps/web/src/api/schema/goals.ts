@@ -391,6 +391,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/people/{userId}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person's personal data (admin, with a reason)
+         * @description Destroys the key that seals the person’s personal data (who acted, owners, notes, learnings, questions and answers, reasons) in every stored and published event: history, audit, replay, exports and consumers then read "erased person" there, while every number, date, confidence and the goals’ structure still replay and the hash chain still verifies. Recorded as `PersonalDataErased`, which names no one. 404 when the person has no personal data here (or it was erased already).
+         */
+        post: operations["ErasureHttpController_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/schemas": {
         parameters: {
             query?: never;
@@ -939,6 +959,16 @@ export interface components {
         ImportResultsDto: {
             /** @description One per item, in order */
             results: components["schemas"]["ImportResult"][];
+        };
+        ErasePersonDto: {
+            /** @example Asked to be forgotten after leaving the company */
+            reason: string;
+        };
+        PersonErasedDto: {
+            /** @description The erasure record (`PersonalDataErased` in the tenant’s erasure stream) */
+            erasureId: string;
+            /** @example 2026-12-03T10:00:00.000Z */
+            erasedAt: string;
         };
         EventSchemaSummaryDto: {
             /**
@@ -3861,6 +3891,129 @@ export interface operations {
             };
             /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `wrong-expected-revision`: concurrent writes kept changing it; retry; `idempotency-key-reused`, `idempotency-key-in-flight` (see Retry-After) or `idempotency-outcome-lost` for a repeated Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this service accepts (`payload-too-large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body has a media type this service does not read; send application/json (`unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A rule refused the command; `code` says which and `detail` why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next request */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ErasureHttpController_erase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any 1-200 printable ASCII characters, new for each change: a retry with the same key and request gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErasePersonDto"];
+            };
+        };
+        responses: {
+            /** @description Erased */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonErasedDto"];
+                };
+            };
+            /** @description Invalid input (`validation-failed`): the body, a path parameter, a header parameter; `errors` names each field and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired (`unauthenticated`, `invalid-token`) */
+            401: {
+                headers: {
+                    /** @description `Bearer`, or `Bearer error="invalid_token"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token's roles, teams or scopes do not allow this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in your tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
