@@ -27,3 +27,4 @@ export * from './lib/projections/read-model-collections';
 export * from './lib/projections/read-model-runner';
 export * from './lib/projections/followed-group';
 export { OpeningConsumer } from './lib/opening-consumer';
+export * from './lib/nest/asyncapi.module';

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMAS, latestSchemaVersion, schemaFile, schemaId, schemaPath } from '@okr/event-contracts';
+import { EVENT_SCHEMAS, eventSchema, latestSchemaVersion, schemaFile, schemaId, schemaPath } from '@okr/event-contracts';
 import { CE_DATA_CONTENT_TYPE, CE_HEADERS, CE_SPEC_VERSION, TRACEPARENT_HEADER } from '../kafka/cloudevents';
 import { DLQ_HEADERS } from '../kafka/dead-letter';
 import { deadLetterTopic, TOPICS } from '../topics';
@@ -6,15 +6,46 @@ import { TOPIC_EVENT_TYPES } from './topic-event-types';
 
 type Json = Record<string, unknown>;
 
-/** Where a message's payload schema is found: the committed file, or the route every service serves it at. */
-export type SchemaRef = (type: string, version: number) => string;
+/** How the document gives each payload's JSON Schema, and where a reader finds the schema of a version. */
+export interface SchemaPlacement {
+  /** The payload's `schema`: a `$ref` to a file or to a schema of `components.schemas`. */
+  schema(type: string, version: number): Json;
+  location(type: string, version: number): string;
+  /** Schemas to add to `components.schemas`, for the (type, version)s used. */
+  components?(used: readonly { type: string; version: number }[]): Json;
+}
 
 /** The committed document, from the repository root. */
 export const ASYNCAPI_FILE = 'docs/asyncapi.yaml';
-/** From docs/asyncapi.yaml to the committed schema files. */
-export const committedSchemaRef: SchemaRef = (type, version) => `../${schemaFile(type, version)}`;
-/** The route every service serves the schemas at, for the served document. */
-export const servedSchemaRef: SchemaRef = schemaPath;
+
+/** docs/asyncapi.yaml: references to the committed schema files (relative to docs/). */
+export const COMMITTED_SCHEMAS: SchemaPlacement = {
+  location: (type, version) => `../${schemaFile(type, version)}`,
+  schema: (type, version) => ({ $ref: `../${schemaFile(type, version)}` }),
+};
+
+const componentName = (type: string, version: number): string => `${type}V${version}`;
+
+/**
+ * The served document: the schemas carried in `components.schemas`, so it stands alone wherever it is
+ * fetched from. A schema's own references (`#/$defs/X`) are rewritten to its place in the document.
+ */
+export const SERVED_SCHEMAS: SchemaPlacement = {
+  location: schemaPath,
+  schema: (type, version) => ({ $ref: `#/components/schemas/${componentName(type, version)}` }),
+  components: (used) =>
+    Object.fromEntries(
+      used.map(({ type, version }) => {
+        const schema = eventSchema(type, version);
+        if (!schema) throw new Error(`no JSON Schema for ${type} v${version}`);
+        const name = componentName(type, version);
+        // Without `$id`, whose base would make the rewritten references point into the schema itself;
+        // the message's description names the id.
+        const { $id: _id, $schema: _dialect, ...rest } = schema as Json;
+        return [name, JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', `"#/components/schemas/${name}/$defs/`)) as Json];
+      }),
+    ),
+};
 
 /** Topic settings as infra creates them (infra/k8s/kafka-topics/topics.yaml; a test keeps both equal). */
 export const TOPIC_RETENTION_MS = { events: -1, deadLetters: 1_209_600_000 } as const;
@@ -77,13 +108,15 @@ const keyBinding = (): Json => ({
   kafka: { key: text('The aggregate id: one aggregate, one partition, so its events stay in order.'), bindingVersion: KAFKA_BINDING_VERSION },
 });
 
+const publishedTypes = (): string[] => Object.values(TOPIC_EVENT_TYPES).flat().sort();
+
 const versionsOf = (type: string): number[] => EVENT_SCHEMAS.filter((entry) => entry.type === type).map((entry) => entry.version);
 
-function eventMessage(type: string, source: string, schemaRef: SchemaRef): Json {
+function eventMessage(type: string, source: string, schemas: SchemaPlacement): Json {
   const latest = latestSchemaVersion(type);
   if (latest === undefined) throw new Error(`event type ${type} is on a topic but has no JSON Schema in @okr/event-contracts`);
   const older = versionsOf(type).filter((version) => version !== latest);
-  const olderNote = older.length === 0 ? '' : ` Records published before v${latest} carry their own version (${older.map((v) => `v${v}: ${schemaRef(type, v)}`).join(', ')}); \`ce_dataschema\` names it.`;
+  const olderNote = older.length === 0 ? '' : ` Records published before v${latest} carry their own version (${older.map((v) => `v${v}: ${schemas.location(type, v)}`).join(', ')}); \`ce_dataschema\` names it.`;
   return {
     name: type,
     title: type,
@@ -96,7 +129,7 @@ function eventMessage(type: string, source: string, schemaRef: SchemaRef): Json 
         { type: 'object', properties: { [CE_HEADERS.type]: { const: type }, [CE_HEADERS.source]: { const: source } } },
       ],
     },
-    payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: { $ref: schemaRef(type, latest) } },
+    payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: schemas.schema(type, latest) },
     correlationId: { description: 'The request that caused the event.', location: `$message.header#/${CE_HEADERS.correlationid}` },
     bindings: keyBinding(),
   };
@@ -119,16 +152,16 @@ const topicBinding = (topic: string, retentionMs: number): Json => ({
 /**
  * The AsyncAPI 3.0 document of every topic the platform publishes and its dead-letter topic: one
  * message per event type (payload: the JSON Schema of the type's latest version), the CloudEvents
- * headers, the key, ordering, delivery and retention. `schemaRef` places the payload schemas: the
- * committed files (docs/asyncapi.yaml) or the route every service serves them at.
+ * headers, the key, ordering, delivery and retention. `schemas` places the payload schemas: references
+ * to the committed files (docs/asyncapi.yaml) or inlined (the served document).
  */
-export function asyncApiDocument(schemaRef: SchemaRef): Json {
+export function asyncApiDocument(schemas: SchemaPlacement): Json {
   const channels: Json = {};
   const operations: Json = {};
   const messages: Json = {};
   for (const [key, topic] of Object.entries(TOPICS) as [keyof typeof TOPICS, (typeof TOPICS)[keyof typeof TOPICS]][]) {
     const types = [...TOPIC_EVENT_TYPES[key]].sort();
-    for (const type of types) messages[type] = eventMessage(type, topic.source, schemaRef);
+    for (const type of types) messages[type] = eventMessage(type, topic.source, schemas);
     channels[key] = {
       address: topic.name,
       title: topic.name,
@@ -179,7 +212,11 @@ export function asyncApiDocument(schemaRef: SchemaRef): Json {
     operations,
     components: {
       messages,
-      schemas: { CloudEventHeaders: cloudEventHeaders(), DeadLetterHeaders: deadLetterHeaders() },
+      schemas: {
+        CloudEventHeaders: cloudEventHeaders(),
+        DeadLetterHeaders: deadLetterHeaders(),
+        ...schemas.components?.(publishedTypes().map((type) => ({ type, version: latestSchemaVersion(type) ?? 0 }))),
+      },
     },
   };
 }

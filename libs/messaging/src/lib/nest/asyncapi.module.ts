@@ -1,0 +1,31 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@okr/platform';
+import { asyncApiDocument, SERVED_SCHEMAS } from '../asyncapi/asyncapi-document';
+
+/** The route of the AsyncAPI document. */
+export const ASYNCAPI_ROUTE = '/api/events/asyncapi';
+
+/**
+ * `GET /api/events/asyncapi`: the AsyncAPI 3.0 document of the Kafka topics, with every payload
+ * schema inlined (docs/asyncapi.yaml is the same document referencing the committed schema files).
+ * Public, like the schemas it contains: it describes event shapes, never a tenant's data.
+ */
+@ApiTags('events')
+@Controller('api/events')
+export class AsyncApiController {
+  private document: Record<string, unknown> | undefined;
+
+  @Get('asyncapi')
+  @Public()
+  @ApiOperation({ summary: 'The AsyncAPI 3.0 document of the Kafka topics: every topic, its dead-letter topic, every event type and its JSON Schema' })
+  @ApiOkResponse({ description: 'An AsyncAPI 3.0 document (JSON)', schema: { type: 'object', required: ['asyncapi', 'channels'] } })
+  asyncApi(): Record<string, unknown> {
+    this.document ??= asyncApiDocument(SERVED_SCHEMAS);
+    return this.document;
+  }
+}
+
+/** Serves the AsyncAPI document; one service imports it (the gateway routes the path to that service). */
+@Module({ controllers: [AsyncApiController] })
+export class AsyncApiModule {}
