@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AsyncApiModule, TOPICS, serviceFoundation } from '@okr/messaging';
+import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
 import type { OpenApiOptions, PlatformConfig } from '@okr/platform';
 import { ReadStoreModule } from '@okr/read-store';
@@ -43,8 +43,7 @@ export class InsightsModule {
     const foundation = serviceFoundation({ serviceName: 'insights', config, relay: TOPICS.insights, logStream });
     return {
       module: InsightsModule,
-      // The AsyncAPI document of the topics (`GET /api/events/asyncapi`), for analytics teams.
-      imports: [...foundation.imports, ReadStoreModule.forRoot('insights'), AsyncApiModule],
+      imports: [...foundation.imports, ReadStoreModule.forRoot('insights')],
       controllers: [
         ReplayHttpController,
         FramesHttpController,

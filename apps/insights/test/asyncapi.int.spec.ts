@@ -3,7 +3,7 @@ import { TOPICS, deadLetterTopic } from '@okr/messaging';
 import { createServiceTestApp, type ServiceTestApp } from '@okr/platform/testing';
 import { InsightsModule } from '../src/app.module';
 
-describe('GET /api/events/asyncapi', () => {
+describe('GET /api/events/asyncapi (served by every service through serviceFoundation; here insights)', () => {
   let t: ServiceTestApp;
   beforeAll(async () => {
     t = await createServiceTestApp('insights', (config, logs) => InsightsModule.forRoot(config, logs), { openApi: { title: 'insights', version: '1' } });

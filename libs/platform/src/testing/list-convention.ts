@@ -2,8 +2,11 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an OpenAPI document under test
 
-/** GET routes every service has from the platform that answer one resource: the event schema of a type and version. */
-export const PLATFORM_NOT_LISTS: readonly string[] = ['GET /api/events/schemas/{type}/{version}'];
+/**
+ * GET routes every service has from the platform that answer one resource: the event schema of a type
+ * and version, and the AsyncAPI document of the topics.
+ */
+export const PLATFORM_NOT_LISTS: readonly string[] = ['GET /api/events/schemas/{type}/{version}', 'GET /api/events/asyncapi'];
 
 /**
  * Every GET route of an OpenAPI document under `apiPrefix` (not health or metrics) that is not named in `notLists` (`'GET /api/v1/objectives/{id}'`:

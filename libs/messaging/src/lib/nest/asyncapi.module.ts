@@ -26,6 +26,6 @@ export class AsyncApiController {
   }
 }
 
-/** Serves the AsyncAPI document; one service imports it (the gateway routes the path to that service). */
+/** Serves the AsyncAPI document; every service imports it (through `serviceFoundation`), the gateway sends the route to any. */
 @Module({ controllers: [AsyncApiController] })
 export class AsyncApiModule {}

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { DestinationStream } from 'pino';
 import { EventStoreModule } from '@okr/event-store';
 import { EventSchemasModule, EventStoreHealthIndicator, PlatformModule, eventStoreConfig, idempotencyProviders, type PlatformConfig } from '@okr/platform';
+import { AsyncApiModule } from './asyncapi.module';
 import { MessagingModule } from './messaging.module';
 import { RelayModule } from './relay.module';
 import type { RelayTopic } from './relay.service';
@@ -32,6 +33,8 @@ export function serviceFoundation(options: ServiceFoundationOptions): { imports:
       ...(relay ? [RelayModule.forService({ name: serviceName, topic: relay })] : []),
       // The same event schema catalogue from every service, so the gateway may send it to any.
       { module: EventSchemasModule },
+      // ... and the AsyncAPI document of the topics those schemas travel on.
+      { module: AsyncApiModule },
     ],
     providers: [EventStoreHealthIndicator, ...idempotencyProviders()],
   };
