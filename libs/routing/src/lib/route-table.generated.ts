@@ -5,6 +5,7 @@ import type { RouteTable } from './route-table';
 /** Every route of every service, and the service that answers it. */
 export const ROUTE_TABLE: RouteTable = {
   routes: [
+    { method: 'GET', path: '/api/events/asyncapi', service: 'goals', shared: true },
     { method: 'GET', path: '/api/events/schemas', service: 'goals', shared: true },
     { method: 'GET', path: '/api/events/schemas/:type/:version', service: 'goals', shared: true },
     { method: 'POST', path: '/api/v1/admin/digests/run', service: 'notifications' },
