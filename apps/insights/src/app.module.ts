@@ -7,7 +7,7 @@ import { AdminHttpController } from './admin/admin.http.controller';
 import { adminProviders } from './admin/admin.providers';
 import { AuditHttpController } from './audit/audit.http.controller';
 import { GetAuditTrailHandler } from './audit/audit.queries';
-import { ResolveAuditExportHandler, VerifyStreamChainHandler } from './audit/audit-chain.queries';
+import { ExportAuditHandler, VerifyStreamChainHandler } from './audit/audit-chain.queries';
 import { ReplayHttpController } from './replay/replay.http.controller';
 import { ReplayHandler } from './replay/replay.queries';
 import { ReplayNamesQueries } from './replay/replay-names';
@@ -18,7 +18,7 @@ import { FramesHandler } from './frames/frames.queries';
 import { RiskHttpController } from './risk/risk.http.controller';
 import { riskProviders } from './risk/risk.providers';
 import { AlignmentTreeHttpController } from './tree/alignment-tree.http.controller';
-import { AlignmentTreeQueries } from './tree/alignment-tree.queries';
+import { GetAlignmentTreeHandler } from './tree/alignment-tree.queries';
 
 /** The service's OpenAPI document (title, version, description): served by main, committed for the web app's client. */
 export const INSIGHTS_OPENAPI: OpenApiOptions = {
@@ -59,8 +59,8 @@ export class InsightsModule {
         FramesHandler,
         GetAuditTrailHandler,
         VerifyStreamChainHandler,
-        ResolveAuditExportHandler,
-        AlignmentTreeQueries,
+        ExportAuditHandler,
+        GetAlignmentTreeHandler,
         ...readModelProviders(),
         ...adminProviders(),
         ...riskProviders(),

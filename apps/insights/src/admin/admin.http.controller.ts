@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Permission, type Principal } from '@okr/platform';
 import { ProjectionAuditReportDto, RebuildProgressDto, RebuildStartedDto, StartRebuildDto } from './admin.dto';
-import { ProjectionAuditService } from './projection-audit.service';
-import { RebuildService } from './rebuilds.service';
+import { AuditProjectionsQuery, GetRebuildProgressQuery } from './admin.queries';
+import { StartRebuildCommand } from './rebuild.commands';
 
 /**
  * Operating the read models. A tenant's admin rebuilds their own tenant's documents of a read model;
@@ -15,8 +16,8 @@ import { RebuildService } from './rebuilds.service';
 @Controller('api/v1')
 export class AdminHttpController {
   constructor(
-    private readonly rebuilds: RebuildService,
-    private readonly audit: ProjectionAuditService,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post('admin/rebuilds')
@@ -26,17 +27,16 @@ export class AdminHttpController {
     summary: "Rebuild the caller's tenant's documents of a read model from the log beside the live ones, then replace them in one transaction; 202 with its progress",
   })
   @ApiAcceptedResponse({ type: RebuildStartedDto })
-  startForTenant(@Body() body: StartRebuildDto, @CurrentPrincipal() principal: Principal): RebuildStartedDto {
-    const { id, readModel, scope, status } = this.rebuilds.start(body.readModel, { scope: 'tenant', tenantId: principal.tenantId });
-    return { id, readModel, scope, status };
+  startForTenant(@Body() body: StartRebuildDto, @CurrentPrincipal() principal: Principal): Promise<RebuildStartedDto> {
+    return this.commands.execute(new StartRebuildCommand(body.readModel, { scope: 'tenant', tenantId: principal.tenantId }));
   }
 
   @Get('admin/rebuilds/:id')
   @Permission('operations:read')
   @ApiOperation({ summary: "A rebuild of the caller's tenant: running, switched or failed, events processed, position and head" })
   @ApiOkResponse({ type: RebuildProgressDto })
-  tenantProgress(@Param('id') id: string, @CurrentPrincipal() principal: Principal): RebuildProgressDto {
-    return this.rebuilds.get(id, principal.tenantId);
+  tenantProgress(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<RebuildProgressDto> {
+    return this.queries.execute(new GetRebuildProgressQuery(id, principal.tenantId));
   }
 
   @Post('platform/rebuilds')
@@ -44,17 +44,16 @@ export class AdminHttpController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: "Rebuild a read model from the start of the log beside the live one, then switch (every tenant's documents); 202 with its progress" })
   @ApiAcceptedResponse({ type: RebuildStartedDto })
-  startForAll(@Body() body: StartRebuildDto): RebuildStartedDto {
-    const { id, readModel, scope, status } = this.rebuilds.start(body.readModel, { scope: 'all' });
-    return { id, readModel, scope, status };
+  startForAll(@Body() body: StartRebuildDto): Promise<RebuildStartedDto> {
+    return this.commands.execute(new StartRebuildCommand(body.readModel, { scope: 'all' }));
   }
 
   @Get('platform/rebuilds/:id')
   @Permission('platform:operate')
   @ApiOperation({ summary: "Any rebuild's progress, of every tenant or of one: running, switched or failed, events processed, position and head" })
   @ApiOkResponse({ type: RebuildProgressDto })
-  progress(@Param('id') id: string): RebuildProgressDto {
-    return this.rebuilds.get(id);
+  progress(@Param('id') id: string): Promise<RebuildProgressDto> {
+    return this.queries.execute(new GetRebuildProgressQuery(id));
   }
 
   @Get('admin/projection-audit')
@@ -62,6 +61,6 @@ export class AdminHttpController {
   @ApiOperation({ summary: "Compare every read model's applied revision per stream with the log's; drift = a missed or doubled event" })
   @ApiOkResponse({ type: ProjectionAuditReportDto })
   projectionAudit(): Promise<ProjectionAuditReportDto> {
-    return this.audit.run();
+    return this.queries.execute(new AuditProjectionsQuery());
   }
 }

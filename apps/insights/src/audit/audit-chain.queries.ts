@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, verifyChain, type ChainReport, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, exportStreams, verifyChain, type ChainReport, type EventStore } from '@okr/event-store';
 import { CHECK_IN_CATEGORY, CYCLE_CATEGORY, LEARNING_CATEGORY, OBJECTIVE_CATEGORY, categoryOf, notFound, streamName } from '@okr/okr-domain';
 import { AUDITED_CATEGORIES } from './audit.queries';
 
@@ -35,7 +35,13 @@ export class VerifyStreamChainHandler implements IQueryHandler<VerifyStreamChain
 /** What an export covers: one stream, or a cycle with its objectives, check-ins and learnings. */
 export type AuditExportScope = { stream: string } | { cycleId: string };
 
-export class ResolveAuditExportQuery extends Query<string[]> {
+/** An export's file name (without extension) and its lines; resolved (or refused) before the first line. */
+export interface AuditExport {
+  name: string;
+  lines: AsyncIterable<string>;
+}
+
+export class ExportAuditQuery extends Query<AuditExport> {
   constructor(
     readonly tenantId: string,
     readonly scope: AuditExportScope,
@@ -44,12 +50,19 @@ export class ResolveAuditExportQuery extends Query<string[]> {
   }
 }
 
-/** The streams of an export, in file order; 404 when the stream or cycle is absent or another tenant's. */
-@QueryHandler(ResolveAuditExportQuery)
-export class ResolveAuditExportHandler implements IQueryHandler<ResolveAuditExportQuery> {
+/** The export of a stream or a cycle; 404 when the stream or cycle is absent or another tenant's. */
+@QueryHandler(ExportAuditQuery)
+export class ExportAuditHandler implements IQueryHandler<ExportAuditQuery> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ tenantId, scope }: ResolveAuditExportQuery): Promise<string[]> {
+  async execute({ tenantId, scope }: ExportAuditQuery): Promise<AuditExport> {
+    const streamIds = await this.streamsOf(tenantId, scope);
+    const name = 'stream' in scope ? scope.stream : `cycle-${scope.cycleId}`;
+    return { name, lines: exportStreams(this.store, tenantId, streamIds, scope) };
+  }
+
+  /** The streams of an export, in file order. */
+  private async streamsOf(tenantId: string, scope: AuditExportScope): Promise<string[]> {
     if ('stream' in scope) {
       if (!AUDITED_CATEGORIES.includes(categoryOf(scope.stream)) || !(await ownedBy(this.store, scope.stream, tenantId))) {
         throw streamNotFound(scope.stream);

@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { EVENT_STORE, exportStreams, type EventStore } from '@okr/event-store';
 import { ApiPaginatedResponse, CurrentPrincipal, HistoryEntryDto, ListQueryDto, Permission, ValidationProblem, type Principal } from '@okr/platform';
-import { ResolveAuditExportQuery, VerifyStreamChainQuery, type AuditExportScope } from './audit-chain.queries';
+import { ExportAuditQuery, VerifyStreamChainQuery, type AuditExportScope } from './audit-chain.queries';
 import { GetAuditTrailQuery } from './audit.queries';
 import { AuditExportManifestLineDto, AuditExportQueryDto, ChainReportDto } from './audit.dto';
 
@@ -13,10 +12,7 @@ import { AuditExportManifestLineDto, AuditExportQueryDto, ChainReportDto } from 
 @ApiBearerAuth()
 @Controller('api/v1')
 export class AuditHttpController {
-  constructor(
-    private readonly queries: QueryBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('audit/exports')
   @Permission('audit:export')
@@ -43,9 +39,8 @@ export class AuditHttpController {
       throw new ValidationProblem([{ field: 'stream', message: 'give exactly one of stream or cycleId' }]);
     }
     const scope: AuditExportScope = query.stream !== undefined ? { stream: query.stream } : { cycleId: query.cycleId as string };
-    const streamIds = await this.queries.execute(new ResolveAuditExportQuery(principal.tenantId, scope));
-    const name = 'stream' in scope ? scope.stream : `cycle-${scope.cycleId}`;
-    return new StreamableFile(Readable.from(exportStreams(this.store, principal.tenantId, streamIds, scope)), {
+    const { name, lines } = await this.queries.execute(new ExportAuditQuery(principal.tenantId, scope));
+    return new StreamableFile(Readable.from(lines), {
       type: 'application/x-ndjson',
       disposition: `attachment; filename="audit-${name}.ndjson"`,
     });

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { EvidenceKind, LearningResult } from '@okr/okr-domain';
-import { notFound, targetOf } from '@okr/okr-domain';
+import { notFound } from '@okr/okr-domain';
 import { mapPage, pageArray, type Page, type PageRequest } from '@okr/platform';
-import { READ_STORE, pageCollection, type Filter, type ReadStore } from '@okr/read-store';
+import { pageCollection, type Filter } from '@okr/read-store';
 import {
-  atRiskReasons,
   currentSeriesFilter,
   keyResultSeriesModel,
   learningStats,
@@ -12,9 +11,7 @@ import {
   objectiveSummaryModel,
   questionsModel,
   seriesKeyResultId,
-  UNKNOWN_CYCLE,
   type AtRiskItem,
-  type AtRiskOptions,
   type LearningFeedDoc,
   type LearningStats,
   type ObjectiveSummaryDoc,
@@ -22,11 +19,12 @@ import {
   type SeriesDoc,
   type SeriesPointDoc,
 } from '../projections';
-import { AT_RISK_OPTIONS } from './at-risk.config';
 import { cyclesModel, type CycleDoc } from './cycles.read-model';
-import { currentCycleOf, cycleLabel, objectiveStanding } from './objective-standing';
+import type { KeyResultSeriesDto } from './key-result-series.dto';
+import type { ObjectiveSummaryDto } from './objective-summary.dto';
+import { cycleLabel, objectiveStanding } from './objective-standing';
+import { ReadModelReader } from './read-model-reader';
 import { teamLabels, teamsModel, type TeamDoc } from './teams.read-model';
-import { ReadModelCollections } from '@okr/messaging';
 
 /** A document as the API shows it: `_id` -> `id`, without the tenant (always the caller's). */
 const publicOf = <D extends { _id: string; tenantId?: unknown }>(doc: D): Omit<D, '_id' | 'tenantId'> & { id: string } => {
@@ -55,25 +53,27 @@ export interface LearningsFilter {
   evidenceKind?: EvidenceKind;
 }
 
-/** Queries over the read models; every filter starts with the caller's tenant. */
-@Injectable()
-export class ReadModelQueries {
-  private readonly collections: ReadModelCollections;
-
+export class GetObjectiveSummaryQuery extends Query<ObjectiveSummaryDto> {
   constructor(
-    @Inject(READ_STORE) store: ReadStore,
-    @Inject(AT_RISK_OPTIONS) private readonly atRiskOptions: AtRiskOptions,
+    readonly tenantId: string,
+    readonly objectiveId: string,
   ) {
-    this.collections = new ReadModelCollections(store);
+    super();
   }
+}
 
-  async objectiveSummary(tenantId: string, objectiveId: string) {
-    const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+/** An objective's summary with its cycle, standing and open questions; 404 when absent in this tenant. */
+@QueryHandler(GetObjectiveSummaryQuery)
+export class GetObjectiveSummaryHandler implements IQueryHandler<GetObjectiveSummaryQuery> {
+  constructor(private readonly reader: ReadModelReader) {}
+
+  async execute({ tenantId, objectiveId }: GetObjectiveSummaryQuery): Promise<ObjectiveSummaryDto> {
+    const summaries = await this.reader.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
     const doc = await summaries.findOne({ _id: objectiveId, tenantId });
     if (doc === null) throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
-    const questions = await this.collections.of<QuestionDoc>(questionsModel);
-    const cycle = doc.cycleId === null ? null : await (await this.collections.of<CycleDoc>(cyclesModel)).findOne({ _id: doc.cycleId, tenantId });
-    const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, [doc.teamId]);
+    const questions = await this.reader.collections.of<QuestionDoc>(questionsModel);
+    const cycle = doc.cycleId === null ? null : await (await this.reader.collections.of<CycleDoc>(cyclesModel)).findOne({ _id: doc.cycleId, tenantId });
+    const teams = await teamLabels(await this.reader.collections.of<TeamDoc>(teamsModel), tenantId, [doc.teamId]);
     const now = new Date();
     const { _id: id, tenantId: _tenantId, ...fields } = doc;
     return {
@@ -85,9 +85,24 @@ export class ReadModelQueries {
       openQuestions: await questions.count({ tenantId, objectiveId, status: 'open' }),
     };
   }
+}
 
-  async keyResultSeries(tenantId: string, keyResultId: string): Promise<{ keyResultId: string; objectiveId: string; points: SeriesPoint[] }> {
-    const series = await this.collections.of<SeriesDoc>(keyResultSeriesModel);
+export class GetKeyResultSeriesQuery extends Query<KeyResultSeriesDto> {
+  constructor(
+    readonly tenantId: string,
+    readonly keyResultId: string,
+  ) {
+    super();
+  }
+}
+
+/** A key result's current check-ins as points, by effectiveAt; 404 when absent in this tenant. */
+@QueryHandler(GetKeyResultSeriesQuery)
+export class GetKeyResultSeriesHandler implements IQueryHandler<GetKeyResultSeriesQuery> {
+  constructor(private readonly reader: ReadModelReader) {}
+
+  async execute({ tenantId, keyResultId }: GetKeyResultSeriesQuery): Promise<KeyResultSeriesDto> {
+    const series = await this.reader.collections.of<SeriesDoc>(keyResultSeriesModel);
     const keyResult = await series.findOne({ _id: seriesKeyResultId(keyResultId), tenantId });
     const points = (await series.find(
       { ...currentSeriesFilter(keyResultId), tenantId },
@@ -112,28 +127,61 @@ export class ReadModelQueries {
       })),
     };
   }
+}
 
-  async atRisk(tenantId: string, cycleId?: string, page: PageRequest = {}, now = new Date()): Promise<Page<AtRiskListItem>> {
-    const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+export class ListAtRiskQuery extends Query<Page<AtRiskListItem>> {
+  constructor(
+    readonly tenantId: string,
+    readonly cycleId: string | undefined,
+    readonly page: PageRequest = {},
+    readonly now = new Date(),
+  ) {
+    super();
+  }
+}
+
+/** Key results of active objectives at risk (computed at each request: risk depends on the clock). */
+@QueryHandler(ListAtRiskQuery)
+export class ListAtRiskHandler implements IQueryHandler<ListAtRiskQuery> {
+  constructor(private readonly reader: ReadModelReader) {}
+
+  async execute({ tenantId, cycleId, page, now }: ListAtRiskQuery): Promise<Page<AtRiskListItem>> {
+    const summaries = await this.reader.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
     const active = await summaries.find({ tenantId, status: 'active', ...(cycleId === undefined ? {} : { cycleId }) }, { sort: { _id: 1 } });
     // Computed from the summaries at each request (risk depends on the clock), then keyset-paged by
     // objective and key result ids (UUIDv7: the order they were set and added).
-    const items = (await this.atRiskOf(tenantId, active, now)).sort((a, b) => compareIds(atRiskId(a), atRiskId(b)));
+    const items = (await this.reader.atRiskOf(tenantId, active, now)).sort((a, b) => compareIds(atRiskId(a), atRiskId(b)));
     const paged = pageArray(items, page, { list: 'at-risk', position: (item) => ({ key: null, id: atRiskId(item) }) });
-    const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, active.map((o) => o.teamId));
+    const teams = await teamLabels(await this.reader.collections.of<TeamDoc>(teamsModel), tenantId, active.map((o) => o.teamId));
     const teamOf = new Map(active.map((o) => [o._id, o.teamId]));
     return mapPage(paged, (item) => {
       const teamId = teamOf.get(item.objectiveId) ?? null;
       return { ...item, teamId, teamName: teamId === null ? null : (teams.get(teamId)?.name ?? teamId) };
     });
   }
+}
 
-  async learnings(tenantId: string, filter: LearningsFilter, page: PageRequest = {}): Promise<Page<unknown> & { stats: LearningStats }> {
-    const feed = await this.collections.of<LearningFeedDoc>(learningsFeedModel);
+export class ListLearningsFeedQuery extends Query<Page<unknown> & { stats: LearningStats }> {
+  constructor(
+    readonly tenantId: string,
+    readonly filter: LearningsFilter,
+    readonly page: PageRequest = {},
+  ) {
+    super();
+  }
+}
+
+/** Learnings, newest first, with stats over every learning the filters select. */
+@QueryHandler(ListLearningsFeedQuery)
+export class ListLearningsFeedHandler implements IQueryHandler<ListLearningsFeedQuery> {
+  constructor(private readonly reader: ReadModelReader) {}
+
+  async execute({ tenantId, filter, page }: ListLearningsFeedQuery): Promise<Page<unknown> & { stats: LearningStats }> {
+    const feed = await this.reader.collections.of<LearningFeedDoc>(learningsFeedModel);
     const query: Filter = { tenantId };
     if (filter.cycleId !== undefined) {
       // The feed knows objectives, not cycles: a cycle's learnings are those of its objectives.
-      const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
+      const summaries = await this.reader.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
       const ofCycle = await summaries.find({ tenantId, cycleId: filter.cycleId }, { projection: { _id: 1 } });
       query['$and'] = [{ objectiveId: { $in: ofCycle.map((o) => o._id) } }];
     }
@@ -146,107 +194,6 @@ export class ReadModelQueries {
     const stats = learningStats(await feed.find(query));
     const learnings = await pageCollection(feed, query, page, { list: 'learnings', sortBy: 'capturedAt', order: 'desc' });
     return { ...mapPage(learnings, publicOf), stats };
-  }
-
-  /** A team's dashboard for one cycle: `cycleId`, or the team's current cycle when none is given. */
-  async teamDashboard(tenantId: string, teamId: string, requestedCycleId?: string, now = new Date()) {
-    const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
-    const ofTeam = await summaries.find({ tenantId, teamId }, { sort: { setAt: 1, _id: 1 } });
-    const cycles = await this.cyclesOf(tenantId, ofTeam);
-    const cycleId = requestedCycleId ?? currentCycleOf(cycles.values(), now)?._id;
-    const objectives = cycleId === undefined ? ofTeam : ofTeam.filter((o) => o.cycleId === cycleId);
-    const atRisk = await this.atRiskOf(tenantId, objectives, now);
-    const feed = await this.collections.of<LearningFeedDoc>(learningsFeedModel);
-    const learningFilter: Filter =
-      cycleId === undefined ? { tenantId, teamId } : { tenantId, teamId, objectiveId: { $in: objectives.map((o) => o._id) } };
-    const learnings = await feed.count(learningFilter);
-    const byStatus: Record<string, number> = {};
-    for (const objective of objectives) byStatus[objective.status] = (byStatus[objective.status] ?? 0) + 1;
-    const openQuestions = await this.openQuestionsOf(tenantId, objectives);
-    const team = (await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, [teamId])).get(teamId);
-    return {
-      teamId,
-      teamName: team?.name ?? teamId,
-      parentTeamId: team?.parentTeamId ?? null,
-      cycleId: cycleId ?? null,
-      /** The cycle shown, by name (the team's current one unless `?cycleId=` chose); null when the team has no cycle yet. */
-      cycle: cycleId === undefined ? null : cycleLabel(cycles.get(cycleId), now),
-      /** Every cycle of the team's objectives, newest first: the dashboard of another is `?cycleId=` of one of them. */
-      cycles: [...cycles.values()].sort((a, b) => b.startsOn.localeCompare(a.startsOn)).map((c) => cycleLabel(c, now)),
-      objectives: objectives.map((o) => ({
-        id: o._id,
-        title: o.title,
-        cycleId: o.cycleId,
-        cycleName: o.cycleId === null ? null : (cycles.get(o.cycleId)?.name ?? null),
-        status: o.status,
-        standing: objectiveStanding(o, o.cycleId === null ? null : cycles.get(o.cycleId), now),
-        progress: o.progress,
-        confidence: o.confidence,
-        lastCheckInAt: o.lastCheckInAt,
-        grade: o.grade,
-        atRisk: atRisk.some((item) => item.objectiveId === o._id),
-        openQuestions: openQuestions.filter((q) => q.objectiveId === o._id).length,
-        keyResults: o.keyResults
-          .filter((kr) => !kr.dropped)
-          .map((kr) => ({
-            id: kr.id,
-            title: kr.title,
-            kind: kr.kind,
-            target: kr.measure === null ? null : (targetOf(kr.measure) ?? null),
-            unit: kr.measure !== null && 'unit' in kr.measure ? (kr.measure.unit ?? null) : null,
-            value: kr.value,
-            confidence: kr.confidence,
-            progress: kr.progress,
-          })),
-      })),
-      counts: {
-        objectives: objectives.length,
-        byStatus,
-        keyResultsAtRisk: atRisk.length,
-        objectivesAtRisk: new Set(atRisk.map((item) => item.objectiveId)).size,
-        learnings,
-        openQuestions: openQuestions.length,
-      },
-      openQuestions,
-    };
-  }
-
-  /** The open questions on these objectives, oldest first, with the titles a person reads. */
-  private async openQuestionsOf(tenantId: string, objectives: readonly ObjectiveSummaryDoc[]) {
-    const questions = await this.collections.of<QuestionDoc>(questionsModel);
-    const open = await questions.find(
-      { tenantId, status: 'open', objectiveId: { $in: objectives.map((o) => o._id) } },
-      { sort: { askedAt: 1, _id: 1 } },
-    );
-    const byId = new Map(objectives.map((o) => [o._id, o]));
-    return open.map((q) => {
-      const objective = q.objectiveId === null ? undefined : byId.get(q.objectiveId);
-      const keyResult = objective?.keyResults.find((kr) => kr.id === q.keyResultId);
-      return {
-        id: q._id,
-        text: q.text,
-        askedBy: q.askedBy,
-        askedAt: q.askedAt,
-        subject: q.subject,
-        objectiveId: q.objectiveId,
-        objectiveTitle: objective?.title ?? null,
-        keyResultId: q.keyResultId,
-        keyResultTitle: keyResult?.title ?? null,
-      };
-    });
-  }
-
-  private async cyclesOf(tenantId: string, summaries: readonly ObjectiveSummaryDoc[]): Promise<Map<string, CycleDoc>> {
-    const cycleIds = [...new Set(summaries.map((s) => s.cycleId).filter((id): id is string => id !== null))];
-    const cycles = await this.collections.of<CycleDoc>(cyclesModel);
-    return new Map((await cycles.find({ tenantId, _id: { $in: cycleIds } })).map((c) => [c._id, c]));
-  }
-
-  private async atRiskOf(tenantId: string, summaries: readonly ObjectiveSummaryDoc[], now: Date): Promise<AtRiskItem[]> {
-    const known = await this.cyclesOf(tenantId, summaries);
-    return summaries.flatMap((summary) =>
-      atRiskReasons(summary, (summary.cycleId !== null && known.get(summary.cycleId)) || UNKNOWN_CYCLE, now, this.atRiskOptions),
-    );
   }
 }
 

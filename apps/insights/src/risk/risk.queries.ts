@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import {
   evolveKeyResultRisk,
@@ -34,9 +35,18 @@ export interface KeyResultRisk {
   history: RiskHistoryEntry[];
 }
 
+export class GetKeyResultRiskQuery extends Query<KeyResultRisk> {
+  constructor(
+    readonly tenantId: string,
+    readonly keyResultId: string,
+  ) {
+    super();
+  }
+}
+
 /** A key result's risk as its `insight-*` stream says, for the caller's tenant. */
-@Injectable()
-export class RiskQueries {
+@QueryHandler(GetKeyResultRiskQuery)
+export class GetKeyResultRiskHandler implements IQueryHandler<GetKeyResultRiskQuery> {
   private readonly collections: ReadModelCollections;
 
   constructor(
@@ -47,7 +57,7 @@ export class RiskQueries {
   }
 
   /** 404 when neither the stream nor the objective summary knows the key result in this tenant. */
-  async keyResultRisk(tenantId: string, keyResultId: string): Promise<KeyResultRisk> {
+  async execute({ tenantId, keyResultId }: GetKeyResultRiskQuery): Promise<KeyResultRisk> {
     const history = await streamHistory(this.events, insightStreamName(keyResultId), tenantId);
     if (history === undefined) {
       const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
