@@ -6,7 +6,11 @@ import { ReadStoreModule } from '@okr/read-store';
 import { Dispatcher } from './delivery/dispatcher';
 import { ChannelsHttpController } from './http/webhooks.controller';
 import { DeliveriesHttpController } from './http/deliveries.controller';
+import { FollowHandler, UnfollowHandler } from './follows/follow.commands';
+import { ListFollowsHandler } from './follows/follow.queries';
 import { FollowsHttpController } from './http/follows.controller';
+import { GetDeliveryHandler, ListDeliveriesHandler, ListInboxHandler } from './delivery/delivery-log.queries';
+import { RunDigestsHandler, RunRemindersHandler } from './schedule/schedule.commands';
 import { PreferencesHttpController } from './http/preferences.controller';
 import {
   NOTIFICATIONS_CLOCK,
@@ -72,6 +76,14 @@ export class NotificationsModule {
         Dispatcher,
         ReminderScheduler,
         DigestScheduler,
+        FollowHandler,
+        UnfollowHandler,
+        ListFollowsHandler,
+        ListDeliveriesHandler,
+        GetDeliveryHandler,
+        ListInboxHandler,
+        RunRemindersHandler,
+        RunDigestsHandler,
         ...foundation.providers,
       ],
       exports: [Dispatcher, ReminderScheduler, DigestScheduler, NotificationsConsumer],
