@@ -11,6 +11,8 @@ import { ListFollowsHandler } from './follows/follow.queries';
 import { FollowsHttpController } from './http/follows.controller';
 import { GetDeliveryHandler, ListDeliveriesHandler, ListInboxHandler } from './delivery/delivery-log.queries';
 import { RunDigestsHandler, RunRemindersHandler } from './schedule/schedule.commands';
+import { ReplacePreferencesHandler } from './preferences/preference.commands';
+import { GetPreferencesHandler } from './preferences/preference.queries';
 import { PreferencesHttpController } from './http/preferences.controller';
 import {
   NOTIFICATIONS_CLOCK,
@@ -84,6 +86,8 @@ export class NotificationsModule {
         ListInboxHandler,
         RunRemindersHandler,
         RunDigestsHandler,
+        GetPreferencesHandler,
+        ReplacePreferencesHandler,
         ...foundation.providers,
       ],
       exports: [Dispatcher, ReminderScheduler, DigestScheduler, NotificationsConsumer],
