@@ -13,6 +13,9 @@ import { GetDeliveryHandler, ListDeliveriesHandler, ListInboxHandler } from './d
 import { RunDigestsHandler, RunRemindersHandler } from './schedule/schedule.commands';
 import { ReplacePreferencesHandler } from './preferences/preference.commands';
 import { GetPreferencesHandler } from './preferences/preference.queries';
+import { GetSmtpSettingsHandler, RemoveSmtpSettingsHandler, SetSmtpSettingsHandler } from './email/smtp-settings.commands';
+import { RegisterWebhookHandler, RemoveWebhookHandler, RotateWebhookSecretHandler, SendWebhookTestHandler } from './webhooks/webhook.commands';
+import { GetWebhookHandler, ListWebhooksHandler } from './webhooks/webhook.queries';
 import { PreferencesHttpController } from './http/preferences.controller';
 import {
   NOTIFICATIONS_CLOCK,
@@ -88,6 +91,15 @@ export class NotificationsModule {
         RunDigestsHandler,
         GetPreferencesHandler,
         ReplacePreferencesHandler,
+        RegisterWebhookHandler,
+        RemoveWebhookHandler,
+        RotateWebhookSecretHandler,
+        SendWebhookTestHandler,
+        ListWebhooksHandler,
+        GetWebhookHandler,
+        SetSmtpSettingsHandler,
+        RemoveSmtpSettingsHandler,
+        GetSmtpSettingsHandler,
         ...foundation.providers,
       ],
       exports: [Dispatcher, ReminderScheduler, DigestScheduler, NotificationsConsumer],
