@@ -82,6 +82,21 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(e2eImportsOfApps)] },
   },
   {
+    // One way to use @nestjs/cqrs: a service's controller sends commands and queries on the buses and
+    // injects nothing else; the handlers hold the logic (docs/ARCHITECTURE.md).
+    files: ['apps/{goals,check-ins,insights,notifications}/src/**/*.controller.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MethodDefinition[kind='constructor'] > FunctionExpression > :matches(TSParameterProperty, Identifier) TSTypeReference[typeName.name!=/^(CommandBus|QueryBus)$/]",
+          message: 'A controller injects only CommandBus and QueryBus: put the logic in a command or query handler.',
+        },
+      ],
+    },
+  },
+  {
     files: ['tools/**', 'bench/**', '**/*.spec.ts', '**/testing/**', '**/jest.config.cjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
