@@ -88,6 +88,7 @@ describe('Kafka TLS and SASL settings', () => {
     [{ KAFKA_TLS: 'true', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_OAUTH_TOKEN_URL: 'ftp://x', KAFKA_OAUTH_CLIENT_ID: 'c', KAFKA_OAUTH_CLIENT_SECRET: 's' }, 'KAFKA_OAUTH_TOKEN_URL must be an http(s) URL'],
     [{ KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_OAUTH_TOKEN_URL: 'https://idp/token', KAFKA_OAUTH_CLIENT_ID: 'c', KAFKA_OAUTH_CLIENT_SECRET: 's' }, 'sends its secret in clear without TLS'],
     [{ KAFKA_TLS: 'true', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_OAUTH_TOKEN_URL: 'https://idp/token', KAFKA_OAUTH_CLIENT_ID: 'c', KAFKA_OAUTH_CLIENT_SECRET: 's', KAFKA_OAUTH_EXTENSIONS: 'logicalCluster' }, 'KAFKA_OAUTH_EXTENSIONS must be key=value pairs'],
+    [{ KAFKA_TLS: 'true', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_OAUTH_TOKEN_URL: 'http://idp.example.com/token', KAFKA_OAUTH_CLIENT_ID: 'c', KAFKA_OAUTH_CLIENT_SECRET: 's' }, 'KAFKA_OAUTH_TOKEN_URL must use https'],
     [{ KAFKA_OAUTH_EXTENSIONS: 'a=b' }, 'KAFKA_OAUTH_EXTENSIONS is set but KAFKA_SASL_MECHANISM is not oauthbearer'],
     [{ KAFKA_OAUTH_CLIENT_ID: 'c' }, 'KAFKA_OAUTH_CLIENT_ID is set but KAFKA_SASL_MECHANISM is not oauthbearer'],
   ])('refuse %j at start, saying why', (env, message) => {

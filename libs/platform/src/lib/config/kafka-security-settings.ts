@@ -26,6 +26,13 @@ const toExtensions = ({ value }: { value: unknown }): unknown => {
   return valid ? Object.fromEntries(pairs) : value;
 };
 
+/** No plain http but to this machine (a local token helper, a test's fake provider); other shapes are IsUrl's to name. */
+const isHttpsOrLoopback = (value: unknown): boolean => {
+  if (typeof value !== 'string' || !URL.canParse(value)) return true;
+  const url = new URL(value);
+  return url.protocol !== 'http:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+};
+
 type Settings = KafkaSecuritySettings & { OKR_BUS?: string };
 const settingsOf = (args: ValidationArguments): Settings => args.object as Settings;
 const isSet = (value: unknown): boolean => value !== undefined;
@@ -156,6 +163,10 @@ export class KafkaSecuritySettings {
   @IsDefined({ message: 'KAFKA_OAUTH_TOKEN_URL must be set when KAFKA_SASL_MECHANISM=oauthbearer' })
   @Requires('oauthForTokenUrl', (s) => s.KAFKA_SASL_MECHANISM === 'oauthbearer', 'KAFKA_OAUTH_TOKEN_URL is set but KAFKA_SASL_MECHANISM is not oauthbearer')
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'KAFKA_OAUTH_TOKEN_URL must be an http(s) URL' })
+  @ValidateBy(
+    { name: 'isHttpsOrLoopback', validator: { validate: isHttpsOrLoopback } },
+    { message: 'KAFKA_OAUTH_TOKEN_URL must use https (the client secret crosses it); plain http only to localhost' },
+  )
   KAFKA_OAUTH_TOKEN_URL?: string;
 
   @Expose()
