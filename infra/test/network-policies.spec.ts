@@ -19,7 +19,7 @@ interface Peer {
 interface Rule {
   from?: Peer[];
   to?: Peer[];
-  ports?: { protocol?: string; port: number }[];
+  ports?: { protocol?: string; port: number | undefined }[];
 }
 interface K8sObject {
   kind: string;
@@ -37,7 +37,8 @@ const render = (dir: string): K8sObject[] =>
     .filter(Boolean);
 const selects = (selector: Labels | undefined, labels: Labels | undefined): boolean =>
   Object.entries(selector ?? {}).length > 0 && Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
-const portsOf = (rules: Rule[] | undefined): number[] => [...new Set((rules ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port)))].sort((a, b) => a - b);
+const portsOf = (rules: Rule[] | undefined): number[] =>
+  [...new Set((rules ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port ?? -1)))].sort((a, b) => a - b);
 
 (hasKubectl ? describe : describe.skip).each(['production', 'embedded'])('overlays/%s: network policies', (overlay) => {
   let objects: K8sObject[];
@@ -73,7 +74,7 @@ const portsOf = (rules: Rule[] | undefined): number[] => [...new Set((rules ?? [
       const container = d.spec['template'].spec.containers[0] as { ports: { name: string; containerPort: number }[] };
       const port = (name: string) => container.ports.find((p) => p.name === name)?.containerPort;
       const ingress = policyOf(d.metadata.name).spec['ingress'] as Rule[];
-      const expected = [{ from: [{ namespaceSelector: { matchLabels: { 'okr.platform/gateway': 'true' } } }], ports: [{ protocol: 'TCP', port: port('http') }] }];
+      const expected: Rule[] = [{ from: [{ namespaceSelector: { matchLabels: { 'okr.platform/gateway': 'true' } } }], ports: [{ protocol: 'TCP', port: port('http') }] }];
       if (port('metrics') !== undefined) {
         expected.push({ from: [{ namespaceSelector: { matchLabels: { 'okr.platform/monitoring': 'true' } } }], ports: [{ protocol: 'TCP', port: port('metrics') }] });
       }
