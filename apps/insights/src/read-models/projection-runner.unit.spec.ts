@@ -1,4 +1,5 @@
 import type { IntegrationEvent, IntegrationEventConsumer } from '@okr/messaging';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { EmbeddedReadStore } from '@okr/read-store';
 import { APPLIED, appliedId, type ReadModel } from '@okr/messaging';
 import { objectiveSummaryModel } from '../projections';
@@ -40,7 +41,7 @@ describe('ProjectionRunner.apply', () => {
 
   beforeEach(() => {
     store = EmbeddedReadStore.open({ file: ':memory:' });
-    runner = new ProjectionRunner({} as IntegrationEventConsumer, store);
+    runner = new ProjectionRunner({} as IntegrationEventConsumer, store, new HealthIndicatorService());
   });
   afterEach(() => store.close());
 
@@ -90,14 +91,15 @@ describe('ProjectionRunner.onApplied', () => {
         return { stop: async () => undefined };
       }),
     } as unknown as IntegrationEventConsumer;
-    const runner = new ProjectionRunner(consumer, store);
+    const runner = new ProjectionRunner(consumer, store, new HealthIndicatorService());
     const heard: [string, string, unknown][] = [];
     runner.onApplied(async (model, e) => {
       const cycles = await store.collection({ name: cyclesModel.name });
       heard.push([model.name, e.id, (await cycles.findOne({ _id: 'c1' }))?._id]);
     });
     await runner.onApplicationBootstrap();
-    const cyclePlannedHandler = handlers.get('insights.cycles')?.['CyclePlanned'];
+    await runner.started();
+    const cyclePlannedHandler = handlers.get(runner.groupOf(cyclesModel))?.['CyclePlanned'];
     await cyclePlannedHandler?.(cyclePlanned);
     await cyclePlannedHandler?.(cyclePlanned);
     expect(heard).toEqual([['cycles', cyclePlanned.id, 'c1']]);

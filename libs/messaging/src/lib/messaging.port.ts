@@ -59,6 +59,12 @@ export type ResetTarget = { to: 'start' } | { to: 'position'; position: number }
 export interface IntegrationEventConsumer {
   start(options: ConsumerOptions): Promise<RunningConsumer>;
   reset(group: string, topics: readonly string[], target: ResetTarget): Promise<void>;
+  /**
+   * Whether `group` has finished every event of `topics` written so far (its committed position is
+   * at the head of each topic and partition). For readiness: a view still reading history is
+   * "catching up". A group new to the bus with events to read is not caught up.
+   */
+  caughtUp(group: string, topics: readonly string[]): Promise<boolean>;
   close(): Promise<void>;
 }
 

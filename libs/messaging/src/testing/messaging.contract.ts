@@ -451,6 +451,23 @@ export function messagingContract(
       },
     );
 
+    contractTest(
+      'says a group is caught up only once it has finished every event written to its topics',
+      async (t) => {
+        const streams = [newStream(), newStream()];
+        const produced = interleaved(streams, 2, 'KeyResultAdded');
+        await produce(produced);
+        const group = uniqueGroup('caught-up');
+        const consumer = await t.newConsumer();
+        // A group new to the bus, with events to read, is behind.
+        expect(await consumer.caughtUp(group, [TOPIC])).toBe(false);
+        const recorder = new Recorder(streams);
+        await t.start(consumer, { group, topics: [TOPIC], handlers: { KeyResultAdded: recorder.handler } });
+        await waitFor(() => consumer.caughtUp(group, [TOPIC]), WAIT_MS, () => `group ${group} caught up`);
+        expect(recorder.hasAll(idsOf(produced))).toBe(true);
+      },
+    );
+
     /** Consumes `produced` in a new group, stops, resets, restarts: returns what the restart delivered. */
     const consumeResetAndRestart = async (
       t: Scope,

@@ -109,6 +109,16 @@ export class EmbeddedConsumer implements IntegrationEventConsumer {
     this.logger.info({ group, topics, target }, 'Consumer group reset');
   }
 
+  async caughtUp(group: string, topics: readonly string[]): Promise<boolean> {
+    this.assertOpen();
+    const checkpoints = this.bus.checkpoints(group);
+    for (const [topic, categories] of this.categoriesOf(topics)) {
+      const after = checkpoints.get(topic) ?? -1;
+      for await (const _ of this.options.store.readAll({ after, categories, maxCount: 1 })) return false;
+    }
+    return true;
+  }
+
   /** Dead letters of a group and topic, oldest first (for tests and operators). */
   async deadLetters(group: string, topic: string): Promise<DeadLetter[]> {
     this.assertOpen();

@@ -104,6 +104,20 @@ export class KafkaConsumer implements IntegrationEventConsumer {
     return member;
   }
 
+  async caughtUp(group: string, topics: readonly string[]): Promise<boolean> {
+    await this.connect();
+    const committed = await this.admin.fetchOffsets({ groupId: group, topics: [...topics] });
+    for (const topic of topics) {
+      const offsets = new Map(committed.find((entry) => entry.topic === topic)?.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+      for (const { partition, low, high } of await this.admin.fetchTopicOffsets(topic)) {
+        // -1: nothing committed, which is the head only for a partition holding no record.
+        const at = offsets.get(partition) ?? -1n;
+        if (at < 0n ? BigInt(low) < BigInt(high) : at < BigInt(high)) return false;
+      }
+    }
+    return true;
+  }
+
   async reset(group: string, topics: readonly string[], target: ResetTarget): Promise<void> {
     if ([...this.members.values()].includes(group)) throw new Error(`stop consumer group ${group} before resetting it`);
     await this.connect();

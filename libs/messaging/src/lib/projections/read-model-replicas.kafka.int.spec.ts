@@ -70,7 +70,7 @@ beforeAll(async () => {
   cluster = await startKafkaMock();
   dir = mkdtempSync(join(tmpdir(), 'okr-replicas-'));
   publisher = new KafkaPublisher(testKafkaConfig(cluster), testLogger());
-}, 30_000);
+});
 
 afterAll(async () => {
   for (const replica of replicas.reverse()) {
@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 describe('a second replica of a read model on Kafka', () => {
-  it('starts beside a serving replica, in a group of its own when its store holds nothing, and both read models are complete', async () => {
+  it('starts beside a serving replica, in a group of its own when its store holds nothing (sharing the group when it shares the store), and every read model is complete', async () => {
     await publisher.publish(TOPIC, round());
     const first = await startReplica(join(dir, 'first.read.db'));
     await expectComplete(first);
@@ -95,7 +95,16 @@ describe('a second replica of a read model on Kafka', () => {
     expect(second.runner.groupOf(countedModel)).not.toBe(first.runner.groupOf(countedModel));
     expect(second.runner.groupOf(countedModel).startsWith(readModelGroup('replicas', countedModel))).toBe(true);
 
+    // A third replica shares the first one's store (as replicas share MongoDB, or a data folder): it
+    // follows the first one's group, the two share its partitions, and the store stays complete.
+    const third = await startReplica(join(dir, 'first.read.db'));
+    expect(third.runner.groupOf(countedModel)).toBe(first.runner.groupOf(countedModel));
+
     await publisher.publish(TOPIC, round());
-    await Promise.all([expectComplete(first), expectComplete(second)]);
-  }, 180_000);
+    await Promise.all([expectComplete(first), expectComplete(second), expectComplete(third)]);
+    // Readiness said "catching up" while the second read the log from its start; each is ready now.
+    for (const replica of [first, second, third]) {
+      await waitFor(async () => (await replica.runner.readiness()).ready, STALL_MS, () => 'the replica ready');
+    }
+  });
 });

@@ -17,6 +17,8 @@ export interface ReadModelRunnerOptions {
 /** The base name of a service's read model's consumer group (the group it follows: {@link ReadModelRunner.groupOf}). */
 export const readModelGroup = (service: string, model: Pick<ReadModel, 'name'>): string => `${service}.${model.name}`;
 
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /**
  * Called by the live consumers right after `model` applied `event` (not for a skipped redelivery, not
  * for a rebuild's shadow). Awaited, so it sees the document just written; it must not throw: the
@@ -49,6 +51,12 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private running: RunningConsumer[] = [];
   private readonly paused = new Set<string>();
   private readonly groups = new Map<string, string>();
+  /** Read models that held nothing at start, until their group has caught up with the log. */
+  private readonly catchingUp = new Set<string>();
+  private starting: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private startError: unknown;
+  private wake: () => void = () => undefined;
   private readonly listeners: AppliedListener[] = [];
   private readonly collections: ReadModelCollections;
 
@@ -60,6 +68,11 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     this.collections = new ReadModelCollections(store);
   }
 
+  /**
+   * Binds each read model to its group and returns: the consumers start in the background, so a
+   * service listens (and answers `/health/live`) while groups join and history is read; {@link
+   * readiness} says what it waits for.
+   */
   async onApplicationBootstrap(): Promise<void> {
     // Each read model follows the group its store records (shared by the replicas sharing the store);
     // a store that holds nothing of a model gets a group of its own, new to the bus, which reads the
@@ -67,17 +80,78 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     // another replica consumes in.
     const applied = await this.collections.applied();
     const registry = new ReadStoreGroupRegistry(this.store);
+    this.catchingUp.clear();
     for (const model of this.options.models) {
-      const base = readModelGroup(this.options.service, model);
-      this.groups.set(model.name, await followedGroup(registry, base, async () => (await applied.count({ model: model.name })) > 0));
+      const empty = (await applied.count({ model: model.name })) === 0;
+      if (empty) this.catchingUp.add(model.name);
+      this.groups.set(model.name, await followedGroup(registry, readModelGroup(this.options.service, model), async () => !empty));
     }
-    this.running = await Promise.all(this.options.models.map((model) => this.start(model)));
+    this.stopping = false;
+    this.startError = undefined;
+    this.starting = this.startAll();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.starting;
     const running = this.running;
     this.running = [];
     await Promise.all(running.map((consumer) => consumer.stop()));
+  }
+
+  /** Resolves once the consumers have started (or the runner stopped trying): for tests and tools. */
+  started(): Promise<void> {
+    return this.starting;
+  }
+
+  /**
+   * Whether the service can answer from its read models: their consumers started, and every read
+   * model that held nothing at start (a new or lost store, reading the log from its start) has
+   * caught up with the log. Once caught up, a model stays ready: ordinary lag is not a reason to
+   * take a replica out of service.
+   */
+  async readiness(): Promise<{ ready: true } | { ready: false; reason: string }> {
+    if (this.startError !== undefined) return { ready: false, reason: `read-model consumers could not start (retrying): ${errorText(this.startError)}` };
+    if (this.running.length === 0) return { ready: false, reason: 'read-model consumers starting' };
+    for (const model of this.options.models) {
+      if (!this.catchingUp.has(model.name)) continue;
+      if (!(await this.consumer.caughtUp(this.groupOf(model), this.options.topics))) {
+        return { ready: false, reason: `catching up: read model ${model.name} is reading the log from its start` };
+      }
+      this.catchingUp.delete(model.name);
+    }
+    return { ready: true };
+  }
+
+  /** Starts every model's consumer; on failure stops those started and tries again, backing off, until stopped. */
+  private async startAll(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      const started: RunningConsumer[] = [];
+      try {
+        // A read model that held nothing while the log holds nothing for it has nothing to catch up.
+        for (const model of this.options.models) {
+          if (this.catchingUp.has(model.name) && (await this.consumer.caughtUp(this.groupOf(model), this.options.topics))) {
+            this.catchingUp.delete(model.name);
+          }
+        }
+        for (const model of this.options.models) started.push(await this.start(model));
+        if (this.stopping) break;
+        this.running = started;
+        this.startError = undefined;
+        return;
+      } catch (error) {
+        this.startError = error;
+      }
+      await Promise.all(started.map((consumer) => consumer.stop().catch(() => undefined)));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
   }
 
   /** The consumer group one of this runner's read models follows (known once bootstrapped). */
@@ -92,6 +166,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
    * switch. Its checkpoint stays where it was; {@link resume} starts it again from there.
    */
   async pause(name: string): Promise<void> {
+    await this.starting;
     const index = this.options.models.findIndex((model) => model.name === name);
     const running = this.running[index];
     if (index < 0 || !running) return;
@@ -101,6 +176,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Starts again the consumer of a read model {@link pause}d (redeliveries are skipped by `_applied`). */
   async resume(name: string): Promise<void> {
+    await this.starting;
     const index = this.options.models.findIndex((model) => model.name === name);
     if (index < 0 || !this.paused.delete(name) || this.running.length === 0) return;
     this.running[index] = await this.start(this.options.models[index]);
