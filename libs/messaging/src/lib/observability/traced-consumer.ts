@@ -71,6 +71,10 @@ export class TracedConsumer implements IntegrationEventConsumer {
     return this.inner.reset(group, topics, target);
   }
 
+  caughtUp(group: string, topics: readonly string[]): Promise<boolean> {
+    return this.inner.caughtUp(group, topics);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -25,6 +25,7 @@ class CapturingConsumer implements IntegrationEventConsumer {
     return { stop: async () => undefined };
   }
   reset = jest.fn(async () => undefined);
+  caughtUp = jest.fn(async () => true);
   close = jest.fn(async () => undefined);
 }
 
