@@ -21,7 +21,7 @@ export * from './lib/kafka/kafka-publisher';
 export { KafkaConsumer, backoffMs } from './lib/kafka/kafka-consumer';
 export { KafkaGroupActiveError } from './lib/kafka/kafka-reset';
 export * from './lib/nest/service-foundation';
-export * from './lib/observability/traced-consumer';
+export * from './lib/observability/observed-consumer';
 export * from './lib/projections/read-model';
 export * from './lib/projections/read-model-collections';
 export * from './lib/projections/read-model-runner';

@@ -41,6 +41,11 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   /** Backoff between attempts: doubles from `initialMs` up to `maxMs`, with jitter. */
   retry?: { initialMs?: number; maxMs?: number };
+  /**
+   * Told after a record went to the dead-letter destination (an event whose handler kept failing, or
+   * a Kafka record that does not parse: no `type` then). Must not throw.
+   */
+  onDeadLetter?: (letter: { group: string; topic: string; type?: string }) => void;
 }
 
 /** A started consumer. `stop` finishes the event in flight, commits, and leaves the group. */

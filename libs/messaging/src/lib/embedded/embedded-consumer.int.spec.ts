@@ -164,6 +164,7 @@ describe('EmbeddedConsumer', () => {
     const poisonPosition = await append('objective-1', poison);
     await append('objective-1', counted(1));
     let attempts = 0;
+    const told: unknown[] = [];
     const seen = recorder();
     const consumer = client();
     await consumer.start(
@@ -175,12 +176,13 @@ describe('EmbeddedConsumer', () => {
           },
           Counted: seen.handler,
         },
-        { maxAttempts: 3, retry: { initialMs: 5, maxMs: 10 } },
+        { maxAttempts: 3, retry: { initialMs: 5, maxMs: 10 }, onDeadLetter: (letter) => told.push(letter) },
       ),
     );
     await eventually(() => seen.events.length === 1, 'the event after the poison');
 
     const letters = await consumer.deadLetters('g', GOALS);
+    expect(told).toEqual([{ group: 'g', topic: GOALS, type: 'Poison' }]);
     expect(attempts).toBe(3);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({

@@ -246,6 +246,7 @@ export class GroupMember {
         );
       }
       bus.commit(commit);
+      if (commit.deadLetter) this.options.onDeadLetter?.({ group: this.group, topic: commit.deadLetter.topic, type: envelope.type });
       this.deliverUntil = Date.now() + leaseTtlMs;
     }
     return 'done';

@@ -173,6 +173,7 @@ export class KafkaConsumer implements IntegrationEventConsumer {
     } catch (error) {
       // No retry can fix a record that does not parse.
       await this.deadLetter(place, error, 1);
+      options.onDeadLetter?.({ group: place.group, topic: place.topic });
       return true;
     }
     // Not a CloudEvent (e.g. the marker that created the topic on the test mock): nothing of ours.
@@ -191,6 +192,7 @@ export class KafkaConsumer implements IntegrationEventConsumer {
         if (attempt >= maxAttempts) {
           this.logger.error(about, 'Event handler kept failing; sending the event to the dead-letter topic');
           await this.deadLetter(place, error, attempt);
+          options.onDeadLetter?.({ group: place.group, topic: place.topic, type: event.type });
           return true;
         }
         this.logger.warn(about, 'Event handler failed; retrying');

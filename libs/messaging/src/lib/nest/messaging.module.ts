@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, PERSONAL_DATA_KEY_STORE, PersonalDataProtection, type EventStore, type PersonalDataKeyStore } from '@okr/event-store';
-import { PLATFORM_CONFIG, Tracing, embeddedEventsFile, type PlatformConfig } from '@okr/platform';
+import { Metrics, PLATFORM_CONFIG, Tracing, embeddedEventsFile, type PlatformConfig } from '@okr/platform';
 import { EmbeddedConsumer } from '../embedded/embedded-consumer';
 import { KafkaConsumer } from '../kafka/kafka-consumer';
 import type { KafkaConfig } from '../kafka/kafka-config';
 import { KafkaPublisher } from '../kafka/kafka-publisher';
 import { kafkaSecurityOf } from './kafka-security-of';
 import { OpeningConsumer } from '../opening-consumer';
-import { TracedConsumer } from '../observability/traced-consumer';
+import { ObservedConsumer } from '../observability/observed-consumer';
 import {
   INTEGRATION_EVENT_CONSUMER,
   INTEGRATION_EVENT_PUBLISHER,
@@ -42,7 +42,7 @@ const embeddedBusFile = (config: PlatformConfig): string =>
  * Binds the messaging ports to the configured bus (`OKR_BUS`): Kafka, or the event store's own log.
  * Needs `PlatformModule` and `EventStoreModule` (both global). The publisher exists with Kafka only:
  * in embedded mode the log is the bus and nothing is published. Whichever the bus, every handler runs
- * in a span continuing its event's trace (`TracedConsumer`).
+ * in a span continuing its event's trace (`ObservedConsumer`).
  */
 @Module({})
 export class MessagingModule implements OnApplicationShutdown {
@@ -58,19 +58,20 @@ export class MessagingModule implements OnApplicationShutdown {
       providers: [
         {
           provide: INTEGRATION_EVENT_CONSUMER,
-          inject: [PLATFORM_CONFIG, EVENT_STORE, PERSONAL_DATA_KEY_STORE, PinoLogger, Tracing],
+          inject: [PLATFORM_CONFIG, EVENT_STORE, PERSONAL_DATA_KEY_STORE, PinoLogger, Tracing, Metrics],
           useFactory: (
             config: PlatformConfig,
             store: EventStore,
             keys: PersonalDataKeyStore | null,
             logger: PinoLogger,
             tracing: Tracing,
+            metrics: Metrics,
           ): IntegrationEventConsumer => {
             logger.setContext('messaging');
             // The embedded bus reads the log through the (opening) event store; Kafka carries it sealed.
-            if (config.OKR_BUS !== 'kafka') return new TracedConsumer(new EmbeddedConsumer({ store, file: embeddedBusFile(config), logger }), tracing, 'okr-embedded');
+            if (config.OKR_BUS !== 'kafka') return new ObservedConsumer(new EmbeddedConsumer({ store, file: embeddedBusFile(config), logger }), tracing, 'okr-embedded', metrics);
             const kafka = new KafkaConsumer(kafkaConfigOf(config, serviceName), logger);
-            return new TracedConsumer(keys ? new OpeningConsumer(kafka, new PersonalDataProtection(keys)) : kafka, tracing, 'kafka');
+            return new ObservedConsumer(keys ? new OpeningConsumer(kafka, new PersonalDataProtection(keys)) : kafka, tracing, 'kafka', metrics);
           },
         },
         {

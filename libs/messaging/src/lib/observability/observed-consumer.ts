@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { categoryOf } from '@okr/okr-domain';
-import type { SpanRequest, Tracing } from '@okr/platform';
+import type { Metrics, SpanRequest, Tracing } from '@okr/platform';
 import type { IntegrationEvent } from '../integration-event';
 import type { ConsumerOptions, EventHandler, IntegrationEventConsumer, ResetTarget, RunningConsumer } from '../messaging.port';
 import { TOPICS } from '../topics';
@@ -36,18 +36,20 @@ export function consumerSpan(event: IntegrationEvent, group: string, system: str
 }
 
 /**
- * Every consumer's handling, traced, whichever adapter delivers: each event's handler runs in a
+ * Every consumer's handling, traced and counted, whichever adapter delivers. Dead letters count in
+ * `okr_dead_letters_total{group, topic}`. Traces: each event's handler runs in a
  * consumer span continuing the event's trace (the active span, so what the handler causes, events
  * and deliveries, carries it on); a batch applied in one transaction gets one span per event, each in
  * its own trace. Events without a `traceparent` (imports, events written before tracing) start no
  * trace: a replay of an old log must not flood the collector with root spans.
  */
-export class TracedConsumer implements IntegrationEventConsumer {
+export class ObservedConsumer implements IntegrationEventConsumer {
   constructor(
     private readonly inner: IntegrationEventConsumer,
     private readonly tracing: Tracing,
     /** `messaging.system`: `kafka`, or `okr-embedded` for the event store's own log. */
     private readonly system: string,
+    private readonly metrics?: Metrics,
   ) {}
 
   start(options: ConsumerOptions): Promise<RunningConsumer> {
@@ -59,10 +61,15 @@ export class TracedConsumer implements IntegrationEventConsumer {
         (event) => this.tracing.inSpans(spansOf([event]), () => handler(event)),
       ]),
     );
-    const { handleBatch } = options;
+    const { handleBatch, onDeadLetter } = options;
+    const deadLetters = this.metrics?.counter('okr_dead_letters_total', 'Events sent to the dead-letter destination, by group and topic', ['group', 'topic']);
     return this.inner.start({
       ...options,
       handlers,
+      onDeadLetter: (letter) => {
+        deadLetters?.inc({ group: letter.group, topic: letter.topic });
+        onDeadLetter?.(letter);
+      },
       ...(handleBatch ? { handleBatch: (events: readonly IntegrationEvent[]) => this.tracing.inSpans(spansOf(events), () => handleBatch(events)) } : {}),
     });
   }

@@ -1,8 +1,8 @@
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Tracing, activeTraceparent } from '@okr/platform';
+import { Metrics, Tracing, activeTraceparent } from '@okr/platform';
 import type { IntegrationEvent } from '../integration-event';
 import type { ConsumerOptions, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
-import { TracedConsumer, topicOfStream } from './traced-consumer';
+import { ObservedConsumer, topicOfStream } from './observed-consumer';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const event = (revision: number, traceparent?: string): IntegrationEvent => ({
@@ -29,11 +29,12 @@ class CapturingConsumer implements IntegrationEventConsumer {
   close = jest.fn(async () => undefined);
 }
 
-describe('TracedConsumer', () => {
+describe('ObservedConsumer', () => {
   const exporter = new InMemorySpanExporter();
   const tracing = new Tracing('notifications', new SimpleSpanProcessor(exporter));
   const inner = new CapturingConsumer();
-  const traced = new TracedConsumer(inner, tracing, 'okr-embedded');
+  const metrics = new Metrics('notifications');
+  const traced = new ObservedConsumer(inner, tracing, 'okr-embedded', metrics);
   afterAll(() => tracing.onApplicationShutdown());
   beforeEach(() => exporter.reset());
 
@@ -54,6 +55,15 @@ describe('TracedConsumer', () => {
     await inner.options?.handleBatch?.([event(1, `00-${TRACE}-00f067aa0ba902b7-01`), event(2), event(3, `00-${TRACE}-b7ad6b7169203331-01`)]);
     expect(batch).toHaveBeenCalledTimes(1);
     expect(exporter.getFinishedSpans().map((s) => s.parentSpanContext?.spanId)).toEqual(['00f067aa0ba902b7', 'b7ad6b7169203331']);
+  });
+
+  it('counts dead letters per group and topic, and still tells the caller', async () => {
+    const told = jest.fn();
+    await traced.start({ group: 'notifications', topics: ['okr.insights.v1'], handlers: {}, onDeadLetter: told });
+    inner.options?.onDeadLetter?.({ group: 'notifications', topic: 'okr.insights.v1', type: 'KeyResultAtRisk' });
+    inner.options?.onDeadLetter?.({ group: 'notifications', topic: 'okr.insights.v1' });
+    expect(told).toHaveBeenCalledTimes(2);
+    expect(await metrics.registry.metrics()).toContain('okr_dead_letters_total{group="notifications",topic="okr.insights.v1",service="notifications"} 2');
   });
 
   it('passes reset and close through, and knows the topic of each category', async () => {
