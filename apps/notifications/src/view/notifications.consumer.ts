@@ -112,7 +112,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     const c = await this.store.collections();
     const now = this.clock.now();
     const tenantId = event.metadata.tenantId;
-    // The consumer's span of this event (see TracedConsumer) is the parent of its deliveries' attempts.
+    // The consumer's span of this event (see ObservedConsumer) is the parent of its deliveries' attempts.
     const traceparent = activeTraceparent() ?? event.metadata.traceparent;
     let pending = 0;
     let recorded = 0;
