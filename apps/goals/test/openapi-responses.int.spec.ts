@@ -37,6 +37,13 @@ describe("goals' OpenAPI document describes its real answers", () => {
     expect(openApiGaps(document)).toEqual([]);
   });
 
+  it('people: erase one', async () => {
+    const cycle = await t.call('POST', '/api/v1/cycles', { body: uniqueCycle() });
+    await t.call('POST', '/api/v1/objectives', { body: { cycleId: cycle.body.id, teamId: 'growth', title: 'Owned by Erin', ownerId: 'erin' } });
+    await documented('POST', '/api/v1/admin/people/erin/erasure', 201, { body: { reason: 'Asked to be forgotten' } });
+    await documented('POST', '/api/v1/admin/people/erin/erasure', 404, { body: { reason: 'Again' } });
+  });
+
   it('teams: describe, read one, list', async () => {
     const described = await documented('PUT', '/api/v1/teams/growth', 200, { body: { name: 'Growth', parentTeamId: null, leads: ['gina'] } });
     expect(described.changes).toEqual(['TeamRegistered']);
