@@ -70,7 +70,20 @@ export interface IntegrationEventConsumer {
    * "catching up". A group new to the bus with events to read is not caught up.
    */
   caughtUp(group: string, topics: readonly string[]): Promise<boolean>;
+  /**
+   * How far `group` is behind on each partition of `topics` (for `okr_consumer_lag`): Kafka, records
+   * after its committed offset; the embedded bus (one partition, 0), log positions after its
+   * checkpoint up to the head once an event of the topic is waiting, as the relay counts its lag.
+   */
+  lag(group: string, topics: readonly string[]): Promise<PartitionLag[]>;
   close(): Promise<void>;
+}
+
+/** A consumer group's lag on one partition of a topic. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
 }
 
 /** What the dead-letter destination keeps of an event that could not be handled. */

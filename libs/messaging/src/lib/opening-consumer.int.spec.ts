@@ -30,6 +30,9 @@ class RecordingBus implements IntegrationEventPublisher, IntegrationEventConsume
   async reset(): Promise<void> {
     this.published.length = 0;
   }
+  async lag(): Promise<[]> {
+    return [];
+  }
   async caughtUp(): Promise<boolean> {
     return true;
   }

@@ -1,5 +1,5 @@
 import type { PersonalDataProtection } from '@okr/event-store';
-import type { EventHandler, ConsumerOptions, IntegrationEventConsumer, ResetTarget, RunningConsumer } from './messaging.port';
+import type { EventHandler, ConsumerOptions, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer } from './messaging.port';
 
 /**
  * A consumer of the platform's own that opens sealed personal data (with the shared key store) before
@@ -30,6 +30,10 @@ export class OpeningConsumer implements IntegrationEventConsumer {
 
   caughtUp(group: string, topics: readonly string[]): Promise<boolean> {
     return this.inner.caughtUp(group, topics);
+  }
+
+  lag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    return this.inner.lag(group, topics);
   }
 
   close(): Promise<void> {

@@ -158,6 +158,17 @@ describe('EmbeddedConsumer', () => {
     expect(await consumer.deadLetters('g', GOALS)).toEqual([]);
   });
 
+  it('tells how far a group is behind its topic (one partition), down to 0 once it has handled everything', async () => {
+    await append('objective-1', counted(1));
+    await append('objective-2', counted(2));
+    const consumer = client();
+    expect(await consumer.lag('g', [GOALS])).toEqual([{ topic: GOALS, partition: 0, lag: 2 }]);
+    const seen = recorder();
+    await consumer.start(goals({ Counted: seen.handler }));
+    await eventually(() => seen.events.length === 2, 'both events handled');
+    await eventually(async () => (await consumer.lag('g', [GOALS]))[0]?.lag === 0, 'the lag down to 0');
+  });
+
   it('dead-letters a poison event with its error and attempts, then processes the next one', async () => {
     const poisonId = randomUUID();
     const poison = { ...newEvent('Poison', { bad: true }), id: poisonId };

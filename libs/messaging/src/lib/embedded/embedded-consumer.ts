@@ -3,6 +3,7 @@ import type {
   ConsumerOptions,
   DeadLetter,
   IntegrationEventConsumer,
+  PartitionLag,
   ResetTarget,
   RunningConsumer,
 } from '../messaging.port';
@@ -117,6 +118,21 @@ export class EmbeddedConsumer implements IntegrationEventConsumer {
       for await (const _ of this.options.store.readAll({ after, categories, maxCount: 1 })) return false;
     }
     return true;
+  }
+
+  async lag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    this.assertOpen();
+    const checkpoints = this.bus.checkpoints(group);
+    const head = await this.options.store.headPosition();
+    const lags: PartitionLag[] = [];
+    for (const [topic, categories] of this.categoriesOf(topics)) {
+      const after = checkpoints.get(topic) ?? -1;
+      let lag = 0;
+      // Positions need not be dense: count from just before the first event waiting.
+      for await (const next of this.options.store.readAll({ after, categories, maxCount: 1 })) lag = Math.max(0, head - Math.max(after, next.position - 1));
+      lags.push({ topic, partition: 0, lag });
+    }
+    return lags;
   }
 
   /** Dead letters of a group and topic, oldest first (for tests and operators). */

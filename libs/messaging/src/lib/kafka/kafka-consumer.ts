@@ -1,6 +1,6 @@
 import { Partitioners, type Admin, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { IntegrationEvent } from '../integration-event';
-import type { ConsumerOptions, IntegrationEventConsumer, ResetTarget, RunningConsumer } from '../messaging.port';
+import type { ConsumerOptions, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer } from '../messaging.port';
 import { deadLetterTopic } from '../topics';
 import { fromKafkaMessage } from './cloudevents';
 import { toDeadLetterMessage } from './dead-letter';
@@ -116,6 +116,21 @@ export class KafkaConsumer implements IntegrationEventConsumer {
       }
     }
     return true;
+  }
+
+  async lag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    await this.connect();
+    const committed = await this.admin.fetchOffsets({ groupId: group, topics: [...topics] });
+    const lags: PartitionLag[] = [];
+    for (const topic of topics) {
+      const offsets = new Map(committed.find((entry) => entry.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]));
+      for (const { partition, low, high } of await this.admin.fetchTopicOffsets(topic)) {
+        // -1: nothing committed yet, so everything still on the partition is to read.
+        const at = offsets.get(partition) ?? -1;
+        lags.push({ topic, partition, lag: Math.max(0, Number(high) - (at < 0 ? Number(low) : at)) });
+      }
+    }
+    return lags;
   }
 
   async reset(group: string, topics: readonly string[], target: ResetTarget): Promise<void> {

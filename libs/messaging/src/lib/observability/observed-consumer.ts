@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { categoryOf } from '@okr/okr-domain';
 import type { Metrics, SpanRequest, Tracing } from '@okr/platform';
 import type { IntegrationEvent } from '../integration-event';
-import type { ConsumerOptions, EventHandler, IntegrationEventConsumer, ResetTarget, RunningConsumer } from '../messaging.port';
+import type { ConsumerOptions, EventHandler, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer } from '../messaging.port';
 import { TOPICS } from '../topics';
 
 /** The topic that carries a stream's events (by its category), or undefined for a category of no topic. */
@@ -37,7 +37,8 @@ export function consumerSpan(event: IntegrationEvent, group: string, system: str
 
 /**
  * Every consumer's handling, traced and counted, whichever adapter delivers. Dead letters count in
- * `okr_dead_letters_total{group, topic}`. Traces: each event's handler runs in a
+ * `okr_dead_letters_total{group, topic}`; each group started here reports `okr_consumer_lag{group, topic,
+ * partition}`, read from the bus at each scrape (so a stuck consumer's lag grows). Traces: each event's handler runs in a
  * consumer span continuing the event's trace (the active span, so what the handler causes, events
  * and deliveries, carries it on); a batch applied in one transaction gets one span per event, each in
  * its own trace. Events without a `traceparent` (imports, events written before tracing) start no
@@ -50,7 +51,26 @@ export class ObservedConsumer implements IntegrationEventConsumer {
     /** `messaging.system`: `kafka`, or `okr-embedded` for the event store's own log. */
     private readonly system: string,
     private readonly metrics?: Metrics,
-  ) {}
+  ) {
+    const groups = this.groups;
+    const lagOf = (group: string, topics: readonly string[]) => this.lag(group, topics);
+    metrics?.gauge({
+      name: 'okr_consumer_lag',
+      help: 'Events a consumer group has not handled yet, per topic and partition (embedded bus: log positions, partition 0)',
+      labelNames: ['group', 'topic', 'partition'],
+      async collect() {
+        this.reset();
+        for (const [group, topics] of groups) {
+          // A bus that cannot answer now (a broker away) leaves the group out of this scrape.
+          const lags = await lagOf(group, topics).catch(() => []);
+          for (const { topic, partition, lag } of lags) this.set({ group, topic, partition: String(partition) }, lag);
+        }
+      },
+    });
+  }
+
+  /** The groups started through this consumer and their topics, for the lag gauge. */
+  private readonly groups = new Map<string, readonly string[]>();
 
   start(options: ConsumerOptions): Promise<RunningConsumer> {
     const spansOf = (events: readonly IntegrationEvent[]) =>
@@ -61,6 +81,7 @@ export class ObservedConsumer implements IntegrationEventConsumer {
         (event) => this.tracing.inSpans(spansOf([event]), () => handler(event)),
       ]),
     );
+    this.groups.set(options.group, options.topics);
     const { handleBatch, onDeadLetter } = options;
     const deadLetters = this.metrics?.counter('okr_dead_letters_total', 'Events sent to the dead-letter destination, by group and topic', ['group', 'topic']);
     return this.inner.start({
@@ -76,6 +97,10 @@ export class ObservedConsumer implements IntegrationEventConsumer {
 
   reset(group: string, topics: readonly string[], target: ResetTarget): Promise<void> {
     return this.inner.reset(group, topics, target);
+  }
+
+  lag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {
+    return this.inner.lag(group, topics);
   }
 
   caughtUp(group: string, topics: readonly string[]): Promise<boolean> {

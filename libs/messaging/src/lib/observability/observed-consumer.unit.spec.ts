@@ -26,6 +26,7 @@ class CapturingConsumer implements IntegrationEventConsumer {
   }
   reset = jest.fn(async () => undefined);
   caughtUp = jest.fn(async () => true);
+  lag = jest.fn(async (group: string, topics: readonly string[]) => topics.map((topic) => ({ topic, partition: 3, lag: group.length })));
   close = jest.fn(async () => undefined);
 }
 
@@ -64,6 +65,12 @@ describe('ObservedConsumer', () => {
     inner.options?.onDeadLetter?.({ group: 'notifications', topic: 'okr.insights.v1' });
     expect(told).toHaveBeenCalledTimes(2);
     expect(await metrics.registry.metrics()).toContain('okr_dead_letters_total{group="notifications",topic="okr.insights.v1",service="notifications"} 2');
+  });
+
+  it('reports the lag of every group started through it on each scrape', async () => {
+    await traced.start({ group: 'notifications', topics: ['okr.insights.v1'], handlers: {} });
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toContain('okr_consumer_lag{group="notifications",topic="okr.insights.v1",partition="3",service="notifications"} 13');
   });
 
   it('passes reset and close through, and knows the topic of each category', async () => {

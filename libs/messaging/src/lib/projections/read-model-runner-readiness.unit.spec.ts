@@ -22,6 +22,7 @@ function controlledConsumer() {
     },
     reset: jest.fn(),
     caughtUp: async (group: string) => caughtUp.has(group),
+    lag: async () => [],
     close: async () => undefined,
   } satisfies IntegrationEventConsumer;
   return { consumer, pending, caughtUp, started, failures };
