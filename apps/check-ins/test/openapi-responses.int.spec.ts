@@ -22,6 +22,13 @@ describe("check-ins' OpenAPI document describes its real answers", () => {
     expect(openApiGaps(document)).toEqual([]);
   });
 
+  it('event contracts: the schema catalogue, one schema, the AsyncAPI document (served alike by every service)', async () => {
+    await documented('GET', '/api/events/schemas?limit=5', 200, { token: null });
+    await documented('GET', '/api/events/schemas/KeyResultAdded/1', 200, { token: null });
+    await documented('GET', '/api/events/schemas/NoSuchEvent/1', 404, { token: null });
+    await documented('GET', '/api/events/asyncapi', 200, { token: null });
+  });
+
   it('refusals are the documented problem details too', async () => {
     await documented('GET', '/api/v1/learnings/0193a3c4-0000-7000-8000-000000000000', 404);
     await documented('POST', `/api/v1/key-results/${keyResultId}/check-ins`, 400, { body: { value: 'high', confidence: 11 } });

@@ -37,6 +37,13 @@ describe("goals' OpenAPI document describes its real answers", () => {
     expect(openApiGaps(document)).toEqual([]);
   });
 
+  it('event contracts: the schema catalogue, one schema, the AsyncAPI document (served alike by every service)', async () => {
+    await documented('GET', '/api/events/schemas?limit=5', 200, { token: null });
+    await documented('GET', '/api/events/schemas/KeyResultAdded/1', 200, { token: null });
+    await documented('GET', '/api/events/schemas/NoSuchEvent/1', 404, { token: null });
+    await documented('GET', '/api/events/asyncapi', 200, { token: null });
+  });
+
   it('people: erase one', async () => {
     const cycle = await t.call('POST', '/api/v1/cycles', { body: uniqueCycle() });
     await t.call('POST', '/api/v1/objectives', { body: { cycleId: cycle.body.id, teamId: 'growth', title: 'Owned by Erin', ownerId: 'erin' } });

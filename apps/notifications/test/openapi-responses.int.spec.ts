@@ -47,6 +47,13 @@ describe("notifications' OpenAPI document describes its real answers", () => {
     expect(openApiGaps(document)).toEqual([]);
   });
 
+  it('event contracts: the schema catalogue, one schema, the AsyncAPI document (served alike by every service)', async () => {
+    await documented('GET', '/api/events/schemas?limit=5', 200, { token: null });
+    await documented('GET', '/api/events/schemas/KeyResultAdded/1', 200, { token: null });
+    await documented('GET', '/api/events/schemas/NoSuchEvent/1', 404, { token: null });
+    await documented('GET', '/api/events/asyncapi', 200, { token: null });
+  });
+
   it('refusals are the documented problem details too', async () => {
     await documented('GET', '/api/v1/deliveries/no-such-delivery', 404);
     await documented('PUT', '/api/v1/preferences', 400, { body: { quietHours: { start: '25:00' }, digestAt: 'noon' } });

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
-import { EVENT_STORE, PERSONAL_DATA_KEY_STORE, handleCommand, type CommandContext, type EventStore, type PersonalDataKeyStore } from '@okr/event-store';
+import { EVENT_STORE, PERSONAL_DATA_KEY_STORE, foldCacheOf, handleCommand, type CommandContext, type EventStore, type PersonalDataKeyStore } from '@okr/event-store';
 import { ERASURE_CATEGORY, erasureDecider, notFound, streamName } from '@okr/okr-domain';
 
 export class ErasePersonCommand extends Command<{ erasureId: string; erasedAt: string }> {
@@ -38,6 +38,8 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand> {
     const now = context.now ?? new Date();
     await handleCommand(this.store, stream, erasureDecider, { type: 'ErasePersonalData', data: { erasureId, keyId, reason } }, { ...context, now });
     await this.keys.destroy(keyId);
+    // Folds kept by this process hold her data opened: forget them now (other replicas within OKR_FOLD_CACHE_SECONDS).
+    foldCacheOf(this.store)?.clear();
     return { erasureId, erasedAt: now.toISOString() };
   }
 }

@@ -21,7 +21,9 @@ export function answerViolations(document: OpenAPIObject, method: string, url: s
   const response = (operation['responses'] as Json)[String(status)] as Json | undefined;
   if (!response) return [`${route}: answered ${status}, which ${method.toUpperCase()} ${template} does not document`];
   const content = (response['content'] ?? {}) as Json;
-  const schema = (content['application/json'] ?? content['application/problem+json'])?.['schema'] as Json | undefined;
+  // application/json, or a JSON media type of its own (problem+json, schema+json).
+  const json = content['application/json'] ?? Object.entries(content).find(([type]) => /^application\/[\w.-]+\+json$/.test(type))?.[1];
+  const schema = json?.['schema'] as Json | undefined;
   if (!schema) return body === undefined || body === '' || body === null ? [] : [`${route}: answered a ${status} body the document gives no schema`];
   // ajv 8 knows OpenAPI's `nullable`; annotations (`example`, `discriminator`) and formats are not checked.
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });

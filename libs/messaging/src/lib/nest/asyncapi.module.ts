@@ -19,7 +19,23 @@ export class AsyncApiController {
   @Get('asyncapi')
   @Public()
   @ApiOperation({ summary: 'The AsyncAPI 3.0 document of the Kafka topics: every topic, its dead-letter topic, every event type and its JSON Schema' })
-  @ApiOkResponse({ description: 'An AsyncAPI 3.0 document (JSON)', schema: { type: 'object', required: ['asyncapi', 'channels'] } })
+  @ApiOkResponse({
+    description: 'An AsyncAPI 3.0 document (JSON); its parts follow the AsyncAPI 3.0 specification',
+    schema: {
+      type: 'object',
+      required: ['asyncapi', 'info', 'channels', 'operations', 'components'],
+      properties: {
+        asyncapi: { type: 'string', example: '3.0.0' },
+        info: { type: 'object', additionalProperties: true },
+        defaultContentType: { type: 'string' },
+        servers: { type: 'object', additionalProperties: true },
+        channels: { type: 'object', additionalProperties: true },
+        operations: { type: 'object', additionalProperties: true },
+        components: { type: 'object', additionalProperties: true },
+      },
+      additionalProperties: true,
+    },
+  })
   asyncApi(): Record<string, unknown> {
     this.document ??= asyncApiDocument(SERVED_SCHEMAS);
     return this.document;
