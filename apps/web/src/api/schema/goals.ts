@@ -4233,13 +4233,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An AsyncAPI 3.0 document (JSON) */
+            /** @description An AsyncAPI 3.0 document (JSON); its parts follow the AsyncAPI 3.0 specification */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        /** @example 3.0.0 */
+                        asyncapi: string;
+                        info: {
+                            [key: string]: unknown;
+                        };
+                        defaultContentType?: string;
+                        servers?: {
+                            [key: string]: unknown;
+                        };
+                        channels: {
+                            [key: string]: unknown;
+                        };
+                        operations: {
+                            [key: string]: unknown;
+                        };
+                        components: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Too many requests from this address or principal (`rate-limited`); Retry-After says when to come back */
