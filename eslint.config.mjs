@@ -34,6 +34,8 @@ const e2eImportsOfApps = [
   '@okr/notifications-app/testing',
   '@okr/gateway-app',
   '../../../tools/large-org/*',
+  '../../../tools/event-export/*',
+  '../../../tools/export-events',
 ];
 
 /** The Nx module-boundary options, with the imports that skip them (`allow`: only the e2e projects have any). */
