@@ -84,8 +84,11 @@ describe('ProjectionRunner.onApplied', () => {
   it('tells its listeners of each event a live consumer applied, after the commit, and not of a skipped redelivery', async () => {
     const store = EmbeddedReadStore.open({ file: ':memory:' });
     const handlers = new Map<string, Record<string, (e: IntegrationEvent) => Promise<void>>>();
+    // The whole consumer port: a missing method fails the runner's start, which it retries forever.
     const consumer = {
       reset: jest.fn(),
+      caughtUp: jest.fn(async () => true),
+      lag: jest.fn(async () => []),
       start: jest.fn(async (options: { group: string; handlers: Record<string, (e: IntegrationEvent) => Promise<void>> }) => {
         handlers.set(options.group, options.handlers);
         return { stop: async () => undefined };
