@@ -392,6 +392,7 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
         expect(['sqlite', 'kurrentdb']).toContain(data['OKR_EVENT_STORE']);
         expect(['embedded', 'kafka']).toContain(data['OKR_BUS']);
         expect(['embedded', 'mongodb']).toContain(data['OKR_READ_STORE']);
+        expect(['sqlite', 'mongodb']).toContain(data['OKR_KEY_STORE']);
         expect(['embedded', 'oidc']).toContain(data['OKR_AUTH_MODE']);
         expect(data['OKR_DATA_DIR']).toMatch(/^\//);
         // Credentials never sit in a ConfigMap.
@@ -421,8 +422,14 @@ describeWithKubectl('kustomize overlays (kubectl kustomize)', () => {
           OKR_EVENT_STORE: 'kurrentdb',
           OKR_BUS: 'kafka',
           OKR_READ_STORE: 'mongodb',
+          // Replicas share one key store; a key file per pod could not open the others' events.
+          OKR_KEY_STORE: 'mongodb',
           OKR_AUTH_MODE: 'oidc',
           KAFKA_IDEMPOTENT: 'true',
+        });
+        // ...which needs the connection string from the Secret.
+        expect(envValue(d.spec.template.spec.containers[0] as Container, 'MONGO_URL')).toMatchObject({
+          valueFrom: { secretKeyRef: { name: 'okr-connections', key: 'MONGO_URL' } },
         });
         expect(data['KAFKA_BROKERS']).toMatch(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/);
         expect(data['OKR_OIDC_ISSUER']).toMatch(/^https:\/\//);
@@ -617,6 +624,7 @@ describe('docker-compose.yml', () => {
       OKR_BUS: 'kafka',
       KAFKA_BROKERS: 'kafka:9092',
       OKR_READ_STORE: 'mongodb',
+      OKR_KEY_STORE: 'mongodb',
       MONGO_URL: 'mongodb://mongodb:27017/okr?replicaSet=rs0',
       OKR_AUTH_MODE: 'embedded',
       PORT: '3001',

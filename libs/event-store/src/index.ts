@@ -11,5 +11,8 @@ export * from './lib/event-chain';
 export * from './lib/chain-audit';
 export * from './lib/personal-data/key-store.port';
 export { SqliteKeyStore, type SqliteKeyStoreOptions } from './lib/personal-data/sqlite-key-store';
+// Type only: mongoose loads when `openKeyStore` chooses MongoDB.
+export type { MongoKeyStore, MongoKeyStoreOptions } from './lib/personal-data/mongo-key-store';
+export { CachedKeyStore, withKeyCache, type KeyCacheOptions } from './lib/personal-data/cached-key-store';
 export { ProtectedEventStore, storedEvents } from './lib/personal-data/protected-event-store';
 export { PersonalDataProtection } from './lib/personal-data/personal-data-protection';

@@ -1,12 +1,20 @@
 import type { EventStore } from './event-store.port';
 import { enableFoldCache, type FoldCacheOptions } from './fold-cache';
+import { withKeyCache, type KeyCacheOptions } from './personal-data/cached-key-store';
+import type { PersonalDataKeyStore } from './personal-data/key-store.port';
+import type { MongoKeyStoreOptions } from './personal-data/mongo-key-store';
 import { ProtectedEventStore } from './personal-data/protected-event-store';
 import { SqliteKeyStore, type SqliteKeyStoreOptions } from './personal-data/sqlite-key-store';
 import type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 import type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 
-/** Where the personal-data keys are kept: a SQLite file (the one adapter so far). */
-export type PersonalDataKeysConfig = { kind: 'sqlite' } & SqliteKeyStoreOptions;
+/**
+ * Where the personal-data keys are kept (`OKR_KEY_STORE`): a SQLite file beside the events, or a
+ * MongoDB collection that every replica shares; `cache` keeps keys for reading (off when absent).
+ */
+export type PersonalDataKeysConfig = (({ kind: 'sqlite' } & SqliteKeyStoreOptions) | ({ kind: 'mongodb' } & MongoKeyStoreOptions)) & {
+  cache?: KeyCacheOptions;
+};
 
 /**
  * Which adapter to open, as chosen by configuration (`OKR_EVENT_STORE`). With `personalDataKeys`, the
@@ -37,12 +45,22 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
 async function protect(store: EventStore, personalDataKeys: PersonalDataKeysConfig | undefined): Promise<EventStore> {
   if (!personalDataKeys) return store;
   try {
-    const { kind: _kind, ...options } = personalDataKeys;
-    return new ProtectedEventStore(store, SqliteKeyStore.open(options));
+    return new ProtectedEventStore(store, withKeyCache(await openKeyStore(personalDataKeys), personalDataKeys.cache));
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+/** Opens the configured key store; mongoose is loaded only when MongoDB is chosen. */
+export async function openKeyStore(config: PersonalDataKeysConfig): Promise<PersonalDataKeyStore> {
+  if (config.kind === 'mongodb') {
+    const { kind: _kind, cache: _cache, ...options } = config;
+    const { MongoKeyStore } = await import('./personal-data/mongo-key-store');
+    return MongoKeyStore.connect(options);
+  }
+  const { kind: _kind, cache: _cache, ...options } = config;
+  return SqliteKeyStore.open(options);
 }
 
 async function openAdapter(config: EventStoreConfig): Promise<EventStore> {

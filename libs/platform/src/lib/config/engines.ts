@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { EventStoreConfig } from '@okr/event-store';
+import type { EventStoreConfig, PersonalDataKeysConfig } from '@okr/event-store';
 import type { PlatformConfig } from './platform-config';
 
 /**
@@ -9,13 +9,18 @@ import type { PlatformConfig } from './platform-config';
 export const embeddedEventsFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
   join(config.OKR_DATA_DIR, 'events.sqlite');
 
-/** The personal-data keys (one per person): beside the events file, never in it. */
+/** The embedded personal-data keys (one per person): beside the events file, never in it. */
 export const personalDataKeysFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
   join(config.OKR_DATA_DIR, 'personal-data-keys.sqlite');
 
 /** The event store the configuration chose. */
 export function eventStoreConfig(config: PlatformConfig): EventStoreConfig {
-  const personalDataKeys = { kind: 'sqlite', file: personalDataKeysFile(config) } as const;
+  const cache = { maxEntries: config.OKR_KEY_CACHE_ENTRIES, maxAgeMs: config.OKR_KEY_CACHE_SECONDS * 1000 };
+  // The configuration validated that MONGO_URL is set whenever OKR_KEY_STORE=mongodb.
+  const personalDataKeys: PersonalDataKeysConfig =
+    config.OKR_KEY_STORE === 'mongodb'
+      ? { kind: 'mongodb', url: config.MONGO_URL as string, cache }
+      : { kind: 'sqlite', file: personalDataKeysFile(config), cache };
   const foldCache = { maxEntries: config.OKR_FOLD_CACHE_ENTRIES, maxAgeMs: config.OKR_FOLD_CACHE_SECONDS * 1000 };
   return config.OKR_EVENT_STORE === 'kurrentdb'
     ? { kind: 'kurrentdb', connectionString: config.EVENTSTORE_URL as string, personalDataKeys, foldCache }

@@ -1,3 +1,4 @@
+import { eventStoreConfig } from './engines';
 import { ConfigError, loadConfig } from './load-config';
 
 const DEFAULTS = { PORT: 3001 };
@@ -71,6 +72,13 @@ describe('loadConfig', () => {
     [{ OKR_READ_STORE: 'mongodb' }, 'MONGO_URL must be set when OKR_READ_STORE=mongodb'],
     [{ OKR_READ_STORE: 'mongodb', MONGO_URL: 'mysql://x' }, 'MONGO_URL must start with mongodb://'],
     [{ OKR_READ_STORE: 'sql' }, 'OKR_READ_STORE must be one of: embedded, mongodb (got "sql")'],
+    [{ OKR_KEY_STORE: 'mongodb' }, 'MONGO_URL must be set when OKR_KEY_STORE=mongodb'],
+    [{ OKR_KEY_STORE: 'mongodb', MONGO_URL: 'mysql://x' }, 'MONGO_URL must start with mongodb://'],
+    [{ OKR_KEY_STORE: 'vault' }, 'OKR_KEY_STORE must be one of: sqlite, mongodb (got "vault")'],
+    [{ OKR_KEY_CACHE_ENTRIES: '-1' }, 'OKR_KEY_CACHE_ENTRIES must be a whole number from 0 to 1000000 (got "-1")'],
+    [{ OKR_KEY_CACHE_ENTRIES: 'many' }, 'OKR_KEY_CACHE_ENTRIES must be a whole number from 0 to 1000000 (got "many")'],
+    [{ OKR_KEY_CACHE_SECONDS: '0' }, 'OKR_KEY_CACHE_SECONDS must be a whole number from 1 to 3600 (got "0")'],
+    [{ OKR_KEY_CACHE_SECONDS: '7200' }, 'OKR_KEY_CACHE_SECONDS must be a whole number from 1 to 3600 (got "7200")'],
     [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535 (got "eighty")'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535 (got "70000")'],
     [{ OKR_AUTH_MODE: 'saml' }, 'OKR_AUTH_MODE must be one of: embedded, oidc (got "saml")'],
@@ -92,6 +100,15 @@ describe('loadConfig', () => {
     expect(error.message).toContain(`Invalid configuration: ${expected}`);
     expect(error.message).not.toContain('\n');
     expect(error.settings).toHaveLength(1);
+  });
+
+  it('keeps personal-data keys in the data folder unless told, and in MongoDB when told', () => {
+    const embedded = eventStoreConfig(loadConfig({ OKR_DATA_DIR: '/data' }, DEFAULTS));
+    expect(embedded.personalDataKeys).toEqual({ kind: 'sqlite', file: '/data/personal-data-keys.sqlite', cache: { maxEntries: 10_000, maxAgeMs: 60_000 } });
+    const shared = eventStoreConfig(
+      loadConfig({ OKR_KEY_STORE: 'mongodb', MONGO_URL: 'mongodb://db/okr', OKR_KEY_CACHE_ENTRIES: '0', OKR_KEY_CACHE_SECONDS: '5' }, DEFAULTS),
+    );
+    expect(shared.personalDataKeys).toEqual({ kind: 'mongodb', url: 'mongodb://db/okr', cache: { maxEntries: 0, maxAgeMs: 5000 } });
   });
 
   it('needs a PORT when the service gives no default', () => {

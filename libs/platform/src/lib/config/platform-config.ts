@@ -8,12 +8,14 @@ export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export const EVENT_STORE_KINDS = ['sqlite', 'kurrentdb'] as const;
 export const BUS_KINDS = ['embedded', 'kafka'] as const;
 export const READ_STORE_KINDS = ['embedded', 'mongodb'] as const;
+export const KEY_STORE_KINDS = ['sqlite', 'mongodb'] as const;
 export const AUTH_MODES = ['embedded', 'oidc'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export type EventStoreKind = (typeof EVENT_STORE_KINDS)[number];
 export type BusKind = (typeof BUS_KINDS)[number];
 export type ReadStoreKind = (typeof READ_STORE_KINDS)[number];
+export type KeyStoreKind = (typeof KEY_STORE_KINDS)[number];
 export type AuthMode = (typeof AUTH_MODES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -125,10 +127,40 @@ export class PlatformConfig extends KafkaSecuritySettings {
 
   @Expose() @IsIn(READ_STORE_KINDS, oneOf('OKR_READ_STORE', READ_STORE_KINDS)) OKR_READ_STORE: ReadStoreKind = 'embedded';
 
-  /** MongoDB connection string; required when `OKR_READ_STORE=mongodb`. */
+  /**
+   * Where the personal-data keys live. `sqlite` (the default, like every embedded default: nothing to
+   * run besides the services) is a file in `OKR_DATA_DIR`, right for one replica or for pods that share
+   * that folder; `mongodb` is one collection every replica shares, for production (replicas with key
+   * files of their own could not open each other's events).
+   */
+  @Expose() @IsIn(KEY_STORE_KINDS, oneOf('OKR_KEY_STORE', KEY_STORE_KINDS)) OKR_KEY_STORE: KeyStoreKind = 'sqlite';
+
+  /** Personal-data keys each process keeps for reading (0: ask the key store for every event). */
   @Expose()
-  @ValidateIf((c: PlatformConfig) => c.OKR_READ_STORE === 'mongodb')
-  @IsDefined({ message: 'MONGO_URL must be set when OKR_READ_STORE=mongodb' })
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_KEY_CACHE_ENTRIES must be a whole number from 0 to 1000000' })
+  @Min(0, { message: 'OKR_KEY_CACHE_ENTRIES must be a whole number from 0 to 1000000' })
+  @Max(1_000_000, { message: 'OKR_KEY_CACHE_ENTRIES must be a whole number from 0 to 1000000' })
+  OKR_KEY_CACHE_ENTRIES = 10_000;
+
+  /**
+   * How long a kept key is used before the key store is asked again: a person erased on another
+   * replica is unreadable on this one within this many seconds (at once on the replica that erased).
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_KEY_CACHE_SECONDS must be a whole number from 1 to 3600' })
+  @Min(1, { message: 'OKR_KEY_CACHE_SECONDS must be a whole number from 1 to 3600' })
+  @Max(3600, { message: 'OKR_KEY_CACHE_SECONDS must be a whole number from 1 to 3600' })
+  OKR_KEY_CACHE_SECONDS = 60;
+
+  /** MongoDB connection string; required when `OKR_READ_STORE=mongodb` or `OKR_KEY_STORE=mongodb`. */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.OKR_READ_STORE === 'mongodb' || c.OKR_KEY_STORE === 'mongodb')
+  @IsDefined({
+    message: ({ object }) =>
+      `MONGO_URL must be set when ${(object as PlatformConfig).OKR_READ_STORE === 'mongodb' ? 'OKR_READ_STORE' : 'OKR_KEY_STORE'}=mongodb`,
+  })
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must start with mongodb:// or mongodb+srv://' })
   MONGO_URL?: string;
 
