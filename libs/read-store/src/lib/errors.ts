@@ -28,3 +28,12 @@ function describeKey(key: unknown): string {
     return String(key);
   }
 }
+
+/**
+ * A transaction lost a race: a document it read or wrote was changed by another transaction (another
+ * replica, another process on the file) before it committed. `withTransaction` already ran the work
+ * again as often as it would; the caller may retry the whole unit (a bus consumer does, by redelivery).
+ */
+export class WriteConflictError extends Error {
+  override readonly name = 'WriteConflictError';
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DuplicateKeyError } from '../lib/errors';
+import { DuplicateKeyError, WriteConflictError } from '../lib/errors';
 import type {
   BulkOperation,
   CollectionDefinition,
@@ -565,6 +565,64 @@ export function readStoreContract(name: string, open: ReadStoreOpener): void {
 
         expect(await documents.find({}, { sort: byId })).toEqual([{ _id: 'a', key: 'k1' }]);
         expect(await checkpoints.count()).toBe(0);
+      });
+
+      describe('concurrent conflicting updates', () => {
+        /** A read-then-write increment: reads the counter through the session, replaces it whole from what it read. */
+        const increment = (counters: ReadCollection, who: string, beforeWrite: () => Promise<unknown>, attempts: string[]) =>
+          store.withTransaction(async (session) => {
+            attempts.push(who);
+            const seen = await counters.findOne({ _id: 'c' }, { session });
+            if (!seen) throw new Error('the counter is missing');
+            await beforeWrite();
+            const replacement = { _id: 'c', n: Number(seen['n']) + 1, by: [...(seen['by'] as string[]), who] };
+            await counters.bulkWrite([{ replaceOne: { filter: { _id: 'c' }, replacement } }], session);
+            return who;
+          });
+
+        /** Both applied (one ran again), or one refused with a conflict: never one written over the other. */
+        const expectNoLostUpdate = async (counters: ReadCollection, outcomes: PromiseSettledResult<string>[]) => {
+          const applied = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+          for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(WriteConflictError);
+          expect(applied.length).toBeGreaterThan(0);
+          const stored = await counters.findOne({ _id: 'c' });
+          expect(stored?.['n']).toBe(applied.length);
+          expect([...(stored?.['by'] as string[])].sort()).toEqual([...applied].sort());
+        };
+
+        it('two transactions read the same document, one commits, then the other writes from its stale read', async () => {
+          const counters = await fresh('txrace');
+          await insertAll(counters, [{ _id: 'c', n: 0, by: [] }]);
+          let read = 0;
+          let bothRead!: () => void;
+          const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
+          const arrive = async () => {
+            if (++read === 2) bothRead();
+            await bothHaveRead;
+          };
+          const attempts: string[] = [];
+          const first = increment(counters, 'first', arrive, attempts);
+          // The second writes only once the first has committed: the read it writes from is stale.
+          const second = increment(counters, 'second', () => arrive().then(() => first.catch(() => undefined)), attempts);
+          await expectNoLostUpdate(counters, await Promise.allSettled([first, second]));
+          // Whichever way the adapter resolved it, the second saw the first's commit before it wrote.
+          if (attempts.filter((who) => who === 'second').length === 1) expect(await second.catch((error) => error)).toBeInstanceOf(WriteConflictError);
+        });
+
+        it('two transactions read the same document and both write at once', async () => {
+          const counters = await fresh('txraceboth');
+          await insertAll(counters, [{ _id: 'c', n: 0, by: [] }]);
+          let read = 0;
+          let bothRead!: () => void;
+          const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
+          const arrive = async () => {
+            if (++read === 2) bothRead();
+            await bothHaveRead;
+          };
+          const attempts: string[] = [];
+          const outcomes = await Promise.allSettled([increment(counters, 'a', arrive, attempts), increment(counters, 'b', arrive, attempts)]);
+          await expectNoLostUpdate(counters, outcomes);
+        });
       });
 
       it('commits durably: a committed transaction survives a restart, a rolled-back one leaves nothing', async () => {

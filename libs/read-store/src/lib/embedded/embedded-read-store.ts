@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Query, update as mingoUpdate } from 'mingo';
-import { DuplicateKeyError } from '../errors';
+import { DuplicateKeyError, WriteConflictError } from '../errors';
 import { FieldIndex, candidates, planFilter } from './field-index';
 import type {
   BulkOperation,
@@ -37,7 +37,7 @@ import type {
  *   that only it sees; commit writes the overlay in ONE SQLite transaction and then swaps it into
  *   memory, synchronously, so other readers see all of it or none of it. A throw drops the overlay.
  *   Concurrency is optimistic, like MongoDB's: if a document (or collection) the session wrote was
- *   changed by someone else meanwhile, commit fails with a write conflict and `withTransaction`
+ *   changed by someone else since the session first read or wrote it, commit fails with a write conflict and `withTransaction`
  *   runs the work again (as the MongoDB driver does for transient transaction errors). Writes
  *   without a session are their own, immediate transaction (per operation for `bulkWrite`, so an
  *   ordered bulk write keeps the operations before a failure, as MongoDB does).
@@ -66,11 +66,6 @@ export interface EmbeddedReadStoreOptions {
   file: string;
   /** How many entries of the change log other processes read to catch up are kept (default 10,000). */
   keepChanges?: number;
-}
-
-/** A transaction lost a race with another write to the same document or collection. */
-export class WriteConflictError extends Error {
-  override readonly name = 'WriteConflictError';
 }
 
 const SCHEMA_VERSION = 1;
@@ -268,7 +263,13 @@ class Transaction implements ReadSession {
 class TransactionCollection {
   /** `_id` -> the new document, or null when deleted. */
   readonly changes = new Map<string, ReadDocument | null>();
-  /** `_id` -> the committed document when this transaction first wrote it (to detect conflicts). */
+  /**
+   * `_id` -> the committed document when this transaction first read or wrote it (undefined: it
+   * was not there). A document the transaction writes must still be that one at commit, or the
+   * commit conflicts: so a write decided by a read can never overwrite a newer one (MongoDB's
+   * snapshot transactions refuse the same with WriteConflict). Absence is recorded for `_id`
+   * lookups; a document another filter did not find and someone then inserted is not tracked.
+   */
   readonly baseDocuments = new Map<string, ReadDocument | undefined>();
   /** Per unique index: key -> `_id` now holding it, or null when freed. */
   readonly uniqueChanges: Map<string, string | null>[];
@@ -291,7 +292,15 @@ class TransactionCollection {
   }
 
   get(id: string): ReadDocument | undefined {
-    return this.changes.has(id) ? (this.changes.get(id) ?? undefined) : this.state.docs.get(id);
+    if (this.changes.has(id)) return this.changes.get(id) ?? undefined;
+    const committed = this.state.docs.get(id);
+    this.seen(id, committed);
+    return committed;
+  }
+
+  /** Remembers the committed version this transaction saw first of a document (see `baseDocuments`). */
+  private seen(id: string, committed: ReadDocument | undefined): void {
+    if (!this.changes.has(id) && !this.baseDocuments.has(id)) this.baseDocuments.set(id, committed);
   }
 
   *documents(): Generator<ReadDocument> {
@@ -325,7 +334,9 @@ class TransactionCollection {
     const matches: ReadDocument[] = [];
     for (const document of this.documents()) {
       if (matches.length >= limit) break;
-      if (query.test(document)) matches.push(document);
+      if (!query.test(document)) continue;
+      this.seen(document._id, document);
+      matches.push(document);
     }
     return matches;
   }
@@ -814,7 +825,7 @@ export class EmbeddedReadStore implements ReadStore {
     const current = this.collections.get(collection.name);
     if (current !== collection.base) throw conflict();
     if (!current) return;
-    for (const [id, base] of collection.baseDocuments) if (current.docs.get(id) !== base) throw conflict();
+    for (const id of collection.changes.keys()) if (current.docs.get(id) !== collection.baseDocuments.get(id)) throw conflict();
     // A key this transaction takes may have been taken meanwhile by a document it did not touch.
     collection.uniqueChanges.forEach((changes, position) => {
       for (const [key, id] of changes) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { Schema, type AnyBulkWriteOperation, type ClientSession, type Connection, type Model, type mongo } from 'mongoose';
-import { DuplicateKeyError } from '../errors';
+import { DuplicateKeyError, WriteConflictError } from '../errors';
 import type {
   BulkOperation,
   CollectionDefinition,
@@ -40,14 +40,24 @@ export interface MongoReadStoreOptions {
 
 const MAJORITY: mongo.WriteConcernSettings = { w: 'majority' };
 
-/** Transactions read and commit at majority, on the primary. */
+/**
+ * Transactions read one snapshot of majority-committed data and commit at majority, on the primary.
+ * A write to a document another transaction committed after that snapshot fails with WriteConflict
+ * (labelled TransientTransactionError), so a write decided by a read in the session never overwrites
+ * a newer one; the driver's `withTransaction` runs the work again.
+ */
 const TRANSACTION_OPTIONS: mongo.TransactionOptions = {
-  readConcern: { level: 'majority' },
+  readConcern: { level: 'snapshot' },
   writeConcern: MAJORITY,
   readPreference: 'primary',
 };
 
 const MONGO_DUPLICATE_KEY = 11000;
+const MONGO_WRITE_CONFLICT = 112;
+
+const isWriteConflict = (error: unknown): boolean =>
+  codeOf(error) === MONGO_WRITE_CONFLICT ||
+  (error instanceof mongoose.mongo.MongoError && error.hasErrorLabel('TransientTransactionError'));
 const MONGO_NAMESPACE_EXISTS = 48;
 
 type ReadModel = Model<ReadDocument>;
@@ -96,6 +106,10 @@ export class MongoReadStore implements ReadStore {
     try {
       // The driver retries `work` on transient transaction errors, and the commit on unknown results.
       return await clientSession.withTransaction(() => work(session), TRANSACTION_OPTIONS);
+    } catch (error) {
+      // Still conflicting when the driver gave up retrying (its 120 s budget): the port's error.
+      if (isWriteConflict(error)) throw new WriteConflictError(`Write conflict: the transaction kept losing races (${(error as Error).message})`, { cause: error });
+      throw error;
     } finally {
       this.sessions.delete(session);
       await clientSession.endSession();
