@@ -1,5 +1,6 @@
 import type { ReadModel } from '@okr/messaging';
 import { keyResultSeriesModel, learningsFeedModel, objectiveSummaryModel, questionsModel } from '../projections';
+import { replayCheckInsModel, replayVersionsModel } from '../replay/replay-timeline.read-model';
 import { cyclesModel } from './cycles.read-model';
 import { teamsModel } from './teams.read-model';
 
@@ -11,4 +12,6 @@ export const INSIGHTS_READ_MODELS: readonly ReadModel[] = [
   cyclesModel as unknown as ReadModel,
   teamsModel as unknown as ReadModel,
   questionsModel as unknown as ReadModel,
+  replayVersionsModel as unknown as ReadModel,
+  replayCheckInsModel as unknown as ReadModel,
 ];

@@ -12,6 +12,7 @@ import {
   questionDecider,
   targetOf,
   type EventEnvelope,
+  type ExistingObjective,
   type KeyResultMeasure,
   type KeyResultValue,
   type LearningEvent,
@@ -189,69 +190,88 @@ export function replayAt(
     if (state.status === 'empty') continue;
     if (filter.teamId !== undefined && state.teamId !== filter.teamId) continue;
     if (filter.cycleId !== undefined && state.cycleId !== filter.cycleId) continue;
-    const keyResults = state.keyResults
-      .filter((kr) => !kr.dropped)
-      .map((kr): ReplayKeyResult => {
-        const stream = checkInsByStream.get(checkInStreamName(kr.id)) ?? [];
-        const known = checkIns === 'known' ? checkInsKnownAt(stream, asOf) : checkInsAsOf(stream, asOf);
-        const latest = latestCheckIn(known);
-        return {
-          id: kr.id,
-          title: kr.title,
-          kind: kr.measure.kind,
-          ...targetFields(kr.measure),
-          value: latest?.value ?? null,
-          confidence: latestConfidence(known) ?? null,
-          progress: keyResultProgress(kr.measure, latest?.value),
-        };
-      });
-    shown.push({
-      id: state.id,
-      title: state.title,
-      teamId: state.teamId,
-      teamName: names.team(state.teamId),
-      cycleId: state.cycleId,
-      cycleName: names.cycle(state.cycleId),
-      parentObjectiveIds: [...state.parentObjectiveIds],
-      progress: objectiveProgress(keyResults.map((kr) => kr.progress)),
-      status: state.status,
-      keyResults,
-    });
+    shown.push(replayObjective(state, (id) => checkInsByStream.get(checkInStreamName(id)) ?? [], asOf, names, checkIns));
   }
 
   const shownIds = new Set(shown.map((o) => o.id));
   const filtered = filter.teamId !== undefined || filter.cycleId !== undefined;
+  // Filtered by team or cycle: a learning or question belongs to what it is about, or (team only) to its team.
+  const belongs = (state: { objectiveId?: string; teamId?: string }): boolean =>
+    !filtered ||
+    (state.objectiveId !== undefined && shownIds.has(state.objectiveId)) ||
+    (filter.cycleId === undefined && state.teamId !== undefined && state.teamId === filter.teamId);
   const learningViews: ReplayLearning[] = [];
-  for (const state of learnings.values()) {
-    if (state.status === 'empty') continue;
-    // Filtered by team or cycle: a learning belongs to what it is about, or (team only) to its team.
-    const about = state.objectiveId !== undefined && shownIds.has(state.objectiveId);
-    const ofTeam = filter.cycleId === undefined && state.teamId !== undefined && state.teamId === filter.teamId;
-    if (filtered && !about && !ofTeam) continue;
-    learningViews.push({
-      id: state.id,
-      result: state.result,
-      insight: state.insight,
-      ...(state.objectiveId === undefined ? {} : { objectiveId: state.objectiveId }),
-      keyResultIds: [...state.keyResultIds],
-    });
-  }
+  for (const state of learnings.values()) if (state.status !== 'empty' && belongs(state)) learningViews.push(replayLearning(state));
   const questionViews: ReplayQuestion[] = [];
-  for (const state of questions.values()) {
-    if (state.status === 'empty') continue;
-    const about = state.objectiveId !== undefined && shownIds.has(state.objectiveId);
-    const ofTeam = filter.cycleId === undefined && state.teamId !== undefined && state.teamId === filter.teamId;
-    if (filtered && !about && !ofTeam) continue;
-    questionViews.push({
-      id: state.id,
-      subject: state.subject,
-      subjectId: state.subjectId,
-      ...(state.objectiveId === undefined ? {} : { objectiveId: state.objectiveId }),
-      text: state.text,
-      askedBy: state.askedBy,
-      status: state.status,
-      answers: state.answers.map((a) => ({ ...a })),
-    });
-  }
+  for (const state of questions.values()) if (state.status !== 'empty' && belongs(state)) questionViews.push(replayQuestion(state));
   return { asOf: asOf.toISOString(), objectives: shown, learnings: learningViews, questions: questionViews };
 }
+
+/** The shown part of a check-in stream's events: `occurredAt` and the event's type and data. */
+export type CheckInEventOf = Pick<Envelope, 'type' | 'data'> & { readonly occurredAt?: string };
+
+/**
+ * An objective as a replay shows it at `asOf`, from its state then and its key results' check-in
+ * events (any of them: those after `asOf` are left out here as each reading says).
+ */
+export function replayObjective(
+  state: Pick<ExistingObjective, 'id' | 'title' | 'teamId' | 'cycleId' | 'status' | 'parentObjectiveIds'> & { keyResults: readonly Pick<ExistingObjective['keyResults'][number], 'id' | 'title' | 'measure' | 'dropped'>[] },
+  checkInsOf: (keyResultId: string) => readonly CheckInEventOf[],
+  asOf: Date,
+  names: ReplayNames,
+  checkIns: CheckInsReading,
+): ReplayObjective {
+  const limit = asOf.getTime();
+  const keyResults = state.keyResults
+    .filter((kr) => !kr.dropped)
+    .map((kr): ReplayKeyResult => {
+      const stream = checkInsOf(kr.id);
+      const known =
+        checkIns === 'known'
+          ? checkInsKnownAt(stream.filter((event) => event.occurredAt === undefined || Date.parse(event.occurredAt) <= limit), asOf)
+          : checkInsAsOf(stream, asOf);
+      const latest = latestCheckIn(known);
+      return {
+        id: kr.id,
+        title: kr.title,
+        kind: kr.measure.kind,
+        ...targetFields(kr.measure),
+        value: latest?.value ?? null,
+        confidence: latestConfidence(known) ?? null,
+        progress: keyResultProgress(kr.measure, latest?.value),
+      };
+    });
+  return {
+    id: state.id,
+    title: state.title,
+    teamId: state.teamId,
+    teamName: names.team(state.teamId),
+    cycleId: state.cycleId,
+    cycleName: names.cycle(state.cycleId),
+    parentObjectiveIds: [...state.parentObjectiveIds],
+    progress: objectiveProgress(keyResults.map((kr) => kr.progress)),
+    status: state.status,
+    keyResults,
+  };
+}
+
+/** A learning as a replay shows it. */
+export const replayLearning = (state: Extract<LearningState, { id: string }>): ReplayLearning => ({
+  id: state.id,
+  result: state.result,
+  insight: state.insight,
+  ...(state.objectiveId === undefined ? {} : { objectiveId: state.objectiveId }),
+  keyResultIds: [...state.keyResultIds],
+});
+
+/** A question as a replay shows it. */
+export const replayQuestion = (state: Extract<QuestionState, { id: string }>): ReplayQuestion => ({
+  id: state.id,
+  subject: state.subject,
+  subjectId: state.subjectId,
+  ...(state.objectiveId === undefined ? {} : { objectiveId: state.objectiveId }),
+  text: state.text,
+  askedBy: state.askedBy,
+  status: state.status,
+  answers: state.answers.map((a) => ({ ...a })),
+});

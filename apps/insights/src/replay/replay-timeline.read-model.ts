@@ -1,0 +1,195 @@
+import {
+  categoryOf,
+  learningDecider,
+  objectiveDecider,
+  OBJECTIVE_EVENT_TYPES,
+  questionDecider,
+  type ExistingObjective,
+  type LearningEvent,
+  type LearningState,
+  type ObjectiveEvent,
+  type ObjectiveState,
+  type QuestionEvent,
+  type QuestionState,
+} from '@okr/okr-domain';
+import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
+import type { ProjectedEvent, ReadModel } from '@okr/messaging';
+
+/**
+ * The temporal read model behind replay and frames: what a replay at any instant needs, kept as it
+ * changes, so that an as-of answer reads the documents valid at that instant instead of the log.
+ *
+ * `replay-versions`: one document per state of each objective, learning and question, valid from the
+ * `occurredAt` of the event that made it (`validFrom`, in ms) until the next event of its stream
+ * (`validTo`, {@link OPEN} while it is the latest). The state at `t` is the version with
+ * `validFrom <= t < validTo`: exactly the fold of the stream's events that occurred by `t`, as long as
+ * a stream's `occurredAt` never goes back (commands append at now; imports never before a stream's last
+ * event). Events of one instant make empty intervals but for the last one.
+ * `seq` is the log position of the stream's first event, the order the fold sees streams in.
+ *
+ * `replay-check-ins`: per key result, the few fields of its check-in stream the answer reads (values,
+ * confidences and the two times; no notes, no blockers), in stream order, so that both readings (as known
+ * then, as corrected since) are the domain's own bitemporal folds over a handful of entries.
+ *
+ * Every `_id` starts with the tenant, and every query names it: one tenant never reads another's.
+ */
+export const REPLAY_VERSIONS = 'replay-versions';
+export const REPLAY_CHECK_INS = 'replay-check-ins';
+
+/** `validTo` of the latest version: later than any instant a `Date` can hold. */
+export const OPEN = 8.64e15 + 1;
+
+/** The indexed value of "no team / cycle / objective". */
+export const NONE = '';
+
+export type VersionKind = 'objective' | 'learning' | 'question';
+
+/** What a replay shows of an objective (the rest of its state is left out of the read model). */
+export type ReplayObjectiveState = Pick<ExistingObjective, 'status' | 'id' | 'title' | 'teamId' | 'cycleId' | 'parentObjectiveIds'> & {
+  keyResults: Pick<ExistingObjective['keyResults'][number], 'id' | 'title' | 'measure' | 'dropped'>[];
+};
+
+export interface ReplayVersionDoc extends ReadDocument {
+  /** `{tenantId}|{streamId}|{revision}`. */
+  _id: string;
+  tenantId: string;
+  kind: VersionKind;
+  streamId: string;
+  revision: number;
+  seq: number;
+  validFrom: number;
+  validTo: number;
+  /**
+   * Objective: its team, cycle and own id; learning / question: the team and objective they are about.
+   * `''` for none, so that "about no objective" is an indexed equality like any other.
+   */
+  teamId: string;
+  cycleId: string;
+  objectiveId: string;
+  /** Objective: what it was aligned to (the subtree filter reads only these). */
+  parents: string[];
+  state: ReplayObjectiveState | LearningState | QuestionState;
+}
+
+/** One event of a check-in stream, trimmed to what the bitemporal folds read. */
+export interface CheckInEntry {
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export interface ReplayCheckInsDoc extends ReadDocument {
+  /** `{tenantId}|checkins-{keyResultId}`. */
+  _id: string;
+  tenantId: string;
+  entries: CheckInEntry[];
+}
+
+export const versionKey = (tenantId: string, streamId: string): string => `${tenantId}|${streamId}`;
+
+const LEARNING_EVENTS = ['LearningCaptured', 'LearningRevised', 'LearningAcknowledged'] as const;
+const QUESTION_EVENTS = ['QuestionAsked', 'QuestionAnswered', 'QuestionSetAside'] as const;
+const CHECK_IN_EVENTS = ['CheckInRecorded', 'MeasurementRecorded', 'CheckInCorrected'] as const;
+
+const KINDS: Record<string, VersionKind> = { objective: 'objective', learning: 'learning', question: 'question' };
+
+const trimObjective = (state: ExistingObjective): ReplayObjectiveState => ({
+  status: state.status,
+  id: state.id,
+  title: state.title,
+  teamId: state.teamId,
+  cycleId: state.cycleId,
+  parentObjectiveIds: [...state.parentObjectiveIds],
+  keyResults: state.keyResults.map(({ id, title, measure, dropped }) => ({ id, title, measure, dropped })),
+});
+
+/** The next state of a stream of `kind`: the domain's own `evolve`. */
+const evolve = (kind: VersionKind, previous: ReplayVersionDoc['state'] | undefined, event: ProjectedEvent): ReplayVersionDoc['state'] => {
+  if (kind === 'objective') {
+    // The trimmed state lacks only fields the replay never shows; `evolve` only adds to what it is given.
+    const state = (previous ?? objectiveDecider.initialState()) as ObjectiveState;
+    const next = objectiveDecider.evolve(state, event as unknown as ObjectiveEvent);
+    return next.status === 'empty' ? next : trimObjective(next);
+  }
+  if (kind === 'learning') return learningDecider.evolve((previous ?? learningDecider.initialState()) as LearningState, event as unknown as LearningEvent);
+  return questionDecider.evolve((previous ?? questionDecider.initialState()) as QuestionState, event as unknown as QuestionEvent);
+};
+
+const placeOf = (kind: VersionKind, state: ReplayVersionDoc['state']): Pick<ReplayVersionDoc, 'teamId' | 'cycleId' | 'objectiveId' | 'parents'> => {
+  if (state.status === 'empty') return { teamId: NONE, cycleId: NONE, objectiveId: NONE, parents: [] };
+  if (kind === 'objective') {
+    const objective = state as ReplayObjectiveState;
+    return { teamId: objective.teamId, cycleId: objective.cycleId, objectiveId: objective.id, parents: [...objective.parentObjectiveIds] };
+  }
+  const about = state as { teamId?: string; objectiveId?: string };
+  return { teamId: about.teamId ?? NONE, cycleId: NONE, objectiveId: about.objectiveId ?? NONE, parents: [] };
+};
+
+export const replayVersionsModel: ReadModel<ReplayVersionDoc> = {
+  name: REPLAY_VERSIONS,
+  indexes: [
+    { fields: { tenantId: 1, streamId: 1, validTo: 1 } },
+    { fields: { tenantId: 1, kind: 1, teamId: 1 } },
+    { fields: { tenantId: 1, kind: 1, cycleId: 1 } },
+    { fields: { tenantId: 1, kind: 1, objectiveId: 1 } },
+    { fields: { tenantId: 1, kind: 1, seq: 1 } },
+  ],
+  handles: [...OBJECTIVE_EVENT_TYPES, ...LEARNING_EVENTS, ...QUESTION_EVENTS],
+  // The stream's latest version, which this event closes.
+  reads: (event): Filter => ({ tenantId: event.metadata.tenantId, streamId: event.streamId, validTo: OPEN }),
+  project(event, current): BulkOperation[] {
+    const kind = KINDS[categoryOf(event.streamId)];
+    if (kind === undefined) return [];
+    const latest = current[0];
+    const state = evolve(kind, latest?.state, event);
+    if (state.status === 'empty') return [];
+    const at = Date.parse(event.metadata.occurredAt);
+    const tenantId = event.metadata.tenantId;
+    const version: ReplayVersionDoc = {
+      _id: `${versionKey(tenantId, event.streamId)}|${event.revision}`,
+      tenantId,
+      kind,
+      streamId: event.streamId,
+      revision: event.revision,
+      seq: latest?.seq ?? event.position ?? 0,
+      validFrom: at,
+      validTo: OPEN,
+      ...placeOf(kind, state),
+      state,
+    };
+    return [
+      ...(latest ? [{ updateOne: { filter: { _id: latest._id }, update: { $set: { validTo: at } } } }] : []),
+      { replaceOne: { filter: { _id: version._id }, replacement: version, upsert: true } },
+    ];
+  },
+};
+
+const pick = (data: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(fields.filter((field) => data[field] !== undefined).map((field) => [field, data[field]]));
+
+/** The fields of each check-in event the folds read (`CheckInCorrected`'s changes: only value, confidence, effectiveAt). */
+const trimCheckIn = (type: string, data: Record<string, unknown>): Record<string, unknown> => {
+  if (type === 'CheckInRecorded') return pick(data, ['checkInId', 'keyResultId', 'value', 'confidence', 'effectiveAt', 'recordedAt']);
+  if (type === 'MeasurementRecorded') return pick(data, ['measurementId', 'keyResultId', 'value', 'measuredAt', 'source', 'recordedAt']);
+  const changes = (data['changes'] ?? {}) as Record<string, unknown>;
+  return { ...pick(data, ['checkInId', 'correctedAt']), changes: pick(changes, ['value', 'confidence', 'effectiveAt']) };
+};
+
+export const replayCheckInsModel: ReadModel<ReplayCheckInsDoc> = {
+  name: REPLAY_CHECK_INS,
+  indexes: [],
+  handles: CHECK_IN_EVENTS,
+  reads: () => undefined,
+  project(event): BulkOperation[] {
+    const entry: CheckInEntry = { type: event.type, occurredAt: event.metadata.occurredAt, data: trimCheckIn(event.type, event.data as Record<string, unknown>) };
+    return [
+      {
+        updateOne: {
+          filter: { _id: versionKey(event.metadata.tenantId, event.streamId) },
+          update: { $set: { tenantId: event.metadata.tenantId }, $push: { entries: entry } },
+          upsert: true,
+        },
+      },
+    ];
+  },
+};

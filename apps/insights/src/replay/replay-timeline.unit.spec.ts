@@ -1,0 +1,103 @@
+import { ReadModelRunner, type IntegrationEventConsumer, type ReadModel } from '@okr/messaging';
+import { EmbeddedReadStore } from '@okr/read-store';
+import { replayAt, UNNAMED, type CheckInsReading, type ReplayObjective } from './replay';
+import { replayPage, type TimelineCollections, type TimelineFilter } from './replay-timeline';
+import { replayCheckInsModel, replayVersionsModel, type ReplayCheckInsDoc, type ReplayVersionDoc } from './replay-timeline.read-model';
+import { randomHistory, type RandomHistory } from './testing/random-history';
+
+/** Builds the temporal read model from a history through the shared runner, the way insights does. */
+async function timelineOf(history: RandomHistory, store: EmbeddedReadStore): Promise<TimelineCollections> {
+  const runner = new ReadModelRunner({} as IntegrationEventConsumer, store, { service: 'insights', topics: [], models: [] });
+  for (const model of [replayVersionsModel, replayCheckInsModel] as unknown as ReadModel[]) {
+    for (let i = 0; i < history.events.length; i += 50) await runner.applyBatch(model, history.events.slice(i, i + 50));
+  }
+  return {
+    versions: await store.collection<ReplayVersionDoc>({ name: replayVersionsModel.name, indexes: replayVersionsModel.indexes }),
+    checkIns: await store.collection<ReplayCheckInsDoc>({ name: replayCheckInsModel.name, indexes: replayCheckInsModel.indexes }),
+  };
+}
+
+/** Every page of the timeline's answer, followed cursor to cursor. */
+async function allPages(collections: TimelineCollections, tenantId: string, asOf: Date, filter: TimelineFilter, checkIns: CheckInsReading, limit: number) {
+  const page = await replayPage(collections, tenantId, asOf, filter, { limit }, UNNAMED, checkIns);
+  const objectives = [...page.items];
+  const learnings = [...page.learnings];
+  const questions = [...page.questions];
+  for (let cursor = page.nextCursor; cursor !== null; ) {
+    const next = await replayPage(collections, tenantId, asOf, filter, { limit, cursor }, UNNAMED, checkIns);
+    expect(next.items.length).toBeLessThanOrEqual(limit);
+    objectives.push(...next.items);
+    learnings.push(...next.learnings);
+    questions.push(...next.questions);
+    cursor = next.nextCursor;
+  }
+  return { objectives, learnings, questions };
+}
+
+const byId = <T extends { id: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => a.id.localeCompare(b.id));
+
+/** The fold's subtree: the root and everything aligned under it, in the fold's order. */
+const subtree = (objectives: readonly ReplayObjective[], root: string): ReplayObjective[] => {
+  const ids = new Set(objectives.some((o) => o.id === root) ? [root] : []);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of objectives) if (!ids.has(o.id) && o.parentObjectiveIds.some((p) => ids.has(p))) grew = ids.add(o.id).size > 0;
+  }
+  return objectives.filter((o) => ids.has(o.id));
+};
+
+describe('replay from the temporal read model equals the fold of the log', () => {
+  // A store per history: each test's tenants are alone in it.
+  let store: EmbeddedReadStore;
+  beforeEach(() => {
+    store = EmbeddedReadStore.open({ file: ':memory:' });
+  });
+  afterEach(() => store.close());
+
+  it.each([1, 2, 3])('on randomized history %i: every tenant, instant, filter and reading, page after page', async (seed) => {
+    const history = randomHistory(seed, 250);
+    const collections = await timelineOf(history, store);
+    const filters: TimelineFilter[] = [
+      {},
+      ...history.teams.map((teamId) => ({ teamId })),
+      ...history.cycles.map((cycleId) => ({ cycleId })),
+      { teamId: history.teams[0], cycleId: history.cycles[1] },
+    ];
+    let compared = 0;
+    for (const tenantId of ['acme', 'other']) {
+      for (const asOf of history.instants) {
+        for (const checkIns of ['known', 'corrected'] as const) {
+          for (const filter of filters) {
+            const fold = replayAt(history.events, tenantId, asOf, filter, UNNAMED, checkIns);
+            const pages = await allPages(collections, tenantId, asOf, filter, checkIns, 4);
+            expect(pages.objectives).toEqual(fold.objectives);
+            expect(byId(pages.learnings)).toEqual(byId(fold.learnings));
+            expect(byId(pages.questions)).toEqual(byId(fold.questions));
+            compared += fold.objectives.length;
+          }
+          const whole = replayAt(history.events, tenantId, asOf, {}, UNNAMED, checkIns);
+          for (const root of history.objectiveIds(tenantId).slice(0, 4)) {
+            const pages = await allPages(collections, tenantId, asOf, { subtreeOf: root }, checkIns, 3);
+            expect(pages.objectives).toEqual(subtree(whole.objectives, root));
+          }
+        }
+      }
+    }
+    // The comparison is about something: objectives were shown, of both tenants.
+    expect(compared).toBeGreaterThan(50);
+  });
+
+  it('never answers from another tenant: an unknown tenant sees nothing at any instant', async () => {
+    const history = randomHistory(4, 150);
+    const collections = await timelineOf(history, store);
+    const late = history.instants[history.instants.length - 1];
+    expect((await replayPage(collections, 'acme', late, {}, {}, UNNAMED, 'known')).items.length).toBeGreaterThan(0);
+    expect(await replayPage(collections, 'nobody', late, {}, {}, UNNAMED, 'known')).toEqual({ asOf: late.toISOString(), items: [], nextCursor: null, learnings: [], questions: [] });
+  });
+
+  it('keeps no note of a check-in (the answer never reads it)', async () => {
+    const history = randomHistory(5, 120);
+    const collections = await timelineOf(history, store);
+    expect(JSON.stringify(await collections.checkIns.find({}))).not.toContain('secret note');
+  });
+});
