@@ -1,5 +1,5 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { ReadStore } from '@okr/read-store';
+import type { ReadDocument, ReadSession, ReadStore } from '@okr/read-store';
 import type { IntegrationEvent } from '../integration-event';
 import type { EventHandler, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
 import type { ReadModel } from './read-model';
@@ -28,6 +28,15 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Promise<void>;
 
 /**
+ * Called INSIDE the transaction that applies `event` to `model`, after the model's writes and before
+ * its `_applied` record, with the documents `reads(event)` found before `project`: what it writes
+ * through `session` commits with them, exactly once. A conflicting transaction runs again, and the
+ * listener with it, so it writes only through the session and keeps nothing from a run that did
+ * not commit. A throw fails the event (the consumer retries it). Live consumers and `apply` alike.
+ */
+export type ProjectedListener = (model: ReadModel, event: IntegrationEvent, current: readonly ReadDocument[], session: ReadSession) => Promise<void>;
+
+/**
  * Keeps a service's read models following the bus: one consumer group per read model
  * (`{service}.{model}`) over the given topics, with a handler per event type it handles (the consumer
  * acknowledges and skips the rest). A service provides a subclass naming its options; Nest starts it
@@ -39,7 +48,7 @@ export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Pro
  * contract of `read-model.ts`):
  * 1. skip when `_applied['{model}|{streamId}'].revision >= event.revision` (a redelivery);
  * 2. load `current` with `reads(event)`;
- * 3. `bulkWrite(project(event, current), session)`;
+ * 3. `bulkWrite(project(event, current), session)`, then the {@link ProjectedListener}s;
  * 4. set `_applied['{model}|{streamId}'].revision` through the same session.
  * Steps 1 and 2 read THROUGH the session, so an event sees the batch's earlier writes. A crash
  * anywhere before commit leaves nothing of the batch; after commit the consumer may redeliver it,
@@ -58,6 +67,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private startError: unknown;
   private wake: () => void = () => undefined;
   private readonly listeners: AppliedListener[] = [];
+  private readonly projectedListeners: ProjectedListener[] = [];
   private readonly collections: ReadModelCollections;
 
   constructor(
@@ -187,6 +197,11 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     this.listeners.push(listener);
   }
 
+  /** Adds a listener run inside each event's transaction (register before bootstrap; see {@link ProjectedListener}). */
+  onProjected(listener: ProjectedListener): void {
+    this.projectedListeners.push(listener);
+  }
+
   /** Applies one event to one read model, exactly once (see the class comment). False when skipped. */
   async apply(model: ReadModel, event: IntegrationEvent): Promise<boolean> {
     const [applied] = await this.applyBatch(model, [event]);
@@ -213,6 +228,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
         const current = filter ? await collection.find(filter, { session }) : [];
         const operations = model.project(event, current);
         if (operations.length > 0) await collection.bulkWrite(operations, session);
+        for (const listener of this.projectedListeners) await listener(model, event, current, session);
         await applied.updateOne(
           { _id: id },
           {
