@@ -1,5 +1,5 @@
 // The export is a command-line tool (tools/ is no Nx project): its modules are on the e2e projects' allow list.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -89,6 +89,45 @@ describe('npm run export', () => {
         { type: 'ObjectiveOwnershipTransferred', schema_version: 2, category: 'objective', tenant_id: 'acme', to_owner: 'user-bo', at: String(Date.parse('2026-08-01T09:00:00Z')) },
         { type: 'CheckInRecorded', schema_version: 1, category: 'checkins', tenant_id: 'acme', to_owner: null, at: String(Date.parse('2026-08-02T09:00:00Z')) },
       ]);
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+  });
+
+  it('writes Parquet in chunks of bounded size, in log order, with nothing left beside the file', async () => {
+    const out = join(dir, 'chunked.parquet');
+    // Two events per chunk: five chunks, the last one short.
+    const sink = await parquetSink(out, { chunkRows: 2 });
+    expect(readdirSync(dir)).toContain('chunked.parquet.parts');
+    const events = Array.from({ length: 9 }, (_, i) => ({
+      id: `e-${i}`, type: 'CheckInRecorded', schemaVersion: 1, streamId: `checkins-kr-${i % 3}`, revision: i, position: 100 + i,
+      data: { value: i }, metadata: { tenantId: 'acme', actor: 'user-ann', correlationId: 'c', causationId: 'c', occurredAt: '2026-08-02T09:00:00.000Z' },
+    }));
+    for (const e of events) await sink.write(e);
+    await sink.close();
+    expect(readdirSync(dir).filter((name) => name.startsWith('chunked'))).toEqual(['chunked.parquet']);
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      const rows = await connection.runAndReadAll(`SELECT id, position, data->>'value' AS value FROM read_parquet('${out.replaceAll("'", "''")}')`);
+      expect(rows.getRowObjectsJson()).toEqual(events.map((e, i) => ({ id: e.id, position: String(100 + i), value: String(i) })));
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+  });
+
+  it('writes an empty Parquet file with its columns when no event matches', async () => {
+    const out = join(dir, 'empty.parquet');
+    expect(await exportEvents(store, { ...q3, tenant: 'nobody' }, await parquetSink(out))).toEqual({ read: 5, written: 0 });
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      const columns = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${out.replaceAll("'", "''")}')`);
+      expect(columns.getRowObjectsJson().map((row) => row['column_name'])).toEqual([...PARQUET_COLUMNS]);
+      const count = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${out.replaceAll("'", "''")}')`);
+      expect(count.getRowObjectsJson()).toEqual([{ n: 0 }]);
     } finally {
       connection.closeSync();
       duckdb.closeSync();
