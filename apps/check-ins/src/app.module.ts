@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS, serviceFoundation } from '@okr/messaging';
 import type { DestinationStream } from 'pino';
 import { createImportController, type OpenApiOptions, type PlatformConfig } from '@okr/platform';
+import { ReadStoreModule } from '@okr/read-store';
 import { CHECK_IN_RULES, checkInRulesFrom } from './check-ins/check-in-rules.config';
 import { CorrectCheckInHandler, RecordCheckInHandler } from './check-ins/check-in.commands';
 import { CheckInHttpController } from './check-ins/check-in.http.controller';
@@ -16,10 +17,8 @@ import { GetLearningHandler, GetLearningHistoryHandler, ListLearningsHandler } f
 import { AskQuestionHandler, FollowUpQuestionHandler } from './questions/question.commands';
 import { QuestionHttpController } from './questions/question.http.controller';
 import { GetQuestionHandler, ListObjectiveQuestionsHandler } from './questions/question.queries';
-import { QuestionsProjection } from './questions/questions.projection';
-import { QuestionsView } from './questions/questions.view';
 import { CheckInsView } from './view/check-ins.view';
-import { ViewProjections } from './view/view.projections';
+import { KnownGoalsRunner, OwnEventsRunner, ReadModelsReadiness } from './view/view.runners';
 import { CheckInResource, KeyResultResource, LearningResource, NewLearningResource, QuestionResource } from './view/goal.resources';
 
 /** The service's OpenAPI document (title, version, description): served by main, committed for the web app's client. */
@@ -37,7 +36,8 @@ const CheckInsImportController = createImportController('check-ins');
 /**
  * The check-ins service: check-ins of key results, learnings and questions. Writes `checkins-*`,
  * `learning-*` and `question-*` streams; its relay publishes them to `okr.checkins.v1` when the bus is Kafka. It knows goals only
- * through `okr.goals.v1`, projected into its own view; it never calls the goals service.
+ * through `okr.goals.v1`, projected into its read models in the read store (`OKR_READ_STORE`, shared by
+ * its replicas); it never calls the goals service.
  */
 @Module({})
 export class CheckInsModule {
@@ -46,12 +46,14 @@ export class CheckInsModule {
     const foundation = serviceFoundation({ serviceName: 'check-ins', config, relay: TOPICS.checkIns, logStream });
     return {
       module: CheckInsModule,
-      imports: foundation.imports,
+      imports: [...foundation.imports, ReadStoreModule.forRoot('check-ins')],
       controllers: [CheckInHttpController, LearningHttpController, QuestionHttpController, ServiceAccountHttpController, MeasurementHttpController, CheckInsImportController],
       providers: [
         { provide: CHECK_IN_RULES, useFactory: () => checkInRulesFrom(process.env) },
+        KnownGoalsRunner,
+        OwnEventsRunner,
+        ReadModelsReadiness,
         CheckInsView,
-        ViewProjections,
         RecordCheckInHandler,
         CorrectCheckInHandler,
         ListCheckInsHandler,
@@ -62,8 +64,6 @@ export class CheckInsModule {
         ChangeServiceAccountsHandler,
         ListServiceAccountsHandler,
         RecordMeasurementsHandler,
-        QuestionsView,
-        QuestionsProjection,
         AskQuestionHandler,
         FollowUpQuestionHandler,
         GetQuestionHandler,

@@ -226,7 +226,7 @@ describe('check-ins API', () => {
 
     it('a dropped key result', async () => {
       const { keyResultId: kr, objectiveId: o } = await givenKeyResult(t);
-      await givenGoalsEvent(t, o, 'KeyResultDropped', { keyResultId: kr, reason: 'Wrong metric' }, () => t.view.keyResult('acme', kr)?.dropped === true);
+      await givenGoalsEvent(t, o, 'KeyResultDropped', { keyResultId: kr, reason: 'Wrong metric' }, async () => (await t.view.keyResult('acme', kr))?.dropped === true);
       expect((await failing('POST', `/api/v1/key-results/${kr}/check-ins`, { body })).body.code).toBe('key-result-dropped');
     });
 
@@ -235,7 +235,7 @@ describe('check-ins API', () => {
       await givenGoalsEvent(
         t, o, 'ObjectiveGraded',
         { keyResultGrades: [{ keyResultId: kr, grade: 0.5 }], overallGrade: 0.5, retrospective: 'r' },
-        () => t.view.keyResult('acme', kr)?.objectiveStatus === 'closed',
+        async () => (await t.view.keyResult('acme', kr))?.objectiveStatus === 'closed',
       );
       const r = await failing('POST', `/api/v1/key-results/${kr}/check-ins`, { body });
       expect(r).toMatchObject({ status: 422, body: { code: 'objective-closed' } });
@@ -243,7 +243,7 @@ describe('check-ins API', () => {
 
     it('an archived objective', async () => {
       const { keyResultId: kr, objectiveId: o } = await givenKeyResult(t);
-      await givenGoalsEvent(t, o, 'ObjectiveArchived', {}, () => t.view.keyResult('acme', kr)?.objectiveStatus === 'archived');
+      await givenGoalsEvent(t, o, 'ObjectiveArchived', {}, async () => (await t.view.keyResult('acme', kr))?.objectiveStatus === 'archived');
       const r = await failing('POST', `/api/v1/key-results/${kr}/check-ins`, { body });
       expect(r).toMatchObject({ status: 422, body: { code: 'objective-archived' } });
     });
@@ -296,6 +296,6 @@ describe('check-ins API', () => {
     );
     const ready = await t.call('GET', '/health/ready', { token: null });
     expect(ready.status).toBe(200);
-    expect(ready.body.details).toMatchObject({ 'event-store': { status: 'up' }, 'check-ins-view': { status: 'up' } });
+    expect(ready.body.details).toMatchObject({ 'event-store': { status: 'up' }, 'read-models': { status: 'up' } });
   });
 });

@@ -33,7 +33,7 @@ describe('audit: hash chain verification and auditor exports', () => {
     ).body.id;
     await eventually(async () => {
       const r = await inCheckIns('POST', `/api/v1/key-results/${keyResultId}/check-ins`, { body: { value: 30, confidence: 8, effectiveAt: '2026-10-12' } });
-      return r.status !== 404 && r;
+      return r.status !== 503 && r;
     }, 30_000, 'check-in accepted');
     const learning = await inCheckIns('POST', '/api/v1/learnings', {
       body: {

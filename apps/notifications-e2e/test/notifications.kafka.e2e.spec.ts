@@ -143,11 +143,11 @@ describe('at-risk webhook through Kafka (e2e, kcat mock, four service processes)
     const krId = keyResult.body.id as string;
     expect((await call('goals', 'POST', `/api/v1/objectives/${objective.body.id}/activation`, {})).status).toBe(200);
 
-    // Check-ins learns the key result from okr.goals.v1: 404 until its view has it.
+    // Check-ins learns the key result from okr.goals.v1: 503 (retry) until its view has it.
     const checkIn = await until(
       async () => {
         const r = await call('checkIns', 'POST', `/api/v1/key-results/${krId}/check-ins`, { value: 22, confidence: 3, effectiveAt: isoDay(0) });
-        if (r.status === 404) return undefined;
+        if (r.status === 503) return undefined;
         expect(r.status).toBe(201);
         return r;
       },

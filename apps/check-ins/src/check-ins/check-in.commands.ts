@@ -12,7 +12,6 @@ import {
   DomainError,
   checkInDecider,
   checkInStreamName,
-  notFound,
   ruleBroken,
   type CheckInWindow,
   type CheckInsState,
@@ -23,6 +22,8 @@ import {
 } from '@okr/okr-domain';
 import { ValidationProblem } from '@okr/platform';
 import { CheckInsView, type KnownKeyResult } from '../view/check-ins.view';
+
+export { keyResultNotFound } from '../view/check-ins.view';
 import { CHECK_IN_RULES, type CheckInRulesOptions } from './check-in-rules.config';
 
 /** Record: the caller gives the numbers; the service adds what it knows of the key result (objective, kind, cycle). */
@@ -51,9 +52,6 @@ export class CorrectCheckInCommand extends Command<CommandResult<CheckInsState> 
     super();
   }
 }
-
-export const keyResultNotFound = (keyResultId: string) =>
-  notFound('key-result-not-found', 'This key result does not exist', { keyResultId });
 
 /**
  * 400 naming `value` when it does not fit the key result's kind: the caller sent the wrong shape,
@@ -97,12 +95,13 @@ export function assertOpen(kr: KnownKeyResult): void {
 }
 
 /**
- * Checks the key result against the view (404 unknown for this tenant, 400 value of the wrong shape,
+ * Checks the key result against the view (404 unknown for this tenant, 503 while the view catches up
+ * and may not know it yet, 400 value of the wrong shape,
  * 422 dropped / objective closed or archived), then runs the decider on `checkins-{keyResultId}` with
  * the key result's cycle (the decider refuses a moment outside it, or after now) and the If-Match
  * revision (409 when stale).
- * After the append, remembers which key result the check-in belongs to (for corrections by id); the
- * own-events projection writes the same row, so a crash in between is repaired.
+ * After the append, remembers which key result the check-in belongs to (for corrections by id, at
+ * once); the projection of the event writes the same document, so a crash in between is repaired.
  */
 @CommandHandler(RecordCheckInCommand)
 export class RecordCheckInHandler implements ICommandHandler<RecordCheckInCommand> {
@@ -113,8 +112,7 @@ export class RecordCheckInHandler implements ICommandHandler<RecordCheckInComman
   ) {}
 
   async execute({ data, context, expectedRevision }: RecordCheckInCommand) {
-    const kr = this.view.keyResult(context.tenantId, data.keyResultId);
-    if (!kr) throw keyResultNotFound(data.keyResultId);
+    const kr = await this.view.requireKeyResult(context.tenantId, data.keyResultId);
     assertValueFits(kr.kind, data.value);
     assertOpen(kr);
     const window = windowOf(kr, this.rules);
@@ -123,13 +121,14 @@ export class RecordCheckInHandler implements ICommandHandler<RecordCheckInComman
     const result = await withExpectedRevision(streamId, expectedRevision, () =>
       handleCommand(this.store, streamId, checkInDecider, command, context, expectedRevision === undefined ? {} : { expectedRevision }),
     );
-    this.view.rememberCheckIn(context.tenantId, data.checkInId, data.keyResultId);
+    await this.view.rememberCheckIn(context.tenantId, data.checkInId, data.keyResultId);
     return result;
   }
 }
 
 /**
- * Finds the check-in's key result in the view (404 `check-in-not-found` otherwise), checks the value's
+ * Finds the check-in's key result in the view (404 `check-in-not-found` otherwise, 503 while the view
+ * catches up), checks the value's
  * shape against its kind, and runs the decider. Corrections stay possible after the key result was
  * dropped or its objective closed: fixing the record of the past is what they are for.
  */
@@ -142,11 +141,8 @@ export class CorrectCheckInHandler implements ICommandHandler<CorrectCheckInComm
   ) {}
 
   async execute({ data, context, expectedRevision }: CorrectCheckInCommand) {
-    const keyResultId = this.view.keyResultOfCheckIn(context.tenantId, data.checkInId);
-    const kr = keyResultId === undefined ? undefined : this.view.keyResult(context.tenantId, keyResultId);
-    if (keyResultId === undefined || !kr) {
-      throw notFound('check-in-not-found', 'This check-in does not exist', { checkInId: data.checkInId });
-    }
+    const keyResultId = await this.view.requireCheckInKeyResult(context.tenantId, data.checkInId);
+    const kr = await this.view.requireKeyResult(context.tenantId, keyResultId);
     assertValueFits(kr.kind, data.value);
     const window = windowOf(kr, this.rules);
     const command = { type: 'CorrectCheckIn' as const, data: { ...data, kind: kr.kind, ...(window ? { window } : {}) } };

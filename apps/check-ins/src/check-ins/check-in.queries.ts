@@ -31,7 +31,7 @@ export class ListCheckInsQuery extends Query<CheckInsList> {
 
 /**
  * Reads `checkins-{keyResultId}` and applies the domain's pure bitemporal query. A stream of another
- * tenant, or a key result this tenant does not have, is a 404.
+ * tenant, or a key result this tenant does not have, is a 404 (a 503 while the view catches up).
  */
 @QueryHandler(ListCheckInsQuery)
 export class ListCheckInsHandler implements IQueryHandler<ListCheckInsQuery> {
@@ -46,7 +46,7 @@ export class ListCheckInsHandler implements IQueryHandler<ListCheckInsQuery> {
       if (event.metadata.tenantId !== tenantId) throw keyResultNotFound(keyResultId);
       events.push(event);
     }
-    if (events.length === 0 && !this.view.keyResult(tenantId, keyResultId)) throw keyResultNotFound(keyResultId);
+    if (events.length === 0) await this.view.requireKeyResult(tenantId, keyResultId);
     const last = events.at(-1);
     const checkIns = 'knownAt' in when ? checkInsKnownAt(events, when.knownAt) : checkInsAsOf(events, when.asOf);
     return {

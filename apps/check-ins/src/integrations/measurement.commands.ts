@@ -4,7 +4,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { EVENT_STORE, handleCommand, type CommandContext, type EventStore } from '@okr/event-store';
 import { DomainError, checkInDecider, checkInStreamName, isIsoCalendarDate, type KeyResultValue } from '@okr/okr-domain';
 import { ForbiddenProblem, ValidationProblem, type Principal } from '@okr/platform';
-import { assertOpen, assertValueFits, keyResultNotFound, windowOf } from '../check-ins/check-in.commands';
+import { assertOpen, assertValueFits, windowOf } from '../check-ins/check-in.commands';
 import { CHECK_IN_RULES, type CheckInRulesOptions } from '../check-ins/check-in-rules.config';
 import { CheckInsView, type KnownKeyResult } from '../view/check-ins.view';
 
@@ -71,10 +71,10 @@ export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurem
     if (!account) {
       throw new ForbiddenProblem('Measurements come from data sources: call with a service account’s API key. People record check-ins.', 'service-account-required');
     }
-    const checked = items.map((item, index) => {
-      const kr = this.view.keyResult(context.tenantId, item.keyResultId);
-      if (!kr) throw keyResultNotFound(item.keyResultId);
-      const teamId = this.view.objective(context.tenantId, kr.objectiveId)?.teamId;
+    const checked: { item: MeasurementInput; kr: KnownKeyResult }[] = [];
+    for (const [index, item] of items.entries()) {
+      const kr = await this.view.requireKeyResult(context.tenantId, item.keyResultId);
+      const teamId = (await this.view.objective(context.tenantId, kr.objectiveId))?.teamId;
       if (!inScope(principal, kr, teamId)) {
         throw new ForbiddenProblem(`Service account ${account.name} may not feed key result ${kr.keyResultId}: it is outside its scope.`, 'out-of-scope');
       }
@@ -87,8 +87,8 @@ export class RecordMeasurementsHandler implements ICommandHandler<RecordMeasurem
         throw error;
       }
       assertOpen(kr);
-      return { item, kr };
-    });
+      checked.push({ item, kr });
+    }
 
     const outcomes: MeasurementOutcome[] = [];
     for (const { item, kr } of checked) {

@@ -11,7 +11,6 @@ import {
   type ServiceAccountScope,
 } from '@okr/okr-domain';
 import { ApiKeyVerifier, issueApiKey, pageArray, type Page, type PageRequest } from '@okr/platform';
-import { keyResultNotFound } from '../check-ins/check-in.commands';
 import { CheckInsView } from '../view/check-ins.view';
 
 /** Managing service accounts is for admins of the tenant. */
@@ -51,7 +50,7 @@ export class ChangeServiceAccountsHandler implements ICommandHandler<ChangeServi
   async execute({ change, context }: ChangeServiceAccountsCommand): Promise<RegistryResult> {
     const by = context.actor;
     const issued = change.type === 'revoke' ? undefined : issueApiKey(context.tenantId);
-    const command = this.commandOf(change, by, issued?.digest, context.tenantId);
+    const command = await this.commandOf(change, by, issued?.digest, context.tenantId);
     const result = await handleCommand(this.store, serviceAccountsStreamName(context.tenantId), serviceAccountsDecider, command, context);
     if (change.type !== 'create') this.apiKeys.forgetAccount(change.serviceAccountId);
     const account = result.state.accounts.find((a) => a.id === change.serviceAccountId);
@@ -59,14 +58,14 @@ export class ChangeServiceAccountsHandler implements ICommandHandler<ChangeServi
     return { account, revision: result.revision, ...(issued ? { apiKey: issued.key } : {}) };
   }
 
-  private commandOf(change: RegistryChange, by: string, key: KeyDigest | undefined, tenantId: string): Omit<ServiceAccountCommand, 'metadata'> {
+  private async commandOf(change: RegistryChange, by: string, key: KeyDigest | undefined, tenantId: string): Promise<Omit<ServiceAccountCommand, 'metadata'>> {
     if (change.type === 'revoke') {
       return { type: 'RevokeServiceAccount', data: { serviceAccountId: change.serviceAccountId, revokedBy: by, reason: change.reason } };
     }
     if (!key) throw new Error('A new key is needed to create or rotate a service account');
     if (change.type === 'rotate') return { type: 'RotateServiceAccountKey', data: { serviceAccountId: change.serviceAccountId, key, rotatedBy: by } };
     for (const keyResultId of change.scope.keyResultIds) {
-      if (!this.view.keyResult(tenantId, keyResultId)) throw keyResultNotFound(keyResultId);
+      await this.view.requireKeyResult(tenantId, keyResultId);
     }
     return { type: 'CreateServiceAccount', data: { ...change, key, createdBy: by } };
   }

@@ -1,9 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, handleCommand, type CommandContext, type CommandResult, type EventStore } from '@okr/event-store';
-import { learningDecider, learningStreamName, notFound, type LearningCommand, type LearningState } from '@okr/okr-domain';
+import { learningDecider, learningStreamName, type LearningCommand, type LearningState } from '@okr/okr-domain';
 import { CheckInsView } from '../view/check-ins.view';
-import { keyResultNotFound } from '../check-ins/check-in.commands';
 
 type Bare<C> = C extends unknown ? Omit<C, 'metadata'> : never;
 export type LearningCommandInput = Bare<LearningCommand>;
@@ -23,7 +22,7 @@ export class ExecuteLearningCommand extends Command<CommandResult<LearningState>
 
 /**
  * Checks the goals a learning links to against the view (an objective or key result this tenant does
- * not have is a 404), then runs the decider on `learning-{id}`.
+ * not have is a 404; 503 while the view catches up), then runs the decider on `learning-{id}`.
  */
 @CommandHandler(ExecuteLearningCommand)
 export class LearningCommandHandler implements ICommandHandler<ExecuteLearningCommand> {
@@ -37,14 +36,13 @@ export class LearningCommandHandler implements ICommandHandler<ExecuteLearningCo
     const tenant = context.tenantId;
     if (command.type === 'CaptureLearning' && command.data.objectiveId !== undefined) {
       const { objectiveId } = command.data;
-      const objective = this.view.objective(tenant, objectiveId);
-      if (!objective) throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
+      const objective = await this.view.requireObjective(tenant, objectiveId);
       // The team defaults to the objective's: learnings are the team's, not only their author's.
       command = { ...command, data: { ...command.data, teamId: command.data.teamId ?? objective.teamId } };
     }
     const keyResultIds = command.type === 'CaptureLearning' ? command.data.keyResultIds : command.type === 'ReviseLearning' ? command.data.changes.keyResultIds : undefined;
     for (const keyResultId of keyResultIds ?? []) {
-      if (!this.view.keyResult(tenant, keyResultId)) throw keyResultNotFound(keyResultId);
+      await this.view.requireKeyResult(tenant, keyResultId);
     }
     return handleCommand(
       this.store,

@@ -2,9 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
 import { learningDecider, learningStreamName, notFound, type LearningState } from '@okr/okr-domain';
-import { pageArray, pageHistory, streamHistory, type HistoryEntry, type Page, type PageRequest } from '@okr/platform';
+import { pageHistory, streamHistory, type HistoryEntry, type Page, type PageRequest } from '@okr/platform';
 import { CheckInsView, type LearningRow } from '../view/check-ins.view';
-import { keyResultNotFound } from '../check-ins/check-in.commands';
 
 const learningNotFound = (learningId: string) => notFound('learning-not-found', 'This learning does not exist', { learningId });
 
@@ -87,20 +86,8 @@ export class ListLearningsHandler implements IQueryHandler<ListLearningsQuery> {
   constructor(private readonly view: CheckInsView) {}
 
   async execute({ tenantId, of, page }: ListLearningsQuery): Promise<Page<LearningRow>> {
-    return pageArray(this.learnings(tenantId, of), page, {
-      list: 'learnings',
-      position: (learning) => ({ key: learning.capturedAt, id: learning.id }),
-    });
-  }
-
-  private learnings(tenantId: string, of: ListLearningsQuery['of']): LearningRow[] {
-    if ('objectiveId' in of) {
-      if (!this.view.objective(tenantId, of.objectiveId)) {
-        throw notFound('objective-not-found', 'This objective does not exist', { objectiveId: of.objectiveId });
-      }
-      return this.view.learningsOfObjective(tenantId, of.objectiveId);
-    }
-    if (!this.view.keyResult(tenantId, of.keyResultId)) throw keyResultNotFound(of.keyResultId);
-    return this.view.learningsOfKeyResult(tenantId, of.keyResultId);
+    if ('objectiveId' in of) await this.view.requireObjective(tenantId, of.objectiveId);
+    else await this.view.requireKeyResult(tenantId, of.keyResultId);
+    return this.view.learnings(tenantId, of, page);
   }
 }

@@ -11,7 +11,6 @@ import {
   type QuestionState,
   type QuestionSubject,
 } from '@okr/okr-domain';
-import { keyResultNotFound } from '../check-ins/check-in.commands';
 import { CheckInsView } from '../view/check-ins.view';
 
 type Placement = Pick<QuestionAsked['data'], 'objectiveId' | 'keyResultId' | 'teamId'>;
@@ -46,8 +45,8 @@ export const questionNotFound = (questionId: string) => notFound('question-not-f
 
 /**
  * Anyone in the tenant may ask. The handler places the question from what the service knows of its
- * subject (404 when this tenant has no such objective, key result or learning): the objective it
- * shows on, and the team that answers.
+ * subject (404 when this tenant has no such objective, key result or learning; 503 while the view
+ * catches up): the objective it shows on, and the team that answers.
  */
 @CommandHandler(AskQuestionCommand)
 export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand> {
@@ -63,23 +62,21 @@ export class AskQuestionHandler implements ICommandHandler<AskQuestionCommand> {
   }
 
   private async place(tenant: string, subject: QuestionSubject, id: string): Promise<Placement> {
-    const teamOf = (objectiveId: string | undefined) => (objectiveId === undefined ? undefined : this.view.objective(tenant, objectiveId)?.teamId);
+    const teamOf = async (objectiveId: string | undefined) => (objectiveId === undefined ? undefined : (await this.view.objective(tenant, objectiveId))?.teamId);
     switch (subject) {
       case 'objective': {
-        const objective = this.view.objective(tenant, id);
-        if (!objective) throw notFound('objective-not-found', 'This objective does not exist', { objectiveId: id });
+        const objective = await this.view.requireObjective(tenant, id);
         return { objectiveId: id, teamId: objective.teamId };
       }
       case 'key-result': {
-        const kr = this.view.keyResult(tenant, id);
-        if (!kr) throw keyResultNotFound(id);
-        return defined({ objectiveId: kr.objectiveId, keyResultId: id, teamId: teamOf(kr.objectiveId) });
+        const kr = await this.view.requireKeyResult(tenant, id);
+        return defined({ objectiveId: kr.objectiveId, keyResultId: id, teamId: await teamOf(kr.objectiveId) });
       }
       case 'learning': {
         const { state } = await loadAggregate(this.store, learningStreamName(id), learningDecider, tenant);
         if (state.status === 'empty') throw notFound('learning-not-found', 'This learning does not exist', { learningId: id });
         const [only] = state.keyResultIds.length === 1 ? state.keyResultIds : [];
-        return defined({ objectiveId: state.objectiveId, keyResultId: only, teamId: state.teamId ?? teamOf(state.objectiveId) });
+        return defined({ objectiveId: state.objectiveId, keyResultId: only, teamId: state.teamId ?? (await teamOf(state.objectiveId)) });
       }
     }
   }

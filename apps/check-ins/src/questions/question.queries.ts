@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
-import { notFound, questionStreamName, type QuestionAnswered, type QuestionAsked, type QuestionSetAside, type QuestionStatus } from '@okr/okr-domain';
-import { decodeCursor, encodeCursor, pageLimit, type Page, type PageRequest } from '@okr/platform';
+import { questionStreamName, type QuestionAnswered, type QuestionAsked, type QuestionSetAside, type QuestionStatus } from '@okr/okr-domain';
+import type { Page, PageRequest } from '@okr/platform';
 import { CheckInsView } from '../view/check-ins.view';
 import { questionNotFound } from './question.commands';
-import { QuestionsView, type QuestionRow } from './questions.view';
+import type { QuestionRow } from './questions.read-model';
 
 export type QuestionView = QuestionRow & { revision: number };
 
@@ -46,9 +46,6 @@ export class GetQuestionHandler implements IQueryHandler<GetQuestionQuery> {
 
 export type QuestionsPage = Page<QuestionRow>;
 
-/** The name written into this list's cursors. */
-const LIST = 'objective-questions';
-
 export class ListObjectiveQuestionsQuery extends Query<QuestionsPage> {
   constructor(
     readonly tenantId: string,
@@ -62,24 +59,10 @@ export class ListObjectiveQuestionsQuery extends Query<QuestionsPage> {
 /** The questions of an objective with their answers, oldest first, a page at a time. */
 @QueryHandler(ListObjectiveQuestionsQuery)
 export class ListObjectiveQuestionsHandler implements IQueryHandler<ListObjectiveQuestionsQuery> {
-  constructor(
-    private readonly view: CheckInsView,
-    private readonly questions: QuestionsView,
-  ) {}
+  constructor(private readonly view: CheckInsView) {}
 
   async execute({ tenantId, objectiveId, options }: ListObjectiveQuestionsQuery): Promise<QuestionsPage> {
-    if (!this.view.objective(tenantId, objectiveId)) {
-      throw notFound('objective-not-found', 'This objective does not exist', { objectiveId });
-    }
-    const limit = pageLimit(options);
-    const after = options.cursor === undefined ? undefined : decodeCursor(LIST, options.cursor);
-    const rows = this.questions.ofObjective(tenantId, objectiveId, {
-      ...(options.status === undefined ? {} : { status: options.status }),
-      ...(after === undefined ? {} : { after: { askedAt: String(after.key), id: after.id } }),
-      limit,
-    });
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(LIST, { key: last.askedAt, id: last.id }) : null };
+    await this.view.requireObjective(tenantId, objectiveId);
+    return this.view.questions(tenantId, objectiveId, options);
   }
 }

@@ -1,17 +1,24 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import Database from 'better-sqlite3';
-import { PinoLogger } from 'nestjs-pino';
-import { SqliteIdempotencyGuard, followedGroup, type GroupRegistry, type IntegrationEvent } from '@okr/messaging';
-import type { KeyResultKind, KeyResultMeasure } from '@okr/okr-domain';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@okr/platform';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { ReadModel } from '@okr/messaging';
+import { notFound, type KeyResultKind, type KeyResultMeasure, type QuestionStatus } from '@okr/okr-domain';
+import { Problem, type Page, type PageRequest } from '@okr/platform';
+import { READ_STORE, pageCollection, type ReadCollection, type ReadDocument, type ReadStore } from '@okr/read-store';
+import { questionsIndexModel, toQuestionRow, type QuestionIndexDoc, type QuestionRow } from '../questions/questions.read-model';
+import {
+  knownCycleId,
+  knownGoalsModel,
+  knownKeyResultId,
+  knownObjectiveId,
+  type KnownCycleDoc,
+  type KnownGoalsDoc,
+  type KnownKeyResultDoc,
+  type KnownObjectiveDoc,
+  type ObjectiveStatus,
+} from './known-goals.read-model';
+import { checkInKeyId, checkInKeyWrites, checkInKeysModel, learningsIndexModel, type CheckInKeyDoc, type LearningIndexDoc } from './own-events.read-models';
+import { KnownGoalsRunner, OwnEventsRunner } from './view.runners';
 
-/** The view's file in the data folder: this service's own, next to the shared events file. */
-export const checkInsViewFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
-  join(config.OKR_DATA_DIR, 'check-ins.view.sqlite');
-
-export type ObjectiveStatus = 'draft' | 'active' | 'closed' | 'archived';
+export type { ObjectiveStatus } from './known-goals.read-model';
 
 /** What the service knows of a key result, from goals' events. */
 export interface KnownKeyResult {
@@ -47,211 +54,164 @@ export interface LearningRow {
   capturedAt: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS followed_groups (base TEXT PRIMARY KEY, consumer_group TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cycles (
-  tenant    TEXT NOT NULL,
-  cycle_id  TEXT NOT NULL,
-  starts_on TEXT NOT NULL,
-  ends_on   TEXT NOT NULL,
-  PRIMARY KEY (tenant, cycle_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS objectives (
-  tenant       TEXT NOT NULL,
-  objective_id TEXT NOT NULL,
-  team_id      TEXT NOT NULL,
-  cycle_id     TEXT NOT NULL,
-  status       TEXT NOT NULL,
-  owner_id     TEXT,
-  PRIMARY KEY (tenant, objective_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS key_results (
-  tenant        TEXT    NOT NULL,
-  key_result_id TEXT    NOT NULL,
-  objective_id  TEXT    NOT NULL,
-  kind          TEXT    NOT NULL,
-  measure_json  TEXT    NOT NULL,
-  dropped       INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (tenant, key_result_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS check_ins (
-  tenant        TEXT NOT NULL,
-  check_in_id   TEXT NOT NULL,
-  key_result_id TEXT NOT NULL,
-  PRIMARY KEY (tenant, check_in_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS learnings (
-  tenant          TEXT NOT NULL,
-  learning_id     TEXT NOT NULL,
-  objective_id    TEXT,
-  key_result_ids  TEXT NOT NULL,
-  result          TEXT NOT NULL,
-  insight         TEXT NOT NULL,
-  captured_at     TEXT NOT NULL,
-  PRIMARY KEY (tenant, learning_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS learnings_by_objective ON learnings (tenant, objective_id);`;
+/** Seconds a caller waits before asking again while a view catches up. */
+const RETRY_AFTER_SECONDS = 1;
 
 /**
- * Version of the view's schema (SQLite `user_version`). A file of an older version is deleted at
- * start and rebuilt from the start of the log: the view is derived data, and a column added later
- * (the objectives' cycle, their owner) would otherwise stay empty for everything projected before.
+ * 503 `view-catching-up`: the view does not know the resource AND has not yet applied everything its
+ * topic holds, so the resource may exist (a new pod, a new read-model version reading the log from its
+ * start, or a write in goals moments ago): never a 404 then. `Retry-After` says when to ask again.
  */
-export const CHECK_INS_VIEW_VERSION = 3;
-
-/** Consumer names of the guard: one per projection, so each keeps its own applied revisions. */
-export const KEY_RESULTS_CONSUMER = 'check-ins.key-results';
-export const OWN_EVENTS_CONSUMER = 'check-ins.own-events';
-
-type Write = (db: Database.Database) => void;
-
-const viewVersionOf = (file: string): number => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.pragma('user_version', { simple: true }) as number;
-  } finally {
-    db.close();
+export class ViewCatchingUpProblem extends Problem {
+  constructor(what: string, details: Record<string, unknown>) {
+    super({
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      code: 'view-catching-up',
+      title: 'Service Unavailable',
+      detail: `This service is still reading the latest changes, so it cannot tell yet whether this ${what} exists. Try again in a moment.`,
+      details,
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    });
   }
-};
+}
+
+export const keyResultNotFound = (keyResultId: string) => notFound('key-result-not-found', 'This key result does not exist', { keyResultId });
+export const objectiveNotFound = (objectiveId: string) => notFound('objective-not-found', 'This objective does not exist', { objectiveId });
+export const checkInNotFound = (checkInId: string) => notFound('check-in-not-found', 'This check-in does not exist', { checkInId });
+
+const ofTenant = <T extends ReadDocument & { tenantId: string }>(doc: T | null, tenantId: string): T | undefined =>
+  doc !== null && doc.tenantId === tenantId ? doc : undefined;
 
 /**
- * The service's own SQLite view (better-sqlite3, WAL): which cycles, objectives and key results exist
- * per tenant (from `okr.goals.v1`), where each check-in lives, and the learnings index. Every write made
- * for an integration event goes through {@link SqliteIdempotencyGuard.applyOnce}, so a redelivered
- * event changes nothing.
+ * What check-ins knows, read from its read models in the read store (shared by every replica: MongoDB
+ * in production, the data folder's embedded store otherwise): goals' cycles, objectives and key
+ * results, where each check-in lives, and the learnings and questions of each objective.
+ *
+ * The `require…` reads answer what a command or a permission needs: the thing, a 404 when it does not
+ * exist, or a 503 {@link ViewCatchingUpProblem} while the view has not applied all its topic holds (it
+ * may exist then). A miss asks the bus whether the view has caught up and then reads again, so a
+ * document applied in between is found, and a 404 is only answered for what the view lacks after it
+ * had caught up.
  */
 @Injectable()
-export class CheckInsView implements OnApplicationShutdown {
-  readonly db: Database.Database;
-  /**
-   * True when this start created the view's file: its consumer groups must then start from the
-   * beginning of the log, whatever their stored positions say (a lost volume, a new pod).
-   */
-  readonly createdNow: boolean;
-  private readonly guard: SqliteIdempotencyGuard;
+export class CheckInsView {
+  private readonly collections = new Map<string, Promise<ReadCollection>>();
 
-  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig, logger: PinoLogger) {
-    logger.setContext('check-ins-view');
-    mkdirSync(config.OKR_DATA_DIR, { recursive: true });
-    const file = checkInsViewFile(config);
-    if (existsSync(file) && viewVersionOf(file) < CHECK_INS_VIEW_VERSION) {
-      logger.info({ file, version: CHECK_INS_VIEW_VERSION }, 'the view was written by an older version: rebuilding it from the start of the log');
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-    }
-    this.createdNow = !existsSync(file);
-    this.db = new Database(file);
-    this.db.pragma(`user_version = ${CHECK_INS_VIEW_VERSION}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    this.guard = new SqliteIdempotencyGuard(this.db, { logger });
-  }
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly goalsRunner: KnownGoalsRunner,
+    private readonly ownRunner: OwnEventsRunner,
+  ) {}
 
-  /**
-   * The consumer group this view follows for `base` (see `followedGroup`): recorded in the view's file,
-   * so processes sharing the file share the group, and a new file (a new pod, a lost volume) gets a
-   * group of its own that reads the log from its start without touching the live replicas' group.
-   */
-  followedGroup(base: string): Promise<string> {
-    const registry: GroupRegistry = {
-      bound: async (name) =>
-        this.db.prepare<[string], { consumer_group: string }>('SELECT consumer_group FROM followed_groups WHERE base = ?').get(name)?.consumer_group,
-      bind: async (name, group) => {
-        this.db.prepare('INSERT OR IGNORE INTO followed_groups (base, consumer_group) VALUES (?, ?)').run(name, group);
-        return (await registry.bound(name)) ?? group;
-      },
-    };
-    return followedGroup(registry, base, async () => !this.createdNow);
-  }
-
-  /** Applies `write` for `event` exactly once for `consumer` (see the guard). */
-  applyOnce(consumer: string, event: IntegrationEvent, write: Write): void {
-    this.guard.applyOnce(consumer, event, write);
-  }
-
-  keyResult(tenant: string, keyResultId: string): KnownKeyResult | undefined {
-    const row = this.db
-      .prepare<
-        [string, string],
-        { objective_id: string; kind: string; measure_json: string; dropped: number; status: string; cycle_id: string; starts_on: string | null; ends_on: string | null }
-      >(
-        `SELECT k.objective_id, k.kind, k.measure_json, k.dropped, o.status, o.cycle_id, c.starts_on, c.ends_on
-           FROM key_results k JOIN objectives o ON o.tenant = k.tenant AND o.objective_id = k.objective_id
-           LEFT JOIN cycles c ON c.tenant = o.tenant AND c.cycle_id = o.cycle_id
-          WHERE k.tenant = ? AND k.key_result_id = ?`,
-      )
-      .get(tenant, keyResultId);
-    if (!row) return undefined;
-    const cycle = row.starts_on !== null && row.ends_on !== null ? { cycleId: row.cycle_id, startsOn: row.starts_on, endsOn: row.ends_on } : undefined;
+  async keyResult(tenantId: string, keyResultId: string): Promise<KnownKeyResult | undefined> {
+    const goals = await this.collection<KnownGoalsDoc>(knownGoalsModel);
+    const kr = ofTenant((await goals.findOne({ _id: knownKeyResultId(tenantId, keyResultId) })) as KnownKeyResultDoc | null, tenantId);
+    if (!kr) return undefined;
+    const objective = ofTenant((await goals.findOne({ _id: knownObjectiveId(tenantId, kr.objectiveId) })) as KnownObjectiveDoc | null, tenantId);
+    if (!objective) return undefined;
+    const cycle = ofTenant((await goals.findOne({ _id: knownCycleId(tenantId, objective.cycleId) })) as KnownCycleDoc | null, tenantId);
     return {
       keyResultId,
-      objectiveId: row.objective_id,
-      kind: row.kind as KeyResultKind,
-      measure: JSON.parse(row.measure_json) as KeyResultMeasure,
-      dropped: row.dropped === 1,
-      objectiveStatus: row.status as ObjectiveStatus,
-      ...(cycle ? { cycle } : {}),
+      objectiveId: kr.objectiveId,
+      kind: kr.measure.kind,
+      measure: kr.measure,
+      dropped: kr.dropped,
+      objectiveStatus: objective.status,
+      ...(cycle ? { cycle: { cycleId: cycle.cycleId, startsOn: cycle.startsOn, endsOn: cycle.endsOn } } : {}),
     };
   }
 
-  /** What the view knows of an objective; `ownerId` is absent for rows projected before owners were kept. */
-  objective(tenant: string, objectiveId: string): KnownObjective | undefined {
-    const row = this.db
-      .prepare<[string, string], { team_id: string; status: string; owner_id: string | null }>(
-        'SELECT team_id, status, owner_id FROM objectives WHERE tenant = ? AND objective_id = ?',
-      )
-      .get(tenant, objectiveId);
-    if (!row) return undefined;
-    return { teamId: row.team_id, status: row.status as ObjectiveStatus, ...(row.owner_id !== null ? { ownerId: row.owner_id } : {}) };
+  async objective(tenantId: string, objectiveId: string): Promise<KnownObjective | undefined> {
+    const goals = await this.collection<KnownGoalsDoc>(knownGoalsModel);
+    const doc = ofTenant((await goals.findOne({ _id: knownObjectiveId(tenantId, objectiveId) })) as KnownObjectiveDoc | null, tenantId);
+    return doc && { teamId: doc.teamId, status: doc.status, ownerId: doc.ownerId };
   }
 
-  /** Where a check-in lives; idempotent (a check-in never moves to another key result). */
-  rememberCheckIn(tenant: string, checkInId: string, keyResultId: string, db: Database.Database = this.db): void {
-    db.prepare('INSERT OR IGNORE INTO check_ins (tenant, check_in_id, key_result_id) VALUES (?, ?, ?)').run(
-      tenant,
-      checkInId,
-      keyResultId,
+  /** The key result; 404 `key-result-not-found`, or 503 while the view catches up. */
+  requireKeyResult(tenantId: string, keyResultId: string): Promise<KnownKeyResult> {
+    return this.known(() => this.keyResult(tenantId, keyResultId), this.goalsRunner, knownGoalsModel, () => keyResultNotFound(keyResultId), 'key result', { keyResultId });
+  }
+
+  /** The objective; 404 `objective-not-found`, or 503 while the view catches up. */
+  requireObjective(tenantId: string, objectiveId: string): Promise<KnownObjective> {
+    return this.known(() => this.objective(tenantId, objectiveId), this.goalsRunner, knownGoalsModel, () => objectiveNotFound(objectiveId), 'objective', { objectiveId });
+  }
+
+  /** The key result a check-in was recorded on; 404 `check-in-not-found`, or 503 while the view catches up. */
+  requireCheckInKeyResult(tenantId: string, checkInId: string): Promise<string> {
+    return this.known(
+      async () => {
+        const keys = await this.collection<CheckInKeyDoc>(checkInKeysModel);
+        return ofTenant(await keys.findOne({ _id: checkInKeyId(tenantId, checkInId) }), tenantId)?.keyResultId;
+      },
+      this.ownRunner,
+      checkInKeysModel,
+      () => checkInNotFound(checkInId),
+      'check-in',
+      { checkInId },
     );
   }
 
-  keyResultOfCheckIn(tenant: string, checkInId: string): string | undefined {
-    return this.db
-      .prepare<[string, string], string>('SELECT key_result_id FROM check_ins WHERE tenant = ? AND check_in_id = ?')
-      .pluck()
-      .get(tenant, checkInId);
+  /**
+   * Records where a check-in lives right after its append, so that a correction sent at once finds it
+   * (the projection of `CheckInRecorded` writes the same, commutative document later).
+   */
+  async rememberCheckIn(tenantId: string, checkInId: string, keyResultId: string): Promise<void> {
+    const keys = await this.collection<CheckInKeyDoc>(checkInKeysModel);
+    await keys.bulkWrite(checkInKeyWrites(tenantId, checkInId, keyResultId));
   }
 
-  learningsOfObjective(tenant: string, objectiveId: string): LearningRow[] {
-    return this.learnings('tenant = ? AND objective_id = ?', tenant, objectiveId);
+  /** The learnings of an objective or of a key result, oldest first (`capturedAt`, then id), a page at a time. */
+  async learnings(tenantId: string, of: { objectiveId: string } | { keyResultId: string }, page: PageRequest): Promise<Page<LearningRow>> {
+    const learnings = await this.collection<LearningIndexDoc>(learningsIndexModel);
+    const filter = 'objectiveId' in of ? { tenantId, objectiveId: of.objectiveId } : { tenantId, keyResultIds: of.keyResultId };
+    const found = await pageCollection(learnings, filter, page, { list: 'learnings', sortBy: 'capturedAt', order: 'asc' });
+    return {
+      items: found.items.map((doc) => ({
+        id: doc.learningId,
+        ...(doc.objectiveId === null ? {} : { objectiveId: doc.objectiveId }),
+        keyResultIds: doc.keyResultIds,
+        result: doc.result,
+        insight: doc.insight,
+        capturedAt: doc.capturedAt,
+      })),
+      nextCursor: found.nextCursor,
+    };
   }
 
-  learningsOfKeyResult(tenant: string, keyResultId: string): LearningRow[] {
-    return this.learnings('tenant = ? AND EXISTS (SELECT 1 FROM json_each(key_result_ids) WHERE value = ?)', tenant, keyResultId);
+  /** The questions of an objective (on it, its key results and its learnings), oldest first, a page at a time. */
+  async questions(tenantId: string, objectiveId: string, options: PageRequest & { status?: QuestionStatus }): Promise<Page<QuestionRow>> {
+    const questions = await this.collection<QuestionIndexDoc>(questionsIndexModel);
+    const filter = { tenantId, objectiveId, ...(options.status === undefined ? {} : { status: options.status }) };
+    const page = { ...(options.limit === undefined ? {} : { limit: options.limit }), ...(options.cursor === undefined ? {} : { cursor: options.cursor }) };
+    const found = await pageCollection(questions, filter, page, { list: 'objective-questions', sortBy: 'askedAt', order: 'asc' });
+    return { items: found.items.map(toQuestionRow), nextCursor: found.nextCursor };
   }
 
-  private learnings(where: string, ...params: string[]): LearningRow[] {
-    const rows = this.db
-      .prepare<string[], { learning_id: string; objective_id: string | null; key_result_ids: string; result: string; insight: string; captured_at: string }>(
-        `SELECT learning_id, objective_id, key_result_ids, result, insight, captured_at FROM learnings
-          WHERE ${where} ORDER BY captured_at, learning_id`,
-      )
-      .all(...params);
-    return rows.map((row) => ({
-      id: row.learning_id,
-      ...(row.objective_id !== null ? { objectiveId: row.objective_id } : {}),
-      keyResultIds: JSON.parse(row.key_result_ids) as string[],
-      result: row.result,
-      insight: row.insight,
-      capturedAt: row.captured_at,
-    }));
+  private async known<T>(
+    lookup: () => Promise<T | undefined>,
+    runner: KnownGoalsRunner | OwnEventsRunner,
+    model: Pick<ReadModel, 'name'>,
+    missing: () => Error,
+    what: string,
+    details: Record<string, unknown>,
+  ): Promise<T> {
+    const found = await lookup();
+    if (found !== undefined) return found;
+    // Caught up BEFORE the second read: whatever the topic held then is in the store when it reads.
+    const caughtUp = await runner.hasCaughtUp(model as ReadModel);
+    const again = await lookup();
+    if (again !== undefined) return again;
+    if (!caughtUp) throw new ViewCatchingUpProblem(what, details);
+    throw missing();
   }
 
-  /** For the readiness check: the view answers. */
-  ping(): void {
-    this.db.prepare('SELECT 1').get();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.db.open) this.db.close();
+  private collection<T extends ReadDocument>(model: Pick<ReadModel, 'name' | 'indexes'>): Promise<ReadCollection<T>> {
+    let collection = this.collections.get(model.name);
+    if (!collection) {
+      collection = this.store.collection({ name: model.name, indexes: model.indexes });
+      this.collections.set(model.name, collection);
+    }
+    return collection as Promise<ReadCollection<T>>;
   }
 }

@@ -9,23 +9,20 @@ import {
   type ResourceFacts,
   type ResourceResolver,
 } from '@okr/platform';
-import { keyResultNotFound } from '../check-ins/check-in.commands';
 import { questionNotFound } from '../questions/question.commands';
 import { CheckInsView } from './check-ins.view';
 
-const objectiveNotFound = (objectiveId: string) =>
-  notFound('objective-not-found', 'This objective does not exist', { objectiveId });
-
-/** The owning team and owner of an objective, as this service's view knows them. */
-function objectiveFacts(view: CheckInsView, tenant: string, objectiveId: string, description: string): ResourceFacts {
-  const objective = view.objective(tenant, objectiveId);
-  if (!objective) throw objectiveNotFound(objectiveId);
+/**
+ * The owning team and owner of an objective, as this service's view knows them (404 unknown, 503
+ * while the view catches up: a permission is never refused for what the view has not read yet).
+ */
+async function objectiveFacts(view: CheckInsView, tenant: string, objectiveId: string, description: string): Promise<ResourceFacts> {
+  const objective = await view.requireObjective(tenant, objectiveId);
   return { description, teams: [objective.teamId], owners: objective.ownerId ? [objective.ownerId] : [] };
 }
 
-function keyResultFacts(view: CheckInsView, tenant: string, keyResultId: string): ResourceFacts {
-  const kr = view.keyResult(tenant, keyResultId);
-  if (!kr) throw keyResultNotFound(keyResultId);
+async function keyResultFacts(view: CheckInsView, tenant: string, keyResultId: string): Promise<ResourceFacts> {
+  const kr = await view.requireKeyResult(tenant, keyResultId);
   return objectiveFacts(view, tenant, kr.objectiveId, "the key result's objective");
 }
 
@@ -46,8 +43,7 @@ export class CheckInResource implements ResourceResolver {
 
   async resolve(request: PermissionRequest, principal: Principal): Promise<ResourceFacts> {
     const checkInId = uuidParam(request, 'id');
-    const keyResultId = this.view.keyResultOfCheckIn(principal.tenantId, checkInId);
-    if (keyResultId === undefined) throw notFound('check-in-not-found', 'This check-in does not exist', { checkInId });
+    const keyResultId = await this.view.requireCheckInKeyResult(principal.tenantId, checkInId);
     return keyResultFacts(this.view, principal.tenantId, keyResultId);
   }
 }
@@ -85,7 +81,7 @@ export class LearningResource implements ResourceResolver {
     const learningId = uuidParam(request, 'id');
     const { state } = await loadAggregate(this.store, learningStreamName(learningId), learningDecider, principal.tenantId);
     if (state.status === 'empty') throw notFound('learning-not-found', 'This learning does not exist', { learningId });
-    const objectiveTeam = state.objectiveId ? this.view.objective(principal.tenantId, state.objectiveId)?.teamId : undefined;
+    const objectiveTeam = state.objectiveId ? (await this.view.objective(principal.tenantId, state.objectiveId))?.teamId : undefined;
     const teams = [state.teamId, objectiveTeam].filter((t): t is string => t !== undefined);
     return { description: 'the learning', teams, owners: [state.author] };
   }

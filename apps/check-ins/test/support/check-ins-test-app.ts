@@ -60,7 +60,10 @@ export async function givenKeyResult(
   ];
   await t.store.append(`objective-${objectiveId}`, events.map((e) => ({ id: uuidv7(), ...e, metadata: metadata(tenant) })), 'no_stream');
   await eventually(
-    () => (cycle === null ? t.view.keyResult(tenant, keyResultId) : t.view.keyResult(tenant, keyResultId)?.cycle),
+    async () => {
+      const known = await t.view.keyResult(tenant, keyResultId);
+      return cycle === null ? known : known?.cycle;
+    },
     5000,
     `key result ${keyResultId} in the view`,
   );
@@ -73,7 +76,7 @@ export async function givenGoalsEvent(
   objectiveId: string,
   type: string,
   data: Record<string, unknown>,
-  until: () => boolean,
+  until: () => boolean | Promise<boolean>,
   tenant = 'acme',
 ): Promise<void> {
   await t.store.append(`objective-${objectiveId}`, [{ id: uuidv7(), type, data: { objectiveId, ...data }, metadata: metadata(tenant) }], 'any');
@@ -81,5 +84,5 @@ export async function givenGoalsEvent(
 }
 
 // What check-ins-e2e's tests (check-ins beside the goals service whose events it reads) reach inside the app.
-export { CHECK_INS_VIEW_VERSION } from '../../src/view/check-ins.view';
-export { ViewProjections } from '../../src/view/view.projections';
+export { knownGoalsModel, KNOWN_GOALS_VERSION } from '../../src/view/known-goals.read-model';
+export { KnownGoalsRunner, OwnEventsRunner } from '../../src/view/view.runners';

@@ -43,6 +43,20 @@ export interface ReadModel<Doc extends ReadDocument = ReadDocument> {
   project(event: ProjectedEvent, current: readonly Doc[]): BulkOperation[];
 }
 
+/**
+ * A projected event narrowed to a union of the domain's events (`ProjectedEventOf<CycleEvent |
+ * ObjectiveEvent>`). The runner hands `project` only the types a model `handles`, so a model casts
+ * once and its `switch (event.type)` narrows `data`; a `default` branch that returns
+ * {@link unhandledEvent} makes an event type added to the union a compile error until the model
+ * decides what that event does to it.
+ */
+export type ProjectedEventOf<E extends { type: string; data: unknown }> = E extends unknown
+  ? Omit<ProjectedEvent, 'type' | 'data'> & { type: E['type']; data: E['data'] }
+  : never;
+
+/** The exhaustive end of a typed `project` switch: reached by no type of the union; writes nothing. */
+export const unhandledEvent = (_event: never): BulkOperation[] => [];
+
 /** A replaceOne with upsert: the whole recomputed document. */
 export const replaceDocument = (document: ReadDocument): BulkOperation => ({
   replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
