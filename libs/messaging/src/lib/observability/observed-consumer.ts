@@ -84,6 +84,9 @@ export class ObservedConsumer implements IntegrationEventConsumer {
     this.groups.set(options.group, options.topics);
     const { handleBatch, onDeadLetter } = options;
     const deadLetters = this.metrics?.counter('okr_dead_letters_total', 'Events sent to the dead-letter destination, by group and topic', ['group', 'topic']);
+    // Each series exists at 0 from the start: one that appeared at its first dead letter would hide
+    // that letter from increase() and rate(), and so from the alert.
+    for (const topic of options.topics) deadLetters?.inc({ group: options.group, topic }, 0);
     return this.inner.start({
       ...options,
       handlers,
