@@ -7,7 +7,7 @@ import { CheckInsView, type LearningRow } from '../view/check-ins.view';
 
 const learningNotFound = (learningId: string) => notFound('learning-not-found', 'This learning does not exist', { learningId });
 
-export type LearningView = Omit<Extract<LearningState, { status: 'captured' }>, 'status'> & {
+export type LearningView = Omit<Extract<LearningState, { status: 'captured' }>, 'status' | 'authors'> & {
   revision: number;
   capturedAt: string;
   updatedAt: string;
@@ -37,7 +37,7 @@ export class GetLearningHandler implements IQueryHandler<GetLearningQuery> {
       capturedAt = first.metadata.occurredAt;
       break;
     }
-    const { status: _status, ...fields } = loaded.state;
+    const { status: _status, authors: _authors, ...fields } = loaded.state;
     return {
       ...fields,
       revision: loaded.revision,

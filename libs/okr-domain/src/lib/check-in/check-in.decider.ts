@@ -1,8 +1,8 @@
 import type { KeyResultValue } from '../objective/key-result';
-import type { Decider } from '../shared/envelope';
+import { actorOf, type Decider } from '../shared/envelope';
 import { notFound, ruleBroken } from '../shared/errors';
 import { ignoreUnknownEvent, unhandledCommand } from '../shared/exhaustive';
-import type { CheckInCommand, CheckInEvent, CheckInFields, CorrectCheckIn, RecordCheckIn } from './check-in';
+import type { CheckInCommand, CheckInEvent, CheckInFields, CheckInTextAuthors, CorrectCheckIn, RecordCheckIn } from './check-in';
 import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE } from './check-in';
 import { checkEffectiveAt, checkValue } from './check-in.rules';
 import { recordMeasurement, type MeasurementVersion } from './measurement';
@@ -17,6 +17,8 @@ export interface CheckInVersion {
   effectiveAt: string;
   /** When this version became known: the recording, or the correction that made it. */
   recordedAt: string;
+  /** Who wrote its note and blockers, when the events folded carried their actor. */
+  authors?: CheckInTextAuthors;
 }
 
 /** The check-ins of one key result, each with all its versions, oldest first. */
@@ -152,6 +154,10 @@ const correctCheckIn = (state: CheckInsState, { data, metadata }: CorrectCheckIn
     });
   }
   const reason = required(data.reason, 'reason-required', 'reason');
+  const fromAuthors: CheckInTextAuthors = {
+    ...(from.note !== undefined && current.authors?.note ? { note: current.authors.note } : {}),
+    ...(from.blockers !== undefined && current.authors?.blockers ? { blockers: current.authors.blockers } : {}),
+  };
   return [
     {
       type: 'CheckInCorrected',
@@ -160,6 +166,7 @@ const correctCheckIn = (state: CheckInsState, { data, metadata }: CorrectCheckIn
         keyResultId: state.keyResultId,
         changes,
         from,
+        ...(Object.keys(fromAuthors).length > 0 ? { fromAuthors } : {}),
         reason,
         correctedAt: metadata.now,
       },
@@ -204,6 +211,17 @@ const withoutEmpty = (version: CheckInVersion): CheckInVersion => {
   };
 };
 
+/** A correction's actor wrote the texts it changed; a text changed by an unknown actor has no known author. */
+const authorsAfter = (before: CheckInTextAuthors | undefined, changes: Partial<CheckInFields>, actor: string | undefined): { authors?: CheckInTextAuthors } => {
+  const authors: CheckInTextAuthors = { ...before };
+  for (const field of ['note', 'blockers'] as const) {
+    if (changes[field] === undefined) continue;
+    if (actor) authors[field] = actor;
+    else delete authors[field];
+  }
+  return Object.keys(authors).length > 0 ? { authors } : {};
+};
+
 /**
  * Folds one check-in event into the state: a correction adds a version, it never overwrites one.
  * Never throws; a correction of an unknown check-in and unknown event types leave the state as it is.
@@ -212,14 +230,17 @@ export const evolveCheckIn = (state: CheckInsState, event: CheckInEvent): CheckI
   switch (event.type) {
     case 'CheckInRecorded': {
       const { checkInId, keyResultId, value, confidence, note, blockers, effectiveAt, recordedAt } = event.data;
-      const version = withoutEmpty({ checkInId, value, confidence, note, blockers, effectiveAt, recordedAt });
+      const actor = actorOf(event);
+      const authors = actor ? { authors: { note: actor, blockers: actor } } : {};
+      const version = withoutEmpty({ checkInId, value, confidence, note, blockers, effectiveAt, recordedAt, ...authors });
       return { ...state, keyResultId, checkIns: { ...state.checkIns, [checkInId]: [version] } };
     }
     case 'CheckInCorrected': {
       const { checkInId, changes, correctedAt } = event.data;
       const current = currentCheckIn(state, checkInId);
       if (current === undefined) return state;
-      const version = withoutEmpty({ ...current, ...changes, recordedAt: correctedAt });
+      const { authors, ...was } = current;
+      const version = withoutEmpty({ ...was, ...changes, recordedAt: correctedAt, ...authorsAfter(authors, changes, actorOf(event)) });
       const versions = [...(state.checkIns[checkInId] ?? []), version];
       return { ...state, checkIns: { ...state.checkIns, [checkInId]: versions } };
     }

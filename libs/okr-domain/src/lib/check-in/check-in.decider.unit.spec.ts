@@ -170,6 +170,22 @@ describe('check-in decider', () => {
         .then([corrected({ value: 22 }, { value: 23 })]);
     });
 
+    it('names who wrote the note and blockers it copies: the recorder, or the corrector who last changed them', () => {
+      const byAnn = { ...recorded, data: { ...recorded.data, blockers: ['Hiring'] }, metadata: { actor: 'ann' } } as CheckInRecorded;
+      const byBob = { ...corrected({ note: 'Bob: test accounts removed' }, { note: recorded.data.note }), metadata: { actor: 'bob' } } as CheckInCorrected;
+      const expected = corrected({ note: 'Cy: recounted', blockers: [] }, { note: 'Bob: test accounts removed', blockers: ['Hiring'] });
+      spec
+        .given([byAnn, byBob])
+        .when(correct({ note: 'Cy: recounted', blockers: [] }))
+        .then([{ ...expected, data: { ...expected.data, fromAuthors: { note: 'bob', blockers: 'ann' } } }]);
+    });
+
+    it('names no writer for texts whose events did not say who acted, nor for numbers', () => {
+      spec.given([recorded]).when(correct({ note: 'Recounted' })).then([corrected({ note: 'Recounted' }, { note: recorded.data.note })]);
+      const byAnn = { ...recorded, metadata: { actor: 'ann' } } as CheckInRecorded;
+      spec.given([byAnn]).when(correct({ value: 23 })).then([corrected({ value: 23 }, { value: 24 })]);
+    });
+
     it('refuses to correct an unknown check-in', () => {
       spec.given([recorded]).when(correct({ checkInId: 'ci-9', value: 1 })).thenThrows('check-in-not-found', 'not-found');
       spec.given([]).when(correct({ value: 1 })).thenThrows('check-in-not-found', 'not-found');

@@ -32,6 +32,12 @@ export interface CheckInFields {
   effectiveAt: string;
 }
 
+/** Who wrote a check-in's free text as it stands: the person who recorded it, or who last corrected it. */
+export interface CheckInTextAuthors {
+  note?: string;
+  blockers?: string;
+}
+
 export type CheckInRecorded = DomainEvent<
   'CheckInRecorded',
   {
@@ -57,6 +63,11 @@ export type CheckInCorrected = DomainEvent<
     changes: Partial<CheckInFields>;
     /** The values of the changed fields before the correction (`''` / `[]` for an absent note / blockers). */
     from: Partial<CheckInFields>;
+    /**
+     * Who wrote the note and blockers of `from` (the recorder, or an earlier corrector), where known:
+     * their words stay theirs, so they are sealed under their key, not the corrector's.
+     */
+    fromAuthors?: CheckInTextAuthors;
     reason: string;
     /** ISO instant: the command's `now`. */
     correctedAt: string;

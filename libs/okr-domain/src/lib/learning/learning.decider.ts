@@ -1,9 +1,9 @@
-import type { Decider } from '../shared/envelope';
+import { actorOf, type Decider } from '../shared/envelope';
 import { notFound, ruleBroken } from '../shared/errors';
 import { ignoreUnknownEvent, unhandledCommand } from '../shared/exhaustive';
 import type * as C from './learning';
-import type { Evidence, LearningApproach, LearningEvent, LearningFields, LearningResult } from './learning';
-import { EVIDENCE_KINDS, LEARNING_APPROACHES, LEARNING_RESULTS } from './learning';
+import type { Evidence, LearningApproach, LearningEvent, LearningFields, LearningResult, LearningTextAuthors } from './learning';
+import { EVIDENCE_KINDS, LEARNING_APPROACHES, LEARNING_RESULTS, LEARNING_TEXT_FIELDS } from './learning';
 
 /** A learning stream before its first event. */
 export interface EmptyLearning {
@@ -17,6 +17,8 @@ export interface ExistingLearning extends Omit<C.LearningCaptured['data'], 'lear
   /** Who acknowledged it, in order; never the author. */
   acknowledgedBy: string[];
   revisions: number;
+  /** Who wrote each text as it stands (the author, or its last reviser when the events carried who). */
+  authors: LearningTextAuthors;
 }
 
 /** Everything `decideLearning` needs to know about a learning. */
@@ -165,7 +167,10 @@ const revise = (s: ExistingLearning, { data }: C.ReviseLearning): LearningEvent[
     });
   }
   const reason = required(data.reason, 'reason-required', 'reason');
-  return [{ type: 'LearningRevised', data: { learningId: s.id, changes: changes as Partial<LearningFields>, from: from as Partial<LearningFields>, reason } }];
+  const fromAuthors: LearningTextAuthors = {};
+  for (const field of LEARNING_TEXT_FIELDS) if (field in from && s.authors[field]) fromAuthors[field] = s.authors[field];
+  const authors = Object.keys(fromAuthors).length > 0 ? { fromAuthors } : {};
+  return [{ type: 'LearningRevised', data: { learningId: s.id, changes: changes as Partial<LearningFields>, from: from as Partial<LearningFields>, ...authors, reason } }];
 };
 
 const acknowledge = (s: ExistingLearning, { data }: C.AcknowledgeLearning): LearningEvent[] => {
@@ -214,13 +219,21 @@ export const decideLearning = (command: C.LearningCommand, state: LearningState)
 export const evolveLearning = (state: LearningState, event: LearningEvent): LearningState => {
   if (event.type === 'LearningCaptured') {
     const { learningId, ...rest } = event.data;
-    return { status: 'captured', id: learningId, ...rest, acknowledgedBy: [], revisions: 0 };
+    const authors = Object.fromEntries(LEARNING_TEXT_FIELDS.map((field) => [field, rest.author]));
+    return { status: 'captured', id: learningId, ...rest, acknowledgedBy: [], revisions: 0, authors };
   }
   if (state.status === 'empty') return state;
   switch (event.type) {
     case 'LearningRevised': {
       const { nextStep, ...rest } = { ...state, ...event.data.changes };
-      return { ...rest, ...(nextStep === undefined || nextStep === '' ? {} : { nextStep }), revisions: state.revisions + 1 };
+      const authors: LearningTextAuthors = { ...state.authors };
+      const actor = actorOf(event);
+      for (const field of LEARNING_TEXT_FIELDS) {
+        if (event.data.changes[field] === undefined) continue;
+        if (actor) authors[field] = actor;
+        else delete authors[field];
+      }
+      return { ...rest, ...(nextStep === undefined || nextStep === '' ? {} : { nextStep }), revisions: state.revisions + 1, authors };
     }
     case 'LearningAcknowledged':
       return state.acknowledgedBy.includes(event.data.by)

@@ -140,7 +140,23 @@ describe('learning decider', () => {
     });
 
     it("removes the next step with ''", () => {
-      spec.given([captured]).when(revise({ nextStep: ' ' })).then([revised({ nextStep: '' }, { nextStep: 'Ship a sample project on signup' })]);
+      const removed = revised({ nextStep: '' }, { nextStep: 'Ship a sample project on signup' });
+      spec.given([captured]).when(revise({ nextStep: ' ' })).then([{ ...removed, data: { ...removed.data, fromAuthors: { nextStep: 'ana' } } }]);
+    });
+
+    it('names who wrote each copied text: the author, or the reviser who last changed it', () => {
+      const byCy = { ...revised({ insight: 'They want an example' }, { insight: captured.data.insight }), metadata: { actor: 'cy' } } as LearningRevised;
+      const second = revised({ insight: 'They want a template', tried: 'A checklist' }, { insight: 'They want an example', tried: captured.data.tried });
+      spec
+        .given([captured, byCy])
+        .when(revise({ insight: 'They want a template', tried: 'A checklist' }))
+        .then([{ ...second, data: { ...second.data, fromAuthors: { tried: 'ana', insight: 'cy' } } }]);
+    });
+
+    it('names no writer of a text last changed by an event that did not say who acted', () => {
+      const unknown = revised({ insight: 'They want an example' }, { insight: captured.data.insight });
+      const second = revised({ insight: 'They want a template' }, { insight: 'They want an example' });
+      spec.given([captured, unknown]).when(revise({ insight: 'They want a template' })).then([second]);
     });
 
     it('refuses a learning that does not exist', () => {
@@ -216,6 +232,8 @@ describe('learning decider', () => {
         result: 'inconclusive',
         acknowledgedBy: ['ben'],
         revisions: 1,
+        // The revision carried no actor: its next step has no known writer.
+        authors: { tried: 'ana', insight: 'ana', evidence: 'ana' },
       });
     });
 

@@ -61,6 +61,12 @@ export type LearningCaptured = DomainEvent<
     author: string;
   }
 >;
+/** The fields of a learning that hold free text written by a person. */
+export const LEARNING_TEXT_FIELDS = ['tried', 'insight', 'nextStep', 'evidence'] as const;
+export type LearningTextField = (typeof LEARNING_TEXT_FIELDS)[number];
+/** Who wrote each text field as it stands: the author, or who last revised it. */
+export type LearningTextAuthors = Partial<Record<LearningTextField, string>>;
+
 export type LearningRevised = DomainEvent<
   'LearningRevised',
   {
@@ -69,6 +75,11 @@ export type LearningRevised = DomainEvent<
     changes: Partial<LearningFields>;
     /** The values of the changed fields before the revision (`''` for an absent next step). */
     from: Partial<LearningFields>;
+    /**
+     * Who wrote the texts of `from` (the author, or an earlier reviser), where known: their words stay
+     * theirs, so they are sealed under their key, not the reviser's.
+     */
+    fromAuthors?: LearningTextAuthors;
     reason: string;
   }
 >;

@@ -57,6 +57,16 @@ export interface EventEnvelope<E extends DomainEvent = DomainEvent> {
   hash?: string;
 }
 
+/**
+ * Who caused an event being folded, when `evolve` is handed the stored envelope (as the command
+ * handler and replays do); undefined for an event just decided, which has no metadata yet. Deciders
+ * use it to know whose free text a later event copies (the `from` of a correction).
+ */
+export const actorOf = (event: DomainEvent): string | undefined => {
+  const actor = (event as { metadata?: { actor?: unknown } }).metadata?.actor;
+  return typeof actor === 'string' && actor !== '' ? actor : undefined;
+};
+
 /** emmett's decider: pure, synchronous, no framework. */
 export interface Decider<State, Cmd extends Command, Evt extends DomainEvent> {
   decide: (command: Cmd, state: State) => Evt[];

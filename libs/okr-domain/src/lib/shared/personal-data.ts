@@ -38,9 +38,21 @@ const LEARNING_TEXTS = ['tried', 'insight', 'nextStep', 'evidence[].summary', 'e
 const under = (prefix: string, names: readonly string[]): string[] => names.map((name) => `data.${prefix}${name}`);
 
 /**
+ * Text copied into a later event (the `from` of a correction or revision) is its writer's, named by
+ * `fromAuthors.<field>` (`evidence[].summary` by `fromAuthors.evidence`); without a named writer
+ * (events decided before writers were kept) it falls back to the later event's actor.
+ */
+const copiedFrom = (texts: readonly string[]): PersonalDataField[] => {
+  const writers = [...new Set(texts.map((text) => text.split(/[.[]/)[0] as string))];
+  return [
+    ...writers.map((writer) => self(`data.fromAuthors.${writer}`)),
+    ...texts.map((text) => ({ path: `data.from.${text}`, subject: { field: `data.fromAuthors.${text.split(/[.[]/)[0] as string}` } })),
+  ];
+};
+
+/**
  * The personal fields of each event type's data (besides {@link METADATA_PERSONAL_FIELDS}). An event
- * type not listed has no personal data in its data. Text copied into a later event (the `from` of a
- * correction) is sealed under the later event's actor: an event alone cannot tell who wrote it first.
+ * type not listed has no personal data in its data.
  */
 export const PERSONAL_DATA_FIELDS: Readonly<Record<string, readonly PersonalDataField[]>> = {
   ObjectiveSet: [self('data.ownerId')],
@@ -58,9 +70,15 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, readonly PersonalData
   TeamRegistered: [self('data.leads[]')],
   TeamLeadsChanged: [self('data.from[]'), self('data.to[]')],
   CheckInRecorded: byActor(...under('', CHECK_IN_TEXTS)),
-  CheckInCorrected: byActor(...under('changes.', CHECK_IN_TEXTS), ...under('from.', CHECK_IN_TEXTS), 'data.reason'),
+  CheckInCorrected: [
+    ...byActor(...under('changes.', CHECK_IN_TEXTS), 'data.reason'),
+    ...copiedFrom(CHECK_IN_TEXTS),
+  ],
   LearningCaptured: [self('data.author'), ...by('data.author', ...under('', LEARNING_TEXTS))],
-  LearningRevised: byActor(...under('changes.', LEARNING_TEXTS), ...under('from.', LEARNING_TEXTS), 'data.reason'),
+  LearningRevised: [
+    ...byActor(...under('changes.', LEARNING_TEXTS), 'data.reason'),
+    ...copiedFrom(LEARNING_TEXTS),
+  ],
   LearningAcknowledged: [self('data.by'), ...by('data.by', 'data.note')],
   QuestionAsked: [self('data.askedBy'), ...by('data.askedBy', 'data.text')],
   QuestionAnswered: [self('data.answeredBy'), self('data.askedBy'), ...by('data.answeredBy', 'data.text')],
@@ -103,7 +121,9 @@ export function personalValuesOf(envelope: { type: string; data: unknown; metada
   for (const field of personalDataFieldsOf(envelope.type)) {
     visit(root, field.path.split('.'), [], (value, location, replace) => {
       const subject = field.subject === 'self' ? value : field.subject === 'actor' ? actor : readPath(root, field.subject.field);
-      found.push({ field, value, subject: typeof subject === 'string' && subject !== '' ? subject : actor, location, replace });
+      // A subject already erased (folded from an event whose key is gone) names no one: the actor's key seals it.
+      const named = typeof subject === 'string' && subject !== '' && subject !== ERASED_PERSON;
+      found.push({ field, value, subject: named ? subject : actor, location, replace });
     });
   }
   return found;

@@ -68,6 +68,41 @@ describe('personal data catalogue', () => {
     );
   });
 
+  it("gives text copied from someone else's event its writer, the corrector's own text the corrector", () => {
+    const correction = (fromAuthors?: object) =>
+      envelope(
+        'CheckInCorrected',
+        { checkInId: 'ci', changes: { note: 'recounted', blockers: [] }, from: { note: 'slow week', blockers: ['hiring'] }, ...(fromAuthors ? { fromAuthors } : {}), reason: 'typo' },
+        'user-bob',
+      );
+    const subjects = (event: object) => personalValuesOf(event as never).map(({ location, subject }) => [location, subject]);
+    expect(subjects(correction({ note: 'user-ann', blockers: 'user-cy' }))).toEqual([
+      ['metadata.actor', 'user-bob'],
+      ['data.changes.note', 'user-bob'],
+      ['data.reason', 'user-bob'],
+      ['data.fromAuthors.note', 'user-ann'],
+      ['data.fromAuthors.blockers', 'user-cy'],
+      ['data.from.note', 'user-ann'],
+      ['data.from.blockers.0', 'user-cy'],
+    ]);
+    // Without a named writer, or with one already erased, the corrector's key seals the copy.
+    expect(subjects(correction()).filter(([location]) => String(location).startsWith('data.from.'))).toEqual([
+      ['data.from.note', 'user-bob'],
+      ['data.from.blockers.0', 'user-bob'],
+    ]);
+    expect(subjects(correction({ note: ERASED_PERSON })).find(([location]) => location === 'data.from.note')).toEqual(['data.from.note', 'user-bob']);
+    const revision = envelope(
+      'LearningRevised',
+      { learningId: 'l', changes: { insight: 'new' }, from: { insight: 'old', evidence: [{ kind: 'survey', summary: 's', link: 'https://x' }] }, fromAuthors: { insight: 'user-dee', evidence: 'user-eve' }, reason: 'r' },
+      'user-bob',
+    );
+    expect(subjects(revision).filter(([location]) => String(location).startsWith('data.from.'))).toEqual([
+      ['data.from.insight', 'user-dee'],
+      ['data.from.evidence.0.summary', 'user-eve'],
+      ['data.from.evidence.0.link', 'user-eve'],
+    ]);
+  });
+
   it('names the owners and the authors of every kind of record', () => {
     for (const type of ['ObjectiveSet', 'KeyResultAdded', 'LearningCaptured', 'QuestionAsked', 'TeamRegistered', 'PersonalDataErased']) {
       expect(PERSONAL_DATA_FIELDS[type]?.length).toBeGreaterThan(0);
