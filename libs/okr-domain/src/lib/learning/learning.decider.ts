@@ -18,7 +18,7 @@ export interface ExistingLearning extends Omit<C.LearningCaptured['data'], 'lear
   acknowledgedBy: string[];
   revisions: number;
   /** Who wrote each text as it stands (the author, or its last reviser when the events carried who). */
-  authors: LearningTextAuthors;
+  authors?: LearningTextAuthors;
 }
 
 /** Everything `decideLearning` needs to know about a learning. */
@@ -168,7 +168,7 @@ const revise = (s: ExistingLearning, { data }: C.ReviseLearning): LearningEvent[
   }
   const reason = required(data.reason, 'reason-required', 'reason');
   const fromAuthors: LearningTextAuthors = {};
-  for (const field of LEARNING_TEXT_FIELDS) if (field in from && s.authors[field]) fromAuthors[field] = s.authors[field];
+  for (const field of LEARNING_TEXT_FIELDS) if (field in from && s.authors?.[field]) fromAuthors[field] = s.authors[field];
   const authors = Object.keys(fromAuthors).length > 0 ? { fromAuthors } : {};
   return [{ type: 'LearningRevised', data: { learningId: s.id, changes: changes as Partial<LearningFields>, from: from as Partial<LearningFields>, ...authors, reason } }];
 };
