@@ -1,10 +1,10 @@
 import { fromFile, Parser } from '@asyncapi/parser';
-import { EVENT_TYPES_WITH_SCHEMAS, latestSchemaVersion, schemaId } from '@okr/event-contracts';
+import { EVENT_SCHEMAS, EVENT_TYPES_WITH_SCHEMAS, latestSchemaVersion, schemaId } from '@okr/event-contracts';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { deadLetterTopic, TOPICS } from '../topics';
-import { ASYNCAPI_FILE, asyncApiDocument, COMMITTED_SCHEMAS, TOPIC_PARTITIONS, TOPIC_RETENTION_MS } from './asyncapi-document';
+import { ASYNCAPI_FILE, asyncApiDocument, COMMITTED_SCHEMAS, messageId, TOPIC_PARTITIONS, TOPIC_RETENTION_MS } from './asyncapi-document';
 import { TOPIC_EVENT_TYPES, UNPUBLISHED_EVENT_TYPES } from './topic-event-types';
 
 const root = resolve(__dirname, '../../../../..');
@@ -25,15 +25,32 @@ describe('AsyncAPI document of the topics', () => {
     expect(addresses.sort()).toEqual(Object.values(TOPICS).flatMap((topic) => [topic.name, deadLetterTopic(topic.name)]).sort());
     for (const [key, topic] of Object.entries(TOPICS) as [keyof typeof TOPICS, (typeof TOPICS)[keyof typeof TOPICS]][]) {
       const channel = document.channels().all().find((candidate) => candidate.address() === topic.name);
-      const names = channel?.messages().all().map((message) => message.name()) ?? [];
-      expect(names.sort()).toEqual([...TOPIC_EVENT_TYPES[key]].sort());
-      for (const message of channel?.messages().all() ?? []) {
+      // Every schema version a record on the topic can carry (records are kept forever), one message each.
+      const expected = TOPIC_EVENT_TYPES[key].flatMap((type) => EVENT_SCHEMAS.filter((entry) => entry.type === type).map((entry) => messageId(type, entry.version)));
+      const messages = channel?.messages().all() ?? [];
+      expect(messages.map((message) => message.id()).sort()).toEqual(expected.sort());
+      for (const message of messages) {
         const type = message.name() ?? '';
+        const version = Number(/V(\d+)$/.exec(message.id())?.[1]);
         const payload = message.payload()?.json() as { schema?: { $id?: string; type?: string } };
         // Resolved from libs/event-contracts/schemas: the schema itself, not a dangling reference.
-        expect(payload.schema?.$id).toBe(schemaId(type, latestSchemaVersion(type) ?? 0));
+        expect(payload.schema?.$id).toBe(schemaId(type, version));
         expect(payload.schema?.type).toBe('object');
+        // The header a consumer selects the schema by.
+        const headers = message.headers()?.json() as { allOf: { properties?: Record<string, { const?: string }> }[] };
+        expect(headers.allOf[1]?.properties).toMatchObject({ ce_type: { const: type }, ce_dataschema: { const: schemaId(type, version) }, ce_schemaversion: { const: String(version) } });
       }
+    }
+  });
+
+  it('lists the older versions of an upcast type beside the latest, each saying which it is', () => {
+    const { components } = asyncApiDocument(COMMITTED_SCHEMAS) as { components: { messages: Record<string, { summary: string; description: string }> } };
+    const older = EVENT_SCHEMAS.filter((entry) => entry.version < (latestSchemaVersion(entry.type) ?? 0));
+    expect(older.length).toBeGreaterThan(0);
+    for (const { type, version } of older) {
+      const latest = latestSchemaVersion(type) ?? 0;
+      expect(components.messages[messageId(type, version)]?.description).toContain(`Published before v${latest} existed`);
+      expect(components.messages[messageId(type, latest)]?.summary).toContain('(latest)');
     }
   });
 

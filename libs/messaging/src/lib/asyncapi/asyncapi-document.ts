@@ -110,29 +110,56 @@ const keyBinding = (): Json => ({
 
 const publishedTypes = (): string[] => Object.values(TOPIC_EVENT_TYPES).flat().sort();
 
-const versionsOf = (type: string): number[] => EVENT_SCHEMAS.filter((entry) => entry.type === type).map((entry) => entry.version);
+const versionsOf = (type: string): number[] =>
+  EVENT_SCHEMAS.filter((entry) => entry.type === type)
+    .map((entry) => entry.version)
+    .sort((a, b) => a - b);
 
-function eventMessage(type: string, source: string, schemas: SchemaPlacement): Json {
+/** The id of the message of one schema version of a type: `ObjectiveOwnershipTransferredV2`. */
+export const messageId = (type: string, version: number): string => componentName(type, version);
+
+/**
+ * One message per schema version of a type: topics keep records forever, so a record published
+ * before a type's latest version existed still carries its own version, named by `ce_dataschema`.
+ */
+function eventMessages(type: string, source: string, schemas: SchemaPlacement): [string, Json][] {
   const latest = latestSchemaVersion(type);
   if (latest === undefined) throw new Error(`event type ${type} is on a topic but has no JSON Schema in @okr/event-contracts`);
-  const older = versionsOf(type).filter((version) => version !== latest);
-  const olderNote = older.length === 0 ? '' : ` Records published before v${latest} carry their own version (${older.map((v) => `v${v}: ${schemas.location(type, v)}`).join(', ')}); \`ce_dataschema\` names it.`;
-  return {
-    name: type,
-    title: type,
-    summary: `${type} (schema v${latest}).`,
-    description: `The value is the data of ${type}, schema \`${schemaId(type, latest)}\`.${olderNote}`,
-    contentType: CE_DATA_CONTENT_TYPE,
-    headers: {
-      allOf: [
-        { $ref: '#/components/schemas/CloudEventHeaders' },
-        { type: 'object', properties: { [CE_HEADERS.type]: { const: type }, [CE_HEADERS.source]: { const: source } } },
-      ],
-    },
-    payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: schemas.schema(type, latest) },
-    correlationId: { description: 'The request that caused the event.', location: `$message.header#/${CE_HEADERS.correlationid}` },
-    bindings: keyBinding(),
-  };
+  return versionsOf(type).map((version) => {
+    const id = schemaId(type, version);
+    const when =
+      version === latest
+        ? `Published today${latest > 1 ? ` (from when v${latest} was introduced; earlier records carry an older version)` : ''}.`
+        : `Published before v${latest} existed: records of that time stay on the topic as they were published. ` +
+          `The platform's own readers upcast them to v${latest}; a consumer reads this schema and may upcast the same way.`;
+    return [
+      messageId(type, version),
+      {
+        name: type,
+        title: `${type} v${version}`,
+        summary: `${type}, schema version ${version}${version === latest ? ' (latest)' : ''}.`,
+        description: `The value is the data of ${type} in schema version ${version}: \`ce_dataschema\` is \`${id}\` and \`ce_schemaversion\` is \`${version}\` (schema: ${schemas.location(type, version)}). ${when}`,
+        contentType: CE_DATA_CONTENT_TYPE,
+        headers: {
+          allOf: [
+            { $ref: '#/components/schemas/CloudEventHeaders' },
+            {
+              type: 'object',
+              properties: {
+                [CE_HEADERS.type]: { const: type },
+                [CE_HEADERS.source]: { const: source },
+                [CE_HEADERS.dataschema]: { const: id },
+                [CE_HEADERS.schemaversion]: { const: String(version) },
+              },
+            },
+          ],
+        },
+        payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: schemas.schema(type, version) },
+        correlationId: { description: 'The request that caused the event.', location: `$message.header#/${CE_HEADERS.correlationid}` },
+        bindings: keyBinding(),
+      },
+    ];
+  });
 }
 
 const DELIVERY =
@@ -151,7 +178,7 @@ const topicBinding = (topic: string, retentionMs: number): Json => ({
 
 /**
  * The AsyncAPI 3.0 document of every topic the platform publishes and its dead-letter topic: one
- * message per event type (payload: the JSON Schema of the type's latest version), the CloudEvents
+ * message per event type and schema version (payload: that version's JSON Schema), the CloudEvents
  * headers, the key, ordering, delivery and retention. `schemas` places the payload schemas: references
  * to the committed files (docs/asyncapi.yaml) or inlined (the served document).
  */
@@ -160,13 +187,13 @@ export function asyncApiDocument(schemas: SchemaPlacement): Json {
   const operations: Json = {};
   const messages: Json = {};
   for (const [key, topic] of Object.entries(TOPICS) as [keyof typeof TOPICS, (typeof TOPICS)[keyof typeof TOPICS]][]) {
-    const types = [...TOPIC_EVENT_TYPES[key]].sort();
-    for (const type of types) messages[type] = eventMessage(type, topic.source, schemas);
+    const versioned = [...TOPIC_EVENT_TYPES[key]].sort().flatMap((type) => eventMessages(type, topic.source, schemas));
+    for (const [id, message] of versioned) messages[id] = message;
     channels[key] = {
       address: topic.name,
       title: topic.name,
       description: `Events of the streams ${topic.categories.map((category) => `\`${category}-*\``).join(', ')}, published by ${topic.source}. Kept forever. ${DELIVERY}`,
-      messages: Object.fromEntries(types.map((type) => [type, { $ref: `#/components/messages/${type}` }])),
+      messages: Object.fromEntries(versioned.map(([id]) => [id, { $ref: `#/components/messages/${id}` }])),
       bindings: topicBinding(topic.name, TOPIC_RETENTION_MS.events),
     };
     channels[`${key}DeadLetters`] = {
@@ -215,7 +242,7 @@ export function asyncApiDocument(schemas: SchemaPlacement): Json {
       schemas: {
         CloudEventHeaders: cloudEventHeaders(),
         DeadLetterHeaders: deadLetterHeaders(),
-        ...schemas.components?.(publishedTypes().map((type) => ({ type, version: latestSchemaVersion(type) ?? 0 }))),
+        ...schemas.components?.(publishedTypes().flatMap((type) => versionsOf(type).map((version) => ({ type, version })))),
       },
     },
   };
