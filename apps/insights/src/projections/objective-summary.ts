@@ -225,9 +225,20 @@ export const summarizeKeyResult = (kr: KeyResultSummary): KeyResultSummary => {
   };
 };
 
+/**
+ * Key results in the order they were added (then by id; one seen only through its check-ins, whose
+ * KeyResultAdded has not arrived yet, last). Goals' and check-ins' events come on different topics
+ * and partitions, so their interleaving differs between replicas and rebuilds: the order of first
+ * sight would make two views of one log differ.
+ */
+const byAddition = (a: KeyResultSummary, b: KeyResultSummary): number => {
+  const added = (kr: KeyResultSummary) => kr.addedAt ?? '\uffff';
+  return added(a) < added(b) ? -1 : added(a) > added(b) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+};
+
 /** Recomputes every derived field of a summary (key results, progress, confidence, last check-in). */
 export const summarize = (doc: ObjectiveSummaryDoc): ObjectiveSummaryDoc => {
-  const keyResults = doc.keyResults.map(summarizeKeyResult);
+  const keyResults = doc.keyResults.map(summarizeKeyResult).sort(byAddition);
   const counting = keyResults.filter((kr) => !kr.dropped);
   const confidences = counting.map((kr) => kr.confidence).filter((c): c is number => c !== null);
   return {
@@ -414,7 +425,8 @@ export const objectiveSummaryModel: ReadModel<ObjectiveSummaryDoc> = {
     const doc = found === undefined ? emptyObjective(objectiveId, event) : cloneJson(found);
     const changed = isCheckIn ? applyCheckInEvent(doc, event) : applyObjectiveEvent(doc, event);
     if (!changed) return [];
-    doc.updatedAt = event.metadata.occurredAt;
+    // The latest instant of what it holds, whichever stream's event arrives last.
+    doc.updatedAt = maxInstant([doc.updatedAt, event.metadata.occurredAt]) ?? event.metadata.occurredAt;
     return [replaceDocument(summarize(doc))];
   },
 };

@@ -361,6 +361,27 @@ describe('objective-summary projection', () => {
     await harness.close();
   });
 
+  it('is the same document whichever way goals and check-ins events interleave (replicas and rebuilds see different interleavings)', async () => {
+    const { harness, goals, record, checkins1, checkins2 } = await setup();
+    const set = goals.set();
+    const add1 = goals.addKr1();
+    const add2 = goals.addKr2();
+    const activate = goals.activate();
+    const first = record(checkins1, KR1, 'a', 30, 7, '2026-10-05', '2026-10-05T10:00:00Z');
+    const second = record(checkins2, KR2, 'b', false, 4, '2026-10-05', '2026-10-05T11:00:00Z');
+    await harness.apply(set, add1, add2, activate, first, second);
+    const inLogOrder = await harness.get(O);
+    const other = await setup();
+    // Check-ins' partition read first: KR2's check-in before any goals event, the activation last.
+    await other.harness.apply(second, first, set, add1, add2, activate);
+    const interleaved = await other.harness.get(O);
+    expect(interleaved).toEqual(inLogOrder);
+    expect(inLogOrder?.keyResults.map((k) => k.id)).toEqual([KR1, KR2]);
+    expect(inLogOrder?.updatedAt).toBe('2026-10-05T11:00:00Z');
+    await harness.close();
+    await other.harness.close();
+  });
+
   it('redelivered events are no-ops (revision guards)', async () => {
     const { harness, goals, record, correct, checkins1 } = await setup();
     const set = goals.set();
