@@ -14,10 +14,14 @@ export interface CheckInsTestApp extends ServiceTestApp {
   view: CheckInsView;
 }
 
-/** The real check-ins module on a real SQLite store and embedded bus in a data folder (fresh unless given). */
-export async function createCheckInsTestApp(dataDir?: string): Promise<CheckInsTestApp> {
+/**
+ * The real check-ins module on a real SQLite store and embedded bus in a data folder (fresh unless
+ * given); `env` adds settings (the Kafka bus, say).
+ */
+export async function createCheckInsTestApp(dataDir?: string, env?: Readonly<Record<string, string>>): Promise<CheckInsTestApp> {
   const base = await createServiceTestApp('check-ins', (config, logs) => CheckInsModule.forRoot(config, logs), {
     ...(dataDir ? { dataDir } : {}),
+    ...(env ? { env } : {}),
     openApi: { title: 'check-ins', version: '1' },
   });
   return { ...base, store: base.app.get<EventStore>(EVENT_STORE), view: base.app.get(CheckInsView) };
