@@ -1,17 +1,4 @@
-import {
-  categoryOf,
-  learningDecider,
-  objectiveDecider,
-  OBJECTIVE_EVENT_TYPES,
-  questionDecider,
-  type ExistingObjective,
-  type LearningEvent,
-  type LearningState,
-  type ObjectiveEvent,
-  type ObjectiveState,
-  type QuestionEvent,
-  type QuestionState,
-} from '@okr/okr-domain';
+import { categoryOf, objectiveDecider, OBJECTIVE_EVENT_TYPES, type ExistingObjective, type ObjectiveEvent, type ObjectiveState } from '@okr/okr-domain';
 import type { BulkOperation, Filter, ReadDocument } from '@okr/read-store';
 import type { ProjectedEvent, ReadModel } from '@okr/messaging';
 
@@ -19,13 +6,15 @@ import type { ProjectedEvent, ReadModel } from '@okr/messaging';
  * The temporal read model behind replay and frames: what a replay at any instant needs, kept as it
  * changes, so that an as-of answer reads the documents valid at that instant instead of the log.
  *
- * `replay-versions`: one document per state of each objective, learning and question, valid from the
- * `occurredAt` of the event that made it (`validFrom`, in ms) until the next event of its stream
- * (`validTo`, {@link OPEN} while it is the latest). The state at `t` is the version with
- * `validFrom <= t < validTo`: exactly the fold of the stream's events that occurred by `t`, as long as
- * a stream's `occurredAt` never goes back (commands append at now; imports never before a stream's last
- * event). Events of one instant make empty intervals but for the last one.
- * `seq` is the log position of the stream's first event, the order the fold sees streams in.
+ * `replay-versions`: one document per state of each objective, valid from the `occurredAt` of the
+ * event that made it (`validFrom`, in ms) until the next event of its stream (`validTo`, {@link OPEN}
+ * while it is the latest). The state at `t` is the version with `validFrom <= t < validTo`: exactly the
+ * fold of the stream's events that occurred by `t`, as long as a stream's `occurredAt` never goes back
+ * (commands append at now; imports never before a stream's last event). Events of one instant make
+ * empty intervals but for the last one. `seq` is the log position of the stream's first event, the
+ * order the fold sees streams in. Learnings and questions get one document each, from their capture
+ * on: where they belong (objective, team) never changes, and what they say is personal data (texts,
+ * askers, answerers), so the answer reads their own streams, opened (or erased) as the log is now.
  *
  * `replay-check-ins`: per key result, the few fields of its check-in stream the answer reads (values,
  * confidences and the two times; no notes, no blockers), in stream order, so that both readings (as known
@@ -44,6 +33,25 @@ export const NONE = '';
 
 export type VersionKind = 'objective' | 'learning' | 'question';
 
+/**
+ * Objectives per block: the n-th objective a tenant set is in block `floor(n / BLOCK)`, so that a page
+ * of the whole organisation reads a few blocks (an equality the embedded store's hash indexes answer)
+ * instead of every version of the tenant.
+ */
+export const BLOCK = 64;
+
+/** The per-tenant count of objectives, kept in the same collection (the runner reads only its own). */
+export interface ObjectiveCounterDoc extends ReadDocument {
+  _id: string;
+  tenantId: string;
+  kind: 'counter';
+  count: number;
+  /** The block size its objectives were placed with. */
+  blockSize: number;
+}
+
+export const counterKey = (tenantId: string): string => `${tenantId}|#objectives`;
+
 /** What a replay shows of an objective (the rest of its state is left out of the read model). */
 export type ReplayObjectiveState = Pick<ExistingObjective, 'status' | 'id' | 'title' | 'teamId' | 'cycleId' | 'parentObjectiveIds'> & {
   keyResults: Pick<ExistingObjective['keyResults'][number], 'id' | 'title' | 'measure' | 'dropped'>[];
@@ -57,6 +65,8 @@ export interface ReplayVersionDoc extends ReadDocument {
   streamId: string;
   revision: number;
   seq: number;
+  /** Objective: its block (see {@link BLOCK}); -1 for learnings and questions. */
+  block: number;
   validFrom: number;
   validTo: number;
   /**
@@ -68,7 +78,8 @@ export interface ReplayVersionDoc extends ReadDocument {
   objectiveId: string;
   /** Objective: what it was aligned to (the subtree filter reads only these). */
   parents: string[];
-  state: ReplayObjectiveState | LearningState | QuestionState;
+  /** Objective: what the replay shows of it; learnings and questions are read from their streams. */
+  state: ReplayObjectiveState | null;
 }
 
 /** One event of a check-in stream, trimmed to what the bitemporal folds read. */
@@ -87,8 +98,6 @@ export interface ReplayCheckInsDoc extends ReadDocument {
 
 export const versionKey = (tenantId: string, streamId: string): string => `${tenantId}|${streamId}`;
 
-const LEARNING_EVENTS = ['LearningCaptured', 'LearningRevised', 'LearningAcknowledged'] as const;
-const QUESTION_EVENTS = ['QuestionAsked', 'QuestionAnswered', 'QuestionSetAside'] as const;
 const CHECK_IN_EVENTS = ['CheckInRecorded', 'MeasurementRecorded', 'CheckInCorrected'] as const;
 
 const KINDS: Record<string, VersionKind> = { objective: 'objective', learning: 'learning', question: 'question' };
@@ -103,66 +112,70 @@ const trimObjective = (state: ExistingObjective): ReplayObjectiveState => ({
   keyResults: state.keyResults.map(({ id, title, measure, dropped }) => ({ id, title, measure, dropped })),
 });
 
-/** The next state of a stream of `kind`: the domain's own `evolve`. */
-const evolve = (kind: VersionKind, previous: ReplayVersionDoc['state'] | undefined, event: ProjectedEvent): ReplayVersionDoc['state'] => {
-  if (kind === 'objective') {
-    // The trimmed state lacks only fields the replay never shows; `evolve` only adds to what it is given.
-    const state = (previous ?? objectiveDecider.initialState()) as ObjectiveState;
-    const next = objectiveDecider.evolve(state, event as unknown as ObjectiveEvent);
-    return next.status === 'empty' ? next : trimObjective(next);
-  }
-  if (kind === 'learning') return learningDecider.evolve((previous ?? learningDecider.initialState()) as LearningState, event as unknown as LearningEvent);
-  return questionDecider.evolve((previous ?? questionDecider.initialState()) as QuestionState, event as unknown as QuestionEvent);
+/** The next state of an objective: the domain's own `evolve` (the trimmed state lacks only fields the replay never shows). */
+const evolveObjective = (previous: ReplayObjectiveState | null | undefined, event: ProjectedEvent): ReplayObjectiveState | undefined => {
+  const next = objectiveDecider.evolve((previous ?? objectiveDecider.initialState()) as ObjectiveState, event as unknown as ObjectiveEvent);
+  return next.status === 'empty' ? undefined : trimObjective(next);
 };
 
-const placeOf = (kind: VersionKind, state: ReplayVersionDoc['state']): Pick<ReplayVersionDoc, 'teamId' | 'cycleId' | 'objectiveId' | 'parents'> => {
-  if (state.status === 'empty') return { teamId: NONE, cycleId: NONE, objectiveId: NONE, parents: [] };
-  if (kind === 'objective') {
-    const objective = state as ReplayObjectiveState;
-    return { teamId: objective.teamId, cycleId: objective.cycleId, objectiveId: objective.id, parents: [...objective.parentObjectiveIds] };
-  }
-  const about = state as { teamId?: string; objectiveId?: string };
-  return { teamId: about.teamId ?? NONE, cycleId: NONE, objectiveId: about.objectiveId ?? NONE, parents: [] };
-};
+/** Where a learning or question belongs, from its capture (`LearningCaptured`, `QuestionAsked`): it never moves. */
+const placeOfCaptured = (data: { teamId?: string; objectiveId?: string }): Pick<ReplayVersionDoc, 'teamId' | 'cycleId' | 'objectiveId' | 'parents'> => ({
+  teamId: data.teamId ?? NONE,
+  cycleId: NONE,
+  objectiveId: data.objectiveId ?? NONE,
+  parents: [],
+});
 
-export const replayVersionsModel: ReadModel<ReplayVersionDoc> = {
+/** The versions read model, placing objectives in blocks of `blockSize` (tests use small blocks). */
+export const replayVersionsModelOf = (blockSize = BLOCK): ReadModel<ReplayVersionDoc> => ({
   name: REPLAY_VERSIONS,
   indexes: [
     { fields: { tenantId: 1, streamId: 1, validTo: 1 } },
     { fields: { tenantId: 1, kind: 1, teamId: 1 } },
-    { fields: { tenantId: 1, kind: 1, cycleId: 1 } },
+    { fields: { tenantId: 1, kind: 1, cycleId: 1, block: 1 } },
     { fields: { tenantId: 1, kind: 1, objectiveId: 1 } },
-    { fields: { tenantId: 1, kind: 1, seq: 1 } },
+    { fields: { tenantId: 1, kind: 1, block: 1 } },
   ],
-  handles: [...OBJECTIVE_EVENT_TYPES, ...LEARNING_EVENTS, ...QUESTION_EVENTS],
-  // The stream's latest version, which this event closes.
-  reads: (event): Filter => ({ tenantId: event.metadata.tenantId, streamId: event.streamId, validTo: OPEN }),
+  handles: [...OBJECTIVE_EVENT_TYPES, 'LearningCaptured', 'QuestionAsked'],
+  // The stream's latest version, which this event closes; and the tenant's count of objectives.
+  reads: (event): Filter => ({
+    $or: [{ tenantId: event.metadata.tenantId, streamId: event.streamId, validTo: OPEN }, { _id: counterKey(event.metadata.tenantId) }],
+  }),
   project(event, current): BulkOperation[] {
     const kind = KINDS[categoryOf(event.streamId)];
     if (kind === undefined) return [];
-    const latest = current[0];
-    const state = evolve(kind, latest?.state, event);
-    if (state.status === 'empty') return [];
+    const counter = current.find((doc) => doc._id === counterKey(event.metadata.tenantId)) as ObjectiveCounterDoc | undefined;
+    const latest = current.find((doc) => doc !== (counter as unknown));
     const at = Date.parse(event.metadata.occurredAt);
     const tenantId = event.metadata.tenantId;
+    const base = { tenantId, kind, streamId: event.streamId, revision: event.revision, seq: latest?.seq ?? event.position ?? 0, validFrom: at, validTo: OPEN };
+    const ordinal = counter?.count ?? 0;
+    if (kind !== 'objective') {
+      if (latest !== undefined || (event.type !== 'LearningCaptured' && event.type !== 'QuestionAsked')) return [];
+      const version: ReplayVersionDoc = { _id: versionKey(tenantId, event.streamId), ...base, block: -1, ...placeOfCaptured(event.data as { teamId?: string; objectiveId?: string }), state: null };
+      return [{ replaceOne: { filter: { _id: version._id }, replacement: version, upsert: true } }];
+    }
+    const state = evolveObjective(latest?.state, event);
+    if (state === undefined) return [];
     const version: ReplayVersionDoc = {
       _id: `${versionKey(tenantId, event.streamId)}|${event.revision}`,
-      tenantId,
-      kind,
-      streamId: event.streamId,
-      revision: event.revision,
-      seq: latest?.seq ?? event.position ?? 0,
-      validFrom: at,
-      validTo: OPEN,
-      ...placeOf(kind, state),
+      ...base,
+      block: latest?.block ?? Math.floor(ordinal / (counter?.blockSize ?? blockSize)),
+      teamId: state.teamId,
+      cycleId: state.cycleId,
+      objectiveId: state.id,
+      parents: [...state.parentObjectiveIds],
       state,
     };
+    const counted: ObjectiveCounterDoc = { _id: counterKey(tenantId), tenantId, kind: 'counter', count: ordinal + 1, blockSize: counter?.blockSize ?? blockSize };
     return [
-      ...(latest ? [{ updateOne: { filter: { _id: latest._id }, update: { $set: { validTo: at } } } }] : []),
+      ...(latest ? [{ updateOne: { filter: { _id: latest._id }, update: { $set: { validTo: at } } } }] : [{ replaceOne: { filter: { _id: counted._id }, replacement: counted, upsert: true } }]),
       { replaceOne: { filter: { _id: version._id }, replacement: version, upsert: true } },
     ];
   },
-};
+});
+
+export const replayVersionsModel = replayVersionsModelOf();
 
 const pick = (data: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> =>
   Object.fromEntries(fields.filter((field) => data[field] !== undefined).map((field) => [field, data[field]]));

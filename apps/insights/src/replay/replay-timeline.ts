@@ -1,6 +1,6 @@
-import type { LearningState, QuestionState } from '@okr/okr-domain';
-import type { Page, PageRequest } from '@okr/platform';
-import { pageCollection, type Filter, type ReadCollection } from '@okr/read-store';
+import { learningDecider, questionDecider, type EventEnvelope, type LearningEvent, type LearningState, type QuestionEvent, type QuestionState } from '@okr/okr-domain';
+import { decodeCursor, encodeCursor, pageLimit, ValidationProblem, type Page, type PageRequest } from '@okr/platform';
+import type { Filter, ReadCollection } from '@okr/read-store';
 import {
   replayLearning,
   replayObjective,
@@ -13,7 +13,7 @@ import {
   type ReplayObjective,
   type ReplayQuestion,
 } from './replay';
-import { NONE, versionKey, type ReplayCheckInsDoc, type ReplayObjectiveState, type ReplayVersionDoc } from './replay-timeline.read-model';
+import { counterKey, NONE, versionKey, type ObjectiveCounterDoc, type ReplayCheckInsDoc, type ReplayObjectiveState, type ReplayVersionDoc } from './replay-timeline.read-model';
 
 /**
  * Replay answered from the temporal read model (`replay-timeline.read-model.ts`): the versions valid
@@ -42,6 +42,9 @@ export interface TimelineCollections {
   versions: ReadCollection<ReplayVersionDoc>;
   checkIns: ReadCollection<ReplayCheckInsDoc>;
 }
+
+/** A stream's events that occurred by `until`, opened as the log reads now (erased people read as erased). */
+export type StreamReader = (streamId: string, until: Date) => AsyncIterable<Pick<EventEnvelope, 'type' | 'metadata'> & { data: unknown }>;
 
 export const REPLAY_LIST = 'replay';
 
@@ -79,12 +82,19 @@ export async function checkInsOf(collections: TimelineCollections, tenantId: str
   return (keyResultId) => byId.get(versionKey(tenantId, `checkins-${keyResultId}`)) ?? [];
 }
 
-type Shown = Extract<LearningState | QuestionState, { id: string }>;
-
-const toView = (version: ReplayVersionDoc): { kind: 'learning'; view: ReplayLearning } | { kind: 'question'; view: ReplayQuestion } =>
-  version.kind === 'learning'
-    ? { kind: 'learning', view: replayLearning(version.state as Extract<LearningState, { id: string }>) }
-    : { kind: 'question', view: replayQuestion(version.state as Extract<QuestionState, { id: string }>) };
+/** A learning's or question's view at `asOf`, folded from its own stream (of the tenant only); undefined before its capture. */
+async function viewOf(read: StreamReader, tenantId: string, version: ReplayVersionDoc, asOf: Date): Promise<{ learning?: ReplayLearning; question?: ReplayQuestion }> {
+  let learning: LearningState = learningDecider.initialState();
+  let question: QuestionState = questionDecider.initialState();
+  for await (const event of read(version.streamId, asOf)) {
+    if (event.metadata.tenantId !== tenantId || !(Date.parse(event.metadata.occurredAt) <= asOf.getTime())) continue;
+    if (version.kind === 'learning') learning = learningDecider.evolve(learning, event as unknown as LearningEvent);
+    else question = questionDecider.evolve(question, event as unknown as QuestionEvent);
+  }
+  if (learning.status !== 'empty') return { learning: replayLearning(learning) };
+  if (question.status !== 'empty') return { question: replayQuestion(question) };
+  return {};
+}
 
 /**
  * The learnings and questions valid at `at` about the objectives `shownIds`, and with `others`,
@@ -93,6 +103,7 @@ const toView = (version: ReplayVersionDoc): { kind: 'learning'; view: ReplayLear
  */
 async function aboutShown(
   collections: TimelineCollections,
+  read: StreamReader,
   tenantId: string,
   at: number,
   shownIds: readonly string[],
@@ -115,20 +126,50 @@ async function aboutShown(
     found.push(...extra.filter((version) => !shownAnywhere.has(version.objectiveId)));
   }
   const unique = [...new Map(found.map((version) => [version._id, version])).values()].sort((a, b) => a.seq - b.seq);
-  const learnings: ReplayLearning[] = [];
-  const questions: ReplayQuestion[] = [];
-  for (const version of unique) {
-    if ((version.state as Shown | { status: 'empty' }).status === 'empty') continue;
-    const shown = toView(version);
-    if (shown.kind === 'learning') learnings.push(shown.view);
-    else questions.push(shown.view);
+  const views = await Promise.all(unique.map((version) => viewOf(read, tenantId, version, new Date(at))));
+  return {
+    learnings: views.flatMap((view) => (view.learning ? [view.learning] : [])),
+    questions: views.flatMap((view) => (view.question ? [view.question] : [])),
+  };
+}
+
+/** Where a page starts: after the objective set `seq`-th in the log, found in block `block`. */
+interface After {
+  seq: number;
+  block: number;
+}
+
+const afterOf = (cursor: string | undefined): After | undefined => {
+  if (cursor === undefined) return undefined;
+  const { key, id } = decodeCursor(REPLAY_LIST, cursor);
+  const block = Number(id.split('|')[0]);
+  if (typeof key !== 'number' || !Number.isInteger(block)) throw new ValidationProblem([{ field: 'cursor', message: 'cursor is not a cursor of this list (use the nextCursor of its previous page)' }]);
+  return { seq: key, block };
+};
+
+/**
+ * The objective versions of one page, in `seq` order, and whether more follow. A team or a subtree is
+ * a few objectives: one query. The whole organisation or a cycle is read block after block from the
+ * cursor's, until the page is full, so a page costs a few blocks whatever the tenant's size.
+ */
+async function objectivesPage(versions: TimelineCollections['versions'], query: Filter, after: After | undefined, limit: number, filter: TimelineFilter): Promise<ReplayVersionDoc[]> {
+  const beyond = after === undefined ? {} : { seq: { $gt: after.seq } };
+  if (filter.teamId !== undefined || filter.subtreeOf !== undefined) {
+    return versions.find({ ...query, ...beyond }, { sort: { seq: 1 }, limit: limit + 1 });
   }
-  return { learnings, questions };
+  const counter = (await versions.findOne({ _id: counterKey(query['tenantId'] as string) })) as unknown as ObjectiveCounterDoc | null;
+  const blocks = counter === null ? 0 : Math.ceil(counter.count / counter.blockSize);
+  const found: ReplayVersionDoc[] = [];
+  for (let block = after?.block ?? 0; block < blocks && found.length <= limit; block += 1) {
+    found.push(...(await versions.find({ ...query, block, ...beyond }, { sort: { seq: 1 } })));
+  }
+  return found.slice(0, limit + 1);
 }
 
 /** One page of the replay of `tenantId` at `asOf` (see {@link ReplayPage}). */
 export async function replayPage(
   collections: TimelineCollections,
+  read: StreamReader,
   tenantId: string,
   asOf: Date,
   filter: TimelineFilter,
@@ -138,10 +179,14 @@ export async function replayPage(
 ): Promise<ReplayPage> {
   const at = asOf.getTime();
   const query = await objectivesFilter(collections, tenantId, at, filter);
-  const found = query === undefined ? { items: [], nextCursor: null } : await pageCollection(collections.versions, query, page, { list: REPLAY_LIST, sortBy: 'seq', order: 'asc' });
-  const states = found.items.map((version) => version.state as ReplayObjectiveState);
+  const limit = pageLimit(page);
+  const found = query === undefined ? [] : await objectivesPage(collections.versions, query, afterOf(page.cursor), limit, filter);
+  const shown = found.slice(0, limit);
+  const last = shown[shown.length - 1];
+  const nextCursor = found.length > limit ? encodeCursor(REPLAY_LIST, { key: last.seq, id: `${last.block}|${last.objectiveId}` }) : null;
+  const states = shown.map((version) => version.state as ReplayObjectiveState);
   const entries = await checkInsOf(collections, tenantId, states);
   const items = states.map((state) => replayObjective(state, entries, asOf, names, checkIns));
-  const related = await aboutShown(collections, tenantId, at, items.map((o) => o.id), filter, page.cursor === undefined);
-  return { asOf: asOf.toISOString(), items, nextCursor: found.nextCursor, ...related };
+  const related = await aboutShown(collections, read, tenantId, at, items.map((o) => o.id), filter, page.cursor === undefined);
+  return { asOf: asOf.toISOString(), items, nextCursor, ...related };
 }
