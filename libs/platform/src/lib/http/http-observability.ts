@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../metrics/metrics';
@@ -33,8 +33,9 @@ export function requestTraceparent(request: FastifyRequest): string | undefined 
  * - `okr_http_request_duration_seconds{method, route, status_code}`, a histogram per route TEMPLATE
  *   (bounded label values) and status;
  * - a server span named `METHOD /route/:template` continuing the caller's W3C `traceparent` (a new
- *   trace without one), whose own `traceparent` goes into the metadata of the events the request
- *   writes, so that the relay, the bus and every consumer continue the same trace.
+ *   trace without one), the active span while the request is served (so its log lines carry its
+ *   ids), whose own `traceparent` goes into the metadata of the events the request writes, so that
+ *   the relay, the bus and every consumer continue the same trace.
  */
 export function observeHttp(fastify: FastifyInstance, tracing: Tracing, metrics: Metrics): void {
   const duration = metrics.histogram('okr_http_request_duration_seconds', 'Duration of HTTP requests by route template and status', [
@@ -42,7 +43,7 @@ export function observeHttp(fastify: FastifyInstance, tracing: Tracing, metrics:
     'route',
     'status_code',
   ]);
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (!UNTRACED.test(request.url)) {
       const header = request.headers['traceparent'];
       const span = tracing.tracer.startSpan(
@@ -54,6 +55,14 @@ export function observeHttp(fastify: FastifyInstance, tracing: Tracing, metrics:
         contextFrom(typeof header === 'string' ? header : undefined),
       );
       spans.set(request.raw, span);
+      // The span is the active one while the request is served (its log lines carry it): what
+      // follows this hook runs inside `context.with`, and the body's stream events (after which
+      // Fastify goes on to the handler) are bound to it, as OpenTelemetry's HTTP instrumentation does.
+      const active = trace.setSpan(context.active(), span);
+      context.bind(active, request.raw);
+      context.bind(active, reply.raw);
+      context.with(active, done);
+      return;
     }
     done();
   });

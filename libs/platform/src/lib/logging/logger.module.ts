@@ -5,6 +5,7 @@ import { LoggerModule, type Params } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { PlatformConfig } from '../config/platform-config';
+import { traceLogFields } from '../tracing/trace-context';
 import { genCorrelationId } from './correlation-id';
 
 /**
@@ -31,8 +32,9 @@ type RequestWithId = IncomingMessage & { id?: unknown; originalUrl?: string };
 
 /**
  * pino-http options of the platform: JSON lines with an ISO time and a level label, the service name,
- * the request's correlation id on every line logged while serving it (`correlationId`), and no
- * credentials. Health probes are not logged on completion; they come every few seconds.
+ * the request's correlation id on every line logged while serving it (`correlationId`), the active
+ * span's `trace_id` and `span_id` on every line logged inside one, and no credentials. Health
+ * probes are not logged on completion; they come every few seconds.
  */
 export function platformPinoHttpOptions(
   config: Pick<PlatformConfig, 'LOG_LEVEL'>,
@@ -44,6 +46,8 @@ export function platformPinoHttpOptions(
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Every line written inside a span (a request, an event's handling, a delivery) names it.
+    mixin: traceLogFields,
     // Fastify's genReqId already chose the id (see createPlatformAdapter); this covers other adapters.
     genReqId: (req) => {
       const id = (req as RequestWithId).id;

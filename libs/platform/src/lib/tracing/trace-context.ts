@@ -36,3 +36,14 @@ export function activeTraceparent(): string | undefined {
 export function traceIdOf(traceparent: string | undefined): string | undefined {
   return traceparent ? trace.getSpanContext(contextFrom(traceparent))?.traceId : undefined;
 }
+
+/**
+ * The trace fields of a log line written now: `trace_id`, `span_id` and `trace_flags` of the active
+ * span (OpenTelemetry's names for them in logs), none outside a span. A log backend joins each line
+ * to its trace by them.
+ */
+export function traceLogFields(): { trace_id?: string; span_id?: string; trace_flags?: string } {
+  const span = trace.getSpanContext(context.active());
+  if (!span || !isSpanContextValid(span)) return {};
+  return { trace_id: span.traceId, span_id: span.spanId, trace_flags: (span.traceFlags & 0xff).toString(16).padStart(2, '0') };
+}
