@@ -18,6 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
+import type { HealthIndicatorService } from '@nestjs/terminus';
 import type { IntegrationEvent, IntegrationEventConsumer } from '@okr/messaging';
 import { Metrics, Tracing } from '@okr/platform';
 import { EmbeddedReadStore, type ReadStore } from '@okr/read-store';
@@ -29,7 +30,7 @@ import { DeliveryRecorder } from '../apps/notifications/src/planning/delivery-re
 import { webhookTestDelivery } from '../apps/notifications/src/planning/plan-deliveries';
 import { NotificationsStore, type DeliveryDoc, type WebhookDoc } from '../apps/notifications/src/store/notifications.store';
 import { SecretBox } from '../apps/notifications/src/store/secret-box';
-import { NotificationsConsumer } from '../apps/notifications/src/view/notifications.consumer';
+import { NotificationProjections } from '../apps/notifications/src/view/notification-projections';
 import { benchSize } from './bench-size';
 
 const DELIVERIES = benchSize(2000, { env: 'BENCH_DELIVERIES', min: 50 });
@@ -130,12 +131,12 @@ function events(): IntegrationEvent[] {
 async function planRound(dir: string, round: number): Promise<{ rate: number; recorded: number; written: DeliveryDoc[] }> {
   const { readStore, store } = await openStore(dir, `plan-${round}`);
   const recorder = new DeliveryRecorder(store, settings);
-  const consumer = new NotificationsConsumer({} as IntegrationEventConsumer, store, recorder, systemClock(), settings);
-  (consumer as unknown as { notifySince: string }).notifySince = new Date(0).toISOString();
+  const projections = new NotificationProjections({} as IntegrationEventConsumer, store, recorder, systemClock(), settings, {} as HealthIndicatorService);
+  (projections as unknown as { notifySince: string }).notifySince = new Date(0).toISOString();
   const all = events();
   const started = performance.now();
   let recorded = 0;
-  for (const event of all) recorded += await consumer.apply(event);
+  for (const event of all) recorded += await projections.applyEvent(event);
   const rate = all.length / ((performance.now() - started) / 1000);
   const written = await (await store.collections()).deliveries.find({});
   await readStore.close();
@@ -145,6 +146,7 @@ async function planRound(dir: string, round: number): Promise<{ rate: number; re
 async function rawPlanRound(dir: string, round: number, written: DeliveryDoc[]): Promise<number> {
   const { readStore, store } = await openStore(dir, `raw-plan-${round}`);
   const c = await store.collections();
+  const applied = await readStore.collection({ name: 'raw_applied' });
   const byEvent = new Map<string, DeliveryDoc[]>();
   for (const doc of written) byEvent.set(doc.triggeredBy, [...(byEvent.get(doc.triggeredBy) ?? []), doc]);
   const all = events();
@@ -153,7 +155,7 @@ async function rawPlanRound(dir: string, round: number, written: DeliveryDoc[]):
     const docs = byEvent.get(event.id) ?? [];
     await readStore.withTransaction(async (session) => {
       if (docs.length > 0) await c.deliveries.bulkWrite(docs.map((d) => ({ insertOne: { document: { ...d, _id: uuidv7(), key: uuidv7() } } })), session);
-      await c.applied.updateOne({ _id: event.streamId }, { $set: { tenantId: 'bench', revision: event.revision, appliedAt: '' } }, { upsert: true, session });
+      await applied.updateOne({ _id: event.streamId }, { $set: { tenantId: 'bench', revision: event.revision, appliedAt: '' } }, { upsert: true, session });
     });
   }
   const rate = all.length / ((performance.now() - started) / 1000);

@@ -1,5 +1,5 @@
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
-import { toIntegrationEvent } from '@okr/messaging';
+import { APPLIED, toIntegrationEvent } from '@okr/messaging';
 import { issueEmbeddedToken } from '@okr/platform';
 import { SMTPServer } from 'smtp-server';
 import {
@@ -9,8 +9,9 @@ import {
   Dispatcher,
   eventually,
   isoDay,
-  NotificationsConsumer,
+  NotificationProjections,
   NotificationsStore,
+  notificationViewModel,
   startHttpReceiver,
   verifyWebhookSignature,
   webhookTestDelivery,
@@ -211,7 +212,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
     expect(team.status).toBeLessThan(300);
     const asDave = caller(others.checkIns, await notifications.token('acme', 'dave'));
     // The lead is known once the team's event is applied; the question comes after it on the log.
-    await eventually(async () => (await (await notifications.app.get(NotificationsStore).collections()).teams.findOne({ _id: 'acme:growth' })) !== null, 5000, 'team in the view');
+    await eventually(async () => (await (await notifications.app.get(NotificationsStore).collections()).view.findOne({ _id: 'acme:growth', kind: 'team' })) !== null, 5000, 'team in the view');
     const asked = await asDave('POST', `/api/v1/key-results/${keyResultId}/questions`, { body: { text: 'What would tell you it works by week 6?' } });
     expect(asked.status).toBe(201);
     const told = await eventually(async () => {
@@ -234,18 +235,18 @@ describe('notifications: from goals, check-ins and insights events to the right 
   it('an event delivered again, even with the consumer records lost, records no second notification', async () => {
     const before = (await deliveries()).map((d) => d.id).sort();
     const store = notifications.app.get<EventStore>(EVENT_STORE);
-    const consumer = notifications.app.get(NotificationsConsumer);
+    const projections = notifications.app.get(NotificationProjections);
     const events = [];
     for await (const event of store.readAll()) events.push(toIntegrationEvent(event));
     expect(events.length).toBeGreaterThan(5);
 
     let recorded = 0;
-    for (const event of events) recorded += await consumer.apply(event);
+    for (const event of events) recorded += await projections.applyEvent(event);
     expect(recorded).toBe(0);
     // Lose every applied revision (a restored backup, a bug): the delivery ids still hold.
-    const c = await notifications.app.get(NotificationsStore).collections();
-    await c.applied.deleteMany({});
-    for (const event of events) recorded += await consumer.apply(event);
+    const applied = await notifications.app.get(NotificationsStore).store.collection({ name: APPLIED });
+    expect(await applied.deleteMany({ model: notificationViewModel.name })).toMatchObject({ deleted: expect.any(Number) });
+    for (const event of events) recorded += await projections.applyEvent(event);
     expect(recorded).toBe(0);
     expect((await deliveries()).map((d) => d.id).sort()).toEqual(before);
   });
@@ -494,7 +495,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
     expect((await asAlice('POST', `/api/v1/cycles/${cycle.body.id}/renaming`, { body: { name: 'Next, later' } })).status).toBe(200);
     const c = await notifications.app.get(NotificationsStore).collections();
     const stored = await eventually(async () => {
-      const doc = await c.cycles.findOne({ _id: cycle.body.id });
+      const doc = await c.view.findOne({ _id: cycle.body.id, kind: 'cycle' });
       return doc?.['name'] === 'Next, later' && doc;
     }, 8000, 'the moved and renamed cycle');
     expect(stored).toMatchObject({ startsOn: isoDay(40), endsOn: isoDay(130) });

@@ -30,7 +30,7 @@ import { DigestScheduler } from './schedule/digest-scheduler';
 import { ReminderScheduler } from './schedule/reminder-scheduler';
 import { NotificationsStore } from './store/notifications.store';
 import { SECRET_BOX, SecretBox, secretsKeyFrom } from './store/secret-box';
-import { NotificationsConsumer } from './view/notifications.consumer';
+import { NotificationProjections } from './view/notification-projections';
 
 /** The service's OpenAPI document (title, version, description): served by main, committed for the web app's client. */
 export const NOTIFICATIONS_OPENAPI: OpenApiOptions = {
@@ -77,7 +77,7 @@ export class NotificationsModule {
         { provide: SECRET_BOX, useValue: secrets },
         NotificationsStore,
         DeliveryRecorder,
-        NotificationsConsumer,
+        NotificationProjections,
         Dispatcher,
         ReminderScheduler,
         DigestScheduler,
@@ -102,7 +102,7 @@ export class NotificationsModule {
         GetSmtpSettingsHandler,
         ...foundation.providers,
       ],
-      exports: [Dispatcher, ReminderScheduler, DigestScheduler, NotificationsConsumer],
+      exports: [Dispatcher, ReminderScheduler, DigestScheduler, NotificationProjections],
     };
   }
 }

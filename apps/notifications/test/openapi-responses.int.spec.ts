@@ -31,8 +31,8 @@ describe("notifications' OpenAPI document describes its real answers", () => {
     ];
     await store.append(`objective-${id}`, events.map((e) => ({ id: uuidv7(), ...e, metadata: metadata() })), 'no_stream');
     const c = await t.app.get(NotificationsStore).collections();
-    await eventually(async () => (await c.objectives.findOne({ _id: id }))?.activatedAt, 10_000, 'the objective active in the view');
-    await eventually(async () => (await c.keyResults.count({ objectiveId: id })) === 1, 10_000, 'the key result in the view');
+    await eventually(async () => (await c.view.findOne({ _id: id, kind: 'objective' }))?.['activatedAt'], 10_000, 'the objective active in the view');
+    await eventually(async () => (await c.view.count({ kind: 'keyResult', objectiveId: id })) === 1, 10_000, 'the key result in the view');
     return id;
   }
 

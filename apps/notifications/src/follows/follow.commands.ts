@@ -22,7 +22,7 @@ export class FollowHandler implements ICommandHandler<FollowCommand> {
   async execute({ principal, kind, targetId }: FollowCommand): Promise<FollowView> {
     const c = await this.store.collections();
     // Only an objective of the caller's own tenant can be followed (as this service's view knows it).
-    if (kind === 'objective' && !(await c.objectives.findOne({ _id: targetId, tenantId: principal.tenantId }))) {
+    if (kind === 'objective' && !(await c.view.findOne({ _id: targetId, kind: 'objective', tenantId: principal.tenantId }))) {
       throw notFound('objective', 'No such objective in this tenant (a new one can take a moment to be known here).', { objectiveId: targetId });
     }
     const _id = followId(principal.tenantId, principal.userId, kind, targetId);

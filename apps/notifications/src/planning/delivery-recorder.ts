@@ -8,8 +8,8 @@ import { planDeliveries } from './plan-deliveries';
 /**
  * Records the deliveries of notifications, each at most once: a delivery's id is derived from its
  * key, so a document already there (an event delivered twice, a reminder evaluated again, another
- * replica faster) is left alone. Inside the caller's transaction when it gives one, so the consumer
- * records the deliveries and the event's applied revision together.
+ * replica faster) is left alone. Inside the caller's transaction, so the view's notification step
+ * records the deliveries with the event's applied revision.
  */
 @Injectable()
 export class DeliveryRecorder {
@@ -44,12 +44,13 @@ export class DeliveryRecorder {
     if (notifications.length === 0) return [];
     const c = await this.store.collections();
     const recipients = [...new Set(notifications.map((n) => n.recipient))];
+    // Read in the transaction: what decides the deliveries is what they commit with.
     const [preferences, webhooks, emailAvailable] = await Promise.all([
-      c.preferences.find({ tenantId, userId: { $in: recipients } }),
-      c.webhooks.find({ tenantId }),
-      this.emailAvailable(tenantId),
+      c.preferences.find({ tenantId, userId: { $in: recipients } }, { session }),
+      c.webhooks.find({ tenantId }, { session }),
+      this.emailAvailable(tenantId, session),
     ]);
-    const planned = planDeliveries({
+    const plannedDeliveries = planDeliveries({
       tenantId,
       teamId,
       notifications,
@@ -58,23 +59,20 @@ export class DeliveryRecorder {
       emailAvailable,
       now,
     });
-    if (planned.length === 0) return [];
-    const existing = new Set(
-      (await c.deliveries.find({ _id: { $in: planned.map((d) => d._id) } }, { projection: { key: 1 } })).map((d) => d._id),
-    );
-    const fresh = planned.filter((d) => !existing.has(d._id)).map((d) => (traceparent ? { ...d, traceparent } : d));
-    if (fresh.length > 0) {
-      await c.deliveries.bulkWrite(
-        fresh.map((document) => ({ insertOne: { document } })),
-        session,
-      );
+    // Inserted only where absent, each by its id: one already there (or inserted meanwhile by another
+    // transaction, which then conflicts with this one) is left as it is.
+    const fresh: DeliveryDoc[] = [];
+    for (const planned of plannedDeliveries) {
+      const { _id, ...rest } = traceparent ? { ...planned, traceparent } : planned;
+      const result = await c.deliveries.updateOne({ _id }, { $setOnInsert: rest }, { upsert: true, session });
+      if (result.upserted === 1) fresh.push({ _id, ...rest });
     }
     return fresh;
   }
 
-  async emailAvailable(tenantId: string): Promise<boolean> {
+  async emailAvailable(tenantId: string, session?: ReadSession): Promise<boolean> {
     if (this.settings.smtpUrl) return true;
     const c = await this.store.collections();
-    return (await c.smtp.count({ _id: tenantId })) > 0;
+    return (await c.smtp.findOne({ _id: tenantId }, session ? { session } : {})) !== null;
   }
 }

@@ -3,7 +3,7 @@ import { checkInReminders, type Notification, type ReminderKeyResult } from '@ok
 import { Periodic } from '@okr/platform';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
-import { NotificationsStore, type ObjectiveDoc } from '../store/notifications.store';
+import { NotificationsStore, type CycleDoc, type KeyResultDoc, type ObjectiveDoc } from '../store/notifications.store';
 
 export interface ReminderRun {
   at: string;
@@ -44,15 +44,15 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestro
   /** Evaluates every running cycle at `now` (optionally for one tenant) and records what is due. */
   async run(now: Date, tenantId?: string): Promise<ReminderRun> {
     const c = await this.store.collections();
-    const cycles = await c.cycles.find(tenantId ? { tenantId } : {});
+    const cycles = (await c.view.find(tenantId ? { kind: 'cycle', tenantId } : { kind: 'cycle' })) as CycleDoc[];
     let reminders = 0;
     let recorded = 0;
     let pending = 0;
     for (const cycle of cycles) {
-      const objectives = await c.objectives.find({ tenantId: cycle.tenantId, cycleId: cycle._id, status: 'active' });
+      const objectives = (await c.view.find({ kind: 'objective', tenantId: cycle.tenantId, cycleId: cycle._id, status: 'active' })) as ObjectiveDoc[];
       if (objectives.length === 0) continue;
       const byId = new Map<string, ObjectiveDoc>(objectives.map((o) => [o._id, o]));
-      const keyResults = await c.keyResults.find({ objectiveId: { $in: [...byId.keys()] }, dropped: false });
+      const keyResults = (await c.view.find({ kind: 'keyResult', objectiveId: { $in: [...byId.keys()] }, dropped: false })) as KeyResultDoc[];
       const inputs: ReminderKeyResult[] = keyResults.flatMap((kr) => {
         const objective = byId.get(kr.objectiveId);
         if (!objective?.activatedAt || kr.tenantId !== cycle.tenantId) return [];

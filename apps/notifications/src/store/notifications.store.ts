@@ -5,8 +5,9 @@ import { READ_STORE, type CollectionDefinition, type ReadCollection, type ReadDo
 /**
  * Everything the notifications service keeps, in the read store (`OKR_READ_STORE`: MongoDB in
  * production, so replicas share it; the embedded store in one process otherwise):
- * - its view of goals and check-ins (`objectives`, `key_results`, `cycles`), fed by the bus, with
- *   `applied` revisions per stream (the exactly-once record of the consumer);
+ * - its view of goals and check-ins (`notification_view`: objectives, key results, cycles and teams,
+ *   told apart by `kind`), a read model on the platform's runner (`notification-view.read-model.ts`),
+ *   whose `_applied` revisions are the exactly-once record of the deliveries it plans too;
  * - what people asked for: `follows`, `preferences`; what tenant admins configured: `webhooks`, `smtp`;
  * - the delivery log (`deliveries`): one document per (rule, trigger, recipient, channel) whose `_id`
  *   is derived from that key, so planning the same notification twice cannot create a second one.
@@ -15,6 +16,7 @@ import { READ_STORE, type CollectionDefinition, type ReadCollection, type ReadDo
  * which is kept forever and published downstream.
  */
 export interface ObjectiveDoc extends ReadDocument {
+  kind: 'objective';
   tenantId: string;
   cycleId: string | null;
   teamId: string | null;
@@ -26,6 +28,7 @@ export interface ObjectiveDoc extends ReadDocument {
 }
 
 export interface KeyResultDoc extends ReadDocument {
+  kind: 'keyResult';
   tenantId: string;
   objectiveId: string;
   title: string | null;
@@ -37,12 +40,14 @@ export interface KeyResultDoc extends ReadDocument {
 
 /** `_id` = `{tenantId}:{teamId}`: who leads a team of the registry, so that a question to the team reaches them. */
 export interface TeamDoc extends ReadDocument {
+  kind: 'team';
   tenantId: string;
   teamId: string;
   leads: string[];
 }
 
 export interface CycleDoc extends ReadDocument {
+  kind: 'cycle';
   tenantId: string;
   name: string;
   startsOn: string;
@@ -50,12 +55,8 @@ export interface CycleDoc extends ReadDocument {
   checkInCadenceDays: number;
 }
 
-/** `_id` = stream id: the last revision of that stream the consumer applied. */
-export interface AppliedDoc extends ReadDocument {
-  tenantId: string;
-  revision: number;
-  appliedAt: string;
-}
+/** A document of the view: `_id` is the objective's, key result's or cycle's id, or `{tenantId}:{teamId}`. */
+export type ViewDoc = ObjectiveDoc | KeyResultDoc | TeamDoc | CycleDoc;
 
 export const FOLLOW_KINDS = ['objective', 'team'] as const;
 export type FollowKind = (typeof FOLLOW_KINDS)[number];
@@ -182,11 +183,10 @@ export interface DeliveryDoc extends ReadDocument {
 }
 
 export const COLLECTIONS = {
-  objectives: { name: 'objectives', indexes: [{ fields: { tenantId: 1, cycleId: 1, status: 1 } }] },
-  keyResults: { name: 'key_results', indexes: [{ fields: { objectiveId: 1 } }] },
-  cycles: { name: 'cycles', indexes: [{ fields: { tenantId: 1 } }] },
-  teams: { name: 'teams', indexes: [] },
-  applied: { name: 'applied', indexes: [] },
+  view: {
+    name: 'notification_view',
+    indexes: [{ fields: { kind: 1, tenantId: 1, cycleId: 1, status: 1 } }, { fields: { kind: 1, objectiveId: 1 } }],
+  },
   follows: {
     name: 'follows',
     indexes: [{ fields: { tenantId: 1, kind: 1, targetId: 1 } }, { fields: { tenantId: 1, userId: 1 } }],
@@ -224,12 +224,8 @@ export class NotificationsStore {
 
   private async open(): Promise<Collections> {
     const s = this.store;
-    const [objectives, keyResults, cycles, teams, applied, follows, preferences, webhooks, smtp, deliveries, meta] = await Promise.all([
-      s.collection<ObjectiveDoc>(COLLECTIONS.objectives),
-      s.collection<KeyResultDoc>(COLLECTIONS.keyResults),
-      s.collection<CycleDoc>(COLLECTIONS.cycles),
-      s.collection<TeamDoc>(COLLECTIONS.teams),
-      s.collection<AppliedDoc>(COLLECTIONS.applied),
+    const [view, follows, preferences, webhooks, smtp, deliveries, meta] = await Promise.all([
+      s.collection<ViewDoc>(COLLECTIONS.view),
       s.collection<FollowDoc>(COLLECTIONS.follows),
       s.collection<PreferencesDoc>(COLLECTIONS.preferences),
       s.collection<WebhookDoc>(COLLECTIONS.webhooks),
@@ -237,16 +233,12 @@ export class NotificationsStore {
       s.collection<DeliveryDoc>(COLLECTIONS.deliveries),
       s.collection<MetaDoc>(COLLECTIONS.meta),
     ]);
-    return { objectives, keyResults, cycles, teams, applied, follows, preferences, webhooks, smtp, deliveries, meta };
+    return { view, follows, preferences, webhooks, smtp, deliveries, meta };
   }
 }
 
 export interface Collections {
-  objectives: ReadCollection<ObjectiveDoc>;
-  keyResults: ReadCollection<KeyResultDoc>;
-  cycles: ReadCollection<CycleDoc>;
-  teams: ReadCollection<TeamDoc>;
-  applied: ReadCollection<AppliedDoc>;
+  view: ReadCollection<ViewDoc>;
   follows: ReadCollection<FollowDoc>;
   preferences: ReadCollection<PreferencesDoc>;
   webhooks: ReadCollection<WebhookDoc>;

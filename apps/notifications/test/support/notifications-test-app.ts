@@ -81,4 +81,5 @@ export { closedPort, startHttpReceiver, type HttpReceiver, type ReceivedRequest,
 export { Dispatcher } from '../../src/delivery/dispatcher';
 export { webhookTestDelivery } from '../../src/planning/plan-deliveries';
 export { NotificationsStore } from '../../src/store/notifications.store';
-export { NotificationsConsumer } from '../../src/view/notifications.consumer';
+export { NotificationProjections } from '../../src/view/notification-projections';
+export { notificationViewModel } from '../../src/view/notification-view.read-model';
