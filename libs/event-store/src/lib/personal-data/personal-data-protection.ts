@@ -17,9 +17,14 @@ export class PersonalDataProtection {
     const keys = new Map<string, SubjectKey>();
     // Subjects are resolved on the plain event first: sealing the actor must not hide whose a note is.
     for (const found of personalValuesOf(copy)) {
-      let key = keys.get(found.subject);
-      if (!key) keys.set(found.subject, (key = await this.keys.keyFor(event.metadata.tenantId, found.subject)));
-      found.replace(seal(found.value, key.keyId, key.key));
+      // A value of several people is sealed under each one's key in turn: any one erasure hides it.
+      let sealed = found.value;
+      for (const subject of found.subjects) {
+        let key = keys.get(subject);
+        if (!key) keys.set(subject, (key = await this.keys.keyFor(event.metadata.tenantId, subject)));
+        sealed = seal(sealed, key.keyId, key.key);
+      }
+      found.replace(sealed);
     }
     return copy;
   }
@@ -35,11 +40,16 @@ export class PersonalDataProtection {
     const copy = { ...event, data: structuredClone(event.data), metadata: structuredClone(event.metadata) };
     const keys = new Map<string, Uint8Array | undefined>();
     for (const found of everyStringOf(copy)) {
-      const keyId = sealedKeyId(found.value);
-      if (keyId === undefined) continue;
-      if (!keys.has(keyId)) keys.set(keyId, await this.keys.keyById(keyId));
-      const key = keys.get(keyId);
-      found.replace(key ? openOrKeep(found.value, key) : ERASED_PERSON);
+      let value = found.value;
+      // Layer by layer (a value of several people is sealed once per person), to the plain value.
+      for (let keyId = sealedKeyId(value), layer = 0; keyId !== undefined && layer < MAX_LAYERS; keyId = sealedKeyId(value), layer += 1) {
+        if (!keys.has(keyId)) keys.set(keyId, await this.keys.keyById(keyId));
+        const key = keys.get(keyId);
+        const opened = key ? openOrKeep(value, key) : ERASED_PERSON;
+        if (opened === value) break;
+        value = opened;
+      }
+      if (value !== found.value) found.replace(value);
     }
     return copy;
   }
@@ -50,6 +60,9 @@ export const sealedValuesOf = (event: { data: unknown; metadata: unknown }): { l
   everyStringOf(event)
     .filter(({ value }) => sealedKeyId(value) !== undefined)
     .map(({ location, value }) => ({ location, value }));
+
+/** More layers than any value has people: a guard against a crafted value, not a limit reached. */
+const MAX_LAYERS = 64;
 
 const openOrKeep = (value: string, key: Uint8Array): string => {
   try {

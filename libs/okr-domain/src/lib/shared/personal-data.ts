@@ -13,8 +13,11 @@ export const ERASED_PERSON = 'erased person';
  * - `self`: the field is a person's id (an owner, an asker); the person it names.
  * - `actor`: free text written by whoever caused the event (`metadata.actor`).
  * - `{ field }`: free text written by the person named by another field of the same event.
+ * - `{ everyOf }`: a value that may hold the data of every person named by a list field of the same
+ *   event (a recorded answer that can echo several people's words): sealed under each one's key in
+ *   turn, so erasing any one of them makes it unreadable.
  */
-export type PersonalDataSubject = 'self' | 'actor' | { readonly field: string };
+export type PersonalDataSubject = 'self' | 'actor' | { readonly field: string } | { readonly everyOf: string };
 
 /**
  * `path` is dotted from the envelope (`data.note`, `metadata.actor`); a `[]` segment means "each
@@ -88,7 +91,7 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, readonly PersonalData
   ServiceAccountRevoked: [self('data.revokedBy'), ...by('data.revokedBy', 'data.reason')],
   KeyResultAtRisk: [self('data.objectiveOwnerId'), self('data.keyResultOwnerId')],
   KeyResultBackOnTrack: [self('data.objectiveOwnerId'), self('data.keyResultOwnerId')],
-  IdempotentResponseRecorded: [self('data.actor')],
+  IdempotentResponseRecorded: [self('data.actor'), self('data.bodySubjects[]'), { path: 'data.bodyJson', subject: { everyOf: 'data.bodySubjects' } }],
   PersonalDataErased: byActor('data.reason'),
 };
 
@@ -104,6 +107,8 @@ export interface PersonalValue {
   readonly value: string;
   /** The subject's id: the value itself, the actor, or the named field's value. */
   readonly subject: string;
+  /** Every subject whose key seals the value, in sealing order ({@link subject} alone but for `everyOf`). */
+  readonly subjects: readonly string[];
   /** Where exactly it is, list indexes included: `data.evidence.1.summary`. */
   readonly location: string;
   replace(next: string): void;
@@ -120,13 +125,26 @@ export function personalValuesOf(envelope: { type: string; data: unknown; metada
   const found: PersonalValue[] = [];
   for (const field of personalDataFieldsOf(envelope.type)) {
     visit(root, field.path.split('.'), [], (value, location, replace) => {
-      const subject = field.subject === 'self' ? value : field.subject === 'actor' ? actor : readPath(root, field.subject.field);
-      // A subject already erased (folded from an event whose key is gone) names no one: the actor's key seals it.
-      const named = typeof subject === 'string' && subject !== '' && subject !== ERASED_PERSON;
-      found.push({ field, value, subject: named ? subject : actor, location, replace });
+      const subjects = subjectsOf(root, field.subject, value, actor);
+      found.push({ field, value, subject: subjects[0] as string, subjects, location, replace });
     });
   }
   return found;
+}
+
+/** A subject already erased (folded from an event whose key is gone) names no one: the actor's key seals it. */
+const named = (subject: unknown): subject is string => typeof subject === 'string' && subject !== '' && subject !== ERASED_PERSON;
+
+function subjectsOf(root: Record<string, unknown>, subject: PersonalDataSubject, value: string, actor: string): string[] {
+  if (subject === 'self') return [named(value) ? value : actor];
+  if (subject === 'actor') return [actor];
+  if ('field' in subject) {
+    const found = readPath(root, subject.field);
+    return [named(found) ? found : actor];
+  }
+  const list = readPath(root, subject.everyOf);
+  const people = [...new Set((Array.isArray(list) ? list : []).filter(named))];
+  return people.length > 0 ? people : [actor];
 }
 
 function readPath(root: Record<string, unknown>, path: string): unknown {
@@ -162,8 +180,8 @@ function visit(at: unknown, segments: readonly string[], trail: readonly string[
  * found this way on read, not through the catalogue: an event stored in an older schema version keeps
  * its personal data under that version's field names.
  */
-export function everyStringOf(envelope: { data: unknown; metadata: unknown }): Omit<PersonalValue, 'field' | 'subject'>[] {
-  const found: Omit<PersonalValue, 'field' | 'subject'>[] = [];
+export function everyStringOf(envelope: { data: unknown; metadata: unknown }): Omit<PersonalValue, 'field' | 'subject' | 'subjects'>[] {
+  const found: Omit<PersonalValue, 'field' | 'subject' | 'subjects'>[] = [];
   const walk = (at: unknown, trail: readonly string[]): void => {
     if (typeof at !== 'object' || at === null) return;
     const entries = Array.isArray(at) ? at.map((value, index) => [String(index), value] as const) : Object.entries(at);

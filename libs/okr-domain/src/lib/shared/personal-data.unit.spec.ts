@@ -103,6 +103,13 @@ describe('personal data catalogue', () => {
     ]);
   });
 
+  it('gives a recorded answer every person it may echo, in order, without the erased', () => {
+    const recorded = envelope('IdempotentResponseRecorded', { actor: 'user-bob', bodyJson: '{"note":"x"}', bodySubjects: ['user-bob', 'user-ann', ERASED_PERSON, 'user-ann'] }, 'user-bob');
+    expect(personalValuesOf(recorded).find(({ location }) => location === 'data.bodyJson')?.subjects).toEqual(['user-bob', 'user-ann']);
+    const nobody = envelope('IdempotentResponseRecorded', { actor: 'user-bob', bodyJson: '{}' }, 'user-bob');
+    expect(personalValuesOf(nobody).find(({ location }) => location === 'data.bodyJson')?.subjects).toEqual(['user-bob']);
+  });
+
   it('names the owners and the authors of every kind of record', () => {
     for (const type of ['ObjectiveSet', 'KeyResultAdded', 'LearningCaptured', 'QuestionAsked', 'TeamRegistered', 'PersonalDataErased']) {
       expect(PERSONAL_DATA_FIELDS[type]?.length).toBeGreaterThan(0);

@@ -153,6 +153,21 @@ export class IdempotencyOutcomeLostError extends ConflictProblem {
   }
 }
 
+/**
+ * 409 `idempotency-outcome-lost` as well: the first request with this `Idempotency-Key` was applied, but
+ * its answer held personal data that has since been erased, so it cannot be replayed. It never runs again.
+ */
+export class IdempotentResponseErasedError extends ConflictProblem {
+  constructor(correlationId: string) {
+    super(
+      'idempotency-outcome-lost',
+      `The first request with this Idempotency-Key (correlation id ${correlationId}) was applied, but its answer held personal data that has since been erased. ` +
+        'It will not run again: read the resource to see the result, or send a new key for a new change.',
+      { correlationId, reason: 'personal-data-erased' },
+    );
+  }
+}
+
 function describeFields(errors: FieldError[]): string {
   const fields = [...new Set(errors.map((e) => e.field))];
   return fields.length === 0 ? 'The request is invalid.' : `Invalid value for ${fields.join(', ')}.`;

@@ -1,7 +1,7 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { EVENT_STORE, WrongExpectedRevisionError, type EventStore, type ExpectedRevision } from '@okr/event-store';
-import type { EventEnvelope } from '@okr/okr-domain';
+import { ERASED_PERSON, personalValuesOf, type EventEnvelope } from '@okr/okr-domain';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
 import {
   DEFAULT_IDEMPOTENCY_LEASE_MS,
@@ -55,6 +55,12 @@ export interface EventStoreIdempotencyStoreOptions {
  * Effects of a claim are the events appended after it whose `metadata.correlationId` is the claimed
  * request's: on a failure they are searched up to the head of the log; for an expired claim, until
  * the first live event dated a clock skew after the lease ended.
+ *
+ * A recorded body can echo personal data (a note, a reason, someone else's words the request copied),
+ * so it is stored as one value, `bodyJson`, sealed under the key of the requester and of every person
+ * whose data the request's events hold (`bodySubjects`): erasing any one of them makes the body
+ * unreadable, and a retry after that is told the request was applied (`bodyErased`) instead of
+ * getting the body. Status, `Location` and `ETag` stay replayable.
  */
 export class EventStoreIdempotencyStore implements IdempotencyStore {
   private readonly leaseMs: number;
@@ -109,8 +115,13 @@ export class EventStoreIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(ticket: IdempotencyTicket, record: IdempotencyRecord): Promise<boolean> {
+    const { body, bodyErased: _erased, ...kept } = record;
+    const data =
+      body === undefined
+        ? kept
+        : { ...kept, bodyJson: JSON.stringify(body), bodySubjects: await this.subjectsOf(ticket.claim, ticket.position ?? -1) };
     try {
-      await this.appendOne(EventStoreIdempotencyStore.streamOf(ticket.scopeKey), ticket.revision, IDEMPOTENT_RESPONSE_RECORDED, record, record);
+      await this.appendOne(EventStoreIdempotencyStore.streamOf(ticket.scopeKey), ticket.revision, IDEMPOTENT_RESPONSE_RECORDED, record, data);
       return true;
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) return false;
@@ -153,7 +164,7 @@ export class EventStoreIdempotencyStore implements IdempotencyStore {
   private outcomeOf(last: EventEnvelope | undefined): ClaimOutcome | undefined {
     switch (last?.type) {
       case IDEMPOTENT_RESPONSE_RECORDED:
-        return { kind: 'completed', record: last.data as unknown as IdempotencyRecord };
+        return { kind: 'completed', record: recordOf(last.data as unknown as StoredRecord) };
       case IDEMPOTENCY_KEY_CLAIMED:
         return { kind: 'in-progress', claim: last.data as unknown as IdempotencyClaim };
       case IDEMPOTENT_RESPONSE_LOST: {
@@ -168,12 +179,25 @@ export class EventStoreIdempotencyStore implements IdempotencyStore {
   /** Events appended after `after` by the claimed request, until the first live event dated after `until`. */
   private async effectsOf(claim: IdempotencyClaim, after: number, until: number): Promise<number> {
     let applied = 0;
+    for await (const _event of this.effects(claim, after, until)) applied += 1;
+    return applied;
+  }
+
+  private async *effects(claim: IdempotencyClaim, after: number, until: number): AsyncIterable<EventEnvelope> {
     for await (const event of this.store.readAll({ after })) {
       if (event.streamId.startsWith(`${IDEMPOTENCY_CATEGORY}-`)) continue;
-      if (event.metadata.correlationId === claim.correlationId) applied += 1;
+      if (event.metadata.correlationId === claim.correlationId) yield event;
       else if (event.metadata.importedAt === undefined && Date.parse(event.metadata.occurredAt) > until) break;
     }
-    return applied;
+  }
+
+  /** The requester, then every person whose data the request's events hold (the people its answer can echo). */
+  private async subjectsOf(claim: IdempotencyClaim, after: number): Promise<string[]> {
+    const people = new Set([claim.actor]);
+    for await (const event of this.effects(claim, after, Number.POSITIVE_INFINITY)) {
+      for (const { subjects } of personalValuesOf(event)) for (const subject of subjects) if (subject !== ERASED_PERSON) people.add(subject);
+    }
+    return [...people];
   }
 
   private async lastEvent(streamId: string): Promise<EventEnvelope | undefined> {
@@ -196,6 +220,16 @@ export class EventStoreIdempotencyStore implements IdempotencyStore {
     };
   }
 }
+
+/** A recorded response as stored: since bodies are sealed, the body is one JSON text (older records hold `body`). */
+type StoredRecord = IdempotencyRecord & { bodyJson?: string; bodySubjects?: string[] };
+
+const recordOf = ({ bodyJson, bodySubjects: _people, ...record }: StoredRecord): IdempotencyRecord => {
+  if (bodyJson === undefined) return record;
+  // JSON text never reads as the bare erased marker: a string body would be quoted.
+  if (bodyJson === ERASED_PERSON) return { ...record, bodyErased: true };
+  return { ...record, body: JSON.parse(bodyJson) as unknown };
+};
 
 /** A loss keeps who ran the request in its metadata and the request's fingerprint in its data. */
 const claimOfLoss = (event: EventEnvelope): IdempotencyClaim => ({

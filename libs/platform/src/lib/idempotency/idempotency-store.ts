@@ -28,8 +28,13 @@ export interface IdempotencyClaim extends IdempotencyClaimRequest {
 export interface IdempotencyRecord {
   fingerprint: string;
   status: number;
-  /** The response body as JSON (absent for an empty body). */
+  /** The response body as JSON (absent for an empty body, and when {@link bodyErased}). */
   body?: unknown;
+  /**
+   * The body held personal data of a person since erased (see `EventStoreIdempotencyStore`): it can
+   * no longer be replayed. The request was applied; a retry is told so and never runs again.
+   */
+  bodyErased?: true;
   /** `location` and `etag` of the response, when it had them. */
   headers: Readonly<Record<string, string>>;
   /** When the response was stored (ISO-8601). */

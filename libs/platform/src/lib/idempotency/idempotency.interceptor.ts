@@ -14,7 +14,13 @@ import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
-import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, IdempotencyOutcomeLostError, ValidationProblem } from '../errors/problems';
+import {
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyReusedError,
+  IdempotencyOutcomeLostError,
+  IdempotentResponseErasedError,
+  ValidationProblem,
+} from '../errors/problems';
 import {
   IDEMPOTENCY_STORE,
   idempotencyScope,
@@ -60,7 +66,9 @@ export const NotIdempotentlyStored = (): MethodDecorator & ClassDecorator =>
  * - a retry while the first request runs gets 409 `idempotency-key-in-flight` with `Retry-After`;
  *   if the first request's process died, the claim's lease (60 s) ends and the next retry settles it
  *   as above (released when nothing was written, outcome-lost when something was).
- * The same key with another request is 409 `idempotency-key-reused`.
+ * The same key with another request is 409 `idempotency-key-reused`. A kept answer that held personal
+ * data of a person erased since cannot be replayed: retries get 409 `idempotency-outcome-lost` (reason
+ * `personal-data-erased`), never a second run.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -101,7 +109,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (outcome.kind === 'claimed') return this.run(outcome.ticket, reply, next);
         const first = outcome.kind === 'completed' ? outcome.record : outcome.claim;
         if (first.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReusedError();
-        if (outcome.kind === 'completed') return of(replay(reply, outcome.record));
+        if (outcome.kind === 'completed') {
+          if (outcome.record.bodyErased) throw new IdempotentResponseErasedError(outcome.record.correlationId);
+          return of(replay(reply, outcome.record));
+        }
         if (outcome.kind === 'outcome-lost') throw new IdempotencyOutcomeLostError(outcome.claim.correlationId, outcome.eventsApplied);
         // Most requests finish within a second; a dead holder's claim is settled once its lease ends.
         throw new IdempotencyKeyInFlightError(1);
