@@ -38,7 +38,14 @@ const e2eImportsOfApps = [
   '../../../tools/export-events',
 ];
 
-/** The Nx module-boundary options, with the imports that skip them (`allow`: only the e2e projects have any). */
+/**
+ * What the command-line tools (`npm run api:generate`, `gateway:routes`, `docs:permissions`,
+ * `asyncapi:generate`) import by path: the platform-e2e harness that starts the four services in one
+ * process, and the AsyncAPI document builder inside the messaging library.
+ */
+const toolImportsByPath = ['../apps/platform-e2e/test/support/*', '../libs/messaging/src/lib/asyncapi/asyncapi-document'];
+
+/** The Nx module-boundary options, with the imports that skip them (`allow`: only the e2e projects and the tools have any). */
 const moduleBoundaries = (allow) => ({
   enforceBuildableLibDependency: true,
   allow,
@@ -48,6 +55,8 @@ const moduleBoundaries = (allow) => ({
     // The web app runs in browsers: it talks to the services over HTTP only, never through their code.
     { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
+    // The command-line tools (tools/) drive the platform as the end-to-end projects do.
+    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:e2e', 'type:app', 'type:data-access', 'type:util', 'type:domain'] },
     { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:domain'] },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:domain'] },
     {
@@ -82,6 +91,10 @@ export default [
     // Every other project keeps `allow: []`, so no app imports another (by alias or relative path).
     files: ['apps/platform-e2e/**', 'apps/check-ins-e2e/**', 'apps/insights-e2e/**', 'apps/notifications-e2e/**'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(e2eImportsOfApps)] },
+  },
+  {
+    files: ['tools/**'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(toolImportsByPath)] },
   },
   {
     // One way to use @nestjs/cqrs: a service's controller sends commands and queries on the buses and

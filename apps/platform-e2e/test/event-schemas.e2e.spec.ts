@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { latestSchemaVersion, validateEventData } from '@okr/event-contracts';
 import { IDEMPOTENCY_CLAIM_RELEASED, IDEMPOTENCY_KEY_CLAIMED, IDEMPOTENT_RESPONSE_LOST, IDEMPOTENT_RESPONSE_RECORDED } from '@okr/platform';
+import { buildProjects } from '@okr/platform/testing';
 import { listenPlatform, startPlatform, type Platform, type ServiceName } from './support/platform';
 
 const run = promisify(execFile);
@@ -23,7 +24,7 @@ describe('every event the demo writes matches its committed schema', () => {
 
   beforeAll(async () => {
     // The demo signs its token with dist/tools/token.js.
-    await run(process.execPath, [join(ROOT, 'tools/build.mjs'), '--quiet'], { cwd: ROOT });
+    buildProjects(['tools']);
     platform = await startPlatform();
     urls = await listenPlatform(platform);
     await run(process.execPath, [join(ROOT, 'tools/demo.mjs')], {

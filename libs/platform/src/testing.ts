@@ -8,3 +8,4 @@ export * from './testing/fake-oidc-issuer';
 export * from './testing/openapi-answers';
 export * from './testing/service-process';
 export * from './testing/lint-probes';
+export * from './testing/workspace-build';

@@ -1,7 +1,7 @@
 /**
  * Projection audit from the command line, against the configured stores (the service may be running):
  *
- *   node tools/build.mjs --quiet && node dist/apps/insights/src/admin/audit.cli.js
+ *   npm run audit:projections   (nx run insights:build, then node dist/apps/insights/src/admin/audit.cli.js)
  *
  * Reads the same environment as the insights service (`OKR_DATA_DIR`, `OKR_EVENT_STORE`,
  * `OKR_READ_STORE`...), prints the report as JSON on stdout and exits 0 when every read model matches

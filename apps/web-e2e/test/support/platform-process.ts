@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
@@ -51,12 +51,9 @@ async function freePortRange(): Promise<number> {
   throw new Error('No five consecutive free ports found between 20000 and 32004');
 }
 
-/** Compiles the services (tools/build.mjs); the web app's bundle comes from `nx run web:build` (this project's test target depends on it). */
+/** The services, the tools and the web app's bundle, through their Nx build targets (cached), as `npm start` builds them. */
 export async function buildPlatform(): Promise<void> {
-  await run(process.execPath, [join(ROOT, 'tools/build.mjs'), '--quiet'], { cwd: ROOT });
-  if (!existsSync(join(ROOT, 'dist/apps/web/index.html'))) {
-    throw new Error('dist/apps/web holds no build of the web app: run `npx nx test web-e2e` (it builds web first) or `npx nx run web:build`');
-  }
+  await run(process.execPath, [join(ROOT, 'tools/build-projects.mjs'), 'goals', 'check-ins', 'insights', 'notifications', 'gateway', 'tools', 'web'], { cwd: ROOT });
 }
 
 const tail = (file: string) => readFileSync(file, 'utf8').split('\n').slice(-40).join('\n');

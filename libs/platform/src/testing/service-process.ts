@@ -1,29 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { buildProjects } from './workspace-build';
 
-const root = resolve(__dirname, '../../../..');
-let built: string | undefined;
-
-/** Compiles the workspace once per test file with the same script `npm start` uses (services as OS processes). */
+/** The services and tools compiled as `npm start` runs them (their Nx build targets, cached); returns dist/. */
 export function buildWorkspace(): string {
-  if (!built) {
-    // Inside the workspace, so that the compiled code resolves the workspace's node_modules.
-    mkdirSync(join(root, 'tmp'), { recursive: true });
-    removeStaleBuilds(join(root, 'tmp'));
-    built = mkdtempSync(join(root, 'tmp', 'e2e-build-'));
-    execFileSync(process.execPath, [join(root, 'tools/build.mjs'), '--out', built, '--quiet'], { stdio: 'inherit' });
-  }
-  return built;
-}
-
-/** Builds of earlier runs (a test worker cannot remove its own when it ends): older than an hour. */
-function removeStaleBuilds(tmp: string): void {
-  for (const name of readdirSync(tmp)) {
-    const folder = join(tmp, name);
-    if (name.startsWith('e2e-build-') && Date.now() - statSync(folder).mtimeMs > 3_600_000) rmSync(folder, { recursive: true, force: true });
-  }
+  return buildProjects();
 }
 
 export function freePort(): Promise<number> {

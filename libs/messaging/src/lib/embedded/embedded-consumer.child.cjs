@@ -2,7 +2,7 @@
  * A separate OS process that joins a consumer group through the real EmbeddedConsumer, for
  * embedded-consumer.process.int.spec.ts. Jest's transform does not reach a forked child, so this
  * script compiles TypeScript on require with @swc/core, the workspace .swcrc and the tsconfig path
- * aliases (rewritten to relative requires, as tools/build.mjs does).
+ * aliases (rewritten to relative requires, as the Nx build targets do with build.swcrc).
  *
  *   <file> <group> <worker> <leaseTtlMs> <handlerDelayMs>
  *

@@ -1,15 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
+import { buildProjects } from '@okr/platform/testing';
 import { TOPICS } from '../topics';
 import { KafkaPublisher } from './kafka-publisher';
 import { startKafkaMock, type KafkaTestCluster } from '../../testing/kafka-mock';
 import { testLogger } from '../../testing/test-logger';
 import { waitFor } from '../../testing/wait-for';
-
-const root = resolve(__dirname, '../../../../..');
 
 /**
  * kill -9 of a Kafka consumer process mid-batch: after a restart, every one of N events is delivered
@@ -21,23 +21,23 @@ jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 describe('Kafka consumer process killed mid-batch (kcat mock)', () => {
   let cluster: KafkaTestCluster;
-  let build: string;
+  let dist: string;
+  let work: string;
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     cluster = await startKafkaMock();
-    mkdirSync(join(root, 'tmp'), { recursive: true });
-    build = mkdtempSync(join(root, 'tmp', 'messaging-build-'));
-    execFileSync(process.execPath, [join(root, 'tools/build.mjs'), '--out', build, '--quiet']);
+    dist = buildProjects(['messaging']);
+    work = mkdtempSync(join(tmpdir(), 'okr-kafka-kill-'));
   });
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
     await cluster.stop();
-    if (build) rmSync(build, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   const startChild = (env: Record<string, string>) => {
-    const child = spawn(process.execPath, [join(build, 'libs/messaging/test/kafka-consumer.child.js')], {
+    const child = spawn(process.execPath, [join(dist, 'libs/messaging/test/kafka-consumer.child.js')], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -62,7 +62,7 @@ describe('Kafka consumer process killed mid-batch (kcat mock)', () => {
     await publisher.publish(TOPICS.goals.name, events);
     await publisher.close();
 
-    const results = join(build, `results-${uuidv7()}.sqlite`);
+    const results = join(work, `results-${uuidv7()}.sqlite`);
     const env = { BROKERS: cluster.brokers.join(','), GROUP: `kill-${uuidv7()}`, RESULTS: results, SLOW_MS: '2' };
     const first = startChild(env);
     const db = new Database(results, { timeout: 5000 });
