@@ -18,9 +18,14 @@ if (projects.length === 0) {
 
 // The build is an Nx run of its own, not a step of the Nx task (`npm test`) a test may run in: two test
 // tasks building in turn would otherwise look to Nx like one task invoking itself.
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !/^NX_(TASK_|INVOCATION_ROOT_PID|TERMINAL_OUTPUT_PATH|STREAM_OUTPUT|PREFIX_OUTPUT)/.test(name)),
-);
+// Nx's plugins (Jest, ESLint, Vite) load in this process rather than one worker process each: that halves
+// the graph's cost of a build that is most often a cache hit.
+const env = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^NX_(TASK_|INVOCATION_ROOT_PID|TERMINAL_OUTPUT_PATH|STREAM_OUTPUT|PREFIX_OUTPUT)/.test(name)),
+  ),
+  NX_ISOLATE_PLUGINS: process.env.NX_ISOLATE_PLUGINS ?? 'false',
+};
 
 function ownerAlive() {
   try {
