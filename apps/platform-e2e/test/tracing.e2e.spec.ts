@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { traceparentOf } from '@okr/platform';
 import { eventually } from '@okr/platform/testing';
 import { startPlatform, type Platform } from './support/platform';
 
@@ -19,14 +20,15 @@ describe('one trace from a request to goals, through insights, to a notification
   let objectiveId: string;
   /** The team's webhook: notifications sends it what it delivers (a dispatcher attempt, unlike in-app). */
   let receiver: Server;
-  const received: string[] = [];
+  const received: { body: string; traceparent: string | undefined }[] = [];
 
   beforeAll(async () => {
     receiver = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
-        received.push(body);
+        const traceparent = request.headers['traceparent'];
+        received.push({ body, traceparent: typeof traceparent === 'string' ? traceparent : undefined });
         response.writeHead(204).end();
       });
     });
@@ -91,7 +93,9 @@ describe('one trace from a request to goals, through insights, to a notification
     expect(chain[0].parentSpanContext?.spanId).toBe(CALLER_SPAN_ID);
     expect(chain[3].attributes).toMatchObject({ 'messaging.system': 'okr-embedded', 'messaging.destination.name': 'okr.insights.v1' });
     expect(delivered.attributes).toMatchObject({ 'okr.delivery.rule': 'at-risk', 'okr.delivery.channel': 'webhook', 'http.response.status_code': 204 });
-    expect(received.some((body) => body.includes('"rule":"at-risk"'))).toBe(true);
+    // The webhook request carries the attempt's span: a traced receiver continues this trace.
+    const atRisk = received.filter(({ body }) => body.includes('"rule":"at-risk"'));
+    expect(atRisk.map(({ traceparent }) => traceparent)).toContain(traceparentOf(delivered.spanContext()));
     // Every service's projection of the activation is in the same trace (check-ins' view too).
     const services = new Set(spans.map((span) => span.resource.attributes['service.name']));
     expect([...services].sort()).toEqual(['check-ins', 'goals', 'insights', 'notifications']);

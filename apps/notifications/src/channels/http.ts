@@ -1,6 +1,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { activeTraceparent } from '@okr/platform';
 import { oneLine, withholdIfSecret } from './format';
 import type { SendOutcome } from './types';
 
@@ -41,7 +42,8 @@ export interface JsonPost {
  * 408, 429 and 5xx, timeouts and connection errors retry; anything else (3xx, other 4xx, a URL or
  * request that cannot be built) rejects. The response body is read up to a bound and discarded;
  * its first characters become the outcome's detail or error. The URL never appears in an outcome
- * (chat webhooks authenticate by their URL), nor does any of `secrets`.
+ * (chat webhooks authenticate by their URL), nor does any of `secrets`. Inside a span, the request
+ * carries its W3C `traceparent`.
  *
  * Sent with `node:http` / `node:https` (not fetch, whose connection pool and resolver cannot be told
  * which address to use), one connection per request, never reused: with `pinned` its custom lookup
@@ -67,8 +69,12 @@ export async function postJson(post: JsonPost): Promise<SendOutcome> {
     return { kind: 'reject', error: 'the URL must not carry credentials' };
   }
 
+  // The attempt's span (the dispatcher runs each attempt as the active span): a traced receiver
+  // continues the delivery's trace. Outside a span (tracing off) none is invented.
+  const traceparent = activeTraceparent();
   const headers = {
     ...post.headers,
+    ...(traceparent ? { traceparent } : {}),
     'Content-Type': 'application/json',
     'User-Agent': USER_AGENT,
     'Content-Length': String(Buffer.byteLength(post.body)),

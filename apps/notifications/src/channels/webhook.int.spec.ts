@@ -1,3 +1,6 @@
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Tracing, traceparentOf } from '@okr/platform';
 import { closedPort, startHttpReceiver, type HttpReceiver } from './testing/http-receiver';
 import type { OutgoingNotification, SendOutcome } from './types';
 import { sendWebhook, signWebhook, verifyWebhookSignature, webhookBody } from './webhook';
@@ -116,6 +119,8 @@ describe('sendWebhook against a real HTTP receiver', () => {
       'x-okr-timestamp': NOW_SECONDS,
     });
     expect(request.headers['x-okr-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    // Sent outside any span: no trace context is made up.
+    expect(request.headers).not.toHaveProperty('traceparent');
 
     const received = {
       secret: SECRET,
@@ -202,5 +207,28 @@ describe('sendWebhook against a real HTTP receiver', () => {
     receiver.respond(() => ({ status: 401, body: `bad signature, expected secret ${SECRET}` }));
     const outcome = await send(`${receiver.origin}/hook`);
     expect(outcome).toMatchObject({ kind: 'reject', statusCode: 401, error: 'HTTP 401 Unauthorized: [withheld: it quoted a secret]' });
+  });
+});
+
+describe('sendWebhook in a delivery attempt span', () => {
+  const exporter = new InMemorySpanExporter();
+  const tracing = new Tracing('notifications', new SimpleSpanProcessor(exporter));
+  const CAUSE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  let receiver: HttpReceiver;
+  beforeEach(async () => (receiver = await startHttpReceiver(() => ({ status: 204 }))));
+  afterEach(() => receiver.close());
+  afterAll(() => tracing.onApplicationShutdown());
+
+  it("sends the attempt span's traceparent, so a traced receiver continues the delivery's trace", async () => {
+    const span = await tracing.inSpan({ traceparent: CAUSE, name: 'deliver webhook', kind: SpanKind.CLIENT }, async (active) => {
+      await sendWebhook({ url: `${receiver.origin}/hook`, secret: SECRET, notification: notification(), timeoutMs: 5000, now: NOW });
+      return active.spanContext();
+    });
+    const [request] = receiver.requests;
+    expect(request.headers['traceparent']).toBe(traceparentOf(span));
+    // The attempt's own span, a child of the event's: not the cause passed through.
+    expect(request.headers['traceparent']).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(request.headers['traceparent']).not.toBe(CAUSE);
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['deliver webhook']);
   });
 });
