@@ -61,6 +61,8 @@ export interface SubscribeOptions {
   categories?: readonly string[];
   /** Stops the subscription; the iterator then ends. */
   signal?: AbortSignal;
+  /** Each event exactly as stored, not lifted to its latest schema version (see `readPath`). */
+  asStored?: boolean;
 }
 
 /**

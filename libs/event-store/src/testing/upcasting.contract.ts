@@ -21,7 +21,8 @@ const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
 
 /**
  * Part of the event store contract: events stored in an older schema version are read in the latest
- * by every read (stream, global log, subscription), and exactly as stored by `asStored` reads, whose
+ * by every read (stream, global log, subscription), and exactly as stored by `asStored` reads (those
+ * three too), whose
  * chain still verifies. `store` is called once the suite's store exists.
  */
 export function upcastingContract(store: () => EventStore): void {
@@ -51,6 +52,11 @@ export function upcastingContract(store: () => EventStore): void {
       const [raw] = await collect(store().readStream(streamId, { asStored: true }));
       expect(raw).toMatchObject({ id: stored.id, schemaVersion: 1, data: stored.data });
       expect(await collect(store().readAll({ categories: [category], asStored: true }))).toEqual([raw]);
+      const controller = new AbortController();
+      for await (const event of store().subscribe({ categories: [category], signal: controller.signal, asStored: true })) {
+        expect(event).toEqual(raw);
+        controller.abort();
+      }
       expect(await verifyChain(streamId, store().readStream(streamId, { asStored: true }))).toMatchObject({ events: 1, intact: true });
     });
 

@@ -205,7 +205,7 @@ export class KurrentDbEventStore implements EventStore {
       for await (const resolved of subscription) {
         if (stop.signal.aborted) return;
         const envelope = toEnvelope(resolved.event, resolved.commitPosition);
-        if (envelope && keep(envelope)) yield readPath(envelope);
+        if (envelope && keep(envelope)) yield options.asStored ? envelope : readPath(envelope);
       }
     } catch (error) {
       // Unsubscribing cancels the call; that error is the requested end, not a failure.

@@ -33,7 +33,11 @@ export class ProtectedEventStore implements EventStore {
     return this.stored.append(streamId, sealed, expected);
   }
 
-  /** `asStored`: exactly as stored, sealed (the hash chain, the auditor's export). */
+  /**
+   * Every read (subscriptions too) takes the stored event, opens it with the stored version's field
+   * names, then lifts it: upcasters read plain values. `asStored`: exactly as stored, sealed (the hash
+   * chain, the auditor's export).
+   */
   readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<EventEnvelope> {
     if (options.asStored) return this.stored.readStream(streamId, options);
     return this.opened(this.stored.readStream(streamId, { ...options, asStored: true }));
@@ -44,10 +48,9 @@ export class ProtectedEventStore implements EventStore {
     return this.opened(this.stored.readAll({ ...options, asStored: true }));
   }
 
-  subscribe(options?: SubscribeOptions): AsyncIterable<EventEnvelope> {
-    // Subscriptions hand events over upcast; the sealed values keep their locations through an upcast
-    // that renames or moves fields, and are opened wherever they are.
-    return this.opened(this.stored.subscribe(options), false);
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<EventEnvelope> {
+    if (options.asStored) return this.stored.subscribe(options);
+    return this.opened(this.stored.subscribe({ ...options, asStored: true }));
   }
 
   headPosition(): Promise<number> {
@@ -60,11 +63,8 @@ export class ProtectedEventStore implements EventStore {
   }
 
   /** Opens first, then lifts to the latest schema version: upcasters read plain values. */
-  private async *opened(events: AsyncIterable<EventEnvelope>, upcast = true): AsyncIterable<EventEnvelope> {
-    for await (const event of events) {
-      const opened = await this.protection.open(event);
-      yield upcast ? readPath(opened) : opened;
-    }
+  private async *opened(events: AsyncIterable<EventEnvelope>): AsyncIterable<EventEnvelope> {
+    for await (const event of events) yield readPath(await this.protection.open(event));
   }
 }
 

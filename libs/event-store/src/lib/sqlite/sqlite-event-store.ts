@@ -259,6 +259,7 @@ export class SqliteEventStore implements EventStore {
     const onAbort = (): void => stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     this.subscriptions.add(stop);
+    const toOut = reader(options.asStored);
     try {
       let after = options.after ?? 0;
       while (!stop.signal.aborted) {
@@ -270,7 +271,7 @@ export class SqliteEventStore implements EventStore {
         }
         for (const row of rows) {
           if (stop.signal.aborted) return;
-          yield toReadEnvelope(row);
+          yield toOut(row);
           after = row[0];
         }
       }
