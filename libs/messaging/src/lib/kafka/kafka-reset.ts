@@ -126,8 +126,8 @@ async function scanForFirst(
 
 /**
  * Joins `group` as its only member and keeps every partition paused, so offsets can be committed
- * with the group's generation. The mock (and brokers without the newer admin APIs) reject the admin
- * client's `setOffsets`, which needs DescribeGroups; a member's commit works on every broker.
+ * with the group's generation: the fallback for brokers without DescribeGroups (librdkafka's mock),
+ * where the admin client's `setOffsets` fails; a member's commit works on every broker.
  */
 async function joinAlone(kafka: Kafka, config: KafkaConfig, group: string, ranges: readonly PartitionRange[]): Promise<Consumer> {
   const member = kafka.consumer(consumerOptions(config, group));
@@ -147,6 +147,33 @@ async function joinAlone(kafka: Kafka, config: KafkaConfig, group: string, range
   } catch (error) {
     await member.disconnect().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Whether the broker says the group has members: `unknown` when it cannot say (no DescribeGroups, as on librdkafka's mock). */
+async function membership(admin: Admin, group: string): Promise<'idle' | 'active' | 'unknown'> {
+  try {
+    const { groups } = await admin.describeGroups([group]);
+    const described = groups.find((entry) => entry.groupId === group);
+    if (described === undefined) return 'unknown';
+    return described.members.length === 0 && (described.state === 'Empty' || described.state === 'Dead') ? 'idle' : 'active';
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'KafkaJSServerDoesNotSupportApiKey' || /does not support the requested API version/.test(error.message))) return 'unknown';
+    throw error;
+  }
+}
+
+/** Sets a group's offsets with the admin API (`setOffsets`: only on a group with no running member). */
+async function setWithAdmin(admin: Admin, group: string, offsets: readonly PartitionOffset[]): Promise<void> {
+  for (const topic of [...new Set(offsets.map((offset) => offset.topic))]) {
+    const partitions = offsets.filter((offset) => offset.topic === topic).map(({ partition, offset }) => ({ partition, offset }));
+    try {
+      await admin.setOffsets({ groupId: group, topic, partitions });
+    } catch (error) {
+      // A member joined since the group was described: kafkajs refuses, and so do we.
+      if (error instanceof Error && /must have no running instances/.test(error.message)) throw new KafkaGroupActiveError(group);
+      throw error;
+    }
   }
 }
 
@@ -172,15 +199,23 @@ export async function resetKafkaGroup(
       ),
     )
   ).flat();
+  const offsetsOf = () =>
+    target.to === 'start'
+      ? Promise.resolve(ranges.map(({ topic, partition, low }) => ({ topic, partition, offset: low })))
+      : scanForFirst(kafka, config, group, ranges, matcherFor(target));
+  // A broker with DescribeGroups: a group with members is refused without joining it (joining would
+  // rebalance its live members), an empty one gets its offsets through the admin API.
+  const members = await membership(admin, group);
+  if (members === 'active') throw new KafkaGroupActiveError(group);
+  if (members === 'idle') return setWithAdmin(admin, group, await offsetsOf());
+  // No DescribeGroups (librdkafka's mock): join the group alone and commit as its only member; a
+  // group with members shows in the assignment, and is refused then.
   // Joining takes seconds (the broker waits for more members); do it while the scan reads.
   const joining = joinAlone(kafka, config, group, ranges);
   joining.catch(() => undefined);
   let member: Consumer | undefined;
   try {
-    const offsets =
-      target.to === 'start'
-        ? ranges.map(({ topic, partition, low }) => ({ topic, partition, offset: low }))
-        : await scanForFirst(kafka, config, group, ranges, matcherFor(target));
+    const offsets = await offsetsOf();
     member = await joining;
     await member.commitOffsets(offsets);
   } finally {
