@@ -20,6 +20,7 @@ export * from './lib/kafka/dead-letter';
 export * from './lib/kafka/kafka-publisher';
 export { KafkaConsumer, backoffMs } from './lib/kafka/kafka-consumer';
 export { KafkaGroupActiveError } from './lib/kafka/kafka-reset';
+export { GroupAdminUnsupportedError } from './lib/kafka/kafka-groups';
 export * from './lib/nest/service-foundation';
 export * from './lib/observability/observed-consumer';
 export * from './lib/projections/read-model';

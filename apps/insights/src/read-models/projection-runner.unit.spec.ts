@@ -89,6 +89,8 @@ describe('ProjectionRunner.onApplied', () => {
       reset: jest.fn(),
       caughtUp: jest.fn(async () => true),
       lag: jest.fn(async () => []),
+      listGroups: jest.fn(async () => []),
+      deleteIdleGroups: jest.fn(async () => ({ deleted: [], kept: [] })),
       start: jest.fn(async (options: { group: string; handlers: Record<string, (e: IntegrationEvent) => Promise<void>> }) => {
         handlers.set(options.group, options.handlers);
         return { stop: async () => undefined };

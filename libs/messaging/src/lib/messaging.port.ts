@@ -76,7 +76,20 @@ export interface IntegrationEventConsumer {
    * checkpoint up to the head once an event of the topic is waiting, as the relay counts its lag.
    */
   lag(group: string, topics: readonly string[]): Promise<PartitionLag[]>;
+  /** The consumer groups the bus holds (with positions or members) whose names start with `prefix`. */
+  listGroups(prefix: string): Promise<string[]>;
+  /**
+   * Deletes each of `groups` that has no member, with its positions; a group with a member (in this
+   * process or another) is kept, and the answer says why. For groups nobody follows any more.
+   */
+  deleteIdleGroups(groups: readonly string[]): Promise<GroupCleanup>;
   close(): Promise<void>;
+}
+
+/** What {@link IntegrationEventConsumer.deleteIdleGroups} did with each group it was given. */
+export interface GroupCleanup {
+  deleted: string[];
+  kept: { group: string; reason: string }[];
 }
 
 /** A consumer group's lag on one partition of a topic. */

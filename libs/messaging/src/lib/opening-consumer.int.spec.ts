@@ -36,6 +36,12 @@ class RecordingBus implements IntegrationEventPublisher, IntegrationEventConsume
   async caughtUp(): Promise<boolean> {
     return true;
   }
+  async listGroups(): Promise<string[]> {
+    return [];
+  }
+  async deleteIdleGroups(): Promise<{ deleted: string[]; kept: [] }> {
+    return { deleted: [], kept: [] };
+  }
   async close(): Promise<void> {
     this.options = undefined;
   }

@@ -1,5 +1,5 @@
 import type { PersonalDataProtection } from '@okr/event-store';
-import type { EventHandler, ConsumerOptions, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer } from './messaging.port';
+import type { EventHandler, ConsumerOptions, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer, GroupCleanup } from './messaging.port';
 
 /**
  * A consumer of the platform's own that opens sealed personal data (with the shared key store) before
@@ -34,6 +34,14 @@ export class OpeningConsumer implements IntegrationEventConsumer {
 
   lag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {
     return this.inner.lag(group, topics);
+  }
+
+  listGroups(prefix: string): Promise<string[]> {
+    return this.inner.listGroups(prefix);
+  }
+
+  deleteIdleGroups(groups: readonly string[]): Promise<GroupCleanup> {
+    return this.inner.deleteIdleGroups(groups);
   }
 
   close(): Promise<void> {

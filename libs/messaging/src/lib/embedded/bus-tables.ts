@@ -106,6 +106,8 @@ export class BusTables {
   private readonly deadLetterRows: Database.Statement<[string, string], DeadLetterRow>;
   private readonly commitTransaction: (commit: Commit) => void;
   private readonly resetTransaction: (group: string, positions: ReadonlyMap<string, number>) => void;
+  private readonly groupRows: Database.Statement<[{ prefix: string }], { group: string }>;
+  private readonly deleteIdleTransaction: (group: string) => string | undefined;
 
   constructor(file: string, options: { busyTimeoutMs: number; synchronous: 'FULL' | 'NORMAL' }) {
     this.db = new Database(file, { timeout: options.busyTimeoutMs, fileMustExist: false });
@@ -167,6 +169,29 @@ export class BusTables {
       for (const [topic, position] of positions) this.setCheckpoint.run(group, topic, position, at);
     });
     this.resetTransaction = (group, positions) => reset.immediate(group, positions);
+    this.groupRows = db.prepare(`
+      SELECT "group" FROM bus_checkpoints WHERE substr("group", 1, length(@prefix)) = @prefix
+      UNION SELECT "group" FROM bus_leases WHERE substr("group", 1, length(@prefix)) = @prefix`);
+    const deleteCheckpoints = db.prepare('DELETE FROM bus_checkpoints WHERE "group" = ?');
+    const deleteLeases = db.prepare('DELETE FROM bus_leases WHERE "group" = ?');
+    const deleteIdle = db.transaction((group: string): string | undefined => {
+      const lease = this.leaseOf.get(group);
+      if (lease && lease.expires_at >= Date.now() && !heldByDeadProcess(lease.owner)) return `member ${lease.owner} holds its lease`;
+      deleteCheckpoints.run(group);
+      deleteLeases.run(group);
+      return undefined;
+    });
+    this.deleteIdleTransaction = (group) => deleteIdle.immediate(group);
+  }
+
+  /** Groups with a checkpoint or a lease whose names start with `prefix`. */
+  groups(prefix: string): string[] {
+    return this.groupRows.all({ prefix }).map((row) => row.group).sort();
+  }
+
+  /** Deletes a group's checkpoints and lease unless a live member holds it; answers why it was kept. */
+  deleteIdle(group: string): string | undefined {
+    return this.deleteIdleTransaction(group);
   }
 
   get open(): boolean {

@@ -2,6 +2,7 @@ import type { EventStore } from '@okr/event-store';
 import type {
   ConsumerOptions,
   DeadLetter,
+  GroupCleanup,
   IntegrationEventConsumer,
   PartitionLag,
   ResetTarget,
@@ -118,6 +119,24 @@ export class EmbeddedConsumer implements IntegrationEventConsumer {
       for await (const _ of this.options.store.readAll({ after, categories, maxCount: 1 })) return false;
     }
     return true;
+  }
+
+  async listGroups(prefix: string): Promise<string[]> {
+    this.assertOpen();
+    return this.bus.groups(prefix);
+  }
+
+  /** A group is idle when no live process holds its lease (a member standing by holds none, and is kept by its lease-holder). */
+  async deleteIdleGroups(groups: readonly string[]): Promise<GroupCleanup> {
+    this.assertOpen();
+    const cleanup: GroupCleanup = { deleted: [], kept: [] };
+    for (const group of groups) {
+      const busy = this.bus.deleteIdle(group);
+      if (busy === undefined) cleanup.deleted.push(group);
+      else cleanup.kept.push({ group, reason: busy });
+    }
+    if (cleanup.deleted.length > 0) this.logger.info({ groups: cleanup.deleted }, 'Consumer groups nobody follows deleted');
+    return cleanup;
   }
 
   async lag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {

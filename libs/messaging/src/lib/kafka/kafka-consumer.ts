@@ -1,10 +1,11 @@
 import { Partitioners, type Admin, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { IntegrationEvent } from '../integration-event';
-import type { ConsumerOptions, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer } from '../messaging.port';
+import type { ConsumerOptions, GroupCleanup, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer } from '../messaging.port';
 import { deadLetterTopic } from '../topics';
 import { fromKafkaMessage } from './cloudevents';
 import { toDeadLetterMessage } from './dead-letter';
 import { createKafka, TopicGuard } from './kafka-client';
+import { deleteIdleKafkaGroups, listKafkaGroups } from './kafka-groups';
 import type { KafkaConfig, MessagingLogger } from './kafka-config';
 import { resetKafkaGroup } from './kafka-reset';
 
@@ -139,6 +140,23 @@ export class KafkaConsumer implements IntegrationEventConsumer {
     await this.topics.assertExist(topics);
     await resetKafkaGroup(this.kafka, this.admin, this.config, group, topics, target);
     this.logger.info({ group, topics, target }, 'Kafka consumer group reset');
+  }
+
+  /** Throws {@link GroupAdminUnsupportedError} on a broker without ListGroups (librdkafka's mock). */
+  async listGroups(prefix: string): Promise<string[]> {
+    await this.connect();
+    return listKafkaGroups(this.admin, prefix);
+  }
+
+  /** DescribeGroups, then DeleteGroups of the empty ones (see {@link deleteIdleKafkaGroups}). */
+  async deleteIdleGroups(groups: readonly string[]): Promise<GroupCleanup> {
+    const ours = new Set(this.members.values());
+    const others = groups.filter((group) => !ours.has(group));
+    await this.connect();
+    const cleanup = await deleteIdleKafkaGroups(this.admin, others);
+    cleanup.kept.push(...groups.filter((group) => ours.has(group)).map((group) => ({ group, reason: 'this process consumes in it' })));
+    if (cleanup.deleted.length > 0) this.logger.info({ groups: cleanup.deleted }, 'Kafka consumer groups nobody follows deleted');
+    return cleanup;
   }
 
   async close(): Promise<void> {

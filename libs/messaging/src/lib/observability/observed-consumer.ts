@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { categoryOf } from '@okr/okr-domain';
 import type { Metrics, SpanRequest, Tracing } from '@okr/platform';
 import type { IntegrationEvent } from '../integration-event';
-import type { ConsumerOptions, EventHandler, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer } from '../messaging.port';
+import type { ConsumerOptions, EventHandler, IntegrationEventConsumer, PartitionLag, ResetTarget, RunningConsumer, GroupCleanup } from '../messaging.port';
 import { TOPICS } from '../topics';
 
 /** The topic that carries a stream's events (by its category), or undefined for a category of no topic. */
@@ -108,6 +108,14 @@ export class ObservedConsumer implements IntegrationEventConsumer {
 
   caughtUp(group: string, topics: readonly string[]): Promise<boolean> {
     return this.inner.caughtUp(group, topics);
+  }
+
+  listGroups(prefix: string): Promise<string[]> {
+    return this.inner.listGroups(prefix);
+  }
+
+  deleteIdleGroups(groups: readonly string[]): Promise<GroupCleanup> {
+    return this.inner.deleteIdleGroups(groups);
   }
 
   close(): Promise<void> {

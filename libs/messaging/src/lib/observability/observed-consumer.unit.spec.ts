@@ -26,6 +26,8 @@ class CapturingConsumer implements IntegrationEventConsumer {
   }
   reset = jest.fn(async () => undefined);
   caughtUp = jest.fn(async () => true);
+  listGroups = jest.fn(async () => []);
+  deleteIdleGroups = jest.fn(async () => ({ deleted: [], kept: [] }));
   lag = jest.fn(async (group: string, topics: readonly string[]) => topics.map((topic) => ({ topic, partition: 3, lag: group.length })));
   close = jest.fn(async () => undefined);
 }

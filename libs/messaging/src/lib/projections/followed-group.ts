@@ -22,8 +22,8 @@ export interface GroupRegistry {
  * view that holds nothing gets a group named `{base}.{random}`, new to the bus, so it reads the log
  * from its start BESIDE the live groups: no group another replica consumes in is joined, moved or
  * reset (on Kafka that crashed the second replica with "Consumer group was not initialized", and a
- * real broker refuses it). Abandoned groups keep nothing but committed positions (Kafka drops them
- * after `offsets.retention.minutes`, 7 days by default).
+ * real broker refuses it). The groups left behind are deleted once they have no members
+ * ({@link abandonedGroups}, `deleteIdleGroups` of the consumer port).
  */
 export async function followedGroup(registry: GroupRegistry, base: string, holdsData: () => Promise<boolean>): Promise<string> {
   const bound = await registry.bound(base);
@@ -33,6 +33,14 @@ export async function followedGroup(registry: GroupRegistry, base: string, holds
 
 /** A consumer group name no bus has seen: `{base}.{8 hex}`. */
 export const freshGroupName = (base: string): string => `${base}.${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+
+/**
+ * The groups of `base` among `listed` that the store no longer follows: `base` itself or a
+ * `{base}.{8 hex}` other than `followed`, left behind when the store moved to another group (a new
+ * or lost store, a rebuild). Replicas share the store and so its record: no replica follows them.
+ */
+export const abandonedGroups = (base: string, followed: string, listed: readonly string[]): string[] =>
+  listed.filter((group) => group !== followed && (group === base || (group.startsWith(`${base}.`) && /^[0-9a-f]{8}$/.test(group.slice(base.length + 1)))));
 
 /** The collection of a read store that records which group each of its views follows. */
 export const FOLLOWED_GROUPS = '_followed_groups';

@@ -23,6 +23,8 @@ function controlledConsumer() {
     reset: jest.fn(),
     caughtUp: async (group: string) => caughtUp.has(group),
     lag: async () => [],
+    listGroups: async () => [],
+    deleteIdleGroups: async () => ({ deleted: [], kept: [] }),
     close: async () => undefined,
   } satisfies IntegrationEventConsumer;
   return { consumer, pending, caughtUp, started, failures };

@@ -1,10 +1,10 @@
-import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ReadDocument, ReadSession, ReadStore } from '@okr/read-store';
 import type { IntegrationEvent } from '../integration-event';
 import type { EventHandler, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
 import type { ReadModel } from './read-model';
 import { ReadModelCollections, appliedId } from './read-model-collections';
-import { ReadStoreGroupRegistry, followedGroup } from './followed-group';
+import { ReadStoreGroupRegistry, abandonedGroups, followedGroup } from './followed-group';
 
 /** Which read models a service keeps, and which topics they follow. */
 export interface ReadModelRunnerOptions {
@@ -69,6 +69,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly listeners: AppliedListener[] = [];
   private readonly projectedListeners: ProjectedListener[] = [];
   private readonly collections: ReadModelCollections;
+  private readonly logger = new Logger(ReadModelRunner.name);
 
   constructor(
     private readonly consumer: IntegrationEventConsumer,
@@ -149,6 +150,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
         if (this.stopping) break;
         this.running = started;
         this.startError = undefined;
+        await this.deleteAbandonedGroups();
         return;
       } catch (error) {
         this.startError = error;
@@ -161,6 +163,24 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
           resolve();
         };
       });
+    }
+  }
+
+  /**
+   * Deletes the groups of this service's read models that the store no longer follows (see
+   * {@link abandonedGroups}) and that have no members. Best effort: a bus that cannot list or delete
+   * groups (librdkafka's mock) leaves them, as Kafka's offset retention eventually does too.
+   */
+  private async deleteAbandonedGroups(): Promise<void> {
+    for (const model of this.options.models) {
+      const base = readModelGroup(this.options.service, model);
+      try {
+        const abandoned = abandonedGroups(base, this.groupOf(model), await this.consumer.listGroups(base));
+        const { kept } = await this.consumer.deleteIdleGroups(abandoned);
+        for (const { group, reason } of kept) this.logger.log({ group, reason }, 'an abandoned consumer group is kept for now');
+      } catch (error) {
+        this.logger.warn({ base, error: errorText(error) }, 'abandoned consumer groups not deleted');
+      }
     }
   }
 
