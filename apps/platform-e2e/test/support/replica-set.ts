@@ -119,11 +119,14 @@ export class Client {
     return answer;
   }
 
-  /** `call` until it answers something else than 404 (the service learns the resource from the bus). */
+  /**
+   * `call` until the service knows the resource: it learns it from the bus, so it answers 404 first
+   * (or 503 with Retry-After while its view is still catching up).
+   */
   async untilKnown(service: ServiceName, method: string, path: string, options: { body?: unknown; as?: string; known: string }): Promise<Answer> {
     for (;;) {
       const answer = await this.call(service, method, path, options);
-      if (answer.status !== 404) return answer;
+      if (answer.status !== 404 && answer.status !== 503) return answer;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
