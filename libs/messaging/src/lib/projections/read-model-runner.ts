@@ -17,6 +17,9 @@ export interface ReadModelRunnerOptions {
 /** The base name of a service's read model's consumer group (the group it follows: {@link ReadModelRunner.groupOf}). */
 export const readModelGroup = (service: string, model: Pick<ReadModel, 'name'>): string => `${service}.${model.name}`;
 
+/** Module-level: subclasses (a service's runner) keep their own `logger` member. */
+const logger = new Logger('ReadModelRunner');
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -69,7 +72,6 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly listeners: AppliedListener[] = [];
   private readonly projectedListeners: ProjectedListener[] = [];
   private readonly collections: ReadModelCollections;
-  private readonly logger = new Logger(ReadModelRunner.name);
 
   constructor(
     private readonly consumer: IntegrationEventConsumer,
@@ -177,9 +179,9 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
       try {
         const abandoned = abandonedGroups(base, this.groupOf(model), await this.consumer.listGroups(base));
         const { kept } = await this.consumer.deleteIdleGroups(abandoned);
-        for (const { group, reason } of kept) this.logger.log({ group, reason }, 'an abandoned consumer group is kept for now');
+        for (const { group, reason } of kept) logger.log({ group, reason }, 'an abandoned consumer group is kept for now');
       } catch (error) {
-        this.logger.warn({ base, error: errorText(error) }, 'abandoned consumer groups not deleted');
+        logger.warn({ base, error: errorText(error) }, 'abandoned consumer groups not deleted');
       }
     }
   }
