@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbeddedConsumer, type ConsumerOptions } from '@okr/messaging';
+import { answerViolations } from '@okr/platform/testing';
 import { createCheckInsTestApp, eventually, givenKeyResult, type CheckInsTestApp } from './support/check-ins-test-app';
 
 /**
@@ -56,6 +57,9 @@ describe("check-ins while its view of goals catches up", () => {
     expect(early.headers['retry-after']).toBe('1');
     expect(early.body).toMatchObject({ code: 'view-catching-up', details: { keyResultId } });
     expect(early.body.detail).not.toContain(keyResultId);
+    // As the service's OpenAPI document says (a problem, with Retry-After).
+    const document = (await app.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+    expect(answerViolations(document, 'POST', `/api/v1/key-results/${keyResultId}/check-ins`, 503, early.body)).toEqual([]);
     // A read of the key result's check-ins: the same answer.
     expect((await app.call('GET', `/api/v1/key-results/${keyResultId}/check-ins`)).status).toBe(503);
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiViewCatchingUpResponse } from '../http/view-catching-up.response';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -33,6 +34,7 @@ export class CheckInHttpController {
   ) {}
 
   @Post('key-results/:krId/check-ins')
+  @ApiViewCatchingUpResponse()
   @Permission('check-in:write', KeyResultResource)
   @ApiHeader({ ...IF_MATCH_HEADER, description: "ETag of the key result's check-ins (GET .../check-ins) you saw; 409 if stale" })
   @ApiOperation({
@@ -47,6 +49,7 @@ export class CheckInHttpController {
   }
 
   @Post('check-ins/:id/corrections')
+  @ApiViewCatchingUpResponse()
   @Permission('check-in:write', CheckInResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Correct a check-in with a reason; the original stays in the record' })
@@ -59,6 +62,7 @@ export class CheckInHttpController {
   }
 
   @Get('key-results/:krId/check-ins')
+  @ApiViewCatchingUpResponse()
   @Permission('tenant:read')
   @ApiOperation({
     summary: 'The check-ins of a key result, oldest first: ?asOf= the corrected truth up to a moment (default now), ?knownAt= what was known then',

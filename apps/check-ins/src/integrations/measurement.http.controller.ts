@@ -1,6 +1,7 @@
 import { Body, Controller, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiViewCatchingUpResponse } from '../http/view-catching-up.response';
 import { ruleBroken } from '@okr/okr-domain';
 import { AcceptsApiKeys, Permission, Write, setRevisionHeaders, type WriteRequest } from '@okr/platform';
 import {
@@ -37,6 +38,7 @@ export class MeasurementHttpController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('key-results/:krId/measurements')
+  @ApiViewCatchingUpResponse()
   @Permission('measurement:record')
   @ApiOperation({ summary: 'Record a measurement of a key result (201 recorded, 200 sent before); 422 names a broken rule' })
   @ApiCreatedResponse({ type: MeasurementRecordedDto, description: 'Recorded; Location is the list of check-ins' })
@@ -51,6 +53,7 @@ export class MeasurementHttpController {
   }
 
   @Post('measurements')
+  @ApiViewCatchingUpResponse()
   @Permission('measurement:record')
   @ApiOperation({ summary: 'Record many measurements at once: 200 {items:[{id, keyResultId, measuredAt, source, status: recorded|unchanged|refused}]}' })
   @ApiOkResponse({ type: MeasurementBatchAnswerDto, description: 'The outcome of each measurement, in the order sent' })

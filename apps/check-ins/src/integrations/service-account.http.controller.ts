@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiViewCatchingUpResponse } from '../http/view-catching-up.response';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiPaginatedResponse, CurrentPrincipal, ListQueryDto, NotIdempotentlyStored, Permission, ValidationProblem, Write, type Principal, type WriteRequest } from '@okr/platform';
 import { ChangeServiceAccountsCommand, ListServiceAccountsQuery, publicAccount, type RegistryChange } from './service-account.commands';
@@ -22,6 +23,7 @@ export class ServiceAccountHttpController {
   ) {}
 
   @Post()
+  @ApiViewCatchingUpResponse()
   @Permission('tenant:admin')
   @NotIdempotentlyStored()
   @ApiOperation({ summary: 'Create a service account for a data source; its API key is shown once' })

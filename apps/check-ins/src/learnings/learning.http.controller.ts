@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiViewCatchingUpResponse } from '../http/view-catching-up.response';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -34,6 +35,7 @@ export class LearningHttpController {
   ) {}
 
   @Post('learnings')
+  @ApiViewCatchingUpResponse()
   @Permission('learning:capture', NewLearningResource)
   @ApiOperation({ summary: 'Capture a learning, linked to an objective and/or key results, with evidence' })
   @ApiCreatedResponse({ type: WriteAnswerDto, description: 'Captured; Location is the learning' })
@@ -65,6 +67,7 @@ export class LearningHttpController {
   }
 
   @Post('learnings/:id/revisions')
+  @ApiViewCatchingUpResponse()
   @Permission('learning:revise', LearningResource)
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Revise a learning with a reason; the earlier version stays in its history' })
@@ -88,6 +91,7 @@ export class LearningHttpController {
   }
 
   @Get('objectives/:id/learnings')
+  @ApiViewCatchingUpResponse()
   @Permission('tenant:read')
   @ApiOperation({ summary: 'The learnings of an objective, oldest first' })
   @ApiPaginatedResponse(LearningItemDto)
@@ -96,6 +100,7 @@ export class LearningHttpController {
   }
 
   @Get('key-results/:krId/learnings')
+  @ApiViewCatchingUpResponse()
   @Permission('tenant:read')
   @ApiOperation({ summary: 'The learnings about a key result, oldest first' })
   @ApiPaginatedResponse(LearningItemDto)

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiViewCatchingUpResponse } from '../http/view-catching-up.response';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { QuestionSubject } from '@okr/okr-domain';
@@ -24,6 +25,7 @@ export class QuestionHttpController {
   ) {}
 
   @Post('objectives/:id/questions')
+  @ApiViewCatchingUpResponse()
   @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about an objective' })
   @ApiCreatedResponse({ type: WriteAnswerDto, description: 'Asked; Location is the question' })
@@ -32,6 +34,7 @@ export class QuestionHttpController {
   }
 
   @Post('key-results/:krId/questions')
+  @ApiViewCatchingUpResponse()
   @Permission('question:ask')
   @ApiOperation({ summary: 'Ask the team a question about a key result' })
   @ApiCreatedResponse({ type: WriteAnswerDto, description: 'Asked; Location is the question' })
@@ -76,6 +79,7 @@ export class QuestionHttpController {
   }
 
   @Get('objectives/:id/questions')
+  @ApiViewCatchingUpResponse()
   @Permission('tenant:read')
   @ApiOperation({ summary: 'The questions of an objective, its key results and its learnings, with their answers' })
   @ApiPaginatedResponse(QuestionItemDto)
