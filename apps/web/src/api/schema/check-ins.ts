@@ -1287,6 +1287,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     CheckInHttpController_record: {
@@ -1406,6 +1417,17 @@ export interface operations {
             /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1537,6 +1559,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     LearningHttpController_capture: {
@@ -1643,6 +1676,17 @@ export interface operations {
             /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1943,6 +1987,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     LearningHttpController_acknowledge: {
@@ -2157,6 +2212,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     LearningHttpController_ofKeyResult: {
@@ -2240,6 +2306,17 @@ export interface operations {
             /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2330,6 +2407,17 @@ export interface operations {
             /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2459,6 +2547,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     QuestionHttpController_askOnKeyResult: {
@@ -2576,6 +2675,17 @@ export interface operations {
             /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3222,6 +3332,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ServiceAccountHttpController_rotate: {
@@ -3575,6 +3696,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     MeasurementHttpController_recordBatch: {
@@ -3681,6 +3813,17 @@ export interface operations {
             /** @description An unexpected error (`internal-error`); quote `correlationId` when you report it */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
