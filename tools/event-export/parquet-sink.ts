@@ -83,20 +83,20 @@ export async function parquetSink(file: string, options: ParquetSinkOptions = {}
     throw error;
   }
   const db = connection;
-  let rows: DuckDBAppender = await db.createAppender('chunk');
+  // One appender for the whole export: a new one per chunk left native memory behind that grew with the export.
+  const rows: DuckDBAppender = await db.createAppender('chunk');
   const text = (value: string | undefined): void => (value === undefined ? rows.appendNull() : rows.appendVarchar(value));
   const parts: string[] = [];
   let inChunk = 0;
 
   /** Writes the chunk to its part file and empties it. */
   const writePart = async (): Promise<void> => {
-    rows.closeSync();
+    rows.flushSync();
     const part = join(partsDir, `part-${String(parts.length).padStart(6, '0')}.parquet`);
     await db.run(`COPY (SELECT ${TYPED_COLUMNS} FROM chunk) TO ${sqlString(part)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${chunkRows})`);
     parts.push(part);
     await db.run('TRUNCATE chunk');
     inChunk = 0;
-    rows = await db.createAppender('chunk');
   };
 
   return {
