@@ -7,7 +7,7 @@
 //   node bench/run.mjs [--smoke] [name ...]
 //
 // --smoke runs each at BENCH_SCALE=0.02 (a few seconds; its figures are not measurements) unless
-// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `insights-catch-up`, `aggregates`, `replay`, `export`, `web`). A failing
+// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `insights-catch-up`, `aggregates`, `replay`, `personal-data`, `export`, `web`). A failing
 // benchmark does not stop the others; the run exits 1 if any failed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -24,6 +24,8 @@ export const BENCHMARKS = [
   { name: 'aggregates', node: [] },
   // A large tenant's replay at an instant: the temporal read model against the fold of the log.
   { name: 'replay', node: [] },
+  // Reading sealed personal data through the protected store, with and without the key cache.
+  { name: 'personal-data', node: [] },
   // A 1,000,000-event log exported as JSON Lines and Parquet, against the same read writing nothing.
   { name: 'export', node: [] },
   // Builds the web app itself, starts the platform with the demo and drives Debian's Chromium.
