@@ -16,7 +16,7 @@ const NOTIFY_SINCE = 'notify-since';
 
 /**
  * The notifications service's view on the platform's one read-model runner (consumer group
- * `notifications.notification_view`, recorded in the store), and its notification step: inside each
+ * `notifications.notifications-view-v1`, recorded in the store), and its notification step: inside each
  * event's transaction, after the view's changes, the pure step turns the event and the documents it
  * read into notifications, and their deliveries are recorded through the same session. So the view,
  * the deliveries and the event's `_applied` revision commit together: an event delivered again is

@@ -1,4 +1,4 @@
-import type { ProjectedEvent, ReadModel } from '@okr/messaging';
+import { unhandledEvent, type ProjectedEvent, type ProjectedEventOf, type ReadModel } from '@okr/messaging';
 import type {
   CheckInRecorded,
   CyclePlanned,
@@ -48,7 +48,7 @@ export type NotificationViewEvent =
   | KeyResultAtRisk;
 
 /** An event of the view as the runner hands it: its type and data typed together. */
-export type ViewEvent = ProjectedEvent & { [E in NotificationViewEvent as E['type']]: { type: E['type']; data: E['data'] } }[NotificationViewEvent['type']];
+export type ViewEvent = ProjectedEventOf<NotificationViewEvent>;
 
 export const NOTIFICATION_VIEW_EVENTS = [
   'CyclePlanned',
@@ -74,7 +74,7 @@ export const NOTIFICATION_VIEW_EVENTS = [
 ] as const satisfies readonly NotificationViewEvent['type'][];
 
 /** A handled event, typed (the runner passes only the types in `handles`). */
-export const viewEvent = (event: ProjectedEvent): ViewEvent => event as ViewEvent;
+export const viewEvent = (event: ProjectedEvent): ViewEvent => event as unknown as ViewEvent;
 
 /** `_id` of a team's document: team ids are slugs per tenant. */
 export const teamDocId = (tenantId: string, teamId: string): string => `${tenantId}:${teamId}`;
@@ -162,14 +162,12 @@ function changesOf(event: ViewEvent): BulkOperation[] {
     case 'KeyResultAtRisk':
       return [];
     default:
-      return unhandled(event);
+      return unhandledEvent(event);
   }
 }
 
-const unhandled = (_event: never): BulkOperation[] => [];
-
 /**
- * The notifications service's view of goals, check-ins and insights (`notification_view`): what the
+ * The notifications service's view of goals, check-ins and insights (`notifications-view-v1`): what the
  * notification rules need to name things and find people (objectives with owner, team, parents and
  * status; key results with owner and last confidence; cycles for reminders; teams' leads). Pure: the
  * runner reads `reads(event)` in the event's transaction, applies `project`'s writes, and the
