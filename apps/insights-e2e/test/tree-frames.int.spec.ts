@@ -98,7 +98,11 @@ describe('alignment tree and frames over goals and check-ins events', () => {
 
   it('shows frames across the target revision: the old target, then the new one', async () => {
     const to = new Date(Date.parse(beforeRevision) + 86_400_000).toISOString();
-    const r = await insights.call('GET', `/api/v1/frames?from=${encodeURIComponent(beforeRevision)}&to=${encodeURIComponent(to)}&step=day&objectiveId=${ids.growth}`);
+    // Frames come from the replay's read model, which follows the log as the tree does.
+    const r = await eventually(async () => {
+      const answer = await insights.call('GET', `/api/v1/frames?from=${encodeURIComponent(beforeRevision)}&to=${encodeURIComponent(to)}&step=day&objectiveId=${ids.growth}`);
+      return answer.body.frames?.[1]?.objectives?.[0]?.keyResults?.[0]?.target === 50 && answer;
+    }, 5000, 'frames show the revision');
     expect(r.status).toBe(200);
     expect(r.body.frames.map((f: { at: string }) => f.at)).toEqual([beforeRevision, to]);
     const targets = r.body.frames.map((f: { objectives: { id: string; keyResults: { target: number; value: number }[] }[] }) => {

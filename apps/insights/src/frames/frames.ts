@@ -12,8 +12,8 @@ import { replayAt, UNNAMED, type CheckInsReading, type ReplayLearning, type Repl
  * - At most `MAX_FRAMES` frames; more is a 400 naming `to`.
  * - Each frame is exactly `replayAt(events, tenant, at, filter)` — the same view `GET /replay?asOf=at`
  *   gives — restricted to the objective when `objectiveId` is given (its learnings: those about it).
- * - The events are read once per request; each frame folds them again (correct first; frames × events
- *   is small at the sizes one objective or team has).
+ * - `framesOf` folds the log for every frame: it is the reference the route's answer is tested against;
+ *   the route answers from the temporal read model (`frames-timeline.ts`), which reads the film once.
  */
 export const MAX_FRAMES = 200;
 export const FRAME_STEPS = { day: 86_400_000, week: 7 * 86_400_000 } as const;
