@@ -3,7 +3,17 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
 import { learningDecider, learningStreamName, notFound, type LearningState } from '@okr/okr-domain';
 import { pageHistory, streamHistory, type HistoryEntry, type Page, type PageRequest } from '@okr/platform';
-import { CheckInsView, type LearningRow } from '../view/check-ins.view';
+import { CheckInsView } from '../view/check-ins.view';
+
+/** A learning as the lists of an objective and of a key result show it. */
+export interface LearningRow {
+  id: string;
+  objectiveId?: string;
+  keyResultIds: string[];
+  result: string;
+  insight: string;
+  capturedAt: string;
+}
 
 const learningNotFound = (learningId: string) => notFound('learning-not-found', 'This learning does not exist', { learningId });
 
@@ -83,11 +93,30 @@ export class ListLearningsQuery extends Query<Page<LearningRow>> {
 
 @QueryHandler(ListLearningsQuery)
 export class ListLearningsHandler implements IQueryHandler<ListLearningsQuery> {
-  constructor(private readonly view: CheckInsView) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly view: CheckInsView,
+  ) {}
 
+  /** The page's learnings from the index, their texts from their streams (where erasure reaches them). */
   async execute({ tenantId, of, page }: ListLearningsQuery): Promise<Page<LearningRow>> {
     if ('objectiveId' in of) await this.view.requireObjective(tenantId, of.objectiveId);
     else await this.view.requireKeyResult(tenantId, of.keyResultId);
-    return this.view.learnings(tenantId, of, page);
+    const found = await this.view.learnings(tenantId, of, page);
+    const items = await Promise.all(
+      found.items.map(async (doc): Promise<LearningRow> => {
+        const { state } = await loadAggregate(this.store, learningStreamName(doc.learningId), learningDecider, tenantId);
+        if (state.status === 'empty') throw new Error(`Learning ${doc.learningId} is in the learnings index but its stream is empty`);
+        return {
+          id: doc.learningId,
+          ...(doc.objectiveId === null ? {} : { objectiveId: doc.objectiveId }),
+          keyResultIds: state.keyResultIds,
+          result: state.result,
+          insight: state.insight,
+          capturedAt: doc.capturedAt,
+        };
+      }),
+    );
+    return { items, nextCursor: found.nextCursor };
   }
 }

@@ -1,104 +1,42 @@
 import { unhandledEvent, type ProjectedEvent, type ProjectedEventOf, type ReadModel } from '@okr/messaging';
-import type { QuestionEvent, QuestionStatus, QuestionSubject } from '@okr/okr-domain';
+import type { QuestionEvent, QuestionStatus } from '@okr/okr-domain';
 import type { BulkOperation, ReadDocument } from '@okr/read-store';
 
-export interface AnswerRow {
-  text: string;
-  answeredBy: string;
-  answeredAt: string;
-}
-
-/** A question with its answers, as `GET /objectives/{id}/questions` lists it. */
-export interface QuestionRow {
-  id: string;
-  subject: QuestionSubject;
-  subjectId: string;
-  objectiveId?: string;
-  keyResultId?: string;
-  teamId?: string;
-  text: string;
-  askedBy: string;
-  askedAt: string;
-  status: QuestionStatus;
-  answers: AnswerRow[];
-  setAside?: { by: string; at: string; note?: string };
-}
-
+/**
+ * Where a question belongs and where it stands: no text and no person. The list reads each
+ * question of its page from its stream, so an erased person's words read as erased there too.
+ */
 export interface QuestionIndexDoc extends ReadDocument {
   tenantId: string;
-  subject: QuestionSubject;
-  subjectId: string;
   objectiveId: string | null;
-  keyResultId: string | null;
-  teamId: string | null;
-  text: string;
-  askedBy: string;
   askedAt: string;
   status: QuestionStatus;
-  answers: AnswerRow[];
-  setAside: { by: string; at: string; note?: string } | null;
 }
 
 /**
- * `check-ins-questions-v1`: each question with its answers (`_id` = question id), listed by objective
- * oldest first; eventually consistent with the `question-*` streams (a single question is read from
- * its stream).
+ * `check-ins-questions-v2`: each question's objective, moment and status (`_id` = question id), so an
+ * objective's questions are listed oldest first, filtered by status; eventually consistent with the
+ * `question-*` streams.
  */
 export const questionsIndexModel: ReadModel<QuestionIndexDoc> = {
-  name: 'check-ins-questions-v1',
+  name: 'check-ins-questions-v2',
   indexes: [{ fields: { tenantId: 1, objectiveId: 1, askedAt: 1 } }],
   handles: ['QuestionAsked', 'QuestionAnswered', 'QuestionSetAside'] satisfies readonly QuestionEvent['type'][],
   reads: () => undefined,
   project(projected: ProjectedEvent): BulkOperation[] {
     const event = projected as ProjectedEventOf<QuestionEvent>;
-    const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'QuestionAsked': {
-        const d = event.data;
-        const doc: QuestionIndexDoc = {
-          _id: d.questionId,
-          tenantId: event.metadata.tenantId,
-          subject: d.subject,
-          subjectId: d.subjectId,
-          objectiveId: d.objectiveId ?? null,
-          keyResultId: d.keyResultId ?? null,
-          teamId: d.teamId ?? null,
-          text: d.text,
-          askedBy: d.askedBy,
-          askedAt: at,
-          status: 'open',
-          answers: [],
-          setAside: null,
-        };
-        return [{ replaceOne: { filter: { _id: d.questionId }, replacement: doc, upsert: true } }];
+        const { questionId, objectiveId } = event.data;
+        const doc: QuestionIndexDoc = { _id: questionId, tenantId: event.metadata.tenantId, objectiveId: objectiveId ?? null, askedAt: event.metadata.occurredAt, status: 'open' };
+        return [{ replaceOne: { filter: { _id: questionId }, replacement: doc, upsert: true } }];
       }
-      case 'QuestionAnswered': {
-        const answer: AnswerRow = { text: event.data.text, answeredBy: event.data.answeredBy, answeredAt: at };
-        return [{ updateOne: { filter: { _id: event.data.questionId }, update: { $set: { status: 'answered' }, $push: { answers: answer } } } }];
-      }
-      case 'QuestionSetAside': {
-        const { by, note } = event.data;
-        const setAside = { by, at, ...(note === undefined ? {} : { note }) };
-        return [{ updateOne: { filter: { _id: event.data.questionId }, update: { $set: { status: 'set-aside', setAside } } } }];
-      }
+      case 'QuestionAnswered':
+        return [{ updateOne: { filter: { _id: event.data.questionId }, update: { $set: { status: 'answered' } } } }];
+      case 'QuestionSetAside':
+        return [{ updateOne: { filter: { _id: event.data.questionId }, update: { $set: { status: 'set-aside' } } } }];
       default:
         return unhandledEvent(event);
     }
   },
 };
-
-/** The list's row: the optional placements absent rather than null. */
-export const toQuestionRow = (doc: QuestionIndexDoc): QuestionRow => ({
-  id: doc._id,
-  subject: doc.subject,
-  subjectId: doc.subjectId,
-  ...(doc.objectiveId === null ? {} : { objectiveId: doc.objectiveId }),
-  ...(doc.keyResultId === null ? {} : { keyResultId: doc.keyResultId }),
-  ...(doc.teamId === null ? {} : { teamId: doc.teamId }),
-  text: doc.text,
-  askedBy: doc.askedBy,
-  askedAt: doc.askedAt,
-  status: doc.status,
-  answers: doc.answers,
-  ...(doc.setAside === null ? {} : { setAside: doc.setAside }),
-});

@@ -3,7 +3,7 @@ import type { ReadModel } from '@okr/messaging';
 import { notFound, type KeyResultKind, type KeyResultMeasure, type QuestionStatus } from '@okr/okr-domain';
 import { Problem, type Page, type PageRequest } from '@okr/platform';
 import { READ_STORE, pageCollection, type ReadCollection, type ReadDocument, type ReadStore } from '@okr/read-store';
-import { questionsIndexModel, toQuestionRow, type QuestionIndexDoc, type QuestionRow } from '../questions/questions.read-model';
+import { questionsIndexModel, type QuestionIndexDoc } from '../questions/questions.read-model';
 import {
   knownCycleId,
   knownGoalsModel,
@@ -45,14 +45,6 @@ export interface KnownObjective {
   ownerId?: string;
 }
 
-export interface LearningRow {
-  id: string;
-  objectiveId?: string;
-  keyResultIds: string[];
-  result: string;
-  insight: string;
-  capturedAt: string;
-}
 
 /** Seconds a caller waits before asking again while a view catches up. */
 const RETRY_AFTER_SECONDS = 1;
@@ -162,30 +154,19 @@ export class CheckInsView {
   }
 
   /** The learnings of an objective or of a key result, oldest first (`capturedAt`, then id), a page at a time. */
-  async learnings(tenantId: string, of: { objectiveId: string } | { keyResultId: string }, page: PageRequest): Promise<Page<LearningRow>> {
+  async learnings(tenantId: string, of: { objectiveId: string } | { keyResultId: string }, page: PageRequest): Promise<Page<LearningIndexDoc>> {
     const learnings = await this.collection<LearningIndexDoc>(learningsIndexModel);
     const filter = 'objectiveId' in of ? { tenantId, objectiveId: of.objectiveId } : { tenantId, keyResultIds: of.keyResultId };
-    const found = await pageCollection(learnings, filter, page, { list: 'learnings', sortBy: 'capturedAt', order: 'asc' });
-    return {
-      items: found.items.map((doc) => ({
-        id: doc.learningId,
-        ...(doc.objectiveId === null ? {} : { objectiveId: doc.objectiveId }),
-        keyResultIds: doc.keyResultIds,
-        result: doc.result,
-        insight: doc.insight,
-        capturedAt: doc.capturedAt,
-      })),
-      nextCursor: found.nextCursor,
-    };
+    return pageCollection(learnings, filter, page, { list: 'learnings', sortBy: 'capturedAt', order: 'asc' });
   }
 
-  /** The questions of an objective (on it, its key results and its learnings), oldest first, a page at a time. */
-  async questions(tenantId: string, objectiveId: string, options: PageRequest & { status?: QuestionStatus }): Promise<Page<QuestionRow>> {
+  /** The ids of an objective's questions (on it, its key results and its learnings), oldest first, a page at a time. */
+  async questions(tenantId: string, objectiveId: string, options: PageRequest & { status?: QuestionStatus }): Promise<Page<string>> {
     const questions = await this.collection<QuestionIndexDoc>(questionsIndexModel);
     const filter = { tenantId, objectiveId, ...(options.status === undefined ? {} : { status: options.status }) };
     const page = { ...(options.limit === undefined ? {} : { limit: options.limit }), ...(options.cursor === undefined ? {} : { cursor: options.cursor }) };
     const found = await pageCollection(questions, filter, page, { list: 'objective-questions', sortBy: 'askedAt', order: 'asc' });
-    return { items: found.items.map(toQuestionRow), nextCursor: found.nextCursor };
+    return { items: found.items.map((doc) => doc._id), nextCursor: found.nextCursor };
   }
 
   private async known<T>(

@@ -42,24 +42,25 @@ export const checkInKeysModel: ReadModel<CheckInKeyDoc> = {
   },
 };
 
-/** A learning as the lists of an objective and of a key result show it. */
+/**
+ * Where a learning belongs, and when it was captured: no text. The lists read each learning of their
+ * page from its stream, so an erased person's words read as erased there too.
+ */
 export interface LearningIndexDoc extends ReadDocument {
   tenantId: string;
   learningId: string;
   objectiveId: string | null;
   keyResultIds: string[];
-  result: string;
-  insight: string;
   capturedAt: string;
 }
 
 /**
- * `check-ins-learnings-v1`: the learnings of each objective and key result (`_id` = learning id), for
+ * `check-ins-learnings-v2`: the learnings of each objective and key result (`_id` = learning id), for
  * `GET /objectives/{id}/learnings` and `GET /key-results/{id}/learnings`; eventually consistent with
- * the `learning-*` streams (a single learning is read from its stream).
+ * the `learning-*` streams.
  */
 export const learningsIndexModel: ReadModel<LearningIndexDoc> = {
-  name: 'check-ins-learnings-v1',
+  name: 'check-ins-learnings-v2',
   indexes: [{ fields: { tenantId: 1, objectiveId: 1, capturedAt: 1 } }, { fields: { tenantId: 1, keyResultIds: 1, capturedAt: 1 } }],
   handles: ['LearningCaptured', 'LearningRevised'] satisfies readonly LearningEvent['type'][],
   reads: () => undefined,
@@ -67,27 +68,20 @@ export const learningsIndexModel: ReadModel<LearningIndexDoc> = {
     const event = projected as ProjectedEventOf<LearningEvent>;
     switch (event.type) {
       case 'LearningCaptured': {
-        const { learningId, objectiveId, keyResultIds, result, insight } = event.data;
+        const { learningId, objectiveId, keyResultIds } = event.data;
         const doc: LearningIndexDoc = {
           _id: learningId,
           tenantId: event.metadata.tenantId,
           learningId,
           objectiveId: objectiveId ?? null,
           keyResultIds: [...(keyResultIds ?? [])],
-          result,
-          insight,
           capturedAt: event.metadata.occurredAt,
         };
         return [{ replaceOne: { filter: { _id: learningId }, replacement: doc, upsert: true } }];
       }
       case 'LearningRevised': {
-        const { keyResultIds, result, insight } = event.data.changes;
-        const fields = {
-          ...(keyResultIds === undefined ? {} : { keyResultIds: [...keyResultIds] }),
-          ...(result === undefined ? {} : { result }),
-          ...(insight === undefined ? {} : { insight }),
-        };
-        return Object.keys(fields).length === 0 ? [] : [{ updateOne: { filter: { _id: event.data.learningId }, update: { $set: fields } } }];
+        const { keyResultIds } = event.data.changes;
+        return keyResultIds === undefined ? [] : [{ updateOne: { filter: { _id: event.data.learningId }, update: { $set: { keyResultIds: [...keyResultIds] } } } }];
       }
       case 'LearningAcknowledged':
         return [];
