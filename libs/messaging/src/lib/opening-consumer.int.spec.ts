@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { ERASED_PERSON } from '@okr/okr-domain';
-import { PersonalDataProtection, ProtectedEventStore, SqliteEventStore, SqliteKeyStore, storedEvents } from '@okr/event-store';
+import { PersonalDataProtection, ProtectedEventStore, SqliteEventStore, SqliteKeyStore, publishedEvents } from '@okr/event-store';
 import type { IntegrationEvent } from './integration-event';
 import type { ConsumerOptions, IntegrationEventConsumer, IntegrationEventPublisher, RunningConsumer } from './messaging.port';
 import { OpeningConsumer } from './opening-consumer';
@@ -69,7 +69,7 @@ describe('personal data on the bus', () => {
     const metadata = { tenantId: 'acme', actor: 'ann', correlationId: 'c', causationId: 'c', occurredAt: '2026-10-01T09:00:00.000Z' };
     await store.append('objective-o1', [{ id: uuidv7(), type: 'ObjectiveSet', data: { objectiveId: 'o1', cycleId: 'c1', teamId: 'web', ownerId: 'ann', title: 'Faster checkout' }, metadata }], 'no_stream');
     const bus = new RecordingBus();
-    relay = new Relay({ name: 'goals', topic: 'okr.goals.v1', categories: ['objective'], store: storedEvents(store), publisher: bus, state, logger: silent, leaseTtlMs: 300 });
+    relay = new Relay({ name: 'goals', topic: 'okr.goals.v1', categories: ['objective'], store: publishedEvents(store), publisher: bus, state, logger: silent, leaseTtlMs: 300 });
     relay.start();
     await waitFor(() => bus.published.length === 1, 0, () => 'the relay to publish the objective');
 

@@ -1,4 +1,4 @@
-import { ERASED_PERSON, everyStringOf, personalValuesOf, type EventEnvelope } from '@okr/okr-domain';
+import { ERASED_PERSON, everyStringOf, latestSchemaVersion, personalValuesOf, upcast, type EventEnvelope } from '@okr/okr-domain';
 import type { NewEvent } from '../event-store.port';
 import type { PersonalDataKeyStore, SubjectKey } from './key-store.port';
 import { open, seal, sealedKeyId } from './personal-data-cipher';
@@ -53,6 +53,47 @@ export class PersonalDataProtection {
     }
     return copy;
   }
+}
+
+/**
+ * A stored event lifted to its latest schema version and still sealed, as Kafka carries it: opened with
+ * the stored version's names, upcast on plain values, then each personal field of the latest version
+ * sealed again under its subject's key, only if that very key sealed the stored event (never a key
+ * created since, e.g. after an erasure); otherwise the value reads {@link ERASED_PERSON}. An event
+ * already at its latest version, or stored before sealing existed, is lifted as before.
+ */
+export async function liftSealed(protection: PersonalDataProtection, stored: EventEnvelope): Promise<EventEnvelope> {
+  const sealedBy = new Set(sealedValuesOf(stored).map(({ value }) => sealedKeyId(value)));
+  if (stored.schemaVersion === latestSchemaVersion(stored.type) || sealedBy.size === 0) return upcast(stored);
+  const lifted = upcast(await protection.open(stored));
+  const copy = { ...lifted, data: structuredClone(lifted.data), metadata: structuredClone(lifted.metadata) };
+  for (const found of personalValuesOf(copy)) {
+    let sealed = found.value;
+    for (const subject of found.subjects) {
+      const keyId = found.value === ERASED_PERSON ? undefined : await protection.keys.keyIdOf(stored.metadata.tenantId, subject);
+      const key = keyId !== undefined && sealedBy.has(keyId) ? await protection.keys.keyById(keyId) : undefined;
+      if (keyId === undefined || !key) {
+        sealed = ERASED_PERSON;
+        break;
+      }
+      sealed = seal(sealed, keyId, key);
+    }
+    found.replace(sealed);
+  }
+  // A personal value the catalogue no longer names (an upcaster renamed its field) is never let out in
+  // clear: a plain string equal to a value the stored event had sealed is sealed again under that key.
+  const plainOf = new Map<string, string>();
+  for (const { value } of sealedValuesOf(stored)) {
+    const opened = (await protection.open({ type: stored.type, data: { value }, metadata: stored.metadata })).data.value;
+    const keyId = sealedKeyId(value);
+    if (keyId !== undefined && opened !== value && opened !== ERASED_PERSON) plainOf.set(opened, keyId);
+  }
+  for (const found of everyStringOf(copy)) {
+    const keyId = plainOf.get(found.value);
+    const key = keyId === undefined ? undefined : await protection.keys.keyById(keyId);
+    if (keyId !== undefined) found.replace(key ? seal(found.value, keyId, key) : ERASED_PERSON);
+  }
+  return copy;
 }
 
 /** The sealed values of a stored event by location (whatever its schema version). */

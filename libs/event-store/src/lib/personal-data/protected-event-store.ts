@@ -10,7 +10,7 @@ import type {
 } from '../event-store.port';
 import { readPath } from '../read-path';
 import type { PersonalDataKeyStore } from './key-store.port';
-import { PersonalDataProtection } from './personal-data-protection';
+import { PersonalDataProtection, liftSealed } from './personal-data-protection';
 
 /**
  * The event store every service uses: the configured adapter with personal data sealed before it is
@@ -70,3 +70,24 @@ export class ProtectedEventStore implements EventStore {
 
 /** The events as stored (personal fields sealed), whether or not `store` protects personal data. */
 export const storedEvents = (store: EventStore): EventStore => (store instanceof ProtectedEventStore ? store.stored : store);
+
+/**
+ * The events as the relay publishes them: personal data sealed, each event in its latest schema
+ * version, lifted by upcasters that read plain values (see `liftSealed`). `asStored` reads pass through.
+ */
+export function publishedEvents(store: EventStore): EventStore {
+  if (!(store instanceof ProtectedEventStore)) return store;
+  const { stored, protection } = store;
+  const lifted = async function* (events: AsyncIterable<EventEnvelope>): AsyncIterable<EventEnvelope> {
+    for await (const event of events) yield await liftSealed(protection, event);
+  };
+  return {
+    append: (streamId, events, expected) => stored.append(streamId, events, expected),
+    readStream: (streamId, options = {}) => (options.asStored ? stored.readStream(streamId, options) : lifted(stored.readStream(streamId, { ...options, asStored: true }))),
+    readAll: (options = {}) => (options.asStored ? stored.readAll(options) : lifted(stored.readAll({ ...options, asStored: true }))),
+    subscribe: (options = {}) => (options.asStored ? stored.subscribe(options) : lifted(stored.subscribe({ ...options, asStored: true }))),
+    headPosition: () => stored.headPosition(),
+    ...(stored.setStreamRetention ? { setStreamRetention: stored.setStreamRetention.bind(stored) } : {}),
+    close: () => stored.close(),
+  };
+}

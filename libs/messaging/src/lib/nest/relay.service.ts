@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { PinoLogger } from 'nestjs-pino';
-import { EVENT_STORE, storedEvents, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, publishedEvents, type EventStore } from '@okr/event-store';
 import {
   Metrics,
   PLATFORM_CONFIG,
@@ -80,8 +80,8 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       name: this.what.name,
       topic: this.what.topic.name,
       categories: this.what.topic.categories,
-      // Kafka carries what is stored: personal data stays sealed on the topics.
-      store: storedEvents(this.store),
+      // Kafka carries personal data sealed, each event lifted to its latest version from opened values.
+      store: publishedEvents(this.store),
       publisher: this.publisher,
       state: this.state,
       logger: this.logger,
