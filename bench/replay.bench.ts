@@ -5,7 +5,7 @@
  * A tenant shaped like a large organisation's quarter is written to a fresh SQLite event store: TEAMS
  * teams with objectives of three key results (set, activated, some aligned to another team's objective,
  * some reworded, some archived), weekly check-ins over 13 weeks (some corrected later), plus a second
- * tenant of a fifth of its size. Insights' temporal read model (`replay-versions`, `replay-check-ins`)
+ * tenant of a fifth of its size. Insights' temporal read model (`replay-versions-v1`, `replay-check-ins-v1`)
  * is built from the log through the shared runner on the embedded read store.
  *
  * Measured, for random instants across the quarter and random filters (none, a team, the cycle):

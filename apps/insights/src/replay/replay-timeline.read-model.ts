@@ -22,8 +22,12 @@ import type { ProjectedEvent, ReadModel } from '@okr/messaging';
  *
  * Every `_id` starts with the tenant, and every query names it: one tenant never reads another's.
  */
-export const REPLAY_VERSIONS = 'replay-versions';
-export const REPLAY_CHECK_INS = 'replay-check-ins';
+/**
+ * The names carry the documents' shape version: a new shape is a new name, so a new consumer group
+ * builds it from the start of the log beside the old one (which is then dropped), never a migration.
+ */
+export const REPLAY_VERSIONS = 'replay-versions-v1';
+export const REPLAY_CHECK_INS = 'replay-check-ins-v1';
 
 /** `validTo` of the latest version: later than any instant a `Date` can hold. */
 export const OPEN = 8.64e15 + 1;
