@@ -252,7 +252,7 @@ class Transaction implements ReadSession {
   collection(name: string, definition: CollectionDefinition): TransactionCollection {
     let entry = this.collections.get(name);
     if (!entry) {
-      entry = new TransactionCollection(name, this.store.state(name), definition);
+      entry = new TransactionCollection(name, this.store.state(name), definition, true);
       this.collections.set(name, entry);
     }
     return entry;
@@ -283,6 +283,8 @@ class TransactionCollection {
     readonly name: string,
     base: CollectionState | undefined,
     definition: CollectionDefinition,
+    /** A transaction's view remembers what it read; a one-off read outside any transaction need not. */
+    private readonly tracksReads = false,
   ) {
     this.base = base;
     // Writing to a collection that does not exist creates it with the handle's indexes, as MongoDB does.
@@ -300,7 +302,7 @@ class TransactionCollection {
 
   /** Remembers the committed version this transaction saw first of a document (see `baseDocuments`). */
   private seen(id: string, committed: ReadDocument | undefined): void {
-    if (!this.changes.has(id) && !this.baseDocuments.has(id)) this.baseDocuments.set(id, committed);
+    if (this.tracksReads && !this.changes.has(id) && !this.baseDocuments.has(id)) this.baseDocuments.set(id, committed);
   }
 
   *documents(): Generator<ReadDocument> {
