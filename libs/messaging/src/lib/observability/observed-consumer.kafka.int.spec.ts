@@ -84,8 +84,6 @@ describe('consumer metrics on Kafka (librdkafka mock)', () => {
   let kafka: KafkaConsumer;
   let observed: ObservedConsumer;
   let publisher: KafkaPublisher;
-  /** Lets held handlers finish: a consumer stops only after its handler in flight. */
-  let release: () => void = () => undefined;
 
   beforeEach(() => {
     metrics = new Metrics('metrics-test');
@@ -94,54 +92,45 @@ describe('consumer metrics on Kafka (librdkafka mock)', () => {
     publisher = new KafkaPublisher(testKafkaConfig(cluster), logger);
   });
   afterEach(async () => {
-    release();
     await Promise.allSettled([observed.close(), publisher.close()]);
   });
 
-  it('okr_consumer_lag shows what is left on each partition while the group is part-way, then 0 on every partition', async () => {
-    const keys = Array.from({ length: 6 }, () => uuidv7());
-    // Revision-major order: on every partition the held events (revision >= 2) come after the others.
-    const events = [0, 1, 2, 3].flatMap((revision) => keys.map((key) => event(key, revision)));
-    const held = events.filter((e) => e.revision >= 2);
-    await publisher.publish(TOPIC, events);
-    const placed = await partitionsOf(TOPIC, events.map((e) => e.id));
-    const expected: Record<string, number> = { '0': 0, '1': 0, '2': 0, '3': 0 };
-    for (const e of held) expected[String(placed.get(e.id)?.partition)] += 1;
-    expect(Object.values(expected).reduce((a, b) => a + b, 0)).toBe(held.length);
-
-    const gate = new Promise<void>((resolve) => (release = resolve));
+  it('okr_consumer_lag shows what is left on each partition after the group read part of the topic, then 0 on every partition', async () => {
     const handled = new Set<string>();
     const group = `lag-${randomUUID()}`;
-    await observed.start({
-      group,
-      topics: [TOPIC],
-      handlers: {
-        KeyResultAdded: async (received) => {
-          if (received.revision >= 2) await gate;
-          handled.add(received.id);
-        },
-      },
-    });
-
-    // Each partition's consumption stops at its first held event: the gauge settles at what is left.
+    const options = { group, topics: [TOPIC], handlers: { KeyResultAdded: async (received: IntegrationEvent) => void handled.add(received.id) } };
+    const everywhere = (lag: number) => ({ '0': lag, '1': lag, '2': lag, '3': lag });
     let last: Record<string, number> = {};
-    await waitFor(
-      async () => JSON.stringify((last = await lagOf(metrics, group))) === JSON.stringify(expected),
-      WAIT_MS,
-      () => `lag ${JSON.stringify(expected)}, the gauge says ${JSON.stringify(last)}`,
-      () => handled.size,
-    );
-    expect(handled.size).toBe(events.length - held.length);
+    const gaugeReaches = (expected: Record<string, number>) =>
+      waitFor(
+        async () => JSON.stringify((last = await lagOf(metrics, group))) === JSON.stringify(expected),
+        WAIT_MS,
+        () => `lag ${JSON.stringify(expected)}, the gauge says ${JSON.stringify(last)}`,
+        () => handled.size,
+      );
 
-    release();
-    const caughtUp = { '0': 0, '1': 0, '2': 0, '3': 0 };
-    await waitFor(
-      async () => JSON.stringify((last = await lagOf(metrics, group))) === JSON.stringify(caughtUp),
-      WAIT_MS,
-      () => `lag 0 everywhere, the gauge says ${JSON.stringify(last)}`,
-      () => handled.size,
-    );
-    expect(handled.size).toBe(events.length);
+    // The part read: whatever the topic holds now. The group stops once it has committed all of it.
+    const first = Array.from({ length: 4 }, () => event(uuidv7(), 0));
+    await publisher.publish(TOPIC, first);
+    const member = await observed.start(options);
+    await waitFor(() => first.every((e) => handled.has(e.id)), WAIT_MS, () => 'the first events handled', () => handled.size);
+    await gaugeReaches(everywhere(0));
+    await member.stop();
+
+    // The part left: N more events, over keys that spread across the partitions. A stopped group stays
+    // in the gauge, its lag growing: what an operator must see of a consumer that stopped.
+    const rest = Array.from({ length: 16 }, () => event(uuidv7(), 0));
+    await publisher.publish(TOPIC, rest);
+    const placed = await partitionsOf(TOPIC, rest.map((e) => e.id));
+    const expected = everywhere(0);
+    for (const e of rest) expected[String(placed.get(e.id)?.partition) as keyof typeof expected] += 1;
+    expect(Object.values(expected).filter((lag) => lag > 0).length).toBeGreaterThan(1);
+    await gaugeReaches(expected);
+    expect(rest.some((e) => handled.has(e.id))).toBe(false);
+
+    await observed.start(options);
+    await gaugeReaches(everywhere(0));
+    expect(rest.every((e) => handled.has(e.id))).toBe(true);
   }, 150_000);
 
   it('okr_dead_letters_total is 0 from the start and counts each record sent to the dead-letter topic, poison events and malformed records', async () => {
