@@ -31,7 +31,7 @@ import { replaceDocument, type ProjectedEvent, type ReadModel } from '@okr/messa
  *   projected: a later target revision does not rewrite history (the chart shows what the dashboards
  *   showed then); points recorded after it use the new target. A point that arrived before its key
  *   result (streams are not ordered against each other) has `progress: null` until `KeyResultAdded`
- *   fills it in.
+ *   fills it in (see `SeriesPendingKeyResultDoc` for why the check-in also writes the key result's document).
  * - Idempotent: a redelivered `CheckInRecorded` (any version of the check-in exists) or
  *   `CheckInCorrected` (its own version is current) is a no-op; key-result updates are plain `$set`s.
  */
@@ -75,7 +75,23 @@ export interface SeriesPointDoc extends ReadDocument {
   corrections: number;
 }
 
-export type SeriesDoc = SeriesKeyResultDoc | SeriesPointDoc;
+/**
+ * Written by a check-in, a measurement or a correction that finds no key-result document: the key
+ * result's `KeyResultAdded` (another topic) may be in a transaction running at the same time that
+ * found no pending point. Both transactions then write this one document, so the store refuses the
+ * one that commits second and it runs again, seeing the other's write (without it, a write skew left
+ * the point's progress null for good). `KeyResultAdded` replaces it with the key result's document.
+ */
+export interface SeriesPendingKeyResultDoc extends ReadDocument {
+  _id: string;
+  docType: 'key-result-pending';
+  tenantId: string;
+  keyResultId: string;
+  objectiveId: string;
+  pending: true;
+}
+
+export type SeriesDoc = SeriesKeyResultDoc | SeriesPointDoc | SeriesPendingKeyResultDoc;
 
 export const KEY_RESULT_SERIES_EVENTS = [
   'KeyResultAdded',
@@ -98,7 +114,18 @@ const targetFor = (measure: KeyResultMeasure | undefined): KeyResultTarget | nul
   (measure === undefined ? undefined : targetOf(measure)) ?? null;
 
 const keyResultDocOf = (current: readonly SeriesDoc[], keyResultId: string): SeriesKeyResultDoc | undefined =>
-  current.find((d): d is SeriesKeyResultDoc => d._id === seriesKeyResultId(keyResultId));
+  current.find((d): d is SeriesKeyResultDoc => d.docType === 'key-result' && d._id === seriesKeyResultId(keyResultId));
+
+/** Claims the key result's document while it is unknown (see {@link SeriesPendingKeyResultDoc}); a no-op once it exists. */
+const pendingKeyResult = (event: ProjectedEvent, keyResultId: string, objectiveId: string): BulkOperation => ({
+  updateOne: {
+    filter: { _id: seriesKeyResultId(keyResultId) },
+    // `$set` makes it a write even when the key result's document appeared since this transaction read:
+    // the store then refuses it (changed since read) and the event runs again with the measure.
+    update: { $set: { pending: true }, $setOnInsert: { docType: 'key-result-pending', tenantId: event.metadata.tenantId, keyResultId, objectiveId } },
+    upsert: true,
+  },
+});
 
 type NewPoint = Pick<SeriesPointDoc, 'checkInId' | 'keyResultId' | 'objectiveId' | 'effectiveAt' | 'recordedAt' | 'value' | 'confidence'> & {
   source?: string;
@@ -129,7 +156,7 @@ const newPoint = (event: ProjectedEvent, current: readonly SeriesDoc[], data: Ne
     current: true,
     corrections: 0,
   };
-  return [replaceDocument(point)];
+  return [...(measure === undefined ? [pendingKeyResult(event, data.keyResultId, data.objectiveId)] : []), replaceDocument(point)];
 };
 
 export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
@@ -239,6 +266,7 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
             },
           },
           replaceDocument(point),
+          ...(measure === undefined ? [pendingKeyResult(event, data.keyResultId, previous.objectiveId)] : []),
         ];
       }
       default:

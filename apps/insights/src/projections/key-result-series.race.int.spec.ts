@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { ReadModelRunner, type IntegrationEvent, type IntegrationEventConsumer, type ReadModel } from '@okr/messaging';
+import { EmbeddedReadStore, type ReadCollection, type ReadStore } from '@okr/read-store';
+import { keyResultSeriesModel, seriesPointId, type SeriesPointDoc } from './key-result-series';
+
+/**
+ * A key result's `KeyResultAdded` (goals' topic) and its first check-in (check-ins' topic) applied at
+ * once, as two partitions or two replicas do: each transaction reads before the other has written.
+ * Whichever commits first, the point must end with its progress and target: a write skew (the
+ * check-in finds no key result, the key result finds no pending point) left it `null` for good.
+ */
+const metadata = { tenantId: 't', actor: 'a', correlationId: 'c', causationId: 'c', occurredAt: '2026-10-05T09:00:00.000Z' };
+const event = (type: string, streamId: string, data: object): IntegrationEvent => ({
+  id: randomUUID(),
+  type,
+  schemaVersion: 1,
+  streamId,
+  key: streamId,
+  revision: 0,
+  position: 0,
+  data,
+  metadata,
+});
+
+const keyResultAdded = event('KeyResultAdded', 'objective-o1', {
+  objectiveId: 'o1',
+  keyResultId: 'kr1',
+  title: 'Activation',
+  measure: { kind: 'increase', start: 0, target: 10 },
+});
+const checkInRecorded = event('CheckInRecorded', 'checkins-kr1', {
+  checkInId: 'ci1',
+  keyResultId: 'kr1',
+  objectiveId: 'o1',
+  value: 3,
+  confidence: 7,
+  effectiveAt: '2026-10-05',
+  recordedAt: '2026-10-05T09:00:00.000Z',
+});
+
+/** The store with the series' writes held until both transactions have read, and the second until the first committed. */
+function racingStore(store: ReadStore, firstCommitted: () => Promise<unknown>): ReadStore {
+  let reads = 0;
+  let writes = 0;
+  let bothRead!: () => void;
+  const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
+  const gate = (collection: ReadCollection): ReadCollection =>
+    new Proxy(collection, {
+      get(target, property) {
+        if (property === 'find') {
+          return async (...args: Parameters<ReadCollection['find']>) => {
+            const found = await target.find(...args);
+            if (++reads === 2) bothRead();
+            return found;
+          };
+        }
+        if (property === 'bulkWrite') {
+          return async (...args: Parameters<ReadCollection['bulkWrite']>) => {
+            await bothHaveRead;
+            if (++writes === 2) await firstCommitted();
+            return target.bulkWrite(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'collection') {
+        return async (...args: Parameters<ReadStore['collection']>) => {
+          const collection = await target.collection(...args);
+          return args[0].name === keyResultSeriesModel.name ? gate(collection) : collection;
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('key-result-series: a key result and its first check-in applied at once', () => {
+  let store: EmbeddedReadStore;
+  beforeEach(() => {
+    store = EmbeddedReadStore.open({ file: ':memory:' });
+  });
+  afterEach(() => store.close());
+
+  it.each([
+    ['the key result commits first', [keyResultAdded, checkInRecorded]],
+    ['the check-in commits first', [checkInRecorded, keyResultAdded]],
+  ])('%s: the point ends with its progress and target', async (_case, [one, other]) => {
+    let first: Promise<unknown> = Promise.resolve();
+    const model = keyResultSeriesModel as unknown as ReadModel;
+    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingStore(store, () => first.catch(() => undefined)), {
+      service: 'test',
+      topics: ['t'],
+      models: [model],
+    });
+    first = runner.applyBatch(model, [one]);
+    const second = runner.applyBatch(model, [other]);
+    await Promise.all([first, second]);
+
+    const series = await store.collection<SeriesPointDoc>({ name: keyResultSeriesModel.name });
+    expect(await series.findOne({ _id: seriesPointId('ci1', 0) })).toMatchObject({ progress: 0.3, target: { target: 10 }, current: true });
+  });
+});
