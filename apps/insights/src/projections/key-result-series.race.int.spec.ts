@@ -28,15 +28,20 @@ const keyResultAdded = event('KeyResultAdded', 'objective-o1', {
   title: 'Activation',
   measure: { kind: 'increase', start: 0, target: 10 },
 });
-const checkInRecorded = event('CheckInRecorded', 'checkins-kr1', {
-  checkInId: 'ci1',
-  keyResultId: 'kr1',
-  objectiveId: 'o1',
-  value: 3,
-  confidence: 7,
-  effectiveAt: '2026-10-05',
-  recordedAt: '2026-10-05T09:00:00.000Z',
+const checkIn = (checkInId: string, revision: number): IntegrationEvent => ({
+  ...event('CheckInRecorded', 'checkins-kr1', {
+    checkInId,
+    keyResultId: 'kr1',
+    objectiveId: 'o1',
+    value: 3,
+    confidence: 7,
+    effectiveAt: '2026-10-05',
+    recordedAt: '2026-10-05T09:00:00.000Z',
+  }),
+  revision,
 });
+const checkInRecorded = checkIn('ci1', 0);
+const secondCheckIn = checkIn('ci2', 1);
 
 /** The store with the series' writes held until both transactions have read, and the second until the first committed. */
 function racingStore(store: ReadStore, firstCommitted: () => Promise<unknown>): ReadStore {
@@ -86,12 +91,13 @@ describe('key-result-series: a key result and its first check-in applied at once
   });
   afterEach(() => store.close());
 
+  const model = keyResultSeriesModel as unknown as ReadModel;
+
   it.each([
     ['the key result commits first', [keyResultAdded, checkInRecorded]],
     ['the check-in commits first', [checkInRecorded, keyResultAdded]],
   ])('%s: the point ends with its progress and target', async (_case, [one, other]) => {
     let first: Promise<unknown> = Promise.resolve();
-    const model = keyResultSeriesModel as unknown as ReadModel;
     const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingStore(store, () => first.catch(() => undefined)), {
       service: 'test',
       topics: ['t'],
@@ -103,5 +109,27 @@ describe('key-result-series: a key result and its first check-in applied at once
 
     const series = await store.collection<SeriesPointDoc>({ name: keyResultSeriesModel.name });
     expect(await series.findOne({ _id: seriesPointId('ci1', 0) })).toMatchObject({ progress: 0.3, target: { target: 10 }, current: true });
+  });
+
+  it.each([
+    ['the key result commits first', [keyResultAdded, secondCheckIn]],
+    ['the second check-in commits first', [secondCheckIn, keyResultAdded]],
+  ])('after a first check-in left the key result pending, %s: both points end with their progress', async (_case, [one, other]) => {
+    const plain = new ReadModelRunner({} as IntegrationEventConsumer, store, { service: 'test', topics: ['t'], models: [model] });
+    await plain.applyBatch(model, [checkInRecorded]);
+    let first: Promise<unknown> = Promise.resolve();
+    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingStore(store, () => first.catch(() => undefined)), {
+      service: 'test',
+      topics: ['t'],
+      models: [model],
+    });
+    first = runner.applyBatch(model, [one]);
+    const second = runner.applyBatch(model, [other]);
+    await Promise.all([first, second]);
+
+    const series = await store.collection<SeriesPointDoc>({ name: keyResultSeriesModel.name });
+    for (const id of [seriesPointId('ci1', 0), seriesPointId('ci2', 1)]) {
+      expect(await series.findOne({ _id: id })).toMatchObject({ progress: 0.3, target: { target: 10 }, current: true });
+    }
   });
 });

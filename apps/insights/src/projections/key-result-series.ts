@@ -88,7 +88,8 @@ export interface SeriesPendingKeyResultDoc extends ReadDocument {
   tenantId: string;
   keyResultId: string;
   objectiveId: string;
-  pending: true;
+  /** The last event that claimed it: each claim changes the document. */
+  pendingEvent: string;
 }
 
 export type SeriesDoc = SeriesKeyResultDoc | SeriesPointDoc | SeriesPendingKeyResultDoc;
@@ -120,9 +121,9 @@ const keyResultDocOf = (current: readonly SeriesDoc[], keyResultId: string): Ser
 const pendingKeyResult = (event: ProjectedEvent, keyResultId: string, objectiveId: string): BulkOperation => ({
   updateOne: {
     filter: { _id: seriesKeyResultId(keyResultId) },
-    // `$set` makes it a write even when the key result's document appeared since this transaction read:
-    // the store then refuses it (changed since read) and the event runs again with the measure.
-    update: { $set: { pending: true }, $setOnInsert: { docType: 'key-result-pending', tenantId: event.metadata.tenantId, keyResultId, objectiveId } },
+    // Always a change (the event's id), even when the placeholder exists or the key result's document
+    // appeared since this transaction read it: a no-op would not make the two transactions conflict.
+    update: { $set: { pendingEvent: event.id }, $setOnInsert: { docType: 'key-result-pending', tenantId: event.metadata.tenantId, keyResultId, objectiveId } },
     upsert: true,
   },
 });
