@@ -7,8 +7,11 @@ export { caller, eventually, startServiceApp, type Call, type CallOptions };
 export type InsightsTestApp = ServiceTestApp;
 
 /** The real insights module on a real SQLite store in a data folder (fresh unless given). */
-export function createInsightsTestApp(dataDir?: string): Promise<InsightsTestApp> {
-  return createServiceTestApp('insights', (config, logs) => InsightsModule.forRoot(config, logs), dataDir ? { dataDir } : {});
+export function createInsightsTestApp(dataDir?: string, env?: Readonly<Record<string, string>>): Promise<InsightsTestApp> {
+  return createServiceTestApp('insights', (config, logs) => InsightsModule.forRoot(config, logs), {
+    ...(dataDir ? { dataDir } : {}),
+    ...(env ? { env } : {}),
+  });
 }
 
 /** A distinct instant strictly between what happened before and what happens after the call. */
