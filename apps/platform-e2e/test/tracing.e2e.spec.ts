@@ -86,7 +86,7 @@ describe('one trace from a request to goals, through insights, to a notification
       // A consumer span is named by its group (a read model's group may carry its generation) and event type.
       expect.stringMatching(/^insights: insights\.objective-summary(\.\w+)? ObjectiveActivated$/),
       'insights: assess key result risk',
-      expect.stringMatching(/^notifications: notifications(\.\w+)? KeyResultAtRisk$/),
+      expect.stringMatching(/^notifications: notifications(\.[\w-]+)* KeyResultAtRisk$/),
       'notifications: deliver webhook',
     ]);
     // The first span is the request's, a child of the caller's span.
