@@ -8,6 +8,9 @@
  *                                                   revision, append one event at exactly that revision,
  *                                                   retry on conflict; report ids and conflicts
  *   batches <file> <batchSize> <stream>...          append whole batches of large events until killed
+ *   acknowledge <file> <together>                   until killed: `together` appends at once (one group
+ *                                                   commit), each to a new stream, and each one's event id
+ *                                                   sent to the parent as soon as its append resolved
  *   open <file> <busyTimeoutMs>                     say 'opening', open the store (migrating the file if
  *                                                   it is of an older schema), report its head, exit
  */
@@ -88,6 +91,19 @@ const batches = async (file, batchSize, streams) => {
   }
 };
 
+const acknowledge = async (file, together) => {
+  const store = SqliteEventStore.open({ file });
+  for (;;) {
+    await Promise.all(
+      Array.from({ length: together }, async (_, index) => {
+        const next = event('Acknowledged', { index, payload: 'y'.repeat(512) });
+        await store.append(`acked-${randomUUID()}`, [next], 'no_stream');
+        process.send(next.id);
+      }),
+    );
+  }
+};
+
 const open = async (file, busyTimeoutMs) => {
   await new Promise((resolve) => process.send('opening', resolve));
   const store = SqliteEventStore.open({ file, busyTimeoutMs });
@@ -102,7 +118,9 @@ const run =
     ? contend(file, Number(rest[0]), Number(rest[1]), rest.slice(2))
     : mode === 'open'
       ? open(file, Number(rest[0]))
-      : batches(file, Number(rest[0]), rest.slice(1));
+      : mode === 'acknowledge'
+        ? acknowledge(file, Number(rest[0]))
+        : batches(file, Number(rest[0]), rest.slice(1));
 run.catch((error) => {
   process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);
   process.exit(1);

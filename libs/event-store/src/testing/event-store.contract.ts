@@ -212,6 +212,31 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
         ]);
       });
 
+      it('refuses only the stale one of many concurrent appends; the others all commit', async () => {
+        const category = uniqueCategory();
+        const contended = uniqueStream(category);
+        await store.append(contended, newEvents(2), 'no_stream');
+        const fresh = Array.from({ length: 12 }, () => ({ streamId: uniqueStream(category), events: newEvents(3) }));
+        const stale = newEvents(2);
+
+        const outcomes = await Promise.allSettled([
+          ...fresh.slice(0, 6).map(({ streamId, events }) => store.append(streamId, events, 'no_stream')),
+          store.append(contended, stale, 0),
+          ...fresh.slice(6).map(({ streamId, events }) => store.append(streamId, events, 'no_stream')),
+        ]);
+
+        const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        expect(refused).toHaveLength(1);
+        expect(outcomes[6].status).toBe('rejected');
+        expect(refused[0].reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(refused[0].reason).toMatchObject({ streamId: contended, expected: 0, actual: 1 });
+        for (const { streamId, events } of fresh) {
+          expect((await streamEvents(streamId)).map((event) => [event.id, event.revision])).toEqual(events.map((event, index) => [event.id, index]));
+        }
+        expect(await streamEvents(contended)).toHaveLength(2);
+        expect(await categoryCount(category)).toBe(2 + 12 * 3);
+      });
+
       it('writes none of a multi-event append that fails', async () => {
         const category = uniqueCategory();
         const streamId = uniqueStream(category);

@@ -88,6 +88,43 @@ describe('SqliteEventStore', () => {
     await expect(store.append(streamId, [newEvent()], 0)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
   });
 
+  it('commits appends made together in one transaction: one WAL commit for the batch, not one per append', async () => {
+    /** Frames in the write-ahead log after 20 one-event appends (each commit writes the pages it changed). */
+    const walFrames = async (together: boolean): Promise<number> => {
+      const store = SqliteEventStore.open({ file: join(dir, `${together ? 'together' : 'one-by-one'}.db`) });
+      opened.push(store);
+      const appends = Array.from({ length: 20 }, () => () => store.append(uniqueStream('objective'), [newEvent()], 'no_stream'));
+      if (together) await Promise.all(appends.map((append) => append()));
+      else for (const append of appends) await append();
+      const raw = new Database(join(dir, `${together ? 'together' : 'one-by-one'}.db`));
+      const [{ log }] = raw.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+      raw.close();
+      return log;
+    };
+
+    const oneByOne = await walFrames(false);
+    const together = await walFrames(true);
+
+    expect(together * 5).toBeLessThan(oneByOne);
+  });
+
+  it('answers a retry made in the same batch as its original with the original result', async () => {
+    const store = open();
+    const streamId = uniqueStream();
+    const events = [newEvent(), newEvent()];
+
+    const [original, retry, other] = await Promise.allSettled([
+      store.append(streamId, events, 'no_stream'),
+      store.append(streamId, events, 'no_stream'),
+      store.append(streamId, [newEvent()], 'no_stream'),
+    ]);
+
+    expect(original).toEqual({ status: 'fulfilled', value: { nextExpectedRevision: 1, position: expect.any(Number) } });
+    expect(retry).toEqual(original);
+    expect(other.status === 'rejected' && other.reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await collect(store.readStream(streamId))).map((event) => event.id)).toEqual(events.map((event) => event.id));
+  });
+
   it('wakes a subscription for appends made through another connection', async () => {
     const reader = open();
     const writer = open();

@@ -115,4 +115,29 @@ describe('SqliteEventStore shared by several processes', () => {
     await store.append(streams[0], [newEvent()], before - 1);
     expect(await collect(store.readStream(streams[0]))).toHaveLength(before + 1);
   });
+
+  it('loses no acknowledged append when a writer committing groups of appends is killed (kill -9)', async () => {
+    for (const acknowledgedBeforeKill of [50, 400]) {
+      const { child, stderr } = start(['acknowledge', file, '25']);
+      const acknowledged: string[] = [];
+      const enough = new Promise<void>((resolve, reject) => {
+        child.on('message', (id) => {
+          acknowledged.push(id as string);
+          if (acknowledged.length === acknowledgedBeforeKill) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`writer exited with ${code}:\n${stderr()}`)));
+      });
+      await enough;
+      child.kill('SIGKILL');
+      await exited(child);
+
+      const store = open(file);
+      const stored = new Set((await collect(store.readAll({ categories: ['acked'] }))).map((event) => event.id));
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+      await store.close();
+    }
+    const raw = new Database(file);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    raw.close();
+  });
 });

@@ -26,6 +26,7 @@ import {
   configureSqliteConnection,
   type SqliteSynchronous,
 } from './sqlite-schema';
+import { GroupCommit, type Outcome } from './sqlite-group-commit';
 
 export interface SqliteEventStoreOptions {
   /** Database file; missing folders are created. `:memory:` gives a private, throw-away store. */
@@ -63,6 +64,13 @@ type EventRow = [
  * canonical content for the chain hash].
  */
 type PreparedEvent = [string, string, number, string, string, number, string];
+
+/** One append waiting for its group commit. */
+interface QueuedAppend {
+  streamId: string;
+  events: readonly PreparedEvent[];
+  expected: ExpectedRevision;
+}
 
 interface StoredRef {
   stream_id: string;
@@ -102,7 +110,10 @@ const isDuplicateIdError = (error: unknown): boolean => {
  *
  * Appends run in `BEGIN IMMEDIATE` transactions, so the expected-revision check and the inserts hold
  * the database's single write lock together, across processes; a writer killed mid-append leaves
- * nothing behind (SQLite's atomic commit). Each event's chain hash is computed in that transaction,
+ * nothing behind (SQLite's atomic commit). Appends made during one turn of the event loop share one
+ * transaction and so one WAL sync (group commit, see `GroupCommit`): each runs in a savepoint of its
+ * own, so an append refused by its expected revision is rolled back alone, and each caller is answered
+ * only after the shared transaction committed. Each event's chain hash is computed in that transaction,
  * from the stream head it checked, so two writers can never chain to the same predecessor. Reads and subscriptions page through the log with keyset
  * queries, `pageSize` rows at a time.
  */
@@ -121,6 +132,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision) => AppendResult
   >;
+  private readonly groupCommit: GroupCommit<QueuedAppend, AppendResult>;
   /** Subscriptions waiting for a commit; woken by local appends or by the poll below. */
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<AbortController>();
@@ -189,6 +201,18 @@ export class SqliteEventStore implements EventStore {
       }
       return { nextExpectedRevision: revision, position };
     });
+    // Called inside the batch's transaction, `appendTransaction` runs in a savepoint (better-sqlite3
+    // nests transactions that way), so one append's failure rolls back that append alone.
+    const commitBatch = db.transaction((batch: readonly QueuedAppend[]) =>
+      batch.map<Outcome<AppendResult>>(({ streamId, events, expected }) => {
+        try {
+          return { ok: true, result: this.appendTransaction(streamId, events, expected) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+    this.groupCommit = new GroupCommit((batch) => commitBatch.immediate(batch), () => this.wakeSubscriptions());
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -206,19 +230,16 @@ export class SqliteEventStore implements EventStore {
         chainedContent({ ...event, streamId, schemaVersion }),
       ];
     });
-    let result: AppendResult;
-    try {
-      result = this.appendTransaction.immediate(streamId, prepared, expected);
-    } catch (error) {
-      // The optimistic path costs nothing extra; only a failed append asks whether it was a retry.
-      if (error instanceof WrongExpectedRevisionError || isDuplicateIdError(error)) {
-        const original = this.originalAppend(streamId, events, expected);
-        if (original) return original;
-      }
-      throw error;
+    const outcome = await this.groupCommit.submit({ streamId, events: prepared, expected });
+    if (outcome.ok) return outcome.result;
+    const { error } = outcome;
+    // The optimistic path costs nothing extra; only a failed append asks whether it was a retry (whose
+    // original may have committed in the same batch: the batch has committed by now).
+    if (error instanceof WrongExpectedRevisionError || isDuplicateIdError(error)) {
+      const original = this.originalAppend(streamId, events, expected);
+      if (original) return original;
     }
-    this.wakeSubscriptions();
-    return result;
+    throw error;
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<EventEnvelope> {
@@ -288,6 +309,8 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Appends already queued are committed (and answered) before the connection goes.
+    this.groupCommit.flush();
     for (const subscription of this.subscriptions) subscription.abort();
     clearTimeout(this.pollTimer);
     this.db.close();
