@@ -5,6 +5,7 @@ export * from './lib/objective/key-result';
 export * from './lib/objective/objective.events';
 export * from './lib/objective/objective.commands';
 export * from './lib/shared/exhaustive';
+export * from './lib/shared/persistent-map';
 export * from './lib/cycle/cycle.decider';
 export * from './lib/cycle/cycle-status';
 export * from './lib/cycle/cycle-name';

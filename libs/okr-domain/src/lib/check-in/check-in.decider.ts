@@ -2,6 +2,7 @@ import type { KeyResultValue } from '../objective/key-result';
 import { actorOf, type Decider } from '../shared/envelope';
 import { notFound, ruleBroken } from '../shared/errors';
 import { ignoreUnknownEvent, unhandledCommand } from '../shared/exhaustive';
+import { emptyMap, mapGet, mapSet, type PersistentMap } from '../shared/persistent-map';
 import type { CheckInCommand, CheckInEvent, CheckInFields, CheckInTextAuthors, CorrectCheckIn, RecordCheckIn } from './check-in';
 import { MAX_BLOCKERS, MAX_CONFIDENCE, MAX_NOTE_LENGTH, MIN_CONFIDENCE } from './check-in';
 import { checkEffectiveAt, checkValue } from './check-in.rules';
@@ -21,20 +22,26 @@ export interface CheckInVersion {
   authors?: CheckInTextAuthors;
 }
 
-/** The check-ins of one key result, each with all its versions, oldest first. */
+/**
+ * The check-ins of one key result, each with all its versions, oldest first. The maps share structure
+ * between states, so a fold of a long stream costs each event a few small copies, not a copy of every
+ * check-in before it.
+ */
 export interface CheckInsState {
   keyResultId?: string;
-  checkIns: Record<string, CheckInVersion[]>;
+  checkIns: PersistentMap<readonly CheckInVersion[]>;
   /** Data sources' measurements by id; absent until the first. */
-  measurements?: Record<string, MeasurementVersion>;
+  measurements?: PersistentMap<MeasurementVersion>;
 }
 
 /** The state of a check-in stream with no events. */
-export const initialCheckInsState = (): CheckInsState => ({ checkIns: {} });
+export const initialCheckInsState = (): CheckInsState => ({ checkIns: emptyMap() });
 
-/** The current version of a check-in, or undefined when there is none (`Object.hasOwn`: ids are user input). */
-export const currentCheckIn = (state: CheckInsState, checkInId: string): CheckInVersion | undefined =>
-  Object.hasOwn(state.checkIns, checkInId) ? state.checkIns[checkInId]?.at(-1) : undefined;
+/** Every version of a check-in, oldest first ([] when there is none). */
+export const checkInVersions = (state: CheckInsState, checkInId: string): readonly CheckInVersion[] => mapGet(state.checkIns, checkInId) ?? [];
+
+/** The current version of a check-in, or undefined when there is none. */
+export const currentCheckIn = (state: CheckInsState, checkInId: string): CheckInVersion | undefined => mapGet(state.checkIns, checkInId)?.at(-1);
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
@@ -86,7 +93,7 @@ const recordCheckIn = (state: CheckInsState, { data, metadata }: RecordCheckIn):
   if (state.keyResultId !== undefined && state.keyResultId !== keyResultId) {
     throw ruleBroken('key-result-mismatch', 'This stream holds the check-ins of another key result.', { keyResultId, streamKeyResultId: state.keyResultId });
   }
-  if (Object.hasOwn(state.checkIns, checkInId)) {
+  if (mapGet(state.checkIns, checkInId) !== undefined) {
     throw ruleBroken('check-in-already-recorded', 'This check-in was already recorded.', { checkInId });
   }
   const value = checkValue(data.kind, data.value);
@@ -196,7 +203,7 @@ export const decideCheckIn = (command: CheckInCommand, state: CheckInsState): Ch
           streamKeyResultId: state.keyResultId,
         });
       }
-      return recordMeasurement(state.measurements ?? {}, command);
+      return recordMeasurement((id) => (state.measurements ? mapGet(state.measurements, id) : undefined), command);
     default:
       return unhandledCommand(command);
   }
@@ -233,7 +240,7 @@ export const evolveCheckIn = (state: CheckInsState, event: CheckInEvent): CheckI
       const actor = actorOf(event);
       const authors = actor ? { authors: { note: actor, blockers: actor } } : {};
       const version = withoutEmpty({ checkInId, value, confidence, note, blockers, effectiveAt, recordedAt, ...authors });
-      return { ...state, keyResultId, checkIns: { ...state.checkIns, [checkInId]: [version] } };
+      return { ...state, keyResultId, checkIns: mapSet(state.checkIns, checkInId, [version]) };
     }
     case 'CheckInCorrected': {
       const { checkInId, changes, correctedAt } = event.data;
@@ -241,12 +248,11 @@ export const evolveCheckIn = (state: CheckInsState, event: CheckInEvent): CheckI
       if (current === undefined) return state;
       const { authors, ...was } = current;
       const version = withoutEmpty({ ...was, ...changes, recordedAt: correctedAt, ...authorsAfter(authors, changes, actorOf(event)) });
-      const versions = [...(state.checkIns[checkInId] ?? []), version];
-      return { ...state, checkIns: { ...state.checkIns, [checkInId]: versions } };
+      return { ...state, checkIns: mapSet(state.checkIns, checkInId, [...checkInVersions(state, checkInId), version]) };
     }
     case 'MeasurementRecorded': {
       const { measurementId, keyResultId, value, measuredAt, source } = event.data;
-      return { ...state, keyResultId, measurements: { ...state.measurements, [measurementId]: { value, measuredAt, source } } };
+      return { ...state, keyResultId, measurements: mapSet(state.measurements ?? emptyMap(), measurementId, { value, measuredAt, source }) };
     }
     default:
       return ignoreUnknownEvent(event, state);

@@ -1,7 +1,8 @@
 import { DeciderSpecification, replay } from '../../testing/decider-spec';
 import type { CheckInCorrected, CheckInRecorded, CorrectCheckIn, RecordCheckIn } from './check-in';
 import { checkInStreamName, effectiveAtMillis, isEffectiveAt } from './check-in';
-import { checkInDecider, decideCheckIn, evolveCheckIn, initialCheckInsState } from './check-in.decider';
+import { checkInDecider, checkInVersions, decideCheckIn, evolveCheckIn, initialCheckInsState } from './check-in.decider';
+import { mapToRecord } from '../shared/persistent-map';
 
 const spec = DeciderSpecification.for(checkInDecider);
 const NOW = '2026-10-13T09:00:00.000Z';
@@ -218,7 +219,9 @@ describe('check-in decider', () => {
       const state = replay(checkInDecider, [recorded, corrected({ value: 23, note: '' }, { value: 24, note: recorded.data.note })]);
       const first = { checkInId: 'ci-1', value: 24, confidence: 6, note: recorded.data.note, effectiveAt: '2026-10-12', recordedAt: NOW };
       const { note: _, ...second } = { ...first, value: 23, recordedAt: LATER };
-      expect(state).toStrictEqual({ keyResultId: 'kr-1', checkIns: { 'ci-1': [first, second] } });
+      expect(state.keyResultId).toBe('kr-1');
+      expect(mapToRecord(state.checkIns)).toEqual({ 'ci-1': [first, second] });
+      expect(checkInVersions(state, 'ci-1')[1]).toStrictEqual(second);
     });
 
     it('ignores a correction of a check-in it never saw, and unknown events', () => {

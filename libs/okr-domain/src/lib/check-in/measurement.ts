@@ -52,7 +52,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value.trim
  * value it is refused (`measurement-conflicts`): a source does not rewrite what it sent, people correct it.
  */
 export const recordMeasurement = (
-  measurements: Readonly<Record<string, MeasurementVersion>>,
+  measurementOf: (measurementId: string) => MeasurementVersion | undefined,
   { data, metadata }: RecordMeasurement,
 ): CheckInEvent[] => {
   const value = checkValue(data.kind, data.value);
@@ -61,7 +61,7 @@ export const recordMeasurement = (
   if (source === '' || source.length > MAX_SOURCE_LENGTH) {
     throw ruleBroken('invalid-source', `source names where the value comes from, in 1 to ${MAX_SOURCE_LENGTH} characters.`, { field: 'source' });
   }
-  const known = Object.hasOwn(measurements, data.measurementId) ? measurements[data.measurementId] : undefined;
+  const known = measurementOf(data.measurementId);
   if (known !== undefined) {
     if (known.value === value) return [];
     throw ruleBroken(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Body, Controller, Inject, Post } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { EVENT_STORE, ProtectedEventStore, SqliteEventStore, SqliteKeyStore, handleCommand, type EventStore } from '@okr/event-store';
-import { checkInDecider, type CheckInsState } from '@okr/okr-domain';
+import { checkInDecider, checkInVersions, type CheckInsState } from '@okr/okr-domain';
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { Permission } from '../auth/permission.decorator';
 import { idempotencyProviders } from '../bootstrap/platform.module';
@@ -23,7 +23,7 @@ class CorrectionController {
   async correct(@Body() body: { note: string }, @Write() { context }: WriteRequest) {
     const command = { type: 'CorrectCheckIn' as const, data: { checkInId: 'ci1', kind: 'increase' as const, note: body.note, reason: 'recounted' } };
     const result = await handleCommand(this.store, 'checkins-kr1', checkInDecider, command, context);
-    const versions = (result.state as CheckInsState).checkIns['ci1'] ?? [];
+    const versions = checkInVersions(result.state as CheckInsState, 'ci1');
     return { note: versions.at(-1)?.note, was: versions.at(0)?.note };
   }
 }
