@@ -51,6 +51,17 @@ describe('the at-risk page', () => {
     expect(await within(card).findByText(/Growth/)).toBeInTheDocument();
   });
 
+  it('never shows an owner known only by an id (an identity provider\'s subject)', async () => {
+    const { api } = mockApi({
+      'GET /api/v1/at-risk': () => page([item(1, { keyResultOwnerId: '5f0c2a9e-1b7d-4c3e-9a8f-2d6b1e0c7a41' })]),
+      'GET /api/v1/teams': teams,
+    });
+    const { container } = renderPage(<AtRiskPage />, { api, path: '/at-risk' });
+    const card = (await screen.findByRole('heading', { name: 'Activation rate 1' })).closest('li') as HTMLElement;
+    expect(card).toHaveTextContent('Owner: an unnamed person');
+    expectNoUuid(container);
+  });
+
   it('says that nothing is at risk when the list is empty', async () => {
     const { api } = mockApi({ 'GET /api/v1/at-risk': () => page([]), 'GET /api/v1/teams': teams });
     renderPage(<AtRiskPage />, { api, path: '/at-risk' });

@@ -4,6 +4,7 @@ import { data } from '../../api/client';
 import { useTeams } from '../../api/directory';
 import type { components } from '../../api/schema/insights';
 import { PAGE_SIZE, PagedView, usePagedList, type ListPage } from '../../ui/PagedList';
+import { personName } from '../../ui/people';
 
 type AtRiskItem = components['schemas']['AtRiskItemDto'];
 
@@ -32,7 +33,7 @@ export function AtRiskPage() {
                   {' · '}
                   {item.teamName ?? (item.teamId ? teamName(item.teamId) : 'No team')}
                   {' · '}
-                  Owner: {item.keyResultOwnerId ?? item.ownerId ?? 'nobody yet'}
+                  Owner: {personName(item.keyResultOwnerId ?? item.ownerId, 'nobody yet')}
                 </p>
                 <ul className="reasons" aria-label={`Why ${item.keyResultTitle} is at risk`}>
                   {item.reasons.map((reason) => (

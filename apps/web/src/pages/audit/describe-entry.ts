@@ -1,5 +1,6 @@
 import type { components } from '../../api/schema/insights';
 import { formatDate, formatDateTime, formatNumber, formatValue } from '../../ui/format';
+import { isIdLike } from '../../ui/people';
 
 export type AuditEntry = components['schemas']['HistoryEntryDto'];
 
@@ -19,10 +20,8 @@ export interface DescribedEntry {
   after: string;
 }
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-
 /** Who did it; an actor is a user or integration name, and an id-like one is not shown as such. */
-export const actorName = (actor: string): string => (UUID.test(actor) ? 'An unnamed actor' : actor);
+export const actorName = (actor: string): string => (isIdLike(actor) ? 'An unnamed actor' : actor);
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -9,6 +9,7 @@ import { KeyResultChart } from './KeyResultChart';
 import { ReviseTargetDialog } from './ReviseTargetDialog';
 import { Confidence, KIND_LABELS, ProgressBar, RiskBadge, describeTarget, formatKeyResultValue, targetOf } from './okr-ui';
 import { useCheckIns, useSeries, type AtRiskItem, type KeyResult, type Objective, type Series, type SummaryKeyResult } from './okr-queries';
+import { personName } from '../../ui/people';
 
 /**
  * One key result: what it aims at, where it is (latest value, progress, confidence and its trend, risk),
@@ -48,7 +49,7 @@ export function KeyResultSection({
         {KIND_LABELS[kr.kind]}
         {kr.kind !== 'milestone' && ` · target ${describeTarget(kr.kind, targetOf(kr), kr.unit)}`}
         {kr.start !== undefined && ` · started at ${formatKeyResultValue(kr.start, kr.unit)}`}
-        {` · Owner: ${kr.ownerId ?? objective.ownerId}`}
+        {` · Owner: ${personName(kr.ownerId ?? objective.ownerId)}`}
       </p>
       {summary && (
         <p className="kr-figures">

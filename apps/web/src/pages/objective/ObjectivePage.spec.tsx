@@ -104,6 +104,17 @@ describe('the objective page', () => {
     expectNoUuid();
   });
 
+  it('never shows an owner known only by an id (an identity provider\'s subject)', async () => {
+    const subject = '5f0c2a9e-1b7d-4c3e-9a8f-2d6b1e0c7a41';
+    const { api } = objectiveApi({
+      'GET /api/v1/objectives/{id}': () => objective({ ownerId: subject, keyResults: [{ ...objective().body.keyResults[0], ownerId: subject }] }),
+    });
+    renderObjective(api);
+    expect(await screen.findByText(/Cycle: 2026-Q4/)).toHaveTextContent('Owner: an unnamed person');
+    expect(await section('Week-1 activation')).toHaveTextContent('Owner: an unnamed person');
+    expectNoUuid();
+  });
+
   it('offers no forms to an auditor (read only)', async () => {
     const { api } = objectiveApi();
     renderObjective(api, { ...TEST_SESSION, roles: ['auditor'] });

@@ -17,6 +17,7 @@ import { ObjectiveHistory } from './ObjectiveHistory';
 import { ObjectiveLearnings } from './ObjectiveLearnings';
 import { Confidence, ProgressBar, standingLabel } from './okr-ui';
 import { ifMatch, reasonsByKeyResult, summaryVersion, useAtRisk, useObjective, useSummary, type Objective } from './okr-queries';
+import { personName } from '../../ui/people';
 
 /**
  * An objective (`/objectives/:objectiveId`): what it is and where it stands, each key result's values
@@ -57,7 +58,7 @@ function ObjectiveView({ objective }: { objective: Objective }) {
     <article className="objective-page">
       <h1>{objective.title}</h1>
       <p className="card-meta">
-        Team: <Link to={`/teams/${encodeURIComponent(objective.teamId)}`}>{teams.data ? teams.teamName(objective.teamId) : (summary.data?.teamName ?? objective.teamId)}</Link> · Owner: {objective.ownerId} · Cycle:{' '}
+        Team: <Link to={`/teams/${encodeURIComponent(objective.teamId)}`}>{teams.data ? teams.teamName(objective.teamId) : (summary.data?.teamName ?? objective.teamId)}</Link> · Owner: {personName(objective.ownerId)} · Cycle:{' '}
         {cycle?.name ?? summary.data?.cycle?.name ?? '…'} · Status: {standingLabel(standing)}
       </p>
       {objective.description && <p>{objective.description}</p>}

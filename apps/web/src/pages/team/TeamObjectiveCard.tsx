@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { formatDateTime } from '../../ui/format';
 import { Confidence, ProgressBar, RiskBadge, describeTarget, formatKeyResultValue, standingLabel } from '../objective/okr-ui';
 import type { AtRiskItem, DashboardObjective, Summary } from '../objective/okr-queries';
+import { personName } from '../../ui/people';
 
 /**
  * One objective of the team: its status, owner, progress, lowest confidence and risk, then each key
@@ -29,7 +30,7 @@ export function TeamObjectiveCard({
       </h2>
       <p className="card-meta">
         <span className="badge badge-neutral">{standingLabel(objective.standing)}</span>
-        {' · '}Owner: {summary?.ownerId ?? (summaryPending ? '…' : '—')}
+        {' · '}Owner: {summary ? personName(summary.ownerId) : summaryPending ? '…' : '—'}
         {objective.lastCheckInAt && ` · Last check-in ${formatDateTime(objective.lastCheckInAt)}`}
       </p>
       <div className="objective-figures">
@@ -56,7 +57,7 @@ export function TeamObjectiveCard({
                   <span>
                     Confidence: <Confidence value={kr.confidence} recent={detail?.recentConfidences ?? []} />
                   </span>
-                  {detail?.ownerId && <span>Owner: {detail.ownerId}</span>}
+                  {detail?.ownerId && <span>Owner: {personName(detail.ownerId)}</span>}
                 </p>
                 <RiskBadge reasons={risks.get(kr.id)} />
               </li>

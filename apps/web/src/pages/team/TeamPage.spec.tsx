@@ -95,6 +95,20 @@ describe('the team page', () => {
     expect(kr).not.toHaveTextContent('down from');
   });
 
+  it('never shows an owner known only by an id (an identity provider\'s subject), but says the owner is unnamed', async () => {
+    const subject = '5f0c2a9e-1b7d-4c3e-9a8f-2d6b1e0c7a41';
+    const { api } = base({
+      'GET /api/v1/objectives/{id}/summary': () => summary({ ownerId: subject, keyResults: [{ ...summary().body.keyResults[0], ownerId: subject }] }),
+    });
+    render(api);
+    const link = await screen.findByRole('link', { name: 'New customers succeed in their first week' });
+    const card = link.closest('li') as HTMLElement;
+    expect(await within(card).findByText(/Owner: an unnamed person · Last check-in/)).toBeInTheDocument();
+    const kr = within(card).getByRole('heading', { name: 'Week-1 activation' }).closest('li') as HTMLElement;
+    expect(kr).toHaveTextContent('Owner: an unnamed person');
+    expectNoUuid();
+  });
+
   it('offers no new objective to an auditor (read only)', async () => {
     const { api } = base();
     render(api, '/teams/growth', { ...TEST_SESSION, roles: ['auditor'] });
