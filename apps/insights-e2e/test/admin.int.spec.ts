@@ -101,32 +101,32 @@ describe('admin: projection audit and rebuild while serving', () => {
   it('audits ok, then detects an injected drift and names the stream', async () => {
     const report = await audit();
     expect(report.ok).toBe(true);
-    const summary = report.readModels.find((m: { name: string }) => m.name === 'objective-summary');
+    const summary = report.readModels.find((m: { name: string }) => m.name === 'objective-summary-v2');
     expect(summary).toMatchObject({ drift: [] });
     expect(summary.streams).toBeGreaterThanOrEqual(EXTRA_OBJECTIVES + 1);
 
     const applied = await insights.app.get<ReadStore>(READ_STORE).collection({ name: APPLIED });
     const streamId = `objective-${objectiveId}`;
-    const record = await applied.findOne({ _id: appliedId('objective-summary', streamId) });
+    const record = await applied.findOne({ _id: appliedId('objective-summary-v2', streamId) });
     expect(record).not.toBeNull();
-    await applied.deleteMany({ _id: appliedId('objective-summary', streamId) });
+    await applied.deleteMany({ _id: appliedId('objective-summary-v2', streamId) });
 
     const drifted = await audit();
     expect(drifted.ok).toBe(false);
-    expect(drifted.readModels.find((m: { name: string }) => m.name === 'objective-summary').drift).toEqual([
+    expect(drifted.readModels.find((m: { name: string }) => m.name === 'objective-summary-v2').drift).toEqual([
       { streamId, expected: record?.revision, applied: null },
     ]);
     const ready = await insights.call('GET', '/health/ready', { token: null });
     expect(JSON.stringify(ready.body)).toContain('projection-audit');
     const metrics = await insights.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toContain('okr_projection_drift_streams{read_model="objective-summary",service="insights"} 1');
-    expect(metrics.body).toContain('okr_projection_drift_streams{read_model="learnings-feed",service="insights"} 0');
+    expect(metrics.body).toContain('okr_projection_drift_streams{read_model="objective-summary-v2",service="insights"} 1');
+    expect(metrics.body).toContain('okr_projection_drift_streams{read_model="learnings-feed-v2",service="insights"} 0');
   });
 
   it('rebuilds objective-summary while the API answers the same, then switches and repairs the drift', async () => {
-    const started = await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'objective-summary' }, token: await operator() });
+    const started = await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'objective-summary-v2' }, token: await operator() });
     expect(started.status).toBe(202);
-    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary', scope: 'all', status: 'running' });
+    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary-v2', scope: 'all', status: 'running' });
     const { id } = started.body;
 
     let whileRunning = 0;
@@ -144,7 +144,7 @@ describe('admin: projection audit and rebuild while serving', () => {
       expect(atRisk.status).toBe(200);
       expect(atRisk.body).toEqual(atRiskBefore);
       if (progress.body.status !== 'running') {
-        expect(progress.body).toMatchObject({ id, readModel: 'objective-summary', status: 'switched', finishedAt: expect.any(String) });
+        expect(progress.body).toMatchObject({ id, readModel: 'objective-summary-v2', status: 'switched', finishedAt: expect.any(String) });
         expect(progress.body.processed).toBeGreaterThanOrEqual(EXTRA_OBJECTIVES);
         expect(progress.body.position).toBeGreaterThanOrEqual(progress.body.headPosition);
         break;
@@ -169,12 +169,12 @@ describe('admin: projection audit and rebuild while serving', () => {
 
   it("rebuilds one tenant's documents and applied records only: acme's restored as built, globex's damage left as it was", async () => {
     const store = insights.app.get<ReadStore>(READ_STORE);
-    const summaries = await store.collection({ name: 'objective-summary' });
+    const summaries = await store.collection({ name: 'objective-summary-v2' });
     const applied = await store.collection({ name: APPLIED });
     const withoutTime = (records: ReadDocument[]) => records.map(({ appliedAt: _, ...record }) => record);
     const byId = { sort: { _id: 1 as const } };
     const acmeBuilt = await summaries.find({ tenantId: 'acme' }, byId);
-    const acmeApplied = withoutTime(await applied.find({ model: 'objective-summary', tenantId: 'acme' }, byId));
+    const acmeApplied = withoutTime(await applied.find({ model: 'objective-summary-v2', tenantId: 'acme' }, byId));
     expect(acmeBuilt.map((d) => d._id)).toEqual([objectiveId]);
 
     // Damage both tenants' documents in the read store itself; the live consumer does not notice.
@@ -183,24 +183,24 @@ describe('admin: projection audit and rebuild while serving', () => {
     await summaries.updateOne({ _id: globexKept._id }, { $set: { title: 'corrupted too' } });
     await summaries.deleteMany({ _id: globexDeleted._id });
     const globexDamaged = await summaries.find({ tenantId: 'globex' }, byId);
-    const globexApplied = await applied.find({ model: 'objective-summary', tenantId: 'globex' }, byId);
+    const globexApplied = await applied.find({ model: 'objective-summary-v2', tenantId: 'globex' }, byId);
 
     const tenantAdmin = await insights.token('acme', 'alice', ['admin']);
-    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: tenantAdmin });
+    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary-v2' }, token: tenantAdmin });
     expect(started.status).toBe(202);
-    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary', scope: 'tenant', status: 'running' });
+    expect(started.body).toEqual({ id: expect.any(String), readModel: 'objective-summary-v2', scope: 'tenant', status: 'running' });
     const done = await eventually(async () => {
       const r = await insights.call('GET', `/api/v1/admin/rebuilds/${started.body.id}`, { token: tenantAdmin });
       expect(r.status).toBe(200);
       return r.body.status !== 'running' && r.body;
     }, 30_000, 'the tenant rebuild finished');
-    expect(done).toMatchObject({ readModel: 'objective-summary', scope: 'tenant', tenantId: 'acme', status: 'switched' });
+    expect(done).toMatchObject({ readModel: 'objective-summary-v2', scope: 'tenant', tenantId: 'acme', status: 'switched' });
 
     expect(await summaries.find({ tenantId: 'acme' }, byId)).toEqual(acmeBuilt);
-    expect(withoutTime(await applied.find({ model: 'objective-summary', tenantId: 'acme' }, byId))).toEqual(acmeApplied);
+    expect(withoutTime(await applied.find({ model: 'objective-summary-v2', tenantId: 'acme' }, byId))).toEqual(acmeApplied);
     expect(await summaries.find({ tenantId: 'globex' }, byId)).toEqual(globexDamaged);
     expect(await summaries.findOne({ _id: globexDeleted._id })).toBeNull();
-    expect(await applied.find({ model: 'objective-summary', tenantId: 'globex' }, byId)).toEqual(globexApplied);
+    expect(await applied.find({ model: 'objective-summary-v2', tenantId: 'globex' }, byId)).toEqual(globexApplied);
     expect((await store.listCollections()).filter((name) => name.includes('__rebuild_'))).toEqual([]);
     expect((await applied.find({})).filter((record) => String(record['model']).includes('__rebuild_'))).toEqual([]);
 
@@ -231,7 +231,7 @@ describe('admin: projection audit and rebuild while serving', () => {
       restored[model.name] = built.length;
     }
     // The seeded tenant has a cycle, an objective with a key result and a check-in: those views were really rebuilt.
-    expect(restored).toMatchObject({ 'objective-summary': 1, 'key-result-series': 2, cycles: 1 });
+    expect(restored).toMatchObject({ 'objective-summary-v2': 1, 'key-result-series': 2, cycles: 1 });
   }, 120_000);
 
   it('fails a tenant rebuild whose documents do not carry the tenant, and leaves the live view as it was', async () => {
@@ -267,12 +267,12 @@ describe('admin: projection audit and rebuild while serving', () => {
     expect((await insights.call('GET', `/api/v1/platform/rebuilds/${randomUUID()}`, { token: await operator() })).status).toBe(404);
     expect((await insights.call('GET', `/api/v1/admin/rebuilds/${randomUUID()}`, { token: tenantAdmin })).status).toBe(404);
     const member = await insights.token('acme', 'carol');
-    const forbidden = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary' }, token: member });
+    const forbidden = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'objective-summary-v2' }, token: member });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'tenant:admin' } });
     expect((await insights.call('GET', '/api/v1/admin/projection-audit', { token: member })).status).toBe(403);
     // A tenant's admin may not rebuild every tenant's read models nor read their streams' audit.
-    const all = await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'objective-summary' }, token: tenantAdmin });
+    const all = await insights.call('POST', '/api/v1/platform/rebuilds', { body: { readModel: 'objective-summary-v2' }, token: tenantAdmin });
     expect(all.status).toBe(403);
     expect(all.headers['content-type']).toContain('application/problem+json');
     expect(all.body).toMatchObject({ status: 403, code: 'permission-denied', details: { permission: 'platform:operate' } });

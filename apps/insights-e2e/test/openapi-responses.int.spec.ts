@@ -206,7 +206,7 @@ describe('insights OpenAPI: documented response schemas match the real answers',
   });
 
   it("a tenant's rebuild, its progress, and the projection audit", async () => {
-    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'learnings-feed' } });
+    const started = await insights.call('POST', '/api/v1/admin/rebuilds', { body: { readModel: 'learnings-feed-v2' } });
     expect(started.status).toBe(202);
     expect(answerViolations(document, 'POST', '/api/v1/admin/rebuilds', 202, started.body)).toEqual([]);
     const switched = await eventually(async () => {

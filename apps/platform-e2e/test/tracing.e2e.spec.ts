@@ -84,7 +84,7 @@ describe('one trace from a request to goals, through insights, to a notification
     expect(chain.map((span) => `${String(span.resource.attributes['service.name'])}: ${span.name}`)).toEqual([
       'goals: POST /api/v1/objectives/:id/activation',
       // A consumer span is named by its group (a read model's group may carry its generation) and event type.
-      expect.stringMatching(/^insights: insights\.objective-summary(\.\w+)? ObjectiveActivated$/),
+      expect.stringMatching(/^insights: insights\.objective-summary-v2(\.\w+)? ObjectiveActivated$/),
       'insights: assess key result risk',
       expect.stringMatching(/^notifications: notifications(\.[\w-]+)* KeyResultAtRisk$/),
       'notifications: deliver webhook',

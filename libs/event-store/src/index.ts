@@ -14,5 +14,5 @@ export { SqliteKeyStore, type SqliteKeyStoreOptions } from './lib/personal-data/
 // Type only: mongoose loads when `openKeyStore` chooses MongoDB.
 export type { MongoKeyStore, MongoKeyStoreOptions } from './lib/personal-data/mongo-key-store';
 export { CachedKeyStore, withKeyCache, type KeyCacheOptions } from './lib/personal-data/cached-key-store';
-export { ProtectedEventStore, publishedEvents, storedEvents } from './lib/personal-data/protected-event-store';
+export { ProtectedEventStore, openSealedValues, publishedEvents, storedEvents } from './lib/personal-data/protected-event-store';
 export { PersonalDataProtection } from './lib/personal-data/personal-data-protection';

@@ -5,7 +5,7 @@ import type { RebuildProgress, RebuildStatus } from './rebuilds.service';
 
 /** `POST /api/v1/admin/rebuilds` and `/platform/rebuilds`: the read model to rebuild (`objective-summary`, `cycles`...). */
 export class StartRebuildDto {
-  @ApiProperty({ example: 'objective-summary' }) @IsString() @IsNotEmpty() @MaxLength(200) readModel!: string;
+  @ApiProperty({ example: 'objective-summary-v2' }) @IsString() @IsNotEmpty() @MaxLength(200) readModel!: string;
 }
 
 const REBUILD_STATUSES = ['running', 'switched', 'failed'] as const satisfies readonly RebuildStatus[];
@@ -14,7 +14,7 @@ const REBUILD_SCOPES = ['tenant', 'all'] as const;
 /** The answer of starting a rebuild (202): follow it at `GET …/rebuilds/{id}`. */
 export class RebuildStartedDto implements Pick<RebuildProgress, 'id' | 'readModel' | 'scope' | 'status'> {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'objective-summary' }) readModel!: string;
+  @ApiProperty({ example: 'objective-summary-v2' }) readModel!: string;
   @ApiProperty({ enum: REBUILD_SCOPES, description: "tenant: the caller's tenant's documents; all: every tenant's" }) scope!: 'tenant' | 'all';
   @ApiProperty({ enum: REBUILD_STATUSES }) status!: RebuildStatus;
 }
@@ -39,7 +39,7 @@ export class DriftDto implements Drift {
 }
 
 export class ReadModelAuditDto implements ReadModelAudit {
-  @ApiProperty({ example: 'objective-summary' }) name!: string;
+  @ApiProperty({ example: 'objective-summary-v2' }) name!: string;
   @ApiProperty({ type: 'integer', description: 'Streams with at least one event the read model handles' }) streams!: number;
   @ApiProperty({ type: [DriftDto], description: 'Empty when the read model is exact' }) drift!: DriftDto[];
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, publishedEvents, type EventStore } from '@okr/event-store';
 import { toIntegrationEvent } from '@okr/messaging';
 import { notFound } from '@okr/okr-domain';
 import { ConflictProblem } from '@okr/platform';
@@ -163,7 +163,8 @@ export class RebuildService implements OnModuleDestroy {
   /** Applies every event after `progress.position`, up to the end of the log as read now. */
   private async readFrom(shadow: ReadModel, progress: RebuildProgress): Promise<void> {
     const after = progress.position < 0 ? undefined : progress.position;
-    for await (const envelope of this.events.readAll({ after, categories: READ_MODEL_CATEGORIES })) {
+    // Sealed, as the live consumers read it: a rebuild writes no personal data in clear either.
+    for await (const envelope of publishedEvents(this.events).readAll({ after, categories: READ_MODEL_CATEGORIES })) {
       if (this.stopping) throw new Error('The service is stopping');
       if (progress.tenantId === undefined || envelope.metadata.tenantId === progress.tenantId) {
         await this.runner.apply(shadow, toIntegrationEvent(envelope));

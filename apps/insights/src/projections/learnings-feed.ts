@@ -24,8 +24,12 @@ import type { ProjectedEvent, ReadModel } from '@okr/messaging';
  *   `acknowledgementCount` its length.
  * - An `invalidated` result is a learning like any other: {@link learningStats} counts it in
  *   `learnings` and labels nothing as failure.
+ * - Personal data (what was tried, the insight, next step, evidence, the author, acknowledgers and
+ *   their notes) is kept sealed as the events carry it (the runner delivers them sealed) and opened
+ *   when read, so an erased person's words read "erased person". The version is in the name (`-v2`:
+ *   the first kept them in clear); nothing filters or sorts by these fields.
  */
-export const LEARNINGS_FEED = 'learnings-feed';
+export const LEARNINGS_FEED = 'learnings-feed-v2';
 
 export interface LearningAcknowledgement {
   by: string;

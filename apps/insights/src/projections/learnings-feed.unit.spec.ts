@@ -25,7 +25,7 @@ const captured = (stream: StreamBuilder, overrides: Record<string, unknown> = {}
 
 describe('learnings-feed projection', () => {
   it('declares its collection and events', () => {
-    expect(learningsFeedModel.name).toBe('learnings-feed');
+    expect(learningsFeedModel.name).toBe('learnings-feed-v2');
     expect(learningsFeedModel.handles).toEqual(['LearningCaptured', 'LearningRevised', 'LearningAcknowledged']);
     expect(learningsFeedModel.reads(captured(new StreamBuilder('learning-l1')))).toBeUndefined();
   });

@@ -53,8 +53,11 @@ import { cloneJson, replaceDocument, type ProjectedEvent, type ReadModel } from 
  *   when the goals events arrive.
  * - Grading sets `status: 'closed'` (the domain's status), `grade` (0..1), `retrospective`, and each
  *   key result's `grade`; a grade correction replaces the grades.
+ * - Personal data (owners, the retrospective, reasons) stays sealed as the events carry it (the runner
+ *   delivers them sealed) and is opened when read, so an erasure reaches it (`-v2`: the first kept it
+ *   in clear). Nothing filters or sorts by an owner.
  */
-export const OBJECTIVE_SUMMARY = 'objective-summary';
+export const OBJECTIVE_SUMMARY = 'objective-summary-v2';
 
 export interface SummaryCheckIn {
   id: string;

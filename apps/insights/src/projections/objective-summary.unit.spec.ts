@@ -69,7 +69,7 @@ const kr = (doc: ObjectiveSummaryDoc | null, id: string) => doc?.keyResults.find
 
 describe('objective-summary projection', () => {
   it('declares its collection, indexes and the events it handles', () => {
-    expect(objectiveSummaryModel.name).toBe('objective-summary');
+    expect(objectiveSummaryModel.name).toBe('objective-summary-v2');
     expect(objectiveSummaryModel.handles).toEqual(
       expect.arrayContaining([
         'ObjectiveSet',

@@ -12,8 +12,10 @@ import type { ProjectedEvent, ReadModel } from '@okr/messaging';
  *   (`{ _id, revision: { $lt: r } }`), so a redelivered event matches nothing.
  * - A question is open until answered or set aside; its status after that is the latest event's (the
  *   decider refuses to set an answered question aside, so the stream's order is the truth).
+ * - The text and the asker stay sealed as the events carry them, opened when read (`-v2`: the first
+ *   kept them in clear).
  */
-export const QUESTIONS = 'questions';
+export const QUESTIONS = 'questions-v2';
 
 export interface QuestionDoc extends ReadDocument {
   _id: string;

@@ -22,7 +22,8 @@ export class ProjectionRunner extends ReadModelRunner implements ReadinessIndica
     @Inject(READ_STORE) store: ReadStore,
     private readonly indicators: HealthIndicatorService,
   ) {
-    super(consumer, store, { service: 'insights', topics: INSIGHTS_TOPICS, models: INSIGHTS_READ_MODELS });
+    // Sealed: personal fields stay in the read store as the events carry them, opened when read.
+    super(consumer, store, { service: 'insights', topics: INSIGHTS_TOPICS, models: INSIGHTS_READ_MODELS, sealed: true });
   }
 
   /** Not ready while the consumers start or a read model that held nothing reads the log from its start. */

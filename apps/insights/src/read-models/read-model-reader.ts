@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, openSealedValues, type EventStore } from '@okr/event-store';
 import { ReadModelCollections } from '@okr/messaging';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import {
@@ -21,8 +22,17 @@ export class ReadModelReader {
   constructor(
     @Inject(READ_STORE) store: ReadStore,
     @Inject(AT_RISK_OPTIONS) private readonly atRiskOptions: AtRiskOptions,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {
     this.collections = new ReadModelCollections(store);
+  }
+
+  /**
+   * An answer with the personal data its read models keep sealed (owners, authors, texts) opened by
+   * the key store; an erased person's reads "erased person". Every answer goes through it last.
+   */
+  open<T>(answer: T): Promise<T> {
+    return openSealedValues(this.events, answer);
   }
 
   /** The open questions on these objectives, oldest first, with the titles a person reads. */

@@ -76,14 +76,14 @@ export class GetObjectiveSummaryHandler implements IQueryHandler<GetObjectiveSum
     const teams = await teamLabels(await this.reader.collections.of<TeamDoc>(teamsModel), tenantId, [doc.teamId]);
     const now = new Date();
     const { _id: id, tenantId: _tenantId, ...fields } = doc;
-    return {
+    return this.reader.open({
       id,
       ...fields,
       teamName: doc.teamId === null ? null : (teams.get(doc.teamId)?.name ?? doc.teamId),
       cycle: cycleLabel(cycle, now),
       standing: objectiveStanding(doc, cycle, now),
       openQuestions: await questions.count({ tenantId, objectiveId, status: 'open' }),
-    };
+    });
   }
 }
 
@@ -111,7 +111,7 @@ export class GetKeyResultSeriesHandler implements IQueryHandler<GetKeyResultSeri
     if (keyResult === null && points.length === 0) {
       throw notFound('key-result-not-found', 'This key result does not exist', { keyResultId });
     }
-    return {
+    return this.reader.open({
       keyResultId,
       objectiveId: (keyResult?.objectiveId as string | undefined) ?? points[0].objectiveId,
       points: points.map(({ checkInId, effectiveAt, recordedAt, value, confidence, source, progress, target, corrections }) => ({
@@ -125,7 +125,7 @@ export class GetKeyResultSeriesHandler implements IQueryHandler<GetKeyResultSeri
         target,
         corrections,
       })),
-    };
+    });
   }
 }
 
@@ -154,10 +154,12 @@ export class ListAtRiskHandler implements IQueryHandler<ListAtRiskQuery> {
     const paged = pageArray(items, page, { list: 'at-risk', position: (item) => ({ key: null, id: atRiskId(item) }) });
     const teams = await teamLabels(await this.reader.collections.of<TeamDoc>(teamsModel), tenantId, active.map((o) => o.teamId));
     const teamOf = new Map(active.map((o) => [o._id, o.teamId]));
-    return mapPage(paged, (item) => {
-      const teamId = teamOf.get(item.objectiveId) ?? null;
-      return { ...item, teamId, teamName: teamId === null ? null : (teams.get(teamId)?.name ?? teamId) };
-    });
+    return this.reader.open(
+      mapPage(paged, (item) => {
+        const teamId = teamOf.get(item.objectiveId) ?? null;
+        return { ...item, teamId, teamName: teamId === null ? null : (teams.get(teamId)?.name ?? teamId) };
+      }),
+    );
   }
 }
 
@@ -193,7 +195,7 @@ export class ListLearningsFeedHandler implements IQueryHandler<ListLearningsFeed
     // Stats describe every learning the filters select; the items are one page of them, newest first.
     const stats = learningStats(await feed.find(query));
     const learnings = await pageCollection(feed, query, page, { list: 'learnings', sortBy: 'capturedAt', order: 'desc' });
-    return { ...mapPage(learnings, publicOf), stats };
+    return this.reader.open({ ...mapPage(learnings, publicOf), stats });
   }
 }
 

@@ -38,7 +38,7 @@ export class GetTeamDashboardHandler implements IQueryHandler<GetTeamDashboardQu
     for (const objective of objectives) byStatus[objective.status] = (byStatus[objective.status] ?? 0) + 1;
     const openQuestions = await this.reader.openQuestionsOf(tenantId, objectives);
     const team = (await teamLabels(await this.reader.collections.of<TeamDoc>(teamsModel), tenantId, [teamId])).get(teamId);
-    return {
+    return this.reader.open({
       teamId,
       teamName: team?.name ?? teamId,
       parentTeamId: team?.parentTeamId ?? null,
@@ -82,6 +82,6 @@ export class GetTeamDashboardHandler implements IQueryHandler<GetTeamDashboardQu
         openQuestions: openQuestions.length,
       },
       openQuestions,
-    };
+    });
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Periodic, Tracing, activeTraceparent, traceIdOf } from '@okr/platform';
-import { EVENT_STORE, handleCommand, type CommandContext, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, handleCommand, openSealedValues, type CommandContext, type EventStore } from '@okr/event-store';
 import { ReadModelCollections, type IntegrationEvent, type ReadModel } from '@okr/messaging';
 import {
   CHECK_IN_CATEGORY,
@@ -184,7 +184,8 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
    */
   async assessObjective(tenantId: string, objectiveId: string, trigger?: RiskTrigger): Promise<RiskAssessment> {
     const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
-    const summary = await summaries.findOne({ _id: objectiveId, tenantId });
+    // Opened: the owners it names go into the risk events, which the event store seals under their keys.
+    const summary = await openSealedValues(this.events, await summaries.findOne({ _id: objectiveId, tenantId }));
     if (summary === null || summary.status === 'unknown' || summary.teamId === null || summary.cycleId === null || summary.ownerId === null) {
       return { objectiveId, appended: [], failed: 0, skipped: 'unknown-objective' };
     }

@@ -86,7 +86,7 @@ describe('RiskSignals scheduling', () => {
       data: { objectiveId: 'o-1', keyResultId: 'kr-1' },
       metadata: { tenantId: 'acme', correlationId: 'c-1' },
     };
-    await expect(signals.afterApplied({ name: 'objective-summary' }, event as never)).resolves.toBeUndefined();
+    await expect(signals.afterApplied({ name: 'objective-summary-v2' }, event as never)).resolves.toBeUndefined();
     expect(signals.assessObjective).toHaveBeenCalledWith('acme', 'o-1', { correlationId: 'c-1', causationId: 'e-1' });
     expect(logger.error).toHaveBeenCalledWith(
       { tenantId: 'acme', objectiveId: 'o-1', eventId: 'e-1', eventType: 'CheckInRecorded', streamId: 'checkins-kr-1', err: expect.any(Error) },
@@ -97,7 +97,7 @@ describe('RiskSignals scheduling', () => {
   it('ignores events of the read models that say nothing about risk', async () => {
     const { signals } = signalsWith(0);
     const assess = jest.spyOn(signals, 'assessObjective');
-    await signals.afterApplied({ name: 'learnings-feed' }, { type: 'LearningCaptured', data: {}, metadata: { tenantId: 'acme' } } as never);
+    await signals.afterApplied({ name: 'learnings-feed-v2' }, { type: 'LearningCaptured', data: {}, metadata: { tenantId: 'acme' } } as never);
     expect(assess).not.toHaveBeenCalled();
   });
 });

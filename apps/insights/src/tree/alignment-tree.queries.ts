@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, openSealedValues, type EventStore } from '@okr/event-store';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import { objectiveSummaryModel, type ObjectiveSummaryDoc } from '../projections';
 import { ReadModelCollections } from '@okr/messaging';
@@ -20,7 +21,10 @@ export class GetAlignmentTreeQuery extends Query<AlignmentTree> {
 export class GetAlignmentTreeHandler implements IQueryHandler<GetAlignmentTreeQuery> {
   private readonly collections: ReadModelCollections;
 
-  constructor(@Inject(READ_STORE) store: ReadStore) {
+  constructor(
+    @Inject(READ_STORE) store: ReadStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {
     this.collections = new ReadModelCollections(store);
   }
 
@@ -31,6 +35,6 @@ export class GetAlignmentTreeHandler implements IQueryHandler<GetAlignmentTreeQu
       { sort: { setAt: 1, _id: 1 } },
     );
     const teams = await teamLabels(await this.collections.of<TeamDoc>(teamsModel), tenantId, docs.map((d) => d.teamId));
-    return buildAlignmentTree(docs, cycleId === undefined ? {} : { cycleId }, teams);
+    return openSealedValues(this.events, buildAlignmentTree(docs, cycleId === undefined ? {} : { cycleId }, teams));
   }
 }

@@ -46,6 +46,12 @@ export interface ConsumerOptions {
    * a Kafka record that does not parse: no `type` then). Must not throw.
    */
   onDeadLetter?: (letter: { group: string; topic: string; type?: string }) => void;
+  /**
+   * Hand the handlers each event with its personal data sealed, as Kafka carries it (the latest schema
+   * version, each personal field sealed under its subject's key), instead of opened: for a read model
+   * that keeps personal fields sealed and opens them when it is read, so an erasure reaches it.
+   */
+  sealed?: boolean;
 }
 
 /** A started consumer. `stop` finishes the event in flight, commits, and leaves the group. */

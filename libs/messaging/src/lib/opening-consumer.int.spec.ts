@@ -93,4 +93,23 @@ describe('personal data on the bus', () => {
     expect(seen[1]?.metadata.actor).toBe(ERASED_PERSON);
     expect(seen[1]?.data).toMatchObject({ ownerId: ERASED_PERSON, title: 'Faster checkout', objectiveId: 'o1', cycleId: 'c1' });
   });
+
+  it('hands a group started sealed the events as the topic carries them', async () => {
+    const metadata = { tenantId: 'acme', actor: 'ann', correlationId: 'c', causationId: 'c', occurredAt: '2026-10-01T09:00:00.000Z' };
+    await store.append('objective-o1', [{ id: uuidv7(), type: 'ObjectiveSet', data: { objectiveId: 'o1', cycleId: 'c1', teamId: 'web', ownerId: 'ann', title: 'Faster checkout' }, metadata }], 'no_stream');
+    const bus = new RecordingBus();
+    relay = new Relay({ name: 'goals', topic: 'okr.goals.v1', categories: ['objective'], store: publishedEvents(store), publisher: bus, state, logger: silent, leaseTtlMs: 300 });
+    relay.start();
+    await waitFor(() => bus.published.length === 1, 0, () => 'the relay to publish the objective');
+    const seen: IntegrationEvent[] = [];
+    await new OpeningConsumer(bus, new PersonalDataProtection(store.keys)).start({
+      group: 'insights.read-model',
+      topics: ['okr.goals.v1'],
+      sealed: true,
+      handlers: { ObjectiveSet: async (event) => void seen.push(event) },
+    });
+    await bus.deliverAll();
+    expect(seen[0]?.metadata.actor).toMatch(/^pd1\./);
+    expect(seen[0]?.data).toMatchObject({ ownerId: expect.stringMatching(/^pd1\./), title: 'Faster checkout' });
+  });
 });

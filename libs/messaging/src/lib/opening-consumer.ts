@@ -4,7 +4,8 @@ import type { EventHandler, ConsumerOptions, IntegrationEventConsumer, Partition
 /**
  * A consumer of the platform's own that opens sealed personal data (with the shared key store) before
  * its handlers see an event; Kafka carries the events as stored. A destroyed key reads
- * "erased person", as it does on every other read path.
+ * "erased person", as it does on every other read path. A group started `sealed` gets the events as
+ * the topic carries them.
  */
 export class OpeningConsumer implements IntegrationEventConsumer {
   constructor(
@@ -13,6 +14,8 @@ export class OpeningConsumer implements IntegrationEventConsumer {
   ) {}
 
   start(options: ConsumerOptions): Promise<RunningConsumer> {
+    // A group that asks for sealed events gets them as the topic carries them.
+    if (options.sealed) return this.inner.start(options);
     const open = this.protection;
     const handlers: Record<string, EventHandler> = {};
     for (const [type, handler] of Object.entries(options.handlers)) handlers[type] = async (event) => handler(await open.open(event));

@@ -38,8 +38,27 @@ export class PersonalDataProtection {
   async open<E extends { type: string; data: unknown; metadata: EventEnvelope['metadata'] }>(event: E): Promise<E> {
     if (sealedValuesOf(event).length === 0) return event;
     const copy = { ...event, data: structuredClone(event.data), metadata: structuredClone(event.metadata) };
+    await this.openStrings(everyStringOf(copy));
+    return copy;
+  }
+
+  /**
+   * A copy of any JSON value (a read model's document, a query's answer) with every sealed string in it
+   * opened, wherever it is; a value whose key was destroyed reads {@link ERASED_PERSON}, as on the
+   * events. The value itself when it holds nothing sealed. This is how a read model that stores
+   * personal fields sealed (as the events carry them) shows them: opened at the moment of reading,
+   * so an erasure reaches it with no rewrite.
+   */
+  async openDocument<T>(document: T): Promise<T> {
+    if (!hasSealedString(document)) return document;
+    const copy = { data: { document: structuredClone(document) }, metadata: {} };
+    await this.openStrings(everyStringOf(copy));
+    return copy.data.document;
+  }
+
+  private async openStrings(strings: readonly { value: string; replace(next: string): void }[]): Promise<void> {
     const keys = new Map<string, Uint8Array | undefined>();
-    for (const found of everyStringOf(copy)) {
+    for (const found of strings) {
       let value = found.value;
       // Layer by layer (a value of several people is sealed once per person), to the plain value.
       for (let keyId = sealedKeyId(value), layer = 0; keyId !== undefined && layer < MAX_LAYERS; keyId = sealedKeyId(value), layer += 1) {
@@ -51,9 +70,15 @@ export class PersonalDataProtection {
       }
       if (value !== found.value) found.replace(value);
     }
-    return copy;
   }
 }
+
+/** Whether a JSON value holds a sealed string anywhere (cheap: no copy). */
+const hasSealedString = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.startsWith('pd1.') && sealedKeyId(value) !== undefined;
+  if (typeof value !== 'object' || value === null) return false;
+  return (Array.isArray(value) ? value : Object.values(value)).some(hasSealedString);
+};
 
 /**
  * A stored event lifted to its latest schema version and still sealed, as Kafka carries it: opened with

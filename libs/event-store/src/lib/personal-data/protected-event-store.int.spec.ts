@@ -4,7 +4,7 @@ import { collect } from '../../testing/event-store.contract';
 import { exportStreams, verifyExport, verifyTenantLog } from '../chain-audit';
 import { verifyChain } from '../event-chain';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
-import { ProtectedEventStore, storedEvents } from './protected-event-store';
+import { ProtectedEventStore, openSealedValues, publishedEvents, storedEvents } from './protected-event-store';
 import { SqliteKeyStore } from './sqlite-key-store';
 
 const tenantId = 'acme';
@@ -94,5 +94,20 @@ describe('ProtectedEventStore', () => {
     expect(read?.schemaVersion).toBeGreaterThan(1);
     expect(read?.metadata.actor).toBe('cy');
     expect(read?.data).toMatchObject({ fromOwnerId: 'ann', toOwnerId: 'bob', reason: 'Ann moved team' });
+  });
+
+  it('opens the sealed values a read document copied from the events, anywhere in it, and an erased person reads "erased person"', async () => {
+    const [first, second] = await collect(publishedEvents(store).readStream(stream));
+    // A read model's document keeps the values as the events carry them (sealed), beside plain facts.
+    const document = { _id: 'kr1', value: 40, who: [first?.metadata.actor], notes: { first: first?.data['note'], second: second?.data['note'] }, at: '2026-10-01' };
+    expect(JSON.stringify(document)).not.toMatch(/ann|Bob shipped/);
+    expect(await openSealedValues(store, document)).toEqual({ _id: 'kr1', value: 40, who: ['ann'], notes: { first: 'Ann was ill', second: 'Bob shipped it' }, at: '2026-10-01' });
+    expect(document.who).toEqual([first?.metadata.actor]); // the caller's document is left as it was
+
+    await store.keys.destroy((await store.keys.keyIdOf(tenantId, 'ann')) as string);
+    expect(await openSealedValues(store, document)).toEqual({ _id: 'kr1', value: 40, who: [ERASED_PERSON], notes: { first: ERASED_PERSON, second: 'Bob shipped it' }, at: '2026-10-01' });
+    const plain = { a: ['x'], b: 1 };
+    expect(await openSealedValues(store, plain)).toBe(plain);
+    expect(await openSealedValues(storedEvents(store), document)).toBe(document); // a store that protects nothing opens nothing
   });
 });

@@ -72,6 +72,14 @@ export class ProtectedEventStore implements EventStore {
 export const storedEvents = (store: EventStore): EventStore => (store instanceof ProtectedEventStore ? store.stored : store);
 
 /**
+ * `value` (a read model's document, a query's answer) with every sealed personal-data string in it
+ * opened with the store's keys, erased people reading "erased person"
+ * ({@link PersonalDataProtection.openDocument}); `value` as it is when the store protects nothing.
+ */
+export const openSealedValues = <T>(store: EventStore, value: T): Promise<T> =>
+  store instanceof ProtectedEventStore ? store.protection.openDocument(value) : Promise.resolve(value);
+
+/**
  * The events as the relay publishes them: personal data sealed, each event in its latest schema
  * version, lifted by upcasters that read plain values (see `liftSealed`). `asStored` reads pass through.
  */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteEventStore, type NewEvent } from '@okr/event-store';
+import { ProtectedEventStore, SqliteEventStore, SqliteKeyStore, type NewEvent } from '@okr/event-store';
 import type { IntegrationEvent } from '../integration-event';
 import type { ConsumerOptions, EventHandler, RunningConsumer } from '../messaging.port';
 import { TOPICS } from '../topics';
@@ -311,5 +311,21 @@ describe('EmbeddedConsumer', () => {
 
   it('rejects an unknown topic with a clear error', async () => {
     await expect(client().start(goals({}, { topics: ['okr.nope.v1'] }))).rejects.toThrow(/Unknown topic okr\.nope\.v1/);
+  });
+
+  it('hands a group started sealed the events as published (personal data sealed), others opened', async () => {
+    const keys = SqliteKeyStore.open({ file: join(dir, 'keys.sqlite') });
+    const protectedStore = new ProtectedEventStore(store, keys);
+    await protectedStore.append('objective-o1', [newEvent('ObjectiveSet', { objectiveId: 'o1', cycleId: 'c1', teamId: 'web', ownerId: 'ann', title: 'Faster' })], 'no_stream');
+    const sealed = recorder();
+    const opened = recorder();
+    const consumer = client({ store: protectedStore });
+    await consumer.start(goals({ ObjectiveSet: sealed.handler }, { group: group(), sealed: true }));
+    await consumer.start(goals({ ObjectiveSet: opened.handler }, { group: group() }));
+    await eventually(() => sealed.events.length === 1 && opened.events.length === 1, 'both groups');
+    expect(sealed.events[0]?.data).toMatchObject({ ownerId: expect.stringMatching(/^pd1\./), title: 'Faster' });
+    expect(sealed.events[0]?.metadata.actor).toMatch(/^pd1\./);
+    expect(opened.events[0]?.data).toMatchObject({ ownerId: 'ann', title: 'Faster' });
+    await keys.close();
   });
 });

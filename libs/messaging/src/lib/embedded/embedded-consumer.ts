@@ -1,4 +1,4 @@
-import type { EventStore } from '@okr/event-store';
+import { publishedEvents, type EventStore } from '@okr/event-store';
 import type {
   ConsumerOptions,
   DeadLetter,
@@ -76,7 +76,8 @@ export class EmbeddedConsumer implements IntegrationEventConsumer {
     if (options.topics.length === 0) throw new Error(`Consumer group ${options.group} subscribes to no topic`);
     const member = new GroupMember(
       {
-        store: this.options.store,
+        // Sealed: the log as the relay publishes it; otherwise as the (opening) store reads it.
+        store: options.sealed ? publishedEvents(this.options.store) : this.options.store,
         bus: this.bus,
         logger: this.logger,
         categories: this.categoriesOf(options.topics),

@@ -12,6 +12,12 @@ export interface ReadModelRunnerOptions {
   service: string;
   topics: readonly string[];
   models: readonly ReadModel[];
+  /**
+   * The models (and the listeners) get each event with its personal data sealed, as Kafka carries it
+   * (`ConsumerOptions.sealed`): what they copy of it stays sealed in the read store, and the service
+   * opens it when it reads (`openSealedValues` of `@okr/event-store`), so an erasure reaches it.
+   */
+  sealed?: boolean;
 }
 
 /** The base name of a service's read model's consumer group (the group it follows: {@link ReadModelRunner.groupOf}). */
@@ -276,6 +282,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
       group: this.groupOf(model),
       topics: this.options.topics,
       handlers: this.handlers(model),
+      ...(this.options.sealed ? { sealed: true } : {}),
       handleBatch: async (events) => {
         for (const event of await this.applyBatch(model, events)) {
           for (const listener of this.listeners) await listener(model, event);
