@@ -1104,13 +1104,13 @@ export interface components {
             roots: components["schemas"]["AlignmentNodeDto"][];
         };
         StartRebuildDto: {
-            /** @example objective-summary */
+            /** @example objective-summary-v2 */
             readModel: string;
         };
         RebuildStartedDto: {
             /** Format: uuid */
             id: string;
-            /** @example objective-summary */
+            /** @example objective-summary-v2 */
             readModel: string;
             /**
              * @description tenant: the caller's tenant's documents; all: every tenant's
@@ -1123,7 +1123,7 @@ export interface components {
         RebuildProgressDto: {
             /** Format: uuid */
             id: string;
-            /** @example objective-summary */
+            /** @example objective-summary-v2 */
             readModel: string;
             /**
              * @description tenant: the caller's tenant's documents; all: every tenant's
@@ -1159,7 +1159,7 @@ export interface components {
             applied: number | null;
         };
         ReadModelAuditDto: {
-            /** @example objective-summary */
+            /** @example objective-summary-v2 */
             name: string;
             /** @description Streams with at least one event the read model handles */
             streams: number;
