@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ReadModelRunner, type IntegrationEvent, type IntegrationEventConsumer, type ReadModel } from '@okr/messaging';
-import { EmbeddedReadStore, type ReadCollection, type ReadStore } from '@okr/read-store';
+import { racingReadStore } from '@okr/messaging/testing';
+import { EmbeddedReadStore } from '@okr/read-store';
 import { keyResultSeriesModel, seriesPointId, type SeriesPointDoc } from './key-result-series';
 
 /**
@@ -43,47 +44,6 @@ const checkIn = (checkInId: string, revision: number): IntegrationEvent => ({
 const checkInRecorded = checkIn('ci1', 0);
 const secondCheckIn = checkIn('ci2', 1);
 
-/** The store with the series' writes held until both transactions have read, and the second until the first committed. */
-function racingStore(store: ReadStore, firstCommitted: () => Promise<unknown>): ReadStore {
-  let reads = 0;
-  let writes = 0;
-  let bothRead!: () => void;
-  const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
-  const gate = (collection: ReadCollection): ReadCollection =>
-    new Proxy(collection, {
-      get(target, property) {
-        if (property === 'find') {
-          return async (...args: Parameters<ReadCollection['find']>) => {
-            const found = await target.find(...args);
-            if (++reads === 2) bothRead();
-            return found;
-          };
-        }
-        if (property === 'bulkWrite') {
-          return async (...args: Parameters<ReadCollection['bulkWrite']>) => {
-            await bothHaveRead;
-            if (++writes === 2) await firstCommitted();
-            return target.bulkWrite(...args);
-          };
-        }
-        const value: unknown = Reflect.get(target, property);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'collection') {
-        return async (...args: Parameters<ReadStore['collection']>) => {
-          const collection = await target.collection(...args);
-          return args[0].name === keyResultSeriesModel.name ? gate(collection) : collection;
-        };
-      }
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 describe('key-result-series: a key result and its first check-in applied at once', () => {
   let store: EmbeddedReadStore;
   beforeEach(() => {
@@ -98,7 +58,7 @@ describe('key-result-series: a key result and its first check-in applied at once
     ['the check-in commits first', [checkInRecorded, keyResultAdded]],
   ])('%s: the point ends with its progress and target', async (_case, [one, other]) => {
     let first: Promise<unknown> = Promise.resolve();
-    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingStore(store, () => first.catch(() => undefined)), {
+    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingReadStore(store, keyResultSeriesModel.name, () => first.catch(() => undefined)), {
       service: 'test',
       topics: ['t'],
       models: [model],
@@ -118,7 +78,7 @@ describe('key-result-series: a key result and its first check-in applied at once
     const plain = new ReadModelRunner({} as IntegrationEventConsumer, store, { service: 'test', topics: ['t'], models: [model] });
     await plain.applyBatch(model, [checkInRecorded]);
     let first: Promise<unknown> = Promise.resolve();
-    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingStore(store, () => first.catch(() => undefined)), {
+    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingReadStore(store, keyResultSeriesModel.name, () => first.catch(() => undefined)), {
       service: 'test',
       topics: ['t'],
       models: [model],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EmbeddedReadStore, type ReadCollection, type ReadStore } from '@okr/read-store';
+import { EmbeddedReadStore } from '@okr/read-store';
+import { racingReadStore } from '../../testing/racing-read-store';
 import type { IntegrationEvent } from '../integration-event';
 import type { IntegrationEventConsumer } from '../messaging.port';
 import { replaceDocument, type ReadModel } from './read-model';
@@ -41,50 +42,6 @@ const event = (streamId: string, amount: number): IntegrationEvent => ({
   metadata: { tenantId: 't', actor: 'a', correlationId: 'c', causationId: 'c', occurredAt: '2026-12-03T00:00:00.000Z' },
 });
 
-/**
- * The store, with the writes to `totals` held: none before both transactions have read the summary,
- * and the second only after the first transaction has committed (the read it writes from is stale).
- */
-function racingStore(store: ReadStore, firstCommitted: () => Promise<unknown>): ReadStore {
-  let reads = 0;
-  let writes = 0;
-  let bothRead!: () => void;
-  const bothHaveRead = new Promise<void>((resolve) => (bothRead = resolve));
-  const gate = (collection: ReadCollection): ReadCollection =>
-    new Proxy(collection, {
-      get(target, property) {
-        if (property === 'find') {
-          return async (...args: Parameters<ReadCollection['find']>) => {
-            const found = await target.find(...args);
-            if (++reads === 2) bothRead();
-            return found;
-          };
-        }
-        if (property === 'bulkWrite') {
-          return async (...args: Parameters<ReadCollection['bulkWrite']>) => {
-            await bothHaveRead;
-            if (++writes === 2) await firstCommitted();
-            return target.bulkWrite(...args);
-          };
-        }
-        const value: unknown = Reflect.get(target, property);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'collection') {
-        return async (...args: Parameters<ReadStore['collection']>) => {
-          const collection = await target.collection(...args);
-          return args[0].name === totalsModel.name ? gate(collection) : collection;
-        };
-      }
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 describe('ReadModelRunner: two partitions change one document at once', () => {
   let store: EmbeddedReadStore;
   beforeEach(() => {
@@ -94,7 +51,7 @@ describe('ReadModelRunner: two partitions change one document at once', () => {
 
   it('a projection that read the document before the other partition committed runs again, with what it causes: no update is lost', async () => {
     let first: Promise<unknown> = Promise.resolve();
-    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingStore(store, () => first.catch(() => undefined)), {
+    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingReadStore(store, totalsModel.name, () => first.catch(() => undefined)), {
       service: 'test',
       topics: ['t'],
       models: [totalsModel as unknown as ReadModel],
