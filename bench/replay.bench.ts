@@ -24,7 +24,7 @@ import { SqliteEventStore, type NewEvent } from '@okr/event-store';
 import { ReadModelRunner, toIntegrationEvent, type IntegrationEvent, type IntegrationEventConsumer, type ReadModel } from '@okr/messaging';
 import type { EventEnvelope } from '@okr/okr-domain';
 import { EmbeddedReadStore } from '@okr/read-store';
-import { REPLAY_CATEGORIES, replayAt, UNNAMED, type ReplayFilter } from '../apps/insights/src/replay/replay';
+import { replayAt, UNNAMED, type ReplayFilter } from '../apps/insights/src/replay/replay';
 import { replayPage, type TimelineCollections } from '../apps/insights/src/replay/replay-timeline';
 import { replayCheckInsModel, replayVersionsModel, type ReplayCheckInsDoc, type ReplayVersionDoc } from '../apps/insights/src/replay/replay-timeline.read-model';
 import { benchSize } from './bench-size';
@@ -37,6 +37,8 @@ const WEEKS = 13;
 const CYCLE = 'cycle-2026-q3';
 const START = Date.parse('2026-07-01T09:00:00.000Z');
 const DAY = 86_400_000;
+/** The stream categories the fold (the route's path before the read model) read from the global log. */
+const REPLAY_CATEGORIES = ['objective', 'checkins', 'learning', 'question'];
 
 const at = (ms: number): string => new Date(ms).toISOString();
 const event = (tenantId: string, type: string, data: object, occurredAt: string): NewEvent => ({

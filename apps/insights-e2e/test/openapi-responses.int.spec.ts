@@ -170,11 +170,15 @@ describe('insights OpenAPI: documented response schemas match the real answers',
 
   it('the replay before the revision and the frames of the objective', async () => {
     const replay = await expectDocumented(`/api/v1/replay?asOf=${beforeRevision}`);
-    const growth = replay.objectives.find((o: { id: string }) => o.id === objectives.growth);
+    const growth = replay.items.find((o: { id: string }) => o.id === objectives.growth);
     expect(growth).toMatchObject({ teamName: 'Growth', cycleName: '2026-Q4', parentObjectiveIds: [objectives.company] });
     expect(growth.keyResults[0].target).toBe(40);
     expect(replay.questions.length).toBe(0);
-    const now = await expectDocumented(`/api/v1/replay?asOf=${new Date(Date.now() + 60_000).toISOString()}`);
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    // The replay's read model follows the log: wait for the answered question.
+    await eventually(async () => (await insights.call('GET', `/api/v1/replay?asOf=${soon}`)).body.questions?.some((q: { status: string }) => q.status === 'answered'), 5000, 'replay has the answer');
+    const now = await expectDocumented(`/api/v1/replay?asOf=${soon}`);
+    expect(now.nextCursor).toBeNull();
     expect(now.questions.map((q: { status: string }) => q.status).sort()).toEqual(['answered', 'open']);
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const frames = await expectDocumented(`/api/v1/frames?from=${from}&to=${now.asOf}&step=day&objectiveId=${objectives.growth}`);

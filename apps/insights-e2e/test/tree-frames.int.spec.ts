@@ -117,6 +117,45 @@ describe('alignment tree and frames over goals and check-ins events', () => {
     expect(team.body.frames[0].objectives.map((o: { id: string }) => o.id).sort()).toEqual([ids.growth, ids.shared].sort());
   });
 
+  it('replays a page at a time (limit, cursor) and one subtree, from the same read model', async () => {
+    const asOf = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const ids_ = (body: { items: { id: string }[] }) => body.items.map((o) => o.id);
+    const all = await eventually(async () => {
+      const r = await insights.call('GET', `/api/v1/replay?asOf=${asOf}`);
+      return r.body.items?.find((o: { id: string }) => o.id === ids.growth)?.keyResults?.[0]?.target === 50 && r;
+    }, 5000, 'the replay shows the revision');
+    expect(ids_(all.body)).toEqual([ids.company, ids.platform, ids.growth, ids.shared]);
+    expect(all.body.nextCursor).toBeNull();
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await insights.call('GET', `/api/v1/replay?asOf=${asOf}&limit=3${cursor === null ? '' : `&cursor=${cursor}`}`);
+      expect(r.status).toBe(200);
+      pages.push(ids_(r.body));
+      cursor = r.body.nextCursor;
+    } while (cursor !== null && pages.length < 5);
+    expect(pages).toEqual([[ids.company, ids.platform, ids.growth], [ids.shared]]);
+    // The company objective and everything aligned under it then; the shared one once.
+    expect(ids_((await insights.call('GET', `/api/v1/replay?asOf=${asOf}&subtreeOf=${ids.company}`)).body)).toEqual([ids.company, ids.growth, ids.shared]);
+    expect(ids_((await insights.call('GET', `/api/v1/replay?asOf=${asOf}&subtreeOf=${ids.platform}&teamId=growth`)).body)).toEqual([ids.shared]);
+    expect((await insights.call('GET', `/api/v1/replay?asOf=2020-01-01&subtreeOf=${ids.company}`)).body).toMatchObject({ items: [], nextCursor: null });
+  });
+
+  it('answers 400 naming limit or cursor for a page it cannot give', async () => {
+    const fieldsOf = async (query: string) => {
+      const r = await insights.call('GET', `/api/v1/replay?asOf=2026-10-01${query}`);
+      expect(r.status).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      return r.body.errors.map((e: { field: string }) => e.field);
+    };
+    expect(await fieldsOf('&limit=0')).toEqual(['limit']);
+    expect(await fieldsOf('&limit=201')).toEqual(['limit']);
+    expect(await fieldsOf('&cursor=not-a-cursor')).toEqual(['cursor']);
+    // Another list's cursor is not one of this list.
+    const other = Buffer.from(JSON.stringify({ l: 'learnings', k: 1, i: 'x' })).toString('base64url');
+    expect(await fieldsOf(`&cursor=${other}`)).toEqual(['cursor']);
+  });
+
   it('answers 400 naming the field at fault', async () => {
     const fieldsOf = async (query: string) => {
       const r = await insights.call('GET', `/api/v1/frames${query}`);

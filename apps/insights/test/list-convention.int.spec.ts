@@ -8,7 +8,6 @@ const NOT_LISTS = [
   'GET /api/v1/key-results/{krId}/series',
   'GET /api/v1/key-results/{krId}/risk',
   'GET /api/v1/teams/{teamId}/dashboard',
-  'GET /api/v1/replay',
   'GET /api/v1/frames',
   'GET /api/v1/alignment-tree',
   'GET /api/v1/audit/exports',

@@ -12,9 +12,9 @@ import {
   type QuestionStatus,
   type QuestionSubject,
 } from '@okr/okr-domain';
-import { ISO_DATE_OR_INSTANT } from '@okr/platform';
+import { ISO_DATE_OR_INSTANT, ListQueryDto } from '@okr/platform';
 import { NULLABLE_KEY_RESULT_VALUE_SCHEMA } from '../read-models/key-result-measure.dto';
-import { CHECK_INS_READINGS, type CheckInsReading, type ReplayKeyResult, type ReplayLearning, type ReplayObjective, type ReplayQuestion, type ReplayView } from './replay';
+import { CHECK_INS_READINGS, type CheckInsReading, type ReplayKeyResult, type ReplayLearning, type ReplayObjective, type ReplayQuestion } from './replay';
 
 const QUESTION_STATUSES = ['open', 'answered', 'set-aside'] as const satisfies readonly QuestionStatus[];
 
@@ -31,8 +31,8 @@ export const CheckInsReadingProperty = () => (target: object, key: string) => {
   IsIn(CHECK_INS_READINGS, { message: `checkIns must be one of: ${CHECK_INS_READINGS.join(', ')}` })(target, key);
 };
 
-/** `?asOf=` (required) and the optional team / cycle filter of a replay. */
-export class ReplayQueryDto {
+/** `?asOf=` (required), the optional team / cycle / subtree filter of a replay, and its page (`limit`, `cursor`). */
+export class ReplayQueryDto extends ListQueryDto {
   @ApiProperty({ example: '2026-10-12T09:30:00Z', description: 'The instant to replay' })
   @IsString({ message: AS_OF_MESSAGE })
   @Matches(ISO_DATE_OR_INSTANT, { message: AS_OF_MESSAGE })
@@ -41,6 +41,9 @@ export class ReplayQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) teamId?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) cycleId?: string;
+
+  @ApiPropertyOptional({ description: 'An objective: it and everything aligned under it at the instant' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) subtreeOf?: string;
 
   @CheckInsReadingProperty() checkIns?: CheckInsReading;
 }
@@ -104,12 +107,4 @@ export class ReplayQuestionDto implements ReplayQuestion {
   @ApiProperty({ description: 'Who asked (the token subject)' }) askedBy!: string;
   @ApiProperty({ enum: QUESTION_STATUSES }) status!: QuestionStatus;
   @ApiProperty({ type: [ReplayAnswerDto], description: 'The answers given by then, oldest first' }) answers!: ReplayAnswerDto[];
-}
-
-/** `GET /replay?asOf=`: the objectives, learnings and questions as they stood at the instant, folded from the events. */
-export class ReplayViewDto implements ReplayView {
-  @ApiProperty({ format: 'date-time', description: 'The instant replayed' }) asOf!: string;
-  @ApiProperty({ type: [ReplayObjectiveDto], description: 'In the order they were set' }) objectives!: ReplayObjectiveDto[];
-  @ApiProperty({ type: [ReplayLearningDto], description: 'In the order they were captured' }) learnings!: ReplayLearningDto[];
-  @ApiProperty({ type: [ReplayQuestionDto], description: 'In the order they were asked' }) questions!: ReplayQuestionDto[];
 }

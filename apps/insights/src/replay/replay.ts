@@ -29,11 +29,11 @@ import {
 
 /**
  * Replay: a tenant's objectives, key results, progress, confidence and learnings exactly as they stood
- * at an instant, folded from the events alone. Pure: the same events and instant give the same view.
+ * at an instant. `replayAt` folds the events alone (pure: the same events and instant give the same
+ * view): it is the definition the routes' answers, read from the temporal read model
+ * (`replay-timeline.ts`), are tested against; no route folds the log. `replayObjective`,
+ * `replayLearning` and `replayQuestion` shape what both show.
  */
-
-/** The stream categories a replay reads from the global log. */
-export const REPLAY_CATEGORIES = ['objective', 'checkins', 'learning', 'question'] as const;
 
 export interface ReplayKeyResult {
   id: string;
