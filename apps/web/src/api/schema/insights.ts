@@ -9,7 +9,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Objectives, key results, progress, confidence and learnings as they stood at ?asOf=, optionally of one team or cycle; check-ins as known then or as corrected since (?checkIns=) */
+        /** Objectives (a page, in the order they were set), key results, progress, confidence, learnings and questions as they stood at ?asOf=, optionally of one team, cycle or subtree; check-ins as known then or as corrected since (?checkIns=) */
         get: operations["ReplayHttpController_replay"];
         put?: never;
         post?: never;
@@ -452,19 +452,6 @@ export interface components {
             status: "open" | "answered" | "set-aside";
             /** @description The answers given by then, oldest first */
             answers: components["schemas"]["ReplayAnswerDto"][];
-        };
-        ReplayViewDto: {
-            /**
-             * Format: date-time
-             * @description The instant replayed
-             */
-            asOf: string;
-            /** @description In the order they were set */
-            objectives: components["schemas"]["ReplayObjectiveDto"][];
-            /** @description In the order they were captured */
-            learnings: components["schemas"]["ReplayLearningDto"][];
-            /** @description In the order they were asked */
-            questions: components["schemas"]["ReplayQuestionDto"][];
         };
         FrameDto: {
             /**
@@ -1309,10 +1296,16 @@ export interface operations {
     ReplayHttpController_replay: {
         parameters: {
             query: {
+                /** @description Items per page (1-200, default 50) */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page (opaque; omit for the first page) */
+                cursor?: string;
                 /** @description The instant to replay */
                 asOf: string;
                 teamId?: string;
                 cycleId?: string;
+                /** @description An objective: it and everything aligned under it at the instant */
+                subtreeOf?: string;
                 /** @description known: the check-ins as recorded and corrected by then (what people saw); corrected: as corrected since (every correction, and check-ins recorded later about moments up to then) */
                 checkIns?: "known" | "corrected";
             };
@@ -1322,12 +1315,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One page of the objectives as they stood at the instant, with the learnings and questions about them */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReplayViewDto"];
+                    "application/json": {
+                        items: components["schemas"]["ReplayObjectiveDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                        /**
+                         * Format: date-time
+                         * @description The instant replayed
+                         */
+                        asOf: string;
+                        /** @description About this page's objectives, in the order they were captured; the first page also has those about no objective shown on any page */
+                        learnings: components["schemas"]["ReplayLearningDto"][];
+                        /** @description About this page's objectives, in the order they were asked; the first page also has those about no objective shown on any page */
+                        questions: components["schemas"]["ReplayQuestionDto"][];
+                    };
                 };
             };
             /** @description Invalid input (`validation-failed`): a query parameter; `errors` names each field and why */
