@@ -55,9 +55,14 @@ function stopAt(at: string, corrected = false) {
 const cycles = (over: Record<string, unknown> = {}) => () =>
   page([{ id: Q3, name: '2026 Q3', startsOn: '2026-07-01', endsOn: '2026-09-30', status: 'closed', ...over }]);
 
+/** The replay a page of one objective at a time (as a large tenant's would come), each with its learnings. */
 const replay: MockHandler = (req) => {
   const asOf = req.query.get('asOf') as string;
-  return { body: { asOf, ...stopAt(asOf, req.query.get('checkIns') === 'corrected'), questions: [] } };
+  const { objectives, learnings } = stopAt(asOf, req.query.get('checkIns') === 'corrected');
+  const at = req.query.get('cursor') === null ? 0 : Number(req.query.get('cursor'));
+  const items = objectives.slice(at, at + 1);
+  const about = learnings.filter((l) => items.some((o) => o.id === l.objectiveId));
+  return { body: { asOf, items, nextCursor: at + 1 < objectives.length ? String(at + 1) : null, learnings: about, questions: [] } };
 };
 
 const frames: MockHandler = (req) => {
@@ -95,6 +100,10 @@ describe('the replay', () => {
     expect(replayCalls(calls)[0]?.query.get('asOf')).toBe('2026-10-01T00:00:00.000Z');
     expect(replayCalls(calls)[0]?.query.get('cycleId')).toBe(Q3);
     expect(replayCalls(calls)[0]?.query.get('checkIns')).toBe('known');
+    // The stop is every page of the cycle: the second page asked with the first page's cursor.
+    const end = replayCalls(calls).filter((c) => c.query.get('asOf') === '2026-10-01T00:00:00.000Z');
+    expect(end.map((c) => c.query.get('cursor'))).toEqual([null, '1']);
+    expect(end.every((c) => c.query.get('limit') === '200')).toBe(true);
     expectNoUuid(container);
   });
 
@@ -181,7 +190,7 @@ describe('the replay', () => {
   });
 
   it('says when no objective had been set by then', async () => {
-    const { api } = mockApi(handlers({ 'GET /api/v1/replay': (req) => ({ body: { asOf: req.query.get('asOf'), objectives: [], learnings: [], questions: [] } }) }));
+    const { api } = mockApi(handlers({ 'GET /api/v1/replay': (req) => ({ body: { asOf: req.query.get('asOf'), items: [], nextCursor: null, learnings: [], questions: [] } }) }));
     renderPage(<ReplayPage />, { api, path: '/replay' });
     expect(await screen.findByText('No objective had been set in this cycle by then.')).toBeInTheDocument();
   });

@@ -5,7 +5,7 @@ export type ReplayObjective = components['schemas']['ReplayObjectiveDto'];
 export type ReplayKeyResult = components['schemas']['ReplayKeyResultDto'];
 export type ReplayLearning = components['schemas']['ReplayLearningDto'];
 
-/** One stop of the replay: what `GET /replay` and each of `GET /frames`' frames both give. */
+/** One stop of the replay: what the pages of `GET /replay` and each of `GET /frames`' frames both give. */
 export interface Stop {
   at: string;
   objectives: ReplayObjective[];

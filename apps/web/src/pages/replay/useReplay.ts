@@ -13,9 +13,26 @@ const STOP_STALE_MS = 5 * 60_000;
 
 const stopKey = (cycleId: string, at: string, view: CheckInsView) => ['replay', cycleId, at, view] as const;
 
+/** The largest page of objectives insights' replay gives (its list convention's maximum `limit`). */
+const REPLAY_PAGE_LIMIT = 200;
+
+/**
+ * The cycle at `at`, every page of it: the replay answers a page of objectives at a time (with the
+ * learnings about them), and a stop shows the whole cycle. Slider moves rarely come here: the daily
+ * film (`GET /frames`) puts every stop of the cycle in the cache in one request.
+ */
 async function fetchStop(api: Api, cycleId: string, at: string, view: CheckInsView): Promise<Stop> {
-  const answer = await data(api.insights.GET('/api/v1/replay', { params: { query: { asOf: at, cycleId, checkIns: view } } }));
-  return { at: answer.asOf, objectives: answer.objectives, learnings: answer.learnings };
+  const stop: Stop = { at, objectives: [], learnings: [] };
+  let cursor: string | undefined;
+  do {
+    const query = { asOf: at, cycleId, checkIns: view, limit: REPLAY_PAGE_LIMIT, ...(cursor === undefined ? {} : { cursor }) };
+    const answer = await data(api.insights.GET('/api/v1/replay', { params: { query } }));
+    stop.at = answer.asOf;
+    stop.objectives.push(...answer.items);
+    stop.learnings.push(...answer.learnings);
+    cursor = answer.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return stop;
 }
 
 /**
