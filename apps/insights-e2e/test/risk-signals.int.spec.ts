@@ -276,6 +276,7 @@ describe('risk signals: key result at risk / back on track on okr.insights.v1', 
         readStream: (...args) => store.readStream(...args),
         readAll: (...args) => store.readAll(...args),
         subscribe: (...args) => store.subscribe(...args),
+        appendMany: (...args) => store.appendMany(...args),
         headPosition: () => store.headPosition(),
         close: async () => undefined,
         append: async (...args) => {

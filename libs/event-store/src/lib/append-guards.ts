@@ -1,4 +1,4 @@
-import type { ExpectedRevision, NewEvent } from './event-store.port';
+import type { ExpectedRevision, NewEvent, StreamAppend } from './event-store.port';
 
 /**
  * The category of a stream id: the prefix before the first '-' (`objective-0193…` -> `objective`).
@@ -32,6 +32,22 @@ export const assertAppendable = (streamId: string, events: readonly NewEvent[], 
     if (typeof event.id !== 'string' || event.id.length === 0) throw new RangeError(`Append to ${streamId}: an event has no id`);
     if (ids.has(event.id)) throw new RangeError(`Append to ${streamId}: event id ${event.id} appears twice`);
     ids.add(event.id);
+  }
+};
+
+/** Rejects a multi-stream append no adapter can store atomically the same way: each part as an append, each stream once. */
+export const assertAppendableMany = (appends: readonly StreamAppend[]): void => {
+  if (appends.length === 0) throw new RangeError('appendMany has no streams to append to');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const { streamId, events, expected } of appends) {
+    assertAppendable(streamId, events, expected);
+    if (streams.has(streamId)) throw new RangeError(`appendMany: stream ${streamId} appears twice (give its events as one part)`);
+    streams.add(streamId);
+    for (const event of events) {
+      if (ids.has(event.id)) throw new RangeError(`appendMany: event id ${event.id} appears twice`);
+      ids.add(event.id);
+    }
   }
 };
 

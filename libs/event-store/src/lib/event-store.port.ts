@@ -18,6 +18,13 @@ export interface NewEvent {
   metadata: EventMetadata;
 }
 
+/** One stream's part of an {@link EventStore.appendMany}. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** Revision of the last event of the stream after the append. */
   nextExpectedRevision: number;
@@ -87,6 +94,15 @@ export interface EventStore {
    * An empty `events` array is rejected with a `RangeError`: there is nothing to make atomic.
    */
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+
+  /**
+   * Appends to several streams in one transaction: all of them or none (one durable commit for the
+   * whole batch, e.g. an import request). Each part is checked as {@link append} checks it; a stream may
+   * appear once. Throws {@link WrongExpectedRevisionError} for the first part whose stream is not where
+   * it expects, and then writes nothing. A retry of a multi-stream append is not recognised as such:
+   * its ids are already stored, so it is rejected. Results are in the order of `appends`.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
 
   /** Events of one stream; an absent stream yields nothing. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<EventEnvelope>;

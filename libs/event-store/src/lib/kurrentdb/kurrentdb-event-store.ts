@@ -18,7 +18,7 @@ import {
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import type { EventEnvelope, EventMetadata } from '@okr/okr-domain';
-import { assertAppendable, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
+import { assertAppendable, assertAppendableMany, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
 import { chainHash, chainedContent } from '../event-chain';
 import { readPath, schemaVersionToStore } from '../read-path';
 import {
@@ -29,6 +29,7 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamAppend,
   type StreamRetention,
   type SubscribeOptions,
 } from '../event-store.port';
@@ -138,6 +139,19 @@ export class KurrentDbEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId, expected, fromStreamState(error.actualState));
       }
     }
+  }
+
+  /**
+   * Not atomic across streams on this adapter yet: the parts are appended one after another, each
+   * atomic and checked, and the first refused part stops the rest (the parts before it stay written).
+   * KurrentDB 25.1's multi-stream append (`multiStreamAppend`) takes metadata as a map of strings,
+   * which this adapter's stored metadata (`$schemaVersion`, `$hash`) is not yet.
+   */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertAppendableMany(appends);
+    const results: AppendResult[] = [];
+    for (const { streamId, events, expected } of appends) results.push(await this.append(streamId, events, expected));
+    return results;
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<EventEnvelope> {

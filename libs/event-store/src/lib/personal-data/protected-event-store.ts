@@ -6,6 +6,7 @@ import type {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
 } from '../event-store.port';
 import { readPath } from '../read-path';
@@ -31,6 +32,16 @@ export class ProtectedEventStore implements EventStore {
     const sealed: NewEvent[] = [];
     for (const event of events) sealed.push(await this.protection.seal(event));
     return this.stored.append(streamId, sealed, expected);
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const sealed: StreamAppend[] = [];
+    for (const { streamId, events, expected } of appends) {
+      const each: NewEvent[] = [];
+      for (const event of events) each.push(await this.protection.seal(event));
+      sealed.push({ streamId, events: each, expected });
+    }
+    return this.stored.appendMany(sealed);
   }
 
   /**
@@ -91,6 +102,7 @@ export function publishedEvents(store: EventStore): EventStore {
   };
   return {
     append: (streamId, events, expected) => stored.append(streamId, events, expected),
+    appendMany: (appends) => stored.appendMany(appends),
     readStream: (streamId, options = {}) => (options.asStored ? stored.readStream(streamId, options) : lifted(stored.readStream(streamId, { ...options, asStored: true }))),
     readAll: (options = {}) => (options.asStored ? stored.readAll(options) : lifted(stored.readAll({ ...options, asStored: true }))),
     subscribe: (options = {}) => (options.asStored ? stored.subscribe(options) : lifted(stored.subscribe({ ...options, asStored: true }))),

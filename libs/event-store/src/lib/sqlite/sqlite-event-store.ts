@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '@okr/okr-domain';
-import { assertAppendable, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
+import { assertAppendable, assertAppendableMany, categoryOfStream, occurredAtMillis, retryStartRevision } from '../append-guards';
 import { chainHash, chainedContent } from '../event-chain';
 import { readPath, schemaVersionToStore } from '../read-path';
 import {
@@ -14,6 +14,7 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamAppend,
   type SubscribeOptions,
 } from '../event-store.port';
 import {
@@ -64,6 +65,21 @@ type EventRow = [
  * canonical content for the chain hash].
  */
 type PreparedEvent = [string, string, number, string, string, number, string];
+
+/** An append's events as the insert takes them, with the content their chain hash covers. */
+const prepare = (streamId: string, events: readonly NewEvent[]): PreparedEvent[] =>
+  events.map((event) => {
+    const schemaVersion = schemaVersionToStore(event);
+    return [
+      event.id,
+      event.type,
+      schemaVersion,
+      JSON.stringify(event.data),
+      JSON.stringify(event.metadata),
+      occurredAtMillis(event),
+      chainedContent({ ...event, streamId, schemaVersion }),
+    ];
+  });
 
 /** One append waiting for its group commit. */
 interface QueuedAppend {
@@ -133,6 +149,7 @@ export class SqliteEventStore implements EventStore {
     (streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision) => AppendResult
   >;
   private readonly groupCommit: GroupCommit<QueuedAppend, AppendResult>;
+  private readonly appendManyTransaction: Database.Transaction<(appends: readonly QueuedAppend[]) => AppendResult[]>;
   /** Subscriptions waiting for a commit; woken by local appends or by the poll below. */
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<AbortController>();
@@ -212,24 +229,17 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     );
+    // Each part in a savepoint of one transaction: the first that throws rolls the whole batch back.
+    this.appendManyTransaction = db.transaction((appends: readonly QueuedAppend[]) =>
+      appends.map(({ streamId, events, expected }) => this.appendTransaction(streamId, events, expected)),
+    );
     this.groupCommit = new GroupCommit((batch) => commitBatch.immediate(batch), () => this.wakeSubscriptions());
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(streamId, events, expected);
     // Serialise before taking the write lock, so other writers wait only for the inserts.
-    const prepared = events.map<PreparedEvent>((event) => {
-      const schemaVersion = schemaVersionToStore(event);
-      return [
-        event.id,
-        event.type,
-        schemaVersion,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        occurredAtMillis(event),
-        chainedContent({ ...event, streamId, schemaVersion }),
-      ];
-    });
+    const prepared = prepare(streamId, events);
     const outcome = await this.groupCommit.submit({ streamId, events: prepared, expected });
     if (outcome.ok) return outcome.result;
     const { error } = outcome;
@@ -240,6 +250,14 @@ export class SqliteEventStore implements EventStore {
       if (original) return original;
     }
     throw error;
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertAppendableMany(appends);
+    const prepared = appends.map(({ streamId, events, expected }) => ({ streamId, events: prepare(streamId, events), expected }));
+    const results = this.appendManyTransaction.immediate(prepared);
+    this.wakeSubscriptions();
+    return results;
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<EventEnvelope> {
