@@ -6,6 +6,7 @@ export type { SqliteSynchronous } from './lib/sqlite/sqlite-schema';
 // Type only: the KurrentDB client (native bridge) loads when `openEventStore` chooses it.
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './lib/kurrentdb/kurrentdb-event-store';
 export * from './lib/command-handler';
+export { AppendBatch, appendBatchOf, runInAppendBatch, type AppendBatchMark } from './lib/append-batch';
 export * from './lib/fold-cache';
 export * from './lib/event-chain';
 export * from './lib/chain-audit';

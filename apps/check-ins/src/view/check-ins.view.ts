@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ReadModel } from '@okr/messaging';
 import { notFound, type KeyResultKind, type KeyResultMeasure, type QuestionStatus } from '@okr/okr-domain';
 import { Problem, type Page, type PageRequest } from '@okr/platform';
+import { EVENT_STORE, appendBatchOf, type AppendBatch, type EventStore } from '@okr/event-store';
 import { READ_STORE, pageCollection, type ReadCollection, type ReadDocument, type ReadStore } from '@okr/read-store';
 import { questionsIndexModel, type QuestionIndexDoc } from '../questions/questions.read-model';
 import {
@@ -88,9 +89,12 @@ const ofTenant = <T extends ReadDocument & { tenantId: string }>(doc: T | null, 
 @Injectable()
 export class CheckInsView {
   private readonly collections = new Map<string, Promise<ReadCollection>>();
+  /** Where the check-ins an append batch (an import request) holds live, until it commits. */
+  private readonly heldCheckIns = new WeakMap<AppendBatch, Map<string, CheckInKeyDoc>>();
 
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly goalsRunner: KnownGoalsRunner,
     private readonly ownRunner: OwnEventsRunner,
   ) {}
@@ -133,6 +137,9 @@ export class CheckInsView {
   requireCheckInKeyResult(tenantId: string, checkInId: string): Promise<string> {
     return this.known(
       async () => {
+        const batch = appendBatchOf(this.events);
+        const held = batch && this.heldCheckIns.get(batch)?.get(checkInKeyId(tenantId, checkInId));
+        if (held) return held.keyResultId;
         const keys = await this.collection<CheckInKeyDoc>(checkInKeysModel);
         return ofTenant(await keys.findOne({ _id: checkInKeyId(tenantId, checkInId) }), tenantId)?.keyResultId;
       },
@@ -146,11 +153,24 @@ export class CheckInsView {
 
   /**
    * Records where a check-in lives right after its append, so that a correction sent at once finds it
-   * (the projection of `CheckInRecorded` writes the same, commutative document later).
+   * (the projection of `CheckInRecorded` writes the same, commutative document later). Inside an
+   * append batch the check-in is not stored yet: the batch's corrections find it here, and every place
+   * it holds is written in one read-store transaction once it has committed.
    */
   async rememberCheckIn(tenantId: string, checkInId: string, keyResultId: string): Promise<void> {
-    const keys = await this.collection<CheckInKeyDoc>(checkInKeysModel);
-    await keys.bulkWrite(checkInKeyWrites(tenantId, checkInId, keyResultId));
+    const batch = appendBatchOf(this.events);
+    if (!batch) {
+      const keys = await this.collection<CheckInKeyDoc>(checkInKeysModel);
+      await keys.bulkWrite(checkInKeyWrites(tenantId, checkInId, keyResultId));
+      return;
+    }
+    const places = this.heldCheckIns.get(batch) ?? new Map<string, CheckInKeyDoc>();
+    this.heldCheckIns.set(batch, places);
+    places.set(checkInKeyId(tenantId, checkInId), { _id: checkInKeyId(tenantId, checkInId), tenantId, checkInId, keyResultId });
+    batch.afterCommit(async () => {
+      const keys = await this.collection<CheckInKeyDoc>(checkInKeysModel);
+      await keys.bulkWrite([...places.values()].flatMap((place) => checkInKeyWrites(place.tenantId, place.checkInId, place.keyResultId)));
+    }, places);
   }
 
   /** The learnings of an objective or of a key result, oldest first (`capturedAt`, then id), a page at a time. */

@@ -3,6 +3,7 @@ import type { Command, Decider, DomainEvent, EventEnvelope } from '@okr/okr-doma
 import { notFound, ruleBroken } from '@okr/okr-domain';
 import type { EventStore, ExpectedRevision, NewEvent } from './event-store.port';
 import { WrongExpectedRevisionError } from './event-store.port';
+import { appendBatchOf } from './append-batch';
 import { foldCacheOf } from './fold-cache';
 
 /** Who is acting, for which tenant, in which causal chain. Becomes the events' metadata. */
@@ -45,7 +46,10 @@ export async function loadAggregate<State, Evt extends DomainEvent>(
   tenantId: string,
   until?: Date,
 ): Promise<LoadedAggregate<State>> {
-  const cache = until === undefined ? foldCacheOf(store) : undefined;
+  // Inside an append batch, what the batch holds is part of the stream, and folds that include it
+  // stay in the batch's own cache until it commits.
+  const batch = until === undefined ? appendBatchOf(store) : undefined;
+  const cache = until === undefined ? (batch?.foldCache ?? foldCacheOf(store)) : undefined;
   const cached = cache?.get<State>(streamId, decider.evolve);
   if (cached && cached.tenantId !== tenantId) return absent(decider);
   let state = cached ? cached.state : decider.initialState();
@@ -53,6 +57,13 @@ export async function loadAggregate<State, Evt extends DomainEvent>(
   let importedOnly = cached ? cached.importedOnly : true;
   const options = until ? { until } : cached ? { fromRevision: cached.revision + 1 } : {};
   for await (const event of store.readStream(streamId, options)) {
+    if (event.metadata.tenantId !== tenantId) return absent(decider);
+    state = decider.evolve(state, event as unknown as Evt);
+    last = event;
+    importedOnly &&= event.metadata.importedAt !== undefined;
+  }
+  for (const event of batch?.held(streamId) ?? []) {
+    if (last && event.revision <= last.revision) continue;
     if (event.metadata.tenantId !== tenantId) return absent(decider);
     state = decider.evolve(state, event as unknown as Evt);
     last = event;
@@ -137,7 +148,8 @@ export async function handleCommand<State, Cmd extends Command, Evt extends Doma
     }));
     const expected: ExpectedRevision = revision;
     try {
-      const result = await store.append(streamId, toAppend, expected);
+      const batch = appendBatchOf(store);
+      const result = batch ? await batch.append(streamId, toAppend, expected) : await store.append(streamId, toAppend, expected);
       const first = result.nextExpectedRevision - toAppend.length + 1;
       const events = toAppend.map(({ id, type }, index) => ({ id, type, revision: first + index }));
       return { events, revision: result.nextExpectedRevision, state: newState };

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, type Type as ClassType } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, type Type as ClassType } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppendBatch, EVENT_STORE, runInAppendBatch, type EventStore } from '@okr/event-store';
 import { Permission } from '../auth/permission.decorator';
 import { Problem, ValidationProblem } from '../errors/problems';
 import { CORRELATION_ID_HEADER } from '../logging/correlation-id';
@@ -86,13 +87,17 @@ export const IMPORTS_PATH = 'api/v1/imports';
  * `/api/v1/imports/check-ins`), so that one origin can route every path to exactly one service.
  * Each item runs in order, in-process, through the ordinary route (same token, same validation and
  * deciders) at its normalised path; its events get `occurredAt` = `at`, `importedAt` = the time of
- * import, and the import's correlation id.
+ * import, and the import's correlation id. The items' appends are held in one {@link AppendBatch}
+ * (each item decides on the store and on what the items before it appended) and committed in one
+ * transaction when the request ends: one durable commit per request rather than one per item, and a
+ * process that dies mid-request has written nothing of it, so the request can be sent again whole.
  *
  * Imports add history; they never rewrite it. An imported command may only create a stream or extend
  * one that imports alone wrote, never before that stream's last event (`handleCommand` refuses it
  * with 422 `import-into-live-stream` / `import-out-of-order`), so no as-of answer about a record with
  * a live change ever moves. Items must be in chronological order; the first failing item stops the
- * batch (422, with its index and problem); the items before it stay written.
+ * batch (422, with its index and problem): what it appended is dropped, the items before it are
+ * committed.
  */
 export function createImportController(service: string): ClassType {
   if (!/^[a-z][a-z-]*$/.test(service)) throw new Error(`An import route needs a service name such as "goals", not "${service}"`);
@@ -100,7 +105,10 @@ export function createImportController(service: string): ClassType {
   @ApiTags('imports')
   @Controller(`${IMPORTS_PATH}/${service}`)
   class ImportController {
-    constructor(private readonly adapterHost: HttpAdapterHost) {}
+    constructor(
+      private readonly adapterHost: HttpAdapterHost,
+      @Inject(EVENT_STORE) private readonly store: EventStore,
+    ) {}
 
     @Post()
     @Permission('tenant:admin')
@@ -114,32 +122,44 @@ export function createImportController(service: string): ClassType {
 
       const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
       const authorization = request.headers.authorization;
+      const batch = new AppendBatch(this.store);
       const results: ImportResult[] = [];
-      for (const [index, item] of body.items.entries()) {
-        const response = await fastify.inject({
-          method: item.request.method,
-          url: paths[index],
-          headers: {
-            ...(authorization ? { authorization } : {}),
-            [CORRELATION_ID_HEADER]: String(request.id),
-            'content-type': 'application/json',
-            [IMPORT_TOKEN_HEADER]: IMPORT_TOKEN,
-            [IMPORT_AT_HEADER]: new Date(item.at).toISOString(),
-            ...(item.actor ? { [IMPORT_ACTOR_HEADER]: item.actor } : {}),
-          },
-          payload: JSON.stringify(item.request.body ?? {}),
-        });
-        const responseBody = parse(response.body);
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-          throw new Problem({
-            status: 422,
-            code: 'import-item-failed',
-            title: 'Import stopped',
-            detail: `Item ${index} (${item.request.method} ${item.request.path}) failed with ${response.statusCode}; items before it were imported.`,
-            details: { index, status: response.statusCode, problem: responseBody, imported: results.length, results },
+      let failed: { index: number; status: number; problem: unknown } | undefined;
+      await runInAppendBatch(batch, async () => {
+        for (const [index, item] of body.items.entries()) {
+          const mark = batch.mark();
+          const response = await fastify.inject({
+            method: item.request.method,
+            url: paths[index],
+            headers: {
+              ...(authorization ? { authorization } : {}),
+              [CORRELATION_ID_HEADER]: String(request.id),
+              'content-type': 'application/json',
+              [IMPORT_TOKEN_HEADER]: IMPORT_TOKEN,
+              [IMPORT_AT_HEADER]: new Date(item.at).toISOString(),
+              ...(item.actor ? { [IMPORT_ACTOR_HEADER]: item.actor } : {}),
+            },
+            payload: JSON.stringify(item.request.body ?? {}),
           });
+          const responseBody = parse(response.body);
+          if (response.statusCode < 200 || response.statusCode >= 300) {
+            batch.rollbackTo(mark);
+            failed = { index, status: response.statusCode, problem: responseBody };
+            return;
+          }
+          results.push({ status: response.statusCode, body: responseBody });
         }
-        results.push({ status: response.statusCode, body: responseBody });
+      });
+      await batch.commit();
+      if (failed) {
+        const item = body.items[failed.index] as ImportItemDto;
+        throw new Problem({
+          status: 422,
+          code: 'import-item-failed',
+          title: 'Import stopped',
+          detail: `Item ${failed.index} (${item.request.method} ${item.request.path}) failed with ${failed.status}; items before it were imported.`,
+          details: { ...failed, imported: results.length, results },
+        });
       }
       return { results };
     }
