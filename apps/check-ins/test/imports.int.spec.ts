@@ -36,4 +36,23 @@ describe('check-ins API: imports', () => {
     expect(recorded).toHaveLength(1);
     expect(recorded[0].metadata).toMatchObject({ occurredAt: at, actor: 'dana', importedAt: expect.any(String) });
   });
+
+  it('commits a request in one go: its check-ins are found by id for a correction in the next request', async () => {
+    const item = (at: string, effectiveAt: string, value: number) => ({
+      at,
+      request: { method: 'POST', path: `/api/v1/key-results/${keyResultId}/check-ins`, body: { value, confidence: 6, effectiveAt } },
+    });
+    const first = await t.call('POST', '/api/v1/imports/check-ins', {
+      body: { items: [item('2026-08-10T10:00:00Z', '2026-08-10', 30), item('2026-08-17T10:00:00Z', '2026-08-17', 35)] },
+    });
+    expect(first.status).toBe(200);
+    const [a, b] = first.body.results.map((r: { body: { id: string; revision: number } }) => r.body);
+    expect(b.revision).toBe(a.revision + 1);
+
+    const correction = await t.call('POST', '/api/v1/imports/check-ins', {
+      body: { items: [{ at: '2026-08-18T09:00:00Z', request: { method: 'POST', path: `/api/v1/check-ins/${a.id}/corrections`, body: { value: 31, reason: 'typo' } } }] },
+    });
+    expect(correction.status).toBe(200);
+    expect(correction.body.results).toEqual([{ status: expect.any(Number), body: expect.objectContaining({ keyResultId }) }]);
+  });
 });
