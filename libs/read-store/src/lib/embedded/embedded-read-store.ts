@@ -5,6 +5,8 @@ import { dirname } from 'node:path';
 import { Query, update as mingoUpdate } from 'mingo';
 import { DuplicateKeyError, WriteConflictError } from '../errors';
 import { FieldIndex, candidates, planFilter } from './field-index';
+import { applyDirectly, compileFilter, type DocumentTest } from './direct-paths';
+import { copiesOf, copyOf, documentFromText, storedDocument, textOf } from './stored-json';
 import type {
   BulkOperation,
   CollectionDefinition,
@@ -23,10 +25,13 @@ import type {
  * The embedded read store for `npm start`: MongoDB semantics without a server.
  *
  * - Durability: every document is a JSON row in one SQLite file (`read_docs(collection, id, doc)`,
- *   WAL, `synchronous = FULL`), with the collections and their declared indexes in
+ *   WAL, `synchronous = FULL` unless the options say NORMAL), with the collections and their declared indexes in
  *   `read_collections`. A write returns only after its SQLite transaction committed.
  * - Queries: each collection is also held in memory (a Map by `_id`) and evaluated by mingo, so
- *   filters, projections and sorts follow MongoDB's rules rather than hand-written matching. On open
+ *   filters, projections and sorts follow MongoDB's rules rather than hand-written matching; filters
+ *   made only of equalities and updates of top-level `$set`/`$unset`/`$inc`/`$push` (the projections'
+ *   shapes) are evaluated directly (`direct-paths.ts`, tested against mingo). Each stored document
+ *   keeps its JSON text (`stored-json.ts`): commits write it, copies for callers parse it. On open
  *   the existing collections are loaded from the file; a projection then catches up from the
  *   checkpoint it stored with its documents, nothing is replayed here.
  * - Updates: mingo's `update` (MongoDB update operators) applied to a copy of the document; upsert
@@ -66,6 +71,11 @@ export interface EmbeddedReadStoreOptions {
   file: string;
   /** How many entries of the change log other processes read to catch up are kept (default 10,000). */
   keepChanges?: number;
+  /**
+   * SQLite's `synchronous` for the file (default FULL: a commit is on disk when it returns, so a
+   * read model's `_applied` records never fall behind the bus checkpoint that follows them).
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 const SCHEMA_VERSION = 1;
@@ -121,9 +131,6 @@ const addResults = (a: WriteResult, b: WriteResult): WriteResult => ({
   inserted: a.inserted + b.inserted,
 });
 
-/** The stored form: plain JSON (what a reopened store reads back), never aliasing the caller's objects. */
-const toJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -173,9 +180,8 @@ const splitUpdate = (update: Update): { operators: Update; setOnInsert: Record<s
   return { operators, setOnInsert: $setOnInsert as Record<string, unknown> | undefined };
 };
 
-/** Applies MongoDB update operators to a copy of `document`. */
+/** Applies MongoDB update operators to a copy of `document`: a new stored document. */
 const applyOperators = (document: ReadDocument, operators: Update): ReadDocument => {
-  const draft = toJson(document);
   // mingo's update mutates `draft` in place and rejects any `$set` of `_id`; MongoDB rejects only a
   // change of it (immutable), so setting it to its own value (a whole document as `$set`) is dropped.
   const $set = operators['$set'];
@@ -184,28 +190,19 @@ const applyOperators = (document: ReadDocument, operators: Update): ReadDocument
     const { $set: _, ...others } = operators;
     operators = Object.keys(rest).length > 0 ? { ...others, $set: rest } : others;
   }
-  if (isTopLevelSet(operators)) {
-    // The projections' most common update; mingo's `update` builds its operator context on every
-    // call (hundreds of times the cost of the assignment), so a plain `$set` of top-level fields,
-    // whose MongoDB meaning is just that assignment, skips it.
-    for (const [field, value] of Object.entries(operators['$set'] as Record<string, unknown>)) {
-      if (value === undefined) delete draft[field];
-      else draft[field] = value;
-    }
-  } else if (Object.keys(operators).length > 0) mingoUpdate(draft, operators as Parameters<typeof mingoUpdate>[1]);
-  return toJson(draft);
+  const direct = applyDirectly(document, operators);
+  if (direct !== undefined) return storedDocument(direct);
+  const draft = copyOf(document);
+  if (Object.keys(operators).length > 0) mingoUpdate(draft, operators as Parameters<typeof mingoUpdate>[1]);
+  return storedDocument(draft);
 };
 
-/** `{ $set: { field: value, … } }` alone, no dotted path, no operator-looking or `_id` field. */
-const isTopLevelSet = (operators: Update): boolean => {
-  const keys = Object.keys(operators);
-  const $set = operators['$set'];
-  return (
-    keys.length === 1 &&
-    keys[0] === '$set' &&
-    isPlainObject($set) &&
-    Object.keys($set).every((field) => field !== '_id' && field.length > 0 && !field.includes('.') && !field.startsWith('$'))
-  );
+/** The test of a filter: direct for equalities (the projections' filters), mingo's compiled query otherwise. */
+const testOf = (filter: Filter): DocumentTest => {
+  const direct = compileFilter(filter);
+  if (direct !== undefined) return direct;
+  const query = new Query(filter);
+  return (document) => query.test(document);
 };
 
 /** A filter that is exactly `{ _id: '…' }`: a lookup needs no query engine to test it. */
@@ -238,7 +235,7 @@ const upsertDocument = (filter: Filter, update: Update): ReadDocument => {
   let document: ReadDocument = { _id: id };
   if (Object.keys(seed).length > 0) document = applyOperators(document, { $set: seed });
   if (setOnInsert && Object.keys(setOnInsert).length > 0) document = applyOperators(document, { $set: setOnInsert });
-  return applyOperators(document, operators);
+  return Object.keys(operators).length > 0 ? applyOperators(document, operators) : storedDocument(document);
 };
 
 /** A session: the writes of one transaction, seen only by itself until commit. */
@@ -322,21 +319,21 @@ class TransactionCollection {
       const found = limit > 0 ? this.get(filter['_id'] as string) : undefined;
       return found ? [found] : [];
     }
-    const query = new Query(filter);
+    const test = testOf(filter);
     const plan = planFilter(filter, this.state.lookup);
     if (plan) {
       const matches: ReadDocument[] = [];
       for (const id of candidates(plan, (index, prefix, key) => this.lookup(index, prefix, key))) {
         if (matches.length >= limit) break;
         const document = this.get(id);
-        if (document && query.test(document)) matches.push(document);
+        if (document && test(document)) matches.push(document);
       }
       return matches;
     }
     const matches: ReadDocument[] = [];
     for (const document of this.documents()) {
       if (matches.length >= limit) break;
-      if (!query.test(document)) continue;
+      if (!test(document)) continue;
       this.seen(document._id, document);
       matches.push(document);
     }
@@ -405,8 +402,8 @@ class TransactionCollection {
 
   apply(operation: BulkOperation): WriteResult {
     if ('insertOne' in operation) {
-      const document = toJson(operation.insertOne.document);
-      if (typeof document._id !== 'string') document._id = randomUUID();
+      const given = operation.insertOne.document;
+      const document = storedDocument(typeof given._id === 'string' ? given : { ...given, _id: randomUUID() });
       if (this.get(document._id)) throw new DuplicateKeyError(this.name, { _id: document._id });
       this.stage([[document._id, document]]);
       return { ...EMPTY_RESULT, inserted: 1 };
@@ -425,18 +422,18 @@ class TransactionCollection {
     }
     if ('replaceOne' in operation) {
       const { filter, replacement, upsert } = operation.replaceOne;
-      const copy = toJson(replacement) as Partial<ReadDocument>;
+      const copy = storedDocument(replacement) as Partial<ReadDocument>;
       const [found] = this.match(filter, 1);
       if (!found) {
         if (!upsert) return EMPTY_RESULT;
         const seededId = equalityFields(filter)['_id'];
         const id = copy._id ?? (typeof seededId === 'string' ? seededId : randomUUID());
-        return this.insertUpserted({ ...copy, _id: id });
+        return this.insertUpserted(copy._id === id ? (copy as ReadDocument) : storedDocument({ ...copy, _id: id }));
       }
       if (copy._id !== undefined && copy._id !== found._id) {
         throw new Error(`Performing an update on the path '_id' would modify the immutable field '_id'`);
       }
-      return this.replaceMatched([[found, { ...copy, _id: found._id }]]);
+      return this.replaceMatched([[found, copy._id === found._id ? (copy as ReadDocument) : storedDocument({ ...copy, _id: found._id })]]);
     }
     if ('deleteOne' in operation || 'deleteMany' in operation) {
       const matches = 'deleteOne' in operation ? this.match(operation.deleteOne.filter, 1) : this.match(operation.deleteMany.filter);
@@ -454,7 +451,7 @@ class TransactionCollection {
 
   /** Stages replacements, counting as modified only documents that really changed (as MongoDB does). */
   private replaceMatched(pairs: ReadonlyArray<readonly [found: ReadDocument, next: ReadDocument]>): WriteResult {
-    const changed = pairs.filter(([found, next]) => JSON.stringify(found) !== JSON.stringify(next));
+    const changed = pairs.filter(([found, next]) => textOf(found) !== textOf(next));
     this.stage(changed.map(([found, next]) => [found._id, next] as const));
     return { ...EMPTY_RESULT, matched: pairs.length, modified: changed.length };
   }
@@ -475,19 +472,19 @@ class EmbeddedCollection<T extends ReadDocument> implements ReadCollection<T> {
     // Without a sort, the first skip + limit matches are the answer: stop looking there.
     const enough = sort === undefined && limit ? (skip ?? 0) + limit : Infinity;
     const matches = this.view(session)?.match(filter, enough) ?? [];
-    if (!sort && !skip && !limit && !projection) return toJson(matches) as T[];
+    if (!sort && !skip && !limit && !projection) return copiesOf(matches) as T[];
     // The filter is applied already; mingo does MongoDB's projection, sort, skip and limit.
     let cursor = new Query({}).find<T>(matches, projection as Parameters<Query['find']>[1]);
     if (sort) cursor = cursor.sort(sort);
     if (skip) cursor = cursor.skip(skip);
     if (limit) cursor = cursor.limit(limit);
     // mingo returns the stored objects themselves; callers get copies.
-    return toJson(cursor.all());
+    return copiesOf(cursor.all());
   }
 
   async findOne(filter: Filter, options: { session?: ReadSession } = {}): Promise<T | null> {
     const [found] = this.view(options.session)?.match(filter, 1) ?? [];
-    return found ? (toJson(found) as T) : null;
+    return found ? (copyOf(found) as T) : null;
   }
 
   /** The collection as `session` sees it (its own writes over the committed state), or as committed. */
@@ -572,7 +569,7 @@ export class EmbeddedReadStore implements ReadStore {
     const db = new Database(options.file);
     try {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.exec(`
         CREATE TABLE IF NOT EXISTS read_collections (name TEXT PRIMARY KEY, indexes TEXT NOT NULL) WITHOUT ROWID;
@@ -629,7 +626,7 @@ export class EmbeddedReadStore implements ReadStore {
           continue;
         }
         const stored = this.statements.document.get(collection, id) as string | undefined;
-        swapDocument(state, id, stored === undefined ? null : (JSON.parse(stored) as ReadDocument));
+        swapDocument(state, id, stored === undefined ? null : documentFromText(stored));
       }
       this.lastChange = changes[changes.length - 1].seq;
     })();
@@ -644,7 +641,7 @@ export class EmbeddedReadStore implements ReadStore {
     }
     const docs = new Map<string, ReadDocument>();
     for (const row of this.statements.collectionDocs.iterate(name) as Iterable<{ id: string; doc: string }>) {
-      docs.set(row.id, JSON.parse(row.doc) as ReadDocument);
+      docs.set(row.id, documentFromText(row.doc));
     }
     this.collections.set(name, collectionState(name, JSON.parse(indexes) as IndexDefinition[], docs));
   }
@@ -674,7 +671,7 @@ export class EmbeddedReadStore implements ReadStore {
     }>) {
       let collection = docs.get(row.collection);
       if (!collection) docs.set(row.collection, (collection = new Map()));
-      collection.set(row.id, JSON.parse(row.doc) as ReadDocument);
+      collection.set(row.id, documentFromText(row.doc));
     }
     const rows = this.db.prepare('SELECT name, indexes FROM read_collections').all() as Array<{ name: string; indexes: string }>;
     for (const { name, indexes } of rows) {
@@ -789,7 +786,7 @@ export class EmbeddedReadStore implements ReadStore {
           changed.push([collection.name, null]);
         }
         for (const [id, document] of collection.changes) {
-          if (document) this.statements.putDocument.run(collection.name, id, JSON.stringify(document));
+          if (document) this.statements.putDocument.run(collection.name, id, textOf(document));
           else this.statements.deleteDocument.run(collection.name, id);
           changed.push([collection.name, id]);
         }

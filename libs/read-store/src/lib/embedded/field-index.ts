@@ -12,14 +12,24 @@ import type { Filter, IndexDefinition } from '../read-store.port';
  * - Only scalar query values (string, finite number, boolean) use an index; `null`, sub-documents
  *   and arrays as values fall back to a scan, where MongoDB's matching rules are subtle.
  */
+/**
+ * Each document's keys per index fields, computed once: stored documents are never mutated, and a
+ * document is added to a transaction's overlay, then to the committed index, then removed from it
+ * when replaced, each time with the same keys.
+ */
+const keysByDocument = new WeakMap<object, Map<string, string[][]>>();
+
 export class FieldIndex {
   readonly fields: readonly string[];
   /** prefixes[k]: key of fields[0..k] -> `_id`s. */
   private readonly prefixes: Map<string, Set<string>>[];
+  /** The fields as one string: the key of this index's entry in {@link keysByDocument}. */
+  private readonly signature: string;
 
   constructor(definition: Pick<IndexDefinition, 'fields'>) {
     this.fields = Object.keys(definition.fields);
     this.prefixes = this.fields.map(() => new Map());
+    this.signature = this.fields.join('\u0000');
   }
 
   add(id: string, document: unknown): void {
@@ -50,6 +60,15 @@ export class FieldIndex {
 
   /** Per prefix, the keys a document holds (the product of each field's values). */
   private keysOf(document: unknown): string[][] {
+    if (typeof document !== 'object' || document === null) return this.computeKeys(document);
+    let byIndex = keysByDocument.get(document);
+    if (byIndex === undefined) keysByDocument.set(document, (byIndex = new Map()));
+    let keys = byIndex.get(this.signature);
+    if (keys === undefined) byIndex.set(this.signature, (keys = this.computeKeys(document)));
+    return keys;
+  }
+
+  private computeKeys(document: unknown): string[][] {
     const result: string[][] = [];
     let combos: unknown[][] = [[]];
     for (const field of this.fields) {
