@@ -8,7 +8,7 @@ import { errorSentence } from '../../api/problem';
 import { formatDateTime } from '../../ui/format';
 import { Empty } from '../../ui/PageState';
 import { itemsOf, PAGE_SIZE, PagedView, usePagedList, type ListPage } from '../../ui/PagedList';
-import { AUDIT_KINDS, chainSentence, isAuditKind, streamIdOf, toChainReport, type AuditKind, type ChainReport } from './audit-stream';
+import { AUDIT_KINDS, chainSentence, isAuditKind, streamIdOf, type AuditKind, type ChainReport } from './audit-stream';
 import { AuditTimeline } from './AuditTimeline';
 import type { AuditEntry, AuditNames } from './describe-entry';
 
@@ -30,7 +30,7 @@ function AuditTrail({ kind, id }: { kind: AuditKind; id: string }) {
   );
   const verify = useQuery({
     queryKey: ['audit-verify', streamId],
-    queryFn: async () => toChainReport(await data(api.insights.GET('/api/v1/audit/{streamId}/verify', { params: { path: { streamId } } }))),
+    queryFn: () => data(api.insights.GET('/api/v1/audit/{streamId}/verify', { params: { path: { streamId } } })),
   });
   const entries = itemsOf(timeline.data);
 
@@ -84,10 +84,9 @@ function AuditTrail({ kind, id }: { kind: AuditKind; id: string }) {
   );
 }
 
-function VerifyResult({ query, at }: { query: UseQueryResult<ChainReport | null>; at: (revision: number) => string | undefined }) {
+function VerifyResult({ query, at }: { query: UseQueryResult<ChainReport>; at: (revision: number) => string | undefined }) {
   if (query.isPending) return <p className="verify">Verifying the record…</p>;
   if (query.isError) return <p className="verify verify-unknown">The record could not be verified: {errorSentence(query.error)}</p>;
-  if (!query.data) return <p className="verify verify-unknown">The record could not be verified: the answer was not understood.</p>;
   const broken = !query.data.intact;
   return (
     <p className={`verify ${broken ? 'verify-broken' : 'verify-ok'}`} role={broken ? 'alert' : undefined}>

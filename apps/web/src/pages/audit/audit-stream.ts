@@ -1,3 +1,5 @@
+import type { components } from '../../api/schema/insights';
+
 /**
  * What an audit URL (`/audit/:kind/:id`) reads: the event stream insights audits, named as the domain
  * names streams (`{category}-{id}`). A key result's own timeline is its check-ins stream; its definition
@@ -16,31 +18,14 @@ export function isAuditKind(kind: string | undefined): kind is AuditKind {
 
 export const streamIdOf = (kind: AuditKind, id: string): string => `${AUDIT_KINDS[kind].category}-${id}`;
 
-/** What `GET /audit/{streamId}/verify` answers (insights' chain report). */
-export interface ChainReport {
-  events: number;
-  intact: boolean;
-  unchainedBefore: number;
-  firstBrokenLink?: { revision: number; reason: string };
-}
+type ChainReportDto = components['schemas']['ChainReportDto'];
 
-/**
- * Insights' verify answer has no schema in its OpenAPI document yet, so the generated client types it as
- * nothing: this is the one place that narrows it.
- */
-export function toChainReport(body: unknown): ChainReport | null {
-  const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (typeof o['intact'] !== 'boolean' || typeof o['events'] !== 'number') return null;
-  const link = (typeof o['firstBrokenLink'] === 'object' && o['firstBrokenLink'] !== null ? o['firstBrokenLink'] : undefined) as Record<string, unknown> | undefined;
-  return {
-    events: o['events'],
-    intact: o['intact'],
-    unchainedBefore: typeof o['unchainedBefore'] === 'number' ? o['unchainedBefore'] : 0,
-    ...(link && typeof link['revision'] === 'number' ? { firstBrokenLink: { revision: link['revision'], reason: String(link['reason'] ?? '') } } : {}),
-  };
-}
+/** What a chain sentence needs of insights' verify answer (`GET /audit/{streamId}/verify`). */
+export type ChainReport = Pick<ChainReportDto, 'events' | 'intact' | 'unchainedBefore'> & {
+  firstBrokenLink?: Pick<NonNullable<ChainReportDto['firstBrokenLink']>, 'revision' | 'reason'>;
+};
 
-const BROKEN_BECAUSE: Record<string, string> = {
+const BROKEN_BECAUSE: Record<NonNullable<ChainReport['firstBrokenLink']>['reason'], string> = {
   'hash-mismatch': 'its content no longer matches the hash recorded when it was written, so it was altered',
   'missing-hash': 'it carries no hash although the events before it do',
   'revision-gap': 'an event before it was removed or one was inserted',
@@ -53,6 +38,7 @@ export function chainSentence(report: ChainReport, at?: (revision: number) => st
   if (!report.intact && report.firstBrokenLink) {
     const { revision, reason } = report.firstBrokenLink;
     const when = at?.(revision);
+    // A reason a newer insights adds reads plainly until this client learns it.
     const because = BROKEN_BECAUSE[reason] ?? 'it does not match the chain';
     return `The record has been tampered with: entry ${revision + 1}${when ? ` (${when})` : ''} fails verification because ${because}.`;
   }

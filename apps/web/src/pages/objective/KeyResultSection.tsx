@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { Link } from 'react-router';
 import type { Cycle } from '../../api/directory';
 import { formatConfidence, formatDate, formatNumber } from '../../ui/format';
 import { ErrorState } from '../../ui/PageState';
@@ -115,6 +116,10 @@ export function KeyResultSection({
           </div>
         )}
       </details>
+      {/* Its check-ins and their corrections; what changed its definition is in the objective's trail. */}
+      <p>
+        <Link to={`/audit/key-result/${encodeURIComponent(kr.id)}`}>Audit trail of {kr.title}</Link>
+      </p>
     </section>
   );
 }

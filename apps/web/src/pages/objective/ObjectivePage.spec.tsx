@@ -6,7 +6,7 @@ import { expectNoUuid } from '../../test/no-uuid';
 import { stubResizeObserver } from '../../test/resize-observer';
 import { TEST_SESSION, renderPage } from '../../test/render';
 import { formatDate } from '../../ui/format';
-import { OBJECTIVE, summary, summaryKeyResult } from '../team/team-fixtures';
+import { KR_ACTIVATION, KR_LAUNCH, OBJECTIVE, summary, summaryKeyResult } from '../team/team-fixtures';
 import { CHILD, PARENT, checkIns, objective, objectiveApi, series } from './objective-fixtures';
 import { ObjectivePage } from './ObjectivePage';
 
@@ -113,6 +113,14 @@ describe('the objective page', () => {
     expect(await screen.findByText(/Cycle: 2026-Q4/)).toHaveTextContent('Owner: an unnamed person');
     expect(await section('Week-1 activation')).toHaveTextContent('Owner: an unnamed person');
     expectNoUuid();
+  });
+
+  it("links each key result's audit trail (its check-ins and their corrections) by the key result's title", async () => {
+    const { api } = objectiveApi();
+    renderObjective(api, { ...TEST_SESSION, roles: ['auditor'] });
+    const kr = await section('Week-1 activation');
+    expect(within(kr).getByRole('link', { name: 'Audit trail of Week-1 activation' })).toHaveAttribute('href', `/audit/key-result/${KR_ACTIVATION}`);
+    expect(within(await section('Guided import shipped')).getByRole('link', { name: 'Audit trail of Guided import shipped' })).toHaveAttribute('href', `/audit/key-result/${KR_LAUNCH}`);
   });
 
   it('offers no forms to an auditor (read only)', async () => {
