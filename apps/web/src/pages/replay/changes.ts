@@ -30,11 +30,14 @@ export function valueText(value: ReplayKeyResult['value'], unit?: string): strin
   return formatValue(value, unit);
 }
 
-/** Its target for people: the number, a range, or "done" for a milestone. */
+/** Its target for people: the number, a floor or ceiling said as one, a range, or "done" for a milestone. */
 export function targetText(kr: ReplayKeyResult): string {
   if (kr.kind === 'milestone') return 'done';
   if (kr.min !== undefined && kr.max !== undefined) return `${formatValue(kr.min, kr.unit)} – ${formatValue(kr.max, kr.unit)}`;
-  return kr.target === null ? '—' : formatValue(kr.target, kr.unit);
+  if (kr.target === null) return '—';
+  if (kr.kind === 'stay-at-or-above') return `at or above ${formatValue(kr.target, kr.unit)}`;
+  if (kr.kind === 'stay-at-or-below') return `at or below ${formatValue(kr.target, kr.unit)}`;
+  return formatValue(kr.target, kr.unit);
 }
 
 const STATUS_WORDS: Record<ReplayObjective['status'], string> = { draft: 'a draft', active: 'active', closed: 'closed', archived: 'archived' };
