@@ -93,3 +93,38 @@ describe('key-result-series: a key result and its first check-in applied at once
     }
   });
 });
+
+describe('key-result-series: a target revision and a check-in known after it, applied at once', () => {
+  let store: EmbeddedReadStore;
+  beforeEach(() => {
+    store = EmbeddedReadStore.open({ file: ':memory:' });
+  });
+  afterEach(() => store.close());
+
+  const model = keyResultSeriesModel as unknown as ReadModel;
+  const revised: IntegrationEvent = {
+    ...event('KeyResultTargetRevised', 'objective-o1', { objectiveId: 'o1', keyResultId: 'kr1', from: { target: 10 }, to: { target: 20 }, reason: 'too easy' }),
+    revision: 1,
+    metadata: { ...metadata, occurredAt: '2026-10-05T08:00:00.000Z' },
+  };
+
+  it.each([
+    ['the revision commits first', [revised, checkInRecorded]],
+    ['the check-in commits first', [checkInRecorded, revised]],
+  ])('%s: the point ends measured against the revised target', async (_case, [one, other]) => {
+    const plain = new ReadModelRunner({} as IntegrationEventConsumer, store, { service: 'test', topics: ['t'], models: [model] });
+    await plain.applyBatch(model, [keyResultAdded]);
+    let first: Promise<unknown> = Promise.resolve();
+    const runner = new ReadModelRunner({} as IntegrationEventConsumer, racingReadStore(store, keyResultSeriesModel.name, () => first.catch(() => undefined)), {
+      service: 'test',
+      topics: ['t'],
+      models: [model],
+    });
+    first = runner.applyBatch(model, [one]);
+    const second = runner.applyBatch(model, [other]);
+    await Promise.all([first, second]);
+
+    const series = await store.collection<SeriesPointDoc>({ name: keyResultSeriesModel.name });
+    expect(await series.findOne({ _id: seriesPointId('ci1', 0) })).toMatchObject({ progress: 0.15, target: { target: 20 } });
+  });
+});

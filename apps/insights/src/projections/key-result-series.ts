@@ -27,15 +27,27 @@ import { replaceDocument, type ProjectedEvent, type ReadModel } from '@okr/messa
  *     new one with the corrections folded in (`validFrom` = `recordedAt` / `correctedAt`). Charts read
  *     `{ docType: 'point', keyResultId, current: true }` sorted by `effectiveAtMs`; "what did the chart
  *     show at T" reads the versions valid at T (`validFrom <= T` and not superseded by T).
- * - A point's `progress` (and its `target`) are computed with the measure known when the point was
- *   projected: a later target revision does not rewrite history (the chart shows what the dashboards
- *   showed then); points recorded after it use the new target. A point that arrived before its key
- *   result (streams are not ordered against each other) has `progress: null` until `KeyResultAdded`
- *   fills it in (see `SeriesPendingKeyResultDoc` for why the check-in also writes the key result's document).
+ * - A point's `progress` (and its `target`) use the measure in force when that version became known
+ *   (`validFrom`): the key result's document keeps every target with the instant it took effect
+ *   (`measures`, from `KeyResultAdded` and each `KeyResultTargetRevised`'s `occurredAt`), and a revision
+ *   recomputes the points known since it. So a later revision does not rewrite history (the chart shows
+ *   what the dashboards showed then), and a revision racing a check-in (two topics, no order between
+ *   them) gives every replica the same series whichever arrives first. A point that arrived before its
+ *   key result has `progress: null` until `KeyResultAdded` fills it in.
+ * - Every point written claims the key result's document (`claimedBy`, see
+ *   `SeriesPendingKeyResultDoc`), so a transaction projecting a point and one projecting the key result
+ *   (added or revised) at once write one document: the store runs the later again, with the other's
+ *   writes, and no write skew leaves a point with a stale or missing target.
  * - Idempotent: a redelivered `CheckInRecorded` (any version of the check-in exists) or
  *   `CheckInCorrected` (its own version is current) is a no-op; key-result updates are plain `$set`s.
  */
-export const KEY_RESULT_SERIES = 'key-result-series';
+export const KEY_RESULT_SERIES = 'key-result-series-v2';
+
+/** A target of the key result and the instant it took effect (null: from the key result's start). */
+export interface SeriesMeasureVersion {
+  from: string | null;
+  measure: KeyResultMeasure;
+}
 
 export interface SeriesKeyResultDoc extends ReadDocument {
   _id: string;
@@ -43,8 +55,13 @@ export interface SeriesKeyResultDoc extends ReadDocument {
   tenantId: string;
   keyResultId: string;
   objectiveId: string;
+  /** The measure in force now (the last of `measures`). */
   measure: KeyResultMeasure;
+  /** Every measure with the instant it took effect, oldest first. */
+  measures: SeriesMeasureVersion[];
   dropped: boolean;
+  /** The last check-in event that wrote a point of this key result. */
+  claimedBy?: string;
 }
 
 export interface SeriesPointDoc extends ReadDocument {
@@ -66,7 +83,7 @@ export interface SeriesPointDoc extends ReadDocument {
   source?: string;
   /** 0..1; null until the key result's measure is known. */
   progress: number | null;
-  /** The target in force when this version was projected (none for milestones / unknown measure). */
+  /** The target in force at `validFrom` (none for milestones / unknown measure). */
   target: KeyResultTarget | null;
   /** When this version became known: `recordedAt`, or the correction's `correctedAt`. */
   validFrom: string;
@@ -76,11 +93,12 @@ export interface SeriesPointDoc extends ReadDocument {
 }
 
 /**
- * Written by a check-in, a measurement or a correction that finds no key-result document: the key
- * result's `KeyResultAdded` (another topic) may be in a transaction running at the same time that
- * found no pending point. Both transactions then write this one document, so the store refuses the
- * one that commits second and it runs again, seeing the other's write (without it, a write skew left
- * the point's progress null for good). `KeyResultAdded` replaces it with the key result's document.
+ * Written by a check-in, a measurement or a correction that finds no key-result document (it claims the
+ * key result's document when there is one): the key result's `KeyResultAdded` or a target revision
+ * (another topic) may be in a transaction running at the same time that did not see the new point.
+ * Both transactions then write this one document, so the store refuses the one that commits second and
+ * it runs again, seeing the other's write (without it, a write skew left the point's progress null, or
+ * its target stale, for good). `KeyResultAdded` replaces it with the key result's document.
  */
 export interface SeriesPendingKeyResultDoc extends ReadDocument {
   _id: string;
@@ -89,7 +107,7 @@ export interface SeriesPendingKeyResultDoc extends ReadDocument {
   keyResultId: string;
   objectiveId: string;
   /** The last event that claimed it: each claim changes the document. */
-  pendingEvent: string;
+  claimedBy: string;
 }
 
 export type SeriesDoc = SeriesKeyResultDoc | SeriesPointDoc | SeriesPendingKeyResultDoc;
@@ -114,16 +132,33 @@ const progressOf = (measure: KeyResultMeasure | undefined, value: KeyResultValue
 const targetFor = (measure: KeyResultMeasure | undefined): KeyResultTarget | null =>
   (measure === undefined ? undefined : targetOf(measure)) ?? null;
 
+/** The measure in force at `instant` (a point's `validFrom`); undefined while the key result is unknown. */
+const measureAt = (kr: SeriesKeyResultDoc | undefined, instant: string): KeyResultMeasure | undefined => {
+  const at = Date.parse(instant);
+  let found: KeyResultMeasure | undefined;
+  for (const version of kr?.measures ?? []) if (version.from === null || Date.parse(version.from) <= at) found = version.measure;
+  return found;
+};
+
+/** The point's progress and target under the measures of `kr`, as a `$set` when they differ from what it holds. */
+const reassessed = (point: SeriesPointDoc, kr: SeriesKeyResultDoc): BulkOperation[] => {
+  const measure = measureAt(kr, point.validFrom);
+  const progress = progressOf(measure, point.value);
+  const target = targetFor(measure);
+  if (progress === point.progress && JSON.stringify(target) === JSON.stringify(point.target)) return [];
+  return [{ updateOne: { filter: { _id: point._id }, update: { $set: { progress, target } } } }];
+};
+
 const keyResultDocOf = (current: readonly SeriesDoc[], keyResultId: string): SeriesKeyResultDoc | undefined =>
   current.find((d): d is SeriesKeyResultDoc => d.docType === 'key-result' && d._id === seriesKeyResultId(keyResultId));
 
-/** Claims the key result's document while it is unknown (see {@link SeriesPendingKeyResultDoc}); a no-op once it exists. */
-const pendingKeyResult = (event: ProjectedEvent, keyResultId: string, objectiveId: string): BulkOperation => ({
+/** Claims the key result's document, or a placeholder while it is unknown (see {@link SeriesPendingKeyResultDoc}). */
+const claimKeyResult = (event: ProjectedEvent, keyResultId: string, objectiveId: string): BulkOperation => ({
   updateOne: {
     filter: { _id: seriesKeyResultId(keyResultId) },
-    // Always a change (the event's id), even when the placeholder exists or the key result's document
-    // appeared since this transaction read it: a no-op would not make the two transactions conflict.
-    update: { $set: { pendingEvent: event.id }, $setOnInsert: { docType: 'key-result-pending', tenantId: event.metadata.tenantId, keyResultId, objectiveId } },
+    // Always a change (the event's id), even when the document exists or appeared since this
+    // transaction read it: a no-op would not make the two transactions conflict.
+    update: { $set: { claimedBy: event.id }, $setOnInsert: { docType: 'key-result-pending', tenantId: event.metadata.tenantId, keyResultId, objectiveId } },
     upsert: true,
   },
 });
@@ -135,7 +170,7 @@ type NewPoint = Pick<SeriesPointDoc, 'checkInId' | 'keyResultId' | 'objectiveId'
 /** Version 1 of a check-in's or a measurement's point; nothing when the point exists (a redelivery). */
 const newPoint = (event: ProjectedEvent, current: readonly SeriesDoc[], data: NewPoint): BulkOperation[] => {
   if (current.some((d) => d.docType === 'point' && d.checkInId === data.checkInId)) return [];
-  const measure = keyResultDocOf(current, data.keyResultId)?.measure;
+  const measure = measureAt(keyResultDocOf(current, data.keyResultId), data.recordedAt);
   const point: SeriesPointDoc = {
     _id: seriesPointId(data.checkInId, event.revision),
     docType: 'point',
@@ -157,7 +192,7 @@ const newPoint = (event: ProjectedEvent, current: readonly SeriesDoc[], data: Ne
     current: true,
     corrections: 0,
   };
-  return [...(measure === undefined ? [pendingKeyResult(event, data.keyResultId, data.objectiveId)] : []), replaceDocument(point)];
+  return [claimKeyResult(event, data.keyResultId, data.objectiveId), replaceDocument(point)];
 };
 
 export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
@@ -175,6 +210,7 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
       case 'KeyResultAdded':
         return { $or: [kr, { docType: 'point', keyResultId: data.keyResultId, progress: null }] };
       case 'KeyResultTargetRevised':
+        return { $or: [kr, { docType: 'point', keyResultId: data.keyResultId }] };
       case 'KeyResultDropped':
         return kr;
       case 'CheckInRecorded':
@@ -193,6 +229,7 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
       case 'KeyResultAdded': {
         const data = event.data as KeyResultAdded['data'];
         const existing = keyResultDocOf(current, data.keyResultId);
+        const claim = current.find((d) => d._id === seriesKeyResultId(data.keyResultId))?.['claimedBy'] as string | undefined;
         const doc: SeriesKeyResultDoc = {
           _id: seriesKeyResultId(data.keyResultId),
           docType: 'key-result',
@@ -200,26 +237,29 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
           keyResultId: data.keyResultId,
           objectiveId: data.objectiveId,
           measure: existing?.measure ?? data.measure,
+          measures: existing?.measures ?? [{ from: null, measure: data.measure }],
           dropped: existing?.dropped ?? false,
+          // Kept from the placeholder, so the document ends the same whichever topic came first.
+          ...(claim === undefined ? {} : { claimedBy: claim }),
         };
         const pending = current.filter(
           (d): d is SeriesPointDoc => d.docType === 'point' && d.keyResultId === data.keyResultId && d.progress === null,
         );
-        return [
-          replaceDocument(doc),
-          ...pending.map((point) => ({
-            updateOne: {
-              filter: { _id: point._id },
-              update: { $set: { progress: progressOf(doc.measure, point.value), target: targetFor(doc.measure) } },
-            },
-          })),
-        ];
+        return [replaceDocument(doc), ...pending.flatMap((point) => reassessed(point, doc))];
       }
       case 'KeyResultTargetRevised': {
         const data = event.data as KeyResultTargetRevised['data'];
         const kr = keyResultDocOf(current, data.keyResultId);
-        if (kr === undefined) return [];
-        return [{ updateOne: { filter: { _id: kr._id }, update: { $set: { measure: withTarget(kr.measure, data.to) } } } }];
+        const from = event.metadata.occurredAt;
+        if (kr === undefined || kr.measures.some((m) => m.from === from)) return [];
+        const measure = withTarget(kr.measure, data.to);
+        const measures = [...kr.measures, { from, measure }];
+        const revised = { ...kr, measure, measures };
+        const points = current.filter((d): d is SeriesPointDoc => d.docType === 'point' && d.keyResultId === data.keyResultId);
+        return [
+          { updateOne: { filter: { _id: kr._id }, update: { $set: { measure, measures } } } },
+          ...points.filter((point) => Date.parse(point.validFrom) >= Date.parse(from)).flatMap((point) => reassessed(point, revised)),
+        ];
       }
       case 'KeyResultDropped': {
         const data = event.data as KeyResultDropped['data'];
@@ -241,7 +281,7 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
           (d): d is SeriesPointDoc => d.docType === 'point' && d.checkInId === data.checkInId && d.current,
         );
         if (previous === undefined || previous.revision >= event.revision) return [];
-        const measure = keyResultDocOf(current, data.keyResultId)?.measure;
+        const measure = measureAt(keyResultDocOf(current, data.keyResultId), data.correctedAt);
         const { value = previous.value, confidence = previous.confidence, effectiveAt = previous.effectiveAt } =
           data.changes;
         const point: SeriesPointDoc = {
@@ -267,7 +307,7 @@ export const keyResultSeriesModel: ReadModel<SeriesDoc> = {
             },
           },
           replaceDocument(point),
-          ...(measure === undefined ? [pendingKeyResult(event, data.keyResultId, previous.objectiveId)] : []),
+          claimKeyResult(event, data.keyResultId, previous.objectiveId),
         ];
       }
       default:

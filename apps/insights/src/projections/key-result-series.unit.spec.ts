@@ -35,7 +35,7 @@ const setup = async () => {
 
 describe('key-result-series projection', () => {
   it('declares its collection and events', () => {
-    expect(keyResultSeriesModel.name).toBe('key-result-series');
+    expect(keyResultSeriesModel.name).toBe('key-result-series-v2');
     expect([...keyResultSeriesModel.handles].sort()).toEqual(
       ['CheckInCorrected', 'CheckInRecorded', 'KeyResultAdded', 'KeyResultDropped', 'KeyResultTargetRevised', 'MeasurementRecorded'].sort(),
     );
@@ -51,6 +51,7 @@ describe('key-result-series projection', () => {
       keyResultId: KR,
       objectiveId: O,
       measure: { kind: 'increase', start: 20, target: 40 },
+      measures: [{ from: null, measure: { kind: 'increase', start: 20, target: 40 } }],
       dropped: false,
     });
     await harness.close();
