@@ -13,6 +13,10 @@
  *                                                   sent to the parent as soon as its append resolved
  *   open <file> <busyTimeoutMs>                     say 'opening', open the store (migrating the file if
  *                                                   it is of an older schema), report its head, exit
+ *   import <file> <category> <items> <then>         as an import request: one command per item, each on
+ *                                                   stream <category>-<i>, held in an AppendBatch; say
+ *                                                   'held', then (<then> = hold) wait to be killed, or
+ *                                                   (commit) say 'committing', commit, say 'committed', exit
  */
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -36,6 +40,8 @@ Module._resolveFilename = function (request, ...rest) {
 
 const { SqliteEventStore } = require('../src/lib/sqlite/sqlite-event-store.ts');
 const { WrongExpectedRevisionError } = require('../src/lib/event-store.port.ts');
+const { AppendBatch, runInAppendBatch } = require('../src/lib/append-batch.ts');
+const { handleCommand } = require('../src/lib/command-handler.ts');
 
 const event = (type, data) => ({
   id: randomUUID(),
@@ -112,9 +118,36 @@ const open = async (file, busyTimeoutMs) => {
   process.send({ head }, () => process.exit(0));
 };
 
+/** One record per stream, refused if it exists: a record written twice would fail the re-run. */
+const once = {
+  initialState: () => ({ created: false }),
+  evolve: () => ({ created: true }),
+  decide: (command, state) => {
+    if (state.created) throw new Error('created twice');
+    return [{ type: 'Imported', data: { ...command.data, payload: 'z'.repeat(256) } }];
+  },
+};
+
+const importRequest = async (file, category, items, then) => {
+  const store = SqliteEventStore.open({ file });
+  const batch = new AppendBatch(store);
+  const context = { tenantId: 'tenant-a', actor: 'importer', correlationId: randomUUID(), importedAt: new Date().toISOString() };
+  await runInAppendBatch(batch, async () => {
+    for (let index = 0; index < items; index += 1) await handleCommand(store, `${category}-${index}`, once, { type: 'Import', data: { index } }, context);
+  });
+  await new Promise((resolve) => process.send('held', resolve));
+  if (then === 'hold') return new Promise(() => undefined);
+  await new Promise((resolve) => process.send('committing', resolve));
+  await batch.commit();
+  await store.close();
+  process.send('committed', () => process.exit(0));
+};
+
 const [mode, file, ...rest] = process.argv.slice(2);
 const run =
-  mode === 'contend'
+  mode === 'import'
+    ? importRequest(file, rest[0], Number(rest[1]), rest[2])
+    : mode === 'contend'
     ? contend(file, Number(rest[0]), Number(rest[1]), rest.slice(2))
     : mode === 'open'
       ? open(file, Number(rest[0]))

@@ -140,4 +140,51 @@ describe('SqliteEventStore shared by several processes', () => {
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     raw.close();
   });
+
+  it('an import request killed before or during its commit writes nothing of it (or all), and sending it again writes each record once', async () => {
+    const category = uniqueCategory();
+    const items = 2000;
+    const until = async (child: ChildProcess, stderr: () => string, word: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const listen = (message: unknown) => {
+          if (message !== word) return;
+          child.off('message', listen);
+          resolve();
+        };
+        child.on('message', listen);
+        child.once('exit', (code) => reject(new Error(`importer exited with ${code} before '${word}':\n${stderr()}`)));
+      });
+    const count = async () => {
+      const store = open(file);
+      const events = await collect(store.readAll({ categories: [category] }));
+      await store.close();
+      return events;
+    };
+
+    // Killed with every item decided and held: nothing of the request is in the store.
+    const holding = start(['import', file, category, String(items), 'hold']);
+    await until(holding.child, holding.stderr, 'held');
+    holding.child.kill('SIGKILL');
+    await exited(holding.child);
+    expect(await count()).toEqual([]);
+
+    // Killed as it commits: all of the request or none of it (SQLite's atomic commit), never a part.
+    const committing = start(['import', file, category, String(items), 'commit']);
+    await until(committing.child, committing.stderr, 'committing');
+    committing.child.kill('SIGKILL');
+    await exited(committing.child);
+    const afterKill = (await count()).length;
+    expect([0, items]).toContain(afterKill);
+
+    // The client's journal has not recorded the request, so it sends it again: each record once.
+    if (afterKill === 0) {
+      const again = start(['import', file, category, String(items), 'commit']);
+      await until(again.child, again.stderr, 'committed');
+      await exited(again.child);
+    }
+    const events = await count();
+    expect(events).toHaveLength(items);
+    expect(new Set(events.map((event) => event.streamId)).size).toBe(items);
+    expect(events.every((event) => event.revision === 0)).toBe(true);
+  });
 });
