@@ -10,7 +10,10 @@
  * made. The key store here is a local SQLite file; MongoDB's lookups are network round trips, so the
  * cache saves more there than this run shows.
  *
- * Run: `npm run bench:personal-data`; size with BENCH_PERSONAL_DATA_EVENTS (default 50,000).
+ * Then what opening costs one of insights' read APIs (`personal-data-read-model.ts`).
+ *
+ * Run: `npm run bench:personal-data`; size with BENCH_PERSONAL_DATA_EVENTS (default 50,000) and
+ * BENCH_PERSONAL_DATA_LEARNINGS (default 2,000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { CachedKeyStore, ProtectedEventStore, SqliteEventStore, SqliteKeyStore, type EventStore, type NewEvent, type PersonalDataKeyStore } from '@okr/event-store';
 import { benchSize } from './bench-size';
+import { benchReadModelOpening } from './personal-data-read-model';
 
 const EVENTS = benchSize(50_000, { env: 'BENCH_PERSONAL_DATA_EVENTS', min: 500 });
 const PEOPLE = 200;
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       console.log(`| ${r.mode} | ${Math.round(r.rate).toLocaleString('en-US')} | ${(r.rate / baseline.rate).toFixed(2)} | ${r.lookups.toLocaleString('en-US')} |`);
     }
+    await benchReadModelOpening(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
