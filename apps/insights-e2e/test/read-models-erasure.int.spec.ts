@@ -68,7 +68,8 @@ describe('an erasure reaches every read model of insights', () => {
     await eventually(async () => {
       const feed = (await insights.call('GET', '/api/v1/learnings')).body;
       const summary = (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body;
-      return feed?.items?.[0]?.acknowledgementCount === 1 && summary?.openQuestions === 1 && summary?.keyResults?.[0]?.value === 18;
+      const risk = (await insights.call('GET', `/api/v1/key-results/${keyResultId}/risk`)).body;
+      return feed?.items?.[0]?.acknowledgementCount === 1 && summary?.openQuestions === 1 && summary?.keyResults?.[0]?.value === 18 && risk?.atRisk === true;
     }, 20_000, 'insights to have applied every event');
     const now = encodeURIComponent(new Date().toISOString());
     const today = new Date().toISOString().slice(0, 10);
@@ -79,6 +80,7 @@ describe('an erasure reaches every read model of insights', () => {
       '/api/v1/learnings',
       '/api/v1/at-risk',
       `/api/v1/key-results/${keyResultId}/series`,
+      `/api/v1/key-results/${keyResultId}/risk`,
       '/api/v1/alignment-tree',
       `/api/v1/replay?asOf=${now}`,
       `/api/v1/frames?cycleId=${cycleId}&step=day&from=${today}&to=${tomorrow}`,
@@ -121,6 +123,7 @@ describe('an erasure reaches every read model of insights', () => {
     expect(dashboard.openQuestions).toEqual([expect.objectContaining({ text: QUESTION, askedBy: 'dana' })]);
     expect(feed.items[0]).toMatchObject({ author: 'dana', tried: 'A guided import on day one', acknowledgements: [{ by: 'bob', note: 'Read it, Bob' }] });
     expect(atRisk.items).toEqual([expect.objectContaining({ ownerId: 'dana', keyResultOwnerId: 'dana' })]);
+    expect(JSON.stringify(before[urls.findIndex((url) => url.endsWith('/risk'))])).toContain('"dana"'); // the risk events name the owners
 
     const inGoals = caller(goals, await insights.token('acme', 'alice', ['admin']));
     expect((await inGoals('POST', '/api/v1/admin/people/dana/erasure', { body: { reason: 'Asked to be forgotten' } })).status).toBe(201);
