@@ -2,6 +2,7 @@ import { cycleNameStreamName } from '@okr/okr-domain';
 import { READ_STORE } from '@okr/read-store';
 import { createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 import { eventually, isoDay } from './support/wait';
+import { OBJECTIVE_LIST } from '../src/objectives/objective-list.read-model';
 
 /** Cycles: list, rename and move before they start, unique names per tenant, status, closing. */
 describe('goals API: cycles', () => {
@@ -149,7 +150,7 @@ describe('goals API: cycles', () => {
       const r = await t.call('GET', '/api/v1/cycles?limit=200');
       return r.body.items.some((c: { id: string }) => c.id === cycleId) ? true : undefined;
     }, 'the cycle in the list');
-    const objectives = await t.app.get(READ_STORE).collection({ name: 'objective-list' });
+    const objectives = await t.app.get(READ_STORE).collection({ name: OBJECTIVE_LIST });
     await eventually(async () => ((await objectives.count({ cycleId, status: 'closed' })) === 1 ? true : undefined), 'the graded objective');
 
     const closed = await t.call('POST', `/api/v1/cycles/${cycleId}/closing`, { token: leader });

@@ -1,6 +1,9 @@
 import { verifyChain } from '@okr/event-store';
 import { collect } from '@okr/event-store/testing';
 import { ERASED_PERSON } from '@okr/okr-domain';
+import { READ_STORE, type ReadStore } from '@okr/read-store';
+import { OBJECTIVE_LIST } from '../src/objectives/objective-list.read-model';
+import { eventually } from './support/wait';
 import { addKeyResult, uniqueCycle } from './support/fixtures';
 import { createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 
@@ -41,6 +44,52 @@ describe('goals API: erasing a person', () => {
     expect(JSON.stringify(await collect(t.store.readStream('erasure-acme', { asStored: true })))).not.toMatch(/bob|Asked to be forgotten/);
 
     expect((await t.call('POST', '/api/v1/admin/people/bob/erasure', { body: { reason: 'again' } })).status).toBe(404);
+  });
+
+  it('keeps no owner or reason in clear in the list of objectives; after the erasure it reads "erased person", and owner= finds nothing', async () => {
+    const dana = await t.token('acme', 'dana', ['member'], ['growth']);
+    const cycleId = (await t.call('POST', '/api/v1/cycles', { body: uniqueCycle() })).body.id as string;
+    const mine = (await t.call('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'growth', title: 'Dana ships' }, token: dana })).body.id as string;
+    const handed = (await t.call('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'growth', title: 'Erin takes over' }, token: dana })).body.id as string;
+    await addKeyResult(t, mine);
+    const transfer = { newOwnerId: 'erin', reason: 'Dana moves to the platform team' };
+    expect((await t.call('POST', `/api/v1/objectives/${handed}/ownership-transfers`, { body: transfer })).status).toBe(201);
+    const list = async (query = '') => (await t.call('GET', `/api/v1/objectives?cycleId=${cycleId}${query}`)).body.items as Record<string, unknown>[];
+    const before = await eventually(async () => {
+      const items = await list();
+      const done = items.some((item) => item.id === mine && item.keyResultCount === 1) && items.some((item) => item.id === handed && item.ownerId === 'erin');
+      return done ? items : undefined;
+    }, 'both objectives in the list');
+    expect(before.map(({ id, ownerId }) => ({ id, ownerId }))).toEqual([
+      { id: handed, ownerId: 'erin' },
+      { id: mine, ownerId: 'dana' },
+    ]);
+    expect((await list('&ownerId=dana')).map((item) => item.id)).toEqual([mine]);
+    expect((await list('&ownerId=erin')).map((item) => item.id)).toEqual([handed]);
+
+    const documents = await (await t.app.get<ReadStore>(READ_STORE).collection({ name: OBJECTIVE_LIST })).find({ _id: { $in: [mine, handed] } });
+    expect(documents).toHaveLength(2);
+    expect(JSON.stringify(documents)).not.toMatch(/"(dana|erin|alice)"|Dana moves/);
+    expect(JSON.stringify(documents)).toContain('Dana ships');
+
+    expect((await t.call('POST', '/api/v1/admin/people/dana/erasure', { body: { reason: 'Left the company' } })).status).toBe(201);
+    const after = await list();
+    expect(after).toEqual(before.map((item) => (item.id === mine ? { ...item, ownerId: ERASED_PERSON } : item)));
+    expect(await list('&ownerId=dana')).toEqual([]);
+    expect((await list('&ownerId=erin')).map((item) => item.id)).toEqual([handed]);
+  });
+
+  it('keeps no lead in clear in the list of teams; after the erasure the lead reads "erased person"', async () => {
+    expect((await t.call('PUT', '/api/v1/teams/erasure-lab', { body: { name: 'Erasure lab', leads: ['fay', 'gus'] } })).status).toBe(200);
+    const team = async () =>
+      ((await t.call('GET', '/api/v1/teams?limit=200')).body.items as { id: string; leads: string[] }[]).find((item) => item.id === 'erasure-lab');
+    expect(await eventually(team, 'the team in the list')).toEqual({ id: 'erasure-lab', name: 'Erasure lab', parentTeamId: null, leads: ['fay', 'gus'] });
+    const documents = await (await t.app.get<ReadStore>(READ_STORE).collection({ name: 'goals-teams-v2' })).find({ teamId: 'erasure-lab' });
+    expect(documents).toHaveLength(1);
+    expect(JSON.stringify(documents)).not.toMatch(/"(fay|gus)"/);
+
+    expect((await t.call('POST', '/api/v1/admin/people/fay/erasure', { body: { reason: 'Left the company' } })).status).toBe(201);
+    expect(await team()).toEqual({ id: 'erasure-lab', name: 'Erasure lab', parentTeamId: null, leads: [ERASED_PERSON, 'gus'] });
   });
 
   it('refuses a caller who is not an admin, and an erasure without a reason, erasing nothing', async () => {

@@ -2,6 +2,7 @@ import { READ_STORE } from '@okr/read-store';
 import { countEvents, createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 import { CYCLE } from './support/fixtures';
 import { eventually } from './support/wait';
+import { OBJECTIVE_LIST } from '../src/objectives/objective-list.read-model';
 
 /** `POST /api/v1/imports/goals`: past writes keep their original time and are marked as imported. */
 describe('goals API: imports', () => {
@@ -161,7 +162,7 @@ describe('goals API: imports', () => {
       body: { items: [item('2026-06-25T10:00:00.000Z', 'POST', '/api/v1/objectives', { cycleId: q3, teamId: 'growth', title: 'New customers succeed' }, 'gina')] },
     });
     const objectiveId = objective.body.results[0].body.id as string;
-    const objectives = await t.app.get(READ_STORE).collection({ name: 'objective-list' });
+    const objectives = await t.app.get(READ_STORE).collection({ name: OBJECTIVE_LIST });
     await eventually(async () => ((await objectives.count({ _id: objectiveId })) === 1 ? true : undefined), 'the objective in the list of objectives');
 
     const quarterEnd = await t.call('POST', '/api/v1/imports/goals', {

@@ -17,3 +17,4 @@ export type { MongoKeyStore, MongoKeyStoreOptions } from './lib/personal-data/mo
 export { CachedKeyStore, withKeyCache, type KeyCacheOptions } from './lib/personal-data/cached-key-store';
 export { ProtectedEventStore, openSealedValues, publishedEvents, storedEvents } from './lib/personal-data/protected-event-store';
 export { PersonalDataProtection } from './lib/personal-data/personal-data-protection';
+export { sealedKeyId } from './lib/personal-data/personal-data-cipher';

@@ -1,4 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { PersonalDataProtection } from '@okr/event-store';
 import type { ReadModel } from '@okr/messaging';
 import { notFound, type KeyResultKind, type KeyResultMeasure, type QuestionStatus } from '@okr/okr-domain';
 import { Problem, type Page, type PageRequest } from '@okr/platform';
@@ -97,6 +98,7 @@ export class CheckInsView {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly goalsRunner: KnownGoalsRunner,
     private readonly ownRunner: OwnEventsRunner,
+    private readonly protection: PersonalDataProtection,
   ) {}
 
   async keyResult(tenantId: string, keyResultId: string): Promise<KnownKeyResult | undefined> {
@@ -120,7 +122,8 @@ export class CheckInsView {
   async objective(tenantId: string, objectiveId: string): Promise<KnownObjective | undefined> {
     const goals = await this.collection<KnownGoalsDoc>(knownGoalsModel);
     const doc = ofTenant((await goals.findOne({ _id: knownObjectiveId(tenantId, objectiveId) })) as KnownObjectiveDoc | null, tenantId);
-    return doc && { teamId: doc.teamId, status: doc.status, ownerId: doc.ownerId };
+    // The owner is kept sealed: an erased owner reads "erased person", which owns nothing.
+    return doc && { teamId: doc.teamId, status: doc.status, ownerId: await this.protection.openValues(doc.ownerId) };
   }
 
   /** The key result; 404 `key-result-not-found`, or 503 while the view catches up. */

@@ -45,7 +45,7 @@ export const Q4_2026 = { startsOn: '2026-10-01', endsOn: '2026-12-31' };
  */
 export async function givenKeyResult(
   t: CheckInsTestApp,
-  options: { tenant?: string; measure?: KeyResultMeasure; status?: 'draft' | 'active'; cycle?: { startsOn: string; endsOn: string } | null } = {},
+  options: { tenant?: string; measure?: KeyResultMeasure; status?: 'draft' | 'active'; cycle?: { startsOn: string; endsOn: string } | null; ownerId?: string } = {},
 ): Promise<{ objectiveId: string; keyResultId: string; cycleId: string }> {
   const tenant = options.tenant ?? 'acme';
   const objectiveId = uuidv7();
@@ -58,7 +58,7 @@ export async function givenKeyResult(
     await t.store.append(`cycle-${cycleId}`, [{ id: uuidv7(), ...planned, metadata: metadata(tenant) }], 'no_stream');
   }
   const events = [
-    { type: 'ObjectiveSet', data: { objectiveId, cycleId, teamId: 'growth', ownerId: 'alice', title: 'New customers succeed' } },
+    { type: 'ObjectiveSet', data: { objectiveId, cycleId, teamId: 'growth', ownerId: options.ownerId ?? 'alice', title: 'New customers succeed' } },
     { type: 'KeyResultAdded', data: { objectiveId, keyResultId, title: 'Week-1 activation', measure } },
     ...(options.status === 'draft' ? [] : [{ type: 'ObjectiveActivated', data: { objectiveId } }]),
   ];

@@ -27,7 +27,8 @@ export class GoalsProjections extends ReadModelRunner implements ReadinessIndica
     @Inject(READ_STORE) store: ReadStore,
     private readonly indicators: HealthIndicatorService,
   ) {
-    super(consumer, store, { service: 'goals', topics: [TOPICS.goals.name], models: GOALS_READ_MODELS });
+    // Sealed: what the lists copy of a person stays sealed in the read store; queries open it.
+    super(consumer, store, { service: 'goals', topics: [TOPICS.goals.name], models: GOALS_READ_MODELS, sealed: true });
   }
 
   /** Not ready while the consumers start or a read model that held nothing reads the log from its start. */

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, loadAggregate, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, loadAggregate, openSealedValues, type EventStore } from '@okr/event-store';
 import { notFound, teamDecider, teamStreamName } from '@okr/okr-domain';
 import { READ_STORE, pageCollection, type ReadStore } from '@okr/read-store';
 import { type Page } from '@okr/platform';
@@ -45,13 +45,17 @@ export class ListTeamsQuery extends Query<Page<TeamView>> {
 
 @QueryHandler(ListTeamsQuery)
 export class ListTeamsHandler implements IQueryHandler<ListTeamsQuery> {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
 
   async execute({ tenantId, page }: ListTeamsQuery): Promise<Page<TeamView>> {
     const teams = await this.store.collection<TeamDoc>({ name: teamsModel.name, indexes: teamsModel.indexes });
     const found = await pageCollection(teams, { tenantId }, page, { list: 'teams', sortBy: 'teamId', order: 'asc' });
     return {
-      items: found.items.map(({ teamId, name, parentTeamId, leads }) => ({ id: teamId, name, parentTeamId, leads })),
+      // Leads are kept sealed: an erased lead reads "erased person", as in the team's history.
+      items: await openSealedValues(this.events, found.items.map(({ teamId, name, parentTeamId, leads }) => ({ id: teamId, name, parentTeamId, leads }))),
       nextCursor: found.nextCursor,
     };
   }

@@ -2,13 +2,18 @@ import type { TeamLeadsChanged, TeamMoved, TeamRegistered, TeamRenamed } from '@
 import type { BulkOperation, ReadDocument } from '@okr/read-store';
 import { replaceDocument, type ProjectedEvent, type ReadModel } from '@okr/messaging';
 
-/** `goals-teams`: one document per team of a tenant (`_id` = `{tenant}:{teamId}`), for `GET /teams`. */
+/**
+ * `goals-teams-v2`: one document per team of a tenant (`_id` = `{tenant}:{teamId}`), for `GET /teams`.
+ * Leads are kept sealed as the events carry them (the runner is `sealed`; v1 held them in clear); the
+ * query opens them.
+ */
 export interface TeamDoc extends ReadDocument {
   _id: string;
   tenantId: string;
   teamId: string;
   name: string;
   parentTeamId: string | null;
+  /** Sealed, each under its lead's key. */
   leads: string[];
   registeredAt: string;
 }
@@ -16,7 +21,7 @@ export interface TeamDoc extends ReadDocument {
 export const teamDocId = (tenantId: string, teamId: string): string => `${tenantId}:${teamId}`;
 
 export const teamsModel: ReadModel<TeamDoc> = {
-  name: 'goals-teams',
+  name: 'goals-teams-v2',
   indexes: [{ fields: { tenantId: 1, teamId: 1 } }],
   handles: ['TeamRegistered', 'TeamRenamed', 'TeamMoved', 'TeamLeadsChanged'],
   reads: () => undefined,
