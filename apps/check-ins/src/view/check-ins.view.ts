@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { PersonalDataProtection } from '@okr/event-store';
+import { EVENT_STORE, openSealedValues, type EventStore } from '@okr/event-store';
 import type { ReadModel } from '@okr/messaging';
 import { notFound, type KeyResultKind, type KeyResultMeasure, type QuestionStatus } from '@okr/okr-domain';
 import { Problem, type Page, type PageRequest } from '@okr/platform';
@@ -98,7 +98,7 @@ export class CheckInsView {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly goalsRunner: KnownGoalsRunner,
     private readonly ownRunner: OwnEventsRunner,
-    private readonly protection: PersonalDataProtection,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
   async keyResult(tenantId: string, keyResultId: string): Promise<KnownKeyResult | undefined> {
@@ -123,7 +123,7 @@ export class CheckInsView {
     const goals = await this.collection<KnownGoalsDoc>(knownGoalsModel);
     const doc = ofTenant((await goals.findOne({ _id: knownObjectiveId(tenantId, objectiveId) })) as KnownObjectiveDoc | null, tenantId);
     // The owner is kept sealed: an erased owner reads "erased person", which owns nothing.
-    return doc && { teamId: doc.teamId, status: doc.status, ownerId: await this.protection.openValues(doc.ownerId) };
+    return doc && { teamId: doc.teamId, status: doc.status, ownerId: await openSealedValues(this.events, doc.ownerId) };
   }
 
   /** The key result; 404 `key-result-not-found`, or 503 while the view catches up. */

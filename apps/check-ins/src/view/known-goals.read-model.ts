@@ -1,4 +1,4 @@
-import { sealedEventOf, unhandledEvent, type ProjectedEvent, type ProjectedEventOf, type ReadModel } from '@okr/messaging';
+import { unhandledEvent, type ProjectedEvent, type ProjectedEventOf, type ReadModel } from '@okr/messaging';
 import type { CycleEvent, KeyResultMeasure, ObjectiveEvent } from '@okr/okr-domain';
 import type { BulkOperation, ReadDocument } from '@okr/read-store';
 
@@ -59,8 +59,8 @@ const set = (id: string, fields: Record<string, unknown>): BulkOperation[] => [{
 /**
  * `check-ins-known-goals-v{n}`: what check-ins knows of goals, from `okr.goals.v1` (it never calls
  * the goals service): each cycle's dates, each objective's team, cycle, owner and status, each key
- * result's objective, measure and whether it was dropped. The owner is kept sealed (v1 held it in
- * clear), so an erased owner owns nothing here any more. Commands read it to place and check a
+ * result's objective, measure and whether it was dropped. The owner is kept sealed as the events
+ * carry it (its runner is `sealed`; v1 held it in clear), so an erased owner owns nothing here any more. Commands read it to place and check a
  * check-in (the key result exists, still takes check-ins, which cycle bounds it, whose team it is).
  *
  * One document per cycle, objective and key result, joined when read (`CheckInsView`): a key
@@ -96,8 +96,7 @@ export const knownGoalsModel: ReadModel<KnownGoalsDoc> = {
         return [{ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }];
       }
       case 'ObjectiveSet': {
-        const { objectiveId, teamId, cycleId } = event.data;
-        const { ownerId } = sealedEventOf(event).data;
+        const { objectiveId, teamId, cycleId, ownerId } = event.data;
         const doc: KnownObjectiveDoc = { _id: knownObjectiveId(tenantId, objectiveId), kind: 'objective', tenantId, objectiveId, teamId, cycleId, status: 'draft', ownerId };
         return [{ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }];
       }
@@ -122,7 +121,7 @@ export const knownGoalsModel: ReadModel<KnownGoalsDoc> = {
       case 'KeyResultDropped':
         return set(knownKeyResultId(tenantId, event.data.keyResultId), { dropped: true });
       case 'ObjectiveOwnershipTransferred':
-        return set(knownObjectiveId(tenantId, event.data.objectiveId), { ownerId: sealedEventOf(event).data.toOwnerId });
+        return set(knownObjectiveId(tenantId, event.data.objectiveId), { ownerId: event.data.toOwnerId });
       case 'ObjectiveActivated':
         return set(knownObjectiveId(tenantId, event.data.objectiveId), { status: 'active' });
       case 'ObjectiveGraded':

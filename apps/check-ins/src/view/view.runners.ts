@@ -18,8 +18,9 @@ abstract class CheckInsRunner extends ReadModelRunner {
     store: ReadStore,
     private readonly topic: string,
     models: readonly ReadModel[],
+    sealed = false,
   ) {
-    super(bus, store, { service: 'check-ins', topics: [topic], models });
+    super(bus, store, { service: 'check-ins', topics: [topic], models, sealed });
   }
 
   /**
@@ -40,7 +41,8 @@ abstract class CheckInsRunner extends ReadModelRunner {
 @Injectable()
 export class KnownGoalsRunner extends CheckInsRunner {
   constructor(@Inject(INTEGRATION_EVENT_CONSUMER) consumer: IntegrationEventConsumer, @Inject(READ_STORE) store: ReadStore) {
-    super(consumer, store, TOPICS.goals.name, [knownGoalsModel as unknown as ReadModel]);
+    // Sealed: the owner it keeps stays sealed in the read store (CheckInsView opens it).
+    super(consumer, store, TOPICS.goals.name, [knownGoalsModel as unknown as ReadModel], true);
   }
 }
 
