@@ -1,9 +1,8 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, openSealedValues, type EventStore } from '@okr/event-store';
 import type { ReadModel } from '@okr/messaging';
 import { notFound, type KeyResultKind, type KeyResultMeasure, type QuestionStatus } from '@okr/okr-domain';
 import { Problem, type Page, type PageRequest } from '@okr/platform';
-import { EVENT_STORE, appendBatchOf, type AppendBatch, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, appendBatchOf, openSealedValues, type AppendBatch, type EventStore } from '@okr/event-store';
 import { READ_STORE, pageCollection, type ReadCollection, type ReadDocument, type ReadStore } from '@okr/read-store';
 import { questionsIndexModel, type QuestionIndexDoc } from '../questions/questions.read-model';
 import {
@@ -95,7 +94,6 @@ export class CheckInsView {
 
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly goalsRunner: KnownGoalsRunner,
     private readonly ownRunner: OwnEventsRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,
