@@ -94,6 +94,27 @@ describe('AppendBatch: an import request committed in one transaction', () => {
     expect(await add(store, 'count-a')).toMatchObject({ revision: 1, state: { n: 2 } });
   });
 
+  it('starts from the store’s committed folds and hands its own to the store once committed', async () => {
+    enableFoldCache(store, { maxEntries: 100, maxAgeMs: 60_000 });
+    await add(store, 'count-a');
+    await loadAggregate(store, 'count-a', counter, 'acme'); // the store's cache holds revision 0
+    const reads: (number | undefined)[] = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (streamId, options) => {
+      reads.push(options?.fromRevision);
+      return readStream(streamId, options);
+    };
+    const batch = new AppendBatch(store);
+    await runInAppendBatch(batch, async () => {
+      await add(store, 'count-a');
+      await add(store, 'count-a');
+    });
+    expect(reads).toEqual([1, 1]); // from the store's fold, never the whole stream again
+    await batch.commit();
+    expect(foldCacheOf(store)?.get<Count>('count-a', counter.evolve)).toMatchObject({ revision: 1, state: { n: 2 } });
+    expect(await add(store, 'count-a', 0)).toMatchObject({ revision: 3, state: { n: 3 } });
+  });
+
   it('commits nothing when a stream moved under it meanwhile (a concurrent writer), and says so', async () => {
     await add(store, 'count-a');
     const batch = new AppendBatch(store);

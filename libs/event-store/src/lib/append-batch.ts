@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEnvelope } from '@okr/okr-domain';
 import type { EventStore, ExpectedRevision, NewEvent, StreamAppend } from './event-store.port';
 import { WrongExpectedRevisionError } from './event-store.port';
-import { FoldCache } from './fold-cache';
+import { FoldCache, foldCacheOf } from './fold-cache';
 import { schemaVersionToStore } from './read-path';
 
 /** A point in a batch to roll back to (see {@link AppendBatch.mark}). */
@@ -118,6 +118,9 @@ export class AppendBatch {
     if (this.parts.size > 0) {
       const appends: StreamAppend[] = [...this.parts].map(([streamId, part]) => ({ streamId, events: part.events, expected: part.expected }));
       await this.store.appendMany(appends);
+      // Committed now: the batch's folds are the store's, and spare the next request a re-read.
+      const committed = foldCacheOf(this.store);
+      if (committed) for (const [streamId, folded] of this.foldCache.folds()) committed.set(streamId, folded, folded.foldedAt);
     }
     for (const { task } of this.afterCommitTasks) await task();
   }

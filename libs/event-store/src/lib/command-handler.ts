@@ -48,9 +48,10 @@ export async function loadAggregate<State, Evt extends DomainEvent>(
 ): Promise<LoadedAggregate<State>> {
   // Inside an append batch, what the batch holds is part of the stream, and folds that include it
   // stay in the batch's own cache until it commits.
+  // stay in the batch's own cache until it commits (it starts from the store's committed folds).
   const batch = until === undefined ? appendBatchOf(store) : undefined;
   const cache = until === undefined ? (batch?.foldCache ?? foldCacheOf(store)) : undefined;
-  const cached = cache?.get<State>(streamId, decider.evolve);
+  const cached = cache?.get<State>(streamId, decider.evolve) ?? (batch ? foldCacheOf(store)?.get<State>(streamId, decider.evolve) : undefined);
   if (cached && cached.tenantId !== tenantId) return absent(decider);
   let state = cached ? cached.state : decider.initialState();
   let last: EventEnvelope | undefined = cached?.last;

@@ -68,6 +68,11 @@ export class FoldCache {
     }
   }
 
+  /** Every fold kept, by stream, least recently used first. */
+  folds(): IterableIterator<[string, FoldedStream<unknown>]> {
+    return this.entries.entries();
+  }
+
   /** Forgets every fold (e.g. after a person's data was erased on this replica). */
   clear(): void {
     this.entries.clear();
