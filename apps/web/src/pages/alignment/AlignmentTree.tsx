@@ -65,7 +65,7 @@ function AlignmentItem({ node, collapsed, toggle }: { node: MapNode; collapsed: 
             className="disclosure"
             aria-expanded={open}
             aria-controls={childrenId}
-            aria-label={`${open ? 'Hide' : 'Show'} the ${node.children.length} objectives aligned to ${node.title}`}
+            aria-label={`${open ? 'Hide' : 'Show'} the ${node.children.length === 1 ? 'objective' : `${node.children.length} objectives`} aligned to ${node.title}`}
             onClick={() => toggle(node.key)}
           >
             <span aria-hidden="true">{open ? '▾' : '▸'}</span>
