@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { checkInReminders, type Notification, type ReminderKeyResult } from '@okr/okr-domain';
+import { EVENT_STORE, openSealedValues, type EventStore } from '@okr/event-store';
+import { ERASED_PERSON, checkInReminders, type Notification, type ReminderKeyResult } from '@okr/okr-domain';
 import { Periodic } from '@okr/platform';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
@@ -28,6 +29,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly store: NotificationsStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly recorder: DeliveryRecorder,
     @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
@@ -49,14 +51,16 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestro
     let recorded = 0;
     let pending = 0;
     for (const cycle of cycles) {
-      const objectives = (await c.view.find({ kind: 'objective', tenantId: cycle.tenantId, cycleId: cycle._id, status: 'active' })) as ObjectiveDoc[];
+      // Owners are kept sealed in the view: opened here, an erased one reads "erased person" and is not reminded.
+      const objectives = (await openSealedValues(this.events, await c.view.find({ kind: 'objective', tenantId: cycle.tenantId, cycleId: cycle._id, status: 'active' }))) as ObjectiveDoc[];
       if (objectives.length === 0) continue;
       const byId = new Map<string, ObjectiveDoc>(objectives.map((o) => [o._id, o]));
-      const keyResults = (await c.view.find({ kind: 'keyResult', objectiveId: { $in: [...byId.keys()] }, dropped: false })) as KeyResultDoc[];
+      const keyResults = (await openSealedValues(this.events, await c.view.find({ kind: 'keyResult', objectiveId: { $in: [...byId.keys()] }, dropped: false }))) as KeyResultDoc[];
       const inputs: ReminderKeyResult[] = keyResults.flatMap((kr) => {
         const objective = byId.get(kr.objectiveId);
         if (!objective?.activatedAt || kr.tenantId !== cycle.tenantId) return [];
-        const owner = kr.ownerId ?? objective.ownerId ?? undefined;
+        const whose = kr.ownerId ?? objective.ownerId ?? undefined;
+        const owner = whose === ERASED_PERSON ? undefined : whose;
         return [
           {
             id: kr._id,

@@ -5,7 +5,7 @@ import { READ_STORE, type CollectionDefinition, type ReadCollection, type ReadDo
 /**
  * Everything the notifications service keeps, in the read store (`OKR_READ_STORE`: MongoDB in
  * production, so replicas share it; the embedded store in one process otherwise):
- * - its view of goals and check-ins (`notifications-view-v1`: objectives, key results, cycles and teams,
+ * - its view of goals and check-ins (`notifications-view-v2`, owners and leads sealed: objectives, key results, cycles and teams,
  *   told apart by `kind`), a read model on the platform's runner (`notification-view.read-model.ts`),
  *   whose `_applied` revisions are the exactly-once record of the deliveries it plans too;
  * - what people asked for: `follows`, `preferences`; what tenant admins configured: `webhooks`, `smtp`;
@@ -185,7 +185,8 @@ export interface DeliveryDoc extends ReadDocument {
 export const COLLECTIONS = {
   // A read model's version is in its name: a change to what it writes takes a new one, built beside.
   view: {
-    name: 'notifications-view-v1',
+    // v2: owners and leads kept sealed as the events carry them (v1 held them in clear).
+    name: 'notifications-view-v2',
     indexes: [{ fields: { kind: 1, tenantId: 1, cycleId: 1, status: 1 } }, { fields: { kind: 1, objectiveId: 1 } }],
   },
   follows: {

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { INTEGRATION_EVENT_CONSUMER, ReadModelRunner, TOPICS, type IntegrationEvent, type IntegrationEventConsumer, type ReadModel } from '@okr/messaging';
+import { EVENT_STORE, openSealedValues, type EventStore } from '@okr/event-store';
+import { ERASED_PERSON } from '@okr/okr-domain';
 import { ReadinessCheck, activeTraceparent, type ReadinessIndicator } from '@okr/platform';
 import type { ReadSession } from '@okr/read-store';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
@@ -16,12 +18,16 @@ const NOTIFY_SINCE = 'notify-since';
 
 /**
  * The notifications service's view on the platform's one read-model runner (consumer group
- * `notifications.notifications-view-v1`, recorded in the store), and its notification step: inside each
+ * `notifications.notifications-view-v2`, recorded in the store), and its notification step: inside each
  * event's transaction, after the view's changes, the pure step turns the event and the documents it
  * read into notifications, and their deliveries are recorded through the same session. So the view,
  * the deliveries and the event's `_applied` revision commit together: an event delivered again is
  * skipped by its revision, and even if it were not, a delivery's id derives from (rule, event,
  * recipient, channel), so nothing is recorded twice. Only live events notify (see `isLive`).
+ *
+ * The runner is `sealed`: the view keeps owners and leads as the events carry them, so an erasure
+ * reaches it; the notification step opens the event and the documents it read, and an erased person
+ * is told nothing.
  *
  * Listens at once: `/health/ready` says "catching up" while a new view reads the log from its start.
  */
@@ -40,8 +46,9 @@ export class NotificationProjections extends ReadModelRunner implements Readines
     @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
     private readonly indicators: HealthIndicatorService,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {
-    super(consumer, notifications.store, { service: 'notifications', topics: NOTIFICATIONS_TOPICS, models: [notificationViewModel as unknown as ReadModel] });
+    super(consumer, notifications.store, { service: 'notifications', topics: NOTIFICATIONS_TOPICS, models: [notificationViewModel as unknown as ReadModel], sealed: true });
     this.onProjected((_model, event, current, session) => this.notify(event, current as readonly ViewDoc[], session));
     this.onApplied(async (_model, event) => {
       this.told(event);
@@ -71,8 +78,11 @@ export class NotificationProjections extends ReadModelRunner implements Readines
   }
 
   /** The notification step of one event, in its transaction. */
-  private async notify(event: IntegrationEvent, current: readonly ViewDoc[], session: ReadSession): Promise<void> {
-    this.recorded.delete(event.id);
+  private async notify(sealed: IntegrationEvent, sealedView: readonly ViewDoc[], session: ReadSession): Promise<void> {
+    this.recorded.delete(sealed.id);
+    // Opened for the rules (who to tell, what to quote); nothing opened is written to the view.
+    const event = await openSealedValues(this.events, sealed);
+    const current = await openSealedValues(this.events, sealedView);
     const typed = viewEvent(event);
     const now = this.clock.now();
     const subject = subjectOf(typed, current);
@@ -80,9 +90,12 @@ export class NotificationProjections extends ReadModelRunner implements Readines
     const c = await this.notifications.collections();
     const tenantId = event.metadata.tenantId;
     const team = subject.teamId === null ? null : (current.find((doc) => doc._id === teamDocId(tenantId, subject.teamId as string)) ??
-      (await c.view.findOne({ _id: teamDocId(tenantId, subject.teamId), kind: 'team' }, { session })));
+      (await openSealedValues(this.events, await c.view.findOne({ _id: teamDocId(tenantId, subject.teamId), kind: 'team' }, { session }))));
     const followers = subject.followers ? await this.followersOf(tenantId, subject.objectiveId, subject.teamId, session) : [];
-    const { notifications, teamId } = notificationsOf(typed, { view: current, team: (team as TeamDoc | null) ?? null, followers });
+    const planned = notificationsOf(typed, { view: current, team: (team as TeamDoc | null) ?? null, followers });
+    // An erased owner or lead reads "erased person": no one to tell.
+    const notifications = planned.notifications.filter((n) => n.recipient !== ERASED_PERSON);
+    const { teamId } = planned;
     // The consumer's span of this event (see ObservedConsumer) is the parent of its deliveries' attempts.
     const traceparent = activeTraceparent() ?? event.metadata.traceparent;
     const inserted = await this.recorder.record(tenantId, teamId, notifications, now, session, traceparent);

@@ -167,7 +167,7 @@ function changesOf(event: ViewEvent): BulkOperation[] {
 }
 
 /**
- * The notifications service's view of goals, check-ins and insights (`notifications-view-v1`): what the
+ * The notifications service's view of goals, check-ins and insights (`notifications-view-v2`): what the
  * notification rules need to name things and find people (objectives with owner, team, parents and
  * status; key results with owner and last confidence; cycles for reminders; teams' leads). Pure: the
  * runner reads `reads(event)` in the event's transaction, applies `project`'s writes, and the
