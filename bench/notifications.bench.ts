@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { HealthIndicatorService } from '@nestjs/terminus';
+import type { EventStore } from '@okr/event-store';
 import type { IntegrationEvent, IntegrationEventConsumer } from '@okr/messaging';
 import { Metrics, Tracing } from '@okr/platform';
 import { EmbeddedReadStore, type ReadStore } from '@okr/read-store';
@@ -131,7 +132,8 @@ function events(): IntegrationEvent[] {
 async function planRound(dir: string, round: number): Promise<{ rate: number; recorded: number; written: DeliveryDoc[] }> {
   const { readStore, store } = await openStore(dir, `plan-${round}`);
   const recorder = new DeliveryRecorder(store, settings);
-  const projections = new NotificationProjections({} as IntegrationEventConsumer, store, recorder, systemClock(), settings, {} as HealthIndicatorService);
+  // The bench's events are plain (no key store): the event store is only asked to open sealed values, of which there are none.
+  const projections = new NotificationProjections({} as IntegrationEventConsumer, store, recorder, systemClock(), settings, {} as HealthIndicatorService, {} as EventStore);
   (projections as unknown as { notifySince: string }).notifySince = new Date(0).toISOString();
   const all = events();
   const started = performance.now();
