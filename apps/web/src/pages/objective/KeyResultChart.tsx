@@ -26,6 +26,12 @@ export function expectedPace(kr: KeyResult, cycle: Cycle | undefined): ((time: n
   return (time) => start + (target - start) * Math.min(1, Math.max(0, (time - from) / (to - from)));
 }
 
+/** The value axis: a milestone's two states only (done, not done), else what the values and targets span. */
+export function valueAxis(kr: Pick<KeyResult, 'kind' | 'unit'>): { domain: [number | 'auto', number | 'auto']; ticks?: number[]; tick: (v: number) => string } {
+  if (kr.kind === 'milestone') return { domain: [0, 1], ticks: [0, 1], tick: (v) => (v >= 1 ? 'Done' : 'Not done') };
+  return { domain: ['auto', 'auto'], tick: (v) => formatNumber(v) };
+}
+
 /**
  * A key result's values over time against its target and expected pace, and its confidence over time
  * (Recharts), with the same numbers as a table for screen readers and for reading exact values.
@@ -43,6 +49,7 @@ export function KeyResultChart({ keyResult: kr, series, cycle }: { keyResult: Ke
   const paceLine = pace && cycle ? [timeOf(cycle.startsOn), timeOf(cycle.endsOn)].map((x) => ({ x, pace: pace(x) })) : [];
   const targets = kr.kind === 'milestone' ? [1] : [kr.target, kr.threshold, kr.min, kr.max].filter((t): t is number => t !== undefined);
   const confidences = points.filter((p) => p.confidence !== null);
+  const axis = valueAxis(kr);
   const value = (v: number) => (kr.kind === 'milestone' ? (v >= 1 ? 'Done' : 'Not done') : formatKeyResultValue(v, kr.unit));
 
   return (
@@ -54,7 +61,7 @@ export function KeyResultChart({ keyResult: kr, series, cycle }: { keyResult: Ke
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="x" type="number" scale="time" domain={domain} tickFormatter={dayOf} allowDuplicatedCategory={false} />
-            <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => formatNumber(v)} />
+            <YAxis domain={axis.domain} {...(axis.ticks ? { ticks: axis.ticks } : {})} tickFormatter={axis.tick} width={kr.kind === 'milestone' ? 72 : 60} />
             <Tooltip labelFormatter={(x) => dayOf(Number(x))} formatter={(v) => value(Number(v))} />
             <Legend />
             {targets.map((t) => (
