@@ -32,7 +32,8 @@ export interface ConsumerOptions {
    * in one read-store transaction). An adapter that batches calls it with up to `maxBatchSize`
    * events, in log order, instead of the per-event handlers; when the batch fails it delivers those
    * events one at a time through `handlers` (with retries and dead letters as usual). An adapter that
-   * does not batch (Kafka today) ignores it. It must have the same effect as the handlers one by one.
+   * does not batch ignores it. It must have the same effect as the handlers one by one. Kafka calls it
+   * per partition with up to `maxBatchSize` records of a fetched batch.
    */
   handleBatch?: (events: readonly IntegrationEvent[]) => Promise<void>;
   /** The most events per `handleBatch` call and per checkpoint (default 500). */

@@ -10,6 +10,7 @@ import type { KafkaConfig, MessagingLogger } from './kafka-config';
 import { resetKafkaGroup } from './kafka-reset';
 
 const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_MAX_BATCH = 500;
 const DEFAULT_RETRY = { initialMs: 200, maxMs: 10_000 };
 const KAFKAJS_HEARTBEAT_INTERVAL = 3000;
 
@@ -34,8 +35,9 @@ interface Place {
 }
 
 /**
- * Consumer groups on Kafka through kafkajs. Each partition is handled in order, one record at a
- * time; a record's offset is resolved and committed only after its handler succeeded, was skipped
+ * Consumer groups on Kafka through kafkajs (`eachBatch`). Each partition is handled in order, a
+ * chunk of records per `handleBatch` call when the group has one (see {@link handleBatch}), else one
+ * record at a time; an offset is resolved and committed only after its handler succeeded, was skipped
  * (no handler for the type) or the record went to `<topic>.dlq` after `maxAttempts`. `stop` lets the
  * handler in flight finish, commits, and leaves the group so its partitions move on at once.
  */
@@ -178,18 +180,70 @@ export class KafkaConsumer implements IntegrationEventConsumer {
     return this.connected;
   }
 
+  /**
+   * A fetched batch of one partition, in chunks of up to `maxBatchSize` records: with
+   * `options.handleBatch`, each chunk's events in one call (a read model applies them in one
+   * read-store transaction), then its last offset resolved and committed and a heartbeat; a chunk
+   * that fails (or holds a record that does not parse) is handled again record by record, with
+   * retries and dead letters. Without `handleBatch`, record by record.
+   */
   private async handleBatch(options: ConsumerOptions, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     // Stopping or losing the partition in a rebalance ends the batch; unresolved records go to the next owner.
     const owned = () => isRunning() && !isStale();
-    for (const message of batch.messages) {
+    const size = options.handleBatch ? (options.maxBatchSize ?? DEFAULT_MAX_BATCH) : 1;
+    for (let start = 0; start < batch.messages.length; start += size) {
       if (!owned()) return;
-      const place = { group: options.group, topic: batch.topic, partition: batch.partition, message };
-      const settled = await this.handleRecord(options, place, heartbeat, owned);
-      if (!settled) return;
-      resolveOffset(message.offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
+      const chunk = batch.messages.slice(start, start + size);
+      if (options.handleBatch && (await this.handleChunk(options, batch.topic, batch.partition, chunk, heartbeat))) {
+        resolveOffset(chunk[chunk.length - 1].offset);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+        continue;
+      }
+      for (const message of chunk) {
+        if (!owned()) return;
+        const place = { group: options.group, topic: batch.topic, partition: batch.partition, message };
+        const settled = await this.handleRecord(options, place, heartbeat, owned);
+        if (!settled) return;
+        resolveOffset(message.offset);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      }
+    }
+  }
+
+  /** One chunk through `handleBatch`; false when it must be handled record by record instead. */
+  private async handleChunk(
+    options: ConsumerOptions,
+    topic: string,
+    partition: number,
+    chunk: readonly KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const handleBatch = options.handleBatch;
+    if (!handleBatch) return false;
+    const events: IntegrationEvent[] = [];
+    for (const message of chunk) {
+      let event: IntegrationEvent | undefined;
+      try {
+        event = fromKafkaMessage(message);
+      } catch {
+        // A record that does not parse goes to the dead-letter topic on the record-by-record path.
+        return false;
+      }
+      if (event && Object.hasOwn(options.handlers, event.type)) events.push(event);
+    }
+    if (events.length === 0) return true;
+    try {
+      await this.whileHeartbeating(heartbeat, () => handleBatch(events));
+      return true;
+    } catch (error) {
+      this.logger.warn(
+        { group: options.group, topic, partition, events: events.length, error: errorText(error) },
+        'Batch failed; handling its records one at a time',
+      );
+      return false;
     }
   }
 
