@@ -7,7 +7,7 @@
 //   node bench/run.mjs [--smoke] [name ...]
 //
 // --smoke runs each at BENCH_SCALE=0.02 (a few seconds; its figures are not measurements) unless
-// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `insights-catch-up`, `aggregates`, `replay`, `personal-data`, `export`, `web`). A failing
+// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `insights-catch-up`, `aggregates`, `requests`, `replay`, `personal-data`, `export`, `web`). A failing
 // benchmark does not stop the others; the run exits 1 if any failed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -22,6 +22,8 @@ export const BENCHMARKS = [
   { name: 'read-store', node: [] },
   { name: 'insights-catch-up', node: [] },
   { name: 'aggregates', node: [] },
+  // The goals service against a bare Fastify route doing the same read, fold and append.
+  { name: 'requests', node: [] },
   // A large tenant's replay at an instant: the temporal read model against the fold of the log.
   { name: 'replay', node: [] },
   // Reading sealed personal data through the protected store, with and without the key cache.
