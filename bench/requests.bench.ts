@@ -15,14 +15,16 @@
  * length; ratios are medians of per-round ratios service / bare (the machine is shared and noisy).
  * Aims: throughput ≥ 0.5×, p99 ≤ 2× the bare route's.
  *
- * Run: `npm run bench -- requests`. BENCH_REQUESTS_CONCURRENCY (default 16); BENCH_REQUESTS_PROFILE=<dir>
- * starts the service under `node --cpu-prof` and leaves its profile in <dir>.
+ * Run: `npm run bench -- requests`. BENCH_REQUESTS_CONCURRENCY (default 16); BENCH_REQUESTS_CASES=command
+ * or =read runs one case; BENCH_REQUESTS_PROFILE=<dir> starts the service under `node --cpu-prof` and
+ * leaves its profile in <dir>.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { issueEmbeddedToken } from '@okr/platform';
 import { benchSize } from './bench-size';
@@ -33,6 +35,7 @@ const REQUESTS = benchSize(2000, { min: 40 });
 const ROUNDS = benchSize(3, { min: 1 });
 /** Objectives per connection; each starts with PRIOR_EVENTS events. */
 const PER_CONNECTION = 4;
+const CASES = (['command', 'read'] as const).filter((kind) => (process.env['BENCH_REQUESTS_CASES'] || 'command,read').split(',').includes(kind));
 const PRIOR_EVENTS = 20;
 const ROOT = resolve(__dirname, '../..');
 const SERVICE_PORT = Number(process.env['BENCH_REQUESTS_PORT'] ?? 3790);
@@ -149,6 +152,28 @@ async function seed(side: Side, create: (id: string) => Promise<Reply>): Promise
   }));
 }
 
+/**
+ * Waits until every consumer group of goals' topic has checkpointed the log's head: the service's own
+ * read models have projected what the last case wrote, so one case's background work does not land in
+ * the next one's figures (the bare server keeps no read models).
+ */
+async function projected(file: string): Promise<void> {
+  const db = new Database(file, { readonly: true, timeout: 5000 });
+  try {
+    const head = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
+    const behind = db.prepare<[number], number>(`SELECT count(*) FROM bus_checkpoints WHERE topic = 'okr.goals.v1' AND position < ?`).pluck();
+    const checkpoints = db.prepare<[], number>(`SELECT total(position) FROM bus_checkpoints WHERE topic = 'okr.goals.v1'`).pluck();
+    let moved = Date.now();
+    for (let last = checkpoints.get(); (behind.get(head.get() ?? 0) ?? 0) > 0; await new Promise((r) => setTimeout(r, 50))) {
+      const now = checkpoints.get();
+      if (now !== last) [last, moved] = [now, Date.now()];
+      if (Date.now() - moved > 30_000) throw new Error("goals' read models stopped short of the log's head");
+    }
+  } finally {
+    db.close();
+  }
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 
@@ -159,7 +184,8 @@ async function main(): Promise<void> {
     const service = startService(dataDir);
     children.push(service);
     await waitForHealth(service, SERVICE_PORT);
-    const bare = await startBare(join(dataDir, 'events.sqlite'));
+    const file = join(dataDir, 'events.sqlite');
+    const bare = await startBare(file);
     children.push(bare);
 
     const token = await issueEmbeddedToken({ dataDir, tenant: 'bench', user: 'ana', roles: ['admin'] });
@@ -179,20 +205,24 @@ async function main(): Promise<void> {
     );
     const results: Record<string, Measured[]> = {};
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const kind of ['command', 'read'] as const) {
+      for (const kind of CASES) {
         // Warm both sides, then alternate which goes first.
         const order = round % 2 === 0 ? sides : [...sides].reverse();
         for (const side of order) {
+          await projected(file);
           await load(side, kind, Math.max(CONCURRENCY, Math.floor(REQUESTS / 10)));
           (results[`${side.name} ${kind}`] ??= []).push(await load(side, kind, REQUESTS));
         }
       }
     }
 
-    const finalLength = PRIOR_EVENTS + Math.round((ROUNDS * REQUESTS * 1.1) / (CONCURRENCY * PER_CONNECTION));
-    console.log(`\n(streams grew to about ${finalLength} events; median of ${ROUNDS} rounds; ratios are medians of per-round ratios)`);
+    const db = new Database(file, { readonly: true });
+    const finalLength = db.prepare<[], number>(`SELECT round(avg(n)) FROM (SELECT count(*) n FROM events WHERE category = 'objective' GROUP BY stream_id)`).pluck().get();
+    db.close();
+    console.log(`\n(objectives' streams at the end: ${finalLength} events on average; median of ${ROUNDS} rounds; ratios are medians of per-round ratios)`);
     console.log(`${'case'.padEnd(34)}${'service /s'.padStart(12)}${'bare /s'.padStart(10)}${'ratio'.padStart(8)}${'p50 ms'.padStart(16)}${'p99 ms'.padStart(18)}${'p99 ratio'.padStart(11)}`);
-    for (const [kind, label] of [['command', 'POST /objectives/{id}/rewordings'], ['read', 'GET /objectives/{id}']] as const) {
+    for (const kind of CASES) {
+      const label = kind === 'command' ? 'POST /objectives/{id}/rewordings' : 'GET /objectives/{id}';
       const s = results[`service ${kind}`];
       const b = results[`bare ${kind}`];
       const throughput = median(s.map((m, i) => m.perSecond / b[i].perSecond));
