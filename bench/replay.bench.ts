@@ -140,7 +140,11 @@ async function main(): Promise<void> {
     );
     const instant = (i: number): Date => new Date(START + ((i * 7919) % (WEEKS * 7)) * DAY + 12 * 3_600_000);
     const filter = (i: number): ReplayFilter => (i % 3 === 0 ? {} : i % 3 === 1 ? { teamId: `team-${(i * 31) % TEAMS}` } : { cycleId: CYCLE });
+    // Process times of the phases, to read `node --trace-gc` output against (its times are since the process started).
+    const phase = (name: string): boolean => process.stderr.write(`replay bench: ${name} at ${performance.now().toFixed(0)} ms\n`);
+    phase('timeline pages from');
     const timelineMs = await timed(TIMELINE_REQUESTS, (i) => replayPage(timeline, (streamId, until) => events.readStream(streamId, { until }), 'large', instant(i), filter(i), { limit: 50 }, UNNAMED, i % 2 === 0 ? 'known' : 'corrected'));
+    phase('timeline pages until');
     const foldMs = await timed(FOLD_REQUESTS, async (i) => {
       const mine: EventEnvelope[] = [];
       for await (const stored of events.readAll({ categories: REPLAY_CATEGORIES })) if (stored.metadata.tenantId === 'large') mine.push(stored);
