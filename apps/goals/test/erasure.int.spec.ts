@@ -1,4 +1,4 @@
-import { verifyChain } from '@okr/event-store';
+import { snapshotsOf, verifyChain } from '@okr/event-store';
 import { collect } from '@okr/event-store/testing';
 import { ERASED_PERSON } from '@okr/okr-domain';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
@@ -90,6 +90,22 @@ describe('goals API: erasing a person', () => {
 
     expect((await t.call('POST', '/api/v1/admin/people/fay/erasure', { body: { reason: 'Left the company' } })).status).toBe(201);
     expect(await team()).toEqual({ id: 'erasure-lab', name: 'Erasure lab', parentTeamId: null, leads: [ERASED_PERSON, 'gus'] });
+  });
+
+  it("drops the tenant's aggregate snapshots, which hold folded state in clear", async () => {
+    const dee = await t.token('acme', 'dee', ['member'], ['growth']);
+    const cycle = await t.call('POST', '/api/v1/cycles', { body: uniqueCycle() });
+    const created = await t.call('POST', '/api/v1/objectives', { body: { cycleId: cycle.body.id, teamId: 'growth', title: 'Renewals' }, token: dee });
+    const stream = `objective-${created.body.id as string}`;
+    const [last] = await collect(t.store.readStream(stream));
+    const snapshots = snapshotsOf(t.store);
+    expect(snapshots).toBeDefined();
+    const kept = { streamId: stream, tenantId: 'acme', shape: 'objective-state-v1', revision: 0, maxOccurredAt: last.metadata.occurredAt, erasureEpoch: 0, importedOnly: false, last, state: { ownerId: 'dee' } };
+    await snapshots?.save(kept);
+    await snapshots?.save({ ...kept, streamId: 'objective-elsewhere', tenantId: 'globex' });
+    expect((await t.call('POST', '/api/v1/admin/people/dee/erasure', { body: { reason: 'Asked to be forgotten' } })).status).toBe(201);
+    expect(await snapshots?.nearest(stream, 'objective-state-v1', new Date())).toBeUndefined();
+    expect(await snapshots?.nearest('objective-elsewhere', 'objective-state-v1', new Date())).toBeDefined();
   });
 
   it('refuses a caller who is not an admin, and an erasure without a reason, erasing nothing', async () => {

@@ -18,3 +18,6 @@ export { CachedKeyStore, withKeyCache, type KeyCacheOptions } from './lib/person
 export { ProtectedEventStore, openSealedValues, publishedEvents, storedEvents } from './lib/personal-data/protected-event-store';
 export { PersonalDataProtection } from './lib/personal-data/personal-data-protection';
 export { sealedKeyId } from './lib/personal-data/personal-data-cipher';
+export * from './lib/snapshots/snapshot-store.port';
+export { enableSnapshots, snapshotsOf, type SnapshotOptions } from './lib/snapshots/snapshot-fold';
+export { SqliteSnapshotStore, type SqliteSnapshotStoreOptions } from './lib/snapshots/sqlite-snapshot-store';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
-import { EVENT_STORE, PERSONAL_DATA_KEY_STORE, foldCacheOf, handleCommand, type CommandContext, type EventStore, type PersonalDataKeyStore } from '@okr/event-store';
+import { EVENT_STORE, PERSONAL_DATA_KEY_STORE, foldCacheOf, handleCommand, snapshotsOf, type CommandContext, type EventStore, type PersonalDataKeyStore } from '@okr/event-store';
 import { ERASURE_CATEGORY, erasureDecider, notFound, streamName } from '@okr/okr-domain';
 
 export class ErasePersonCommand extends Command<{ erasureId: string; erasedAt: string }> {
@@ -40,6 +40,8 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand> {
     await this.keys.destroy(keyId);
     // Folds kept by this process hold her data opened: forget them now (other replicas within OKR_FOLD_CACHE_SECONDS).
     foldCacheOf(this.store)?.clear();
+    // Snapshots hold folded state in clear: the tenant's are dropped (as-of reads fold from the events again).
+    await snapshotsOf(this.store)?.deleteTenant(context.tenantId);
     return { erasureId, erasedAt: now.toISOString() };
   }
 }

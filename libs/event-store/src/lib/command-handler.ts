@@ -5,6 +5,7 @@ import type { EventStore, ExpectedRevision, NewEvent } from './event-store.port'
 import { WrongExpectedRevisionError } from './event-store.port';
 import { appendBatchOf } from './append-batch';
 import { foldCacheOf } from './fold-cache';
+import { loadAsOfFromSnapshots } from './snapshots/snapshot-fold';
 
 /** Who is acting, for which tenant, in which causal chain. Becomes the events' metadata. */
 export interface CommandContext {
@@ -36,16 +37,19 @@ export interface LoadedAggregate<State> {
 
 /**
  * Folds a stream for one tenant. A stream written by another tenant is reported as absent, so that
- * no caller can learn that it exists. `until` stops the fold at an instant (as-of). With the store's fold
- * cache on, only the events appended since the stream was last folded are read.
+ * no caller can learn that it exists. `until` stops the fold at an instant (as-of), from the nearest
+ * snapshot before it when the store keeps snapshots and the decider has a `stateVersion`. With the
+ * store's fold cache on, only the events appended since the stream was last folded are read.
  */
 export async function loadAggregate<State, Evt extends DomainEvent>(
   store: EventStore,
   streamId: string,
-  decider: Pick<Decider<State, never, Evt>, 'evolve' | 'initialState'>,
+  decider: Pick<Decider<State, never, Evt>, 'evolve' | 'initialState' | 'stateVersion'>,
   tenantId: string,
   until?: Date,
 ): Promise<LoadedAggregate<State>> {
+  const fromSnapshots = until === undefined ? undefined : await loadAsOfFromSnapshots(store, streamId, decider, tenantId, until);
+  if (fromSnapshots) return fromSnapshots;
   // Inside an append batch, what the batch holds is part of the stream, and folds that include it
   // stay in the batch's own cache until it commits.
   // stay in the batch's own cache until it commits (it starts from the store's committed folds).

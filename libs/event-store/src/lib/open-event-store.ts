@@ -4,6 +4,7 @@ import { withKeyCache, type KeyCacheOptions } from './personal-data/cached-key-s
 import type { PersonalDataKeyStore } from './personal-data/key-store.port';
 import type { MongoKeyStoreOptions } from './personal-data/mongo-key-store';
 import { ProtectedEventStore } from './personal-data/protected-event-store';
+import { enableSnapshots, type SnapshotOptions } from './snapshots/snapshot-fold';
 import { SqliteKeyStore, type SqliteKeyStoreOptions } from './personal-data/sqlite-key-store';
 import type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 import type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
@@ -28,6 +29,8 @@ export type EventStoreConfig = (
   personalDataKeys?: PersonalDataKeysConfig;
   /** Folded aggregates kept by this process (see `FoldCache`); off when absent. */
   foldCache?: FoldCacheOptions;
+  /** Snapshots for as-of reads, in a SQLite file (see `SqliteSnapshotStore`); off when absent. */
+  snapshots?: SnapshotOptions & { file: string };
 };
 
 /**
@@ -35,10 +38,21 @@ export type EventStoreConfig = (
  * mode never loads the KurrentDB client and its native gRPC bridge (about 0.2 s at start-up).
  */
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
-  const { personalDataKeys, foldCache, ...adapter } = config;
+  const { personalDataKeys, foldCache, snapshots, ...adapter } = config;
   const store = await protect(await openAdapter(adapter), personalDataKeys);
   // On the outermost store: what the command handler folds is what callers read (personal data opened).
   if (foldCache) enableFoldCache(store, foldCache);
+  if (snapshots) {
+    const { file, ...options } = snapshots;
+    const { SqliteSnapshotStore } = await import('./snapshots/sqlite-snapshot-store');
+    const snapshotStore = SqliteSnapshotStore.open({ file });
+    enableSnapshots(store, snapshotStore, options);
+    const close = store.close.bind(store);
+    store.close = async () => {
+      await snapshotStore.close();
+      await close();
+    };
+  }
   return store;
 }
 
@@ -66,7 +80,7 @@ export async function openKeyStore(config: PersonalDataKeysConfig): Promise<Pers
 async function openAdapter(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
     case 'sqlite': {
-      const { kind: _kind, personalDataKeys: _keys, foldCache: _foldCache, ...options } = config;
+      const { kind: _kind, personalDataKeys: _keys, foldCache: _foldCache, snapshots: _snapshots, ...options } = config;
       const { SqliteEventStore } = await import('./sqlite/sqlite-event-store');
       return SqliteEventStore.open(options);
     }

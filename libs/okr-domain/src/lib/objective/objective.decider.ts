@@ -220,6 +220,7 @@ export const objectiveDecider: Decider<ObjectiveState, C.ObjectiveCommand, Objec
   decide: decideObjective,
   evolve: evolveObjective,
   initialState: initialObjectiveState,
+  stateVersion: 'objective-state-v1',
 };
 
 export { activeKeyResults, evolveObjective, initialObjectiveState };

@@ -199,7 +199,7 @@ describe('objective decider: lifecycle', () => {
   });
 
   it('exposes decide, evolve and initialState as standalone functions too', () => {
-    expect(objectiveDecider).toEqual({ decide: decideObjective, evolve: evolveObjective, initialState: initialObjectiveState });
+    expect(objectiveDecider).toEqual({ decide: decideObjective, evolve: evolveObjective, initialState: initialObjectiveState, stateVersion: 'objective-state-v1' });
   });
 
   it('fails loudly on a command type it does not know', () => {

@@ -72,6 +72,11 @@ export interface Decider<State, Cmd extends Command, Evt extends DomainEvent> {
   decide: (command: Cmd, state: State) => Evt[];
   evolve: (state: State, event: Evt) => State;
   initialState: () => State;
+  /**
+   * The version of the state's shape, for deciders whose folds may be kept as snapshots: change it
+   * whenever `evolve` or the state's type changes, and snapshots of the old shape are never used.
+   */
+  stateVersion?: string;
 }
 
 /** Stream naming: `{category}-{aggregateId}`. */

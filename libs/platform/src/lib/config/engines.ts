@@ -13,6 +13,9 @@ export const embeddedEventsFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>)
 export const personalDataKeysFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
   join(config.OKR_DATA_DIR, 'personal-data-keys.sqlite');
 
+/** Events between two snapshots of an aggregate: an as-of read folds at most this many from its snapshot. */
+export const SNAPSHOT_EVERY = 500;
+
 /** The event store the configuration chose. */
 export function eventStoreConfig(config: PlatformConfig): EventStoreConfig {
   const cache = { maxEntries: config.OKR_KEY_CACHE_ENTRIES, maxAgeMs: config.OKR_KEY_CACHE_SECONDS * 1000 };
@@ -22,7 +25,10 @@ export function eventStoreConfig(config: PlatformConfig): EventStoreConfig {
       ? { kind: 'mongodb', url: config.MONGO_URL as string, cache }
       : { kind: 'sqlite', file: personalDataKeysFile(config), cache };
   const foldCache = { maxEntries: config.OKR_FOLD_CACHE_ENTRIES, maxAgeMs: config.OKR_FOLD_CACHE_SECONDS * 1000 };
+  // Snapshots for as-of reads: embedded only, in the one data folder every service shares, so the
+  // erasure that drops a tenant's snapshots reaches every copy.
+  const snapshots = { file: join(config.OKR_DATA_DIR, 'aggregate-snapshots.sqlite'), every: SNAPSHOT_EVERY, keyCacheMaxAgeMs: cache.maxAgeMs };
   return config.OKR_EVENT_STORE === 'kurrentdb'
     ? { kind: 'kurrentdb', connectionString: config.EVENTSTORE_URL as string, personalDataKeys, foldCache }
-    : { kind: 'sqlite', file: embeddedEventsFile(config), personalDataKeys, foldCache };
+    : { kind: 'sqlite', file: embeddedEventsFile(config), personalDataKeys, foldCache, snapshots };
 }

@@ -1,0 +1,134 @@
+import { objectiveDecider, type ObjectiveState } from '@okr/okr-domain';
+import { v7 as uuidv7 } from 'uuid';
+import { handleCommand, loadAggregate } from '../command-handler';
+import type { EventStore } from '../event-store.port';
+import { SqliteEventStore } from '../sqlite/sqlite-event-store';
+import { enableSnapshots } from './snapshot-fold';
+import { SqliteSnapshotStore } from './sqlite-snapshot-store';
+
+const TENANT = 't';
+const at = (minute: number): Date => new Date(Date.UTC(2026, 9, 1, 9, minute));
+
+/** The store, counting the events it hands out of one stream. */
+function counting(store: EventStore, streamId: string): { store: EventStore; read: () => number } {
+  let read = 0;
+  const proxy = new Proxy(store, {
+    get(target, property) {
+      if (property === 'readStream') {
+        return async function* (id: string, options?: Parameters<EventStore['readStream']>[1]) {
+          for await (const event of target.readStream(id, options)) {
+            if (id === streamId) read += 1;
+            yield event;
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: proxy, read: () => read };
+}
+
+/** An objective of 3 + `handOvers` events, one a minute from minute 0. */
+async function objective(store: EventStore, handOvers: number): Promise<string> {
+  const id = uuidv7();
+  const stream = `objective-${id}`;
+  const context = (minute: number) => ({ tenantId: TENANT, actor: 'ann', correlationId: uuidv7(), now: at(minute) });
+  await handleCommand(store, stream, objectiveDecider, { type: 'SetObjective', data: { objectiveId: id, cycleId: 'q4', teamId: 'growth', ownerId: 'ann', title: 'Customers succeed' } }, context(0));
+  await handleCommand(store, stream, objectiveDecider, { type: 'AddKeyResult', data: { keyResultId: uuidv7(), title: 'Activation', measure: { kind: 'increase', start: 0, target: 10 } } }, context(1));
+  await handleCommand(store, stream, objectiveDecider, { type: 'ActivateObjective', data: {} }, context(2));
+  for (let i = 0; i < handOvers; i++) await handleCommand(store, stream, objectiveDecider, { type: 'TransferOwnership', data: { newOwnerId: `owner-${i}` } }, context(3 + i));
+  return stream;
+}
+
+describe('as-of reads from aggregate snapshots', () => {
+  let events: SqliteEventStore;
+  let snapshots: SqliteSnapshotStore;
+  let stream: string;
+  beforeEach(async () => {
+    events = SqliteEventStore.open({ file: ':memory:' });
+    snapshots = SqliteSnapshotStore.open({ file: ':memory:' });
+    stream = await objective(events, 57); // 60 events, revisions 0..59 at minutes 0..59
+  });
+  afterEach(async () => {
+    await snapshots.close();
+    await events.close();
+  });
+
+  const plainAsOf = (minute: number) => loadAggregate(events, stream, objectiveDecider, TENANT, at(minute));
+
+  it('answers every instant as the fold from the start does, and then folds only from the nearest snapshot', async () => {
+    const { store, read } = counting(events, stream);
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT, at(59))).toEqual(await plainAsOf(59));
+    expect(read()).toBe(60); // the first read folds the whole stream and keeps snapshots at 9, 19, … 59
+    for (const minute of [0, 8, 9, 10, 33, 58, 59, 120]) {
+      const before = read();
+      expect(await loadAggregate(store, stream, objectiveDecider, TENANT, at(minute))).toEqual(await plainAsOf(minute));
+      expect(read() - before).toBeLessThanOrEqual(10);
+    }
+    expect((await loadAggregate(store, stream, objectiveDecider, 'other-tenant', at(59))).revision).toBe('no_stream');
+  });
+
+  it('never uses a snapshot of another state shape', async () => {
+    const { store, read } = counting(events, stream);
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    await loadAggregate(store, stream, objectiveDecider, TENANT, at(59));
+    const reshaped = { ...objectiveDecider, stateVersion: 'objective-state-v2' };
+    const before = read();
+    expect((await loadAggregate(store, stream, reshaped, TENANT, at(59))).state).toEqual((await plainAsOf(59)).state);
+    expect(read() - before).toBe(60);
+    // A snapshot whose state differs from what the fold gives would show here: the state comes from the snapshot.
+    const fromSnapshot = (await loadAggregate(store, stream, objectiveDecider, TENANT, at(59))).state as ObjectiveState;
+    expect(fromSnapshot).toEqual((await plainAsOf(59)).state);
+  });
+
+  describe('personal data: snapshots never outlive an erasure', () => {
+    const erase = (store: EventStore, occurredAt: Date) =>
+      store.append(`erasure-${TENANT}`, [{ id: uuidv7(), type: 'PersonalDataErased', data: { erasureId: uuidv7(), keyId: 'k1', reason: 'asked', erasedAt: occurredAt.toISOString() }, metadata: { tenantId: TENANT, actor: 'admin', correlationId: 'c', causationId: 'c', occurredAt: occurredAt.toISOString() } }], 'any');
+
+    it('a snapshot taken before an erasure is never used and is dropped when met', async () => {
+      const { store, read } = counting(events, stream);
+      enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 0 });
+      await loadAggregate(store, stream, objectiveDecider, TENANT, at(59));
+      await erase(events, new Date(Date.now() - 1000));
+      const before = read();
+      await loadAggregate(store, stream, objectiveDecider, TENANT, at(59));
+      expect(read() - before).toBe(60);
+      // The snapshots it met were dropped; the fold kept new ones under the new erasure count.
+      expect((await snapshots.nearest(stream, 'objective-state-v1', at(59)))?.erasureEpoch).toBe(0);
+    });
+
+    it('a fold within the key cache age after an erasure keeps no snapshot (another replica may still open her data)', async () => {
+      enableSnapshots(events, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+      await erase(events, new Date());
+      await loadAggregate(events, stream, objectiveDecider, TENANT, at(59));
+      expect(await snapshots.nearest(stream, 'objective-state-v1', at(59))).toBeUndefined();
+    });
+
+    it('a snapshot kept while an erasure was recorded is dropped at once', async () => {
+      let erased = false;
+      const racing = new Proxy(snapshots, {
+        get(target, property) {
+          if (property === 'save') {
+            return async (...args: Parameters<SqliteSnapshotStore['save']>) => {
+              // The erasure is recorded (and its deleteTenant runs) between the fold's read of the erasures and this save.
+              if (!erased) {
+                erased = true;
+                await erase(events, new Date(Date.now() - 120_000));
+                await target.deleteTenant(TENANT);
+              }
+              return target.save(...args);
+            };
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      enableSnapshots(events, racing, { every: 10, keyCacheMaxAgeMs: 60_000 });
+      await loadAggregate(events, stream, objectiveDecider, TENANT, at(59));
+      expect(erased).toBe(true);
+      expect(await snapshots.nearest(stream, 'objective-state-v1', at(59))).toBeUndefined();
+    });
+  });
+});
