@@ -21,6 +21,12 @@ describe('an OIDC sign-in as the tab session', () => {
     });
   });
 
+  it('names a person known by a UUID subject only as unnamed: the header never shows the id', () => {
+    const subject = '5f0c2a9e-1b7d-4c3e-9a8f-2d6b1e0c7a41';
+    const session = sessionFromOidcUser({ access_token: jwt({ sub: subject, org: 'acme' }), expires_at: 2_000_000_000, profile: { sub: subject, iss: 'x', aud: 'y', exp: 0, iat: 0 } }, settings);
+    expect(session.user).toBe('an unnamed person');
+  });
+
   it('yields nothing from an opaque token instead of failing', () => {
     expect(decodeJwtPayload('opaque-token')).toEqual({});
     expect(decodeJwtPayload('a.%%%.b')).toEqual({});

@@ -1,5 +1,6 @@
 import { UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
 import type { Session } from './session';
+import { personName } from '../ui/people';
 
 /** What the server tells the web app about OpenID Connect sign-in (issuer and client from its configuration). */
 export interface OidcSettings {
@@ -39,7 +40,8 @@ export function sessionFromOidcUser(user: Pick<User, 'access_token' | 'expires_a
   return {
     token: user.access_token,
     tenant: String(claims[settings.claims.tenant] ?? ''),
-    user: String(claims['preferred_username'] ?? claims['name'] ?? claims['sub'] ?? ''),
+    // Shown in the header: a provider whose subject is a UUID and gives no name reads as an unnamed person.
+    user: personName(String(claims['preferred_username'] ?? claims['name'] ?? claims['sub'] ?? ''), ''),
     roles: stringList(claims[settings.claims.roles]),
     teams: stringList(claims[settings.claims.teams]),
     expiresAt: new Date((user.expires_at ?? 0) * 1000).toISOString(),
