@@ -14,9 +14,12 @@ export class ReplayNamesQueries {
     this.collections = new ReadModelCollections(store);
   }
 
-  async of(tenantId: string): Promise<ReplayNames> {
-    const teams = await (await this.collections.of<TeamDoc>(teamsModel)).find({ tenantId });
-    const cycles = await (await this.collections.of<CycleDoc>(cyclesModel)).find({ tenantId });
+  /** Every team and cycle of the tenant, or only those named in `only` (a page of a replay). */
+  async of(tenantId: string, only?: { teamIds: readonly string[]; cycleIds: readonly string[] }): Promise<ReplayNames> {
+    const teamFilter = only === undefined ? { tenantId } : { tenantId, teamId: { $in: [...only.teamIds] } };
+    const cycleFilter = only === undefined ? { tenantId } : { tenantId, _id: { $in: [...only.cycleIds] } };
+    const teams = await (await this.collections.of<TeamDoc>(teamsModel)).find(teamFilter);
+    const cycles = await (await this.collections.of<CycleDoc>(cyclesModel)).find(cycleFilter);
     const teamNames = new Map(teams.map((t) => [t.teamId, t.name]));
     const cycleNames = new Map(cycles.map((c) => [c._id, c.name]));
     return { team: (teamId) => teamNames.get(teamId) ?? teamId, cycle: (cycleId) => cycleNames.get(cycleId) ?? null };

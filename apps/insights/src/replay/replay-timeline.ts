@@ -48,6 +48,9 @@ export type StreamReader = (streamId: string, until: Date) => AsyncIterable<Pick
 
 export const REPLAY_LIST = 'replay';
 
+/** The names of the teams and cycles a page shows, read for those alone (a large tenant has thousands of teams). */
+export type NamesOf = (teamIds: readonly string[], cycleIds: readonly string[]) => Promise<ReplayNames>;
+
 const validAt = (at: number): Filter => ({ validFrom: { $lte: at }, validTo: { $gt: at } });
 
 /** Everything aligned under `root` (itself included) at the instant, from the `parents` of the versions valid then. */
@@ -174,7 +177,7 @@ export async function replayPage(
   asOf: Date,
   filter: TimelineFilter,
   page: PageRequest,
-  names: ReplayNames,
+  names: ReplayNames | NamesOf,
   checkIns: CheckInsReading,
 ): Promise<ReplayPage> {
   const at = asOf.getTime();
@@ -186,7 +189,8 @@ export async function replayPage(
   const nextCursor = found.length > limit ? encodeCursor(REPLAY_LIST, { key: last.seq, id: `${last.block}|${last.objectiveId}` }) : null;
   const states = shown.map((version) => version.state as ReplayObjectiveState);
   const entries = await checkInsOf(collections, tenantId, states);
-  const items = states.map((state) => replayObjective(state, entries, asOf, names, checkIns));
+  const named = typeof names === 'function' ? await names([...new Set(states.map((s) => s.teamId))], [...new Set(states.map((s) => s.cycleId))]) : names;
+  const items = states.map((state) => replayObjective(state, entries, asOf, named, checkIns));
   const related = await aboutShown(collections, read, tenantId, at, items.map((o) => o.id), filter, page.cursor === undefined);
   return { asOf: asOf.toISOString(), items, nextCursor, ...related };
 }

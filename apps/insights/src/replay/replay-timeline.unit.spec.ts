@@ -82,6 +82,21 @@ describe('replay from the temporal read model equals the fold of the log', () =>
     expect(await replayPage(collections, readerOf(history), 'nobody', late, {}, {}, UNNAMED, 'known')).toEqual({ asOf: late.toISOString(), items: [], nextCursor: null, learnings: [], questions: [] });
   });
 
+  it("asks names only for the teams and cycles of the page's objectives", async () => {
+    const history = randomHistory(6, 200);
+    const collections = await timelineOf(history, store);
+    const late = history.instants[history.instants.length - 1];
+    const asked: string[][] = [];
+    const names = async (teamIds: readonly string[], cycleIds: readonly string[]) => {
+      asked.push([...teamIds], [...cycleIds]);
+      return { team: (teamId: string) => `Team ${teamId}`, cycle: (cycleId: string) => `Cycle ${cycleId}` };
+    };
+    const page = await replayPage(collections, readerOf(history), 'acme', late, {}, { limit: 2 }, names, 'known');
+    expect(page.items.length).toBe(2);
+    expect(asked).toEqual([[...new Set(page.items.map((o) => o.teamId))], [...new Set(page.items.map((o) => o.cycleId))]]);
+    expect(page.items.map((o) => [o.teamName, o.cycleName])).toEqual(page.items.map((o) => [`Team ${o.teamId}`, `Cycle ${o.cycleId}`]));
+  });
+
   it('keeps no personal data: no note of a check-in, no owner, no text, asker or answerer of a question', async () => {
     const history = randomHistory(5, 300);
     const collections = await timelineOf(history, store);

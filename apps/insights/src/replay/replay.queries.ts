@@ -44,6 +44,7 @@ export class ReplayHandler implements IQueryHandler<ReplayQuery> {
       checkIns: await this.collections.of<ReplayCheckInsDoc>(replayCheckInsModel),
     };
     const read = (streamId: string, until: Date) => this.store.readStream(streamId, { until });
-    return replayPage(timeline, read, tenantId, asOf, filter, page, await this.names.of(tenantId), checkIns);
+    const names = (teamIds: readonly string[], cycleIds: readonly string[]) => this.names.of(tenantId, { teamIds, cycleIds });
+    return replayPage(timeline, read, tenantId, asOf, filter, page, names, checkIns);
   }
 }
