@@ -33,7 +33,8 @@ export const emptyMap = <V>(): PersistentMap<V> => ({ size: 0 });
 export function mapGet<V>(map: PersistentMap<V>, key: string): V | undefined {
   const hash = hashOf(key);
   let node = map.root;
-  for (let depth = 0; node !== undefined; depth++) {
+  // `== null`: a map read back from JSON has null where it had undefined children.
+  for (let depth = 0; node != null; depth++) {
     if ('entries' in node) return node.entries.find(([k]) => k === key)?.[1];
     node = node.children[slot(hash, depth)];
   }
@@ -50,7 +51,7 @@ export function mapSet<V>(map: PersistentMap<V>, key: string, value: V): Persist
 }
 
 function setIn<V>(node: TrieNode<V> | undefined, key: string, value: V, hash: number, depth: number, added: { value: boolean }): TrieNode<V> {
-  if (node === undefined) {
+  if (node == null) {
     added.value = true;
     return { entries: [[key, value]] };
   }
@@ -77,7 +78,7 @@ export function* mapEntries<V>(map: PersistentMap<V>): Generator<readonly [strin
   const stack: (TrieNode<V> | undefined)[] = [map.root];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (node === undefined) continue;
+    if (node == null) continue;
     if ('entries' in node) yield* node.entries;
     else for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
   }

@@ -34,5 +34,6 @@ describe('PersistentMap', () => {
     const revived = JSON.parse(JSON.stringify(map)) as PersistentMap<{ n: number }>;
     expect(mapGet(revived, 'k42')).toEqual({ n: 42 });
     expect(mapToRecord(mapSet(revived, 'k100', { n: 100 }))).toEqual({ ...record, k100: { n: 100 } });
+    for (let i = 0; i < 300; i++) expect(mapGet(revived, `missing-${i}`)).toBeUndefined();
   });
 });
