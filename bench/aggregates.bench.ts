@@ -8,13 +8,27 @@
  * stream's length. With the fold cache (the services' default) the long objective is read from where it
  * was last folded; without it, every request reads and folds the whole stream.
  *
+ * As-of reads (GET objective?asOf=) never use the fold cache: they fold up to the instant, from the start
+ * of the stream or, with snapshots on (the services' embedded default, one every 500 events), from the
+ * nearest snapshot before it. Each as-of request asks, in turn, for the objective as it is now and as it
+ * was at its middle event.
+ *
  * Run: `npm run bench:aggregates` (BENCH_SCALE scales the long stream and the number of requests).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { enableFoldCache, handleCommand, loadAggregate, SqliteEventStore, type CommandContext, type EventStore } from '@okr/event-store';
+import {
+  enableFoldCache,
+  enableSnapshots,
+  handleCommand,
+  loadAggregate,
+  SqliteEventStore,
+  SqliteSnapshotStore,
+  type CommandContext,
+  type EventStore,
+} from '@okr/event-store';
 import { objectiveDecider } from '@okr/okr-domain';
 import { benchSize } from './bench-size';
 
@@ -82,6 +96,31 @@ async function measure(dir: string, cached: boolean): Promise<{ read: [number, n
   }
 }
 
+/** The instants an as-of request asks for: now, and the middle event's. */
+async function instantsOf(store: EventStore, stream: string): Promise<Date[]> {
+  const all: string[] = [];
+  for await (const event of store.readStream(stream)) all.push(event.metadata.occurredAt);
+  return [new Date(), new Date(all[Math.floor(all.length / 2)] as string)];
+}
+
+async function measureAsOf(dir: string, snapshots: boolean): Promise<[number, number]> {
+  const store = SqliteEventStore.open({ file: join(dir, `events-as-of-${snapshots ? 'snapshots' : 'plain'}.sqlite`) });
+  const snapshotStore = snapshots ? SqliteSnapshotStore.open({ file: join(dir, 'aggregate-snapshots.sqlite') }) : undefined;
+  if (snapshotStore) enableSnapshots(store, snapshotStore, { every: 500, keyCacheMaxAgeMs: 0 });
+  try {
+    const short = await objectiveOf(store, SHORT);
+    const long = await objectiveOf(store, LONG);
+    const asOf = async (stream: string) => {
+      const instants = await instantsOf(store, stream);
+      return (i: number) => loadAggregate(store, stream, objectiveDecider, 'bench', instants[Math.abs(i) % 2]);
+    };
+    return [await time(await asOf(short)), await time(await asOf(long))];
+  } finally {
+    await snapshotStore?.close();
+    await store.close();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'okr-aggregates-bench-'));
   try {
@@ -92,6 +131,10 @@ async function main(): Promise<void> {
       for (const [name, [short, long]] of [['load (a GET)', read], ['command (load, decide, append)', command]] as const) {
         process.stdout.write(`| ${name} | ${cached ? 'on' : 'off'} | ${short.toFixed(3)} | ${long.toFixed(3)} | ${(long / short).toFixed(2)} |\n`);
       }
+    }
+    for (const snapshots of [true, false]) {
+      const [short, long] = await measureAsOf(dir, snapshots);
+      process.stdout.write(`| as-of load (GET ?asOf=), snapshots ${snapshots ? 'on' : 'off'} | n/a | ${short.toFixed(3)} | ${long.toFixed(3)} | ${(long / short).toFixed(2)} |\n`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
