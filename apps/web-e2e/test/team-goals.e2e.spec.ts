@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, settled, signedIn, type Visitor } from './support/browser';
+import { launchChromium, seriousViolations, settled, signedIn, type Visitor } from './support/browser';
 
 /**
  * A team member's quarter in the browser, in order: set an objective with a key result, check in with
@@ -25,6 +25,9 @@ describe("a team member's goals", () => {
     await settled(page);
     await page.getByRole('button', { name: 'New objective' }).click();
     const dialog = page.getByRole('dialog', { name: 'New objective for Growth' });
+    await dialog.getByLabel('Title', { exact: true }).waitFor();
+    // The page's own check sees no dialog: each form is checked open.
+    expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByLabel('Title', { exact: true }).fill(objective);
     await dialog.getByLabel('Title (key result 1)').fill(keyResult);
     await dialog.getByLabel('Start (key result 1)').fill('10');
@@ -42,6 +45,8 @@ describe("a team member's goals", () => {
   it('checks in with confidence 3 and sees the at-risk badge with its reason', async () => {
     await page.getByRole('button', { name: `Check in on ${keyResult}` }).click();
     const dialog = page.getByRole('dialog', { name: `Check in on ${keyResult}` });
+    await dialog.getByLabel('Value (upgrades)').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByLabel('Value (upgrades)').fill('12');
     await dialog.getByLabel('Confidence (0-10)').fill('3');
     await dialog.getByLabel('Note').fill('Upgrades stall at the payment step');
@@ -83,6 +88,8 @@ describe("a team member's goals", () => {
     await settled(page);
     await page.getByRole('button', { name: `Revise the target of ${carried}` }).click();
     const dialog = page.getByRole('dialog', { name: `Revise the target of ${carried}` });
+    await dialog.getByLabel('New target (%)').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByLabel('New target (%)').fill('47');
     await dialog.getByLabel('Reason for the revision').fill('Guided import doubles activation: we aim higher');
     await dialog.getByRole('button', { name: 'Revise target' }).click();
