@@ -14,52 +14,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { SqliteEventStore, type NewEvent } from '@okr/event-store';
+import { SqliteEventStore } from '@okr/event-store';
 import { EmbeddedConsumer, ReadModelRunner } from '@okr/messaging';
 import { EmbeddedReadStore } from '@okr/read-store';
 import { INSIGHTS_TOPICS } from '../apps/insights/src/read-models/projection-runner';
 import { INSIGHTS_READ_MODELS } from '../apps/insights/src/read-models/read-models';
+import { writeQuarterLog } from '../apps/insights/test/support/quarter-log';
 import { benchSize } from './bench-size';
 
 const SMALL = benchSize(10_000, { env: 'BENCH_CATCH_UP_SMALL', min: 500 });
 const LARGE = benchSize(50_000, { env: 'BENCH_CATCH_UP_LARGE', min: 2_500 });
 const BUDGET_S = Number(process.env['BENCH_CATCH_UP_BUDGET_S'] ?? 300);
 const TENANT = 'bench';
-
-const metadata = (occurredAt: string) => ({ tenantId: TENANT, actor: 'bench', correlationId: randomUUID(), causationId: randomUUID(), occurredAt });
-const event = (type: string, data: object, occurredAt = '2026-10-01T09:00:00.000Z'): NewEvent => ({ id: randomUUID(), type, data, metadata: metadata(occurredAt) });
-
-/** Writes about `total` events: objectives first (5 events each), then weekly check-ins on every key result. */
-async function writeLog(store: SqliteEventStore, total: number): Promise<number> {
-  const cycleId = randomUUID();
-  await store.append(`cycle-${cycleId}`, [event('CyclePlanned', { cycleId, name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 })], 'any');
-  // 5 objective events and 13 weekly check-ins on each of 3 key results: 44 events per objective.
-  const objectives = Math.max(1, Math.round(total / 44));
-  const keyResults: Array<{ objectiveId: string; keyResultId: string }> = [];
-  for (let o = 0; o < objectives; o += 1) {
-    const objectiveId = randomUUID();
-    const added = [0, 1, 2].map((k) => {
-      const keyResultId = randomUUID();
-      keyResults.push({ objectiveId, keyResultId });
-      return event('KeyResultAdded', { objectiveId, keyResultId, title: `Key result ${k + 1} of objective ${o}`, measure: { kind: 'increase', start: 0, target: 100, unit: '%' } });
-    });
-    await store.append(
-      `objective-${objectiveId}`,
-      [event('ObjectiveSet', { objectiveId, cycleId, teamId: `team-${o % 200}`, ownerId: `owner-${o % 500}`, title: `Objective ${o}` }), ...added, event('ObjectiveActivated', { objectiveId })],
-      'any',
-    );
-  }
-  for (let week = 0; week < 13; week += 1) {
-    const effectiveAt = new Date(Date.UTC(2026, 9, 5 + week * 7)).toISOString().slice(0, 10);
-    const recordedAt = `${effectiveAt}T09:00:00.000Z`;
-    for (const { objectiveId, keyResultId } of keyResults) {
-      const data = { checkInId: randomUUID(), keyResultId, objectiveId, value: week * 7, confidence: 1 + (week % 10), effectiveAt, recordedAt };
-      await store.append(`checkins-${keyResultId}`, [event('CheckInRecorded', data, recordedAt)], 'any');
-    }
-  }
-  return store.headPosition();
-}
 
 /** Events/s of a catch-up from zero of a log of about `total` events, and how far it got. */
 async function catchUp(total: number): Promise<{ events: number; rate: number; cpuRate: number; done: boolean }> {
@@ -69,7 +35,7 @@ async function catchUp(total: number): Promise<{ events: number; rate: number; c
   const readStore = EmbeddedReadStore.open({ file: join(dir, 'read.db'), synchronous: process.env['BENCH_READ_STORE_SYNCHRONOUS'] === 'NORMAL' ? 'NORMAL' : 'FULL' });
   const consumer = new EmbeddedConsumer({ store: events, file });
   try {
-    const head = await writeLog(events, total);
+    const { head } = await writeQuarterLog(events, { total, tenantId: TENANT, actor: 'bench' });
     const runner = new ReadModelRunner(consumer, readStore, { service: 'insights', topics: INSIGHTS_TOPICS, models: INSIGHTS_READ_MODELS });
     const started = process.hrtime.bigint();
     const cpuAtStart = process.cpuUsage();

@@ -30,3 +30,4 @@ export { INSIGHTS_TOPICS, ProjectionRunner } from '../../src/read-models/project
 export { INSIGHTS_READ_MODELS } from '../../src/read-models/read-models';
 export { RISK_ACTOR, RiskSignals } from '../../src/risk/risk-signals';
 export { INSIGHTS_CLOCK, type Clock } from '../../src/risk/risk-signals.config';
+export { writeQuarterLog, type QuarterLog } from './quarter-log';
