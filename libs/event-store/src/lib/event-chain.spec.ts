@@ -35,6 +35,17 @@ describe('canonicalJson', () => {
     expect(canonicalJson(one.data)).toBe('{"owner":"o","title":"T"}');
   });
 
+  it.each(Object.entries(corpus))('chains the bytes of the whole content object for data holding %s', (_name, value) => {
+    const event = { id: 'e1', streamId: 'objective-1', type: 'Drafted', schemaVersion: 2, data: value, metadata: { tenantId: 't', b: [value] } };
+    const { id, streamId, type, schemaVersion, data, metadata } = event;
+    expect(chainedContent(event)).toBe(referenceCanonicalJson({ id, streamId, type, schemaVersion, data, metadata }));
+  });
+
+  it('leaves out of the content what JSON leaves out of an object', () => {
+    const event = { id: 'e1', streamId: 'objective-1', type: 'Drafted', schemaVersion: undefined as unknown as number, data: undefined, metadata: {} };
+    expect(chainedContent(event)).toBe('{"id":"e1","metadata":{},"streamId":"objective-1","type":"Drafted"}');
+  });
+
   it('fails, as the reference does, on what JSON cannot hold', () => {
     expect(() => canonicalJson({ big: BigInt(1) })).toThrow(TypeError);
     const loop: Record<string, unknown> = {};

@@ -19,7 +19,9 @@ import {
 } from '../event-store.port';
 import {
   ENVELOPE_COLUMNS,
-  INSERT_EVENT,
+  INSERT_COLUMNS,
+  INSERT_ROWS,
+  insertEvents,
   SQLITE_MIGRATIONS,
   SQLITE_SCHEMA,
   SQLITE_SCHEMA_VERSION,
@@ -77,7 +79,7 @@ const prepare = (streamId: string, events: readonly NewEvent[]): PreparedEvent[]
       JSON.stringify(event.data),
       JSON.stringify(event.metadata),
       occurredAtMillis(event),
-      chainedContent({ ...event, streamId, schemaVersion }),
+      chainedContent({ id: event.id, streamId, type: event.type, schemaVersion, data: event.data, metadata: event.metadata }),
     ];
   });
 
@@ -136,7 +138,8 @@ const isDuplicateIdError = (error: unknown): boolean => {
 export class SqliteEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly pollIntervalMs: number;
-  private readonly insertEvent: Database.Statement<unknown[]>;
+  /** `insertEvents[n]` inserts n events (prepared on first use). */
+  private readonly insertEvents: Database.Statement<unknown[]>[] = [];
   private readonly streamHead: Database.Statement<[string], { revision: number; hash: string | null }>;
   private readonly storedRef: Database.Statement<[string], StoredRef>;
   private readonly streamForwards: Database.Statement<[string, number, number, number], EventRow>;
@@ -177,7 +180,6 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.pageSize = options.pageSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 10;
-    this.insertEvent = db.prepare(INSERT_EVENT);
     this.streamHead = db.prepare<[string], { revision: number; hash: string | null }>(STREAM_HEAD);
     this.storedRef = db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?');
     this.streamForwards = db
@@ -198,28 +200,11 @@ export class SqliteEventStore implements EventStore {
     this.headStatement = db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.lastDataVersion = this.dataVersion.get() ?? 0;
-    this.appendTransaction = db.transaction((streamId, events, expected) => {
-      const head = this.streamHead.get(streamId);
-      const current = head?.revision ?? null;
-      if (expected === 'no_stream' ? current !== null : typeof expected === 'number' && current !== expected) {
-        throw new WrongExpectedRevisionError(streamId, expected, current ?? 'no_stream');
-      }
-      const category = categoryOfStream(streamId);
-      let revision = current ?? -1;
-      // A stream written before the chain existed has no hash at its head: the chain starts here.
-      let previousHash = head?.hash ?? undefined;
-      let position = 0;
-      for (const [id, type, schemaVersion, data, metadata, occurredAt, content] of events) {
-        revision += 1;
-        const hash = chainHash(previousHash, revision, content);
-        const info = this.insertEvent.run(id, streamId, revision, type, schemaVersion, data, metadata, occurredAt, category, hash);
-        position = Number(info.lastInsertRowid);
-        previousHash = hash;
-      }
-      return { nextExpectedRevision: revision, position };
-    });
-    // Called inside the batch's transaction, `appendTransaction` runs in a savepoint (better-sqlite3
-    // nests transactions that way), so one append's failure rolls back that append alone.
+    this.appendTransaction = db.transaction((streamId, events, expected) => this.appendInTransaction(streamId, events, expected));
+    // Inside the batch's transaction, `appendTransaction` runs in a savepoint (better-sqlite3 nests
+    // transactions that way), so one append's failure rolls back that append alone. A batch of one
+    // append (one caller appending after another) needs no savepoint: its own transaction is the unit.
+    const commitOne = db.transaction((append: QueuedAppend) => this.appendInTransaction(append.streamId, append.events, append.expected));
     const commitBatch = db.transaction((batch: readonly QueuedAppend[]) =>
       batch.map<Outcome<AppendResult>>(({ streamId, events, expected }) => {
         try {
@@ -229,11 +214,68 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     );
+    const commit = (batch: readonly QueuedAppend[]): Outcome<AppendResult>[] => {
+      if (batch.length > 1) return commitBatch.immediate(batch);
+      try {
+        return [{ ok: true, result: commitOne.immediate(batch[0]) }];
+      } catch (error) {
+        return [{ ok: false, error }];
+      }
+    };
     // Each part in a savepoint of one transaction: the first that throws rolls the whole batch back.
     this.appendManyTransaction = db.transaction((appends: readonly QueuedAppend[]) =>
       appends.map(({ streamId, events, expected }) => this.appendTransaction(streamId, events, expected)),
     );
-    this.groupCommit = new GroupCommit((batch) => commitBatch.immediate(batch), () => this.wakeSubscriptions());
+    this.groupCommit = new GroupCommit(commit, () => this.wakeSubscriptions());
+  }
+
+  /**
+   * The expected-revision check and the inserts of one append; runs inside a transaction or savepoint.
+   * Each event's hash chains to the stream head read here, under the write lock.
+   */
+  private appendInTransaction(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): AppendResult {
+    const head = this.streamHead.get(streamId);
+    const current = head?.revision ?? null;
+    if (expected === 'no_stream' ? current !== null : typeof expected === 'number' && current !== expected) {
+      throw new WrongExpectedRevisionError(streamId, expected, current ?? 'no_stream');
+    }
+    const category = categoryOfStream(streamId);
+    let revision = current ?? -1;
+    // A stream written before the chain existed has no hash at its head: the chain starts here.
+    let previousHash = head?.hash ?? undefined;
+    let position = 0;
+    // Up to INSERT_ROWS events per INSERT: one statement call instead of one per event.
+    for (let from = 0; from < events.length; from += INSERT_ROWS) {
+      const rows = Math.min(INSERT_ROWS, events.length - from);
+      const parameters: unknown[] = new Array(rows * INSERT_COLUMNS);
+      for (let row = 0, at = 0; row < rows; row += 1) {
+        const [id, type, schemaVersion, data, metadata, occurredAt, content] = events[from + row];
+        revision += 1;
+        previousHash = chainHash(previousHash, revision, content);
+        parameters[at++] = id;
+        parameters[at++] = streamId;
+        parameters[at++] = revision;
+        parameters[at++] = type;
+        parameters[at++] = schemaVersion;
+        parameters[at++] = data;
+        parameters[at++] = metadata;
+        parameters[at++] = occurredAt;
+        parameters[at++] = category;
+        parameters[at++] = previousHash;
+      }
+      // Rows get rowids in VALUES order, so the last inserted rowid is this append's last position.
+      position = Number(this.insertStatement(rows).run(parameters).lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  private insertStatement(rows: number): Database.Statement<unknown[]> {
+    let statement = this.insertEvents[rows];
+    if (statement === undefined) {
+      statement = this.db.prepare(insertEvents(rows));
+      this.insertEvents[rows] = statement;
+    }
+    return statement;
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {

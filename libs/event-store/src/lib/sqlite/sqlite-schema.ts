@@ -60,9 +60,20 @@ ${CATEGORY_INDEX}`,
 /** Columns an envelope is built from, in this order (see `toEnvelope`). */
 export const ENVELOPE_COLUMNS = 'position, id, stream_id, revision, type, schema_version, data, metadata, hash';
 
-export const INSERT_EVENT = `INSERT INTO events
-  (id, stream_id, revision, type, schema_version, data, metadata, occurred_at, category, hash)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** Parameters per inserted event: the columns of `insertEvents`, in this order. */
+export const INSERT_COLUMNS = 10;
+
+/** Most events one INSERT statement takes (INSERT_COLUMNS x INSERT_ROWS stays far below SQLite's 32,766 parameters). */
+export const INSERT_ROWS = 32;
+
+/** An INSERT of `rows` events at once. */
+export const insertEvents = (rows: number): string =>
+  `INSERT INTO events (id, stream_id, revision, type, schema_version, data, metadata, occurred_at, category, hash) VALUES ${Array.from(
+    { length: rows },
+    () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).join(', ')}`;
+
+export const INSERT_EVENT = insertEvents(1);
 
 export const CURRENT_REVISION = 'SELECT max(revision) FROM events WHERE stream_id = ?';
 
