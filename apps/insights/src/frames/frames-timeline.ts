@@ -1,7 +1,7 @@
 import { learningDecider, type LearningEvent, type LearningState } from '@okr/okr-domain';
 import type { Filter } from '@okr/read-store';
 import { replayLearning, replayObjective, type ReplayLearning, type ReplayNames } from '../replay/replay';
-import { checkInsOf, type StreamReader, type TimelineCollections } from '../replay/replay-timeline';
+import { checkInsOf, type NamesOf, type StreamReader, type TimelineCollections } from '../replay/replay-timeline';
 import type { ReplayObjectiveState, ReplayVersionDoc } from '../replay/replay-timeline.read-model';
 import { frameInstants, type Frame, type FramesRequest, type FramesView } from './frames';
 
@@ -9,14 +9,15 @@ import { frameInstants, type Frame, type FramesRequest, type FramesView } from '
  * Frames from the temporal read model: the versions overlapping `from`..`to` are read ONCE (of the
  * tenant, the team, the cycle or the objective asked for), with the check-ins of their key results and
  * the streams of their learnings; each frame then picks what was valid at its instant. Every frame
- * equals `framesOf` (the fold of the log) for the same request; the frames tests compare them.
+ * equals `framesOf` (the fold of the log) for the same request; the frames tests compare them. Names are
+ * read for the teams and cycles of the objectives shown alone (a large tenant has thousands of teams).
  */
 export async function framesFromTimeline(
   collections: TimelineCollections,
   read: StreamReader,
   tenantId: string,
   request: FramesRequest,
-  names: ReplayNames,
+  names: ReplayNames | NamesOf,
 ): Promise<FramesView> {
   const instants = frameInstants(request.from, request.to, request.step);
   const from = request.from.getTime();
@@ -31,10 +32,13 @@ export async function framesFromTimeline(
   const teamOnly = request.cycleId === undefined && request.teamId !== undefined;
   const filtered = request.teamId !== undefined || request.cycleId !== undefined;
 
-  const frames = instants.map((at): Frame => {
+  const shownAt = instants.map((at) => versions.filter((version) => version.validFrom <= at.getTime() && at.getTime() < version.validTo));
+  const states = shownAt.flat().map((version) => version.state as ReplayObjectiveState);
+  const named = typeof names === 'function' ? await names([...new Set(states.map((s) => s.teamId))], [...new Set(states.map((s) => s.cycleId))]) : names;
+
+  const frames = instants.map((at, index): Frame => {
     const t = at.getTime();
-    const shown = versions.filter((version) => version.validFrom <= t && t < version.validTo);
-    const objectives = shown.map((version) => replayObjective(version.state as ReplayObjectiveState, checkIns, at, names, request.checkIns ?? 'known'));
+    const objectives = shownAt[index].map((version) => replayObjective(version.state as ReplayObjectiveState, checkIns, at, named, request.checkIns ?? 'known'));
     const shownIds = new Set(objectives.map((o) => o.id));
     const frameLearnings: ReplayLearning[] = [];
     for (const learning of learnings) {

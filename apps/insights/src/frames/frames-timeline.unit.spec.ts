@@ -38,4 +38,21 @@ describe('frames from the temporal read model equal the frames folded from the l
     }
     expect(shown).toBeGreaterThan(50);
   });
+
+  it("asks names only for the teams and cycles of the objectives it shows, never every team of the tenant", async () => {
+    const history = randomHistory(7, 250);
+    const collections = await timelineOf(history, store);
+    const [first, , , last] = history.instants.slice(1);
+    const asked: string[][] = [];
+    const names = async (teamIds: readonly string[], cycleIds: readonly string[]) => {
+      asked.push([...teamIds].sort(), [...cycleIds].sort());
+      return { team: (teamId: string) => `Team ${teamId}`, cycle: (cycleId: string) => `Cycle ${cycleId}` };
+    };
+    const request: FramesRequest = { from: first, to: last, step: 'week', teamId: history.teams[0] };
+    const view = await framesFromTimeline(collections, readerOf(history), 'acme', request, names);
+    const shown = view.frames.flatMap((frame) => frame.objectives);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(asked).toEqual([[history.teams[0]], [...new Set(shown.map((o) => o.cycleId))].sort()]);
+    expect(shown.every((o) => o.teamName === `Team ${o.teamId}` && o.cycleName === `Cycle ${o.cycleId}`)).toBe(true);
+  });
 });

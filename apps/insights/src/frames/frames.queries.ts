@@ -38,6 +38,7 @@ export class FramesHandler implements IQueryHandler<FramesQuery> {
       versions: await this.collections.of<ReplayVersionDoc>(replayVersionsModel),
       checkIns: await this.collections.of<ReplayCheckInsDoc>(replayCheckInsModel),
     };
-    return framesFromTimeline(timeline, (streamId, until) => this.store.readStream(streamId, { until }), tenantId, request, await this.names.of(tenantId));
+    const names = (teamIds: readonly string[], cycleIds: readonly string[]) => this.names.of(tenantId, { teamIds, cycleIds });
+    return framesFromTimeline(timeline, (streamId, until) => this.store.readStream(streamId, { until }), tenantId, request, names);
   }
 }
