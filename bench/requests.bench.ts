@@ -13,14 +13,15 @@
  *
  * The sides take turns of REQUESTS requests per case and round, on objectives that start at the same
  * length; ratios are medians of per-round ratios service / bare (the machine is shared and noisy).
- * Aims: throughput ≥ 0.5×, p99 ≤ 2× the bare route's.
+ * Aims: throughput ≥ 0.5×, p99 ≤ 2× the bare route's. Beside them, each side's server process's CPU
+ * time per request (Linux /proc): what a request costs, which moves far less with the machine's load.
  *
  * Run: `npm run bench -- requests`. BENCH_REQUESTS_CONCURRENCY (default 16); BENCH_REQUESTS_CASES=command
  * or =read runs one case; BENCH_REQUESTS_PROFILE=<dir> starts the service under `node --cpu-prof` and
  * leaves its profile in <dir>.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -67,6 +68,8 @@ function send(port: number, method: string, path: string, headers: Record<string
 interface Side {
   name: 'service' | 'bare';
   port: number;
+  /** The side's server process, whose CPU time a case is charged. */
+  pid: number;
   headers: Record<string, string>;
   /** Path prefix of the objectives routes. */
   prefix: string;
@@ -87,6 +90,21 @@ interface Measured {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time (user + system) of the side's server process per request, in ms; NaN where /proc is not readable. */
+  cpuPerRequest: number;
+}
+
+/**
+ * CPU time a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). Unlike throughput and
+ * latency on a shared machine, this barely depends on what else runs: it tells what a request costs.
+ */
+function cpuMillis(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
@@ -95,6 +113,7 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 async function load(side: Side, kind: 'command' | 'read', total: number): Promise<Measured> {
   let next = 0;
   const latencies: number[] = [];
+  const cpuBefore = cpuMillis(side.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, connection) => {
@@ -109,8 +128,9 @@ async function load(side: Side, kind: 'command' | 'read', total: number): Promis
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuPerRequest = (cpuMillis(side.pid) - cpuBefore) / total;
   latencies.sort((a, b) => a - b);
-  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest };
 }
 
 async function waitForHealth(child: ChildProcess, port: number): Promise<void> {
@@ -190,8 +210,8 @@ async function main(): Promise<void> {
 
     const token = await issueEmbeddedToken({ dataDir, tenant: 'bench', user: 'ana', roles: ['admin'] });
     const sides: Side[] = [
-      { name: 'service', port: SERVICE_PORT, headers: { authorization: `Bearer ${token}` }, prefix: '/api/v1', objectives: [] },
-      { name: 'bare', port: BARE_PORT, headers: {}, prefix: '', objectives: [] },
+      { name: 'service', port: SERVICE_PORT, pid: service.pid ?? -1, headers: { authorization: `Bearer ${token}` }, prefix: '/api/v1', objectives: [] },
+      { name: 'bare', port: BARE_PORT, pid: bare.pid ?? -1, headers: {}, prefix: '', objectives: [] },
     ];
     const [serviceSide, bareSide] = sides;
     const cycle = { name: '2026-Q4', startsOn: '2026-10-01', endsOn: '2026-12-31', checkInCadenceDays: 7 };
@@ -220,17 +240,19 @@ async function main(): Promise<void> {
     const finalLength = db.prepare<[], number>(`SELECT round(avg(n)) FROM (SELECT count(*) n FROM events WHERE category = 'objective' GROUP BY stream_id)`).pluck().get();
     db.close();
     console.log(`\n(objectives' streams at the end: ${finalLength} events on average; median of ${ROUNDS} rounds; ratios are medians of per-round ratios)`);
-    console.log(`${'case'.padEnd(34)}${'service /s'.padStart(12)}${'bare /s'.padStart(10)}${'ratio'.padStart(8)}${'p50 ms'.padStart(16)}${'p99 ms'.padStart(18)}${'p99 ratio'.padStart(11)}`);
+    console.log(`${'case'.padEnd(34)}${'service /s'.padStart(12)}${'bare /s'.padStart(10)}${'ratio'.padStart(8)}${'p50 ms'.padStart(16)}${'p99 ms'.padStart(18)}${'p99 ratio'.padStart(11)}${'CPU ms/request'.padStart(18)}${'CPU ratio'.padStart(11)}`);
     for (const kind of CASES) {
       const label = kind === 'command' ? 'POST /objectives/{id}/rewordings' : 'GET /objectives/{id}';
       const s = results[`service ${kind}`];
       const b = results[`bare ${kind}`];
       const throughput = median(s.map((m, i) => m.perSecond / b[i].perSecond));
       const p99 = median(s.map((m, i) => m.p99 / b[i].p99));
+      const cpu = median(s.map((m, i) => m.cpuPerRequest / b[i].cpuPerRequest));
       const pick = (ms: Measured[], key: keyof Measured) => median(ms.map((m) => m[key]));
       console.log(
         `${label.padEnd(34)}${fixed(pick(s, 'perSecond'), 0).padStart(12)}${fixed(pick(b, 'perSecond'), 0).padStart(10)}${fixed(throughput, 2).padStart(8)}` +
-          `${`${fixed(pick(s, 'p50'))} / ${fixed(pick(b, 'p50'))}`.padStart(16)}${`${fixed(pick(s, 'p99'))} / ${fixed(pick(b, 'p99'))}`.padStart(18)}${fixed(p99, 2).padStart(11)}`,
+          `${`${fixed(pick(s, 'p50'))} / ${fixed(pick(b, 'p50'))}`.padStart(16)}${`${fixed(pick(s, 'p99'))} / ${fixed(pick(b, 'p99'))}`.padStart(18)}${fixed(p99, 2).padStart(11)}` +
+          `${`${fixed(pick(s, 'cpuPerRequest'), 2)} / ${fixed(pick(b, 'cpuPerRequest'), 2)}`.padStart(18)}${fixed(cpu, 2).padStart(11)}`,
       );
     }
   } finally {

@@ -3,6 +3,7 @@ import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { Permission } from '../auth/permission.decorator';
 import { CurrentPrincipal, Public, type Principal } from '../auth/principal';
 import { NotIdempotentlyStored } from '../idempotency/idempotency.interceptor';
+import { securityHeaders } from './security';
 
 @Controller('api/test')
 class SecretsController {
@@ -42,6 +43,22 @@ describe('security headers', () => {
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it("are helmet's headers for the platform's options, computed once: fixed strings", () => {
+    const headers = securityHeaders();
+    expect(headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+    });
+    expect(headers['strict-transport-security']).toBeUndefined();
+    expect(Object.isFrozen(headers)).toBe(true);
+  });
+
+  it('cannot be computed once from a directive that depends on the request (a nonce)', () => {
+    const nonce = (): string => "'nonce-abc'";
+    expect(() => securityHeaders({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'", nonce] } } })).toThrow(/computed per request/);
   });
 
   it('add HSTS to requests that came over TLS (through a TLS-terminating proxy)', async () => {

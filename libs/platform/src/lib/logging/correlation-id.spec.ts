@@ -1,8 +1,13 @@
 import { Controller, Get, Post } from '@nestjs/common';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { pinoHttp } from 'pino-http';
 import { createPlatformTestApp, type PlatformTestApp } from '../../testing';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CorrelationId, genCorrelationId, isValidCorrelationId } from './correlation-id';
+import { platformPinoHttpOptions } from './logger.module';
 import { Permission } from '../auth/permission.decorator';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -78,6 +83,19 @@ describe('correlation ids and logging', () => {
     const completed = t.logs.lines.find((l) => l['correlationId'] === 'redact-1' && l['msg'] === 'request completed');
     expect(completed?.['req']).toMatchObject({ headers: { authorization: '[redacted]' } });
     expect(t.logs.text()).not.toContain(token);
+  });
+
+  it('binds only the correlation id to the loggers of a request: the request itself is serialized when its completion line is written', () => {
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const middleware = pinoHttp(platformPinoHttpOptions({ LOG_LEVEL: 'warn' }, 'test'), sink);
+    const req = Object.assign(new IncomingMessage(new Socket()), { id: 'bind-1', method: 'GET', url: '/api/log/public-ish' });
+    req.headers = { authorization };
+    const res = new ServerResponse(req);
+    middleware(req, res);
+    for (const logger of [req.log, res.log]) {
+      expect(logger.bindings()).toMatchObject({ correlationId: 'bind-1' });
+      expect(Object.keys(logger.bindings()).filter((key) => !['service', 'correlationId'].includes(key))).toEqual([]);
+    }
   });
 
   it('censors secret fields whole wherever a log object has them, and leaves other text alone', async () => {

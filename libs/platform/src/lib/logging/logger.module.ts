@@ -28,6 +28,9 @@ export interface PlatformLoggerOptions {
   stream?: DestinationStream;
 }
 
+/** The key pino-http binds each request under in its per-request child logger; its serializer drops it (see below). */
+const UNBOUND_REQUEST = 'unboundRequest';
+
 type RequestWithId = IncomingMessage & { id?: unknown; originalUrl?: string };
 
 /**
@@ -56,7 +59,16 @@ export function platformPinoHttpOptions(
     // Lines logged while serving a request carry only its id, named `correlationId`; the completion
     // line adds the request and response.
     quietReqLogger: true,
-    customAttributeKeys: { reqId: 'correlationId' },
+    quietResLogger: true,
+    // pino-http also binds every request to a child logger of its own (`{ [req]: request }`), which
+    // serializes and redacts the request at once, whether or not a line is ever written with it:
+    // about a tenth of a GET's CPU under load. That binding goes under a key whose serializer drops
+    // it, and the completion line (the one line that shows the request) carries it instead,
+    // serialized and redacted only when it is written.
+    customAttributeKeys: { reqId: 'correlationId', req: UNBOUND_REQUEST },
+    serializers: { req: pino.stdSerializers.req, [UNBOUND_REQUEST]: () => undefined },
+    customSuccessObject: (req, _res, line) => ({ req, ...line }),
+    customErrorObject: (req, _res, _err, line) => ({ req, ...line }),
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     autoLogging: { ignore: (req) => ((req as RequestWithId).originalUrl ?? req.url ?? '').startsWith('/health') },
   };
