@@ -55,4 +55,35 @@ describe('check-ins API: imports', () => {
     expect(correction.status).toBe(200);
     expect(correction.body.results).toEqual([{ status: expect.any(Number), body: expect.objectContaining({ keyResultId }) }]);
   });
+
+  it('corrects a check-in recorded earlier in the same request (ref), without a second HTTP request per item', async () => {
+    const fastify = t.app.getHttpAdapter().getInstance() as { inject: (...args: unknown[]) => unknown };
+    const inject = jest.spyOn(fastify, 'inject');
+    try {
+      const r = await t.call('POST', '/api/v1/imports/check-ins', {
+        body: {
+          items: [
+            { at: '2026-08-24T10:00:00Z', ref: 'typo', request: { method: 'POST', path: `/api/v1/key-results/${keyResultId}/check-ins`, body: { value: 400, confidence: 6, effectiveAt: '2026-08-24' } } },
+            { at: '2026-08-25T09:00:00Z', request: { method: 'POST', path: '/api/v1/check-ins/$ref:typo/corrections', body: { value: 40, reason: 'Typo: 400 entered instead of 40' } } },
+          ],
+        },
+      });
+      expect(r.status).toBe(200);
+      const [recorded, corrected] = r.body.results;
+      expect(corrected).toEqual({ status: 201, body: expect.objectContaining({ id: recorded.body.id, keyResultId }) });
+      expect(inject).toHaveBeenCalledTimes(1);
+    } finally {
+      inject.mockRestore();
+    }
+    const list = await t.call('GET', `/api/v1/key-results/${keyResultId}/check-ins`);
+    expect(list.body.items).toContainEqual(expect.objectContaining({ value: 40, effectiveAt: expect.stringContaining('2026-08-24') }));
+  });
+
+  it("reports an item's validation error with its index and field", async () => {
+    const r = await t.call('POST', '/api/v1/imports/check-ins', {
+      body: { items: [{ at: '2026-08-31T10:00:00Z', request: { method: 'POST', path: `/api/v1/key-results/${keyResultId}/check-ins`, body: { value: 41, confidence: 11, effectiveAt: '2026-08-31' } } }] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.details).toMatchObject({ index: 0, status: 400, imported: 0, problem: { errors: [expect.objectContaining({ field: 'confidence' })] } });
+  });
 });

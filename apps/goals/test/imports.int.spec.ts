@@ -181,4 +181,97 @@ describe('goals API: imports', () => {
     expect(history.at(-1)).toMatchObject({ type: 'ObjectiveCarriedOver', occurredAt: '2026-10-02T09:00:00.000Z', actor: 'gina' });
     expect((await t.call('GET', '/api/v1/teams/growth')).body).toEqual({ id: 'growth', name: 'Growth', parentTeamId: 'leadership', leads: ['gina'] });
   });
+
+  it('runs each item on its route directly, never through a second HTTP request', async () => {
+    const fastify = t.app.getHttpAdapter().getInstance() as { inject: (...args: unknown[]) => unknown };
+    const inject = jest.spyOn(fastify, 'inject');
+    try {
+      const r = await t.call('POST', '/api/v1/imports/goals', { body: { items: [item(T1, 'direct one'), item(T2, 'direct two')] } });
+      expect(r.status).toBe(200);
+      expect(r.body.results).toEqual([
+        { status: 201, body: { id: expect.any(String), revision: 0 } },
+        { status: 201, body: { id: expect.any(String), revision: 0 } },
+      ]);
+      // The test's own request is the one call; the items add none.
+      expect(inject).toHaveBeenCalledTimes(1);
+    } finally {
+      inject.mockRestore();
+    }
+  });
+
+  it("names the failing item's field as the route does, with the item's index and path", async () => {
+    const r = await t.call('POST', '/api/v1/imports/goals', {
+      body: { items: [item(T1, 'fine'), { at: T2, request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId, teamId: 'growth', title: 'x', colour: 'red' } } }] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.details).toMatchObject({
+      index: 1,
+      status: 400,
+      imported: 1,
+      problem: { status: 400, instance: '/api/v1/objectives', errors: [{ field: 'colour', message: expect.any(String) }] },
+    });
+    const badId = await t.call('POST', '/api/v1/imports/goals', { body: { items: [{ at: T1, request: { method: 'POST', path: '/api/v1/objectives/not-a-uuid/activation' } }] } });
+    expect(badId.body.details).toMatchObject({ index: 0, status: 400 });
+    const unknown = await t.call('POST', '/api/v1/imports/goals', { body: { items: [{ at: T1, request: { method: 'POST', path: '/api/v1/nowhere' } }] } });
+    expect(unknown.body.details).toMatchObject({ index: 0, status: 404 });
+  });
+
+  it('lets later items of a request use the id an earlier item names (ref): an objective, its key results, an aligned child', async () => {
+    const kr = (title: string) => ({ title, kind: 'increase', start: 0, target: 10, unit: 'x' });
+    const r = await t.call('POST', '/api/v1/imports/goals', {
+      body: {
+        items: [
+          { ...item(T1, 'Parent'), ref: 'parent' },
+          { at: T1, ref: 'parent.kr0', request: { method: 'POST', path: '/api/v1/objectives/$ref:parent/key-results', body: kr('First') } },
+          { at: T1, request: { method: 'POST', path: '/api/v1/objectives/%24ref%3Aparent/key-results', body: kr('Second') } },
+          { at: T2, ref: 'child', request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId, teamId: 'growth', title: 'Child', parentObjectiveIds: ['$ref:parent'] } } },
+          { at: T3, request: { method: 'POST', path: '/api/v1/objectives/$ref:parent/key-results/$ref:parent.kr0/target-revisions', body: { target: 5, reason: 'Halved' } } },
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    const [parent, kr0, , child] = r.body.results.map((x: { body: { id: string } }) => x.body.id);
+    const view = (await t.call('GET', `/api/v1/objectives/${parent}`)).body;
+    expect(view.keyResults.map((k: { id: string; title: string }) => k.title)).toEqual(['First', 'Second']);
+    expect(JSON.stringify(view.keyResults[0])).toContain('"target":5');
+    expect(view.keyResults[0].id).toBe(kr0);
+    expect((await t.call('GET', `/api/v1/objectives/${child}`)).body.parentObjectiveIds).toEqual([parent]);
+  });
+
+  it('refuses a ref that no earlier item of the request names, or one named twice, and writes nothing', async () => {
+    const before = await countEvents(t.store);
+    const r = await t.call('POST', '/api/v1/imports/goals', {
+      body: {
+        items: [
+          { at: T1, request: { method: 'POST', path: '/api/v1/objectives/$ref:later/activation' } },
+          { ...item(T1), ref: 'later' },
+          { ...item(T2), ref: 'later' },
+          { at: T2, request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId: '$ref:nowhere', teamId: 'growth', title: 'x' } } },
+        ],
+      },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      { field: 'items.0.request.path', message: expect.stringContaining('$ref:later') },
+      { field: 'items.2.ref', message: 'already names item 1' },
+      { field: 'items.3.request.body.cycleId', message: expect.stringContaining('$ref:nowhere') },
+    ]);
+    const badName = await t.call('POST', '/api/v1/imports/goals', { body: { items: [{ ...item(T1), ref: 'a b' }] } });
+    expect(badName.status).toBe(400);
+    expect(await countEvents(t.store)).toBe(before);
+  });
+
+  it("counts each item against the caller's rate limit, as a request of its own would", async () => {
+    const limited = await createGoalsTestApp(undefined, { OKR_RATE_LIMIT_PER_PRINCIPAL: '4' });
+    try {
+      const cycle = await limited.call('POST', '/api/v1/cycles', { body: CYCLE });
+      const one = (title: string) => ({ at: T1, request: { method: 'POST', path: '/api/v1/objectives', body: { cycleId: cycle.body.id, teamId: 'growth', title } } });
+      // The cycle and the import request count 2; items 0 and 1 the next 2; item 2 is the fifth.
+      const r = await limited.call('POST', '/api/v1/imports/goals', { body: { items: [one('a'), one('b'), one('c')] } });
+      expect(r.status).toBe(422);
+      expect(r.body.details).toMatchObject({ index: 2, status: 429, imported: 2 });
+    } finally {
+      await limited.close(true);
+    }
+  });
 });

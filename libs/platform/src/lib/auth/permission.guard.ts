@@ -4,9 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Problem } from '../errors/problems';
 import { requiresAuthentication } from './jwt-auth.guard';
-import { PERMISSION, type PermissionDeclaration, type ResourceResolver } from './permission.decorator';
+import { PERMISSION, type PermissionDeclaration, type PermissionRequest, type ResourceResolver } from './permission.decorator';
 import { authorize, needsResource, type Decision } from './permissions';
-import { IS_PUBLIC, principalOf } from './principal';
+import { IS_PUBLIC, principalOf, type Principal } from './principal';
 
 /** 403: the caller may not use the route's permission; names it and who holds it. */
 export class PermissionDeniedProblem extends Problem {
@@ -60,17 +60,28 @@ export class PermissionGuard implements CanActivate {
       this.logger.error({ method: request.method, route: path }, 'Route declares no permission; refused');
       throw new PermissionNotDeclaredProblem(request.method, path);
     }
-    const principal = principalOf(request);
-    let decision = authorize(principal, declaration.permission);
-    if (!decision.allowed && declaration.resolver && needsResource(principal, declaration.permission)) {
-      const resolver = this.moduleRef.get<ResourceResolver>(declaration.resolver, { strict: false });
-      const facts = await resolver.resolve(
-        { params: (request.params ?? {}) as Record<string, string>, body: request.body, query: request.query },
-        principal,
-      );
-      decision = authorize(principal, declaration.permission, facts);
-    }
-    if (!decision.allowed) throw new PermissionDeniedProblem(decision);
+    const raw = { params: (request.params ?? {}) as Record<string, string>, body: request.body, query: request.query };
+    await checkPermission(declaration, principalOf(request), raw, this.moduleRef);
     return true;
   }
+}
+
+/**
+ * Decides a route's declared permission for a principal, resolving the resource through the
+ * service's resolver when ownership matters; throws {@link PermissionDeniedProblem} when refused.
+ * The guard's rule, also applied to each item of an import.
+ */
+export async function checkPermission(
+  declaration: PermissionDeclaration,
+  principal: Principal,
+  request: PermissionRequest,
+  moduleRef: ModuleRef,
+): Promise<void> {
+  let decision = authorize(principal, declaration.permission);
+  if (!decision.allowed && declaration.resolver && needsResource(principal, declaration.permission)) {
+    const resolver = moduleRef.get<ResourceResolver>(declaration.resolver, { strict: false });
+    const facts = await resolver.resolve(request, principal);
+    decision = authorize(principal, declaration.permission, facts);
+  }
+  if (!decision.allowed) throw new PermissionDeniedProblem(decision);
 }

@@ -6,7 +6,8 @@ import { WrongExpectedRevisionError } from '@okr/event-store';
 import { DomainError } from '@okr/okr-domain';
 import { MAX_REPORTED_ERRORS, PROBLEM_CONTENT_TYPE, Problem, problemType, type FieldError, type ProblemDocument } from './problems';
 
-type ProblemBody = Omit<ProblemDocument, 'instance' | 'correlationId'>;
+/** A problem document without what only the request knows (`instance`, `correlationId`). */
+export type ProblemBody = Omit<ProblemDocument, 'instance' | 'correlationId'>;
 
 /** Fastify's own client errors, which reach the filter as an HttpException with the Fastify error as cause. */
 const FASTIFY_PROBLEMS: Record<string, { code: string; detail: string }> = {
@@ -31,7 +32,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const correlationId = String(request.id);
-    const body = this.toProblem(exception);
+    const body = problemOf(exception);
 
     if (body.status >= 500) {
       this.logger.error(
@@ -48,41 +49,45 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof Problem) reply.headers(exception.headers);
     reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(document);
   }
+}
 
-  private toProblem(exception: unknown): ProblemBody {
-    if (exception instanceof Problem) {
-      const { code, title, detail, errors, details } = exception;
-      return { type: problemType(code), title, status: exception.getStatus(), detail, code, errors, details };
-    }
-    if (exception instanceof DomainError) {
-      const notFound = exception.kind === 'not-found';
-      return {
-        type: problemType(exception.code),
-        title: notFound ? 'Not found' : 'Domain rule broken',
-        status: notFound ? HttpStatus.NOT_FOUND : HttpStatus.UNPROCESSABLE_ENTITY,
-        detail: exception.message,
-        code: exception.code,
-        details: exception.details,
-      };
-    }
-    if (exception instanceof WrongExpectedRevisionError) {
-      return {
-        type: problemType('wrong-expected-revision'),
-        title: 'Conflict',
-        status: HttpStatus.CONFLICT,
-        detail: 'The resource was changed since the revision you sent. Read it again and retry.',
-        code: 'wrong-expected-revision',
-      };
-    }
-    if (exception instanceof HttpException) return fromHttpException(exception);
+/**
+ * The problem an error answers with, as {@link ProblemDetailsFilter} sends it (also used for the items
+ * of an import, which are not requests of their own).
+ */
+export function problemOf(exception: unknown): ProblemBody {
+  if (exception instanceof Problem) {
+    const { code, title, detail, errors, details } = exception;
+    return { type: problemType(code), title, status: exception.getStatus(), detail, code, errors, details };
+  }
+  if (exception instanceof DomainError) {
+    const notFound = exception.kind === 'not-found';
     return {
-      type: 'about:blank',
-      title: STATUS_CODES[500] ?? 'Internal Server Error',
-      status: HttpStatus.INTERNAL_SERVER_ERROR,
-      detail: 'An unexpected error occurred. Quote the correlation id when you report it.',
-      code: 'internal-error',
+      type: problemType(exception.code),
+      title: notFound ? 'Not found' : 'Domain rule broken',
+      status: notFound ? HttpStatus.NOT_FOUND : HttpStatus.UNPROCESSABLE_ENTITY,
+      detail: exception.message,
+      code: exception.code,
+      details: exception.details,
     };
   }
+  if (exception instanceof WrongExpectedRevisionError) {
+    return {
+      type: problemType('wrong-expected-revision'),
+      title: 'Conflict',
+      status: HttpStatus.CONFLICT,
+      detail: 'The resource was changed since the revision you sent. Read it again and retry.',
+      code: 'wrong-expected-revision',
+    };
+  }
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[500] ?? 'Internal Server Error',
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    detail: 'An unexpected error occurred. Quote the correlation id when you report it.',
+    code: 'internal-error',
+  };
 }
 
 function fromHttpException(exception: HttpException): ProblemBody {

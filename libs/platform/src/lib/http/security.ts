@@ -95,25 +95,37 @@ export function registerSecurity(adapter: FastifyAdapter, config: SecurityConfig
  */
 @Injectable()
 export class PrincipalRateLimitGuard implements CanActivate {
-  private limiter: Limiter | undefined;
-
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http' || this.config.OKR_RATE_LIMIT_PER_PRINCIPAL <= 0) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    if (!request.principal) return true;
-    this.limiter ??= request.server.createRateLimit({
-      max: this.config.OKR_RATE_LIMIT_PER_PRINCIPAL,
+    if (context.getType() !== 'http') return true;
+    await countAgainstPrincipalLimit(this.config, context.switchToHttp().getRequest<FastifyRequest>());
+    return true;
+  }
+}
+
+/** One limiter per server, so that the guard and the items of an import count in the same window. */
+const principalLimiters = new WeakMap<object, Limiter>();
+
+/**
+ * Counts one call of the request's principal against `OKR_RATE_LIMIT_PER_PRINCIPAL`; throws 429
+ * when the window is used up. Requests without a principal (and a limit of 0) pass.
+ */
+export async function countAgainstPrincipalLimit(config: Pick<PlatformConfig, 'OKR_RATE_LIMIT_PER_PRINCIPAL'>, request: FastifyRequest): Promise<void> {
+  if (config.OKR_RATE_LIMIT_PER_PRINCIPAL <= 0 || !request.principal) return;
+  let limiter = principalLimiters.get(request.server);
+  if (!limiter) {
+    limiter = request.server.createRateLimit({
+      max: config.OKR_RATE_LIMIT_PER_PRINCIPAL,
       keyGenerator: (r) => {
         const p = (r as FastifyRequest & { principal?: Principal }).principal;
         return `principal:${JSON.stringify([p?.tenantId, p?.userId])}`;
       },
     }) as Limiter;
-    const state = await this.limiter(request);
-    if (state.isExceeded) throw new RateLimitedProblem('principal', state.max, state.ttlInSeconds);
-    return true;
+    principalLimiters.set(request.server, limiter);
   }
+  const state = await limiter(request);
+  if (state.isExceeded) throw new RateLimitedProblem('principal', state.max, state.ttlInSeconds);
 }
 
 /**
