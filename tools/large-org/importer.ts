@@ -54,7 +54,7 @@ class Missing extends Error {}
 
 interface Pending {
   write: Write;
-  item: { at: string; actor: string; request: { method: string; path: string; body?: unknown } };
+  item: { at: string; actor: string; ref?: string; request: { method: string; path: string; body?: unknown } };
   bytes: number;
 }
 
@@ -97,10 +97,14 @@ export async function importOrganisation(options: ImportOptions): Promise<Import
     options.onProgress({ events: eventsDone, totalEvents: planned.events, rate, etaSeconds: rate > 0 ? (planned.events - eventsDone) / rate : Infinity, rssBytes: peakRss });
   };
 
+  // An id from an earlier request is in the journal; one that an item of the request being packed
+  // will give is referred to by name (`$ref:`), so a team's plan goes in one request.
+  const named = new Set<string>();
   const id: IdOf = (name) => {
     const known = journal.ids.get(name);
-    if (known === undefined) throw new Missing(name);
-    return known;
+    if (known !== undefined) return known;
+    if (named.has(name)) return `$ref:${name}`;
+    throw new Missing(name);
   };
   let chunk: Pending[] = [];
   let chunkBytes = 0;
@@ -114,6 +118,7 @@ export async function importOrganisation(options: ImportOptions): Promise<Import
     eventsDone += sent.events;
     chunk = [];
     chunkBytes = 0;
+    named.clear();
     progress();
   };
 
@@ -142,12 +147,16 @@ export async function importOrganisation(options: ImportOptions): Promise<Import
       pending = resolve(write, id);
     } catch (error) {
       if (!(error instanceof Missing)) throw error;
-      await flush(); // the id comes from a write of this chunk
+      await flush(); // the id comes from a write of a request not yet sent
       pending = resolve(write, id);
     }
-    if (chunk.length > 0 && chunkBytes + pending.bytes + 1 > budget) await flush();
+    if (chunk.length > 0 && chunkBytes + pending.bytes + 1 > budget) {
+      await flush();
+      pending = resolve(write, id); // its refs to the flushed items are ids now
+    }
     chunk.push(pending);
     chunkBytes += pending.bytes + 1;
+    if (write.as) named.add(write.as);
     position += 1;
   }
   if (!interrupted) await flush();
@@ -168,7 +177,7 @@ export async function importOrganisation(options: ImportOptions): Promise<Import
 function resolve(write: Write, id: IdOf): Pending {
   const path = typeof write.path === 'function' ? write.path(id) : write.path;
   const body = typeof write.body === 'function' ? write.body(id) : write.body;
-  const item = { at: write.at, actor: write.actor, request: { method: write.method, path, ...(body ? { body } : {}) } };
+  const item = { at: write.at, actor: write.actor, ...(write.as ? { ref: write.as } : {}), request: { method: write.method, path, ...(body ? { body } : {}) } };
   return { write, item, bytes: Buffer.byteLength(JSON.stringify(item)) };
 }
 
