@@ -1109,6 +1109,11 @@ export interface components {
             /** @description The original author; the caller when omitted */
             actor?: string;
             request: components["schemas"]["ImportedRequestDto"];
+            /**
+             * @description A name for the id this item's answer gives (its body's `id`), unique in the request. A later item of the same request uses it as a whole path segment or a whole string of its body, `$ref:NAME`, e.g. `/api/v1/objectives/$ref:o1/key-results` or `{"cycleId": "$ref:q1"}`: an objective and its key results, or a check-in and its correction, go in one request.
+             * @example o1
+             */
+            ref?: string;
         };
         ImportDto: {
             /** @description In chronological order */
