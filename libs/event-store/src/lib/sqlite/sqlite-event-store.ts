@@ -130,7 +130,7 @@ const isDuplicateIdError = (error: unknown): boolean => {
  * the database's single write lock together, across processes; a writer killed mid-append leaves
  * nothing behind (SQLite's atomic commit). Appends made during one turn of the event loop share one
  * transaction and so one WAL sync (group commit, see `GroupCommit`): each runs in a savepoint of its
- * own, so an append refused by its expected revision is rolled back alone, and each caller is answered
+ * own (a batch of one runs without), so an append refused by its expected revision is rolled back alone, and each caller is answered
  * only after the shared transaction committed. Each event's chain hash is computed in that transaction,
  * from the stream head it checked, so two writers can never chain to the same predecessor. Reads and subscriptions page through the log with keyset
  * queries, `pageSize` rows at a time.
