@@ -26,6 +26,7 @@ import {
   type NotificationsSettings,
 } from './notifications.config';
 import { DeliveryRecorder } from './planning/delivery-recorder';
+import { DeliverySeal } from './store/delivery-seal';
 import { DigestScheduler } from './schedule/digest-scheduler';
 import { ReminderScheduler } from './schedule/reminder-scheduler';
 import { NotificationsStore } from './store/notifications.store';
@@ -77,6 +78,7 @@ export class NotificationsModule {
         { provide: SECRET_BOX, useValue: secrets },
         NotificationsStore,
         DeliveryRecorder,
+        DeliverySeal,
         NotificationProjections,
         Dispatcher,
         ReminderScheduler,

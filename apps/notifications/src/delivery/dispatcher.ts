@@ -17,25 +17,27 @@ import {
 } from '../channels';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { DeliverySeal, PERSONAL_DATA_ERASED, erasedIn } from '../store/delivery-seal';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { chatChannelOf, NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
 
 /**
- * Where a delivery goes, as a key: its webhook, the recipient's chat channel, the tenant's SMTP
- * server; in-app deliveries go nowhere slow.
+ * Where a delivery goes, as a key: its webhook, the recipient's chat channel (the recipient named by
+ * their key's id, as stored), the tenant's SMTP server; in-app deliveries go nowhere slow.
  */
 function destinationOf(delivery: DeliveryDoc): string {
   if (delivery.webhookId) return JSON.stringify(['webhook', delivery.webhookId]);
   if (delivery.channel === 'email') return JSON.stringify(['email', delivery.tenantId]);
-  return JSON.stringify([delivery.channel, delivery.tenantId, delivery.recipient]);
+  if (delivery.recipientKeyId) return JSON.stringify([delivery.channel, delivery.tenantId, 'recipientKeyId', delivery.recipientKeyId]);
+  return JSON.stringify([delivery.channel, delivery.tenantId, 'recipient', delivery.recipient]);
 }
 
 /** The deliveries of a destination key, as a read-store filter. */
 function filterOf(key: string): Record<string, unknown> {
-  const [kind, a, b] = JSON.parse(key) as string[];
+  const [kind, a, field, value] = JSON.parse(key) as string[];
   if (kind === 'webhook') return { webhookId: a };
   if (kind === 'email') return { channel: 'email', tenantId: a, webhookId: null };
-  return { channel: kind, tenantId: a, recipient: b, webhookId: null };
+  return { channel: kind, tenantId: a, [field as string]: value, webhookId: null };
 }
 
 interface AttemptResult {
@@ -61,7 +63,9 @@ const MAX_HISTORY = 20;
  *   backoff with jitter, until `OKR_DELIVERY_MAX_ATTEMPTS`, then `failed`;
  * - reject (other 4xx, a permanent SMTP error, a missing channel, a webhook or chat URL that leads to
  *   a private address while `OKR_WEBHOOK_ALLOW_PRIVATE=false`) -> `failed` at once.
- * Every attempt is kept in the delivery's `history`. A replica killed mid-send leaves its lease to
+ * Every attempt is kept in the delivery's `history`. The delivery is opened just before it is sent:
+ * one whose recipient or text no longer opens (someone it names or quotes was erased) is not sent,
+ * only marked `skipped` (`personal-data-erased`): nothing sealed ever leaves. A replica killed mid-send leaves its lease to
  * expire and the delivery is sent again WITH THE SAME delivery id (`X-Okr-Delivery`, the email's
  * Message-ID), so a receiver can drop the repeat: over HTTP or SMTP nobody can do better than
  * at-least-once plus a stable id.
@@ -88,6 +92,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: Metrics,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly tracing: Tracing,
+    private readonly seal: DeliverySeal,
   ) {
     recorder.onRecorded(() => this.wake());
     const t = settings.timeoutMs;
@@ -250,19 +255,26 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async attempt(delivery: DeliveryDoc): Promise<AttemptResult> {
     const attempt = delivery.attempts + 1;
+    const opened = await this.seal.open(delivery);
+    if (erasedIn(delivery, opened)) {
+      const update = { status: 'skipped', reason: PERSONAL_DATA_ERASED, nextAttemptAt: null, leaseUntil: EPOCH, leaseOwner: null };
+      return { delivery, attempt: delivery.attempts, outcome: { kind: 'reject', error: PERSONAL_DATA_ERASED }, update };
+    }
     let outcome: SendOutcome;
     try {
-      outcome = await this.send(delivery, attempt);
+      outcome = await this.send(opened, attempt);
     } catch (error) {
       outcome = { kind: 'retry', error: `unexpected error: ${error instanceof Error ? error.message : String(error)}` };
     }
     const at = this.clock.now();
+    // An error can quote the recipient (an SMTP server's answer names the address): kept sealed like them.
+    const error = outcome.kind === 'delivered' ? undefined : await this.seal.sealError(delivery, outcome.error);
     const entry: DeliveryAttempt = {
       attempt,
       at: at.toISOString(),
       outcome: outcome.kind,
       ...(outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode }),
-      ...(outcome.kind === 'delivered' ? {} : { error: outcome.error }),
+      ...(error === undefined ? {} : { error }),
     };
     const history = [...delivery.history, entry].slice(-MAX_HISTORY);
     const common = { attempts: attempt, history, leaseUntil: EPOCH, leaseOwner: null };
@@ -271,9 +283,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       update = { ...common, status: 'delivered', deliveredAt: at.toISOString(), nextAttemptAt: null, lastError: null, reason: null };
     } else if (outcome.kind === 'retry' && attempt < this.settings.maxAttempts) {
       const delay = retryDelayMs(attempt, { initialMs: this.settings.retryInitialMs, maxMs: this.settings.retryMaxMs });
-      update = { ...common, status: 'pending', nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: outcome.error };
+      update = { ...common, status: 'pending', nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: error };
     } else {
-      update = { ...common, status: 'failed', failedAt: at.toISOString(), nextAttemptAt: null, lastError: outcome.error };
+      update = { ...common, status: 'failed', failedAt: at.toISOString(), nextAttemptAt: null, lastError: error };
     }
     return { delivery, attempt, outcome, update };
   }
@@ -284,7 +296,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       tenantId: delivery.tenantId,
       rule: delivery.rule,
       channel: delivery.channel,
-      recipient: delivery.recipient,
+      // Never the person's id in the logs: their key's id, which names no one once they are erased.
+      ...(delivery.recipientKeyId ? { recipientKeyId: delivery.recipientKeyId } : { recipient: delivery.recipient }),
       attempt,
       outcome: outcome.kind,
       ...(outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode }),
@@ -293,11 +306,13 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(context, 'delivery lease lost before the outcome was recorded; another replica owns it now');
       return;
     }
+    const status = update['status'];
     this.metrics.counter('okr_notification_attempts_total', 'Delivery attempts by channel and outcome', ['channel', 'outcome']).inc({
       channel: delivery.channel,
-      outcome: update['status'] === 'failed' ? 'failed' : outcome.kind,
+      outcome: status === 'failed' || status === 'skipped' ? status : outcome.kind,
     });
     if (outcome.kind === 'delivered') this.logger.log(context, 'notification delivered');
+    else if (status === 'skipped') this.logger.warn({ ...context, reason: update['reason'] }, 'notification not sent: someone it names or quotes was erased');
     else if (update['status'] === 'failed') this.logger.warn({ ...context, error: outcome.error }, 'notification delivery failed');
     else this.logger.warn({ ...context, error: outcome.error, nextAttemptAt: update['nextAttemptAt'] }, 'notification delivery will be retried');
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Notification } from '@okr/okr-domain';
 import type { ReadSession } from '@okr/read-store';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
+import { DeliverySeal } from '../store/delivery-seal';
 import { NotificationsStore, type DeliveryDoc, type PreferencesDoc } from '../store/notifications.store';
 import { planDeliveries } from './plan-deliveries';
 
@@ -17,6 +18,7 @@ export class DeliveryRecorder {
 
   constructor(
     private readonly store: NotificationsStore,
+    private readonly seal: DeliverySeal,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
   ) {}
 
@@ -30,8 +32,10 @@ export class DeliveryRecorder {
   }
 
   /**
-   * Plans and inserts what is not there yet; returns the inserted deliveries. `traceparent` (the span
-   * of the event that caused them) is kept on each, so that its attempts continue the event's trace.
+   * Plans and inserts what is not there yet, sealed; returns the inserted deliveries (as stored).
+   * `quoting`: every person whose data the notifications' texts may hold (of the triggering event):
+   * the texts are sealed under their keys and the recipient's. `traceparent` (the span of the event
+   * that caused them) is kept on each, so that its attempts continue the event's trace.
    */
   async record(
     tenantId: string,
@@ -39,11 +43,14 @@ export class DeliveryRecorder {
     notifications: readonly Notification[],
     now: Date,
     session: ReadSession,
-    traceparent?: string,
+    options: { traceparent?: string; quoting?: readonly string[] } = {},
   ): Promise<DeliveryDoc[]> {
     if (notifications.length === 0) return [];
+    const { traceparent, quoting = [] } = options;
     const c = await this.store.collections();
     const recipients = [...new Set(notifications.map((n) => n.recipient))];
+    const recipientKeys = await this.seal.keyIdsOf(tenantId, recipients);
+    const textKeyIds = [...(await this.seal.keyIdsOf(tenantId, quoting)).values()];
     // Read in the transaction: what decides the deliveries is what they commit with.
     const [preferences, webhooks, emailAvailable] = await Promise.all([
       c.preferences.find({ tenantId, userId: { $in: recipients } }, { session }),
@@ -57,13 +64,15 @@ export class DeliveryRecorder {
       preferences: new Map(preferences.map((p: PreferencesDoc) => [p.userId, p])),
       webhooks,
       emailAvailable,
+      recipientKeys,
       now,
     });
     // Inserted only where absent, each by its id: one already there (or inserted meanwhile by another
     // transaction, which then conflicts with this one) is left as it is.
     const fresh: DeliveryDoc[] = [];
     for (const planned of plannedDeliveries) {
-      const { _id, ...rest } = traceparent ? { ...planned, traceparent } : planned;
+      const sealed = await this.seal.seal(planned, textKeyIds);
+      const { _id, ...rest } = traceparent ? { ...sealed, traceparent } : sealed;
       const result = await c.deliveries.updateOne({ _id }, { $setOnInsert: rest }, { upsert: true, session });
       if (result.upserted === 1) fresh.push({ _id, ...rest });
     }

@@ -1,11 +1,11 @@
-import { deliveryPlan, type Notification, type Preferences } from '@okr/okr-domain';
+import { dedupeKeyOf, deliveryPlan, type Notification, type Preferences } from '@okr/okr-domain';
 import { v5 as uuidv5 } from 'uuid';
 import { chatChannelOf, type Channel, type DeliveryDoc, type PreferencesDoc, type WebhookDoc } from '../store/notifications.store';
 
 /** The namespace of delivery ids (UUID v5 of the delivery key). */
 const DELIVERY_NAMESPACE = '6f1d4a52-8c1e-4f5e-9a57-2b1f0f5d7c31';
 
-/** `{tenant}|{rule}:{triggeredBy}:{recipient}|{channel}`: exactly one delivery per key. */
+/** `{tenant}|{rule}:{triggeredBy}:{recipient}|{channel}`: exactly one delivery per key (a person named by their key's id). */
 export const deliveryKey = (tenantId: string, dedupeKey: string, channel: Channel): string => `${tenantId}|${dedupeKey}|${channel}`;
 
 /** The delivery id of a key: the same on every replica, every redelivery, every restart. */
@@ -37,6 +37,8 @@ export interface PlanInput {
   webhooks: readonly WebhookDoc[];
   /** False when neither the tenant nor the service has an SMTP server: email deliveries are skipped, visibly. */
   emailAvailable: boolean;
+  /** The id of each recipient's key: it names them in the delivery key (none without a key store). */
+  recipientKeys?: ReadonlyMap<string, string>;
   now: Date;
 }
 
@@ -45,7 +47,8 @@ const EPOCH = new Date(0).toISOString();
 /**
  * Turns the notifications of one trigger into deliveries, one per (notification, channel), plus one
  * per matching tenant webhook per (rule, trigger). Pure: the same input gives the same documents
- * (ids included), which is what makes planning twice harmless.
+ * (ids included), which is what makes planning twice harmless. The documents are plain: the recorder
+ * seals them before they are stored.
  *
  * A person's channels: `in-app` always (their inbox; delivered when planned, whatever the quiet hours,
  * since nobody is interrupted by it), `email` when they gave an address, `chat` when they gave a
@@ -58,13 +61,14 @@ export function planDeliveries(input: PlanInput): DeliveryDoc[] {
   const { tenantId, teamId, now } = input;
   const nowIso = now.toISOString();
   const docs: DeliveryDoc[] = [];
-  const base = (n: Notification, channel: Channel, recipient: string, dedupeKey: string) =>
+  const base = (n: Notification, channel: Channel, recipient: string, dedupeKey: string, recipientKeyId: string | null = null) =>
     newDelivery({
       tenantId,
       dedupeKey,
       channel,
       rule: n.rule,
       recipient,
+      recipientKeyId,
       subject: n.subject,
       body: n.body,
       triggeredBy: n.triggeredBy,
@@ -80,8 +84,10 @@ export function planDeliveries(input: PlanInput): DeliveryDoc[] {
     const channels: Channel[] = ['in-app'];
     if (prefs.email) channels.push('email');
     if (chatChannelOf(prefs)) channels.push('chat');
+    const keyId = input.recipientKeys?.get(n.recipient) ?? null;
+    const dedupeKey = keyId === null ? n.dedupeKey : dedupeKeyOf(n.rule, n.triggeredBy, keyId);
     for (const channel of channels) {
-      const doc = base(n, channel, n.recipient, n.dedupeKey);
+      const doc = base(n, channel, n.recipient, dedupeKey, keyId);
       if (plan.action === 'skip') {
         docs.push({ ...doc, status: 'skipped', reason: 'muted by the recipient', nextAttemptAt: null });
       } else if (channel === 'in-app') {
@@ -150,6 +156,8 @@ export interface NewDelivery {
   channel: Channel;
   rule: string;
   recipient: string;
+  /** The id of a person recipient's key (see `DeliveryDoc.recipientKeyId`). */
+  recipientKeyId?: string | null;
   subject: string;
   body: string;
   triggeredBy: string;
@@ -170,12 +178,14 @@ export function newDelivery(input: NewDelivery): DeliveryDoc {
     tenantId: input.tenantId,
     rule: input.rule,
     recipient: input.recipient,
+    recipientKeyId: input.recipientKeyId ?? null,
     channel: input.channel,
     webhookId: null,
     status: 'pending',
     reason: null,
     subject: input.subject,
     body: input.body,
+    textKeyIds: [],
     triggeredBy: input.triggeredBy,
     objectiveId: input.objectiveId ?? null,
     keyResultId: input.keyResultId ?? null,

@@ -6,6 +6,7 @@ import type { PreferencesDto } from '../http/notifications.dto';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { defaultPreferences, preferencesId } from '../planning/plan-deliveries';
+import { DeliverySeal } from '../store/delivery-seal';
 import { chatChannelOf, NotificationsStore, type PreferencesDoc } from '../store/notifications.store';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { preferencesView, type PreferencesView } from './preference.view';
@@ -28,6 +29,7 @@ export class ReplacePreferencesHandler implements ICommandHandler<ReplacePrefere
   constructor(
     private readonly store: NotificationsStore,
     private readonly recorder: DeliveryRecorder,
+    private readonly seal: DeliverySeal,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
@@ -51,6 +53,7 @@ export class ReplacePreferencesHandler implements ICommandHandler<ReplacePrefere
       chat: changes.chat === undefined ? chatChannelOf(current) : changes.chat === null ? null : { url: this.secrets.seal(changes.chat.url), format: changes.chat.format },
       updatedAt: new Date().toISOString(),
     };
+    const own = await this.seal.recipientFilter(principal.tenantId, principal.userId);
     await this.store.store.withTransaction(async (session) => {
       await c.preferences.updateOne({ _id }, { $set: next }, { upsert: true, session });
       if (current.digest && !next.digest) {
@@ -59,7 +62,7 @@ export class ReplacePreferencesHandler implements ICommandHandler<ReplacePrefere
           [
             {
               updateMany: {
-                filter: { tenantId: principal.tenantId, recipient: principal.userId, status: 'held' },
+                filter: { tenantId: principal.tenantId, ...own, status: 'held' },
                 update: { $set: { status: 'pending', reason: 'released from the digest', nextAttemptAt: next.updatedAt } },
               },
             },

@@ -4,6 +4,7 @@ import { Periodic } from '@okr/platform';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { deliveryIdOf, deliveryKey, newDelivery } from '../planning/plan-deliveries';
+import { DeliverySeal } from '../store/delivery-seal';
 import { NotificationsStore, type Channel, type DeliveryDoc, type PreferencesDoc } from '../store/notifications.store';
 
 /** `YYYY-MM-DD` of `instant` in `timeZone`. */
@@ -17,7 +18,8 @@ const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Numb
  * delivery `held` for them on a channel becomes ONE digest delivery on that channel
  * (`digest:{user}:{local date}`), and the held ones become `digested` with its id, in one
  * transaction. A digest of a day exists at most once per channel; what is held after it went out
- * waits for the next day's.
+ * waits for the next day's. The held deliveries are opened to be summed up, and the digest is sealed
+ * under every key they were sealed under: erasing anyone they quote makes the digest unreadable.
  */
 @Injectable()
 export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,6 +29,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly store: NotificationsStore,
     private readonly recorder: DeliveryRecorder,
+    private readonly seal: DeliverySeal,
     @Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock,
     @Inject(NOTIFICATIONS_SETTINGS) private readonly settings: NotificationsSettings,
   ) {}
@@ -50,7 +53,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     for (const prefs of people) {
       if (localMinutes(now, prefs.timeZone) < minutesOf(prefs.digestAt)) continue;
       const held = await c.deliveries.find(
-        { tenantId: prefs.tenantId, recipient: prefs.userId, status: 'held' },
+        { tenantId: prefs.tenantId, ...(await this.seal.recipientFilter(prefs.tenantId, prefs.userId)), status: 'held' },
         { sort: { createdAt: 1 } },
       );
       const channels = [...new Set(held.map((d) => d.channel))];
@@ -68,7 +71,8 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   private async digestOne(prefs: PreferencesDoc, channel: Channel, held: DeliveryDoc[], now: Date): Promise<boolean> {
     const c = await this.store.collections();
     const day = localDate(now, prefs.timeZone);
-    const entries: Notification[] = held.map((d) => ({
+    const opened = await this.seal.open(held);
+    const entries: Notification[] = opened.map((d) => ({
       rule: d.rule as NotificationRule,
       recipient: d.recipient,
       dedupeKey: d.key,
@@ -78,21 +82,26 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     }));
     const summary = digestOf(entries, prefs.userId, day);
     if (!summary) return false;
-    const id = deliveryIdOf(deliveryKey(prefs.tenantId, summary.dedupeKey, channel));
+    // The person is named in the digest's key by their key's id, as in every delivery key.
+    const recipientKeyId = held[0]?.recipientKeyId ?? null;
+    const dedupeKey = recipientKeyId === null ? summary.dedupeKey : `digest:${recipientKeyId}:${day}`;
+    const id = deliveryIdOf(deliveryKey(prefs.tenantId, dedupeKey, channel));
     return this.store.store.withTransaction(async (session) => {
       if ((await c.deliveries.count({ _id: id })) > 0) return false;
-      const digest = newDelivery({
+      const plain = newDelivery({
         tenantId: prefs.tenantId,
-        dedupeKey: summary.dedupeKey,
+        dedupeKey,
         channel,
         rule: 'digest',
         recipient: prefs.userId,
+        recipientKeyId,
         subject: summary.subject,
         body: summary.body,
         triggeredBy: day,
         items: summary.items.map((n) => ({ rule: n.rule, subject: n.subject, body: n.body })),
         now,
       });
+      const digest = await this.seal.seal(plain, held.flatMap((d) => d.textKeyIds ?? []));
       await c.deliveries.bulkWrite(
         [
           { insertOne: { document: digest } },

@@ -80,6 +80,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnModuleDestro
       for (const n of due) perObjective.set(n.objectiveId ?? '', [...(perObjective.get(n.objectiveId ?? '') ?? []), n]);
       for (const [objectiveId, notifications] of perObjective) {
         const teamId = byId.get(objectiveId)?.teamId ?? null;
+        // A reminder quotes titles and a period, no one's words: its texts are sealed under the recipient's key alone.
         const inserted = await this.store.store.withTransaction((session) =>
           this.recorder.record(cycle.tenantId, teamId, notifications, now, session),
         );

@@ -9,8 +9,9 @@ import { READ_STORE, type CollectionDefinition, type ReadCollection, type ReadDo
  *   told apart by `kind`), a read model on the platform's runner (`notification-view.read-model.ts`),
  *   whose `_applied` revisions are the exactly-once record of the deliveries it plans too;
  * - what people asked for: `follows`, `preferences`; what tenant admins configured: `webhooks`, `smtp`;
- * - the delivery log (`deliveries`): one document per (rule, trigger, recipient, channel) whose `_id`
- *   is derived from that key, so planning the same notification twice cannot create a second one.
+ * - the delivery log (`deliveries-v2`): one document per (rule, trigger, recipient, channel) whose `_id`
+ *   is derived from that key, so planning the same notification twice cannot create a second one; a
+ *   person recipient and the texts kept sealed (see `DeliverySeal`).
  *
  * Settings are state, not events: webhook secrets and SMTP passwords must never enter the event log,
  * which is kept forever and published downstream.
@@ -148,18 +149,27 @@ export interface DeliveryAttempt {
 export interface DeliveryDoc extends ReadDocument {
   /** A UUID derived from `key`: the delivery id receivers see (`X-Okr-Delivery`), stable across retries. */
   _id: string;
-  /** `{tenant}|{rule}:{triggeredBy}:{recipient}|{channel}`: exactly one delivery per key. */
+  /**
+   * `{tenant}|{rule}:{triggeredBy}:{recipient}|{channel}`: exactly one delivery per key. A person is
+   * named in it by the id of their key, never by their user id.
+   */
   key: string;
   tenantId: string;
   rule: string;
+  /** A person's user id, sealed under their key; or `webhook:{id}` in clear for a tenant webhook. */
   recipient: string;
+  /** The id of a person recipient's key: how their deliveries are found; null for a webhook (or no key store). */
+  recipientKeyId: string | null;
   channel: Channel;
   webhookId: string | null;
   status: DeliveryStatus;
   /** Why the status is what it is when it is not plain (muted, held for the digest, quiet hours, no SMTP…). */
   reason: string | null;
+  /** Sealed under every key of `textKeyIds`: they may quote the words and names of several people. */
   subject: string;
   body: string;
+  /** The keys the texts are sealed under: the recipient's and every person's whose data the trigger held. */
+  textKeyIds: string[];
   triggeredBy: string;
   objectiveId: string | null;
   keyResultId: string | null;
@@ -197,11 +207,15 @@ export const COLLECTIONS = {
   webhooks: { name: 'webhooks', indexes: [{ fields: { tenantId: 1 } }] },
   smtp: { name: 'smtp', indexes: [] },
   deliveries: {
-    name: 'deliveries',
+    // v2: person recipients and texts sealed, found by `recipientKeyId` (v1, `deliveries`, held them in
+    // clear). The log is this service's own state, not rebuilt from events: v1 is no longer read and is
+    // dropped by the operator.
+    name: 'deliveries-v2',
     indexes: [
       { fields: { key: 1 }, unique: true },
       { fields: { status: 1, nextAttemptAt: 1 } },
       { fields: { tenantId: 1, createdAt: -1 } },
+      { fields: { tenantId: 1, recipientKeyId: 1, status: 1 } },
       { fields: { tenantId: 1, recipient: 1, status: 1 } },
     ],
   },

@@ -7,6 +7,7 @@ import { ReadinessCheck, activeTraceparent, type ReadinessIndicator } from '@okr
 import type { ReadSession } from '@okr/read-store';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
+import { peopleOf } from '../store/delivery-seal';
 import { NotificationsStore, type FollowDoc, type TeamDoc, type ViewDoc } from '../store/notifications.store';
 import { notificationViewModel, teamDocId, viewEvent } from './notification-view.read-model';
 import { isLive, notificationsOf, subjectOf } from './notifications-of-event';
@@ -98,7 +99,8 @@ export class NotificationProjections extends ReadModelRunner implements Readines
     const { teamId } = planned;
     // The consumer's span of this event (see ObservedConsumer) is the parent of its deliveries' attempts.
     const traceparent = activeTraceparent() ?? event.metadata.traceparent;
-    const inserted = await this.recorder.record(tenantId, teamId, notifications, now, session, traceparent);
+    // Their texts quote the event's people (authors, notes, who asked): sealed under each one's key.
+    const inserted = await this.recorder.record(tenantId, teamId, notifications, now, session, { ...(traceparent ? { traceparent } : {}), quoting: peopleOf(event) });
     this.recorded.set(event.id, { total: inserted.length, pending: inserted.filter((d) => d.status === 'pending').length });
   }
 

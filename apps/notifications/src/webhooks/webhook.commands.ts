@@ -7,6 +7,7 @@ import type { RegisterWebhookDto } from '../http/notifications.dto';
 import { NOTIFICATIONS_SETTINGS, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { webhookTestDelivery } from '../planning/plan-deliveries';
+import { DeliverySeal } from '../store/delivery-seal';
 import { NotificationsStore, type DeliveryStatus, type WebhookDoc } from '../store/notifications.store';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { newWebhookSecret, tenantWebhook, webhookView, type WebhookView } from './webhook.view';
@@ -115,12 +116,15 @@ export class SendWebhookTestHandler implements ICommandHandler<SendWebhookTestCo
   constructor(
     private readonly store: NotificationsStore,
     private readonly recorder: DeliveryRecorder,
+    private readonly seal: DeliverySeal,
   ) {}
 
   async execute({ principal, webhookId }: SendWebhookTestCommand): Promise<{ deliveryId: string; status: DeliveryStatus }> {
     const hook = await tenantWebhook(this.store, principal.tenantId, webhookId);
     const c = await this.store.collections();
-    const delivery = webhookTestDelivery(hook, uuidv7(), principal.userId, new Date());
+    // Its text names the admin who sent it: sealed under their key.
+    const plain = webhookTestDelivery(hook, uuidv7(), principal.userId, new Date());
+    const delivery = await this.seal.seal(plain, [...(await this.seal.keyIdsOf(principal.tenantId, [principal.userId])).values()]);
     await c.deliveries.bulkWrite([{ insertOne: { document: delivery } }]);
     this.recorder.notifyRecorded();
     return { deliveryId: delivery._id, status: delivery.status };

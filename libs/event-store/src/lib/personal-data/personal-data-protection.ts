@@ -30,6 +30,21 @@ export class PersonalDataProtection {
   }
 
   /**
+   * `value` sealed under each of these keys in turn (by id, as {@link seal} does a value of several
+   * people), for what is not an event: a text a service keeps that quotes several people. Erasing any
+   * one of them makes it unreadable. A key destroyed meanwhile is passed over: whatever of that person
+   * the value held was read as {@link ERASED_PERSON} already. No key ids: the value as it is.
+   */
+  async sealUnder(value: string, keyIds: readonly string[]): Promise<string> {
+    let sealed = value;
+    for (const keyId of new Set(keyIds)) {
+      const key = await this.keys.keyById(keyId);
+      if (key) sealed = seal(sealed, keyId, key);
+    }
+    return sealed;
+  }
+
+  /**
    * A copy of the stored event with its sealed values opened, wherever they are (an event of an older
    * schema version keeps them under that version's names); a field whose key was destroyed reads
    * {@link ERASED_PERSON}. Plain values (stored before sealing existed) are left as they are, and so is
