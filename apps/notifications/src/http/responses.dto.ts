@@ -29,12 +29,12 @@ export class DigestEntryDto {
 export class DeliveryItemDto {
   @ApiProperty({ format: 'uuid', description: 'Stable across retries (X-Okr-Delivery)' }) id!: string;
   @ApiProperty(RULE) rule!: string;
-  @ApiProperty({ example: 'alice', description: 'A user id or webhook:{id}' }) recipient!: string;
+  @ApiProperty({ example: 'alice', description: 'A user id ("erased person" once the person is erased) or webhook:{id}' }) recipient!: string;
   @ApiProperty({ enum: CHANNELS, enumName: 'DeliveryChannel' }) channel!: Channel;
   @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' }) status!: DeliveryStatus;
   @ApiProperty({ type: 'integer', minimum: 0 }) attempts!: number;
-  @ApiProperty({ type: String, nullable: true, example: 'quiet hours', description: 'Why the status is what it is, when it is not plain' }) reason!: string | null;
-  @ApiProperty() subject!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'quiet hours', description: 'Why the status is what it is, when it is not plain (personal-data-erased: not sent, someone it names or quotes was erased)' }) reason!: string | null;
+  @ApiProperty({ description: 'Reads "erased person" once the recipient or anyone whose words it quotes is erased, as does the body' }) subject!: string;
   @ApiProperty() body!: string;
   @ApiProperty({ description: 'The id of what triggered it (an event, a reminder period, a test)' }) triggeredBy!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) objectiveId!: string | null;

@@ -530,7 +530,7 @@ export interface components {
             /** @example at-risk */
             rule: components["schemas"]["DeliveryRule"];
             /**
-             * @description A user id or webhook:{id}
+             * @description A user id ("erased person" once the person is erased) or webhook:{id}
              * @example alice
              */
             recipient: string;
@@ -538,10 +538,11 @@ export interface components {
             status: components["schemas"]["DeliveryStatus"];
             attempts: number;
             /**
-             * @description Why the status is what it is, when it is not plain
+             * @description Why the status is what it is, when it is not plain (personal-data-erased: not sent, someone it names or quotes was erased)
              * @example quiet hours
              */
             reason: string | null;
+            /** @description Reads "erased person" once the recipient or anyone whose words it quotes is erased, as does the body */
             subject: string;
             body: string;
             /** @description The id of what triggered it (an event, a reminder period, a test) */
