@@ -8,7 +8,9 @@
  *      concurrency of 16) for the same notifications. The ratio is what durability costs.
  *   2. Planning: check-in events through the consumer (read the view, run the rules, plan, record the
  *      deliveries and the applied revision in one transaction) against raw read-store transactions
- *      writing the same documents precomputed.
+ *      writing the same documents precomputed; and the same planning with nothing sealed (no key
+ *      store) against planning with recipients and texts sealed as the service does by default.
+ *      Deliveries are sealed in every other case too (embedded key file, default key cache).
  *   3. Memory: heap after dispatching, against the heap before the deliveries were created.
  *
  * Run: `npm run bench:notifications`. Sizes: BENCH_DELIVERIES (default 2000), BENCH_EVENTS (2000).
@@ -19,7 +21,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { HealthIndicatorService } from '@nestjs/terminus';
-import type { EventStore } from '@okr/event-store';
+import { ProtectedEventStore, SqliteKeyStore, withKeyCache, type EventStore } from '@okr/event-store';
 import type { IntegrationEvent, IntegrationEventConsumer } from '@okr/messaging';
 import { Metrics, Tracing } from '@okr/platform';
 import { EmbeddedReadStore, type ReadStore } from '@okr/read-store';
@@ -30,6 +32,7 @@ import { systemClock, type NotificationsSettings } from '../apps/notifications/s
 import { DeliveryRecorder } from '../apps/notifications/src/planning/delivery-recorder';
 import { webhookTestDelivery } from '../apps/notifications/src/planning/plan-deliveries';
 import { NotificationsStore, type DeliveryDoc, type WebhookDoc } from '../apps/notifications/src/store/notifications.store';
+import { DeliverySeal } from '../apps/notifications/src/store/delivery-seal';
 import { SecretBox } from '../apps/notifications/src/store/secret-box';
 import { NotificationProjections } from '../apps/notifications/src/view/notification-projections';
 import { benchSize } from './bench-size';
@@ -63,8 +66,21 @@ async function openStore(dir: string, name: string): Promise<{ readStore: ReadSt
   return { readStore, store: new NotificationsStore(readStore) };
 }
 
+/**
+ * What the service's deliveries are sealed and opened with: an event store with personal-data keys in
+ * an embedded key file (the default), with the default key cache; or, `sealed: false`, none (nothing
+ * sealed). Only its key store is used: the bench's events are handed to the projections directly.
+ */
+function eventStoreOf(dir: string, name: string, sealed: boolean): { events: EventStore; close: () => Promise<void> } {
+  if (!sealed) return { events: {} as EventStore, close: async () => undefined };
+  const keys = withKeyCache(SqliteKeyStore.open({ file: join(dir, `${name}.keys.sqlite`) }), { maxEntries: 10_000, maxAgeMs: 60_000 });
+  return { events: new ProtectedEventStore({} as EventStore, keys), close: () => keys.close() };
+}
+
 async function dispatchRound(dir: string, round: number, url: string): Promise<{ rate: number; heapDelta: number }> {
   const { readStore, store } = await openStore(dir, `dispatch-${round}`);
+  const { events, close } = eventStoreOf(dir, `dispatch-${round}`, true);
+  const seal = new DeliverySeal(events);
   const c = await store.collections();
   const hook: WebhookDoc = {
     _id: uuidv7(), tenantId: 'bench', url, secret: 'whsec_bench', format: 'json', teams: [], rules: [],
@@ -73,10 +89,13 @@ async function dispatchRound(dir: string, round: number, url: string): Promise<{
   await c.webhooks.bulkWrite([{ insertOne: { document: hook } }]);
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  const docs: DeliveryDoc[] = Array.from({ length: DELIVERIES }, (_, i) => webhookTestDelivery(hook, `bench-${round}-${i}`, 'bench', new Date(0)));
+  // Sealed as the service seals a webhook test (its text names who sent it): the dispatcher opens each.
+  const benchKey = [...(await seal.keyIdsOf('bench', ['bench'])).values()];
+  const docs: DeliveryDoc[] = [];
+  for (let i = 0; i < DELIVERIES; i += 1) docs.push(await seal.seal(webhookTestDelivery(hook, `bench-${round}-${i}`, 'bench', new Date(0)), benchKey));
   for (let i = 0; i < docs.length; i += 500) await c.deliveries.bulkWrite(docs.slice(i, i + 500).map((document) => ({ insertOne: { document } })));
-  const recorder = new DeliveryRecorder(store, settings);
-  const dispatcher = new Dispatcher(store, recorder, settings, systemClock(), new Metrics('bench'), new SecretBox(), new Tracing('bench', null));
+  const recorder = new DeliveryRecorder(store, seal, settings);
+  const dispatcher = new Dispatcher(store, recorder, settings, systemClock(), new Metrics('bench'), new SecretBox(), new Tracing('bench', null), seal);
   const started = performance.now();
   // Claims and sends until nothing is due, up to CONCURRENCY attempts in flight (all to the one hook).
   await dispatcher.drain();
@@ -87,6 +106,7 @@ async function dispatchRound(dir: string, round: number, url: string): Promise<{
   const heapDelta = process.memoryUsage().heapUsed - heapBefore;
   await dispatcher.onModuleDestroy();
   await readStore.close();
+  await close();
   return { rate: DELIVERIES / elapsed, heapDelta };
 }
 
@@ -129,11 +149,13 @@ function events(): IntegrationEvent[] {
   return out;
 }
 
-async function planRound(dir: string, round: number): Promise<{ rate: number; recorded: number; written: DeliveryDoc[] }> {
-  const { readStore, store } = await openStore(dir, `plan-${round}`);
-  const recorder = new DeliveryRecorder(store, settings);
-  // The bench's events are plain (no key store): the event store is only asked to open sealed values, of which there are none.
-  const projections = new NotificationProjections({} as IntegrationEventConsumer, store, recorder, systemClock(), settings, {} as HealthIndicatorService, {} as EventStore);
+async function planRound(dir: string, round: number, sealed: boolean): Promise<{ rate: number; recorded: number; written: DeliveryDoc[] }> {
+  const name = `plan-${round}-${sealed ? 'sealed' : 'plain'}`;
+  const { readStore, store } = await openStore(dir, name);
+  // The bench's events are plain; with keys, the deliveries are sealed as the service seals them.
+  const { events: eventStore, close } = eventStoreOf(dir, name, sealed);
+  const recorder = new DeliveryRecorder(store, new DeliverySeal(eventStore), settings);
+  const projections = new NotificationProjections({} as IntegrationEventConsumer, store, recorder, systemClock(), settings, {} as HealthIndicatorService, eventStore);
   (projections as unknown as { notifySince: string }).notifySince = new Date(0).toISOString();
   const all = events();
   const started = performance.now();
@@ -142,6 +164,7 @@ async function planRound(dir: string, round: number): Promise<{ rate: number; re
   const rate = all.length / ((performance.now() - started) / 1000);
   const written = await (await store.collections()).deliveries.find({});
   await readStore.close();
+  await close();
   return { rate, recorded, written };
 }
 
@@ -177,6 +200,7 @@ async function main(): Promise<void> {
     const heap: number[] = [];
     const plan: number[] = [];
     const rawPlan: number[] = [];
+    const plainPlan: number[] = [];
     let recorded = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate which goes first, so neither always runs on a warmer process.
@@ -191,18 +215,20 @@ async function main(): Promise<void> {
         heap.push(d.heapDelta);
         raw.push(await rawSendRound(url));
       }
-      const p = await planRound(dir, round);
+      const p = await planRound(dir, round, true);
       plan.push(p.rate);
       recorded = p.recorded;
       rawPlan.push(await rawPlanRound(dir, round, p.written));
+      plainPlan.push((await planRound(dir, round, false)).rate);
       receiver.requests.length = 0;
     }
-    const [d, r, p, rp] = [median(dispatch), median(raw), median(plan), median(rawPlan)];
+    const [d, r, p, rp, pp] = [median(dispatch), median(raw), median(plan), median(rawPlan), median(plainPlan)];
     process.stdout.write(`case                                                   measured            baseline              ratio\n`);
     process.stdout.write(`dispatch to a local webhook (deliveries/s)        ${fmt(d).padStart(10)}    sendWebhook ${fmt(r).padStart(8)}    ${(d / r).toFixed(2)}\n`);
     process.stdout.write(`plan check-ins into deliveries (events/s)         ${fmt(p).padStart(10)}    raw writes  ${fmt(rp).padStart(8)}    ${(p / rp).toFixed(2)}\n`);
+    process.stdout.write(`the same, sealed vs nothing sealed (no key store) ${fmt(p).padStart(10)}    unsealed    ${fmt(pp).padStart(8)}    ${(p / pp).toFixed(2)}\n`);
     process.stdout.write(`heap growth for ${fmt(DELIVERIES)} deliveries dispatched: ${mb(median(heap))}${global.gc ? '' : ' (run with --expose-gc for a steadier figure)'}\n`);
-    process.stdout.write(`(${fmt(recorded)} deliveries recorded per planning round; median of ${ROUNDS} rounds: dispatch ${dispatch.map(fmt).join(', ')}; raw ${raw.map(fmt).join(', ')}; plan ${plan.map(fmt).join(', ')}; raw writes ${rawPlan.map(fmt).join(', ')})\n`);
+    process.stdout.write(`(${fmt(recorded)} deliveries recorded per planning round; median of ${ROUNDS} rounds: dispatch ${dispatch.map(fmt).join(', ')}; raw ${raw.map(fmt).join(', ')}; plan ${plan.map(fmt).join(', ')}; raw writes ${rawPlan.map(fmt).join(', ')}; unsealed ${plainPlan.map(fmt).join(', ')})\n`);
   } finally {
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });
