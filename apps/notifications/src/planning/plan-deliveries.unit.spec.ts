@@ -112,6 +112,15 @@ describe('planDeliveries', () => {
     expect(deliveryIdOf('acme|at-risk:evt-1:bob|in-app')).toBe(first[planDeliveries(input()).findIndex((d) => d.recipient === 'bob')]);
   });
 
+  it("names a person in the delivery key by their key's id, never by their user id", () => {
+    const keyId = '0190a7e2-0000-7000-8000-0000000000b0';
+    const docs = planDeliveries(input({ recipientKeys: new Map([['bob', keyId]]) }));
+    const bob = docs.find((d) => d.recipient === 'bob');
+    expect(bob).toMatchObject({ key: `acme|at-risk:evt-1:${keyId}|in-app`, recipientKeyId: keyId, _id: deliveryIdOf(`acme|at-risk:evt-1:${keyId}|in-app`) });
+    // Without a key (no key store) the user id names them, as before.
+    expect(docs.find((d) => d.recipient === 'alice')).toMatchObject({ key: 'acme|at-risk:evt-1:alice|in-app', recipientKeyId: null });
+  });
+
   it('another tenant with the same trigger gets other ids', () => {
     const acme = planDeliveries(input()).map((d) => d._id);
     const globex = planDeliveries(input({ tenantId: 'globex' })).map((d) => d._id);

@@ -101,7 +101,7 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
         items: summary.items.map((n) => ({ rule: n.rule, subject: n.subject, body: n.body })),
         now,
       });
-      const digest = await this.seal.seal(plain, held.flatMap((d) => d.textKeyIds ?? []));
+      const digest = await this.seal.seal(plain, held.flatMap((d) => d.textKeyIds));
       await c.deliveries.bulkWrite(
         [
           { insertOne: { document: digest } },
