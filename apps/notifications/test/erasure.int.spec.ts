@@ -111,14 +111,21 @@ describe('notifications and an erased person', () => {
       expect((await dina('PUT', '/api/v1/preferences', { body: prefs })).status).toBe(200);
       const objectiveId = await objectiveOf('otto', 'Trials convert faster', ['dina']);
       await learning(objectiveId, 'Demos on day two convert', 'aldo');
-      expect(await logOf('recipient=dina&channel=chat')).toEqual([expect.objectContaining({ status: 'held' })]);
+      const gone = await learning(objectiveId, 'Pricing pages confuse', 'abel');
+      expect(await logOf('recipient=dina&channel=chat')).toEqual([expect.objectContaining({ status: 'held' }), expect.objectContaining({ status: 'held' })]);
+      // Erased before the digest: that message is left out of it (skipped), the other goes out.
+      await erase('abel');
       expect((await t.call('POST', '/api/v1/admin/digests/run')).body.digests).toBe(1);
+      expect(await logOf('recipient=dina&channel=chat&status=skipped')).toEqual([
+        expect.objectContaining({ triggeredBy: gone, reason: 'personal-data-erased', subject: ERASED_PERSON, body: ERASED_PERSON }),
+      ]);
       await t.dispatcher().drain();
       const sent = await eventually(() => receiver.requests.find((r) => r.path === '/chat/dina'), 10_000, 'digest sent');
       expect(sent.body).toContain('New learning (validated) on');
       expect(sent.body).not.toMatch(/pd1\./);
       const [digest] = await logOf('recipient=dina&rule=digest');
       expect(digest).toMatchObject({ status: 'delivered', channel: 'chat', items: [expect.objectContaining({ rule: 'learning-captured', body: expect.stringContaining('Demos on day two convert') })] });
+      expect(sent.body).not.toContain(ERASED_PERSON);
       const raw = await rawDeliveries();
       expect(raw).not.toContain('dina');
       expect(raw).not.toContain('Demos on day two convert');

@@ -4,7 +4,7 @@ import { Periodic } from '@okr/platform';
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { deliveryIdOf, deliveryKey, newDelivery } from '../planning/plan-deliveries';
-import { DeliverySeal } from '../store/delivery-seal';
+import { DeliverySeal, PERSONAL_DATA_ERASED, erasedIn } from '../store/delivery-seal';
 import { NotificationsStore, type Channel, type DeliveryDoc, type PreferencesDoc } from '../store/notifications.store';
 
 /** `YYYY-MM-DD` of `instant` in `timeZone`. */
@@ -16,10 +16,11 @@ const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Numb
 /**
  * Daily digests: for a person who asked for one, once their local time passed `digestAt`, every
  * delivery `held` for them on a channel becomes ONE digest delivery on that channel
- * (`digest:{user}:{local date}`), and the held ones become `digested` with its id, in one
+ * (`digest:{user's key id}:{local date}`), and the held ones become `digested` with its id, in one
  * transaction. A digest of a day exists at most once per channel; what is held after it went out
  * waits for the next day's. The held deliveries are opened to be summed up, and the digest is sealed
- * under every key they were sealed under: erasing anyone they quote makes the digest unreadable.
+ * under every key they were sealed under: erasing anyone they quote makes the digest unreadable. A
+ * held one that no longer opens (someone it quotes was erased meanwhile) is left out, `skipped`.
  */
 @Injectable()
 export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -68,11 +69,17 @@ export class DigestScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     return recorded;
   }
 
-  private async digestOne(prefs: PreferencesDoc, channel: Channel, held: DeliveryDoc[], now: Date): Promise<boolean> {
+  private async digestOne(prefs: PreferencesDoc, channel: Channel, stored: DeliveryDoc[], now: Date): Promise<boolean> {
     const c = await this.store.collections();
     const day = localDate(now, prefs.timeZone);
-    const opened = await this.seal.open(held);
-    const entries: Notification[] = opened.map((d) => ({
+    const all = await this.seal.open(stored);
+    const erased = new Set(stored.filter((d, i) => erasedIn(d, all[i] as DeliveryDoc)).map((d) => d._id));
+    if (erased.size > 0) {
+      const skip = { filter: { _id: { $in: [...erased] }, status: 'held' }, update: { $set: { status: 'skipped', reason: PERSONAL_DATA_ERASED } } };
+      await c.deliveries.bulkWrite([{ updateMany: skip }]);
+    }
+    const held = stored.filter((d) => !erased.has(d._id));
+    const entries: Notification[] = all.filter((d) => !erased.has(d._id)).map((d) => ({
       rule: d.rule as NotificationRule,
       recipient: d.recipient,
       dedupeKey: d.key,
