@@ -328,6 +328,7 @@ describe('notifications: from goals, check-ins and insights events to the right 
         (first as unknown as { metrics: never }).metrics,
         (first as unknown as { secrets: never }).secrets,
         (first as unknown as { tracing: never }).tracing,
+        (first as unknown as { seal: never }).seal,
       );
       await c.deliveries.bulkWrite(docs.map((document) => ({ insertOne: { document } })));
       await Promise.all([first.runRound(), second.runRound(), first.runRound(), second.runRound()]);
