@@ -9,7 +9,8 @@
  *   2. Planning: check-in events through the consumer (read the view, run the rules, plan, record the
  *      deliveries and the applied revision in one transaction) against raw read-store transactions
  *      writing the same documents precomputed; and the same planning with nothing sealed (no key
- *      store) against planning with recipients and texts sealed as the service does by default.
+ *      store) against planning with recipients and texts sealed as the service does by default
+ *      (and dispatching likewise: sealed deliveries opened before each send, against plain ones).
  *      Deliveries are sealed in every other case too (embedded key file, default key cache).
  *   3. Memory: heap after dispatching, against the heap before the deliveries were created.
  *
@@ -77,9 +78,10 @@ function eventStoreOf(dir: string, name: string, sealed: boolean): { events: Eve
   return { events: new ProtectedEventStore({} as EventStore, keys), close: () => keys.close() };
 }
 
-async function dispatchRound(dir: string, round: number, url: string): Promise<{ rate: number; heapDelta: number }> {
-  const { readStore, store } = await openStore(dir, `dispatch-${round}`);
-  const { events, close } = eventStoreOf(dir, `dispatch-${round}`, true);
+async function dispatchRound(dir: string, round: number, url: string, sealed = true): Promise<{ rate: number; heapDelta: number }> {
+  const name = `dispatch-${round}-${sealed ? 'sealed' : 'plain'}`;
+  const { readStore, store } = await openStore(dir, name);
+  const { events, close } = eventStoreOf(dir, name, sealed);
   const seal = new DeliverySeal(events);
   const c = await store.collections();
   const hook: WebhookDoc = {
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
     const plan: number[] = [];
     const rawPlan: number[] = [];
     const plainPlan: number[] = [];
+    const plainDispatch: number[] = [];
     let recorded = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate which goes first, so neither always runs on a warmer process.
@@ -215,6 +218,7 @@ async function main(): Promise<void> {
         heap.push(d.heapDelta);
         raw.push(await rawSendRound(url));
       }
+      plainDispatch.push((await dispatchRound(dir, round, url, false)).rate);
       const p = await planRound(dir, round, true);
       plan.push(p.rate);
       recorded = p.recorded;
@@ -222,13 +226,14 @@ async function main(): Promise<void> {
       plainPlan.push((await planRound(dir, round, false)).rate);
       receiver.requests.length = 0;
     }
-    const [d, r, p, rp, pp] = [median(dispatch), median(raw), median(plan), median(rawPlan), median(plainPlan)];
+    const [d, r, p, rp, pp, pd] = [median(dispatch), median(raw), median(plan), median(rawPlan), median(plainPlan), median(plainDispatch)];
     process.stdout.write(`case                                                   measured            baseline              ratio\n`);
     process.stdout.write(`dispatch to a local webhook (deliveries/s)        ${fmt(d).padStart(10)}    sendWebhook ${fmt(r).padStart(8)}    ${(d / r).toFixed(2)}\n`);
+    process.stdout.write(`the same, sealed vs nothing sealed (no key store) ${fmt(d).padStart(10)}    unsealed    ${fmt(pd).padStart(8)}    ${(d / pd).toFixed(2)}\n`);
     process.stdout.write(`plan check-ins into deliveries (events/s)         ${fmt(p).padStart(10)}    raw writes  ${fmt(rp).padStart(8)}    ${(p / rp).toFixed(2)}\n`);
     process.stdout.write(`the same, sealed vs nothing sealed (no key store) ${fmt(p).padStart(10)}    unsealed    ${fmt(pp).padStart(8)}    ${(p / pp).toFixed(2)}\n`);
     process.stdout.write(`heap growth for ${fmt(DELIVERIES)} deliveries dispatched: ${mb(median(heap))}${global.gc ? '' : ' (run with --expose-gc for a steadier figure)'}\n`);
-    process.stdout.write(`(${fmt(recorded)} deliveries recorded per planning round; median of ${ROUNDS} rounds: dispatch ${dispatch.map(fmt).join(', ')}; raw ${raw.map(fmt).join(', ')}; plan ${plan.map(fmt).join(', ')}; raw writes ${rawPlan.map(fmt).join(', ')}; unsealed ${plainPlan.map(fmt).join(', ')})\n`);
+    process.stdout.write(`(${fmt(recorded)} deliveries recorded per planning round; median of ${ROUNDS} rounds: dispatch ${dispatch.map(fmt).join(', ')}; unsealed dispatch ${plainDispatch.map(fmt).join(', ')}; raw ${raw.map(fmt).join(', ')}; plan ${plan.map(fmt).join(', ')}; raw writes ${rawPlan.map(fmt).join(', ')}; unsealed ${plainPlan.map(fmt).join(', ')})\n`);
   } finally {
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });
