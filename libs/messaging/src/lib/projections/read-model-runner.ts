@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ReadDocument, ReadSession, ReadStore } from '@okr/read-store';
+import type { BulkOperation, ReadDocument, ReadSession, ReadStore } from '@okr/read-store';
 import type { IntegrationEvent } from '../integration-event';
 import type { EventHandler, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
 import type { ReadModel } from './read-model';
@@ -58,8 +58,10 @@ export type ProjectedListener = (model: ReadModel, event: IntegrationEvent, curr
  * 1. skip when `_applied['{model}|{streamId}'].revision >= event.revision` (a redelivery);
  * 2. load `current` with `reads(event)`;
  * 3. `bulkWrite(project(event, current), session)`, then the {@link ProjectedListener}s;
- * 4. set `_applied['{model}|{streamId}'].revision` through the same session.
- * Steps 1 and 2 read THROUGH the session, so an event sees the batch's earlier writes. A crash
+ * 4. at the end of the batch, set `_applied['{model}|{streamId}'].revision` of each stream it
+ *    applied (one write per stream, not per event) through the same session.
+ * Step 1 reads each stream's record once per batch and then follows the batch's own events; step 2
+ * reads THROUGH the session, so an event sees the batch's earlier writes. A crash
  * anywhere before commit leaves nothing of the batch; after commit the consumer may redeliver it,
  * and step 1 skips each event: no double-apply, no skip. If something else wrote the same documents
  * meanwhile (a rebuild, another replica), the commit fails with a write conflict and
@@ -248,31 +250,41 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     const applied = await this.collections.applied();
     return this.store.withTransaction(async (session) => {
       const done: IntegrationEvent[] = [];
+      // The revision each stream has reached in this batch: `_applied` is read once per stream and
+      // written once per stream, at the end, in the same transaction as the documents.
+      const reached = new Map<string, { revision: number; event?: IntegrationEvent }>();
       for (const event of handled) {
         const id = appliedId(model.name, event.streamId);
-        const record = await applied.findOne({ _id: id }, { session });
-        if (record !== null && record.revision >= event.revision) continue;
+        let stream = reached.get(id);
+        if (stream === undefined) {
+          const record = await applied.findOne({ _id: id }, { session });
+          reached.set(id, (stream = { revision: record?.revision ?? -1 }));
+        }
+        if (stream.revision >= event.revision) continue;
         const filter = model.reads(event);
         const current = filter ? await collection.find(filter, { session }) : [];
         const operations = model.project(event, current);
         if (operations.length > 0) await collection.bulkWrite(operations, session);
         for (const listener of this.projectedListeners) await listener(model, event, current, session);
-        await applied.updateOne(
-          { _id: id },
-          {
-            $set: {
-              model: model.name,
-              streamId: event.streamId,
-              tenantId: event.metadata.tenantId,
-              revision: event.revision,
-              position: event.position ?? null,
-              appliedAt: new Date().toISOString(),
-            },
-          },
-          { upsert: true, session },
-        );
+        stream.revision = event.revision;
+        stream.event = event;
         done.push(event);
       }
+      const appliedAt = new Date().toISOString();
+      const records: BulkOperation[] = [];
+      for (const [id, { event }] of reached) {
+        if (event === undefined) continue;
+        const $set = {
+          model: model.name,
+          streamId: event.streamId,
+          tenantId: event.metadata.tenantId,
+          revision: event.revision,
+          position: event.position ?? null,
+          appliedAt,
+        };
+        records.push({ updateOne: { filter: { _id: id }, update: { $set }, upsert: true } });
+      }
+      if (records.length > 0) await applied.bulkWrite(records, session);
       return done;
     });
   }

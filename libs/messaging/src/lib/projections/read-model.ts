@@ -1,5 +1,5 @@
 import type { EventMetadata } from '@okr/okr-domain';
-import type { BulkOperation, Filter, IndexDefinition, ReadDocument } from '@okr/read-store';
+import { jsonCopy, type BulkOperation, type Filter, type IndexDefinition, type ReadDocument } from '@okr/read-store';
 
 /**
  * Read models as PURE projections: no Nest, no I/O. A read model names its collection and indexes,
@@ -62,5 +62,5 @@ export const replaceDocument = (document: ReadDocument): BulkOperation => ({
   replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
 });
 
-/** Deep copy of a JSON document (documents are plain JSON: no dates, no functions). */
-export const cloneJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+/** Deep copy of a JSON document, as a JSON round trip makes it (documents are plain JSON: no dates, no functions). */
+export const cloneJson = <T>(value: T): T => jsonCopy(value);

@@ -69,8 +69,8 @@ export const compileFilter = (filter: Filter): DocumentTest | undefined => {
 /**
  * `document` with `operators` applied, when they are only `$set`, `$unset`, `$inc` (of a number on
  * a number or a missing field) and `$push` (of one value onto an array or a missing field) of
- * distinct top-level fields: a shallow copy, so the caller must make it a stored document (deep
- * copy) before keeping it. Undefined for anything else (mingo applies it, and reports its errors).
+ * distinct top-level fields: a new top-level object that shares the document's other fields and holds
+ * the update's values themselves, so the caller passes values it owns (a copy) to keep the result. Undefined for anything else (mingo applies it, and reports its errors).
  */
 export const applyDirectly = (document: ReadDocument, operators: Update): ReadDocument | undefined => {
   const draft: Record<string, unknown> = { ...document };

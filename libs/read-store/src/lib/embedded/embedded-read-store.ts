@@ -6,7 +6,7 @@ import { Query, update as mingoUpdate } from 'mingo';
 import { DuplicateKeyError, WriteConflictError } from '../errors';
 import { FieldIndex, candidates, planFilter } from './field-index';
 import { applyDirectly, compileFilter, type DocumentTest } from './direct-paths';
-import { copiesOf, copyOf, documentFromText, storedDocument, textOf } from './stored-json';
+import { copiesOf, copyOf, documentFromText, jsonCopy, sameJson, storedDocument, textOf } from './stored-json';
 import type {
   BulkOperation,
   CollectionDefinition,
@@ -30,8 +30,9 @@ import type {
  * - Queries: each collection is also held in memory (a Map by `_id`) and evaluated by mingo, so
  *   filters, projections and sorts follow MongoDB's rules rather than hand-written matching; filters
  *   made only of equalities and updates of top-level `$set`/`$unset`/`$inc`/`$push` (the projections'
- *   shapes) are evaluated directly (`direct-paths.ts`, tested against mingo). Each stored document
- *   keeps its JSON text (`stored-json.ts`): commits write it, copies for callers parse it. On open
+ *   shapes) are evaluated directly (`direct-paths.ts`, tested against mingo). Documents are copied
+ *   in and out by a walk that gives what a JSON round trip gives (`stored-json.ts`); a document's
+ *   text is made once, by the commit that writes it. On open
  *   the existing collections are loaded from the file; a projection then catches up from the
  *   checkpoint it stored with its documents, nothing is replayed here.
  * - Updates: mingo's `update` (MongoDB update operators) applied to a copy of the document; upsert
@@ -190,8 +191,10 @@ const applyOperators = (document: ReadDocument, operators: Update): ReadDocument
     const { $set: _, ...others } = operators;
     operators = Object.keys(rest).length > 0 ? { ...others, $set: rest } : others;
   }
-  const direct = applyDirectly(document, operators);
-  if (direct !== undefined) return storedDocument(direct);
+  // The direct path copies only the update's values in: the fields it leaves are the stored
+  // document's own, shared with it (stored documents are never mutated, callers get copies).
+  const direct = applyDirectly(document, jsonCopy(operators));
+  if (direct !== undefined) return direct;
   const draft = copyOf(document);
   if (Object.keys(operators).length > 0) mingoUpdate(draft, operators as Parameters<typeof mingoUpdate>[1]);
   return storedDocument(draft);
@@ -273,8 +276,14 @@ class TransactionCollection {
   /** The committed state this transaction builds on (undefined: the collection is created by it). */
   readonly base: CollectionState | undefined;
   readonly state: CollectionState;
-  /** The lookup indexes of the documents this transaction wrote (created on its first write). */
+  /** The lookup indexes of the documents this transaction wrote (built when an indexed read needs them). */
   private overlayLookup: FieldIndex[] | undefined;
+  /**
+   * Documents written since the overlay's indexes were last brought up to date: most reads of a
+   * projection are by `_id` and need no index, and a document written many times in one batch is
+   * indexed once, in its latest version, instead of at every write.
+   */
+  private readonly unindexed = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -347,8 +356,20 @@ class TransactionCollection {
   private *lookup(index: number, prefix: number, key: string): Generator<string> {
     const committed = this.state.lookup[index].get(prefix, key);
     if (committed) yield* committed;
+    this.indexOverlay();
     const own = this.overlayLookup?.[index].get(prefix, key);
     if (own) yield* own;
+  }
+
+  /** Adds the latest version of each document written since the last indexed read to the overlay's indexes. */
+  private indexOverlay(): void {
+    if (this.unindexed.size === 0) return;
+    this.overlayLookup ??= this.state.indexes.map((definition) => new FieldIndex(definition));
+    for (const id of this.unindexed) {
+      const document = this.changes.get(id);
+      if (document) for (const index of this.overlayLookup) index.add(id, document);
+    }
+    this.unindexed.clear();
   }
 
   private holder(index: number, key: string): string | null | undefined {
@@ -389,11 +410,7 @@ class TransactionCollection {
       }
       // After the checks: a failed operation must not leave index entries (a stale one would only
       // cost a test, but a document never written must not be found through the overlay).
-      for (const [id, document] of writes) {
-        if (!document) continue;
-        this.overlayLookup ??= this.state.indexes.map((definition) => new FieldIndex(definition));
-        for (const index of this.overlayLookup) index.add(id, document);
-      }
+      if (this.state.indexes.length > 0) for (const [id, document] of writes) if (document) this.unindexed.add(id);
     } catch (error) {
       for (const revert of undo.reverse()) revert();
       throw error;
@@ -451,7 +468,7 @@ class TransactionCollection {
 
   /** Stages replacements, counting as modified only documents that really changed (as MongoDB does). */
   private replaceMatched(pairs: ReadonlyArray<readonly [found: ReadDocument, next: ReadDocument]>): WriteResult {
-    const changed = pairs.filter(([found, next]) => textOf(found) !== textOf(next));
+    const changed = pairs.filter(([found, next]) => !sameJson(found, next));
     this.stage(changed.map(([found, next]) => [found._id, next] as const));
     return { ...EMPTY_RESULT, matched: pairs.length, modified: changed.length };
   }
