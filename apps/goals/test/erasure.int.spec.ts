@@ -100,7 +100,7 @@ describe('goals API: erasing a person', () => {
     const [last] = await collect(t.store.readStream(stream));
     const snapshots = snapshotsOf(t.store);
     expect(snapshots).toBeDefined();
-    const kept = { streamId: stream, tenantId: 'acme', shape: 'objective-state-v1', revision: 0, maxOccurredAt: last.metadata.occurredAt, erasureEpoch: 0, importedOnly: false, last, state: { ownerId: 'dee' } };
+    const kept = { streamId: stream, tenantId: 'acme', shape: 'objective-state-v1', revision: 0, maxOccurredAt: last.metadata.occurredAt, chunkMinOccurredAt: last.metadata.occurredAt, erasureEpoch: 0, importedOnly: false, last, state: { ownerId: 'dee' } };
     await snapshots?.save(kept);
     await snapshots?.save({ ...kept, streamId: 'objective-elsewhere', tenantId: 'globex' });
     expect((await t.call('POST', '/api/v1/admin/people/dee/erasure', { body: { reason: 'Asked to be forgotten' } })).status).toBe(201);

@@ -20,6 +20,7 @@ export function snapshotStoreContract(name: string, factory: () => Promise<{ sna
       shape: 'shape-v1',
       revision,
       maxOccurredAt,
+      chunkMinOccurredAt: maxOccurredAt,
       erasureEpoch: -1,
       importedOnly: false,
       last: { id: `e${revision}`, type: 'Happened', schemaVersion: 1, streamId, revision, position: revision, data: {}, metadata: { tenantId: 't1', actor: 'ann', correlationId: 'c', causationId: 'c', occurredAt: maxOccurredAt } },
@@ -64,6 +65,24 @@ export function snapshotStoreContract(name: string, factory: () => Promise<{ sna
       await snapshots.deleteTenant(tenant);
       expect(await snapshots.nearest(b, 'shape-v1', later)).toBeUndefined();
       expect(await snapshots.nearest(c, 'shape-v1', later)).toBeDefined();
+    });
+  
+    it('tells an as-of read which revisions may hold events at or before its instant: the chunks whose earliest event is, and what no snapshot covers', async () => {
+      const stream = `objective-${randomUUID()}`;
+      const chunks = [[9, '2026-10-01T00:00:00.000Z'], [19, '2026-10-02T00:00:00.000Z'], [29, '2026-10-03T00:00:00.000Z'], [39, '2026-10-04T00:00:00.000Z']] as const;
+      for (const [revision, at] of chunks) await snapshots.save(snapshot(stream, revision, at));
+      const span = (after: number, until: string, shape = 'shape-v1', id = stream) => snapshots.span(id, shape, after, new Date(until));
+      expect(await span(9, '2026-10-02T12:00:00.000Z')).toEqual({ through: 19, coveredTo: 39 });
+      expect(await span(19, '2026-10-02T12:00:00.000Z')).toEqual({ through: 19, coveredTo: 39 });
+      expect(await span(-1, '2026-09-30T00:00:00.000Z')).toEqual({ through: -1, coveredTo: 39 });
+      expect(await span(-1, '2026-10-01T00:00:00.000Z')).toEqual({ through: 9, coveredTo: 39 });
+      expect(await span(39, '2026-12-01T00:00:00.000Z')).toEqual({ through: 39, coveredTo: 39 });
+      expect(await span(-1, '2026-12-01T00:00:00.000Z', 'shape-v2')).toEqual({ through: -1, coveredTo: -1 });
+      expect(await span(-1, '2026-12-01T00:00:00.000Z', 'shape-v1', `objective-${randomUUID()}`)).toEqual({ through: -1, coveredTo: -1 });
+      // An event written with an earlier clock (another replica's) in a later chunk: that chunk is read too.
+      await snapshots.save(snapshot(stream, 49, '2026-10-05T00:00:00.000Z', { chunkMinOccurredAt: '2026-10-02T06:00:00.000Z' }));
+      expect(await span(9, '2026-10-02T12:00:00.000Z')).toEqual({ through: 49, coveredTo: 49 });
+      expect(await span(9, '2026-10-02T00:00:00.000Z')).toEqual({ through: 19, coveredTo: 49 });
     });
   });
 }

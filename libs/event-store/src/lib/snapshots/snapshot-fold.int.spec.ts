@@ -29,15 +29,33 @@ function counting(store: EventStore, streamId: string): { store: EventStore; rea
   return { store: proxy, read: () => read };
 }
 
-/** An objective of 3 + `handOvers` events, one a minute from minute 0. */
-async function objective(store: EventStore, handOvers: number): Promise<string> {
+/** The store, noting how each read of one stream was asked (from which revision, how many, up to when). */
+function noting(store: EventStore, streamId: string): { store: EventStore; reads: Parameters<EventStore['readStream']>[1][] } {
+  const reads: Parameters<EventStore['readStream']>[1][] = [];
+  const proxy = new Proxy(store, {
+    get(target, property) {
+      if (property === 'readStream') {
+        return (id: string, options?: Parameters<EventStore['readStream']>[1]) => {
+          if (id === streamId) reads.push(options);
+          return target.readStream(id, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: proxy, reads };
+}
+
+/** An objective of 3 + `handOvers` events, one a minute from minute 0 (`minuteOf` moves some). */
+async function objective(store: EventStore, handOvers: number, minuteOf: (revision: number) => number = (revision) => revision): Promise<string> {
   const id = uuidv7();
   const stream = `objective-${id}`;
   const context = (minute: number) => ({ tenantId: TENANT, actor: 'ann', correlationId: uuidv7(), now: at(minute) });
   await handleCommand(store, stream, objectiveDecider, { type: 'SetObjective', data: { objectiveId: id, cycleId: 'q4', teamId: 'growth', ownerId: 'ann', title: 'Customers succeed' } }, context(0));
   await handleCommand(store, stream, objectiveDecider, { type: 'AddKeyResult', data: { keyResultId: uuidv7(), title: 'Activation', measure: { kind: 'increase', start: 0, target: 10 } } }, context(1));
   await handleCommand(store, stream, objectiveDecider, { type: 'ActivateObjective', data: {} }, context(2));
-  for (let i = 0; i < handOvers; i++) await handleCommand(store, stream, objectiveDecider, { type: 'TransferOwnership', data: { newOwnerId: `owner-${i}` } }, context(3 + i));
+  for (let i = 0; i < handOvers; i++) await handleCommand(store, stream, objectiveDecider, { type: 'TransferOwnership', data: { newOwnerId: `owner-${i}` } }, context(minuteOf(3 + i)));
   return stream;
 }
 
@@ -70,6 +88,35 @@ describe('as-of reads from aggregate snapshots', () => {
     expect((await loadAggregate(store, stream, objectiveDecider, 'other-tenant', at(59))).revision).toBe('no_stream');
   });
 
+  it('never asks the store to walk the stream past the chunk that holds the instant: only that chunk, then what no snapshot covers', async () => {
+    const { store, reads } = noting(events, stream);
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    await loadAggregate(store, stream, objectiveDecider, TENANT, at(59)); // keeps snapshots at 9, 19, … 59
+    await handleCommand(events, stream, objectiveDecider, { type: 'TransferOwnership', data: { newOwnerId: 'late' } }, { tenantId: TENANT, actor: 'ann', correlationId: uuidv7(), now: at(60) });
+    reads.length = 0;
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT, at(33))).toEqual(await plainAsOf(33));
+    // From the snapshot at 29: the chunk 30..39 whole, then from 60 (after the last snapshot) up to the instant.
+    expect(reads).toEqual([{ fromRevision: 30, maxCount: 10 }, { until: at(33), fromRevision: 60 }]);
+    reads.length = 0;
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT, at(60))).toEqual(await plainAsOf(60));
+    expect(reads).toEqual([{ until: at(60), fromRevision: 60 }]);
+  });
+
+  it('answers as the fold from the start does when a later event was written with an earlier clock (another replica)', async () => {
+    // Revision 45 happened at minute 5 by its writer's clock; everything else a minute per revision.
+    const skewed = await objective(events, 57, (revision) => (revision === 45 ? 5 : revision));
+    const { store, reads } = noting(events, skewed);
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    const plain = (minute: number) => loadAggregate(events, skewed, objectiveDecider, TENANT, at(minute));
+    expect(await loadAggregate(store, skewed, objectiveDecider, TENANT, at(59))).toEqual(await plain(59));
+    for (const minute of [4, 5, 6, 33, 44, 45, 46, 58]) {
+      reads.length = 0;
+      const loaded = await loadAggregate(store, skewed, objectiveDecider, TENANT, at(minute));
+      expect(loaded).toEqual(await plain(minute));
+      expect(loaded.revision).toBe(minute < 5 || minute > 45 ? minute : 45);
+    }
+  });
+
   it('never uses a snapshot of another state shape', async () => {
     const { store, read } = counting(events, stream);
     enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
@@ -86,6 +133,16 @@ describe('as-of reads from aggregate snapshots', () => {
   describe('personal data: snapshots never outlive an erasure', () => {
     const erase = (store: EventStore, occurredAt: Date) =>
       store.append(`erasure-${TENANT}`, [{ id: uuidv7(), type: 'PersonalDataErased', data: { erasureId: uuidv7(), keyId: 'k1', reason: 'asked', erasedAt: occurredAt.toISOString() }, metadata: { tenantId: TENANT, actor: 'admin', correlationId: 'c', causationId: 'c', occurredAt: occurredAt.toISOString() } }], 'any');
+
+    it("asks the log for the tenant's erasures once per key cache age, not on every read", async () => {
+      const { store, reads } = noting(events, `erasure-${TENANT}`);
+      enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+      await loadAggregate(store, stream, objectiveDecider, TENANT, at(59)); // reads them, keeps snapshots, reads them again
+      const kept = reads.length;
+      for (const minute of [12, 33, 59]) await loadAggregate(store, stream, objectiveDecider, TENANT, at(minute));
+      expect(kept).toBe(2);
+      expect(reads.length).toBe(kept);
+    });
 
     it('a snapshot taken before an erasure is never used and is dropped when met', async () => {
       const { store, read } = counting(events, stream);

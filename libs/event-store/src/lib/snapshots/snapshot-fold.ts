@@ -18,30 +18,71 @@ export interface SnapshotOptions {
   onError?: (error: unknown) => void;
 }
 
-const registry = new WeakMap<EventStore, { snapshots: SnapshotStore; options: SnapshotOptions }>();
+interface Erasures {
+  /** The tenant's erasures so far (the erasure stream's revision, -1 without one). */
+  epoch: number;
+  /** When the last one happened. */
+  lastAt: number;
+  /** When this process read them. */
+  checkedAt: number;
+}
+
+interface Enabled {
+  snapshots: SnapshotStore;
+  options: SnapshotOptions;
+  /** Each tenant's erasures as last read, reused for reads within the key cache's age (see `erasuresOf`). */
+  erasures: Map<string, Erasures>;
+}
+
+const registry = new WeakMap<EventStore, Enabled>();
 
 /** Turns on snapshots for the as-of reads of one store instance (the services do it at start). */
 export function enableSnapshots(store: EventStore, snapshots: SnapshotStore, options: SnapshotOptions): void {
-  registry.set(store, { snapshots, options });
+  registry.set(store, { snapshots, options, erasures: new Map() });
 }
 
 /** The snapshot store of an event store, when snapshots are on. */
 export const snapshotsOf = (store: EventStore): SnapshotStore | undefined => registry.get(store)?.snapshots;
 
-/** The tenant's erasures so far (the erasure stream's revision, -1 without one) and when the last happened. */
-async function erasureEpoch(store: EventStore, tenantId: string): Promise<{ epoch: number; lastAt: number }> {
+/** The tenant's erasures as the log has them now. */
+async function erasureEpoch(store: EventStore, tenantId: string): Promise<Erasures> {
+  const checkedAt = Date.now();
   for await (const event of store.readStream(streamName(ERASURE_CATEGORY, tenantId), { direction: 'backwards', maxCount: 1, asStored: true })) {
-    return { epoch: event.revision, lastAt: Date.parse(event.metadata.occurredAt) };
+    return { epoch: event.revision, lastAt: Date.parse(event.metadata.occurredAt), checkedAt };
   }
-  return { epoch: -1, lastAt: Number.NEGATIVE_INFINITY };
+  return { epoch: -1, lastAt: Number.NEGATIVE_INFINITY, checkedAt };
 }
 
 /**
+ * The tenant's erasures for a read, asked of the log at most once per key cache age: within that age
+ * another replica may open an erased person's data anyway, and the erasure itself drops the tenant's
+ * snapshots (what a read would find). Keeping a snapshot never relies on it (see `keep`).
+ */
+async function erasuresOf(store: EventStore, enabled: Enabled, tenantId: string): Promise<Erasures> {
+  const known = enabled.erasures.get(tenantId);
+  if (known && Date.now() - known.checkedAt < enabled.options.keyCacheMaxAgeMs) return known;
+  return erasuresRead(store, enabled, tenantId);
+}
+
+/** The tenant's erasures read from the log now, and remembered. */
+async function erasuresRead(store: EventStore, enabled: Enabled, tenantId: string): Promise<Erasures> {
+  const read = await erasureEpoch(store, tenantId);
+  if (enabled.erasures.size >= MAX_TENANTS_KEPT) enabled.erasures.clear();
+  enabled.erasures.set(tenantId, read);
+  return read;
+}
+
+/** Tenants whose erasures one process remembers (a bound, not a tuning knob). */
+const MAX_TENANTS_KEPT = 10_000;
+
+/**
  * As-of fold from the nearest snapshot before `until` (undefined when snapshots are off for this store
- * or this decider). Personal data: a snapshot is used only while the tenant has had no erasure since it
- * was taken; a fold that may hold an erased person's data opened (started within the key cache's age of
- * the last erasure) keeps none; a snapshot kept while an erasure was recorded is dropped at once (the
- * erasure's own `deleteTenant` may have run before it was kept).
+ * or this decider). It reads the events after the snapshot that may be at or before `until` (the
+ * chunks whose earliest event is, then the events no snapshot covers yet), never the rest of the stream.
+ * Personal data: a snapshot is used only while the tenant has had no erasure since it was taken; a fold
+ * that may hold an erased person's data opened (started within the key cache's age of the last erasure)
+ * keeps none; a snapshot kept while an erasure was recorded is dropped at once (the erasure's own
+ * `deleteTenant` may have run before it was kept).
  */
 export async function loadAsOfFromSnapshots<State, Evt extends DomainEvent>(
   store: EventStore,
@@ -50,48 +91,79 @@ export async function loadAsOfFromSnapshots<State, Evt extends DomainEvent>(
   tenantId: string,
   until: Date,
 ): Promise<LoadedAggregate<State> | undefined> {
-  const entry = registry.get(store);
+  const enabled = registry.get(store);
   const shape = decider.stateVersion;
-  if (entry === undefined || shape === undefined) return undefined;
-  const { snapshots, options } = entry;
+  if (enabled === undefined || shape === undefined) return undefined;
+  const { snapshots, options } = enabled;
   const startedAt = Date.now();
-  const erasures = await erasureEpoch(store, tenantId);
+  let erasures = await erasuresOf(store, enabled, tenantId);
   let snapshot = await snapshots.nearest(streamId, shape, until);
   if (snapshot && snapshot.tenantId !== tenantId) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
+  // A snapshot of another erasure count than the one remembered: ask the log before dropping it.
+  if (snapshot && snapshot.erasureEpoch !== erasures.epoch) erasures = await erasuresRead(store, enabled, tenantId);
   if (snapshot && snapshot.erasureEpoch !== erasures.epoch) {
     await snapshots.deleteStream(streamId);
     snapshot = undefined;
   }
+  const from = snapshot ? snapshot.revision : -1;
+  const span = await snapshots.span(streamId, shape, from, until);
   const mayKeep = startedAt - erasures.lastAt > options.keyCacheMaxAgeMs;
+  const untilMs = until.getTime();
   let state = snapshot ? (snapshot.state as State) : decider.initialState();
   let last: EventEnvelope | undefined = snapshot?.last;
   let importedOnly = snapshot ? snapshot.importedOnly : true;
   let maxOccurredAt = snapshot ? Date.parse(snapshot.maxOccurredAt) : Number.NEGATIVE_INFINITY;
+  let chunkMin = Number.POSITIVE_INFINITY;
   // Only a prefix of the stream is a snapshot: once `until` skipped an event, none is taken.
-  let expected = snapshot ? snapshot.revision + 1 : 0;
+  let expected = from + 1;
   const toKeep: AggregateSnapshot[] = [];
-  for await (const event of store.readStream(streamId, { until, fromRevision: expected })) {
-    if (event.metadata.tenantId !== tenantId) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
+  const fold = (event: EventEnvelope): boolean => {
+    if (event.metadata.tenantId !== tenantId) return false;
+    const occurredAt = Date.parse(event.metadata.occurredAt);
+    const prefix = event.revision === expected;
+    expected = prefix ? expected + 1 : Number.NaN;
+    if (occurredAt > untilMs) {
+      expected = Number.NaN;
+      return true;
+    }
     state = decider.evolve(state, event as unknown as Evt);
     last = event;
     importedOnly &&= event.metadata.importedAt !== undefined;
-    maxOccurredAt = Math.max(maxOccurredAt, Date.parse(event.metadata.occurredAt));
-    const prefix = event.revision === expected;
-    expected = prefix ? expected + 1 : Number.NaN;
+    maxOccurredAt = Math.max(maxOccurredAt, occurredAt);
+    chunkMin = Math.min(chunkMin, occurredAt);
     if (prefix && mayKeep && (event.revision + 1) % options.every === 0) {
-      toKeep.push({ streamId, tenantId, shape, revision: event.revision, maxOccurredAt: new Date(maxOccurredAt).toISOString(), erasureEpoch: erasures.epoch, importedOnly, last: event, state });
+      const at = (ms: number) => new Date(ms).toISOString();
+      toKeep.push({ streamId, tenantId, shape, revision: event.revision, maxOccurredAt: at(maxOccurredAt), chunkMinOccurredAt: at(chunkMin), erasureEpoch: erasures.epoch, importedOnly, last: event, state });
+      chunkMin = Number.POSITIVE_INFINITY;
+    }
+    return true;
+  };
+  // The chunks that may hold events at or before `until`: read whole (at most a few snapshots apart),
+  // filtered here, so the store does not walk the rest of the stream to filter it.
+  const { through } = span;
+  if (through > from) {
+    for await (const event of store.readStream(streamId, { fromRevision: from + 1, maxCount: through - from })) {
+      if (!fold(event)) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
     }
   }
-  if (toKeep.length > 0) await keep(store, snapshots, toKeep, tenantId, erasures.epoch, options);
-  return { state, revision: last ? last.revision : 'no_stream', ...(last ? { last } : {}), importedOnly };
+  // Events no snapshot covers yet, filtered by the store.
+  const tail = Math.max(through, span.coveredTo) + 1;
+  if (tail > expected) expected = Number.NaN;
+  for await (const event of store.readStream(streamId, { until, fromRevision: tail })) {
+    if (!fold(event)) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
+  }
+  if (toKeep.length > 0) await keep(store, enabled, toKeep, tenantId, erasures.epoch);
+  const folded = last as EventEnvelope | undefined; // assigned in `fold`, which the compiler does not follow
+  return { state, revision: folded ? folded.revision : 'no_stream', ...(folded ? { last: folded } : {}), importedOnly };
 }
 
-async function keep(store: EventStore, snapshots: SnapshotStore, toKeep: AggregateSnapshot[], tenantId: string, epoch: number, options: SnapshotOptions): Promise<void> {
+async function keep(store: EventStore, enabled: Enabled, toKeep: AggregateSnapshot[], tenantId: string, epoch: number): Promise<void> {
   try {
-    for (const snapshot of toKeep) await snapshots.save(snapshot);
-    // An erasure recorded meanwhile may have dropped the tenant's snapshots before these were kept.
-    if ((await erasureEpoch(store, tenantId)).epoch !== epoch) await snapshots.deleteTenant(tenantId);
+    for (const snapshot of toKeep) await enabled.snapshots.save(snapshot);
+    // An erasure recorded meanwhile (or missed by the erasures remembered) may have dropped the
+    // tenant's snapshots before these were kept: asked of the log, never remembered.
+    if ((await erasuresRead(store, enabled, tenantId)).epoch !== epoch) await enabled.snapshots.deleteTenant(tenantId);
   } catch (error) {
-    options.onError?.(error);
+    enabled.options.onError?.(error);
   }
 }

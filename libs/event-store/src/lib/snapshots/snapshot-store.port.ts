@@ -12,10 +12,23 @@ export interface AggregateSnapshot<State = unknown> {
   revision: number;
   /** The latest `occurredAt` of the events folded: the snapshot serves as-of reads at or after it. */
   maxOccurredAt: string;
+  /**
+   * The earliest `occurredAt` of the events this snapshot folded after the snapshot its fold started
+   * from (or after the stream's start): its chunk. A stream's snapshots cover it from revision 0 to the
+   * last one without gaps (each fold starts at a kept snapshot or at 0), so an as-of read knows which
+   * chunks hold no event at or before its instant and never reads them (see `SnapshotStore.span`).
+   */
+  chunkMinOccurredAt: string;
   erasureEpoch: number;
   importedOnly: boolean;
   last: EventEnvelope;
   state: State;
+}
+
+/** See {@link SnapshotStore.span}. */
+export interface SnapshotSpan {
+  through: number;
+  coveredTo: number;
 }
 
 /**
@@ -28,6 +41,13 @@ export interface SnapshotStore {
   save(snapshot: AggregateSnapshot): Promise<void>;
   /** The snapshot of `shape` with the highest revision whose `maxOccurredAt` is at or before `until`. */
   nearest(streamId: string, shape: string, until: Date): Promise<AggregateSnapshot | undefined>;
+  /**
+   * What an as-of read at `until` that folds from revision `after` (a snapshot's, or -1) must still read:
+   * the events up to `through` (the last snapshot after `after` whose chunk holds an event at or before
+   * `until`; `after` when none does), and every event after `coveredTo` (the last snapshot kept, -1
+   * without one), whose times no snapshot records. No event in between is at or before `until`.
+   */
+  span(streamId: string, shape: string, after: number, until: Date): Promise<SnapshotSpan>;
   /** Drops every snapshot of a stream. */
   deleteStream(streamId: string): Promise<void>;
   /** Drops every snapshot of a tenant's streams (after a person of the tenant was erased). */
