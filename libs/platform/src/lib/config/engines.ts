@@ -13,8 +13,13 @@ export const embeddedEventsFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>)
 export const personalDataKeysFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>): string =>
   join(config.OKR_DATA_DIR, 'personal-data-keys.sqlite');
 
-/** Events between two snapshots of an aggregate: an as-of read folds at most this many from its snapshot. */
-export const SNAPSHOT_EVERY = 500;
+/**
+ * Events between two snapshots of an aggregate: an as-of read folds at most this many from its snapshot
+ * (it reads the one chunk that holds its instant). 16 keeps an as-of read of a 10,000-event objective
+ * within 2x of a 10-event one, for about 1 MB of snapshots per 10,000 events read as of now (README,
+ * "Long streams"); 500 read and parsed up to 500 events per request.
+ */
+export const SNAPSHOT_EVERY = 16;
 
 /** The event store the configuration chose. */
 export function eventStoreConfig(config: PlatformConfig): EventStoreConfig {
