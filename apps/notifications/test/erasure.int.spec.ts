@@ -152,5 +152,19 @@ describe('notifications and an erased person', () => {
       expect(after).toMatchObject({ recipient: ERASED_PERSON, status: 'skipped', reason: 'personal-data-erased', attempts: 0, nextAttemptAt: null });
       expect(receiver.requests.filter((r) => r.path === '/chat/quinn')).toEqual([]);
     });
+
+    it("keeps a person's email address sealed under their key: shown to them, none once they are erased", async () => {
+      const emma = await as('emma');
+      const put = await emma('PUT', '/api/v1/preferences', { body: { email: 'emma@example.com', timeZone: 'Europe/Paris' } });
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({ email: 'emma@example.com' });
+      expect((await emma('GET', '/api/v1/preferences')).body).toMatchObject({ email: 'emma@example.com', timeZone: 'Europe/Paris' });
+      const stored = JSON.stringify(await (await collections()).preferences.find({ tenantId: 'acme', userId: 'emma' }));
+      expect(stored).toContain('Europe/Paris');
+      expect(stored).not.toContain('emma@example.com');
+
+      await erase('emma');
+      expect((await emma('GET', '/api/v1/preferences')).body).toMatchObject({ email: null, timeZone: 'Europe/Paris' });
+    });
   });
 });

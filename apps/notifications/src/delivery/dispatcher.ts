@@ -18,6 +18,7 @@ import {
 import { NOTIFICATIONS_CLOCK, NOTIFICATIONS_SETTINGS, type Clock, type NotificationsSettings } from '../notifications.config';
 import { DeliveryRecorder } from '../planning/delivery-recorder';
 import { DeliverySeal, PERSONAL_DATA_ERASED, erasedIn } from '../store/delivery-seal';
+import { emailOf } from '../preferences/preference.view';
 import { SECRET_BOX, SecretBox } from '../store/secret-box';
 import { chatChannelOf, NotificationsStore, type DeliveryAttempt, type DeliveryDoc } from '../store/notifications.store';
 
@@ -345,7 +346,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     if (delivery.channel === 'in-app') return { kind: 'delivered' };
-    const prefs = await c.preferences.findOne({ tenantId: delivery.tenantId, userId: delivery.recipient });
+    const prefs = await this.seal.open(await c.preferences.findOne({ tenantId: delivery.tenantId, userId: delivery.recipient }));
     if (delivery.channel === 'chat') {
       const chat = chatChannelOf(prefs);
       if (!chat) return { kind: 'reject', error: 'the recipient no longer has a chat channel' };
@@ -353,17 +354,18 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       return this.post(url, (timeoutMs, pinned) => sendChat({ url, format: chat.format, notification, timeoutMs, pinned }));
     }
     if (delivery.channel === 'email') {
-      if (!prefs?.email) return { kind: 'reject', error: 'the recipient no longer has an email address' };
+      const to = emailOf(prefs);
+      if (!to) return { kind: 'reject', error: 'the recipient no longer has an email address' };
       const tenantSmtp = await this.tenantSmtpOf(delivery.tenantId);
       const smtp = tenantSmtp ?? this.defaultSmtp();
       if (!smtp) return { kind: 'reject', error: 'no SMTP server is configured for the tenant' };
-      if (!tenantSmtp) return this.email.send({ smtp, to: prefs.email, notification });
+      if (!tenantSmtp) return this.email.send({ smtp, to, notification });
       // A tenant's own server is guarded like its webhooks; the operator's OKR_SMTP_URL is trusted.
       const destination = await resolveHost(smtp.host, { allowPrivate: this.settings.allowPrivateDestinations, timeoutMs: this.settings.timeoutMs });
       if (!destination.ok) {
         return destination.code === 'unresolvable' ? { kind: 'retry', error: destination.reason } : { kind: 'reject', error: destination.reason };
       }
-      return this.email.send({ smtp, to: prefs.email, notification, ...(destination.pinned ? { pinned: destination.pinned } : {}) });
+      return this.email.send({ smtp, to, notification, ...(destination.pinned ? { pinned: destination.pinned } : {}) });
     }
     return { kind: 'reject', error: `no sender for channel ${delivery.channel}` };
   }

@@ -48,7 +48,8 @@ export class ReplacePreferencesHandler implements ICommandHandler<ReplacePrefere
       quietHours: changes.quietHours ? { start: changes.quietHours.start, end: changes.quietHours.end } : null,
       digest: changes.digest ?? false,
       digestAt: changes.digestAt ?? '09:00',
-      email: changes.email ?? null,
+      // Sealed under the person's key: an erasure makes it unreadable (see DeliverySeal).
+      email: changes.email ? await this.seal.sealOwn(principal.tenantId, principal.userId, changes.email) : null,
       // The chat URL is never returned, so a client cannot send it back: omitted = unchanged.
       chat: changes.chat === undefined ? chatChannelOf(current) : changes.chat === null ? null : { url: this.secrets.seal(changes.chat.url), format: changes.chat.format },
       updatedAt: new Date().toISOString(),
@@ -72,6 +73,6 @@ export class ReplacePreferencesHandler implements ICommandHandler<ReplacePrefere
       }
     });
     if (current.digest && !next.digest) this.recorder.notifyRecorded();
-    return preferencesView(next, this.secrets);
+    return preferencesView(await this.seal.open(next), this.secrets);
   }
 }

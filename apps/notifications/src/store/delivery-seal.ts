@@ -73,6 +73,15 @@ export class DeliverySeal {
     };
   }
 
+  /**
+   * A person's own value (their email address) as stored: sealed under their key (created on first
+   * use), so erasing them makes it unreadable; plain without a key store.
+   */
+  async sealOwn(tenantId: string, userId: string, value: string): Promise<string> {
+    if (!this.protection) return value;
+    return this.protection.sealUnder(value, [(await this.protection.keys.keyFor(tenantId, userId)).keyId]);
+  }
+
   /** An attempt's error as stored: under the recipient's key when the recipient is a person. */
   sealError(delivery: DeliveryDoc, error: string): Promise<string> {
     if (!this.protection || !delivery.recipientKeyId) return Promise.resolve(error);
