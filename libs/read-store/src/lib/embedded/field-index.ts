@@ -54,6 +54,10 @@ export class FieldIndex {
   }
 
   /** The `_id`s holding `key` on the first `prefix + 1` fields. */
+  private singleValued(document: unknown): unknown[] | undefined {
+    return singleValuedFields(document, this.fields);
+  }
+
   get(prefix: number, key: string): ReadonlySet<string> | undefined {
     return this.prefixes[prefix]?.get(key);
   }
@@ -69,6 +73,11 @@ export class FieldIndex {
   }
 
   private computeKeys(document: unknown): string[][] {
+    const single = this.singleValued(document);
+    if (single !== undefined) {
+      // One value per field (no arrays): each prefix holds one key.
+      return single.map((_, prefix) => [JSON.stringify(single.slice(0, prefix + 1))]);
+    }
     const result: string[][] = [];
     let combos: unknown[][] = [[]];
     for (const field of this.fields) {
@@ -84,8 +93,27 @@ export class FieldIndex {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Each field's one value (null when missing) when every field is top-level and holds no array; else undefined. */
+const singleValuedFields = (document: unknown, fields: readonly string[]): unknown[] | undefined => {
+  if (!isPlainObject(document)) return undefined;
+  const values: unknown[] = [];
+  for (const field of fields) {
+    if (field.includes('.')) return undefined;
+    const value = document[field];
+    if (Array.isArray(value)) return undefined;
+    values.push(value === undefined ? null : value);
+  }
+  return values;
+};
+
 /** Every value at `path`, descending into arrays (and expanding an array at the end), as MongoDB does. */
 export const valuesAt = (document: unknown, path: string): unknown[] => {
+  if (isPlainObject(document) && !path.includes('.')) {
+    // A top-level field of a document (most indexes' and filters'): no walk.
+    if (!(path in document)) return [];
+    const value = document[path];
+    return Array.isArray(value) ? [...value, value] : [value];
+  }
   let current: unknown[] = [document];
   for (const part of path.split('.')) {
     const next: unknown[] = [];
