@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { TOPICS } from '@okr/messaging';
+import { NOTIFICATIONS_COLLECTIONS } from '@okr/notifications-app/testing';
 import { ALL_TOPICS, startKafkaMock, type KafkaTestCluster } from '@okr/messaging/testing';
 import { cliToken, startService, type RunningService } from '@okr/platform/testing';
 import { copyLogOnly, followedGroups, readModelContents } from './support/read-model-files';
@@ -218,7 +219,8 @@ describe('two replicas of every service, Kafka (mock), one data folder, kills an
     phase('fresh replicas caught up');
     await Promise.all(fresh.splice(0).map((service) => service.stop('SIGTERM')));
     // Not derived from the log: webhooks, follows and deliveries are the notifications service's own records.
-    const own = ['webhooks', 'follows', 'deliveries', 'meta'].map((collection) => `notifications.read.sqlite/${collection}`);
+    const { webhooks, follows, deliveries, meta } = NOTIFICATIONS_COLLECTIONS;
+    const own = [webhooks, follows, deliveries, meta].map(({ name }) => `notifications.read.sqlite/${name}`);
     const skipped = new Set(own);
     expect(readModelContents(freshDir, skipped)).toEqual(readModelContents(dataDir, skipped));
   });

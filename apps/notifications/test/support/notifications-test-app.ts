@@ -77,6 +77,7 @@ export async function dispatchUntilFailed(notifications: NotificationsTestApp, d
 
 // What notifications-e2e's tests (notifications beside the services whose events it reads) reach inside the app.
 export { verifyWebhookSignature } from '../../src/channels';
+export { COLLECTIONS as NOTIFICATIONS_COLLECTIONS } from '../../src/store/notifications.store';
 export { closedPort, startHttpReceiver, type HttpReceiver, type ReceivedRequest, type Reply } from '../../src/channels/testing/http-receiver';
 export { Dispatcher } from '../../src/delivery/dispatcher';
 export { webhookTestDelivery } from '../../src/planning/plan-deliveries';
