@@ -48,6 +48,8 @@ const METHODS: Partial<Record<RequestMethod, DispatchedItem['method']>> = {
   [RequestMethod.PUT]: 'PUT',
   [RequestMethod.PATCH]: 'PATCH',
 };
+/** Where a body, path-parameter or query argument comes from, as Nest's ArgumentMetadata names it. */
+const SOURCES = { [RouteParamtypes.BODY]: 'body', [RouteParamtypes.PARAM]: 'param', [RouteParamtypes.QUERY]: 'query' } as const;
 const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter((p) => p !== '').join('/')}`;
 const first = (value: unknown): string => (Array.isArray(value) ? String(value[0] ?? '') : String(value ?? ''));
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -143,17 +145,13 @@ export class ImportDispatcher {
         value = argument.factory?.(argument.data, context);
         break;
       case RouteParamtypes.BODY:
-        type = 'body';
-        value = argument.data ? (request.body as Record<string, unknown>)[argument.data as string] : request.body;
-        break;
       case RouteParamtypes.PARAM:
-        type = 'param';
-        value = argument.data ? (request.params as Record<string, string>)[argument.data as string] : request.params;
+      case RouteParamtypes.QUERY: {
+        type = SOURCES[argument.type];
+        const source = request[type === 'param' ? 'params' : type] as Record<string, unknown>;
+        value = argument.data ? source[argument.data as string] : source;
         break;
-      case RouteParamtypes.QUERY:
-        type = 'query';
-        value = argument.data ? (request.query as Record<string, string>)[argument.data as string] : request.query;
-        break;
+      }
       case RouteParamtypes.HEADERS:
         value = argument.data ? request.headers[argument.data as string] : request.headers;
         break;
