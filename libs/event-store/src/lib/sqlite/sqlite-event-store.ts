@@ -30,6 +30,7 @@ import {
   type SqliteSynchronous,
 } from './sqlite-schema';
 import { GroupCommit, type Outcome } from './sqlite-group-commit';
+import { SharedPages, deepFreeze, firstAfter, type SharedPage, type SharedPagesStats } from './shared-pages';
 
 export interface SqliteEventStoreOptions {
   /** Database file; missing folders are created. `:memory:` gives a private, throw-away store. */
@@ -48,6 +49,12 @@ export interface SqliteEventStoreOptions {
    * Appends through this instance wake its subscriptions at once. Default 10 ms.
    */
   pollIntervalMs?: number;
+  /**
+   * Events that subscriptions of this store share once read (see `SharedPages`): the groups of one
+   * process reading the same range of the same categories read and parse it once. 0 turns sharing off
+   * (each subscription reads its own pages, events not frozen). Default 8000 (16 pages of 500).
+   */
+  sharedPageEvents?: number;
 }
 
 type EventRow = [
@@ -97,6 +104,13 @@ interface StoredRef {
 }
 
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/** 16 pages of the default 500: a few MB of parsed events. */
+const DEFAULT_SHARED_PAGE_EVENTS = 8000;
+
+/** Subscriptions share pages by category set, whatever the order or repeats they name it with. */
+const categoryKey = (categories: readonly string[] | undefined): string =>
+  categories === undefined ? '*' : JSON.stringify([...new Set(categories)].sort());
 
 const toEnvelope = (row: EventRow): EventEnvelope => ({
   id: row[1],
@@ -156,6 +170,7 @@ export class SqliteEventStore implements EventStore {
   /** Subscriptions waiting for a commit; woken by local appends or by the poll below. */
   private readonly waiters = new Set<() => void>();
   private readonly subscriptions = new Set<AbortController>();
+  private readonly sharedPages: SharedPages;
   private lastDataVersion: number;
   private pollTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -180,6 +195,7 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.pageSize = options.pageSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 10;
+    this.sharedPages = new SharedPages(options.sharedPageEvents ?? DEFAULT_SHARED_PAGE_EVENTS);
     this.streamHead = db.prepare<[string], { revision: number; hash: string | null }>(STREAM_HEAD);
     this.storedRef = db.prepare('SELECT stream_id, revision, position FROM events WHERE id = ?');
     this.streamForwards = db
@@ -340,26 +356,64 @@ export class SqliteEventStore implements EventStore {
     const onAbort = (): void => stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     this.subscriptions.add(stop);
-    const toOut = reader(options.asStored);
+    const asStored = options.asStored === true;
+    const key = categoryKey(options.categories);
     try {
       let after = options.after ?? 0;
       while (!stop.signal.aborted) {
-        const rows = this.pageAfter(after, options.categories, this.pageSize);
-        if (rows.length === 0) {
+        const page = this.subscriptionPage(key, after, options.categories);
+        if (page === undefined) {
           // Registered in the same tick as the empty read: no commit can slip in between unnoticed.
           await this.nextCommit(stop.signal);
           continue;
         }
-        for (const row of rows) {
+        // A page another subscription read may start before `after`: deliver from the first event past it.
+        for (let index = firstAfter(page.stored, after); index < page.stored.length; index += 1) {
           if (stop.signal.aborted) return;
-          yield toOut(row);
-          after = row[0];
+          const event = asStored ? page.stored[index] : this.lifted(page, index);
+          yield event;
+          after = event.position;
         }
       }
     } finally {
       this.subscriptions.delete(stop);
       options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** How many pages and rows subscriptions read from the database, and how many they shared. */
+  sharedPageStats(): SharedPagesStats {
+    return this.sharedPages.stats();
+  }
+
+  /**
+   * The events of `categories` right after `after`, up to a page: a page another subscription of this
+   * store read (if it holds `after`), else read from the database (and kept for the others); undefined
+   * when there is none yet.
+   */
+  private subscriptionPage(key: string, after: number, categories: readonly string[] | undefined): SharedPage | undefined {
+    const sharing = this.sharedPages.enabled;
+    if (sharing) {
+      const shared = this.sharedPages.find(key, after);
+      if (shared !== undefined) return shared;
+    }
+    const rows = this.pageAfter(after, categories, this.pageSize);
+    if (rows.length === 0) return undefined;
+    const stored = sharing ? rows.map((row) => deepFreeze(toEnvelope(row))) : rows.map(toEnvelope);
+    const page: SharedPage = { after, last: rows[rows.length - 1][0], stored, lifted: [] };
+    this.sharedPages.add(key, page);
+    return page;
+  }
+
+  /** The page's event at `index` in its latest schema version, lifted once for all who share the page. */
+  private lifted(page: SharedPage, index: number): EventEnvelope {
+    let event = page.lifted[index];
+    if (event === undefined) {
+      event = readPath(page.stored[index]);
+      if (this.sharedPages.enabled) deepFreeze(event);
+      page.lifted[index] = event;
+    }
+    return event;
   }
 
   async headPosition(): Promise<number> {
@@ -372,6 +426,7 @@ export class SqliteEventStore implements EventStore {
     // Appends already queued are committed (and answered) before the connection goes.
     this.groupCommit.flush();
     for (const subscription of this.subscriptions) subscription.abort();
+    this.sharedPages.clear();
     clearTimeout(this.pollTimer);
     this.db.close();
   }
