@@ -7,7 +7,7 @@
 //   node bench/run.mjs [--smoke] [name ...]
 //
 // --smoke runs each at BENCH_SCALE=0.02 (a few seconds; its figures are not measurements) unless
-// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `insights-catch-up`, `insights-serving`, `aggregates`, `requests`, `replay`, `personal-data`, `export`, `web`). A failing
+// BENCH_SCALE is set. Names pick a subset (`event-store`, `messaging`, `notifications`, `read-store`, `insights-catch-up`, `shared-log-reads`, `insights-serving`, `aggregates`, `requests`, `replay`, `personal-data`, `export`, `web`). A failing
 // benchmark does not stop the others; the run exits 1 if any failed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -21,6 +21,8 @@ export const BENCHMARKS = [
   { name: 'notifications', node: ['--expose-gc'] },
   { name: 'read-store', node: [] },
   { name: 'insights-catch-up', node: [] },
+  // The groups of one process sharing the log pages they read, against each reading its own.
+  { name: 'shared-log-reads', node: [] },
   // insights' API p50/p99 while it catches up a large log, against the same GET once caught up.
   { name: 'insights-serving', node: [] },
   { name: 'aggregates', node: [] },
