@@ -6,7 +6,9 @@
  * load the objective (a GET folds it) and a command (load, decide, append). The baseline is the same
  * work on the short objective, measured in the same run; the ratio long / short is the cost of the
  * stream's length. With the fold cache (the services' default) the long objective is read from where it
- * was last folded; without it, every request reads and folds the whole stream.
+ * was last folded; without it, every request reads and folds the whole stream. "Cold" is a process with
+ * nothing folded (after a restart, or once a fold aged out): the cache is emptied before every request,
+ * so each one folds from the latest snapshot, which commands keep as they cross SNAPSHOT_EVERY.
  *
  * As-of reads (GET objective?asOf=) never use the fold cache: they fold up to the instant, from the start
  * of the stream or, with snapshots on (the services' embedded default, one every SNAPSHOT_EVERY events),
@@ -26,7 +28,9 @@ import {
   handleCommand,
   loadAggregate,
   SqliteEventStore,
+  snapshotsSettled,
   SqliteSnapshotStore,
+  stopSnapshots,
   type CommandContext,
   type EventStore,
 } from '@okr/event-store';
@@ -71,7 +75,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 /** Median over ROUNDS of the mean time (ms) of one `request`. */
 async function time(request: (i: number) => Promise<unknown>): Promise<number> {
-  await request(-1); // the first request folds the stream whole, as after a restart
+  await request(-1); // the first request folds the stream (whole, unless snapshots are kept), as after a restart
   const samples: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     const started = process.hrtime.bigint();
@@ -81,19 +85,39 @@ async function time(request: (i: number) => Promise<unknown>): Promise<number> {
   return median(samples);
 }
 
-async function measure(dir: string, cached: boolean): Promise<{ read: [number, number]; command: [number, number] }> {
-  const store = SqliteEventStore.open({ file: join(dir, `events-${cached ? 'cached' : 'plain'}.sqlite`) });
-  if (cached) enableFoldCache(store, { maxEntries: 5000, maxAgeMs: 300_000 });
+/**
+ * How a process holds the objective when a request comes: its fold cached (the services' default, warm),
+ * nothing at all, or nothing cached but snapshots kept (a restarted process, or a fold aged out: the
+ * cache is emptied before every request, and commands keep snapshots as they cross the interval).
+ */
+type Mode = 'cached' | 'plain' | 'cold';
+
+async function measure(dir: string, mode: Mode): Promise<{ read: [number, number]; command: [number, number] }> {
+  const store = SqliteEventStore.open({ file: join(dir, `events-${mode}.sqlite`) });
+  const cache = mode === 'plain' ? undefined : enableFoldCache(store, { maxEntries: 5000, maxAgeMs: 300_000 });
+  const snapshotStore = mode === 'cold' ? SqliteSnapshotStore.open({ file: join(dir, 'aggregate-snapshots-cold.sqlite') }) : undefined;
+  if (snapshotStore) enableSnapshots(store, snapshotStore, { every: SNAPSHOT_EVERY, keyCacheMaxAgeMs: 60_000 });
   try {
     const short = await objectiveOf(store, SHORT);
     const long = await objectiveOf(store, LONG);
-    const read = (stream: string) => () => loadAggregate(store, stream, objectiveDecider, 'bench');
-    const command = (stream: string) => () => handleCommand(store, stream, objectiveDecider, handOver(), context());
+    await snapshotsSettled(store);
+    const cold = () => {
+      if (mode === 'cold') cache?.clear();
+    };
+    const read = (stream: string) => () => (cold(), loadAggregate(store, stream, objectiveDecider, 'bench'));
+    const command = (stream: string) => () => (cold(), handleCommand(store, stream, objectiveDecider, handOver(), context()));
+    // The snapshots commands keep run between requests and count in their time; each round ends with them kept.
+    const settled = (request: () => Promise<unknown>) => async (i: number) => {
+      await request();
+      if (i === REQUESTS - 1) await snapshotsSettled(store);
+    };
     return {
-      read: [await time(read(short)), await time(read(long))],
-      command: [await time(command(short)), await time(command(long))],
+      read: [await time(settled(read(short))), await time(settled(read(long)))],
+      command: [await time(settled(command(short))), await time(settled(command(long)))],
     };
   } finally {
+    await stopSnapshots(store);
+    await snapshotStore?.close();
     await store.close();
   }
 }
@@ -129,10 +153,11 @@ async function main(): Promise<void> {
   try {
     process.stdout.write(`aggregates bench: node ${process.version}, ${availableParallelism()} cpus, objectives of ${SHORT} and ${LONG.toLocaleString('en-US')} events, ${REQUESTS} requests x ${ROUNDS} rounds\n\n`);
     process.stdout.write(`| request | fold cache | ${SHORT} events (ms) | ${LONG.toLocaleString('en-US')} events (ms) | ratio (aim ≤ 2) |\n|---|---|---|---|---|\n`);
-    for (const cached of [true, false]) {
-      const { read, command } = await measure(dir, cached);
+    const modes = { cached: 'on', cold: `cold (emptied before each request), snapshots on (every ${SNAPSHOT_EVERY})`, plain: 'off, no snapshots' } as const;
+    for (const mode of ['cached', 'cold', 'plain'] as const) {
+      const { read, command } = await measure(dir, mode);
       for (const [name, [short, long]] of [['load (a GET)', read], ['command (load, decide, append)', command]] as const) {
-        process.stdout.write(`| ${name} | ${cached ? 'on' : 'off'} | ${short.toFixed(3)} | ${long.toFixed(3)} | ${(long / short).toFixed(2)} |\n`);
+        process.stdout.write(`| ${name} | ${modes[mode]} | ${short.toFixed(3)} | ${long.toFixed(3)} | ${(long / short).toFixed(2)} |\n`);
       }
     }
     for (const snapshots of [true, false]) {

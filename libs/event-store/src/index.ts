@@ -19,5 +19,5 @@ export { ProtectedEventStore, openSealedValues, publishedEvents, storedEvents } 
 export { PersonalDataProtection } from './lib/personal-data/personal-data-protection';
 export { sealedKeyId } from './lib/personal-data/personal-data-cipher';
 export * from './lib/snapshots/snapshot-store.port';
-export { enableSnapshots, snapshotsOf, type SnapshotOptions } from './lib/snapshots/snapshot-fold';
+export { enableSnapshots, snapshotsOf, snapshotsSettled, stopSnapshots, type SnapshotOptions } from './lib/snapshots/snapshot-fold';
 export { SqliteSnapshotStore, type SqliteSnapshotStoreOptions } from './lib/snapshots/sqlite-snapshot-store';

@@ -5,7 +5,7 @@ import type { EventStore, ExpectedRevision, NewEvent } from './event-store.port'
 import { WrongExpectedRevisionError } from './event-store.port';
 import { appendBatchOf } from './append-batch';
 import { foldCacheOf } from './fold-cache';
-import { loadAsOfFromSnapshots } from './snapshots/snapshot-fold';
+import { loadAsOfFromSnapshots, loadCurrentFromSnapshots, snapshotAfterAppend } from './snapshots/snapshot-fold';
 
 /** Who is acting, for which tenant, in which causal chain. Becomes the events' metadata. */
 export interface CommandContext {
@@ -39,7 +39,8 @@ export interface LoadedAggregate<State> {
  * Folds a stream for one tenant. A stream written by another tenant is reported as absent, so that
  * no caller can learn that it exists. `until` stops the fold at an instant (as-of), from the nearest
  * snapshot before it when the store keeps snapshots and the decider has a `stateVersion`. With the
- * store's fold cache on, only the events appended since the stream was last folded are read.
+ * store's fold cache on, only the events appended since the stream was last folded are read; a stream
+ * the cache does not hold is folded from its latest snapshot (when the store keeps them).
  */
 export async function loadAggregate<State, Evt extends DomainEvent>(
   store: EventStore,
@@ -57,6 +58,14 @@ export async function loadAggregate<State, Evt extends DomainEvent>(
   const cache = until === undefined ? (batch?.foldCache ?? foldCacheOf(store)) : undefined;
   const cached = cache?.get<State>(streamId, decider.evolve) ?? (batch ? foldCacheOf(store)?.get<State>(streamId, decider.evolve) : undefined);
   if (cached && cached.tenantId !== tenantId) return absent(decider);
+  if (until === undefined && !cached && !batch) {
+    // Nothing folded in this process (a restart, or a fold that aged out): from the latest snapshot.
+    const current = await loadCurrentFromSnapshots(store, streamId, decider, tenantId);
+    if (current) {
+      if (cache && current.last) cache.set(streamId, { evolve: decider.evolve, tenantId, state: current.state, revision: current.last.revision, last: current.last, importedOnly: current.importedOnly });
+      return current;
+    }
+  }
   let state = cached ? cached.state : decider.initialState();
   let last: EventEnvelope | undefined = cached?.last;
   let importedOnly = cached ? cached.importedOnly : true;
@@ -156,6 +165,9 @@ export async function handleCommand<State, Cmd extends Command, Evt extends Doma
       const batch = appendBatchOf(store);
       const result = batch ? await batch.append(streamId, toAppend, expected) : await store.append(streamId, toAppend, expected);
       const first = result.nextExpectedRevision - toAppend.length + 1;
+      // Crossing a snapshot boundary: the snapshots follow the stream, after this command answered.
+      // (In an append batch nothing is committed yet: the next load after a restart keeps them.)
+      if (!batch) snapshotAfterAppend(store, streamId, decider, context.tenantId, first - 1, result.nextExpectedRevision);
       const events = toAppend.map(({ id, type }, index) => ({ id, type, revision: first + index }));
       return { events, revision: result.nextExpectedRevision, state: newState };
     } catch (error) {

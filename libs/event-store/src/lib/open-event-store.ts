@@ -4,7 +4,7 @@ import { withKeyCache, type KeyCacheOptions } from './personal-data/cached-key-s
 import type { PersonalDataKeyStore } from './personal-data/key-store.port';
 import type { MongoKeyStoreOptions } from './personal-data/mongo-key-store';
 import { ProtectedEventStore } from './personal-data/protected-event-store';
-import { enableSnapshots, type SnapshotOptions } from './snapshots/snapshot-fold';
+import { enableSnapshots, stopSnapshots, type SnapshotOptions } from './snapshots/snapshot-fold';
 import { SqliteKeyStore, type SqliteKeyStoreOptions } from './personal-data/sqlite-key-store';
 import type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 import type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
@@ -49,6 +49,7 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
     enableSnapshots(store, snapshotStore, options);
     const close = store.close.bind(store);
     store.close = async () => {
+      await stopSnapshots(store);
       await snapshotStore.close();
       await close();
     };

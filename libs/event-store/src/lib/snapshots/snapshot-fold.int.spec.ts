@@ -3,7 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { handleCommand, loadAggregate } from '../command-handler';
 import type { EventStore } from '../event-store.port';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
-import { enableSnapshots } from './snapshot-fold';
+import { enableFoldCache } from '../fold-cache';
+import { enableSnapshots, snapshotsSettled } from './snapshot-fold';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 
 const TENANT = 't';
@@ -187,5 +188,116 @@ describe('as-of reads from aggregate snapshots', () => {
       expect(erased).toBe(true);
       expect(await snapshots.nearest(stream, 'objective-state-v1', at(59))).toBeUndefined();
     });
+  });
+});
+
+describe('current loads and commands after a restart (no fold cached): from the latest snapshot', () => {
+  let events: SqliteEventStore;
+  let snapshots: SqliteSnapshotStore;
+  beforeEach(() => {
+    events = SqliteEventStore.open({ file: ':memory:' });
+    snapshots = SqliteSnapshotStore.open({ file: ':memory:' });
+  });
+  afterEach(async () => {
+    await snapshotsSettled(events);
+    await snapshots.close();
+    await events.close();
+  });
+
+  /** The stream folded from its first event, by hand (the store under test may have snapshots on). */
+  const plainNow = async (stream: string, decider: Pick<typeof objectiveDecider, 'evolve' | 'initialState'> = objectiveDecider) => {
+    let state = decider.initialState();
+    let last: Awaited<ReturnType<typeof loadAggregate>>['last'];
+    for await (const event of events.readStream(stream)) {
+      state = decider.evolve(state, event as unknown as Parameters<typeof objectiveDecider.evolve>[1]);
+      last = event;
+    }
+    return { state, revision: last ? last.revision : 'no_stream', ...(last ? { last } : {}), importedOnly: false };
+  };
+  const command = (store: EventStore, stream: string, owner: string) =>
+    handleCommand(store, stream, objectiveDecider, { type: 'TransferOwnership', data: { newOwnerId: owner } }, { tenantId: TENANT, actor: 'ann', correlationId: uuidv7(), now: at(61) });
+
+  it('without snapshots, the first command after a restart folds the whole stream (what commands kept snapshots for)', async () => {
+    const stream = await objective(events, 57); // 60 events
+    const { store, read } = counting(events, stream);
+    enableFoldCache(store, { maxEntries: 10, maxAgeMs: 60_000 }); // a restarted process: nothing folded yet
+    await command(store, stream, 'zed');
+    expect(read()).toBe(60);
+  });
+
+  it("commands keep a snapshot each time they cross the interval, so a restarted process's first command and load read only the events after the latest", async () => {
+    enableSnapshots(events, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    const stream = await objective(events, 57); // 60 events, written one command at a time
+    await snapshotsSettled(events);
+    expect((await snapshots.nearest(stream, 'objective-state-v1', at(120)))?.revision).toBe(59);
+    await command(events, stream, 'x1'); // revision 60
+    await command(events, stream, 'x2'); // revision 61
+    await snapshotsSettled(events);
+    expect((await snapshots.nearest(stream, 'objective-state-v1', at(120)))?.revision).toBe(59);
+
+    // A restarted process: the same files, nothing folded.
+    const { store, read } = counting(events, stream);
+    enableFoldCache(store, { maxEntries: 10, maxAgeMs: 60_000 });
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    const loaded = await loadAggregate(store, stream, objectiveDecider, TENANT);
+    expect(loaded).toEqual(await plainNow(stream));
+    expect(read()).toBe(2); // 60 and 61, after the snapshot at 59
+    const before = read();
+    await command(store, stream, 'x3'); // from the fold now cached
+    expect(read() - before).toBe(0);
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT)).toEqual(await plainNow(stream));
+    expect((await loadAggregate(store, stream, objectiveDecider, 'other-tenant')).revision).toBe('no_stream');
+  });
+
+  it('a cold load of a stream without snapshots folds it whole once and keeps its snapshots after answering', async () => {
+    const stream = await objective(events, 57);
+    const { store, read } = counting(events, stream);
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT)).toEqual(await plainNow(stream));
+    expect(read()).toBe(60);
+    await snapshotsSettled(store);
+    expect((await snapshots.nearest(stream, 'objective-state-v1', at(120)))?.revision).toBe(59);
+    const before = read();
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT)).toEqual(await plainNow(stream));
+    expect(read() - before).toBe(0);
+  });
+
+  it("a changed evolve (a new stateVersion) never starts from the old shape's snapshots: it folds the stream whole and keeps its own", async () => {
+    enableSnapshots(events, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    const stream = await objective(events, 57);
+    await snapshotsSettled(events);
+    // The new evolve folds differently: a snapshot of the old shape would show in its answer.
+    const reshaped = {
+      ...objectiveDecider,
+      stateVersion: 'objective-state-v2',
+      evolve: (state: ObjectiveState, event: Parameters<typeof objectiveDecider.evolve>[1]): ObjectiveState => {
+        const next = objectiveDecider.evolve(state, event);
+        return next.status === 'empty' ? next : { ...next, title: `${next.title}!` };
+      },
+    };
+    const { store, read } = counting(events, stream);
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 60_000 });
+    const expected = await plainNow(stream, reshaped);
+    expect(await loadAggregate(store, stream, reshaped, TENANT)).toEqual(expected);
+    expect(read()).toBe(60);
+    await snapshotsSettled(store);
+    expect((await snapshots.nearest(stream, 'objective-state-v2', at(120)))?.state).toEqual(expected.state);
+    const before = read();
+    expect(await loadAggregate(store, stream, reshaped, TENANT)).toEqual(expected);
+    expect(read() - before).toBe(0);
+    // The old shape's snapshots still answer the old evolve.
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT)).toEqual(await plainNow(stream));
+    expect(read() - before).toBe(0);
+  });
+
+  it('a snapshot taken before an erasure is not used by a current load either', async () => {
+    enableSnapshots(events, snapshots, { every: 10, keyCacheMaxAgeMs: 0 });
+    const stream = await objective(events, 57);
+    await snapshotsSettled(events);
+    await events.append(`erasure-${TENANT}`, [{ id: uuidv7(), type: 'PersonalDataErased', data: { erasureId: uuidv7(), keyId: 'k1', reason: 'asked', erasedAt: new Date(Date.now() - 1000).toISOString() }, metadata: { tenantId: TENANT, actor: 'admin', correlationId: 'c', causationId: 'c', occurredAt: new Date(Date.now() - 1000).toISOString() } }], 'any');
+    const { store, read } = counting(events, stream);
+    enableSnapshots(store, snapshots, { every: 10, keyCacheMaxAgeMs: 0 });
+    expect(await loadAggregate(store, stream, objectiveDecider, TENANT)).toEqual(await plainNow(stream));
+    expect(read()).toBe(60);
   });
 });

@@ -4,7 +4,7 @@ import type { EventStore } from '../event-store.port';
 import type { LoadedAggregate } from '../command-handler';
 import type { AggregateSnapshot, SnapshotStore } from './snapshot-store.port';
 
-/** How as-of reads use snapshots. */
+/** How loads use snapshots (as-of reads, and current loads the fold cache cannot answer). */
 export interface SnapshotOptions {
   /** A snapshot is taken every `every` events of a stream (at revisions every-1, 2·every-1, …). */
   every: number;
@@ -32,13 +32,19 @@ interface Enabled {
   options: SnapshotOptions;
   /** Each tenant's erasures as last read, reused for reads within the key cache's age (see `erasuresOf`). */
   erasures: Map<string, Erasures>;
+  /** Streams whose snapshots are being brought up to date after a command (see `snapshotAfterAppend`). */
+  refreshing: Map<string, { again: boolean }>;
+  /** Snapshots being kept off the requests' path. */
+  background: Set<Promise<void>>;
+  /** Set when the store closes: nothing more is kept. */
+  closed: boolean;
 }
 
 const registry = new WeakMap<EventStore, Enabled>();
 
-/** Turns on snapshots for the as-of reads of one store instance (the services do it at start). */
+/** Turns on snapshots for the loads and commands of one store instance (the services do it at start). */
 export function enableSnapshots(store: EventStore, snapshots: SnapshotStore, options: SnapshotOptions): void {
-  registry.set(store, { snapshots, options, erasures: new Map() });
+  registry.set(store, { snapshots, options, erasures: new Map(), refreshing: new Map(), background: new Set(), closed: false });
 }
 
 /** The snapshot store of an event store, when snapshots are on. */
@@ -75,6 +81,9 @@ async function erasuresRead(store: EventStore, enabled: Enabled, tenantId: strin
 /** Tenants whose erasures one process remembers (a bound, not a tuning knob). */
 const MAX_TENANTS_KEPT = 10_000;
 
+/** Past every instant: the latest snapshot of a stream (`Date`'s largest value). */
+const END_OF_TIME = new Date(8.64e15);
+
 /**
  * As-of fold from the nearest snapshot before `until` (undefined when snapshots are off for this store
  * or this decider). It reads the events after the snapshot that may be at or before `until` (the
@@ -84,20 +93,106 @@ const MAX_TENANTS_KEPT = 10_000;
  * keeps none; a snapshot kept while an erasure was recorded is dropped at once (the erasure's own
  * `deleteTenant` may have run before it was kept).
  */
-export async function loadAsOfFromSnapshots<State, Evt extends DomainEvent>(
+export function loadAsOfFromSnapshots<State, Evt extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: Pick<Decider<State, never, Evt>, 'evolve' | 'initialState' | 'stateVersion'>,
   tenantId: string,
   until: Date,
 ): Promise<LoadedAggregate<State> | undefined> {
+  return foldFromSnapshots(store, streamId, decider, tenantId, until, 'await');
+}
+
+/**
+ * The stream as it is now, folded from its latest snapshot and the events after it (undefined when
+ * snapshots are off for this store or this decider): what a load does when the fold cache has no fold
+ * of the stream (after a restart, or once a fold aged out). The same rules as the as-of fold; the
+ * snapshots it passes are kept after it answered (see {@link snapshotsSettled}).
+ */
+export function loadCurrentFromSnapshots<State, Evt extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<State, never, Evt>, 'evolve' | 'initialState' | 'stateVersion'>,
+  tenantId: string,
+): Promise<LoadedAggregate<State> | undefined> {
+  return foldFromSnapshots(store, streamId, decider, tenantId, undefined, 'later');
+}
+
+/**
+ * After a command appended revisions `after + 1` to `through` of a stream: when they cross a snapshot
+ * boundary (a multiple of `every`), the stream's snapshots are brought up to its end after the command
+ * has answered, by a fold from the latest snapshot (the events since it: at most `every` plus what the
+ * command appended). One such fold per stream at a time; appends meanwhile run it once more after.
+ */
+export function snapshotAfterAppend<State, Evt extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<State, never, Evt>, 'evolve' | 'initialState' | 'stateVersion'>,
+  tenantId: string,
+  after: number,
+  through: number,
+): void {
+  const enabled = registry.get(store);
+  if (enabled === undefined || decider.stateVersion === undefined || through <= after) return;
+  const { every } = enabled.options;
+  if (Math.floor((through + 1) / every) === Math.floor((after + 1) / every)) return;
+  const running = enabled.refreshing.get(streamId);
+  if (running) {
+    running.again = true;
+    return;
+  }
+  const task = { again: false };
+  enabled.refreshing.set(streamId, task);
+  const done = (async () => {
+    // Off the command's path: its answer goes out first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    do {
+      task.again = false;
+      try {
+        await foldFromSnapshots(store, streamId, decider, tenantId, undefined, 'await');
+      } catch (error) {
+        enabled.options.onError?.(error);
+      }
+    } while (task.again && !enabled.closed);
+  })().finally(() => {
+    enabled.refreshing.delete(streamId);
+    enabled.background.delete(done);
+  });
+  enabled.background.add(done);
+}
+
+/**
+ * Resolves once the snapshots being kept after loads and commands of this store are kept (tests,
+ * benchmarks, and closing the store wait for it; requests never do).
+ */
+export async function snapshotsSettled(store: EventStore): Promise<void> {
+  const enabled = registry.get(store);
+  while (enabled && enabled.background.size > 0) await Promise.all([...enabled.background]);
+}
+
+/** Stops keeping snapshots in the background and waits for what is being kept (before closing the store). */
+export async function stopSnapshots(store: EventStore): Promise<void> {
+  const enabled = registry.get(store);
+  if (!enabled) return;
+  enabled.closed = true;
+  await snapshotsSettled(store);
+}
+
+async function foldFromSnapshots<State, Evt extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<State, never, Evt>, 'evolve' | 'initialState' | 'stateVersion'>,
+  tenantId: string,
+  until: Date | undefined,
+  keeping: 'await' | 'later',
+): Promise<LoadedAggregate<State> | undefined> {
   const enabled = registry.get(store);
   const shape = decider.stateVersion;
-  if (enabled === undefined || shape === undefined) return undefined;
+  if (enabled === undefined || enabled.closed || shape === undefined) return undefined;
   const { snapshots, options } = enabled;
   const startedAt = Date.now();
   let erasures = await erasuresOf(store, enabled, tenantId);
-  let snapshot = await snapshots.nearest(streamId, shape, until);
+  let snapshot = await snapshots.nearest(streamId, shape, until ?? END_OF_TIME);
   if (snapshot && snapshot.tenantId !== tenantId) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
   // A snapshot of another erasure count than the one remembered: ask the log before dropping it.
   if (snapshot && snapshot.erasureEpoch !== erasures.epoch) erasures = await erasuresRead(store, enabled, tenantId);
@@ -106,9 +201,10 @@ export async function loadAsOfFromSnapshots<State, Evt extends DomainEvent>(
     snapshot = undefined;
   }
   const from = snapshot ? snapshot.revision : -1;
-  const span = await snapshots.span(streamId, shape, from, until);
+  // As of now, every event after the snapshot counts: read them all, from the snapshot on.
+  const span = until === undefined ? { through: from, coveredTo: from } : await snapshots.span(streamId, shape, from, until);
   const mayKeep = startedAt - erasures.lastAt > options.keyCacheMaxAgeMs;
-  const untilMs = until.getTime();
+  const untilMs = until === undefined ? Number.POSITIVE_INFINITY : until.getTime();
   let state = snapshot ? (snapshot.state as State) : decider.initialState();
   let last: EventEnvelope | undefined = snapshot?.last;
   let importedOnly = snapshot ? snapshot.importedOnly : true;
@@ -149,10 +245,17 @@ export async function loadAsOfFromSnapshots<State, Evt extends DomainEvent>(
   // Events no snapshot covers yet, filtered by the store.
   const tail = Math.max(through, span.coveredTo) + 1;
   if (tail > expected) expected = Number.NaN;
-  for await (const event of store.readStream(streamId, { until, fromRevision: tail })) {
+  for await (const event of store.readStream(streamId, until === undefined ? { fromRevision: tail } : { until, fromRevision: tail })) {
     if (!fold(event)) return { state: decider.initialState(), revision: 'no_stream', importedOnly: true };
   }
-  if (toKeep.length > 0) await keep(store, enabled, toKeep, tenantId, erasures.epoch);
+  if (toKeep.length > 0) {
+    const kept = keep(store, enabled, toKeep, tenantId, erasures.epoch);
+    if (keeping === 'await') await kept;
+    else {
+      const done = kept.finally(() => enabled.background.delete(done));
+      enabled.background.add(done);
+    }
+  }
   const folded = last as EventEnvelope | undefined; // assigned in `fold`, which the compiler does not follow
   return { state, revision: folded ? folded.revision : 'no_stream', ...(folded ? { last: folded } : {}), importedOnly };
 }
