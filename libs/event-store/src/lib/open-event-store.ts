@@ -5,6 +5,7 @@ import type { PersonalDataKeyStore } from './personal-data/key-store.port';
 import type { MongoKeyStoreOptions } from './personal-data/mongo-key-store';
 import { ProtectedEventStore } from './personal-data/protected-event-store';
 import { enableSnapshots, stopSnapshots, type SnapshotOptions } from './snapshots/snapshot-fold';
+import type { SnapshotStore } from './snapshots/snapshot-store.port';
 import { SqliteKeyStore, type SqliteKeyStoreOptions } from './personal-data/sqlite-key-store';
 import type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 import type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
@@ -29,9 +30,15 @@ export type EventStoreConfig = (
   personalDataKeys?: PersonalDataKeysConfig;
   /** Folded aggregates kept by this process (see `FoldCache`); off when absent. */
   foldCache?: FoldCacheOptions;
-  /** Snapshots for as-of reads, in a SQLite file (see `SqliteSnapshotStore`); off when absent. */
-  snapshots?: SnapshotOptions & { file: string };
+  /** Aggregate snapshots (see `snapshot-fold.ts`); off when absent. */
+  snapshots?: SnapshotsConfig;
 };
+
+/**
+ * Where aggregate snapshots are kept: a SQLite file (embedded: `SqliteSnapshotStore`), or streams beside
+ * the aggregates' in KurrentDB (`KurrentDbSnapshotStore`, `$snapshots-{streamId}`).
+ */
+export type SnapshotsConfig = SnapshotOptions & ({ kind: 'sqlite'; file: string } | { kind: 'kurrentdb'; connectionString: string });
 
 /**
  * Opens the configured adapter. The KurrentDB adapter is loaded only when chosen, so the embedded
@@ -43,10 +50,9 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
   // On the outermost store: what the command handler folds is what callers read (personal data opened).
   if (foldCache) enableFoldCache(store, foldCache);
   if (snapshots) {
-    const { file, ...options } = snapshots;
-    const { SqliteSnapshotStore } = await import('./snapshots/sqlite-snapshot-store');
-    const snapshotStore = SqliteSnapshotStore.open({ file });
-    enableSnapshots(store, snapshotStore, options);
+    const snapshotStore = await openSnapshotStore(snapshots);
+    const { every, keyCacheMaxAgeMs, onError } = snapshots;
+    enableSnapshots(store, snapshotStore, { every, keyCacheMaxAgeMs, ...(onError ? { onError } : {}) });
     const close = store.close.bind(store);
     store.close = async () => {
       await stopSnapshots(store);
@@ -55,6 +61,16 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
     };
   }
   return store;
+}
+
+/** Opens the configured snapshot store; the KurrentDB client is loaded only when it is chosen. */
+async function openSnapshotStore(config: SnapshotsConfig): Promise<SnapshotStore> {
+  if (config.kind === 'kurrentdb') {
+    const { connectKurrentDbSnapshotStore } = await import('./snapshots/kurrentdb-snapshot-streams');
+    return connectKurrentDbSnapshotStore(config.connectionString);
+  }
+  const { SqliteSnapshotStore } = await import('./snapshots/sqlite-snapshot-store');
+  return SqliteSnapshotStore.open({ file: config.file });
 }
 
 async function protect(store: EventStore, personalDataKeys: PersonalDataKeysConfig | undefined): Promise<EventStore> {

@@ -210,6 +210,7 @@ async function foldFromSnapshots<State, Evt extends DomainEvent>(
   let importedOnly = snapshot ? snapshot.importedOnly : true;
   let maxOccurredAt = snapshot ? Date.parse(snapshot.maxOccurredAt) : Number.NEGATIVE_INFINITY;
   let chunkMin = Number.POSITIVE_INFINITY;
+  let chunkFrom = from + 1;
   // Only a prefix of the stream is a snapshot: once `until` skipped an event, none is taken.
   let expected = from + 1;
   const toKeep: AggregateSnapshot[] = [];
@@ -229,8 +230,9 @@ async function foldFromSnapshots<State, Evt extends DomainEvent>(
     chunkMin = Math.min(chunkMin, occurredAt);
     if (prefix && mayKeep && (event.revision + 1) % options.every === 0) {
       const at = (ms: number) => new Date(ms).toISOString();
-      toKeep.push({ streamId, tenantId, shape, revision: event.revision, maxOccurredAt: at(maxOccurredAt), chunkMinOccurredAt: at(chunkMin), erasureEpoch: erasures.epoch, importedOnly, last: event, state });
+      toKeep.push({ streamId, tenantId, shape, revision: event.revision, maxOccurredAt: at(maxOccurredAt), chunkMinOccurredAt: at(chunkMin), chunkFrom, erasureEpoch: erasures.epoch, importedOnly, last: event, state });
       chunkMin = Number.POSITIVE_INFINITY;
+      chunkFrom = event.revision + 1;
     }
     return true;
   };

@@ -19,6 +19,12 @@ export interface AggregateSnapshot<State = unknown> {
    * chunks hold no event at or before its instant and never reads them (see `SnapshotStore.span`).
    */
   chunkMinOccurredAt: string;
+  /**
+   * The first revision of its chunk (the revision after the snapshot its fold started from, or 0), when
+   * known. An adapter that keeps a stream's snapshots as one run (KurrentDB) keeps only a snapshot that
+   * continues the run, so the chunks still cover the stream without gaps.
+   */
+  chunkFrom?: number;
   erasureEpoch: number;
   importedOnly: boolean;
   last: EventEnvelope;

@@ -111,6 +111,12 @@ describe('loadConfig', () => {
     expect(shared.personalDataKeys).toEqual({ kind: 'mongodb', url: 'mongodb://db/okr', cache: { maxEntries: 0, maxAgeMs: 5000 } });
   });
 
+  it('keeps aggregate snapshots where every replica finds them: the data folder, or the KurrentDB server', () => {
+    expect(eventStoreConfig(loadConfig({ OKR_DATA_DIR: '/data' }, DEFAULTS)).snapshots).toEqual({ kind: 'sqlite', file: '/data/aggregate-snapshots.sqlite', every: 16, keyCacheMaxAgeMs: 60_000 });
+    const url = 'kurrentdb://kurrentdb:2113?tls=false';
+    expect(eventStoreConfig(loadConfig({ OKR_EVENT_STORE: 'kurrentdb', EVENTSTORE_URL: url }, DEFAULTS)).snapshots).toEqual({ kind: 'kurrentdb', connectionString: url, every: 16, keyCacheMaxAgeMs: 60_000 });
+  });
+
   it('needs a PORT when the service gives no default', () => {
     expect(() => loadConfig({})).toThrow('Invalid configuration: PORT must be set');
   });
