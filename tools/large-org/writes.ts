@@ -142,12 +142,14 @@ function* quarterWrites(seed: string, scale: Scale, chart: readonly Team[], quar
   for (let o = 0; o < count; o++) {
     const random = randomFor(seed, `${q}/obj/${o}/grading`);
     if (!random.chance(0.75)) continue;
+    // Drawn here, not in `body`: a body may be built more than once (sized, then sent) and must not change.
+    const retrospective = random.pick(RETROSPECTIVES);
     yield goals('close', {
       at: spread(plusDays(quarter.endsOn, 1), 9 * 3_600_000, 4 * DAY, o, count), actor: ownerOf(o), method: 'POST', kind: 'grading', events: 1,
       path: (id) => `/api/v1/objectives/${id(`${q}.o${o}`)}/grading`,
       body: (id) => ({
         keyResultGrades: [0, 1, 2].map((k) => ({ keyResultId: id(`${q}.k${o}.${k}`), grade: gradeOf(seed, quarter.index, o, k, plan(o, k)) })),
-        retrospective: random.pick(RETROSPECTIVES),
+        retrospective,
       }),
     });
   }
