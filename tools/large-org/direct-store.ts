@@ -53,7 +53,8 @@ class KeysOncePerPerson implements PersonalDataKeyStore {
   }
 }
 
-const nothing: AsyncIterable<EventEnvelope> = { async *[Symbol.asyncIterator]() {} };
+const done: IteratorResult<EventEnvelope> = { done: true, value: undefined };
+const nothing: AsyncIterable<EventEnvelope> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve(done) }) };
 
 /**
  * The store seen by the only writer of a tenant's streams: it knows each stream's head from its own
