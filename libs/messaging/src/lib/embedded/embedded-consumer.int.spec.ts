@@ -309,6 +309,40 @@ describe('EmbeddedConsumer', () => {
     expect(await consumer.checkpoint('g', CHECK_INS)).toBe(last);
   });
 
+  it('runs one batch per event-loop turn across every group in the process, so I/O is polled between any two batches', async () => {
+    for (let i = 0; i < 40; i += 1) await append(`objective-${i % 4}`, counted(i));
+    // Bumped in the timers phase: once per event-loop turn, as each batch below takes longer than its 1 ms.
+    let turn = 0;
+    const ticker = setInterval(() => (turn += 1), 1);
+    const batchTurns: number[] = [];
+    const delivered: number[] = [];
+    const consumer = client();
+    try {
+      for (let g = 0; g < 4; g += 1) {
+        await consumer.start(
+          goals(
+            { Counted: async () => undefined },
+            {
+              group: `turns-${g}`,
+              maxBatchSize: 5,
+              handleBatch: async (events) => {
+                batchTurns.push(turn);
+                delivered.push(events.length);
+                const until = performance.now() + 2;
+                while (performance.now() < until); // a batch that holds the loop, as a read model's transaction does
+              },
+            },
+          ),
+        );
+      }
+      await eventually(() => delivered.reduce((a, b) => a + b, 0) === 160, 'every group to handle the 40 events');
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(batchTurns.length).toBeGreaterThanOrEqual(32);
+    expect(new Set(batchTurns).size).toBe(batchTurns.length);
+  });
+
   it('rejects an unknown topic with a clear error', async () => {
     await expect(client().start(goals({}, { topics: ['okr.nope.v1'] }))).rejects.toThrow(/Unknown topic okr\.nope\.v1/);
   });
