@@ -343,6 +343,31 @@ describe('EmbeddedConsumer', () => {
     expect(new Set(batchTurns).size).toBe(batchTurns.length);
   });
 
+  it('sizes batches to the time budget from the last batch\'s time per event, delivering each event once', async () => {
+    for (let i = 0; i < 60; i += 1) await append(`objective-${i % 3}`, counted(i));
+    const sizes: number[] = [];
+    const seen: number[] = [];
+    await client({ batchBudgetMs: 20 }).start(
+      goals(
+        { Counted: async () => undefined },
+        {
+          maxBatchSize: 50,
+          handleBatch: async (events) => {
+            sizes.push(events.length);
+            seen.push(...events.map((event) => (event.data as { n: number }).n));
+            const until = performance.now() + 2 * events.length; // at least 2 ms an event
+            while (performance.now() < until);
+          },
+        },
+      ),
+    );
+    await eventually(() => seen.length >= 60, 'the 60 events');
+    expect(seen).toEqual([...Array(60).keys()]);
+    // At 2 ms or more an event, a batch that fits 20 ms holds at most 10.
+    expect(sizes.slice(1).every((size) => size <= 10)).toBe(true);
+    expect(sizes.length).toBeGreaterThan(2);
+  });
+
   it('rejects an unknown topic with a clear error', async () => {
     await expect(client().start(goals({}, { topics: ['okr.nope.v1'] }))).rejects.toThrow(/Unknown topic okr\.nope\.v1/);
   });

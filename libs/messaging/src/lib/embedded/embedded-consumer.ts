@@ -25,6 +25,12 @@ export interface EmbeddedConsumerOptions {
    * without releasing is replaced after at most this long. Default 10 s.
    */
   leaseTtlMs?: number;
+  /**
+   * How long one batch may hold the event loop: a member sizes its next batch (at most
+   * `maxBatchSize`) from the time per event of its last one, so a catch-up lets requests in every
+   * few tens of milliseconds. Default 20 ms; 0 = batches of `maxBatchSize` whatever they take.
+   */
+  batchBudgetMs?: number;
   /** How long a write waits for another connection's write lock. Default 5 s. */
   busyTimeoutMs?: number;
   /**
@@ -83,6 +89,7 @@ export class EmbeddedConsumer implements IntegrationEventConsumer {
         categories: this.categoriesOf(options.topics),
         leaseTtlMs: this.options.leaseTtlMs ?? 10_000,
         pollIntervalMs: this.options.pollIntervalMs ?? 250,
+        batchBudgetMs: this.options.batchBudgetMs ?? 20,
       },
       options,
     );

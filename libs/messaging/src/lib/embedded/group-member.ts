@@ -17,6 +17,8 @@ export interface GroupMemberSettings {
   categories: ReadonlyMap<string, readonly string[]>;
   leaseTtlMs: number;
   pollIntervalMs: number;
+  /** How long one batch may take; the next batch is sized to fit (0: always `maxBatchSize`). */
+  batchBudgetMs: number;
 }
 
 type Outcome = { kind: 'handled' } | { kind: 'failed'; error: string; attempts: number } | { kind: 'interrupted' };
@@ -88,6 +90,8 @@ export class GroupMember {
   private readonly topicOfCategory = new Map<string, string>();
   private readonly maxAttempts: number;
   private readonly maxBatchSize: number;
+  /** The size of the next batch: `maxBatchSize`, or fewer when a batch took longer than the budget. */
+  private batchSize: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   /** Until when this member may start delivering an event without renewing first. */
@@ -100,6 +104,7 @@ export class GroupMember {
     this.handlers = options.handlers;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxBatchSize = options.maxBatchSize ?? 500;
+    this.batchSize = this.maxBatchSize;
     this.retryInitialMs = options.retry?.initialMs ?? 100;
     this.retryMaxMs = options.retry?.maxMs ?? 5000;
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError('maxAttempts must be an integer >= 1');
@@ -179,11 +184,11 @@ export class GroupMember {
   }
 
   /**
-   * Catch-up and live tail, in batches: the events the subscription has ready (up to
-   * `maxBatchSize`) are delivered together, then the checkpoint moves once, then the loop yields to
-   * the event loop (setImmediate) and checks the stop signal. Without the yield, a catch-up of a
-   * long log runs entirely in microtasks (the SQLite reads are synchronous) and starves the HTTP
-   * server and the SIGTERM handler until it reaches the head.
+   * Catch-up and live tail, in batches: the events the subscription has ready (up to the batch size
+   * fitted to `batchBudgetMs`, at most `maxBatchSize`) wait for this process's next turn (one batch
+   * per event-loop turn, see `nextTurn`), are delivered together, then the checkpoint moves once.
+   * Without the turn, a catch-up of a long log runs entirely in microtasks (the SQLite reads are
+   * synchronous) and starves the HTTP server and the SIGTERM handler until it reaches the head.
    */
   private async consume(signal: AbortSignal): Promise<'aborted' | 'log-ended'> {
     const { store } = this.settings;
@@ -204,7 +209,7 @@ export class GroupMember {
         // What the subscription yields before the next macrotask is ready now (a page read from the
         // file); waiting longer would hold a live event back.
         const tick = new Promise<'later'>((resolve) => setImmediate(resolve, 'later'));
-        while (batch.length < this.maxBatchSize && !signal.aborted) {
+        while (batch.length < this.batchSize && !signal.aborted) {
           const next = await Promise.race([pending, tick]);
           if (next === 'later') break;
           if (next.done) {
@@ -245,7 +250,9 @@ export class GroupMember {
       this.assertLeaseHeld();
       const handled = batch.filter((envelope) => Object.hasOwn(this.handlers, envelope.type)).map(toIntegrationEvent);
       try {
+        const started = performance.now();
         if (handled.length > 0) await handleBatch(handled);
+        this.fitBatchSize(batch.length, performance.now() - started);
         bus.commit({ group: this.group, owner: this.owner, topics, position: batch[batch.length - 1].position, leaseTtlMs });
         this.deliverUntil = Date.now() + leaseTtlMs;
         return 'done';
@@ -275,6 +282,17 @@ export class GroupMember {
       this.deliverUntil = Date.now() + leaseTtlMs;
     }
     return 'done';
+  }
+
+  /**
+   * Sizes the next batch so that it takes about `batchBudgetMs` at the last batch's time per event:
+   * smaller after a slow batch, up to twice as large after a full fast one, within 1..maxBatchSize.
+   */
+  private fitBatchSize(size: number, elapsedMs: number): void {
+    const budget = this.settings.batchBudgetMs;
+    if (!(budget > 0) || (size < this.batchSize && elapsedMs <= budget)) return;
+    const fitted = Math.floor((size * budget) / Math.max(elapsedMs, 0.01));
+    this.batchSize = Math.max(1, Math.min(this.maxBatchSize, this.batchSize * 2, fitted));
   }
 
   /** Before each delivery: a member whose lease may have lapsed (a long stall) renews or stops. */
