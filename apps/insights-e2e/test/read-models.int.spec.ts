@@ -268,10 +268,11 @@ describe('read models: goals and check-ins events into the insights views', () =
     await insights.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `insights.read.sqlite${suffix}`), { force: true });
     insights = await createInsightsTestApp(dataDir);
-    const rebuilt = await eventually(async () => {
-      const r = await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`);
-      return r.status === 200 && r.body.revision === before.revision && r.body;
-    }, 5000, 'the summary rebuilt from the log');
+    // The summary's answer joins three read models (the summary, the cycles, the teams), each moved by
+    // its own consumer group at its own pace: the rebuild is done when the service says every model it
+    // rebuilds has caught up with the log (/health/ready), not when one of them has.
+    await eventually(async () => (await insights.call('GET', '/health/ready', { token: null })).status === 200, 10_000, 'every read model rebuilt');
+    const rebuilt = (await insights.call('GET', `/api/v1/objectives/${objectiveId}/summary`)).body;
     expect(rebuilt).toEqual(before);
   });
 
@@ -282,9 +283,15 @@ describe('read models: goals and check-ins events into the insights views', () =
       learnings: (await insights.call('GET', '/api/v1/learnings')).body,
       dashboard: (await insights.call('GET', '/api/v1/teams/growth/dashboard')).body,
     });
-    const before = await views();
     const runner = insights.app.get(ProjectionRunner);
     const consumer = insights.app.get<IntegrationEventConsumer>(INTEGRATION_EVENT_CONSUMER);
+    // Every group has reached the head of the log first: what then comes again was applied before.
+    await eventually(
+      async () => (await Promise.all(INSIGHTS_READ_MODELS.map((model) => consumer.caughtUp(runner.groupOf(model), INSIGHTS_TOPICS)))).every(Boolean),
+      10_000,
+      'every group caught up',
+    );
+    const before = await views();
     const apply = jest.spyOn(runner, 'applyBatch');
     await runner.onModuleDestroy();
     for (const model of INSIGHTS_READ_MODELS) await consumer.reset(runner.groupOf(model), INSIGHTS_TOPICS, { to: 'start' });
