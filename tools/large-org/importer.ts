@@ -181,6 +181,21 @@ function resolve(write: Write, id: IdOf): Pending {
   return { write, item, bytes: Buffer.byteLength(JSON.stringify(item)) };
 }
 
+/** Writes resolved again after part of their request was acknowledged: ids from the journal, refs to items still pending. */
+function resolveAgain(pending: Pending[], journal: Journal): Pending[] {
+  const named = new Set<string>();
+  return pending.map(({ write }) => {
+    const again = resolve(write, (name) => {
+      const known = journal.ids.get(name);
+      if (known !== undefined) return known;
+      if (named.has(name)) return `$ref:${name}`;
+      throw new Error(`${name}: neither acknowledged nor named by an earlier pending item`);
+    });
+    if (write.as) named.add(write.as);
+    return again;
+  });
+}
+
 interface ImportAnswer {
   status: number;
   results: { status: number; body?: { id?: string } }[];
@@ -212,8 +227,9 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
  * Sends one chunk, recording in the journal what each answer acknowledged. Check-ins knows goals
- * through its own view, a moment behind: an item refused as unknown (404) or not active yet (409)
- * is sent again, from that item on, while the view moves (up to `viewWaitMs` without progress). A
+ * through its own view, a moment behind: an item refused while the view catches up (503
+ * `view-catching-up`), as unknown (404) or not active yet (409) is sent again, from that item on,
+ * while the view moves (up to `viewWaitMs` without an item acknowledged). A
  * rate-limited request (429) waits as told.
  */
 async function send(chunk: Pending[], base: number, journal: Journal, options: ImportOptions): Promise<{ writes: number; events: number }> {
@@ -236,12 +252,16 @@ async function send(chunk: Pending[], base: number, journal: Journal, options: I
       journal.record(done, ids);
       writes += acknowledged;
       events += pending.slice(0, acknowledged).reduce((sum, p) => sum + p.write.events, 0);
-      pending = pending.slice(acknowledged);
+      // The rest may refer by `$ref:` to an item just acknowledged, and a request may only refer to
+      // its own earlier items: those refs become the ids the answer gave.
+      pending = resolveAgain(pending.slice(acknowledged), journal);
       lastProgress = Date.now();
       backoff = 100;
     }
     if (pending.length === 0) break;
-    const lagging = pending[0]?.write.service === 'checkIns' && answer.failed !== undefined && [404, 409].includes(answer.failed.status);
+    // 503 `view-catching-up`: the view has not applied all goals wrote yet (it reads the log in batches
+    // sized to a time budget, taking turns with the other groups, so it may be several batches behind).
+    const lagging = pending[0]?.write.service === 'checkIns' && answer.failed !== undefined && [404, 409, 503].includes(answer.failed.status);
     const limited = answer.status === 429 || answer.failed?.status === 429;
     if ((!lagging && !limited) || Date.now() - lastProgress > (options.viewWaitMs ?? 600_000)) {
       const first = pending[0];

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import { latestSchemaVersion, validateEventData } from '@okr/event-contracts';
 import { IDEMPOTENCY_CLAIM_RELEASED, IDEMPOTENCY_KEY_CLAIMED, IDEMPOTENT_RESPONSE_LOST, IDEMPOTENT_RESPONSE_RECORDED } from '@okr/platform';
-import { buildProjects } from '@okr/platform/testing';
+import { buildProjects, eventually } from '@okr/platform/testing';
 import { listenPlatform, startPlatform, type Platform, type ServiceName } from './support/platform';
 
 const run = promisify(execFile);
@@ -37,6 +37,12 @@ describe('every event the demo writes matches its committed schema', () => {
 
   it('validates each event against the schema of its type and version, and knows every type written', async () => {
     const store = platform.apps.goals.get<EventStore>(EVENT_STORE);
+    // Insights writes its risk signals (KeyResultAtRisk) as its read models follow the log, after the
+    // demo has returned: wait for that event, not for a time.
+    await eventually(async () => {
+      for await (const event of store.readAll()) if (event.type === 'KeyResultAtRisk') return true;
+      return false;
+    }, 60_000, 'insights wrote its risk signals');
     const failures: string[] = [];
     const withoutSchema = new Set<string>();
     const seen = new Map<string, number>();
