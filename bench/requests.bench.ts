@@ -4,25 +4,33 @@
  * Two OS processes on one data folder: the goals service as `npm start` runs it (dist/apps/goals/src/main.js, the
  * embedded SQLite store at `synchronous=FULL`, rate limits off) and a bare Fastify server
  * (`requests-bare-server.ts`) that reads the same kind of stream from the same SQLite file, folds it
- * with the same decider and appends the same events. The bench process is the client: CONCURRENCY
- * keep-alive connections, each sending its requests one after another, each connection on objectives
- * of its own (no request waits for another's lock on a stream), for
+ * with the same decider and appends the same events. The bench process is the client, over raw
+ * keep-alive sockets (node:http's client cost about as much CPU per request as the bare route itself, on
+ * the same 2 cores; the client's busy share of a core is reported): CONCURRENCY connections, each on
+ * objectives of its own (no request waits for another's lock on a stream), for
  *
  *   - a command: `POST /objectives/{id}/rewordings` (load, decide, append one ObjectiveReworded), and
  *   - a read: `GET /objectives/{id}` (load and fold).
  *
- * The sides take turns of REQUESTS requests per case and round, on objectives that start at the same
- * length; ratios are medians of per-round ratios service / bare (the machine is shared and noisy).
+ * Each case runs two ways: closed loop (every connection sends its next request when it has the answer:
+ * the same concurrency, each side as fast as it goes; throughput) and open loop (the same request rate
+ * on both sides, latency counted from when a request was due). The sides take turns of REQUESTS
+ * requests in ROUNDS short rounds, alternating which goes first, on objectives that start at the same
+ * length; ratios are medians of per-round ratios service / bare, with their lowest and highest (the
+ * machine is shared and noisy: a burst from elsewhere lands on one round of both sides, not on one side).
  * Aims: throughput ≥ 0.5×, p99 ≤ 2× the bare route's. Beside them, each side's server process's CPU
  * time per request (Linux /proc): what a request costs, which moves far less with the machine's load.
  *
- * Run: `npm run bench -- requests`. BENCH_REQUESTS_CONCURRENCY (default 16); BENCH_REQUESTS_CASES=command
+ * Run: `npm run bench -- requests`. BENCH_REQUESTS_CONCURRENCY (default 16), BENCH_REQUESTS_ROUNDS (12),
+ * BENCH_REQUESTS_PER_ROUND (1,500), BENCH_REQUESTS_RATE (requests/s of the open loop; default half the
+ * service's closed-loop throughput in the warm-up, BENCH_REQUESTS_RATE_SHARE); BENCH_REQUESTS_CASES=command
  * or =read runs one case; BENCH_REQUESTS_PROFILE=<dir> starts the service under `node --cpu-prof` and
- * leaves its profile in <dir>.
+ * leaves its profile in <dir> (with `windows.json`: when each measured case ran, on the profile's clock);
+ * BENCH_REQUESTS_SERVICE=<main.js> starts another build of the service (a before/after pair in one session).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,8 +40,14 @@ import { benchSize } from './bench-size';
 
 /** The load: the same at every BENCH_SCALE, so a smoke run exercises it too. */
 const CONCURRENCY = Number(process.env['BENCH_REQUESTS_CONCURRENCY'] || 16);
-const REQUESTS = benchSize(2000, { min: 40 });
-const ROUNDS = benchSize(3, { min: 1 });
+const REQUESTS = benchSize(1500, { env: 'BENCH_REQUESTS_PER_ROUND', min: 40 });
+const ROUNDS = benchSize(12, { env: 'BENCH_REQUESTS_ROUNDS', min: 2 });
+/**
+ * The open-loop rate: BENCH_REQUESTS_RATE requests/s, else this share of the service's own closed-loop
+ * throughput in the warm-up (a load it serves without a standing queue), the same for both sides.
+ */
+const RATE = process.env['BENCH_REQUESTS_RATE'] ? Number(process.env['BENCH_REQUESTS_RATE']) : undefined;
+const RATE_SHARE = Number(process.env['BENCH_REQUESTS_RATE_SHARE'] || 0.5);
 /** Objectives per connection; each starts with PRIOR_EVENTS events. */
 const PER_CONNECTION = 4;
 const CASES = (['command', 'read'] as const).filter((kind) => (process.env['BENCH_REQUESTS_CASES'] || 'command,read').split(',').includes(kind));
@@ -47,23 +61,67 @@ interface Reply {
   body: string;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+/**
+ * A keep-alive HTTP/1.1 connection over a raw socket, one request at a time: the load generator runs on
+ * the same 2 cores as both servers, so it must cost little next to them (node:http's client cost about
+ * as much CPU per request as the bare route itself). Answers are read by Content-Length.
+ */
+class Connection {
+  private readonly socket: Socket;
+  private buffered: Buffer = Buffer.alloc(0);
+  private waiting?: { done: (reply: Reply) => void; fail: (error: Error) => void };
 
-function send(port: number, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((done, fail) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.once('error', fail);
-    req.end(payload);
-  });
+  constructor(private readonly port: number) {
+    this.socket = connect({ host: '127.0.0.1', port, noDelay: true });
+    this.socket.on('data', (chunk: Buffer) => {
+      this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+      this.answer();
+    });
+    this.socket.on('error', (error) => this.waiting?.fail(error));
+    this.socket.on('close', () => this.waiting?.fail(new Error(`connection to ${port} closed`)));
+  }
+
+  send(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    let head = `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\n`;
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    if (body !== undefined) head += `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n`;
+    return new Promise((done, fail) => {
+      this.waiting = { done, fail };
+      this.socket.write(`${head}\r\n${payload}`);
+    });
+  }
+
+  private answer(): void {
+    const end = this.buffered.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) return;
+    const head = this.buffered.toString('latin1', 0, end);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) return this.waiting.fail(new Error(`no content-length in ${head}`));
+    const total = end + 4 + Number(length[1]);
+    if (this.buffered.length < total) return;
+    const reply = { status: Number(head.slice(9, 12)), body: this.buffered.toString('utf8', end + 4, total) };
+    this.buffered = this.buffered.subarray(total);
+    const { done } = this.waiting;
+    this.waiting = undefined;
+    done(reply);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
+
+const connections = new Map<number, Connection[]>();
+/** The `index`th keep-alive connection to `port`. */
+const connection = (port: number, index = 0): Connection => {
+  const open = connections.get(port) ?? [];
+  connections.set(port, open);
+  return (open[index] ??= new Connection(port));
+};
+
+const send = (port: number, method: string, path: string, headers: Record<string, string>, body?: unknown, index = 0): Promise<Reply> =>
+  connection(port, index).send(method, path, headers, body);
 
 interface Side {
   name: 'service' | 'bare';
@@ -83,8 +141,8 @@ const expectStatus = (reply: Reply, status: number, what: string): Reply => {
 };
 
 let titles = 0;
-const reword = (side: Side, id: string) =>
-  send(side.port, 'POST', `${side.prefix}/objectives/${id}/rewordings`, side.headers, { title: `Activation, take ${(titles += 1)}` });
+const reword = (side: Side, id: string, index = 0) =>
+  send(side.port, 'POST', `${side.prefix}/objectives/${id}/rewordings`, side.headers, { title: `Activation, take ${(titles += 1)}` }, index);
 
 interface Measured {
   perSecond: number;
@@ -92,6 +150,9 @@ interface Measured {
   p99: number;
   /** CPU time (user + system) of the side's server process per request, in ms; NaN where /proc is not readable. */
   cpuPerRequest: number;
+  /** Share of one core the load generator (this process) was busy: near 1, it would be the bottleneck. */
+  clientBusy: number;
+  latencies: number[];
 }
 
 /**
@@ -109,34 +170,62 @@ function cpuMillis(pid: number): number {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
-/** CONCURRENCY connections sending `total` requests of one case in all; throughput and latency percentiles. */
-async function load(side: Side, kind: 'command' | 'read', total: number): Promise<Measured> {
+/** Monotonic time in µs, the clock of a `--cpu-prof` profile's samples. */
+const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
+/** When the service served a measured case, to read its profile for that case alone. */
+const profiledWindows: { kind: string; from: number; to: number }[] = [];
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * CONCURRENCY connections sending `total` requests of one case in all; throughput and latency percentiles.
+ * Without `perSecond` each connection sends its next request as soon as it has the answer (closed loop:
+ * each side as fast as it goes, the same concurrency). With it, request i is due at `i / perSecond`
+ * (open loop: the same request rate on both sides); the next free connection sends it, and its latency
+ * counts from when it was due, so time spent waiting for a free connection counts too.
+ */
+async function load(side: Side, kind: 'command' | 'read', total: number, perSecond?: number): Promise<Measured> {
   let next = 0;
   const latencies: number[] = [];
   const cpuBefore = cpuMillis(side.pid);
+  const clientBefore = process.cpuUsage();
+  const from = monotonicMicros();
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, connection) => {
+    Array.from({ length: CONCURRENCY }, async (_, index) => {
       for (let mine = 0; next < total; mine += 1) {
+        const due = perSecond === undefined ? undefined : started + (next * 1000) / perSecond;
         next += 1;
-        const id = side.objectives[connection * PER_CONNECTION + (mine % PER_CONNECTION)];
-        const sent = performance.now();
-        const reply = kind === 'command' ? await reword(side, id) : await send(side.port, 'GET', `${side.prefix}/objectives/${id}`, side.headers);
+        if (due !== undefined && due > performance.now()) await sleep(due - performance.now());
+        const id = side.objectives[index * PER_CONNECTION + (mine % PER_CONNECTION)];
+        const sent = due ?? performance.now();
+        const reply = kind === 'command' ? await reword(side, id, index) : await send(side.port, 'GET', `${side.prefix}/objectives/${id}`, side.headers, undefined, index);
         latencies.push(performance.now() - sent);
         expectStatus(reply, kind === 'command' ? 201 : 200, `${side.name} ${kind}`);
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = performance.now() - started;
+  if (side.name === 'service') profiledWindows.push({ kind, from, to: monotonicMicros() });
+  const client = process.cpuUsage(clientBefore);
   const cpuPerRequest = (cpuMillis(side.pid) - cpuBefore) / total;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest };
+  const sorted = [...latencies].sort((x, y) => x - y);
+  return {
+    perSecond: (total * 1000) / elapsed,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    cpuPerRequest,
+    clientBusy: (client.user + client.system) / 1000 / elapsed,
+    latencies,
+  };
 }
 
 async function waitForHealth(child: ChildProcess, port: number): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the goals service exited with ${child.exitCode}`);
-    const reply = await send(port, 'GET', '/health/ready', {}).catch(() => undefined);
+    const probe = new Connection(port);
+    const reply = await probe.send('GET', '/health/ready', {}).catch(() => undefined);
+    probe.close();
     if (reply?.status === 200) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -146,7 +235,7 @@ function startService(dataDir: string): ChildProcess {
   const profile = process.env['BENCH_REQUESTS_PROFILE'];
   const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
   const env = { ...process.env, OKR_DATA_DIR: dataDir, PORT: String(SERVICE_PORT), LOG_LEVEL: 'warn', OKR_RATE_LIMIT_PER_IP: '0', OKR_RATE_LIMIT_PER_PRINCIPAL: '0' };
-  return spawn(process.execPath, [...flags, join(ROOT, 'dist/apps/goals/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [...flags, process.env['BENCH_REQUESTS_SERVICE'] || join(ROOT, 'dist/apps/goals/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function startBare(file: string): Promise<ChildProcess> {
@@ -167,9 +256,13 @@ async function seed(side: Side, create: (id: string) => Promise<Reply>): Promise
     const created = JSON.parse(expectStatus(await create(id), 201, `${side.name} create`).body) as { id?: string };
     side.objectives.push(created.id ?? id);
   }
-  await Promise.all(side.objectives.map(async (id) => {
-    for (let events = 1; events < PRIOR_EVENTS; events += 1) expectStatus(await reword(side, id), 201, `${side.name} seed`);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, index) => {
+      for (const id of side.objectives.slice(index * PER_CONNECTION, (index + 1) * PER_CONNECTION)) {
+        for (let events = 1; events < PRIOR_EVENTS; events += 1) expectStatus(await reword(side, id, index), 201, `${side.name} seed`);
+      }
+    }),
+  );
 }
 
 /**
@@ -223,40 +316,57 @@ async function main(): Promise<void> {
       `requests bench: node ${process.version}, ${availableParallelism()} cpus, ${CONCURRENCY} connections, ` +
         `${REQUESTS} requests per case, side and round, ${ROUNDS} rounds, ${CONCURRENCY * PER_CONNECTION} objectives per side of ${PRIOR_EVENTS} events at the start`,
     );
+    // Warm both sides once (which also sets the open-loop rate), then short rounds in which the sides take
+    // turns, alternating which goes first: what else the shared machine runs lands on both sides of a round
+    // alike, and each round gives one ratio.
+    const rates: Record<string, number> = {};
+    for (const kind of CASES) {
+      for (const side of sides) {
+        await projected(file);
+        const warm = await load(side, kind, REQUESTS);
+        if (side.name === 'service') rates[kind] = RATE ?? Math.max(1, Math.round(warm.perSecond * RATE_SHARE));
+      }
+    }
     const results: Record<string, Measured[]> = {};
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const kind of CASES) {
-        // Warm both sides, then alternate which goes first.
-        const order = round % 2 === 0 ? sides : [...sides].reverse();
-        for (const side of order) {
-          await projected(file);
-          await load(side, kind, Math.max(CONCURRENCY, Math.floor(REQUESTS / 10)));
-          (results[`${side.name} ${kind}`] ??= []).push(await load(side, kind, REQUESTS));
+        for (const paced of [false, true]) {
+          for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+            await projected(file);
+            (results[`${side.name} ${kind} ${paced}`] ??= []).push(await load(side, kind, REQUESTS, paced ? rates[kind] : undefined));
+          }
         }
       }
     }
+    const profile = process.env['BENCH_REQUESTS_PROFILE'];
+    if (profile) writeFileSync(join(profile, 'windows.json'), JSON.stringify(profiledWindows));
 
     const db = new Database(file, { readonly: true });
     const finalLength = db.prepare<[], number>(`SELECT round(avg(n)) FROM (SELECT count(*) n FROM events WHERE category = 'objective' GROUP BY stream_id)`).pluck().get();
     db.close();
-    console.log(`\n(objectives' streams at the end: ${finalLength} events on average; median of ${ROUNDS} rounds; ratios are medians of per-round ratios)`);
-    console.log(`${'case'.padEnd(34)}${'service /s'.padStart(12)}${'bare /s'.padStart(10)}${'ratio'.padStart(8)}${'p50 ms'.padStart(16)}${'p99 ms'.padStart(18)}${'p99 ratio'.padStart(11)}${'CPU ms/request'.padStart(18)}${'CPU ratio'.padStart(11)}`);
+    console.log(`\n(objectives' streams at the end: ${finalLength} events on average; per side: median of ${ROUNDS} rounds; ratios: median of per-round ratios [lowest-highest])`);
+    const spread = (values: number[]): string => `${fixed(median(values), 2)} [${fixed(Math.min(...values), 2)}-${fixed(Math.max(...values), 2)}]`;
     for (const kind of CASES) {
-      const label = kind === 'command' ? 'POST /objectives/{id}/rewordings' : 'GET /objectives/{id}';
-      const s = results[`service ${kind}`];
-      const b = results[`bare ${kind}`];
-      const throughput = median(s.map((m, i) => m.perSecond / b[i].perSecond));
-      const p99 = median(s.map((m, i) => m.p99 / b[i].p99));
-      const cpu = median(s.map((m, i) => m.cpuPerRequest / b[i].cpuPerRequest));
-      const pick = (ms: Measured[], key: keyof Measured) => median(ms.map((m) => m[key]));
-      console.log(
-        `${label.padEnd(34)}${fixed(pick(s, 'perSecond'), 0).padStart(12)}${fixed(pick(b, 'perSecond'), 0).padStart(10)}${fixed(throughput, 2).padStart(8)}` +
-          `${`${fixed(pick(s, 'p50'))} / ${fixed(pick(b, 'p50'))}`.padStart(16)}${`${fixed(pick(s, 'p99'))} / ${fixed(pick(b, 'p99'))}`.padStart(18)}${fixed(p99, 2).padStart(11)}` +
-          `${`${fixed(pick(s, 'cpuPerRequest'), 2)} / ${fixed(pick(b, 'cpuPerRequest'), 2)}`.padStart(18)}${fixed(cpu, 2).padStart(11)}`,
-      );
+      for (const paced of [false, true]) {
+        const s = results[`service ${kind} ${paced}`];
+        const b = results[`bare ${kind} ${paced}`];
+        const pick = (ms: Measured[], key: 'perSecond' | 'p50' | 'p99' | 'cpuPerRequest' | 'clientBusy', digits = 1) => fixed(median(ms.map((m) => m[key])), digits);
+        const ratios = (key: 'perSecond' | 'p50' | 'p99' | 'cpuPerRequest') => s.map((m, i) => m[key] / b[i][key]);
+        const pooled = (ms: Measured[]) => percentile(ms.flatMap((m) => m.latencies).sort((x, y) => x - y), 99);
+        const p99Ratios = ratios('p99');
+        const how = paced ? `the same rate, ${rates[kind]} requests/s (open loop)` : `${CONCURRENCY} connections each (closed loop, each side as fast as it goes)`;
+        console.log(`\n${kind === 'command' ? 'POST /objectives/{id}/rewordings' : 'GET /objectives/{id}'} at ${how}    service / bare`);
+        if (!paced) console.log(`  throughput         ${pick(s, 'perSecond', 0)} / ${pick(b, 'perSecond', 0)} per s    ratio ${spread(ratios('perSecond'))}    (aim >= 0.5)`);
+        console.log(`  p50                ${pick(s, 'p50')} / ${pick(b, 'p50')} ms    ratio ${spread(ratios('p50'))}`);
+        console.log(`  p99                ${pick(s, 'p99')} / ${pick(b, 'p99')} ms    ratio ${spread(p99Ratios)}    (aim <= 2; held in ${p99Ratios.filter((r) => r <= 2).length} of ${ROUNDS} rounds)`);
+        console.log(`  p99 of all rounds  ${fixed(pooled(s))} / ${fixed(pooled(b))} ms    ratio ${fixed(pooled(s) / pooled(b), 2)}`);
+        console.log(`  server CPU         ${pick(s, 'cpuPerRequest', 3)} / ${pick(b, 'cpuPerRequest', 3)} ms per request    ratio ${spread(ratios('cpuPerRequest'))}`);
+        console.log(`  client busy        ${pick(s, 'clientBusy', 2)} / ${pick(b, 'clientBusy', 2)} of one core (the load generator, this process)`);
+        console.log(`  p99 ratio by round ${p99Ratios.map((r) => fixed(r, 2)).join(' ')}`);
+      }
     }
   } finally {
-    agent.destroy();
+    for (const open of connections.values()) for (const each of open) each.close();
     await Promise.all(children.map(stop));
     rmSync(dataDir, { recursive: true, force: true });
   }
