@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { PLATFORM_CONFIG, type PlatformConfig } from '../config/platform-config';
@@ -73,7 +73,8 @@ export class TokenVerifier {
    */
   async verify(token: string): Promise<Principal> {
     if (this.cacheOptions.maxEntries <= 0) return (await this.verifySignatureAndClaims(token)).principal;
-    const key = createHash('sha256').update(token).digest('base64url');
+    // One-shot hashing: no Hash object per request.
+    const key = hash('sha256', token, 'base64url');
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit !== undefined) {
