@@ -23,7 +23,7 @@
  *
  * Run: `npm run bench -- requests`. BENCH_REQUESTS_CONCURRENCY (default 16), BENCH_REQUESTS_ROUNDS (12),
  * BENCH_REQUESTS_PER_ROUND (1,500), BENCH_REQUESTS_RATE (requests/s of the open loop; default half the
- * service's closed-loop throughput in the warm-up, BENCH_REQUESTS_RATE_SHARE); BENCH_REQUESTS_CASES=command
+ * service's closed-loop throughput in the same round, BENCH_REQUESTS_RATE_SHARE); BENCH_REQUESTS_CASES=command
  * or =read runs one case; BENCH_REQUESTS_PROFILE=<dir> starts the service under `node --cpu-prof` and
  * leaves its profile in <dir> (with `windows.json`: when each measured case ran, on the profile's clock);
  * BENCH_REQUESTS_SERVICE=<main.js> starts another build of the service (a before/after pair in one session).
@@ -44,7 +44,7 @@ const REQUESTS = benchSize(1500, { env: 'BENCH_REQUESTS_PER_ROUND', min: 40 });
 const ROUNDS = benchSize(12, { env: 'BENCH_REQUESTS_ROUNDS', min: 2 });
 /**
  * The open-loop rate: BENCH_REQUESTS_RATE requests/s, else this share of the service's own closed-loop
- * throughput in the warm-up (a load it serves without a standing queue), the same for both sides.
+ * throughput in the same round (a load it serves without a standing queue), the same for both sides.
  */
 const RATE = process.env['BENCH_REQUESTS_RATE'] ? Number(process.env['BENCH_REQUESTS_RATE']) : undefined;
 const RATE_SHARE = Number(process.env['BENCH_REQUESTS_RATE_SHARE'] || 0.5);
@@ -316,24 +316,20 @@ async function main(): Promise<void> {
       `requests bench: node ${process.version}, ${availableParallelism()} cpus, ${CONCURRENCY} connections, ` +
         `${REQUESTS} requests per case, side and round, ${ROUNDS} rounds, ${CONCURRENCY * PER_CONNECTION} objectives per side of ${PRIOR_EVENTS} events at the start`,
     );
-    // Warm both sides once (which also sets the open-loop rate), then short rounds in which the sides take
-    // turns, alternating which goes first: what else the shared machine runs lands on both sides of a round
-    // alike, and each round gives one ratio.
-    const rates: Record<string, number> = {};
-    for (const kind of CASES) {
-      for (const side of sides) {
-        await projected(file);
-        const warm = await load(side, kind, REQUESTS);
-        if (side.name === 'service') rates[kind] = RATE ?? Math.max(1, Math.round(warm.perSecond * RATE_SHARE));
-      }
-    }
+    // Warm both sides once, then short rounds in which the sides take turns, alternating which goes first:
+    // what else the shared machine runs lands on both sides of a round alike, and each round gives one
+    // ratio. A round's open-loop rate comes from its own closed-loop run of the service, just before.
+    for (const kind of CASES) for (const side of sides) await projected(file).then(() => load(side, kind, REQUESTS));
     const results: Record<string, Measured[]> = {};
+    const rates: Record<string, number[]> = {};
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const kind of CASES) {
         for (const paced of [false, true]) {
+          const rate = paced ? (RATE ?? Math.max(1, Math.round(results[`service ${kind} false`][round].perSecond * RATE_SHARE))) : undefined;
+          if (rate !== undefined) (rates[kind] ??= []).push(rate);
           for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
             await projected(file);
-            (results[`${side.name} ${kind} ${paced}`] ??= []).push(await load(side, kind, REQUESTS, paced ? rates[kind] : undefined));
+            (results[`${side.name} ${kind} ${paced}`] ??= []).push(await load(side, kind, REQUESTS, rate));
           }
         }
       }
@@ -354,7 +350,7 @@ async function main(): Promise<void> {
         const ratios = (key: 'perSecond' | 'p50' | 'p99' | 'cpuPerRequest') => s.map((m, i) => m[key] / b[i][key]);
         const pooled = (ms: Measured[]) => percentile(ms.flatMap((m) => m.latencies).sort((x, y) => x - y), 99);
         const p99Ratios = ratios('p99');
-        const how = paced ? `the same rate, ${rates[kind]} requests/s (open loop)` : `${CONCURRENCY} connections each (closed loop, each side as fast as it goes)`;
+        const how = paced ? `the same rate on both sides, ${fixed(median(rates[kind]), 0)} requests/s (median of rounds; open loop)` : `${CONCURRENCY} connections each (closed loop, each side as fast as it goes)`;
         console.log(`\n${kind === 'command' ? 'POST /objectives/{id}/rewordings' : 'GET /objectives/{id}'} at ${how}    service / bare`);
         if (!paced) console.log(`  throughput         ${pick(s, 'perSecond', 0)} / ${pick(b, 'perSecond', 0)} per s    ratio ${spread(ratios('perSecond'))}    (aim >= 0.5)`);
         console.log(`  p50                ${pick(s, 'p50')} / ${pick(b, 'p50')} ms    ratio ${spread(ratios('p50'))}`);
