@@ -9,7 +9,8 @@
  * about LARGE/SMALL. A run still going after BUDGET seconds reports the rate over what it applied
  * (only a catch-up that yields to the event loop can be stopped there; one that does not runs on).
  *
- * Run: `npm run bench -- insights-catch-up`; sizes with BENCH_CATCH_UP_SMALL / BENCH_CATCH_UP_LARGE.
+ * Run: `npm run bench -- insights-catch-up`; sizes with BENCH_CATCH_UP_SMALL / BENCH_CATCH_UP_LARGE;
+ * BENCH_CATCH_UP_MODELS (comma-separated read model names, e.g. `objective-summary`) catches up only those.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -26,6 +27,9 @@ const SMALL = benchSize(10_000, { env: 'BENCH_CATCH_UP_SMALL', min: 500 });
 const LARGE = benchSize(50_000, { env: 'BENCH_CATCH_UP_LARGE', min: 2_500 });
 const BUDGET_S = Number(process.env['BENCH_CATCH_UP_BUDGET_S'] ?? 300);
 const TENANT = 'bench';
+const ONLY = (process.env['BENCH_CATCH_UP_MODELS'] ?? '').split(',').filter((name) => name.length > 0);
+const MODELS = ONLY.length === 0 ? INSIGHTS_READ_MODELS : INSIGHTS_READ_MODELS.filter((model) => ONLY.includes(model.name));
+if (ONLY.length > 0 && MODELS.length !== ONLY.length) throw new Error(`BENCH_CATCH_UP_MODELS: unknown read model in ${ONLY.join(', ')}`);
 
 /** Events/s of a catch-up from zero of a log of about `total` events, and how far it got. */
 async function catchUp(total: number): Promise<{ events: number; rate: number; cpuRate: number; done: boolean }> {
@@ -36,14 +40,14 @@ async function catchUp(total: number): Promise<{ events: number; rate: number; c
   const consumer = new EmbeddedConsumer({ store: events, file });
   try {
     const { head } = await writeQuarterLog(events, { total, tenantId: TENANT, actor: 'bench' });
-    const runner = new ReadModelRunner(consumer, readStore, { service: 'insights', topics: INSIGHTS_TOPICS, models: INSIGHTS_READ_MODELS });
+    const runner = new ReadModelRunner(consumer, readStore, { service: 'insights', topics: INSIGHTS_TOPICS, models: MODELS });
     const started = process.hrtime.bigint();
     const cpuAtStart = process.cpuUsage();
     const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     await runner.onApplicationBootstrap();
     // The slowest read model's position in the log.
     const slowest = async (): Promise<number> => {
-      const positions = await Promise.all(INSIGHTS_READ_MODELS.map((model) => consumer.checkpoint(runner.groupOf(model), INSIGHTS_TOPICS[0])));
+      const positions = await Promise.all(MODELS.map((model) => consumer.checkpoint(runner.groupOf(model), INSIGHTS_TOPICS[0])));
       return Math.min(...positions.map((position) => position ?? -1));
     };
     let reached = await slowest();
@@ -65,7 +69,7 @@ async function catchUp(total: number): Promise<{ events: number; rate: number; c
 }
 
 async function main(): Promise<void> {
-  process.stdout.write(`insights catch-up bench: node ${process.version}, ${availableParallelism()} cpus, ${INSIGHTS_READ_MODELS.length} read models, budget ${BUDGET_S} s\n\n`);
+  process.stdout.write(`insights catch-up bench: node ${process.version}, ${availableParallelism()} cpus, ${MODELS.length} read models (${ONLY.length === 0 ? 'all' : ONLY.join(', ')}), budget ${BUDGET_S} s\n\n`);
   const small = await catchUp(SMALL);
   const large = await catchUp(LARGE);
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');

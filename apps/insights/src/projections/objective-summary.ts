@@ -201,8 +201,13 @@ const emptyKeyResult = (id: string): KeyResultSummary => ({
  * The domain's order (`compareCheckIns` of okr-domain): effectiveAt, then recordedAt; a full tie keeps
  * stream order (the sort is stable and check-ins are kept in stream order), exactly as replay does.
  */
-const compareCheckIns = (a: SummaryCheckIn, b: SummaryCheckIn): number =>
-  effectiveAtMillis(a.effectiveAt) - effectiveAtMillis(b.effectiveAt) || Date.parse(a.recordedAt) - Date.parse(b.recordedAt);
+const sortCheckIns = (checkIns: readonly SummaryCheckIn[]): SummaryCheckIn[] =>
+  // Each check-in's instants are parsed once, not at every comparison (the sort re-runs on every
+  // event of the objective, over all its check-ins).
+  checkIns
+    .map((checkIn) => ({ checkIn, effective: effectiveAtMillis(checkIn.effectiveAt), recorded: Date.parse(checkIn.recordedAt) }))
+    .sort((a, b) => a.effective - b.effective || a.recorded - b.recorded)
+    .map(({ checkIn }) => checkIn);
 
 const maxInstant = (instants: readonly (string | null)[]): string | null =>
   instants.reduce<string | null>(
@@ -212,7 +217,7 @@ const maxInstant = (instants: readonly (string | null)[]): string | null =>
 
 /** Recomputes a key result's derived fields from its measure and check-ins. */
 export const summarizeKeyResult = (kr: KeyResultSummary): KeyResultSummary => {
-  const checkIns = [...kr.checkIns].sort(compareCheckIns);
+  const checkIns = sortCheckIns(kr.checkIns);
   const latest = checkIns[checkIns.length - 1];
   // People's check-ins carry the confidence and say when the team last checked in; measurements only move the value.
   const byPeople = checkIns.filter((c): c is SummaryCheckIn & { confidence: number } => c.confidence !== undefined);

@@ -55,14 +55,20 @@ import type {
  *   its session cost the same. Other filters scan the collection in memory.
  *
  * - Several processes on one file (`npm start`'s services, replicas sharing a data folder): every
- *   commit also appends what it changed to `read_changes` (collection, `_id`, or no `_id` when the
- *   collection itself was created, re-indexed, renamed or dropped). Before each read and inside each
+ *   commit also appends what it changed to `read_changes`: one row per collection it wrote, with the
+ *   `_id`s of its documents (`ids`, a JSON array), or a row without them when the collection itself
+ *   was created, re-indexed, renamed or dropped. Before each read and inside each
  *   commit, a process whose connection saw another connection commit (`PRAGMA data_version`) reads
  *   the changes after the last one it applied and reloads those documents (or collections) from the
  *   file, so it answers what the file holds. A commit runs under SQLite's write lock (`BEGIN
  *   IMMEDIATE`): it catches up first, then checks for conflicts, so a transaction that read a document
  *   another process changed meanwhile conflicts and runs again, as within one process. The change log
  *   keeps the last `keepChanges` entries; a process further behind reloads everything.
+ * - Schema version 2: `read_docs` is an ordinary (rowid) table with its primary key as an index.
+ *   Version 1 kept it WITHOUT ROWID, which stores each row inside the key's B-tree and splits a
+ *   document of a few kilobytes (a summary) over overflow pages: writing a document cost several
+ *   times more. Version 1 also logged one change row per document. A version 1 file is migrated
+ *   when opened (one transaction).
  *
  * Sized for single-node use: unique indexes treat an array value as one key (no multikey unique
  * indexes), and a sort on a large candidate set is done in memory.
@@ -70,7 +76,10 @@ import type {
 export interface EmbeddedReadStoreOptions {
   /** The SQLite file (created with its directory if missing); `:memory:` for a throwaway store. */
   file: string;
-  /** How many entries of the change log other processes read to catch up are kept (default 10,000). */
+  /**
+   * How many entries of the change log other processes read to catch up are kept (default 10,000):
+   * an entry is one collection's documents written by one commit.
+   */
   keepChanges?: number;
   /**
    * SQLite's `synchronous` for the file (default FULL: a commit is on disk when it returns, so a
@@ -79,8 +88,36 @@ export interface EmbeddedReadStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const DEFAULT_KEEP_CHANGES = 10_000;
+/** `read_docs` (see the class comment on schema version 2). */
+const READ_DOCS_COLUMNS = 'collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id)';
+
+/**
+ * Brings the file to {@link SCHEMA_VERSION} under the write lock (two processes opening a version 1
+ * file: the second finds it migrated). Version 1 -> 2: `read_docs` copied into a rowid table, and
+ * `read_changes` gains `ids` (its older rows, one `id` each, are still read).
+ */
+const migrate = (db: Database.Database, file: string): void =>
+  db
+    .transaction(() => {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version === SCHEMA_VERSION) return;
+      if (version === 1) {
+        db.exec(`
+          CREATE TABLE read_docs_v2 (${READ_DOCS_COLUMNS});
+          INSERT INTO read_docs_v2 (collection, id, doc) SELECT collection, id, doc FROM read_docs;
+          DROP TABLE read_docs;
+          ALTER TABLE read_docs_v2 RENAME TO read_docs;
+          ALTER TABLE read_changes ADD COLUMN ids TEXT;
+        `);
+      } else if (version !== 0) {
+        throw new Error(`Unsupported read store schema version ${version} in ${file}`);
+      }
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })
+    .immediate();
+
 /** How long a commit waits for another process's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
 /** How often `withTransaction` runs the work when commits keep conflicting. */
@@ -563,8 +600,8 @@ export class EmbeddedReadStore implements ReadStore {
   ) {
     this.statements = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
-      changesSince: db.prepare('SELECT seq, collection, id FROM read_changes WHERE seq > ? ORDER BY seq'),
-      logChange: db.prepare('INSERT INTO read_changes (collection, id) VALUES (?, ?)'),
+      changesSince: db.prepare('SELECT seq, collection, id, ids FROM read_changes WHERE seq > ? ORDER BY seq'),
+      logChange: db.prepare('INSERT INTO read_changes (collection, ids) VALUES (?, ?)'),
       lastChange: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM read_changes').pluck(),
       pruneChanges: db.prepare('DELETE FROM read_changes WHERE seq <= ?'),
       collectionRow: db.prepare('SELECT indexes FROM read_collections WHERE name = ?').pluck(),
@@ -590,14 +627,10 @@ export class EmbeddedReadStore implements ReadStore {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.exec(`
         CREATE TABLE IF NOT EXISTS read_collections (name TEXT PRIMARY KEY, indexes TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS read_docs (
-          collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id)
-        ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS read_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT);
+        CREATE TABLE IF NOT EXISTS read_docs (${READ_DOCS_COLUMNS});
+        CREATE TABLE IF NOT EXISTS read_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT, ids TEXT);
       `);
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      else if (version !== SCHEMA_VERSION) throw new Error(`Unsupported read store schema version ${version} in ${options.file}`);
+      migrate(db, options.file);
       const store = new EmbeddedReadStore(db, options.keepChanges ?? DEFAULT_KEEP_CHANGES);
       store.reloadAll();
       return store;
@@ -626,24 +659,30 @@ export class EmbeddedReadStore implements ReadStore {
     if (version === this.dataVersion) return;
     this.db.transaction(() => {
       this.dataVersion = this.statements.dataVersion.get() as number;
-      const changes = this.statements.changesSince.all(this.lastChange) as Array<{ seq: number; collection: string; id: string | null }>;
+      const changes = this.statements.changesSince.all(this.lastChange) as Array<{ seq: number; collection: string; id: string | null; ids: string | null }>;
       if (changes.length === 0) return;
       // The entries after ours were pruned: what changed meanwhile is unknown, so everything is reloaded.
       if (changes[0].seq > this.lastChange + 1) return this.reloadAll();
-      const reload = new Set(changes.filter((change) => change.id === null).map((change) => change.collection));
+      const reload = new Set(changes.filter((change) => change.id === null && change.ids === null).map((change) => change.collection));
       for (const name of reload) this.reloadCollection(name);
       const applied = new Set<string>();
-      for (const { collection, id } of changes) {
-        if (id === null || reload.has(collection) || applied.has(`${collection}\u0000${id}`)) continue;
-        applied.add(`${collection}\u0000${id}`);
-        const state = this.collections.get(collection);
-        if (!state) {
-          this.reloadCollection(collection);
-          reload.add(collection);
-          continue;
+      for (const change of changes) {
+        const { collection } = change;
+        if (reload.has(collection)) continue;
+        // A version 1 entry names one document; a version 2 entry, every document of its commit.
+        const ids = change.ids !== null ? (JSON.parse(change.ids) as string[]) : change.id !== null ? [change.id] : [];
+        for (const id of ids) {
+          if (reload.has(collection) || applied.has(`${collection}\u0000${id}`)) continue;
+          applied.add(`${collection}\u0000${id}`);
+          const state = this.collections.get(collection);
+          if (!state) {
+            this.reloadCollection(collection);
+            reload.add(collection);
+            continue;
+          }
+          const stored = this.statements.document.get(collection, id) as string | undefined;
+          swapDocument(state, id, stored === undefined ? null : documentFromText(stored));
         }
-        const stored = this.statements.document.get(collection, id) as string | undefined;
-        swapDocument(state, id, stored === undefined ? null : documentFromText(stored));
       }
       this.lastChange = changes[changes.length - 1].seq;
     })();
@@ -665,14 +704,17 @@ export class EmbeddedReadStore implements ReadStore {
 
   /**
    * Runs `write` under the file's write lock, after catching up, and records what it changed in the
-   * change log (`changed`: collection and `_id`, or no `_id` for the whole collection).
+   * change log (`changed`: collection and the `_id`s of its documents written, or null for the whole
+   * collection), one entry per item.
    */
-  private exclusive<R>(write: () => { result: R; changed: ReadonlyArray<readonly [collection: string, id: string | null]> }): R {
+  private exclusive<R>(write: () => { result: R; changed: ReadonlyArray<readonly [collection: string, ids: readonly string[] | null]> }): R {
     return this.db
       .transaction(() => {
         this.sync();
         const { result, changed } = write();
-        for (const [collection, id] of changed) this.lastChange = Number(this.statements.logChange.run(collection, id).lastInsertRowid);
+        for (const [collection, ids] of changed) {
+          this.lastChange = Number(this.statements.logChange.run(collection, ids === null ? null : JSON.stringify(ids)).lastInsertRowid);
+        }
         if (changed.length > 0 && this.lastChange % 1000 < changed.length) this.statements.pruneChanges.run(this.lastChange - this.keepChanges);
         return result;
       })
@@ -796,7 +838,7 @@ export class EmbeddedReadStore implements ReadStore {
     // Under the write lock, after catching up with other processes: a conflict found here is final.
     this.exclusive(() => {
       for (const collection of touched) this.checkConflicts(collection);
-      const changed: Array<readonly [string, string | null]> = [];
+      const changed: Array<readonly [string, readonly string[] | null]> = [];
       for (const collection of touched) {
         if (!collection.base) {
           this.statements.insertCollection.run(collection.name, JSON.stringify(collection.state.indexes));
@@ -805,8 +847,8 @@ export class EmbeddedReadStore implements ReadStore {
         for (const [id, document] of collection.changes) {
           if (document) this.statements.putDocument.run(collection.name, id, textOf(document));
           else this.statements.deleteDocument.run(collection.name, id);
-          changed.push([collection.name, id]);
         }
+        changed.push([collection.name, [...collection.changes.keys()]]);
       }
       return { result: undefined, changed };
     });
