@@ -1,5 +1,5 @@
 import { issueEmbeddedToken } from '@okr/platform';
-import { countEvents, createCheckInsTestApp, eventually, givenKeyResult, type CheckInsTestApp } from './support/check-ins-test-app';
+import { countEvents, createCheckInsTestApp, eventually, givenKeyResult, type CheckInsTestApp, viewCaughtUp } from './support/check-ins-test-app';
 
 const UNKNOWN = '0193a3c4-0000-7000-8000-000000000000';
 
@@ -101,6 +101,8 @@ describe('questions API', () => {
   });
 
   it('refuses unknown subjects, other tenants and blank text, writing nothing', async () => {
+    // 404, not 503 view-catching-up: what was written a moment ago is applied first.
+    await viewCaughtUp(t);
     const before = await countEvents(t.store);
     expect((await t.call('POST', `/api/v1/objectives/${UNKNOWN}/questions`, { body: { text: 'x' } })).status).toBe(404);
     expect((await t.call('POST', `/api/v1/key-results/${UNKNOWN}/questions`, { body: { text: 'x' } })).status).toBe(404);

@@ -3,6 +3,11 @@ import { EVENT_STORE, type EventStore } from '@okr/event-store';
 import type { KeyResultMeasure } from '@okr/okr-domain';
 import { CheckInsModule } from '../../src/app.module';
 import { CheckInsView } from '../../src/view/check-ins.view';
+import { questionsIndexModel } from '../../src/questions/questions.read-model';
+import { knownGoalsModel } from '../../src/view/known-goals.read-model';
+import { checkInKeysModel, learningsIndexModel } from '../../src/view/own-events.read-models';
+import { KnownGoalsRunner, OwnEventsRunner } from '../../src/view/view.runners';
+import type { ReadModel } from '@okr/messaging';
 
 import { caller, createServiceTestApp, eventually, startServiceApp, type Call, type CallOptions, type ServiceTestApp } from '@okr/platform/testing';
 
@@ -87,6 +92,25 @@ export async function givenGoalsEvent(
   await eventually(until, 5000, `${type} applied to the view`);
 }
 
+/**
+ * Waits until every read model of the view has applied all its topic holds now: from then on, what the
+ * view lacks is answered 404, not 503 `view-catching-up` (the models follow the log in turns, so a
+ * check-in recorded a moment ago may not be applied yet).
+ */
+export async function viewCaughtUp(t: CheckInsTestApp): Promise<void> {
+  const goals = t.app.get(KnownGoalsRunner);
+  const own = t.app.get(OwnEventsRunner);
+  const pending: [KnownGoalsRunner | OwnEventsRunner, unknown][] = [
+    [goals, knownGoalsModel],
+    [own, checkInKeysModel],
+    [own, learningsIndexModel],
+    [own, questionsIndexModel],
+  ];
+  for (const [runner, model] of pending) {
+    await eventually(() => runner.hasCaughtUp(model as ReadModel), 5000, `${(model as ReadModel).name} caught up`);
+  }
+}
+
 // What check-ins-e2e's tests (check-ins beside the goals service whose events it reads) reach inside the app.
-export { knownGoalsModel, KNOWN_GOALS_VERSION } from '../../src/view/known-goals.read-model';
-export { KnownGoalsRunner, OwnEventsRunner } from '../../src/view/view.runners';
+export { KNOWN_GOALS_VERSION } from '../../src/view/known-goals.read-model';
+export { knownGoalsModel, KnownGoalsRunner, OwnEventsRunner };
