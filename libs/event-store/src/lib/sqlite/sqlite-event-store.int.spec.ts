@@ -158,4 +158,31 @@ describe('SqliteEventStore', () => {
 
     expect(both.map((event) => event.position)).toEqual((await collect(store.readAll())).map((event) => event.position));
   });
+
+  it('pages categories of very different density, and a page read while another connection appends stays a page', async () => {
+    const store = open({ pageSize: 5 });
+    const writer = open();
+    const [dense, sparse, late, other] = [uniqueCategory(), uniqueCategory(), uniqueCategory(), uniqueCategory()];
+    for (let index = 0; index < 60; index += 1) {
+      const category = index % 20 === 7 ? sparse : index % 4 === 1 ? other : dense;
+      await store.append(uniqueStream(category), [newEvent(), newEvent()], 'no_stream');
+    }
+    await store.append(uniqueStream(late), [newEvent()], 'no_stream');
+    const wanted = new Set([dense, sparse, late]);
+    const expected = (await collect(store.readAll())).filter((event) => wanted.has(event.streamId.split('-')[0]));
+
+    // Each page read reaches the next with whatever another connection appended meanwhile.
+    const read: number[] = [];
+    for await (const event of store.readAll({ categories: [sparse, late, dense] })) {
+      read.push(event.position);
+      if (read.length % 5 === 0 && read.length < 40) await writer.append(uniqueStream(dense), [newEvent()], 'no_stream');
+    }
+    const all = (await collect(store.readAll())).filter((event) => wanted.has(event.streamId.split('-')[0]));
+    expect(read).toEqual(all.map((event) => event.position));
+    expect(read.slice(0, expected.length)).toEqual(expected.map((event) => event.position));
+    // A bounded read returns exactly what it asked for, pages of any size.
+    expect((await collect(store.readAll({ categories: [sparse, dense], maxCount: 12 }))).map((event) => event.position)).toEqual(
+      all.filter((event) => event.streamId.split('-')[0] !== late).slice(0, 12).map((event) => event.position),
+    );
+  });
 });

@@ -159,7 +159,7 @@ export class SqliteEventStore implements EventStore {
   private readonly streamForwards: Database.Statement<[string, number, number, number], EventRow>;
   private readonly streamBackwards: Database.Statement<[string, number, number, number], EventRow>;
   private readonly allAfter: Database.Statement<[number, number], EventRow>;
-  private readonly categoriesAfter = new Map<number, Database.Statement<unknown[], EventRow>>();
+  private readonly categoriesAfter = new Map<number, { lastPosition: Database.Statement<unknown[], number>; rows: Database.Statement<unknown[], EventRow> }>();
   private readonly headStatement: Database.Statement<[], number | null>;
   private readonly dataVersion: Database.Statement<[], number>;
   private readonly appendTransaction: Database.Transaction<
@@ -461,25 +461,41 @@ export class SqliteEventStore implements EventStore {
     if (categories === undefined) return this.allAfter.all(after, limit);
     const distinct = [...new Set(categories)];
     if (distinct.length === 0) return [];
+    if (distinct.length === 1) return this.categoryStatements(1).rows.all(distinct[0], after, Number.MAX_SAFE_INTEGER, limit);
+    const { lastPosition, rows } = this.categoryStatements(distinct.length);
+    const bounds: unknown[] = [];
+    for (const category of distinct) bounds.push(category, after, limit);
+    bounds.push(limit - 1);
+    // Where the page ends, from the (category, position) index alone; absent: fewer than a page remain.
+    const last = (lastPosition.get(...bounds) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
     const parameters: unknown[] = [];
-    for (const category of distinct) parameters.push(category, after, limit);
+    for (const category of distinct) parameters.push(category, after, last);
     parameters.push(limit);
-    return this.categoriesStatement(distinct.length).all(...parameters);
+    return rows.all(...parameters);
   }
 
   /**
-   * `category IN (…) ORDER BY position` would sort every remaining row of those categories for each
-   * page; a UNION ALL of per-category index range scans, each limited to a page, keeps a page a page.
+   * A page of several categories in two steps. `category IN (…) ORDER BY position` would sort every
+   * remaining row of those categories for each page, and a UNION ALL of per-category scans each
+   * limited to a page reads up to a page of whole rows per category to keep one page (six categories:
+   * six pages of rows read, parsed by SQLite and dropped; 3 s against 1 s for a 379k-event log here).
+   * So the page's last position is found first from the covering (category, position) index (per
+   * category the next `limit` positions, the `limit`-th of their union), then only the rows up to it
+   * are read, per category. The second step's LIMIT keeps the page a page if events were appended
+   * between the two (each reads a prefix of the log, the second a longer one).
    */
-  private categoriesStatement(count: number): Database.Statement<unknown[], EventRow> {
-    let statement = this.categoriesAfter.get(count);
-    if (!statement) {
-      const one = `SELECT * FROM (SELECT ${ENVELOPE_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?)`;
-      const sql = `${Array.from({ length: count }, () => one).join(' UNION ALL ')} ORDER BY position LIMIT ?`;
-      statement = this.db.prepare<unknown[], EventRow>(sql).raw();
-      this.categoriesAfter.set(count, statement);
+  private categoryStatements(count: number): { lastPosition: Database.Statement<unknown[], number>; rows: Database.Statement<unknown[], EventRow> } {
+    let statements = this.categoriesAfter.get(count);
+    if (!statements) {
+      const position = 'SELECT * FROM (SELECT position FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?)';
+      const range = `SELECT ${ENVELOPE_COLUMNS} FROM events WHERE category = ? AND position > ? AND position <= ?`;
+      statements = {
+        lastPosition: this.db.prepare<unknown[], number>(`${Array.from({ length: count }, () => position).join(' UNION ALL ')} ORDER BY position LIMIT 1 OFFSET ?`).pluck(),
+        rows: this.db.prepare<unknown[], EventRow>(`${Array.from({ length: count }, () => range).join(' UNION ALL ')} ORDER BY position LIMIT ?`).raw(),
+      };
+      this.categoriesAfter.set(count, statements);
     }
-    return statement;
+    return statements;
   }
 
   private nextCommit(signal: AbortSignal): Promise<void> {
