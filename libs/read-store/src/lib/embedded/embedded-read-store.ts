@@ -570,10 +570,7 @@ class EmbeddedCollection<T extends ReadDocument> implements ReadCollection<T> {
 /** A committed document (or its deletion) swapped into a collection's state and its indexes. */
 const swapDocument = (state: CollectionState, id: string, document: ReadDocument | null): void => {
   const previous = state.docs.get(id);
-  for (const index of state.lookup) {
-    if (previous) index.remove(id, previous);
-    if (document) index.add(id, document);
-  }
+  for (const index of state.lookup) index.replace(id, previous, document);
   for (const unique of state.unique) {
     if (previous) {
       const key = indexKey(unique.fields, previous);
@@ -858,10 +855,7 @@ export class EmbeddedReadStore implements ReadStore {
       if (!collection.base) this.collections.set(collection.name, state);
       for (const [id, document] of collection.changes) {
         const previous = state.docs.get(id);
-        for (const index of state.lookup) {
-          if (previous) index.remove(id, previous);
-          if (document) index.add(id, document);
-        }
+        for (const index of state.lookup) index.replace(id, previous, document);
         if (document) state.docs.set(id, document);
         else state.docs.delete(id);
       }
