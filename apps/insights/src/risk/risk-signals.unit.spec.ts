@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
-import type { EventStore } from '@okr/event-store';
+import { SqliteEventStore, type EventStore } from '@okr/event-store';
 import type { ReadStore } from '@okr/read-store';
 import type { ProjectionRunner } from '../read-models/projection-runner';
 import { RiskSignals } from './risk-signals';
@@ -99,5 +100,34 @@ describe('RiskSignals scheduling', () => {
     const assess = jest.spyOn(signals, 'assessObjective');
     await signals.afterApplied({ name: 'learnings-feed-v2' }, { type: 'LearningCaptured', data: {}, metadata: { tenantId: 'acme' } } as never);
     expect(assess).not.toHaveBeenCalled();
+  });
+});
+
+describe('RiskSignals: the last revision of a stream that the summary handles', () => {
+  const metadata = { tenantId: 'acme', actor: 'a', correlationId: 'c', causationId: 'c', occurredAt: '2026-12-01T09:00:00.000Z' };
+  let store: SqliteEventStore;
+  let lastRevision: (streamId: string) => Promise<number>;
+  beforeEach(() => {
+    store = SqliteEventStore.open({ file: ':memory:' });
+    const signals = new RiskSignals(store, {} as ReadStore, { paceMargin: 0.2, confidenceThreshold: 5 }, { sweepSeconds: 0 }, systemClock(), { onApplied: jest.fn() } as unknown as ProjectionRunner, logger as unknown as PinoLogger);
+    lastRevision = (streamId) => (signals as unknown as { lastRevision(id: string): Promise<number> }).lastRevision(streamId);
+  });
+  afterEach(() => store.close());
+
+  const events = (types: readonly string[]) => types.map((type) => ({ id: randomUUID(), type, data: { objectiveId: 'o' }, metadata }));
+  const unhandled = (n: number) => Array.from({ length: n }, () => 'ObjectiveNoteWritten');
+
+  it.each([
+    ['its last event, when the summary handles it', ['ObjectiveSet', 'ObjectiveActivated'], 1],
+    ['the handled event before a tail it does not handle, however long (read from the end a few at a time)', ['ObjectiveSet', ...unhandled(8)], 0],
+    ['the same behind 8 and behind 21 unhandled events', ['ObjectiveSet', 'ObjectiveActivated', ...unhandled(21)], 1],
+    ['-1 when it handles none', unhandled(17), -1],
+  ])('%s', async (_, types, expected) => {
+    await store.append('objective-o', events(types), 'no_stream');
+    expect(await lastRevision('objective-o')).toBe(expected);
+  });
+
+  it('-1 for a stream that does not exist', async () => {
+    expect(await lastRevision('objective-none')).toBe(-1);
   });
 });
