@@ -184,17 +184,20 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
    */
   async assessObjective(tenantId: string, objectiveId: string, trigger?: RiskTrigger): Promise<RiskAssessment> {
     const summaries = await this.collections.of<ObjectiveSummaryDoc>(objectiveSummaryModel);
-    // Opened: the owners it names go into the risk events, which the event store seals under their keys.
-    const summary = await openSealedValues(this.events, await summaries.findOne({ _id: objectiveId, tenantId }));
-    if (summary === null || summary.status === 'unknown' || summary.teamId === null || summary.cycleId === null || summary.ownerId === null) {
+    const stored = await summaries.findOne({ _id: objectiveId, tenantId });
+    if (stored === null || stored.status === 'unknown' || stored.teamId === null || stored.cycleId === null || stored.ownerId === null) {
       return { objectiveId, appended: [], failed: 0, skipped: 'unknown-objective' };
     }
     const cycles = await this.collections.of<CycleDoc>(cyclesModel);
-    const cycle = await cycles.findOne({ _id: summary.cycleId, tenantId });
-    if (!(await this.isCurrent(summary, cycle))) {
+    const cycle = await cycles.findOne({ _id: stored.cycleId, tenantId });
+    // Revisions are not personal: whether to go on is known before anything is opened (while a read
+    // model catches up, nearly every assessment stops here).
+    if (!(await this.isCurrent(stored, cycle))) {
       this.logger.debug({ tenantId, objectiveId }, 'risk assessment deferred: the read model has not applied every event of the objective yet');
       return { objectiveId, appended: [], failed: 0, skipped: 'read-model-behind' };
     }
+    // Opened: the owners it names go into the risk events, which the event store seals under their keys.
+    const summary = await openSealedValues(this.events, stored as ObjectiveSummaryDoc & { teamId: string; cycleId: string; ownerId: string });
 
     const now = this.clock.now();
     // An objective of a cycle that is over is "ended, not graded": nothing about it is at risk any more.
@@ -304,14 +307,14 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
   }
 
   /**
-   * Revision of the last event of a stream that the summary handles; -1 for none. Read from the end a
-   * few events at a time and as stored (a type and a revision need no personal data opened and no
+   * Revision of the last event of a stream that the summary handles; -1 for none. Read from the end,
+   * one event first, then more at a time, as stored (a type and a revision need no personal data opened and no
    * upcasting): it runs for the objective, each key result and the cycle after every event applied,
    * and a whole page of opened events each time was a twentieth of insights' catch-up.
    */
   private async lastRevision(streamId: string): Promise<number> {
-    const step = 8;
-    for (let from: number | undefined; ; ) {
+    // Usually the last event is one the summary handles: one row; then 8, 64, … further back.
+    for (let from: number | undefined, step = 1; ; step = Math.min(step * 8, 512)) {
       let read = 0;
       let earliest = -1;
       const page = { direction: 'backwards', asStored: true, maxCount: step, ...(from === undefined ? {} : { fromRevision: from }) } as const;
