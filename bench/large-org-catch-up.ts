@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         const cpu = process.cpuUsage(cpuAtStart);
         process.stdout.write(
           `${now.toFixed(0)} s · slowest ${slowest} (${((slowest - last.slowest) / (now - last.at)).toFixed(0)}/s) · ` +
-            `${models.map((m, i) => `${m.name} ${at[i]}`).join(' · ')} · cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s · rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB\n`,
+            `${models.map((m, i) => `${m.name} ${at[i]}`).join(' · ')} · cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s · rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB · heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB\n`,
         );
         last = { at: now, slowest };
         nextReport = now + 10;

@@ -1,3 +1,4 @@
+import type { IndexDefinition } from '../read-store.port';
 import { FieldIndex } from './field-index';
 
 /** Every key of every prefix -> ids, as the index holds it (from a fresh index of `documents` when given). */
@@ -5,7 +6,7 @@ const contents = (index: FieldIndex, keys: ReadonlyArray<readonly [prefix: numbe
   Object.fromEntries(keys.map(([prefix, key]) => [`${prefix}:${key}`, [...(index.get(prefix, key) ?? [])].sort()]));
 
 describe('FieldIndex.replace', () => {
-  const definition = { fields: { team: 1, 'krs.id': 1 } };
+  const definition: Pick<IndexDefinition, 'fields'> = { fields: { team: 1, 'krs.id': 1 } };
   const keys = [
     [0, '["a"]'],
     [0, '["b"]'],

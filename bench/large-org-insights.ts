@@ -1,0 +1,213 @@
+/**
+ * insights on a large organisation's data folder (`npm run demo -- --scale large --direct`), as a
+ * newcomer would start it: a measurement, not a benchmark of the suite.
+ *
+ * The folder's events.sqlite and personal-data-keys.sqlite are copied into a fresh data folder (no read
+ * store: every read model starts from zero); insights starts on it from dist/apps/insights/src/main.js
+ * (embedded bus and read store, rate limits off). Measured:
+ * - the catch-up: seconds from its first answer until /health/ready, the service's CPU seconds and peak
+ *   RSS (sampled each second), summed consumer lag every 30 s;
+ * - a team's dashboard GET every PACE_MS meanwhile (counted while /health/ready says catching up), then
+ *   the same GET on the caught-up service (the baseline);
+ * - then `GET /api/v1/replay?asOf=` of the whole organisation (the first page, 50 objectives), of one
+ *   team and of the cycle, at random instants across the log's time span: p50 / p99 of each.
+ *
+ * Run: `node dist/bench/large-org-insights.js <data dir>` after `npx nx run-many -t build -p bench insights`.
+ * Env: BENCH_SERVING_PACE_MS (default 100), BENCH_REPLAY_REQUESTS (default 100 per case), BENCH_DIR
+ * (where the fresh data folder goes; default the system's temp folder), BENCH_KEEP=1 keeps it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SqliteEventStore } from '@okr/event-store';
+import { issueEmbeddedToken } from '@okr/platform';
+
+const PACE_MS = Number(process.env['BENCH_SERVING_PACE_MS'] ?? 100);
+const REPLAY_REQUESTS = Number(process.env['BENCH_REPLAY_REQUESTS'] ?? 100);
+const ROOT = resolve(__dirname, '../..');
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+function send(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((done, fail) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'GET', path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.once('error', fail);
+    req.end();
+  });
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+
+async function lagOf(port: number): Promise<number> {
+  const { body } = await send(port, '/metrics');
+  let lag = 0;
+  for (const line of body.split('\n')) {
+    const match = /^okr_consumer_lag\{[^}]*group="insights\.[^"]*"[^}]*\} (\S+)$/.exec(line);
+    if (match) lag += Number(match[1]);
+  }
+  return lag;
+}
+
+/** CPU seconds (user + system) and resident MB of a process, from /proc. */
+function usage(pid: number): { cpu: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const rssPages = Number(fields[21]);
+  return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, rssMb: (rssPages * 4096) / 2 ** 20 };
+}
+
+interface Timed {
+  latencies: number[];
+  statuses: Map<number, number>;
+}
+const timed = (): Timed => ({ latencies: [], statuses: new Map() });
+
+async function timedGet(port: number, path: string, headers: Record<string, string>, into: Timed): Promise<Reply> {
+  const sent = performance.now();
+  const reply = await send(port, path, headers);
+  into.latencies.push(performance.now() - sent);
+  into.statuses.set(reply.status, (into.statuses.get(reply.status) ?? 0) + 1);
+  if (reply.status !== 200 && reply.status !== 503) throw new Error(`GET ${path}: ${reply.status} ${reply.body.slice(0, 300)}`);
+  return reply;
+}
+
+const row = (name: string, t: Timed): string => {
+  const sorted = [...t.latencies].sort((a, b) => a - b);
+  const answers = [...t.statuses].map(([status, n]) => `${n}x${status}`).join(' ');
+  return `| ${name} | ${sorted.length} | ${percentile(sorted, 50)?.toFixed(1)} ms | ${percentile(sorted, 99)?.toFixed(1)} ms | ${sorted.at(-1)?.toFixed(1)} ms | ${answers} |\n`;
+};
+
+async function main(): Promise<void> {
+  const [source] = process.argv.slice(2);
+  if (!source || !existsSync(join(source, 'events.sqlite'))) throw new Error('usage: large-org-insights <data dir holding events.sqlite>');
+  const dataDir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'okr-large-insights-'));
+  let child: ChildProcess | undefined;
+  try {
+    for (const file of ['events.sqlite', 'personal-data-keys.sqlite']) if (existsSync(join(source, file))) copyFileSync(join(source, file), join(dataDir, file));
+    const store = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
+    const head = await store.headPosition();
+    let first: { tenantId: string; teamId: string; cycleId: string; from: number } | undefined;
+    for await (const event of store.readAll({ categories: ['objective'], maxCount: 1 })) {
+      const data = event.data as { teamId: string; cycleId: string };
+      first = { tenantId: event.metadata.tenantId, teamId: data.teamId, cycleId: data.cycleId, from: Date.parse(event.metadata.occurredAt) };
+    }
+    let last = 0;
+    for await (const event of store.readAll({ after: head - 1 })) last = Date.parse(event.metadata.occurredAt);
+    await store.close();
+    if (!first) throw new Error('no objective in the log');
+    const { tenantId, teamId, cycleId, from } = first;
+    const headers = { authorization: `Bearer ${await issueEmbeddedToken({ dataDir, tenant: tenantId, user: 'auditor', roles: ['admin'] })}` };
+    const dashboard = `/api/v1/teams/${encodeURIComponent(teamId)}/dashboard?cycleId=${cycleId}`;
+    process.stdout.write(
+      `large-org insights: node ${process.version}, ${availableParallelism()} cpus, ${(head + 1).toLocaleString('en-US')} events of tenant ${tenantId}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n\n`,
+    );
+
+    const port = await freePort();
+    const env = { ...process.env, OKR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', OKR_RATE_LIMIT_PER_IP: '0', OKR_RATE_LIMIT_PER_PRINCIPAL: '0' };
+    const service = spawn(process.execPath, [join(ROOT, 'dist/apps/insights/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child = service;
+    const exited = new Promise<never>((_, fail) => service.once('exit', (code, signal) => fail(new Error(`insights exited (${signal ?? code})`))));
+    exited.catch(() => undefined);
+    const alive = <T>(work: Promise<T>): Promise<T> => Promise.race([work, exited]);
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      if (service.pid !== undefined && service.exitCode === null) peakRss = Math.max(peakRss, usage(service.pid).rssMb);
+    }, 1000);
+
+    while ((await alive(send(port, '/health/live').catch(() => undefined)))?.status !== 200) await pause(50);
+    const listening = performance.now();
+    const cpuAtListen = usage(service.pid as number).cpu;
+    const during = timed();
+    let nextReport = 30;
+    let readyAfter = 0;
+    for (;;) {
+      const pending = timed();
+      await alive(timedGet(port, dashboard, headers, pending));
+      const ready = await alive(send(port, '/health/ready'));
+      const seconds = (performance.now() - listening) / 1000;
+      if (ready.status === 200) {
+        readyAfter = seconds;
+        break;
+      }
+      if (ready.body.includes('catching up')) {
+        during.latencies.push(...pending.latencies);
+        for (const [status, n] of pending.statuses) during.statuses.set(status, (during.statuses.get(status) ?? 0) + n);
+      }
+      if (seconds >= nextReport) {
+        const now = usage(service.pid as number);
+        process.stderr.write(`${seconds.toFixed(0)} s: lag ${(await alive(lagOf(port))).toLocaleString('en-US')} · cpu ${(now.cpu - cpuAtListen).toFixed(0)} s · rss ${now.rssMb.toFixed(0)} MB (peak ${peakRss.toFixed(0)})\n`);
+        nextReport += 30;
+      }
+      await pause(PACE_MS);
+    }
+    const cpuToReady = usage(service.pid as number).cpu - cpuAtListen;
+    for (let lag = await alive(lagOf(port)); lag > 0; lag = await alive(lagOf(port))) await pause(500);
+
+    const after = timed();
+    for (let i = 0; i < Math.max(50, Math.min(1000, during.latencies.length)); i++) {
+      await alive(timedGet(port, dashboard, headers, after));
+      await pause(PACE_MS);
+    }
+    const instants = Array.from({ length: REPLAY_REQUESTS }, (_, i) => new Date(from + ((last - from) * ((i * 7919) % REPLAY_REQUESTS)) / REPLAY_REQUESTS).toISOString());
+    const replays: Array<[string, Timed]> = [];
+    for (const [name, filter] of [
+      ['whole organisation', ''],
+      [`team ${teamId}`, `&teamId=${encodeURIComponent(teamId)}`],
+      ['the cycle', `&cycleId=${cycleId}`],
+    ] as const) {
+      const t = timed();
+      let objectives = 0;
+      for (const asOf of instants) {
+        const reply = await alive(timedGet(port, `/api/v1/replay?asOf=${asOf}${filter}`, headers, t));
+        objectives = Math.max(objectives, (JSON.parse(reply.body) as { items?: unknown[] }).items?.length ?? 0);
+      }
+      replays.push([`GET /api/v1/replay?asOf=, ${name} (first page, up to ${objectives} objectives)`, t]);
+    }
+
+    process.stdout.write('| request | n | p50 | p99 | max | answers |\n|---|---|---|---|---|---|\n');
+    process.stdout.write(row('team dashboard while catching up', during));
+    process.stdout.write(row('team dashboard caught up (baseline)', after));
+    for (const [name, t] of replays) process.stdout.write(row(name, t));
+    process.stdout.write(
+      `\ncatch-up from zero while serving: ready ${readyAfter.toFixed(0)} s after its first answer: ${Math.round((head + 1) / readyAfter).toLocaleString('en-US')} events/s, ` +
+        `${cpuToReady.toFixed(0)} CPU seconds (${Math.round((head + 1) / cpuToReady).toLocaleString('en-US')} events per CPU second), peak RSS ${peakRss.toFixed(0)} MB\n`,
+    );
+    clearInterval(sampler);
+  } finally {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const done = new Promise((r) => child?.once('exit', r));
+      child.kill('SIGTERM');
+      await done;
+    }
+    agent.destroy();
+    if (process.env['BENCH_KEEP'] === '1') process.stdout.write(`kept ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
