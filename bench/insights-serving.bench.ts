@@ -15,8 +15,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SqliteEventStore } from '@okr/event-store';
@@ -24,6 +22,7 @@ import { issueEmbeddedToken } from '@okr/platform';
 import { INSIGHTS_READ_MODELS } from '../apps/insights/src/read-models/read-models';
 import { writeQuarterLog } from '../apps/insights/test/support/quarter-log';
 import { benchSize } from './bench-size';
+import { agent, freePort, pause, percentile, send } from './service-http';
 
 const EVENTS = benchSize(50_000, { env: 'BENCH_SERVING_EVENTS', min: 1_000 });
 /** One GET every PACE_MS: a dashboard someone keeps open, not a load test that starves the catch-up. */
@@ -33,37 +32,6 @@ const BASELINE_MAX = benchSize(2_000, { min: 50 });
 const ROOT = resolve(__dirname, '../..');
 const TENANT = 'bench';
 
-interface Reply {
-  status: number;
-  body: string;
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-
-function send(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((done, fail) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'GET', path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.once('error', fail);
-    req.end();
-  });
-}
-
-const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 /** `okr_consumer_lag` of every insights read model's group, summed, and how many series the service reports. */
 async function lagOf(port: number): Promise<{ lag: number; series: number }> {

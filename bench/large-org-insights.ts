@@ -18,47 +18,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SqliteEventStore } from '@okr/event-store';
 import { issueEmbeddedToken } from '@okr/platform';
+import { agent, freePort, pause, percentile, send, type Reply } from './service-http';
 
 const PACE_MS = Number(process.env['BENCH_SERVING_PACE_MS'] ?? 100);
 const REPLAY_REQUESTS = Number(process.env['BENCH_REPLAY_REQUESTS'] ?? 100);
 const ROOT = resolve(__dirname, '../..');
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-
-interface Reply {
-  status: number;
-  body: string;
-}
-
-function send(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((done, fail) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'GET', path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.once('error', fail);
-    req.end();
-  });
-}
-
-const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 async function lagOf(port: number): Promise<number> {
   const { body } = await send(port, '/metrics');
