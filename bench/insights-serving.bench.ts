@@ -13,7 +13,6 @@
  *
  * Run: `npm run bench -- insights-serving`; size with BENCH_SERVING_EVENTS (default 50,000 x BENCH_SCALE).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +21,7 @@ import { issueEmbeddedToken } from '@okr/platform';
 import { INSIGHTS_READ_MODELS } from '../apps/insights/src/read-models/read-models';
 import { writeQuarterLog } from '../apps/insights/test/support/quarter-log';
 import { benchSize } from './bench-size';
-import { agent, freePort, pause, percentile, send } from './service-http';
+import { agent, pause, percentile, send, startService } from './service-http';
 
 const EVENTS = benchSize(50_000, { env: 'BENCH_SERVING_EVENTS', min: 1_000 });
 /** One GET every PACE_MS: a dashboard someone keeps open, not a load test that starves the catch-up. */
@@ -65,7 +64,7 @@ const summary = (timed: Timed) => {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'okr-serving-bench-'));
-  let child: ChildProcess | undefined;
+  let started: (() => Promise<void>) | undefined;
   try {
     const store = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite'), synchronous: 'NORMAL' });
     const log = await writeQuarterLog(store, { total: EVENTS, tenantId: TENANT, actor: 'bench' });
@@ -74,16 +73,8 @@ async function main(): Promise<void> {
     const path = `/api/v1/teams/team-0/dashboard?cycleId=${log.cycleId}`;
     process.stdout.write(`insights serving bench: node ${process.version}, ${availableParallelism()} cpus, ${(log.head + 1).toLocaleString('en-US')} events, one GET every ${PACE_MS} ms\n\n`);
 
-    const port = await freePort();
-    const env = { ...process.env, OKR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', OKR_RATE_LIMIT_PER_IP: '0', OKR_RATE_LIMIT_PER_PRINCIPAL: '0' };
-    const service = spawn(process.execPath, [join(ROOT, 'dist/apps/insights/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-    child = service;
-    const exited = new Promise<never>((_, fail) => service.once('exit', (code, signal) => fail(new Error(`insights exited (${signal ?? code})`))));
-    exited.catch(() => undefined);
-    const alive = <T>(work: Promise<T>): Promise<T> => Promise.race([work, exited]);
-
-    // Until the port answers (Nest starting: the only time a refused connection is expected).
-    while ((await alive(send(port, '/health/live').catch(() => undefined)))?.status !== 200) await pause(50);
+    const { port, alive, stop } = await startService(ROOT, 'insights', dataDir);
+    started = stop;
     const listening = performance.now();
 
     // During the catch-up: a GET, then /health/ready; the GET counts when ready still says catching up.
@@ -123,11 +114,7 @@ async function main(): Promise<void> {
     process.stdout.write(`catch-up from zero while serving: ready ${caughtUpAfter.toFixed(1)} s after its first answer (${Math.round((log.head + 1) / caughtUpAfter).toLocaleString('en-US')} events/s); p99 aim while catching up: < 50 ms (${d.p99 < 50 ? 'met' : 'not met'})\n`);
     if (d.n === 0) throw new Error('no request was answered while insights caught up: raise BENCH_SERVING_EVENTS');
   } finally {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const done = new Promise((r) => child?.once('exit', r));
-      child.kill('SIGTERM');
-      await done;
-    }
+    await started?.();
     agent.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -16,13 +16,12 @@
  * Env: BENCH_SERVING_PACE_MS (default 100), BENCH_REPLAY_REQUESTS (default 100 per case), BENCH_DIR
  * (where the fresh data folder goes; default the system's temp folder), BENCH_KEEP=1 keeps it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SqliteEventStore } from '@okr/event-store';
 import { issueEmbeddedToken } from '@okr/platform';
-import { agent, freePort, pause, percentile, send, type Reply } from './service-http';
+import { agent, pause, percentile, send, startService, type Reply } from './service-http';
 
 const PACE_MS = Number(process.env['BENCH_SERVING_PACE_MS'] ?? 100);
 const REPLAY_REQUESTS = Number(process.env['BENCH_REPLAY_REQUESTS'] ?? 100);
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
   const [source] = process.argv.slice(2);
   if (!source || !existsSync(join(source, 'events.sqlite'))) throw new Error('usage: large-org-insights <data dir holding events.sqlite>');
   const dataDir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'okr-large-insights-'));
-  let child: ChildProcess | undefined;
+  let started: (() => Promise<void>) | undefined;
   try {
     for (const file of ['events.sqlite', 'personal-data-keys.sqlite']) if (existsSync(join(source, file))) copyFileSync(join(source, file), join(dataDir, file));
     const store = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
@@ -92,19 +91,13 @@ async function main(): Promise<void> {
       `large-org insights: node ${process.version}, ${availableParallelism()} cpus, ${(head + 1).toLocaleString('en-US')} events of tenant ${tenantId}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n\n`,
     );
 
-    const port = await freePort();
-    const env = { ...process.env, OKR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', OKR_RATE_LIMIT_PER_IP: '0', OKR_RATE_LIMIT_PER_PRINCIPAL: '0' };
-    const service = spawn(process.execPath, [join(ROOT, 'dist/apps/insights/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-    child = service;
-    const exited = new Promise<never>((_, fail) => service.once('exit', (code, signal) => fail(new Error(`insights exited (${signal ?? code})`))));
-    exited.catch(() => undefined);
-    const alive = <T>(work: Promise<T>): Promise<T> => Promise.race([work, exited]);
+    const { port, child: service, alive, stop } = await startService(ROOT, 'insights', dataDir);
+    started = stop;
     let peakRss = 0;
     const sampler = setInterval(() => {
       if (service.pid !== undefined && service.exitCode === null) peakRss = Math.max(peakRss, usage(service.pid).rssMb);
     }, 1000);
 
-    while ((await alive(send(port, '/health/live').catch(() => undefined)))?.status !== 200) await pause(50);
     const listening = performance.now();
     const cpuAtListen = usage(service.pid as number).cpu;
     const during = timed();
@@ -164,11 +157,7 @@ async function main(): Promise<void> {
     );
     clearInterval(sampler);
   } finally {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const done = new Promise((r) => child?.once('exit', r));
-      child.kill('SIGTERM');
-      await done;
-    }
+    await started?.();
     agent.destroy();
     if (process.env['BENCH_KEEP'] === '1') process.stdout.write(`kept ${dataDir}\n`);
     else rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,9 @@
  * What the benchmarks that start a service from dist/ need to talk to it: a GET over keep-alive
  * connections, a free port, a pause and a percentile.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 export interface Reply {
@@ -41,3 +43,39 @@ export const pause = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** The `p`th percentile of ascending `sorted` values. */
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+
+export interface StartedService {
+  port: number;
+  child: ChildProcess;
+  /** `work`, or a failure as soon as the service exits. */
+  alive<T>(work: Promise<T>): Promise<T>;
+  /** SIGTERM, resolved once it exited (nothing when it had). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `dist/apps/{app}/src/main.js` of `root` on a free port with `dataDir` as its data folder (warn
+ * logs, rate limits off, stderr inherited) and resolves once `/health/live` answers (Nest starting is
+ * the only time a refused connection is expected).
+ */
+export async function startService(root: string, app: string, dataDir: string): Promise<StartedService> {
+  const port = await freePort();
+  const env = { ...process.env, OKR_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', OKR_RATE_LIMIT_PER_IP: '0', OKR_RATE_LIMIT_PER_PRINCIPAL: '0' };
+  const child = spawn(process.execPath, [join(root, `dist/apps/${app}/src/main.js`)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<never>((_, fail) => child.once('exit', (code, signal) => fail(new Error(`${app} exited (${signal ?? code})`))));
+  exited.catch(() => undefined);
+  const alive = <T>(work: Promise<T>): Promise<T> => Promise.race([work, exited]);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const done = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await done;
+  };
+  try {
+    while ((await alive(send(port, '/health/live').catch(() => undefined)))?.status !== 200) await pause(50);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, child, alive, stop };
+}
