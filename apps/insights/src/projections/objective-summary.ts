@@ -412,6 +412,8 @@ export const objectiveSummaryModel: ReadModel<ObjectiveSummaryDoc> = {
     { fields: { tenantId: 1, cycleId: 1 } },
     { fields: { tenantId: 1, teamId: 1 } },
     { fields: { tenantId: 1, status: 1 } },
+    // The risk sweep's pages of every tenant's active objectives, in `_id` order.
+    { fields: { status: 1, _id: 1 } },
     { fields: { parentObjectiveIds: 1 } },
     { fields: { 'keyResults.id': 1 } },
   ],

@@ -131,3 +131,25 @@ describe('RiskSignals: the last revision of a stream that the summary handles', 
     expect(await lastRevision('objective-none')).toBe(-1);
   });
 });
+
+describe('RiskSignals: the sweep', () => {
+  it('lets the event loop turn between objectives (requests are answered while it sweeps)', async () => {
+    const page = [1, 2, 3, 4].map((n) => ({ _id: `o${n}`, tenantId: 'acme' }));
+    const summaries = { find: jest.fn().mockResolvedValueOnce(page).mockResolvedValue([]) };
+    const store = { collection: jest.fn().mockResolvedValue(summaries) } as unknown as ReadStore;
+    const signals = new RiskSignals({} as EventStore, store, { paceMargin: 0.2, confidenceThreshold: 5 }, { sweepSeconds: 0 }, systemClock(), { onApplied: jest.fn() } as unknown as ProjectionRunner, logger as unknown as PinoLogger);
+    // Answered from memory: each assessment settles without waiting for anything.
+    jest.spyOn(signals, 'assessObjective').mockResolvedValue({ objectiveId: 'o', appended: [], failed: 0, skipped: 'cycle-over' });
+    let turns = 0;
+    let swept = false;
+    const turn = (): void => {
+      turns += 1;
+      if (!swept) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const totals = await signals.sweep();
+    swept = true;
+    expect(totals.objectives).toBe(4);
+    expect(turns).toBeGreaterThanOrEqual(3);
+  });
+});
