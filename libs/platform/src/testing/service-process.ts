@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { buildProjects } from './workspace-build';
+import { buildProjects, withDistUnchanged } from './workspace-build';
 
 /** The services and tools compiled as `npm start` runs them (their Nx build targets, cached); returns dist/. */
 export function buildWorkspace(): string {
@@ -40,16 +40,26 @@ export async function startService(
   const dist = buildWorkspace();
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [join(dist, 'apps', service, 'src/main.js')], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
-    child.once('exit', (code, signal) => ok({ code, signal })),
-  );
   const url = `http://127.0.0.1:${port}`;
+  // Spawned and held until it answers /health/live (its code loaded) or exits, while no build rewrites dist/.
+  const child = await withDistUnchanged(async () => {
+    const started = spawn(process.execPath, [join(dist, 'apps', service, 'src/main.js')], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const loadedBy = Date.now() + 120_000;
+    while (options.untilReady !== false && started.exitCode === null && Date.now() < loadedBy) {
+      if (await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return started;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) ok({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => ok({ code, signal }));
+  });
   // A start that exits fails at once; one that hangs fails after a budget that a busy CI machine cannot
   // exhaust (a 20 s budget failed "goals not ready" on a loaded 2-core machine).
   timeoutMs = Math.max(timeoutMs, 120_000);
