@@ -10,6 +10,7 @@
  * Run: `node dist/bench/large-org-catch-up.js <data dir> [model,model...]` after `npx nx run bench:build`;
  * BENCH_CATCH_UP_BUDGET_S (default 3600) bounds it.
  */
+import Database from 'better-sqlite3';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,18 @@ async function main(): Promise<void> {
         `${applications} event deliveries to the ${models.length} models, ${(applications / cpuSeconds).toFixed(0)} per CPU second\n`,
     );
     await runner.onModuleDestroy();
+    // Where the memory goes: the embedded read store holds every document in the process.
+    const sizes = new Database(join(dir, 'read.sqlite'), { readonly: true })
+      .prepare('SELECT collection, COUNT(*) AS documents, SUM(LENGTH(doc)) AS bytes FROM read_docs GROUP BY collection ORDER BY bytes DESC')
+      .all() as { collection: string; documents: number; bytes: number }[];
+    for (const { collection, documents, bytes } of sizes) {
+      process.stdout.write(`  ${collection}: ${documents} documents, ${(bytes / 2 ** 20).toFixed(1)} MB of JSON (${(bytes / documents).toFixed(0)} B each)\n`);
+    }
+    const cached = readStore.cacheUsage();
+    process.stdout.write(
+      `heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB with the read store open; ` +
+        `${cached.documents} documents parsed in its cache, ${(cached.bytes / 2 ** 20).toFixed(1)} of ${(cached.budget / 2 ** 20).toFixed(0)} MB of JSON\n`,
+    );
   } finally {
     await consumer.close();
     await readStore.close();

@@ -15,7 +15,8 @@ export async function openReadStore(config: PlatformConfig, serviceName: string)
     // The configuration validated that MONGO_URL is set whenever OKR_READ_STORE=mongodb.
     return MongoReadStore.connect({ url: config.MONGO_URL as string });
   }
-  return EmbeddedReadStore.open({ file: embeddedReadStoreFile(config, serviceName) });
+  const cacheMb = config.OKR_READ_STORE_CACHE_MB;
+  return EmbeddedReadStore.open({ file: embeddedReadStoreFile(config, serviceName), ...(cacheMb === undefined ? {} : { cacheBytes: cacheMb * 2 ** 20 }) });
 }
 
 /**

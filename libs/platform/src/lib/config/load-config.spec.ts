@@ -75,6 +75,8 @@ describe('loadConfig', () => {
     [{ OKR_KEY_STORE: 'mongodb' }, 'MONGO_URL must be set when OKR_KEY_STORE=mongodb'],
     [{ OKR_KEY_STORE: 'mongodb', MONGO_URL: 'mysql://x' }, 'MONGO_URL must start with mongodb://'],
     [{ OKR_KEY_STORE: 'vault' }, 'OKR_KEY_STORE must be one of: sqlite, mongodb (got "vault")'],
+    [{ OKR_READ_STORE_CACHE_MB: '-5' }, 'OKR_READ_STORE_CACHE_MB must be a whole number from 0 to 1000000 (got "-5")'],
+    [{ OKR_READ_STORE_CACHE_MB: 'half' }, 'OKR_READ_STORE_CACHE_MB must be a whole number from 0 to 1000000 (got "half")'],
     [{ OKR_KEY_CACHE_ENTRIES: '-1' }, 'OKR_KEY_CACHE_ENTRIES must be a whole number from 0 to 1000000 (got "-1")'],
     [{ OKR_KEY_CACHE_ENTRIES: 'many' }, 'OKR_KEY_CACHE_ENTRIES must be a whole number from 0 to 1000000 (got "many")'],
     [{ OKR_KEY_CACHE_SECONDS: '0' }, 'OKR_KEY_CACHE_SECONDS must be a whole number from 1 to 3600 (got "0")'],
@@ -100,6 +102,11 @@ describe('loadConfig', () => {
     expect(error.message).toContain(`Invalid configuration: ${expected}`);
     expect(error.message).not.toContain('\n');
     expect(error.settings).toHaveLength(1);
+  });
+
+  it("leaves the embedded read store's cache to its default unless told", () => {
+    expect(loadConfig({}, DEFAULTS).OKR_READ_STORE_CACHE_MB).toBeUndefined();
+    expect(loadConfig({ OKR_READ_STORE_CACHE_MB: '256' }, DEFAULTS).OKR_READ_STORE_CACHE_MB).toBe(256);
   });
 
   it('keeps personal-data keys in the data folder unless told, and in MongoDB when told', () => {

@@ -1,5 +1,5 @@
 import { Expose, Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { KafkaSecuritySettings } from './kafka-security-settings';
 
 /** DI token of the validated, frozen {@link PlatformConfig} of the running service. */
@@ -126,6 +126,19 @@ export class PlatformConfig extends KafkaSecuritySettings {
   KAFKA_MAX_WAIT_MS = 5000;
 
   @Expose() @IsIn(READ_STORE_KINDS, oneOf('OKR_READ_STORE', READ_STORE_KINDS)) OKR_READ_STORE: ReadStoreKind = 'embedded';
+
+  /**
+   * The embedded read store: megabytes of documents' JSON each process keeps parsed in memory (the
+   * others are read from its file when asked for; a parsed document takes 3-5 times its text). Unset:
+   * an eighth of the heap's limit (about 512 with Node's default heap here).
+   */
+  @Expose()
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'OKR_READ_STORE_CACHE_MB must be a whole number from 0 to 1000000' })
+  @Min(0, { message: 'OKR_READ_STORE_CACHE_MB must be a whole number from 0 to 1000000' })
+  @Max(1_000_000, { message: 'OKR_READ_STORE_CACHE_MB must be a whole number from 0 to 1000000' })
+  OKR_READ_STORE_CACHE_MB?: number;
 
   /**
    * Where the personal-data keys live. `sqlite` (the default, like every embedded default: nothing to

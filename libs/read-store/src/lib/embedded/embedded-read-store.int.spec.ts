@@ -9,6 +9,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // One file for the whole suite: the contract reopens it to simulate restarts.
 readStoreContract('EmbeddedReadStore', async () => EmbeddedReadStore.open({ file: join(dir, 'data', 'read-store.db') }));
+// The same with no document kept parsed: every read takes its row from the file (document-table.ts).
+readStoreContract('EmbeddedReadStore, nothing cached', async () =>
+  EmbeddedReadStore.open({ file: join(dir, 'uncached', 'read-store.db'), cacheBytes: 0 }),
+);
 
 describe('EmbeddedReadStore', () => {
   let store: EmbeddedReadStore;

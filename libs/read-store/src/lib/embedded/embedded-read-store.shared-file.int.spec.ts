@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuplicateKeyError } from '../errors';
+import type { CollectionDefinition } from '../read-store.port';
 import { EmbeddedReadStore } from './embedded-read-store';
 
 /**
@@ -9,11 +10,15 @@ import { EmbeddedReadStore } from './embedded-read-store';
  * own SQLite connection with its own copy in memory, exactly what two processes have (SQLite's locks
  * and `data_version` are per connection).
  */
-describe('EmbeddedReadStore shared by several processes on one file', () => {
+describe.each([
+  ['every document cached', undefined],
+  // The other process's commits then replace versions whose documents are not in memory (document-table.ts).
+  ['no document cached', 0],
+])('EmbeddedReadStore shared by several processes on one file, %s', (_, cacheBytes) => {
   let dir: string;
   let first: EmbeddedReadStore;
   let second: EmbeddedReadStore;
-  const open = (keepChanges?: number) => EmbeddedReadStore.open({ file: join(dir, 'read.db'), keepChanges });
+  const open = (keepChanges?: number) => EmbeddedReadStore.open({ file: join(dir, 'read.db'), keepChanges, cacheBytes });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'okr-read-shared-'));
@@ -75,6 +80,22 @@ describe('EmbeddedReadStore shared by several processes on one file', () => {
       { _id: 'y', slug: 'growth' },
       { _id: 'x', slug: 'platform' },
     ]);
+  });
+
+  it('a unique key the other process moved away is free, the key it moved to is taken', async () => {
+    const definition: CollectionDefinition = { name: 'people', indexes: [{ fields: { email: 1 }, unique: true }, { fields: { teamId: 1 } }] };
+    const a = await first.collection(definition);
+    const b = await second.collection(definition);
+    await a.updateOne({ _id: 'u1' }, { $set: { email: 'old@x', teamId: 'growth' } }, { upsert: true });
+    expect(await b.findOne({ email: 'old@x' })).toEqual({ _id: 'u1', email: 'old@x', teamId: 'growth' });
+    await a.updateOne({ _id: 'u1' }, { $set: { email: 'new@x', teamId: 'platform' } });
+
+    expect(await b.find({ teamId: 'growth' })).toEqual([]);
+    expect(await b.find({ email: 'old@x' })).toEqual([]);
+    await b.updateOne({ _id: 'u2' }, { $set: { email: 'old@x' } }, { upsert: true });
+    await expect(b.updateOne({ _id: 'u3' }, { $set: { email: 'new@x' } }, { upsert: true })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await expect(a.updateOne({ _id: 'u4' }, { $set: { email: 'old@x' } }, { upsert: true })).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect((await a.find({}, { sort: { _id: 1 } })).map((doc) => doc['email'])).toEqual(['new@x', 'old@x']);
   });
 
   it("sees the other's collections created, switched by a rebuild's rename, and dropped", async () => {

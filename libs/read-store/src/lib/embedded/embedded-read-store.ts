@@ -7,6 +7,7 @@ import { DuplicateKeyError, WriteConflictError } from '../errors';
 import { FieldIndex, candidates, planFilter } from './field-index';
 import { applyDirectly, compileFilter, type DocumentTest } from './direct-paths';
 import { copiesOf, copyOf, documentFromText, jsonCopy, sameJson, storedDocument, textOf } from './stored-json';
+import { DocumentCache, DocumentTable, defaultCacheBytes, type StoredVersion } from './document-table';
 import type {
   BulkOperation,
   CollectionDefinition,
@@ -86,6 +87,12 @@ export interface EmbeddedReadStoreOptions {
    * read model's `_applied` records never fall behind the bus checkpoint that follows them).
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * How many bytes of documents' JSON text the process keeps parsed (`document-table.ts`); the rest
+   * are read from the file when asked for. Default: an eighth of the heap's limit (a parsed document
+   * takes 3-5 times its text). 0 keeps none (every read parses its row: for tests of that path).
+   */
+  cacheBytes?: number;
 }
 
 const SCHEMA_VERSION = 2;
@@ -137,21 +144,21 @@ interface UniqueIndex {
 interface CollectionState {
   readonly name: string;
   readonly indexes: readonly IndexDefinition[];
-  readonly docs: Map<string, ReadDocument>;
+  readonly docs: DocumentTable;
   readonly unique: readonly UniqueIndex[];
   /** Every declared index as hash maps (the query planner's), in declaration order. */
   readonly lookup: readonly FieldIndex[];
 }
 
-const buildLookup = (indexes: readonly IndexDefinition[], docs: Map<string, ReadDocument>): FieldIndex[] =>
+const buildLookup = (indexes: readonly IndexDefinition[], docs: DocumentTable): FieldIndex[] =>
   indexes.map((definition) => {
     const index = new FieldIndex(definition);
-    for (const [id, document] of docs) index.add(id, document);
+    for (const [id, , document] of docs.entries()) index.add(id, document);
     return index;
   });
 
 /** A collection's committed state, its unique and lookup indexes built from `docs`. */
-const collectionState = (name: string, indexes: readonly IndexDefinition[], docs: Map<string, ReadDocument>): CollectionState => ({
+const collectionState = (name: string, indexes: readonly IndexDefinition[], docs: DocumentTable): CollectionState => ({
   name,
   indexes,
   docs,
@@ -190,13 +197,13 @@ const indexIdentity = (index: IndexDefinition): string => JSON.stringify([index.
 const keyDescription = (fields: readonly string[], document: ReadDocument): Record<string, unknown> =>
   Object.fromEntries(fields.map((field) => [field, valueAt(document, field) ?? null]));
 
-const buildUnique = (name: string, indexes: readonly IndexDefinition[], docs: Map<string, ReadDocument>): UniqueIndex[] =>
+const buildUnique = (name: string, indexes: readonly IndexDefinition[], docs: DocumentTable): UniqueIndex[] =>
   indexes
     .filter((index) => index.unique === true)
     .map((index) => {
       const fields = Object.keys(index.fields);
       const keys = new Map<string, string>();
-      for (const document of docs.values()) {
+      for (const [, , document] of docs.entries()) {
         const key = indexKey(fields, document);
         if (keys.has(key)) throw new DuplicateKeyError(name, keyDescription(fields, document));
         keys.set(key, document._id);
@@ -278,6 +285,13 @@ const upsertDocument = (filter: Filter, update: Update): ReadDocument => {
   return Object.keys(operators).length > 0 ? applyOperators(document, operators) : storedDocument(document);
 };
 
+/** The committed version of a document a transaction first saw (both undefined: there was none). */
+interface BaseDocument {
+  readonly version: StoredVersion | undefined;
+  /** Its document, held by the transaction (the cache may evict it meanwhile): the index keys a commit moves. */
+  readonly document: ReadDocument | undefined;
+}
+
 /** A session: the writes of one transaction, seen only by itself until commit. */
 class Transaction implements ReadSession {
   readonly id = randomUUID();
@@ -289,7 +303,7 @@ class Transaction implements ReadSession {
   collection(name: string, definition: CollectionDefinition): TransactionCollection {
     let entry = this.collections.get(name);
     if (!entry) {
-      entry = new TransactionCollection(name, this.store.state(name), definition, true);
+      entry = new TransactionCollection(name, this.store.state(name), definition, true, () => this.store.newTable(name));
       this.collections.set(name, entry);
     }
     return entry;
@@ -307,7 +321,7 @@ class TransactionCollection {
    * snapshot transactions refuse the same with WriteConflict). Absence is recorded for `_id`
    * lookups; a document another filter did not find and someone then inserted is not tracked.
    */
-  readonly baseDocuments = new Map<string, ReadDocument | undefined>();
+  readonly baseDocuments = new Map<string, BaseDocument>();
   /** Per unique index: key -> `_id` now holding it, or null when freed. */
   readonly uniqueChanges: Map<string, string | null>[];
   /** The committed state this transaction builds on (undefined: the collection is created by it). */
@@ -328,35 +342,40 @@ class TransactionCollection {
     definition: CollectionDefinition,
     /** A transaction's view remembers what it read; a one-off read outside any transaction need not. */
     private readonly tracksReads = false,
+    /** The table of a collection this transaction creates (a transaction's view of an existing one needs none). */
+    newTable?: () => DocumentTable,
   ) {
     this.base = base;
     // Writing to a collection that does not exist creates it with the handle's indexes, as MongoDB does.
     const indexes = definition.indexes ?? [];
-    this.state = base ?? collectionState(name, indexes, new Map());
+    if (base === undefined && newTable === undefined) throw new Error(`Collection ${name}: a view of a collection that does not exist`);
+    this.state = base ?? collectionState(name, indexes, (newTable as () => DocumentTable)());
     this.uniqueChanges = this.state.unique.map(() => new Map());
   }
 
   get(id: string): ReadDocument | undefined {
     if (this.changes.has(id)) return this.changes.get(id) ?? undefined;
-    const committed = this.state.docs.get(id);
-    this.seen(id, committed);
+    const version = this.state.docs.version(id);
+    const committed = version === undefined ? undefined : this.state.docs.documentOf(id, version);
+    this.seen(id, version, committed);
     return committed;
   }
 
   /** Remembers the committed version this transaction saw first of a document (see `baseDocuments`). */
-  private seen(id: string, committed: ReadDocument | undefined): void {
-    if (this.tracksReads && !this.changes.has(id) && !this.baseDocuments.has(id)) this.baseDocuments.set(id, committed);
+  private seen(id: string, version: StoredVersion | undefined, document: ReadDocument | undefined): void {
+    if (this.tracksReads && !this.changes.has(id) && !this.baseDocuments.has(id)) this.baseDocuments.set(id, { version, document });
   }
 
-  *documents(): Generator<ReadDocument> {
-    for (const [id, document] of this.state.docs) {
-      if (!this.changes.has(id)) yield document;
+  /** Every document as this transaction sees it, with its committed version (undefined: written by this transaction). */
+  *documents(): Generator<[id: string, version: StoredVersion | undefined, document: ReadDocument]> {
+    for (const [id, version, document] of this.state.docs.entries()) {
+      if (!this.changes.has(id)) yield [id, version, document];
       else {
         const changed = this.changes.get(id);
-        if (changed) yield changed;
+        if (changed) yield [id, undefined, changed];
       }
     }
-    for (const [id, changed] of this.changes) if (changed && !this.state.docs.has(id)) yield changed;
+    for (const [id, changed] of this.changes) if (changed && !this.state.docs.has(id)) yield [id, undefined, changed];
   }
 
   /** The documents matching `filter`, at most `limit`: an index's candidates, else a scan in natural order. */
@@ -377,10 +396,10 @@ class TransactionCollection {
       return matches;
     }
     const matches: ReadDocument[] = [];
-    for (const document of this.documents()) {
+    for (const [id, version, document] of this.documents()) {
       if (matches.length >= limit) break;
       if (!test(document)) continue;
-      this.seen(document._id, document);
+      if (version !== undefined) this.seen(id, version, document);
       matches.push(document);
     }
     return matches;
@@ -411,7 +430,11 @@ class TransactionCollection {
 
   private holder(index: number, key: string): string | null | undefined {
     const changes = this.uniqueChanges[index];
-    return changes.has(key) ? changes.get(key) : this.state.unique[index].keys.get(key);
+    if (changes.has(key)) return changes.get(key);
+    const holder = this.state.unique[index].keys.get(key);
+    // A key another process's commit moved while its old document was out of the cache stays behind
+    // (its old value was unknown): the holder's document says whether it still holds it.
+    return holder === undefined || holdsKey(this.state, index, holder, key) ? holder : undefined;
   }
 
   /**
@@ -429,7 +452,10 @@ class TransactionCollection {
     try {
       for (const [id, document] of writes) {
         const previous = this.get(id);
-        if (!this.baseDocuments.has(id)) set(this.baseDocuments, id, this.state.docs.get(id));
+        if (!this.baseDocuments.has(id)) {
+          const version = this.state.docs.version(id);
+          set(this.baseDocuments, id, { version, document: version === undefined ? undefined : this.state.docs.documentOf(id, version) });
+        }
         this.state.unique.forEach((index, position) => {
           const oldKey = previous ? indexKey(index.fields, previous) : undefined;
           const newKey = document ? indexKey(index.fields, document) : undefined;
@@ -567,9 +593,14 @@ class EmbeddedCollection<T extends ReadDocument> implements ReadCollection<T> {
   }
 }
 
-/** A committed document (or its deletion) swapped into a collection's state and its indexes. */
-const swapDocument = (state: CollectionState, id: string, document: ReadDocument | null): void => {
-  const previous = state.docs.get(id);
+/**
+ * A committed document of another process (or its deletion, `bytes` its text's length) swapped into a
+ * collection's state and its indexes. The file holds the new version already: when the previous one
+ * is not in the cache its index keys are unknown and stay (harmless in the lookup indexes, whose
+ * candidates are always tested against the filter; a unique key's holder is checked, `holdsKey`).
+ */
+const swapDocument = (state: CollectionState, id: string, document: ReadDocument | null, bytes: number): void => {
+  const previous = state.docs.version(id)?.doc;
   for (const index of state.lookup) index.replace(id, previous, document);
   for (const unique of state.unique) {
     if (previous) {
@@ -578,12 +609,20 @@ const swapDocument = (state: CollectionState, id: string, document: ReadDocument
     }
     if (document) unique.keys.set(indexKey(unique.fields, document), id);
   }
-  if (document) state.docs.set(id, document);
+  if (document) state.docs.set(id, document, bytes);
   else state.docs.delete(id);
+};
+
+/** Whether `holder`'s committed document holds `key` in the state's unique index `index`. */
+const holdsKey = (state: CollectionState, index: number, holder: string, key: string): boolean => {
+  const document = state.docs.get(holder);
+  return document !== undefined && indexKey(state.unique[index].fields, document) === key;
 };
 
 export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, CollectionState>();
+  private readonly cache: DocumentCache;
+  private readonly readDocument: (collection: string, id: string) => string | undefined;
   private closed = false;
   private readonly statements;
   /** The last `read_changes` entry this process has applied (its own commits included). */
@@ -594,7 +633,9 @@ export class EmbeddedReadStore implements ReadStore {
   private constructor(
     private readonly db: Database.Database,
     private readonly keepChanges: number,
+    cacheBytes: number,
   ) {
+    this.cache = new DocumentCache(cacheBytes);
     this.statements = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       changesSince: db.prepare('SELECT seq, collection, id, ids FROM read_changes WHERE seq > ? ORDER BY seq'),
@@ -612,6 +653,18 @@ export class EmbeddedReadStore implements ReadStore {
       deleteDocuments: db.prepare('DELETE FROM read_docs WHERE collection = ?'),
       renameDocuments: db.prepare('UPDATE read_docs SET collection = ? WHERE collection = ?'),
     };
+    const document = this.statements.document;
+    this.readDocument = (collection, id) => document.get(collection, id) as string | undefined;
+  }
+
+  /** An empty table of `name`'s documents, on this store's cache and file. @internal */
+  newTable(name: string): DocumentTable {
+    return new DocumentTable(name, this.cache, this.readDocument);
+  }
+
+  /** How much of the documents' JSON the process holds parsed (see `cacheBytes`). */
+  cacheUsage(): { bytes: number; documents: number; budget: number } {
+    return { ...this.cache.usage(), budget: this.cache.budget };
   }
 
   /** Opens (creating if needed) the store in `file` and loads its collections into memory. */
@@ -628,7 +681,7 @@ export class EmbeddedReadStore implements ReadStore {
         CREATE TABLE IF NOT EXISTS read_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT, ids TEXT);
       `);
       migrate(db, options.file);
-      const store = new EmbeddedReadStore(db, options.keepChanges ?? DEFAULT_KEEP_CHANGES);
+      const store = new EmbeddedReadStore(db, options.keepChanges ?? DEFAULT_KEEP_CHANGES, options.cacheBytes ?? defaultCacheBytes());
       store.reloadAll();
       return store;
     } catch (error) {
@@ -640,6 +693,7 @@ export class EmbeddedReadStore implements ReadStore {
   /** Loads every collection from the file, and where the change log stands, in one read snapshot. */
   private reloadAll(): void {
     this.db.transaction(() => {
+      for (const state of this.collections.values()) state.docs.release();
       this.collections.clear();
       this.load();
       this.dataVersion = this.statements.dataVersion.get() as number;
@@ -678,7 +732,7 @@ export class EmbeddedReadStore implements ReadStore {
             continue;
           }
           const stored = this.statements.document.get(collection, id) as string | undefined;
-          swapDocument(state, id, stored === undefined ? null : documentFromText(stored));
+          swapDocument(state, id, stored === undefined ? null : documentFromText(stored), stored?.length ?? 0);
         }
       }
       this.lastChange = changes[changes.length - 1].seq;
@@ -688,15 +742,16 @@ export class EmbeddedReadStore implements ReadStore {
   /** Replaces a collection's state with what the file holds (a new state object: transactions on it conflict). */
   private reloadCollection(name: string): void {
     const indexes = this.statements.collectionRow.get(name) as string | undefined;
+    this.collections.get(name)?.docs.release();
     if (indexes === undefined) {
       this.collections.delete(name);
       return;
     }
-    const docs = new Map<string, ReadDocument>();
+    const state = collectionState(name, JSON.parse(indexes) as IndexDefinition[], this.newTable(name));
     for (const row of this.statements.collectionDocs.iterate(name) as Iterable<{ id: string; doc: string }>) {
-      docs.set(row.id, documentFromText(row.doc));
+      swapDocument(state, row.id, documentFromText(row.doc), row.doc.length);
     }
-    this.collections.set(name, collectionState(name, JSON.parse(indexes) as IndexDefinition[], docs));
+    this.collections.set(name, state);
   }
 
   /**
@@ -718,22 +773,22 @@ export class EmbeddedReadStore implements ReadStore {
       .immediate();
   }
 
+  /**
+   * Every collection of the file: each document is parsed once, to index it and (within the cache's
+   * budget, the last ones read staying) to keep it.
+   */
   private load(): void {
-    const docs = new Map<string, Map<string, ReadDocument>>();
+    const rows = this.db.prepare('SELECT name, indexes FROM read_collections').all() as Array<{ name: string; indexes: string }>;
+    for (const { name, indexes } of rows) {
+      this.collections.set(name, collectionState(name, JSON.parse(indexes) as IndexDefinition[], this.newTable(name)));
+    }
     for (const row of this.db.prepare('SELECT collection, id, doc FROM read_docs').iterate() as Iterable<{
       collection: string;
       id: string;
       doc: string;
     }>) {
-      let collection = docs.get(row.collection);
-      if (!collection) docs.set(row.collection, (collection = new Map()));
-      collection.set(row.id, documentFromText(row.doc));
-    }
-    const rows = this.db.prepare('SELECT name, indexes FROM read_collections').all() as Array<{ name: string; indexes: string }>;
-    for (const { name, indexes } of rows) {
-      const definitions = JSON.parse(indexes) as IndexDefinition[];
-      const collectionDocs = docs.get(name) ?? new Map<string, ReadDocument>();
-      this.collections.set(name, collectionState(name, definitions, collectionDocs));
+      const state = this.collections.get(row.collection);
+      if (state) swapDocument(state, row.id, documentFromText(row.doc), row.doc.length);
     }
   }
 
@@ -760,7 +815,7 @@ export class EmbeddedReadStore implements ReadStore {
     this.exclusive(() => {
       const existing = this.collections.get(name);
       if (!existing) {
-        const state = collectionState(name, [...declared], new Map());
+        const state = collectionState(name, [...declared], this.newTable(name));
         this.statements.insertCollection.run(name, JSON.stringify(state.indexes));
         this.collections.set(name, state);
         return { result: undefined, changed: [[name, null]] };
@@ -833,6 +888,7 @@ export class EmbeddedReadStore implements ReadStore {
     const touched = [...transaction.collections.values()].filter((collection) => collection.changes.size > 0);
     if (touched.length === 0) return;
     // Under the write lock, after catching up with other processes: a conflict found here is final.
+    const sizes = new Map<ReadDocument, number>();
     this.exclusive(() => {
       for (const collection of touched) this.checkConflicts(collection);
       const changed: Array<readonly [string, readonly string[] | null]> = [];
@@ -842,8 +898,11 @@ export class EmbeddedReadStore implements ReadStore {
           changed.push([collection.name, null]);
         }
         for (const [id, document] of collection.changes) {
-          if (document) this.statements.putDocument.run(collection.name, id, textOf(document));
-          else this.statements.deleteDocument.run(collection.name, id);
+          if (document) {
+            const text = textOf(document);
+            sizes.set(document, text.length);
+            this.statements.putDocument.run(collection.name, id, text);
+          } else this.statements.deleteDocument.run(collection.name, id);
         }
         changed.push([collection.name, [...collection.changes.keys()]]);
       }
@@ -854,9 +913,11 @@ export class EmbeddedReadStore implements ReadStore {
       const { state } = collection;
       if (!collection.base) this.collections.set(collection.name, state);
       for (const [id, document] of collection.changes) {
-        const previous = state.docs.get(id);
+        // The committed version is the one this transaction started from (checked above): its document
+        // is the transaction's, whether or not the cache still holds it.
+        const previous = collection.baseDocuments.get(id)?.document;
         for (const index of state.lookup) index.replace(id, previous, document);
-        if (document) state.docs.set(id, document);
+        if (document) state.docs.set(id, document, sizes.get(document) ?? 0);
         else state.docs.delete(id);
       }
       collection.uniqueChanges.forEach((changes, position) => {
@@ -877,13 +938,13 @@ export class EmbeddedReadStore implements ReadStore {
     const current = this.collections.get(collection.name);
     if (current !== collection.base) throw conflict();
     if (!current) return;
-    for (const id of collection.changes.keys()) if (current.docs.get(id) !== collection.baseDocuments.get(id)) throw conflict();
+    for (const id of collection.changes.keys()) if (current.docs.version(id) !== collection.baseDocuments.get(id)?.version) throw conflict();
     // A key this transaction takes may have been taken meanwhile by a document it did not touch.
     collection.uniqueChanges.forEach((changes, position) => {
       for (const [key, id] of changes) {
         if (id === null) continue;
         const holder = current.unique[position].keys.get(key);
-        if (holder !== undefined && holder !== id && !collection.changes.has(holder)) throw conflict();
+        if (holder !== undefined && holder !== id && !collection.changes.has(holder) && holdsKey(current, position, holder, key)) throw conflict();
       }
     });
   }
@@ -906,6 +967,8 @@ export class EmbeddedReadStore implements ReadStore {
       this.statements.deleteCollection.run(to);
       this.statements.renameDocuments.run(to, from);
       this.statements.renameCollection.run(to, from);
+      this.collections.get(to)?.docs.release();
+      source.docs.name = to;
       this.collections.delete(from);
       this.collections.set(to, { ...source, name: to });
       return { result: undefined, changed: [[from, null], [to, null]] };
@@ -915,7 +978,9 @@ export class EmbeddedReadStore implements ReadStore {
   async dropCollection(name: string): Promise<void> {
     this.assertOpen();
     this.exclusive(() => {
-      if (!this.collections.has(name)) return { result: undefined, changed: [] };
+      const state = this.collections.get(name);
+      if (!state) return { result: undefined, changed: [] };
+      state.docs.release();
       this.statements.deleteDocuments.run(name);
       this.statements.deleteCollection.run(name);
       this.collections.delete(name);
