@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     const cached = readStore.cacheUsage();
     process.stdout.write(
       `heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB with the read store open; ` +
-        `${cached.documents} documents parsed in its cache, ${(cached.bytes / 2 ** 20).toFixed(1)} of ${(cached.budget / 2 ** 20).toFixed(0)} MB of JSON\n`,
+        `${cached.documents} documents parsed in its cache, ${(cached.bytes / 2 ** 20).toFixed(1)} of ${(cached.budget / 2 ** 20).toFixed(0)} MB of JSON; ${cached.fileReads} documents read back from the file\n`,
     );
   } finally {
     await consumer.close();

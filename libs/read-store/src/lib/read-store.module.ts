@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@okr/platform';
+import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Metrics, PLATFORM_CONFIG, type PlatformConfig } from '@okr/platform';
 import { EmbeddedReadStore } from './embedded/embedded-read-store';
 import { MongoReadStore } from './mongodb/mongo-read-store';
 import { READ_STORE, type ReadStore } from './read-store.port';
@@ -25,7 +25,26 @@ export async function openReadStore(config: PlatformConfig, serviceName: string)
  */
 @Module({})
 export class ReadStoreModule implements OnApplicationShutdown {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore, @Optional() metrics?: Metrics) {
+    if (!(store instanceof EmbeddedReadStore) || !metrics) return;
+    metrics.gauge({
+      name: 'okr_read_store_cache_bytes',
+      help: "The embedded read store's documents kept parsed, in bytes of their JSON text (state=used), and its budget (state=budget: OKR_READ_STORE_CACHE_MB)",
+      labelNames: ['state'],
+      collect() {
+        const { bytes, budget } = store.cacheUsage();
+        this.set({ state: 'used' }, bytes);
+        this.set({ state: 'budget' }, budget);
+      },
+    });
+    metrics.gauge({
+      name: 'okr_read_store_cache_file_reads',
+      help: "Documents the embedded read store read back from its file since start, because they were not in its cache",
+      collect() {
+        this.set(store.cacheUsage().fileReads);
+      },
+    });
+  }
 
   static forRoot(serviceName: string): DynamicModule {
     return {

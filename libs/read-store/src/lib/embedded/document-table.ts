@@ -45,6 +45,8 @@ export const defaultCacheBytes = (): number => Math.floor(getHeapStatistics().he
 export class DocumentCache {
   private readonly cached = new Set<StoredVersion>();
   private used = 0;
+  /** Documents read back from the file because they were not cached (for the metrics). */
+  fileReads = 0;
 
   constructor(readonly budget: number) {
     if (!Number.isFinite(budget) || budget < 0) throw new RangeError(`The read store's cache budget must be a number of bytes >= 0 (got ${budget})`);
@@ -64,9 +66,9 @@ export class DocumentCache {
     version.doc = undefined;
   }
 
-  /** JSON bytes of the documents cached, and how many. */
-  usage(): { bytes: number; documents: number } {
-    return { bytes: this.used, documents: this.cached.size };
+  /** JSON bytes of the documents cached, how many, and how many reads went to the file. */
+  usage(): { bytes: number; documents: number; fileReads: number } {
+    return { bytes: this.used, documents: this.cached.size, fileReads: this.fileReads };
   }
 
   /**
@@ -132,6 +134,7 @@ export class DocumentTable {
       return version.doc;
     }
     const text = this.read(this.name, id);
+    this.cache.fileReads += 1;
     if (text === undefined) return undefined;
     const document = documentFromText(text);
     if (keep && this.versions.get(id) === version) {

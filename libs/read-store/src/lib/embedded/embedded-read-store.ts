@@ -663,7 +663,7 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   /** How much of the documents' JSON the process holds parsed (see `cacheBytes`). */
-  cacheUsage(): { bytes: number; documents: number; budget: number } {
+  cacheUsage(): { bytes: number; documents: number; fileReads: number; budget: number } {
     return { ...this.cache.usage(), budget: this.cache.budget };
   }
 
