@@ -156,6 +156,23 @@ async function main(): Promise<void> {
         `${cpuToReady.toFixed(0)} CPU seconds (${Math.round((head + 1) / cpuToReady).toLocaleString('en-US')} events per CPU second), peak RSS ${peakRss.toFixed(0)} MB\n`,
     );
     clearInterval(sampler);
+
+    const scrape = (await alive(send(port, '/metrics'))).body;
+    for (const line of scrape.split('\n')) if (line.startsWith('okr_read_store_cache')) process.stdout.write(`${line}\n`);
+
+    // A restart on the read store just built: until the service answers, and what it holds then.
+    await stop();
+    started = undefined;
+    const restarting = performance.now();
+    const again = await startService(ROOT, 'insights', dataDir);
+    started = again.stop;
+    const liveAfter = (performance.now() - restarting) / 1000;
+    while ((await again.alive(send(again.port, '/health/ready'))).status !== 200) await pause(100);
+    const readyAgain = (performance.now() - restarting) / 1000;
+    const restarted = usage(again.child.pid as number);
+    process.stdout.write(
+      `restart on that read store: live after ${liveAfter.toFixed(1)} s, ready after ${readyAgain.toFixed(1)} s, ${restarted.cpu.toFixed(1)} CPU seconds, RSS then ${restarted.rssMb.toFixed(0)} MB\n`,
+    );
   } finally {
     await started?.();
     agent.destroy();

@@ -19,10 +19,35 @@ import type { Filter, IndexDefinition } from '../read-store.port';
  */
 const keysByDocument = new WeakMap<object, Map<string, string[][]>>();
 
+type Holders = string | Set<string>;
+
+const hold = (map: Map<string, Holders>, key: string, id: string): void => {
+  const held = map.get(key);
+  if (held === undefined) map.set(key, id);
+  else if (typeof held !== 'string') held.add(id);
+  else if (held !== id) map.set(key, new Set([held, id]));
+};
+
+const release = (map: Map<string, Holders>, key: string, id: string): void => {
+  const held = map.get(key);
+  if (held === undefined) return;
+  if (typeof held === 'string') {
+    if (held === id) map.delete(key);
+  } else if (held.delete(id)) {
+    if (held.size === 0) map.delete(key);
+    else if (held.size === 1) map.set(key, held.values().next().value as string);
+  }
+};
+
 export class FieldIndex {
   readonly fields: readonly string[];
-  /** prefixes[k]: key of fields[0..k] -> `_id`s. */
-  private readonly prefixes: Map<string, Set<string>>[];
+  /**
+   * prefixes[k]: key of fields[0..k] -> the `_id` holding it, or a Set of them when several do. Most
+   * keys of a long index are held by one document (a check-in's id, a version's stream and time), and
+   * a Set for each cost more heap than the document itself (1 million of them for one quarter of the
+   * large organisation's key-result series).
+   */
+  private readonly prefixes: Map<string, Holders>[];
   /** The fields as one string: the key of this index's entry in {@link keysByDocument}. */
   private readonly signature: string;
 
@@ -35,21 +60,14 @@ export class FieldIndex {
   add(id: string, document: unknown): void {
     this.keysOf(document).forEach((keys, prefix) => {
       const map = this.prefixes[prefix];
-      for (const key of keys) {
-        let ids = map.get(key);
-        if (!ids) map.set(key, (ids = new Set()));
-        ids.add(id);
-      }
+      for (const key of keys) hold(map, key, id);
     });
   }
 
   remove(id: string, document: unknown): void {
     this.keysOf(document).forEach((keys, prefix) => {
       const map = this.prefixes[prefix];
-      for (const key of keys) {
-        const ids = map.get(key);
-        if (ids?.delete(id) && ids.size === 0) map.delete(key);
-      }
+      for (const key of keys) release(map, key, id);
     });
   }
 
@@ -71,17 +89,8 @@ export class FieldIndex {
       const now = after[prefix];
       if (old.length === now.length && old.every((key, position) => key === now[position])) continue;
       const map = this.prefixes[prefix];
-      for (const key of old) {
-        if (now.includes(key)) continue;
-        const ids = map.get(key);
-        if (ids?.delete(id) && ids.size === 0) map.delete(key);
-      }
-      for (const key of now) {
-        if (old.includes(key)) continue;
-        let ids = map.get(key);
-        if (!ids) map.set(key, (ids = new Set()));
-        ids.add(id);
-      }
+      for (const key of old) if (!now.includes(key)) release(map, key, id);
+      for (const key of now) if (!old.includes(key)) hold(map, key, id);
     }
   }
 
@@ -90,8 +99,15 @@ export class FieldIndex {
     return singleValuedFields(document, this.fields);
   }
 
-  get(prefix: number, key: string): ReadonlySet<string> | undefined {
-    return this.prefixes[prefix]?.get(key);
+  get(prefix: number, key: string): Iterable<string> | undefined {
+    const held = this.prefixes[prefix]?.get(key);
+    return typeof held === 'string' ? [held] : held;
+  }
+
+  /** How many `_id`s hold `key` on the first `prefix + 1` fields. */
+  count(prefix: number, key: string): number {
+    const held = this.prefixes[prefix]?.get(key);
+    return held === undefined ? 0 : typeof held === 'string' ? 1 : held.size;
   }
 
   /** Per prefix, the keys a document holds (the product of each field's values). */
@@ -197,7 +213,7 @@ const MAX_KEYS = 1_000;
 const estimate = (plan: IndexPlan, indexes: readonly FieldIndex[]): number => {
   if (plan.kind === 'ids') return plan.ids.length;
   if (plan.kind === 'union') return plan.plans.reduce((sum, branch) => sum + estimate(branch, indexes), 0);
-  return plan.keys.reduce((sum, key) => sum + (indexes[plan.index].get(plan.prefix, key)?.size ?? 0), 0);
+  return plan.keys.reduce((sum, key) => sum + indexes[plan.index].count(plan.prefix, key), 0);
 };
 
 /** The cheapest plan for `filter` over `indexes`, or undefined when only a scan can answer it. */
