@@ -51,3 +51,26 @@ describe('FieldIndex.replace', () => {
     expect([...(index.get(0, '["active"]') ?? [])]).toEqual(['x']);
   });
 });
+
+describe('FieldIndex holders', () => {
+  it('counts and lists the holders of a key as documents come and go, one or several', () => {
+    const index = new FieldIndex({ fields: { team: 1 } });
+    const holders = (): string[] => [...(index.get(0, '["a"]') ?? [])].sort();
+    index.add('x', { _id: 'x', team: 'a' });
+    index.add('x', { _id: 'x', team: 'a' });
+    expect([holders(), index.count(0, '["a"]')]).toEqual([['x'], 1]);
+    index.add('y', { _id: 'y', team: 'a' });
+    index.add('z', { _id: 'z', team: 'a' });
+    expect([holders(), index.count(0, '["a"]')]).toEqual([['x', 'y', 'z'], 3]);
+    index.remove('y', { _id: 'y', team: 'a' });
+    index.remove('x', { _id: 'x', team: 'a' });
+    expect([holders(), index.count(0, '["a"]')]).toEqual([['z'], 1]);
+    index.remove('x', { _id: 'x', team: 'a' });
+    expect([holders(), index.count(0, '["a"]')]).toEqual([['z'], 1]);
+    index.add('w', { _id: 'w', team: 'a' });
+    expect(holders()).toEqual(['w', 'z']);
+    index.remove('w', { _id: 'w', team: 'a' });
+    index.remove('z', { _id: 'z', team: 'a' });
+    expect([index.get(0, '["a"]'), index.count(0, '["a"]')]).toEqual([undefined, 0]);
+  });
+});
