@@ -35,6 +35,9 @@ export function consumerSpan(event: IntegrationEvent, group: string, system: str
   };
 }
 
+/** Batch durations (seconds): a batch is sized to a budget of 20 ms on the embedded bus. */
+const BATCH_BUCKETS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 /**
  * Every consumer's handling, traced and counted, whichever adapter delivers. Dead letters count in
  * `okr_dead_letters_total{group, topic}`; each group started here reports `okr_consumer_lag{group, topic,
@@ -83,6 +86,20 @@ export class ObservedConsumer implements IntegrationEventConsumer {
     );
     this.groups.set(options.group, options.topics);
     const { handleBatch, onDeadLetter } = options;
+    // How long each batch held its handler: on the embedded bus and read store nearly all of it holds the
+    // event loop, so a request that arrives meanwhile waits for it (the serving-while-catching-up tail).
+    const batchSeconds = this.metrics?.histogram('okr_consumer_batch_duration_seconds', 'How long a consumer group took to handle each batch of events', ['group'], BATCH_BUCKETS);
+    const timedBatch =
+      handleBatch && batchSeconds
+        ? async (events: readonly IntegrationEvent[]): Promise<void> => {
+            const end = batchSeconds.startTimer({ group: options.group });
+            try {
+              await handleBatch(events);
+            } finally {
+              end();
+            }
+          }
+        : handleBatch;
     const deadLetters = this.metrics?.counter('okr_dead_letters_total', 'Events sent to the dead-letter destination, by group and topic', ['group', 'topic']);
     // Each series exists at 0 from the start: one that appeared at its first dead letter would hide
     // that letter from increase() and rate(), and so from the alert.
@@ -94,7 +111,7 @@ export class ObservedConsumer implements IntegrationEventConsumer {
         deadLetters?.inc({ group: letter.group, topic: letter.topic });
         onDeadLetter?.(letter);
       },
-      ...(handleBatch ? { handleBatch: (events: readonly IntegrationEvent[]) => this.tracing.inSpans(spansOf(events), () => handleBatch(events)) } : {}),
+      ...(timedBatch ? { handleBatch: (events: readonly IntegrationEvent[]) => this.tracing.inSpans(spansOf(events), () => timedBatch(events)) } : {}),
     });
   }
 

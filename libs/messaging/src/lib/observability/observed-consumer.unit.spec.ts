@@ -60,6 +60,15 @@ describe('ObservedConsumer', () => {
     expect(exporter.getFinishedSpans().map((s) => s.parentSpanContext?.spanId)).toEqual(['00f067aa0ba902b7', 'b7ad6b7169203331']);
   });
 
+  it('times each batch of a group', async () => {
+    await traced.start({ group: 'insights.timed', topics: ['okr.insights.v1'], handlers: {}, handleBatch: () => new Promise((resolve) => setTimeout(resolve, 30)) });
+    await inner.options?.handleBatch?.([event(1)]);
+    await inner.options?.handleBatch?.([event(2)]);
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toContain('okr_consumer_batch_duration_seconds_count{service="notifications",group="insights.timed"} 2');
+    expect(scraped).toContain('okr_consumer_batch_duration_seconds_bucket{le="0.02",service="notifications",group="insights.timed"} 0');
+  });
+
   it('counts dead letters per group and topic, and still tells the caller', async () => {
     const told = jest.fn();
     await traced.start({ group: 'notifications', topics: ['okr.insights.v1'], handlers: {}, onDeadLetter: told });
