@@ -66,6 +66,19 @@ const row = (name: string, t: Timed): string => {
   return `| ${name} | ${sorted.length} | ${percentile(sorted, 50)?.toFixed(1)} ms | ${percentile(sorted, 99)?.toFixed(1)} ms | ${sorted.at(-1)?.toFixed(1)} ms | ${answers} |\n`;
 };
 
+/** `okr_consumer_batch_duration_seconds` of every group together: how many batches, and the share within each bound. */
+function batchDurations(metrics: string): string {
+  const within = new Map<string, number>();
+  for (const line of metrics.split('\n')) {
+    const match = /^okr_consumer_batch_duration_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)$/.exec(line);
+    if (match) within.set(match[1], (within.get(match[1]) ?? 0) + Number(match[2]));
+  }
+  const total = within.get('+Inf') ?? 0;
+  if (total === 0) return 'none timed';
+  const share = (le: string): string => `${((100 * (within.get(le) ?? 0)) / total).toFixed(1)} %`;
+  return `${total.toLocaleString('en-US')}; within 20 ms ${share('0.02')}, 50 ms ${share('0.05')}, 100 ms ${share('0.1')}, 250 ms ${share('0.25')}, 1 s ${share('1')}`;
+}
+
 async function main(): Promise<void> {
   const [source] = process.argv.slice(2);
   if (!source || !existsSync(join(source, 'events.sqlite'))) throw new Error('usage: large-org-insights <data dir holding events.sqlite>');
@@ -124,6 +137,7 @@ async function main(): Promise<void> {
       await pause(PACE_MS);
     }
     const cpuToReady = usage(service.pid as number).cpu - cpuAtListen;
+    const batches = batchDurations((await alive(send(port, '/metrics'))).body);
     for (let lag = await alive(lagOf(port)); lag > 0; lag = await alive(lagOf(port))) await pause(500);
 
     const after = timed();
@@ -157,6 +171,7 @@ async function main(): Promise<void> {
     );
     clearInterval(sampler);
 
+    process.stdout.write(`read-model batches until ready: ${batches}\n`);
     const scrape = (await alive(send(port, '/metrics'))).body;
     for (const line of scrape.split('\n')) if (line.startsWith('okr_read_store_cache')) process.stdout.write(`${line}\n`);
 
