@@ -63,7 +63,9 @@ async function timedGet(port: number, path: string, headers: Record<string, stri
 const row = (name: string, t: Timed): string => {
   const sorted = [...t.latencies].sort((a, b) => a - b);
   const answers = [...t.statuses].map(([status, n]) => `${n}x${status}`).join(' ');
-  return `| ${name} | ${sorted.length} | ${percentile(sorted, 50)?.toFixed(1)} ms | ${percentile(sorted, 99)?.toFixed(1)} ms | ${sorted.at(-1)?.toFixed(1)} ms | ${answers} |\n`;
+  // Which request was the slowest (1 = the first: a cold path, or one that met a pause?).
+  const slowest = t.latencies.indexOf(sorted.at(-1) ?? NaN) + 1;
+  return `| ${name} | ${sorted.length} | ${percentile(sorted, 50)?.toFixed(1)} ms | ${percentile(sorted, 99)?.toFixed(1)} ms | ${sorted.at(-1)?.toFixed(1)} ms (#${slowest}) | ${answers} |\n`;
 };
 
 /** `okr_consumer_batch_duration_seconds` of every group together: how many batches, and the share within each bound. */
