@@ -1,3 +1,4 @@
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { BulkOperation, ReadDocument, ReadSession, ReadStore } from '@okr/read-store';
 import type { IntegrationEvent } from '../integration-event';
@@ -18,7 +19,16 @@ export interface ReadModelRunnerOptions {
    * opens it when it reads (`openSealedValues` of `@okr/event-store`), so an erasure reaches it.
    */
   sealed?: boolean;
+  /**
+   * How long one read-store transaction of a batch may project before it commits and lets the event
+   * loop turn (default 20 ms): a batch that runs over its budget (a slow event, a page read, a
+   * collection) is applied in several transactions, each with its `_applied` records, and a request
+   * waits for one of them, not for the whole batch. 0: one event per transaction.
+   */
+  sliceMs?: number;
 }
+
+const DEFAULT_SLICE_MS = 20;
 
 /** The base name of a service's read model's consumer group (the group it follows: {@link ReadModelRunner.groupOf}). */
 export const readModelGroup = (service: string, model: Pick<ReadModel, 'name'>): string => `${service}.${model.name}`;
@@ -53,7 +63,8 @@ export type ProjectedListener = (model: ReadModel, event: IntegrationEvent, curr
  * the read-store module closes the store (both in `onApplicationShutdown`).
  *
  * Per batch of events (the consumer hands over up to `maxBatchSize` consecutive events; one event
- * on adapters that do not batch), ONE `readStore.withTransaction`, and in it, per event (the runner
+ * on adapters that do not batch), ONE `readStore.withTransaction` (or several in turn when the batch
+ * takes longer than `sliceMs`, the event loop turning between them), and in it, per event (the runner
  * contract of `read-model.ts`):
  * 1. skip when `_applied['{model}|{streamId}'].revision >= event.revision` (a redelivery);
  * 2. load `current` with `reads(event)`;
@@ -243,17 +254,47 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
    * event's `_applied` record is read and written through the session, so a stream's later event in
    * the same batch sees its earlier one. Returns the events applied (not the redeliveries skipped).
    */
-  async applyBatch(model: ReadModel, events: readonly IntegrationEvent[]): Promise<IntegrationEvent[]> {
+  async applyBatch(
+    model: ReadModel,
+    events: readonly IntegrationEvent[],
+    /** Called after each transaction of the batch commits, with the events it applied (before the loop turns). */
+    committed?: (applied: readonly IntegrationEvent[]) => Promise<void>,
+  ): Promise<IntegrationEvent[]> {
     const handled = events.filter((event) => model.handles.includes(event.type));
-    if (handled.length === 0) return [];
+    const done: IntegrationEvent[] = [];
+    const sliceMs = this.options.sliceMs ?? DEFAULT_SLICE_MS;
+    for (let from = 0; from < handled.length; ) {
+      // A slice after the first: let the requests that arrived meanwhile in first.
+      if (from > 0) await setImmediatePromise();
+      const slice = await this.applySlice(model, handled, from, sliceMs);
+      if (committed && slice.applied.length > 0) await committed(slice.applied);
+      done.push(...slice.applied);
+      from = slice.next;
+    }
+    return done;
+  }
+
+  /**
+   * One transaction of {@link applyBatch}: the handled events from `from` on, until `sliceMs` of
+   * projecting has passed (at least one event). Returns the events applied and where the next slice starts.
+   */
+  private async applySlice(
+    model: ReadModel,
+    handled: readonly IntegrationEvent[],
+    from: number,
+    sliceMs: number,
+  ): Promise<{ applied: IntegrationEvent[]; next: number }> {
     const collection = await this.collections.of(model);
     const applied = await this.collections.applied();
     return this.store.withTransaction(async (session) => {
+      const started = performance.now();
       const done: IntegrationEvent[] = [];
-      // The revision each stream has reached in this batch: `_applied` is read once per stream and
+      // The revision each stream has reached in this transaction: `_applied` is read once per stream and
       // written once per stream, at the end, in the same transaction as the documents.
       const reached = new Map<string, { revision: number; event?: IntegrationEvent }>();
-      for (const event of handled) {
+      let next = from;
+      while (next < handled.length && (next === from || performance.now() - started < sliceMs)) {
+        const event = handled[next++];
         const id = appliedId(model.name, event.streamId);
         let stream = reached.get(id);
         if (stream === undefined) {
@@ -285,7 +326,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
         records.push({ updateOne: { filter: { _id: id }, update: { $set }, upsert: true } });
       }
       if (records.length > 0) await applied.bulkWrite(records, session);
-      return done;
+      return { applied: done, next };
     });
   }
 
@@ -296,9 +337,9 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
       handlers: this.handlers(model),
       ...(this.options.sealed ? { sealed: true } : {}),
       handleBatch: async (events) => {
-        for (const event of await this.applyBatch(model, events)) {
-          for (const listener of this.listeners) await listener(model, event);
-        }
+        await this.applyBatch(model, events, async (applied) => {
+          for (const event of applied) for (const listener of this.listeners) await listener(model, event);
+        });
       },
     });
   }

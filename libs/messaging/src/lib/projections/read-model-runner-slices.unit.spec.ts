@@ -1,0 +1,65 @@
+import { EmbeddedReadStore } from '@okr/read-store';
+import type { IntegrationEvent } from '../integration-event';
+import type { IntegrationEventConsumer } from '../messaging.port';
+import { countedModel } from './catch-up.fixture';
+import { ReadModelRunner } from './read-model-runner';
+
+const unused = {} as IntegrationEventConsumer;
+
+const counted = (n: number, streamId = 'counter-a'): IntegrationEvent => ({
+  id: `e${n}`,
+  type: 'Counted',
+  schemaVersion: 1,
+  streamId,
+  key: streamId,
+  revision: n,
+  position: n,
+  data: { n },
+  metadata: { tenantId: 'tenant-a', actor: 'writer', correlationId: 'c', causationId: 'c', occurredAt: '2026-12-03T00:00:00.000Z' },
+});
+
+/** Counts the event loop's turns while `work` runs (a setImmediate chain, as a waiting request would be served). */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = (): void => {
+    if (!running) return;
+    turns += 1;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  const result = await work();
+  running = false;
+  return { result, turns };
+}
+
+describe('ReadModelRunner slices a batch into transactions of a time budget', () => {
+  let store: EmbeddedReadStore;
+  beforeEach(() => {
+    store = EmbeddedReadStore.open({ file: ':memory:' });
+  });
+  afterEach(() => store.close());
+
+  it('with a budget of 0, one event per transaction and a turn of the event loop between them; still exactly once', async () => {
+    const runner = new ReadModelRunner(unused, store, { service: 'test', topics: [], models: [countedModel], sliceMs: 0 });
+    const batch = Array.from({ length: 40 }, (_, i) => counted(i, i % 2 === 0 ? 'counter-a' : 'counter-b'));
+    const parts: number[] = [];
+    const { result, turns } = await turnsDuring(() => runner.applyBatch(countedModel, batch, async (applied) => void parts.push(applied.length)));
+    expect(result.map((event) => event.id)).toEqual(batch.map((event) => event.id));
+    expect(parts).toEqual(batch.map(() => 1));
+    expect(turns).toBeGreaterThanOrEqual(39);
+
+    // The whole batch again (a redelivery after a crash before the checkpoint): nothing is applied twice.
+    expect(await runner.applyBatch(countedModel, batch)).toEqual([]);
+    const documents = await store.collection({ name: countedModel.name });
+    expect(await documents.count()).toBe(40);
+    expect(await documents.count({ applied: { $ne: 1 } })).toBe(0);
+  });
+
+  it('a batch within the budget is one transaction', async () => {
+    const runner = new ReadModelRunner(unused, store, { service: 'test', topics: [], models: [countedModel], sliceMs: 60_000 });
+    const parts: number[] = [];
+    await runner.applyBatch(countedModel, [counted(0), counted(1), counted(2)], async (applied) => void parts.push(applied.length));
+    expect(parts).toEqual([3]);
+  });
+});
