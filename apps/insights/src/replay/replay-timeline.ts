@@ -13,7 +13,7 @@ import {
   type ReplayObjective,
   type ReplayQuestion,
 } from './replay';
-import { counterKey, NONE, versionKey, type ObjectiveCounterDoc, type ReplayCheckInsDoc, type ReplayObjectiveState, type ReplayVersionDoc } from './replay-timeline.read-model';
+import { blockKey, counterKey, NONE, versionKey, type BlockStartDoc, type ObjectiveCounterDoc, type ReplayCheckInsDoc, type ReplayObjectiveState, type ReplayVersionDoc } from './replay-timeline.read-model';
 
 /**
  * Replay answered from the temporal read model (`replay-timeline.read-model.ts`): the versions valid
@@ -155,15 +155,26 @@ const afterOf = (cursor: string | undefined): After | undefined => {
  * a few objectives: one query. The whole organisation or a cycle is read block after block from the
  * cursor's, until the page is full, so a page costs a few blocks whatever the tenant's size.
  */
-async function objectivesPage(versions: TimelineCollections['versions'], query: Filter, after: After | undefined, limit: number, filter: TimelineFilter): Promise<ReplayVersionDoc[]> {
+async function objectivesPage(
+  versions: TimelineCollections['versions'],
+  query: Filter,
+  at: number,
+  after: After | undefined,
+  limit: number,
+  filter: TimelineFilter,
+): Promise<ReplayVersionDoc[]> {
   const beyond = after === undefined ? {} : { seq: { $gt: after.seq } };
   if (filter.teamId !== undefined || filter.subtreeOf !== undefined) {
     return versions.find({ ...query, ...beyond }, { sort: { seq: 1 }, limit: limit + 1 });
   }
-  const counter = (await versions.findOne({ _id: counterKey(query['tenantId'] as string) })) as unknown as ObjectiveCounterDoc | null;
+  const tenantId = query['tenantId'] as string;
+  const counter = (await versions.findOne({ _id: counterKey(tenantId) })) as unknown as ObjectiveCounterDoc | null;
   const blocks = counter === null ? 0 : Math.ceil(counter.count / counter.blockSize);
   const found: ReplayVersionDoc[] = [];
   for (let block = after?.block ?? 0; block < blocks && found.length <= limit; block += 1) {
+    // A block whose objectives were all set after the instant holds nothing valid then.
+    const start = (await versions.findOne({ _id: blockKey(tenantId, block) })) as unknown as BlockStartDoc | null;
+    if (start !== null && start.from > at) continue;
     found.push(...(await versions.find({ ...query, block, ...beyond }, { sort: { seq: 1 } })));
   }
   return found.slice(0, limit + 1);
@@ -183,7 +194,7 @@ export async function replayPage(
   const at = asOf.getTime();
   const query = await objectivesFilter(collections, tenantId, at, filter);
   const limit = pageLimit(page);
-  const found = query === undefined ? [] : await objectivesPage(collections.versions, query, afterOf(page.cursor), limit, filter);
+  const found = query === undefined ? [] : await objectivesPage(collections.versions, query, at, afterOf(page.cursor), limit, filter);
   const shown = found.slice(0, limit);
   const last = shown[shown.length - 1];
   const nextCursor = found.length > limit ? encodeCursor(REPLAY_LIST, { key: last.seq, id: `${last.block}|${last.objectiveId}` }) : null;

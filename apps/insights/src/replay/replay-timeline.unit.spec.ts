@@ -1,7 +1,8 @@
-import { EmbeddedReadStore } from '@okr/read-store';
+import { EmbeddedReadStore, type Filter, type FindOptions } from '@okr/read-store';
 import { replayAt, UNNAMED, type CheckInsReading, type ReplayObjective } from './replay';
 import { replayPage, type StreamReader, type TimelineCollections, type TimelineFilter } from './replay-timeline';
-import { randomHistory } from './testing/random-history';
+import type { IntegrationEvent } from '@okr/messaging';
+import { randomHistory, type RandomHistory } from './testing/random-history';
 import { logOf, readerOf, timelineOf } from './testing/timeline-of';
 
 /** Every page of the timeline's answer, followed cursor to cursor. */
@@ -72,6 +73,44 @@ describe('replay from the temporal read model equals the fold of the log', () =>
     }
     // The comparison is about something: objectives were shown, of both tenants.
     expect(compared).toBeGreaterThan(50);
+  });
+
+  it('finds an objective set (imported) before the objectives of earlier blocks, at an instant those blocks start after', async () => {
+    const hour = 3_600_000;
+    const start = Date.parse('2026-01-05T00:00:00.000Z');
+    // Blocks of 3 in log order: A, B, C set at hours 100-120 (block 0), D imported afterwards with hour 50 (block 1).
+    const set = (position: number, name: string, hours: number): IntegrationEvent => ({
+      id: `event-${name}`,
+      type: 'ObjectiveSet',
+      schemaVersion: 1,
+      streamId: `objective-${name}`,
+      key: name,
+      revision: 0,
+      position,
+      data: { objectiveId: name, cycleId: 'q1', teamId: 'growth', ownerId: 'alice', title: `Objective ${name}` },
+      metadata: { tenantId: 'acme', actor: 'alice', correlationId: 'c', causationId: 'c', occurredAt: new Date(start + hours * hour).toISOString() },
+    });
+    const history: RandomHistory = {
+      events: [set(0, 'a', 100), set(1, 'b', 110), set(2, 'c', 120), set(3, 'd', 50)],
+      instants: [],
+      teams: ['growth'],
+      cycles: ['q1'],
+      objectiveIds: () => ['a', 'b', 'c', 'd'],
+    };
+    const collections = await timelineOf(history, store);
+    for (const [hours, shown] of [[40, []], [55, ['d']], [105, ['a', 'd']], [130, ['a', 'b', 'c', 'd']]] as const) {
+      const asOf = new Date(start + hours * hour);
+      const fold = replayAt(logOf(history), 'acme', asOf, {}, UNNAMED, 'known');
+      const pages = await allPages(collections, readerOf(history), 'acme', asOf, {}, 'known', 2);
+      expect(pages.objectives).toEqual(fold.objectives);
+      expect(pages.objectives.map((o) => o.id).sort()).toEqual(shown);
+    }
+    // At hour 55 block 0 (hours 100-120) is skipped without reading its versions.
+    const blocksRead: unknown[] = [];
+    const versions = collections.versions;
+    const counting = { ...collections, versions: Object.assign(Object.create(versions) as typeof versions, { find: (filter: Filter, options?: FindOptions) => (blocksRead.push(filter['block']), versions.find(filter, options)) }) };
+    await replayPage(counting, readerOf(history), 'acme', new Date(start + 55 * hour), {}, {}, UNNAMED, 'known');
+    expect(blocksRead.filter((block) => block !== undefined)).toEqual([1]);
   });
 
   it('never answers from another tenant: an unknown tenant sees nothing at any instant', async () => {

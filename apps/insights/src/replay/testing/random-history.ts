@@ -34,6 +34,7 @@ export function randomHistory(seed: number, steps = 400): RandomHistory {
   const events: IntegrationEvent[] = [];
   const revisions = new Map<string, number>();
   let clock = START;
+  const backdatedAt: number[] = [];
   let ids = 0;
   const id = (prefix: string): string => `${prefix}-${seed}-${(ids += 1)}`;
   const emit = (tenantId: string, streamId: string, type: string, data: Record<string, unknown>, occurredAt = new Date(clock).toISOString()): void => {
@@ -67,12 +68,16 @@ export function randomHistory(seed: number, steps = 400): RandomHistory {
       const objective: Objective = { id: id('obj'), tenantId, keyResults: [], parents: [], archived: false, checkIns: [] };
       objectives.push(objective);
       const stream = `objective-${objective.id}`;
-      emit(tenantId, stream, 'ObjectiveSet', { objectiveId: objective.id, cycleId: pick(cycles), teamId: pick(teams), ownerId: 'alice', title: `Objective ${objective.id}` });
+      // Now and then an objective imported with its original, earlier time: the log's order is not
+      // the order objectives were set in (a later replay block may start before an earlier one).
+      const setAt = random() < 0.15 ? new Date(clock - Math.floor(random() * 10 * 24 * HOUR)).toISOString() : undefined;
+      if (setAt !== undefined) backdatedAt.push(Date.parse(setAt));
+      emit(tenantId, stream, 'ObjectiveSet', { objectiveId: objective.id, cycleId: pick(cycles), teamId: pick(teams), ownerId: 'alice', title: `Objective ${objective.id}` }, setAt);
       for (let k = 0; k < 1 + Math.floor(random() * 3); k += 1) {
         const keyResultId = id('kr');
         objective.keyResults.push(keyResultId);
         const measure = random() < 0.7 ? { kind: 'increase', start: 0, target: 100, unit: '%' } : { kind: 'stay-within-range', min: 10, max: 20 };
-        emit(tenantId, stream, 'KeyResultAdded', { objectiveId: objective.id, keyResultId, title: `KR ${keyResultId}`, measure });
+        emit(tenantId, stream, 'KeyResultAdded', { objectiveId: objective.id, keyResultId, title: `KR ${keyResultId}`, measure }, setAt);
       }
       if (random() < 0.7) emit(tenantId, stream, 'ObjectiveActivated', { objectiveId: objective.id });
       continue;
@@ -134,6 +139,8 @@ export function randomHistory(seed: number, steps = 400): RandomHistory {
       emit(tenantId, `question-${question.id}`, 'QuestionAnswered', { questionId: question.id, objectiveId: question.objectiveId, text: 'because', answeredBy: 'gina', askedBy: 'ceo' });
     }
   }
-  const instants = [START - HOUR, ...Array.from({ length: 4 }, (_, i) => START + ((clock - START) * (i + 1)) / 4 - 7 * 60_000), clock + 30 * 24 * HOUR].map((t) => new Date(Math.round(t)));
+  // And just after a few backdated objectives were set: set before objectives earlier in the log.
+  const backdated = backdatedAt.slice(0, 3).map((t) => t + 60_000);
+  const instants = [START - HOUR, ...Array.from({ length: 4 }, (_, i) => START + ((clock - START) * (i + 1)) / 4 - 7 * 60_000), ...backdated, clock + 30 * 24 * HOUR].map((t) => new Date(Math.round(t)));
   return { events, instants, teams, cycles, objectiveIds: (tenantId) => objectives.filter((o) => o.tenantId === tenantId).map((o) => o.id) };
 }
