@@ -154,6 +154,13 @@ export class DocumentTable {
     this.cache.admit(version);
   }
 
+  /** A committed document known by its `_id` and size only (its text is parsed when first read). */
+  register(id: string, bytes: number): void {
+    const previous = this.versions.get(id);
+    if (previous !== undefined) this.cache.forget(previous);
+    this.versions.set(id, new StoredVersion(undefined, bytes));
+  }
+
   delete(id: string): void {
     const previous = this.versions.get(id);
     if (previous === undefined) return;

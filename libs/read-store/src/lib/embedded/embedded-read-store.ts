@@ -774,21 +774,26 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   /**
-   * Every collection of the file: each document is parsed once, to index it and (within the cache's
-   * budget, the last ones read staying) to keep it.
+   * Every collection of the file: a document of an indexed collection is parsed once, to index it and
+   * (within the cache's budget, the last ones read staying) to keep it; one of a collection without
+   * indexes is only registered, and parsed when first read.
    */
   private load(): void {
     const rows = this.db.prepare('SELECT name, indexes FROM read_collections').all() as Array<{ name: string; indexes: string }>;
+    const unindexed: string[] = [];
     for (const { name, indexes } of rows) {
-      this.collections.set(name, collectionState(name, JSON.parse(indexes) as IndexDefinition[], this.newTable(name)));
+      const definitions = JSON.parse(indexes) as IndexDefinition[];
+      if (definitions.length === 0) unindexed.push(name);
+      this.collections.set(name, collectionState(name, definitions, this.newTable(name)));
     }
-    for (const row of this.db.prepare('SELECT collection, id, doc FROM read_docs').iterate() as Iterable<{
-      collection: string;
-      id: string;
-      doc: string;
-    }>) {
+    const documents = this.db.prepare(
+      'SELECT collection, id, CASE WHEN collection IN (SELECT value FROM json_each(?)) THEN NULL ELSE doc END AS doc, length(doc) AS bytes FROM read_docs',
+    );
+    for (const row of documents.iterate(JSON.stringify(unindexed)) as Iterable<{ collection: string; id: string; doc: string | null; bytes: number }>) {
       const state = this.collections.get(row.collection);
-      if (state) swapDocument(state, row.id, documentFromText(row.doc), row.doc.length);
+      if (!state) continue;
+      if (row.doc === null) state.docs.register(row.id, row.bytes);
+      else swapDocument(state, row.id, documentFromText(row.doc), row.bytes);
     }
   }
 
