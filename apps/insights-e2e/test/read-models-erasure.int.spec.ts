@@ -5,7 +5,7 @@ import { GoalsModule } from '@okr/goals-app';
 import { CheckInsModule } from '@okr/check-ins-app';
 import { ERASED_PERSON } from '@okr/okr-domain';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
-import { caller, createInsightsTestApp, eventually, startServiceApp, type InsightsTestApp } from '@okr/insights-app/testing';
+import { caller, createInsightsTestApp, eventually, everyGroupCaughtUp, startServiceApp, type InsightsTestApp } from '@okr/insights-app/testing';
 
 /** What Dana (the person erased) put into the platform: her id and every text she wrote. */
 const DANA = ['dana', 'Dana was on leave', 'A guided import on day one', 'Users stall at permissions', 'A permissions checklist', '7 of 10 admins', 'https://notes.example.com/42', 'What tells you it works by week 6?'];
@@ -71,6 +71,8 @@ describe('an erasure reaches every read model of insights', () => {
       const risk = (await insights.call('GET', `/api/v1/key-results/${keyResultId}/risk`)).body;
       return feed?.items?.[0]?.acknowledgementCount === 1 && summary?.openQuestions === 1 && summary?.keyResults?.[0]?.value === 18 && risk?.atRisk === true;
     }, 20_000, 'insights to have applied every event');
+    // Every other read model too (the replay's versions are a group of their own).
+    await everyGroupCaughtUp(insights);
     const now = encodeURIComponent(new Date().toISOString());
     const today = new Date().toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

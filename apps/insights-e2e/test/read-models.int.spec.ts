@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GoalsModule } from '@okr/goals-app';
 import { CheckInsModule } from '@okr/check-ins-app';
 import { INTEGRATION_EVENT_CONSUMER, type IntegrationEventConsumer } from '@okr/messaging';
-import { caller, createInsightsTestApp, eventually, INSIGHTS_READ_MODELS, INSIGHTS_TOPICS, type InsightsTestApp, ProjectionRunner, startServiceApp } from '@okr/insights-app/testing';
+import { caller, createInsightsTestApp, eventually, everyGroupCaughtUp, INSIGHTS_READ_MODELS, INSIGHTS_TOPICS, type InsightsTestApp, ProjectionRunner, startServiceApp } from '@okr/insights-app/testing';
 
 describe('read models: goals and check-ins events into the insights views', () => {
   let insights: InsightsTestApp;
@@ -286,11 +286,7 @@ describe('read models: goals and check-ins events into the insights views', () =
     const runner = insights.app.get(ProjectionRunner);
     const consumer = insights.app.get<IntegrationEventConsumer>(INTEGRATION_EVENT_CONSUMER);
     // Every group has reached the head of the log first: what then comes again was applied before.
-    await eventually(
-      async () => (await Promise.all(INSIGHTS_READ_MODELS.map((model) => consumer.caughtUp(runner.groupOf(model), INSIGHTS_TOPICS)))).every(Boolean),
-      10_000,
-      'every group caught up',
-    );
+    await everyGroupCaughtUp(insights, 10_000);
     const before = await views();
     const apply = jest.spyOn(runner, 'applyBatch');
     await runner.onModuleDestroy();

@@ -1,4 +1,7 @@
+import { INTEGRATION_EVENT_CONSUMER, type IntegrationEventConsumer } from '@okr/messaging';
 import { InsightsModule } from '../../src/app.module';
+import { INSIGHTS_TOPICS, ProjectionRunner } from '../../src/read-models/projection-runner';
+import { INSIGHTS_READ_MODELS } from '../../src/read-models/read-models';
 
 import { caller, createServiceTestApp, eventually, startServiceApp, type Call, type CallOptions, type ServiceTestApp } from '@okr/platform/testing';
 
@@ -12,6 +15,20 @@ export function createInsightsTestApp(dataDir?: string, env?: Readonly<Record<st
     ...(dataDir ? { dataDir } : {}),
     ...(env ? { env } : {}),
   });
+}
+
+/**
+ * Waits until every read model's group of the app has reached the head of the log (the events the test
+ * wrote before): a read of several models then sees all of them, not one model ahead of another.
+ */
+export async function everyGroupCaughtUp(insights: InsightsTestApp, timeoutMs = 20_000): Promise<void> {
+  const runner = insights.app.get(ProjectionRunner);
+  const consumer = insights.app.get<IntegrationEventConsumer>(INTEGRATION_EVENT_CONSUMER);
+  await eventually(
+    async () => (await Promise.all(INSIGHTS_READ_MODELS.map((model) => consumer.caughtUp(runner.groupOf(model), INSIGHTS_TOPICS)))).every(Boolean),
+    timeoutMs,
+    'every read model of insights caught up with the log',
+  );
 }
 
 /** A distinct instant strictly between what happened before and what happens after the call. */

@@ -15,7 +15,9 @@ const run = (file: string, name: string, count = EACH, hold = false) => {
   const said = (expected: string) => new Promise<void>((resolve) => child.on('message', (message) => message === expected && resolve()));
   const done = new Promise<number>((resolve, reject) => {
     child.on('message', (message) => typeof message === 'string' && message.startsWith('done ') && resolve(Number(message.slice(5))));
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${stderr}`)));
+    // 'close', not 'exit': 'exit' may come before the child's last IPC message is read ('done ...'),
+    // 'close' comes after its IPC channel and stdio closed (CI saw "a exited with 0" that way).
+    child.once('close', (code) => reject(new Error(`${name} exited with ${code}:\n${stderr}`)));
   });
   return { child, said, done };
 };
