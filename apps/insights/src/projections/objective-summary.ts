@@ -244,9 +244,16 @@ const byAddition = (a: KeyResultSummary, b: KeyResultSummary): number => {
   return added(a) < added(b) ? -1 : added(a) > added(b) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 };
 
-/** Recomputes every derived field of a summary (key results, progress, confidence, last check-in). */
-export const summarize = (doc: ObjectiveSummaryDoc): ObjectiveSummaryDoc => {
-  const keyResults = doc.keyResults.map(summarizeKeyResult).sort(byAddition);
+/**
+ * Recomputes the derived fields of a summary (key results, progress, confidence, last check-in).
+ * `onlyKeyResultId`: a check-in moved that key result alone, and every other one is as the last
+ * write summarized it, so only that one's check-ins are sorted again (every key result's, on every
+ * check-in, was the largest part of this model's catch-up).
+ */
+export const summarize = (doc: ObjectiveSummaryDoc, onlyKeyResultId?: string): ObjectiveSummaryDoc => {
+  const keyResults = doc.keyResults
+    .map((kr) => (onlyKeyResultId === undefined || kr.id === onlyKeyResultId ? summarizeKeyResult(kr) : kr))
+    .sort(byAddition);
   const counting = keyResults.filter((kr) => !kr.dropped);
   const confidences = counting.map((kr) => kr.confidence).filter((c): c is number => c !== null);
   return {
@@ -369,6 +376,16 @@ const applyObjectiveEvent = (doc: ObjectiveSummaryDoc, event: ProjectedEvent): b
   }
 };
 
+/**
+ * A copy of `doc` that a check-in of `keyResultId` may change: the key result itself copied deeply, the
+ * others shared with `doc` (a check-in changes none of them, and `project` never changes `current`).
+ * The store copies what it is given to write, so nothing written shares anything with `current`.
+ */
+const copyForKeyResult = (doc: ObjectiveSummaryDoc, keyResultId: string): ObjectiveSummaryDoc => ({
+  ...doc,
+  keyResults: doc.keyResults.map((kr) => (kr.id === keyResultId ? cloneJson(kr) : kr)),
+});
+
 const applyCheckInEvent = (doc: ObjectiveSummaryDoc, event: ProjectedEvent): boolean => {
   const { keyResultId } = event.data as { keyResultId: string };
   const kr = findOrAddKeyResult(doc, keyResultId);
@@ -432,11 +449,13 @@ export const objectiveSummaryModel: ReadModel<ObjectiveSummaryDoc> = {
     // A correction whose check-in never reached this view (no summary holds the key result): nothing to correct.
     if (objectiveId === undefined) return [];
     const found = current.find((doc) => doc._id === objectiveId);
-    const doc = found === undefined ? emptyObjective(objectiveId, event) : cloneJson(found);
-    const changed = isCheckIn ? applyCheckInEvent(doc, event) : applyObjectiveEvent(doc, event);
+    const keyResultId = isCheckIn ? (event.data as { keyResultId: string }).keyResultId : undefined;
+    const doc =
+      found === undefined ? emptyObjective(objectiveId, event) : keyResultId === undefined ? cloneJson(found) : copyForKeyResult(found, keyResultId);
+    const changed = keyResultId !== undefined ? applyCheckInEvent(doc, event) : applyObjectiveEvent(doc, event);
     if (!changed) return [];
     // The latest instant of what it holds, whichever stream's event arrives last.
     doc.updatedAt = maxInstant([doc.updatedAt, event.metadata.occurredAt]) ?? event.metadata.occurredAt;
-    return [replaceDocument(summarize(doc))];
+    return [replaceDocument(summarize(doc, keyResultId))];
   },
 };

@@ -1,4 +1,4 @@
-import { objectiveSummaryModel, type ObjectiveSummaryDoc } from './objective-summary';
+import { objectiveSummaryModel, summarize, type ObjectiveSummaryDoc } from './objective-summary';
 import { ProjectionHarness, StreamBuilder } from './testing/projection-harness';
 
 const O = 'o1';
@@ -405,5 +405,40 @@ describe('objective-summary projection', () => {
       '2026-10-01T00:00:00Z',
     );
     expect(objectiveSummaryModel.project(event, [])).toEqual([]);
+  });
+
+  it('a check-in re-summarizes its own key result only, and the document equals one summarized whole', async () => {
+    // Check-ins out of effectiveAt order, measurements, corrections that move effectiveAt, a target
+    // revised between them: after every event the stored document is what summarizing every key result
+    // again gives, and `project` leaves the documents it was given as they were.
+    const { harness, objective, goals, record, correct, checkins1, checkins2 } = await setup();
+    await harness.apply(goals.set(), goals.addKr1(), goals.addKr2(), goals.activate());
+    const events = [
+      record(checkins1, KR1, 'a', 25, 6, '2026-10-08', '2026-10-08T10:00:00Z'),
+      record(checkins2, KR2, 'b', false, 4, '2026-10-08', '2026-10-08T11:00:00Z'),
+      record(checkins1, KR1, 'c', 22, 8, '2026-10-03', '2026-10-09T10:00:00Z'),
+      objective.event('KeyResultTargetRevised', { objectiveId: O, keyResultId: KR1, from: {}, to: { target: 30 } }, '2026-10-10T09:00:00Z'),
+      checkins1.event(
+        'MeasurementRecorded',
+        { measurementId: 'm', keyResultId: KR1, objectiveId: O, value: 28, source: 'warehouse', measuredAt: '2026-10-11T00:00:00Z', recordedAt: '2026-10-11T01:00:00Z' },
+        '2026-10-11T01:00:00Z',
+      ),
+      correct(checkins1, KR1, 'c', { effectiveAt: '2026-10-12', confidence: 3 }, '2026-10-12T10:00:00Z'),
+      record(checkins2, KR2, 'd', true, 9, '2026-10-13', '2026-10-13T10:00:00Z'),
+    ];
+    for (const event of events) {
+      const before = (await harness.get(O)) as ObjectiveSummaryDoc;
+      const given = JSON.parse(JSON.stringify(before)) as ObjectiveSummaryDoc;
+      const [operation] = objectiveSummaryModel.project(event, [given]);
+      expect(given).toEqual(before);
+      const written = (operation as unknown as { replaceOne: { replacement: ObjectiveSummaryDoc } }).replaceOne.replacement;
+      expect(written).toEqual(summarize(JSON.parse(JSON.stringify(written)) as ObjectiveSummaryDoc));
+      await harness.apply(event);
+    }
+    const doc = await harness.get(O);
+    expect(kr(doc, KR1)).toMatchObject({ value: 22, confidence: 3, latestEffectiveAt: '2026-10-12' });
+    expect(kr(doc, KR2)).toMatchObject({ value: true, confidence: 9 });
+    expect(doc?.confidence).toBe(3);
+    await harness.close();
   });
 });
