@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventStore } from '@okr/event-store';
 import { categoryOf, type EventEnvelope } from '@okr/okr-domain';
+import { nextTurn } from '../event-loop-turns';
 import { toIntegrationEvent, type IntegrationEvent } from '../integration-event';
 import type { ConsumerOptions, EventHandler } from '../messaging.port';
 import { GroupLeaseLostError, type BusTables, type Commit } from './bus-tables';
@@ -41,30 +42,6 @@ const backoffMs = (attempt: number, initialMs: number, maxMs: number): number =>
   const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
   return ceiling / 2 + Math.random() * (ceiling / 2);
 };
-
-/**
- * Process-wide turns: every started member of every group waits here before delivering a batch, and
- * ONE waiter is let through per event-loop turn (setImmediate), in arrival order. Without it, the
- * members of all groups resume in the same check phase and each runs a whole batch there, so the
- * loop is held for the sum of their batches (8 read models catching up: 600-1,000 ms per turn,
- * measured) and an HTTP request waits that long for each hop it needs. With it, the HTTP server's
- * I/O is polled between any two batches.
- */
-const turns: Array<() => void> = [];
-let turnScheduled = false;
-const letNextThrough = (): void => {
-  turns.shift()?.();
-  turnScheduled = turns.length > 0;
-  if (turnScheduled) setImmediate(letNextThrough);
-};
-const nextTurn = (): Promise<void> =>
-  new Promise((resolve) => {
-    turns.push(resolve);
-    if (!turnScheduled) {
-      turnScheduled = true;
-      setImmediate(letNextThrough);
-    }
-  });
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -186,7 +163,7 @@ export class GroupMember {
   /**
    * Catch-up and live tail, in batches: the events the subscription has ready (up to the batch size
    * fitted to `batchBudgetMs`, at most `maxBatchSize`) wait for this process's next turn (one batch
-   * per event-loop turn, see `nextTurn`), are delivered together, then the checkpoint moves once.
+   * per event-loop turn, see `event-loop-turns.ts`), are delivered together, then the checkpoint moves once.
    * Without the turn, a catch-up of a long log runs entirely in microtasks (the SQLite reads are
    * synchronous) and starves the HTTP server and the SIGTERM handler until it reaches the head.
    */

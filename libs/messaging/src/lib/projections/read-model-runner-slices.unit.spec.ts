@@ -2,6 +2,7 @@ import { EmbeddedReadStore } from '@okr/read-store';
 import type { IntegrationEvent } from '../integration-event';
 import type { IntegrationEventConsumer } from '../messaging.port';
 import { countedModel } from './catch-up.fixture';
+import type { ReadModel } from './read-model';
 import { ReadModelRunner } from './read-model-runner';
 
 const unused = {} as IntegrationEventConsumer;
@@ -61,5 +62,31 @@ describe('ReadModelRunner slices a batch into transactions of a time budget', ()
     const parts: number[] = [];
     await runner.applyBatch(countedModel, [counted(0), counted(1), counted(2)], async (applied) => void parts.push(applied.length));
     expect(parts).toEqual([3]);
+  });
+
+  it("two models' batches take turns slice by slice: no turn of the event loop runs two slices", async () => {
+    // Each slice after a batch's first waits for the process's next turn (nextTurn), as every consumer
+    // member's batch does: with a plain setImmediate each, both models' continuations ran in the same
+    // check phase, and 8 read models catching up held a request for 8 slices.
+    const other: ReadModel = { ...countedModel, name: 'counted-too' };
+    const runner = new ReadModelRunner(unused, store, { service: 'test', topics: [], models: [countedModel, other], sliceMs: 0 });
+    const batch = Array.from({ length: 20 }, (_, i) => counted(i));
+    const perTurn: number[] = [0];
+    let running = true;
+    const tick = (): void => {
+      if (!running) return;
+      perTurn.push(0);
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const slice = async (): Promise<void> => void (perTurn[perTurn.length - 1] += 1);
+    // Both batches start in the same turn, as two consumers handed their batches at once would.
+    const [a, b] = await Promise.all([runner.applyBatch(countedModel, batch, slice), runner.applyBatch(other, batch, slice)]);
+    running = false;
+    expect(a).toHaveLength(20);
+    expect(b).toHaveLength(20);
+    expect(perTurn.reduce((sum, n) => sum + n, 0)).toBe(40);
+    // The first turn holds both batches' first slices; every later turn at most one slice.
+    expect(Math.max(...perTurn.slice(1))).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { BulkOperation, ReadDocument, ReadSession, ReadStore } from '@okr/read-store';
+import { nextTurn } from '../event-loop-turns';
 import type { IntegrationEvent } from '../integration-event';
 import type { EventHandler, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
 import type { ReadModel } from './read-model';
@@ -266,8 +266,10 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     const done: IntegrationEvent[] = [];
     const sliceMs = this.options.sliceMs ?? DEFAULT_SLICE_MS;
     for (let from = 0; from < handled.length; ) {
-      // A slice after the first: let the requests that arrived meanwhile in first.
-      if (from > 0) await setImmediatePromise();
+      // A slice after the first waits for a turn of its own among everything this process runs in
+      // pieces (other models' batches and slices): the requests that arrived meanwhile go first, and
+      // no turn of the loop runs several models' slices back to back.
+      if (from > 0) await nextTurn();
       const slice = await this.applySlice(model, handled, from, sliceMs);
       if (committed && slice.applied.length > 0) await committed(slice.applied);
       done.push(...slice.applied);
