@@ -45,6 +45,7 @@ async function catchUp(total: number): Promise<{ events: number; rate: number; c
     const cpuAtStart = process.cpuUsage();
     const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     await runner.onApplicationBootstrap();
+    await runner.started();
     // The slowest read model's position in the log.
     const slowest = async (): Promise<number> => {
       const positions = await Promise.all(MODELS.map((model) => consumer.checkpoint(runner.groupOf(model), INSIGHTS_TOPICS[0])));

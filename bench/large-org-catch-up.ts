@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     const cpuAtStart = process.cpuUsage();
     const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     await runner.onApplicationBootstrap();
+    await runner.started();
     const positions = async (): Promise<number[]> =>
       Promise.all(models.map(async (model) => (await consumer.checkpoint(runner.groupOf(model), INSIGHTS_TOPICS[0])) ?? -1));
     let last = { at: 0, slowest: -1 };

@@ -19,9 +19,8 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SqliteEventStore } from '@okr/event-store';
-import { issueEmbeddedToken } from '@okr/platform';
-import { agent, pause, percentile, send, startService, type Reply } from './service-http';
+import { auditorHeaders, dashboardPath, largeOrgSubject, row, timed, timedGet, usage, type Timed } from './large-org-service';
+import { agent, pause, send, startService } from './service-http';
 
 const PACE_MS = Number(process.env['BENCH_SERVING_PACE_MS'] ?? 100);
 const REPLAY_REQUESTS = Number(process.env['BENCH_REPLAY_REQUESTS'] ?? 100);
@@ -36,37 +35,6 @@ async function lagOf(port: number): Promise<number> {
   }
   return lag;
 }
-
-/** CPU seconds (user + system) and resident MB of a process, from /proc. */
-function usage(pid: number): { cpu: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const rssPages = Number(fields[21]);
-  return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, rssMb: (rssPages * 4096) / 2 ** 20 };
-}
-
-interface Timed {
-  latencies: number[];
-  statuses: Map<number, number>;
-}
-const timed = (): Timed => ({ latencies: [], statuses: new Map() });
-
-async function timedGet(port: number, path: string, headers: Record<string, string>, into: Timed): Promise<Reply> {
-  const sent = performance.now();
-  const reply = await send(port, path, headers);
-  into.latencies.push(performance.now() - sent);
-  into.statuses.set(reply.status, (into.statuses.get(reply.status) ?? 0) + 1);
-  if (reply.status !== 200 && reply.status !== 503) throw new Error(`GET ${path}: ${reply.status} ${reply.body.slice(0, 300)}`);
-  return reply;
-}
-
-const row = (name: string, t: Timed): string => {
-  const sorted = [...t.latencies].sort((a, b) => a - b);
-  const answers = [...t.statuses].map(([status, n]) => `${n}x${status}`).join(' ');
-  // Which request was the slowest (1 = the first: a cold path, or one that met a pause?).
-  const slowest = t.latencies.indexOf(sorted.at(-1) ?? NaN) + 1;
-  return `| ${name} | ${sorted.length} | ${percentile(sorted, 50)?.toFixed(1)} ms | ${percentile(sorted, 99)?.toFixed(1)} ms | ${sorted.at(-1)?.toFixed(1)} ms (#${slowest}) | ${answers} |\n`;
-};
 
 /** `okr_consumer_batch_duration_seconds` of every group together: how many batches, and the share within each bound. */
 function batchDurations(metrics: string): string {
@@ -88,20 +56,9 @@ async function main(): Promise<void> {
   let started: (() => Promise<void>) | undefined;
   try {
     for (const file of ['events.sqlite', 'personal-data-keys.sqlite']) if (existsSync(join(source, file))) copyFileSync(join(source, file), join(dataDir, file));
-    const store = SqliteEventStore.open({ file: join(dataDir, 'events.sqlite') });
-    const head = await store.headPosition();
-    let first: { tenantId: string; teamId: string; cycleId: string; from: number } | undefined;
-    for await (const event of store.readAll({ categories: ['objective'], maxCount: 1 })) {
-      const data = event.data as { teamId: string; cycleId: string };
-      first = { tenantId: event.metadata.tenantId, teamId: data.teamId, cycleId: data.cycleId, from: Date.parse(event.metadata.occurredAt) };
-    }
-    let last = 0;
-    for await (const event of store.readAll({ after: head - 1 })) last = Date.parse(event.metadata.occurredAt);
-    await store.close();
-    if (!first) throw new Error('no objective in the log');
-    const { tenantId, teamId, cycleId, from } = first;
-    const headers = { authorization: `Bearer ${await issueEmbeddedToken({ dataDir, tenant: tenantId, user: 'auditor', roles: ['admin'] })}` };
-    const dashboard = `/api/v1/teams/${encodeURIComponent(teamId)}/dashboard?cycleId=${cycleId}`;
+    const { tenantId, teamId, cycleId, from, last, head } = await largeOrgSubject(dataDir);
+    const headers = await auditorHeaders(dataDir, tenantId);
+    const dashboard = dashboardPath(teamId, cycleId);
     process.stdout.write(
       `large-org insights: node ${process.version}, ${availableParallelism()} cpus, ${(head + 1).toLocaleString('en-US')} events of tenant ${tenantId}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n\n`,
     );

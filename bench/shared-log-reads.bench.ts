@@ -59,6 +59,7 @@ async function catchUp(dir: string, log: string, head: number, sharedPageEvents:
     const started = process.hrtime.bigint();
     const cpuAtStart = process.cpuUsage();
     await runner.onApplicationBootstrap();
+    await runner.started();
     const groups = INSIGHTS_READ_MODELS.map((model) => runner.groupOf(model));
     const slowest = async (): Promise<number> => {
       const positions = await Promise.all(groups.map((group) => consumer.checkpoint(group, INSIGHTS_TOPICS[0])));

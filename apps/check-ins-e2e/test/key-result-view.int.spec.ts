@@ -114,6 +114,7 @@ describe('the key-result view follows goals events', () => {
     await runner.onModuleDestroy();
     await consumer.reset(group, [TOPICS.goals.name], { to: 'start' });
     await runner.onApplicationBootstrap();
+    await runner.started();
     expect(runner.groupOf(knownGoalsModel)).toBe(group);
     await eventually(async () => consumer.caughtUp(group, [TOPICS.goals.name]), 5000, 'replay');
     expect(await dump()).toEqual(before);
@@ -137,6 +138,7 @@ describe('the key-result view follows goals events', () => {
     await checkIns.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `check-ins.read.sqlite${suffix}`), { force: true });
     checkIns = await createCheckInsTestApp(dataDir);
+    await checkIns.app.get(KnownGoalsRunner).started();
     expect(checkIns.app.get(KnownGoalsRunner).groupOf(knownGoalsModel)).not.toBe(oldGroup);
 
     const accepted = await eventually(async () => {

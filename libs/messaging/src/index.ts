@@ -1,6 +1,5 @@
 export * from './lib/integration-event';
 export * from './lib/topics';
-export { nextTurn } from './lib/event-loop-turns';
 export * from './lib/messaging.port';
 export * from './lib/relay/relay-state.port';
 export * from './lib/relay/sqlite-relay-state';

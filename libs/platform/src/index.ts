@@ -47,5 +47,6 @@ export * from './lib/http/http-observability';
 export * from './lib/tracing/trace-context';
 export * from './lib/tracing/tracing';
 export * from './lib/scheduling/periodic';
+export * from './lib/scheduling/event-loop-turns';
 export * from './lib/event-contracts/event-schemas.dto';
 export * from './lib/event-contracts/event-schemas.module';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { Periodic, Tracing, activeTraceparent, traceIdOf } from '@okr/platform';
+import { Periodic, Tracing, activeTraceparent, nextTurn, traceIdOf } from '@okr/platform';
 import { EVENT_STORE, handleCommand, openSealedValues, type CommandContext, type EventStore } from '@okr/event-store';
-import { ReadModelCollections, nextTurn, type IntegrationEvent, type ReadModel } from '@okr/messaging';
+import { ReadModelCollections, type IntegrationEvent, type ReadModel } from '@okr/messaging';
 import {
   CHECK_IN_CATEGORY,
   CYCLE_CATEGORY,
@@ -277,7 +277,7 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
         // Every read below is answered from memory on the embedded read store (promises already
         // settled): without a turn of the event loop between objectives, a sweep of thousands held
         // every request for seconds (a 9 s GET on the large organisation, once a minute); the turn is
-        // the process's (`nextTurn` of @okr/messaging), so a step never runs beside a read model's slice.
+        // the process's (`nextTurn` of @okr/platform), so a step never runs beside a read model's slice.
         await nextTurn();
       }
       if (page.length < SWEEP_PAGE) break;

@@ -24,6 +24,7 @@ export function createInsightsTestApp(dataDir?: string, env?: Readonly<Record<st
 export async function everyGroupCaughtUp(insights: InsightsTestApp, timeoutMs = 20_000): Promise<void> {
   const runner = insights.app.get(ProjectionRunner);
   const consumer = insights.app.get<IntegrationEventConsumer>(INTEGRATION_EVENT_CONSUMER);
+  await runner.started();
   await eventually(
     async () => (await Promise.all(INSIGHTS_READ_MODELS.map((model) => consumer.caughtUp(runner.groupOf(model), INSIGHTS_TOPICS)))).every(Boolean),
     timeoutMs,

@@ -56,12 +56,12 @@ export class NotificationProjections extends ReadModelRunner implements Readines
     });
   }
 
-  override async onApplicationBootstrap(): Promise<void> {
+  /** Before the consumers start (in the background, see the runner): since when events notify. */
+  protected override async prepare(): Promise<void> {
     const c = await this.notifications.collections();
     const since = await c.meta.findOne({ _id: NOTIFY_SINCE });
     this.notifySince = since?.value ?? this.clock.now().toISOString();
     if (!since) await c.meta.updateOne({ _id: NOTIFY_SINCE }, { $setOnInsert: { value: this.notifySince } }, { upsert: true });
-    await super.onApplicationBootstrap();
   }
 
   /** Not ready while the consumer starts or a view that held nothing reads the log from its start. */
@@ -73,6 +73,8 @@ export class NotificationProjections extends ReadModelRunner implements Readines
 
   /** Applies one event to the view (and its notifications), exactly once; for tests and tools. Returns the deliveries recorded. */
   async applyEvent(event: IntegrationEvent): Promise<number> {
+    // After `prepare` (the runner starts in the background), as the live consumers are.
+    await this.started();
     this.recorded.delete(event.id);
     const applied = await this.apply(notificationViewModel as unknown as ReadModel, event);
     return applied ? this.told(event) : 0;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Metrics, PLATFORM_CONFIG, type PlatformConfig } from '@okr/platform';
 import { EmbeddedReadStore } from './embedded/embedded-read-store';
 import { MongoReadStore } from './mongodb/mongo-read-store';
@@ -9,6 +9,8 @@ import { READ_STORE, type ReadStore } from './read-store.port';
 export const embeddedReadStoreFile = (config: Pick<PlatformConfig, 'OKR_DATA_DIR'>, serviceName: string): string =>
   join(config.OKR_DATA_DIR, `${serviceName}.read.sqlite`);
 
+const logger = new Logger('ReadStore');
+
 /** Opens the read store the validated platform configuration chose (`OKR_READ_STORE`). */
 export async function openReadStore(config: PlatformConfig, serviceName: string): Promise<ReadStore> {
   if (config.OKR_READ_STORE === 'mongodb') {
@@ -16,7 +18,16 @@ export async function openReadStore(config: PlatformConfig, serviceName: string)
     return MongoReadStore.connect({ url: config.MONGO_URL as string });
   }
   const cacheMb = config.OKR_READ_STORE_CACHE_MB;
-  return EmbeddedReadStore.open({ file: embeddedReadStoreFile(config, serviceName), ...(cacheMb === undefined ? {} : { cacheBytes: cacheMb * 2 ** 20 }) });
+  // In the background: the service listens (/health/live) while a large store's documents load, and
+  // its read models (and so its readiness) wait for them.
+  const file = embeddedReadStoreFile(config, serviceName);
+  const store = EmbeddedReadStore.open({ file, loadInBackground: true, ...(cacheMb === undefined ? {} : { cacheBytes: cacheMb * 2 ** 20 }) });
+  const started = performance.now();
+  store.loaded().then(
+    () => logger.log({ file, ms: Math.round(performance.now() - started) }, 'read store loaded'),
+    (error: unknown) => logger.error({ file, error: error instanceof Error ? error.message : String(error) }, 'read store could not load its documents'),
+  );
+  return store;
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EventStore } from '@okr/event-store';
 import { categoryOf, type EventEnvelope } from '@okr/okr-domain';
-import { nextTurn } from '../event-loop-turns';
+import { nextTurn } from '@okr/platform';
 import { toIntegrationEvent, type IntegrationEvent } from '../integration-event';
 import type { ConsumerOptions, EventHandler } from '../messaging.port';
 import { GroupLeaseLostError, type BusTables, type Commit } from './bus-tables';

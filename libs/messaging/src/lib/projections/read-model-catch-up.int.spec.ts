@@ -39,6 +39,7 @@ describe('ReadModelRunner catching up a long log on the embedded bus', () => {
     const head = await appendCounted(events, EVENTS, 40);
     const runner = new ReadModelRunner(consumer, readStore, { service: 'test', topics: [COUNTED_TOPIC], models: [countedModel] });
     await runner.onApplicationBootstrap();
+    await runner.started();
     const group = runner.groupOf(countedModel);
     const { port } = server.address() as AddressInfo;
 

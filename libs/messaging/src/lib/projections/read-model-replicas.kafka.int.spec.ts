@@ -53,6 +53,7 @@ async function startReplica(storeFile: string): Promise<Replica> {
   const replica = { store, consumer, runner };
   replicas.push(replica);
   await runner.onApplicationBootstrap();
+  await runner.started();
   return replica;
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EmbeddedReadStore } from '@okr/read-store';
 import type { ConsumerOptions, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
 import { countedModel } from './catch-up.fixture';
@@ -27,7 +30,11 @@ function controlledConsumer() {
     deleteIdleGroups: async () => ({ deleted: [], kept: [] }),
     close: async () => undefined,
   } satisfies IntegrationEventConsumer;
-  return { consumer, pending, caughtUp, started, failures };
+  /** Resolves once the runner asked to start a consumer (it binds its groups first, in the background). */
+  const startAsked = async (): Promise<void> => {
+    while (pending.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { consumer, pending, caughtUp, started, failures, startAsked };
 }
 
 describe('ReadModelRunner readiness', () => {
@@ -38,11 +45,13 @@ describe('ReadModelRunner readiness', () => {
   afterEach(() => store.close());
 
   it('returns from bootstrap before its consumers have started, and says what it waits for until the new read model caught up', async () => {
-    const { consumer, pending, caughtUp } = controlledConsumer();
+    const { consumer, pending, caughtUp, startAsked } = controlledConsumer();
     const runner = new ReadModelRunner(consumer, store, { service: 'test', topics: ['t'], models: [countedModel] });
     await runner.onApplicationBootstrap();
     expect(await runner.readiness()).toEqual({ ready: false, reason: 'read-model consumers starting' });
 
+    await startAsked();
+    expect(await runner.readiness()).toEqual({ ready: false, reason: 'read-model consumers starting' });
     pending.shift()?.();
     await runner.started();
     expect(await runner.readiness()).toEqual({ ready: false, reason: 'catching up: read model counted is reading the log from its start' });
@@ -64,14 +73,66 @@ describe('ReadModelRunner readiness', () => {
       position: 0,
       metadata: { tenantId: 'tenant-a' },
     } as never);
-    const { consumer, pending } = controlledConsumer();
+    const { consumer, pending, startAsked } = controlledConsumer();
     const runner = new ReadModelRunner(consumer, store, { service: 'test', topics: ['t'], models: [countedModel] });
     await runner.onApplicationBootstrap();
+    await startAsked();
     expect(runner.groupOf(countedModel)).toBe('test.counted');
     pending.shift()?.();
     await runner.started();
     expect(await runner.readiness()).toEqual({ ready: true });
     await runner.onModuleDestroy();
+  });
+
+  describe('on a read store that loads its documents in the background', () => {
+    let dir: string;
+    let loading: EmbeddedReadStore;
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'okr-runner-loading-'));
+      const file = join(dir, 'read.db');
+      // A store that already holds the read model, as a restarted service finds it.
+      const written = EmbeddedReadStore.open({ file });
+      const runner = new ReadModelRunner(controlledConsumer().consumer, written, { service: 'test', topics: ['t'], models: [countedModel] });
+      for (let revision = 0; revision < 3_000; revision++) {
+        await runner.apply(countedModel, { id: `e${revision}`, type: 'Counted', streamId: `counter-${revision}`, revision: 0, position: revision, metadata: { tenantId: 'tenant-a' } } as never);
+      }
+      await written.close();
+      // One chunk of rows per slice: the load takes several turns of the event loop.
+      loading = EmbeddedReadStore.open({ file, loadInBackground: true, loadSliceMs: 0 });
+    });
+    afterEach(async () => {
+      await loading.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('returns from bootstrap while the documents load, is not ready until they have and its consumers run, and binds the group the store records', async () => {
+      const { consumer, pending, startAsked } = controlledConsumer();
+      const runner = new ReadModelRunner(consumer, loading, { service: 'test', topics: ['t'], models: [countedModel] });
+      await runner.onApplicationBootstrap();
+      expect(loading.loadingProgress()).toBeDefined();
+      expect(await runner.readiness()).toEqual({ ready: false, reason: 'read-model consumers starting' });
+      expect(() => runner.groupOf(countedModel)).toThrow(/known once the runner has started/);
+
+      await startAsked();
+      expect(loading.loadingProgress()).toBeUndefined();
+      pending.shift()?.();
+      await runner.started();
+      // The store held the model: the group it records, and nothing to catch up.
+      expect(runner.groupOf(countedModel)).toBe('test.counted');
+      expect(await runner.readiness()).toEqual({ ready: true });
+      await runner.onModuleDestroy();
+    });
+
+    it('stops at once while the documents still load, and starts no consumer after', async () => {
+      const { consumer, pending } = controlledConsumer();
+      const runner = new ReadModelRunner(consumer, loading, { service: 'test', topics: ['t'], models: [countedModel] });
+      await runner.onApplicationBootstrap();
+      await runner.onModuleDestroy();
+      expect(loading.loadingProgress()).toBeDefined();
+      await loading.loaded();
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(pending).toEqual([]);
+    });
   });
 
   it('says why it is not ready when its consumers cannot start, and stops retrying when the service stops', async () => {

@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { BulkOperation, ReadDocument, ReadSession, ReadStore } from '@okr/read-store';
-import { nextTurn } from '../event-loop-turns';
+import { nextTurn } from '@okr/platform';
 import type { IntegrationEvent } from '../integration-event';
 import type { EventHandler, IntegrationEventConsumer, RunningConsumer } from '../messaging.port';
 import type { ReadModel } from './read-model';
@@ -87,6 +87,8 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private starting: Promise<void> = Promise.resolve();
   private stopping = false;
   private startError: unknown;
+  /** Whether {@link bind} has run since the last bootstrap. */
+  private bound = false;
   private wake: () => void = () => undefined;
   private readonly listeners: AppliedListener[] = [];
   private readonly projectedListeners: ProjectedListener[] = [];
@@ -101,15 +103,34 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /**
-   * Binds each read model to its group and returns: the consumers start in the background, so a
-   * service listens (and answers `/health/live`) while groups join and history is read; {@link
-   * readiness} says what it waits for.
+   * Starts the read models in the background and returns at once: binding each to its group (which
+   * waits for the read store, on the embedded store for its documents to load) and then their
+   * consumers. So a service listens (and answers `/health/live`) while its read store loads, groups
+   * join and history is read; {@link readiness} says what it waits for, {@link started} resolves when
+   * the consumers run (and {@link groupOf} knows the groups).
    */
   async onApplicationBootstrap(): Promise<void> {
-    // Each read model follows the group its store records (shared by the replicas sharing the store);
-    // a store that holds nothing of a model gets a group of its own, new to the bus, which reads the
-    // log from its start beside the live groups: nothing here joins, moves or resets a group that
-    // another replica consumes in.
+    this.bound = false;
+    this.stopping = false;
+    this.startError = undefined;
+    this.starting = this.startAll();
+  }
+
+  /**
+   * A subclass's own work on the read store before the groups are bound, run in the background by
+   * {@link onApplicationBootstrap} (again on a retry, until it and the binding succeed).
+   */
+  protected async prepare(): Promise<void> {
+    // Nothing by default.
+  }
+
+  /**
+   * Binds each read model to the group its store records (shared by the replicas sharing the store);
+   * a store that holds nothing of a model gets a group of its own, new to the bus, which reads the
+   * log from its start beside the live groups: nothing here joins, moves or resets a group that
+   * another replica consumes in.
+   */
+  private async bind(): Promise<void> {
     const applied = await this.collections.applied();
     const registry = new ReadStoreGroupRegistry(this.store);
     this.catchingUp.clear();
@@ -120,15 +141,14 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
       if (empty) this.catchingUp.add(model.name);
       this.groups.set(model.name, await followedGroup(registry, readModelGroup(this.options.service, model), async () => !empty));
     }
-    this.stopping = false;
-    this.startError = undefined;
-    this.starting = this.startAll();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.wake();
-    await this.starting;
+    // Binding may wait long for the read store (an embedded store's documents loading): it is not
+    // waited for; it fails once the store closes, and starts nothing after this. Starting consumers is.
+    if (this.bound) await this.starting;
     const running = this.running;
     this.running = [];
     await Promise.all(running.map((consumer) => consumer.stop()));
@@ -163,6 +183,12 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     for (let attempt = 0; !this.stopping; attempt++) {
       const started: RunningConsumer[] = [];
       try {
+        if (!this.bound) {
+          await this.prepare();
+          await this.bind();
+          if (this.stopping) return;
+          this.bound = true;
+        }
         // A read model that held nothing while the log holds nothing for it has nothing to catch up.
         for (const model of this.options.models) {
           if (this.catchingUp.has(model.name) && (await this.consumer.caughtUp(this.groupOf(model), this.options.topics))) {
@@ -170,7 +196,10 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
           }
         }
         for (const model of this.options.models) started.push(await this.start(model));
-        if (this.stopping) break;
+        if (this.stopping) {
+          await Promise.all(started.map((consumer) => consumer.stop()));
+          return;
+        }
         this.running = started;
         this.startError = undefined;
         await this.deleteAbandonedGroups();

@@ -12,12 +12,19 @@ const run = (file: string, name: string, count = EACH, hold = false) => {
   const child = fork(CHILD, [file, name, String(count), ...(hold ? ['hold'] : [])], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const said = (expected: string) => new Promise<void>((resolve) => child.on('message', (message) => message === expected && resolve()));
+  // 'close', not 'exit': 'exit' may come before the child's last IPC message is read ('done ...'),
+  // 'close' comes after its IPC channel and stdio closed (CI saw "a exited with 0" that way). A child
+  // that dies fails whatever the test waits for at once (it waited out Jest's timeout on a child that
+  // could not load its modules).
+  const closed = (reject: (error: Error) => void) => child.once('close', (code) => reject(new Error(`${name} exited with ${code}:\n${stderr}`)));
+  const said = (expected: string) =>
+    new Promise<void>((resolve, reject) => {
+      child.on('message', (message) => message === expected && resolve());
+      closed(reject);
+    });
   const done = new Promise<number>((resolve, reject) => {
     child.on('message', (message) => typeof message === 'string' && message.startsWith('done ') && resolve(Number(message.slice(5))));
-    // 'close', not 'exit': 'exit' may come before the child's last IPC message is read ('done ...'),
-    // 'close' comes after its IPC channel and stdio closed (CI saw "a exited with 0" that way).
-    child.once('close', (code) => reject(new Error(`${name} exited with ${code}:\n${stderr}`)));
+    closed(reject);
   });
   return { child, said, done };
 };

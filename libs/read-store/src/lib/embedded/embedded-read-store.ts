@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Query, update as mingoUpdate } from 'mingo';
+import { nextTurn } from '@okr/platform';
 import { DuplicateKeyError, WriteConflictError } from '../errors';
 import { FieldIndex, candidates, planFilter } from './field-index';
 import { applyDirectly, compileFilter, type DocumentTest } from './direct-paths';
@@ -93,9 +94,23 @@ export interface EmbeddedReadStoreOptions {
    * takes 3-5 times its text). 0 keeps none (every read parses its row: for tests of that path).
    */
   cacheBytes?: number;
+  /**
+   * Load the file's documents in the background (what a service does): `open` returns at once, the
+   * documents are parsed and indexed in slices of `loadSliceMs` (default 20) with a turn of the event
+   * loop between them (`nextTurn`), and every operation waits for the load to end. So a service with a
+   * large store listens (`/health/live`) while it loads, rather than keeping its port closed; its
+   * readiness waits for its read models, which wait for the load. Default false: loaded before `open`
+   * returns (tools, tests).
+   */
+  loadInBackground?: boolean;
+  /** Milliseconds of loading per slice in the background (default 20; 0: one chunk of rows per slice). */
+  loadSliceMs?: number;
 }
 
 const SCHEMA_VERSION = 2;
+/** Rows read per query while loading in the background (a query cannot stay open across turns). */
+const LOAD_CHUNK_ROWS = 1_000;
+const DEFAULT_LOAD_SLICE_MS = 20;
 const DEFAULT_KEEP_CHANGES = 10_000;
 /** `read_docs` (see the class comment on schema version 2). */
 const READ_DOCS_COLUMNS = 'collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id)';
@@ -129,6 +144,15 @@ const migrate = (db: Database.Database, file: string): void =>
 const BUSY_TIMEOUT_MS = 5000;
 /** How often `withTransaction` runs the work when commits keep conflicting. */
 const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/** A row of `read_docs` as loaded: `doc` is null for a collection without indexes (registered, parsed when read). */
+interface DocumentRow {
+  rowid?: number;
+  collection: string;
+  id: string;
+  doc: string | null;
+  bytes: number;
+}
 
 interface UniqueIndex {
   readonly fields: readonly string[];
@@ -629,6 +653,10 @@ export class EmbeddedReadStore implements ReadStore {
   private lastChange = 0;
   /** `PRAGMA data_version` when this process last caught up: it moves when another connection commits. */
   private dataVersion = -1;
+  /** While the documents load in the background: what every operation waits for (see `loadInBackground`). */
+  private loading: Promise<void> | undefined;
+  /** The background load's last `rowid` read, and the largest when it started. */
+  private readonly loadProgress = { rowid: 0, last: 0 };
 
   private constructor(
     private readonly db: Database.Database,
@@ -682,12 +710,73 @@ export class EmbeddedReadStore implements ReadStore {
       `);
       migrate(db, options.file);
       const store = new EmbeddedReadStore(db, options.keepChanges ?? DEFAULT_KEEP_CHANGES, options.cacheBytes ?? defaultCacheBytes());
-      store.reloadAll();
+      if (options.loadInBackground) store.loadInBackground(options.loadSliceMs ?? DEFAULT_LOAD_SLICE_MS);
+      else store.reloadAll();
       return store;
     } catch (error) {
       db.close();
       throw error;
     }
+  }
+
+  /**
+   * How far the background load has come, 0 to 1 (rows of the file read, by `rowid`), or undefined
+   * when the documents are loaded.
+   */
+  loadingProgress(): number | undefined {
+    if (this.loading === undefined) return undefined;
+    const { rowid, last } = this.loadProgress;
+    return last === 0 ? 0 : Math.min(1, rowid / last);
+  }
+
+  /** Resolves when the documents are loaded (at once unless `loadInBackground`); rejects if the load failed. */
+  async loaded(): Promise<void> {
+    await this.loading;
+  }
+
+  /**
+   * Starts loading the file's documents in slices (see `loadInBackground`). Where the change log
+   * stands is read first; the rows are then read in `rowid` order, a chunk per query (a statement
+   * cannot stay open across turns), so other processes may commit between two chunks: a document
+   * they wrote was read at either version or not at all (a replaced row moves to a new rowid), and
+   * the catch-up at the end (`sync`) reloads every document and collection the change log names since
+   * that first read, as it does before any read. A change log pruned past it meanwhile reloads everything.
+   */
+  private loadInBackground(sliceMs: number): void {
+    this.loadProgress.last = this.db.prepare<[], number>('SELECT COALESCE(MAX(rowid), 0) FROM read_docs').pluck().get() ?? 0;
+    const loading = this.loadInSlices(sliceMs).finally(() => {
+      if (this.loading === loading) this.loading = undefined;
+    });
+    // Whoever waits sees the failure; an unobserved one must not crash the process before anyone asks.
+    loading.catch(() => undefined);
+    this.loading = loading;
+  }
+
+  private async loadInSlices(sliceMs: number): Promise<void> {
+    this.db.transaction(() => {
+      this.dataVersion = this.statements.dataVersion.get() as number;
+      this.lastChange = this.statements.lastChange.get() as number;
+      this.loadCollections();
+    })();
+    const unindexed = JSON.stringify([...this.collections.values()].filter((state) => state.indexes.length === 0).map((state) => state.name));
+    const chunk = this.db.prepare<[string, number, number]>(
+      `SELECT rowid, collection, id, CASE WHEN collection IN (SELECT value FROM json_each(?)) THEN NULL ELSE doc END AS doc, length(doc) AS bytes FROM read_docs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    );
+    let after = 0;
+    for (let more = true; more; ) {
+      await nextTurn();
+      if (this.closed) return;
+      const started = performance.now();
+      do {
+        const rows = chunk.all(unindexed, after, LOAD_CHUNK_ROWS) as DocumentRow[];
+        for (const row of rows) this.loadRow(row);
+        if (rows.length > 0) after = rows[rows.length - 1].rowid ?? after;
+        this.loadProgress.rowid = after;
+        more = rows.length === LOAD_CHUNK_ROWS;
+      } while (more && performance.now() - started < sliceMs);
+    }
+    // What other processes committed while the chunks were read.
+    this.sync();
   }
 
   /** Loads every collection from the file, and where the change log stands, in one read snapshot. */
@@ -779,22 +868,31 @@ export class EmbeddedReadStore implements ReadStore {
    * indexes is only registered, and parsed when first read.
    */
   private load(): void {
-    const rows = this.db.prepare('SELECT name, indexes FROM read_collections').all() as Array<{ name: string; indexes: string }>;
-    const unindexed: string[] = [];
-    for (const { name, indexes } of rows) {
-      const definitions = JSON.parse(indexes) as IndexDefinition[];
-      if (definitions.length === 0) unindexed.push(name);
-      this.collections.set(name, collectionState(name, definitions, this.newTable(name)));
-    }
+    const unindexed = this.loadCollections()
+      .filter((state) => state.indexes.length === 0)
+      .map((state) => state.name);
     const documents = this.db.prepare(
       'SELECT collection, id, CASE WHEN collection IN (SELECT value FROM json_each(?)) THEN NULL ELSE doc END AS doc, length(doc) AS bytes FROM read_docs',
     );
-    for (const row of documents.iterate(JSON.stringify(unindexed)) as Iterable<{ collection: string; id: string; doc: string | null; bytes: number }>) {
-      const state = this.collections.get(row.collection);
-      if (!state) continue;
-      if (row.doc === null) state.docs.register(row.id, row.bytes);
-      else swapDocument(state, row.id, documentFromText(row.doc), row.bytes);
-    }
+    for (const row of documents.iterate(JSON.stringify(unindexed)) as Iterable<DocumentRow>) this.loadRow(row);
+  }
+
+  /** Every collection of the file, empty, with its indexes. */
+  private loadCollections(): CollectionState[] {
+    const rows = this.db.prepare('SELECT name, indexes FROM read_collections').all() as Array<{ name: string; indexes: string }>;
+    return rows.map(({ name, indexes }) => {
+      const state = collectionState(name, JSON.parse(indexes) as IndexDefinition[], this.newTable(name));
+      this.collections.set(name, state);
+      return state;
+    });
+  }
+
+  /** A row of `read_docs` into its collection: indexed (and parsed), or only registered when `doc` is null. */
+  private loadRow(row: DocumentRow): void {
+    const state = this.collections.get(row.collection);
+    if (!state) return;
+    if (row.doc === null) state.docs.register(row.id, row.bytes);
+    else swapDocument(state, row.id, documentFromText(row.doc), row.bytes);
   }
 
   /** The committed state of a collection (undefined when it does not exist). @internal */
@@ -805,6 +903,7 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async collection<T extends ReadDocument = ReadDocument>(definition: CollectionDefinition): Promise<ReadCollection<T>> {
+    if (this.loading) await this.loading;
     this.assertOpen();
     const { name } = definition;
     if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) throw new Error(`Invalid collection name: ${String(name)}`);
@@ -862,6 +961,7 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async withTransaction<R>(work: (session: ReadSession) => Promise<R>): Promise<R> {
+    if (this.loading) await this.loading;
     for (let attempt = 1; ; attempt++) {
       this.assertOpen();
       const transaction = new Transaction(this);
@@ -955,12 +1055,14 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async listCollections(): Promise<string[]> {
+    if (this.loading) await this.loading;
     this.assertOpen();
     this.sync();
     return [...this.collections.keys()].sort();
   }
 
   async renameCollection(from: string, to: string): Promise<void> {
+    if (this.loading) await this.loading;
     this.assertOpen();
     if (from === to) throw new Error(`Cannot rename "${from}" to itself`);
     // One SQLite transaction, then one synchronous swap in memory: readers of `to` see the old
@@ -981,6 +1083,7 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async dropCollection(name: string): Promise<void> {
+    if (this.loading) await this.loading;
     this.assertOpen();
     this.exclusive(() => {
       const state = this.collections.get(name);

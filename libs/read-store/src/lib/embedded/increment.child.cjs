@@ -23,6 +23,15 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(code, filename);
 };
 
+// The workspace's own libraries (@okr/platform, imported by the store) resolve through tsconfig.base.json's paths, as in Jest.
+const Module = require('node:module');
+const { paths } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const mapped = paths[request];
+  return resolveFilename.call(this, mapped ? join(root, mapped[0]) : request, ...rest);
+};
+
 const { EmbeddedReadStore } = require('./embedded-read-store.ts');
 const { WriteConflictError } = require('../errors.ts');
 
