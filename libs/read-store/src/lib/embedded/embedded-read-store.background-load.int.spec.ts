@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,17 @@ describe.each([
     for (let i = 0; i < 5; i++) await summaries.updateOne({ _id: `o0000${i}` }, { $set: { progress: 10 + i } });
     expect(await contents(store)).toEqual(await contents(open()));
     expect((await (await store.collection(SUMMARIES)).findOne({ _id: 'o00004' }))?.['progress']).toBe(14);
+  });
+
+  it('a load that fails leaves every operation failing with its error, never answering from the documents that did load', async () => {
+    const raw = new Database(file);
+    raw.prepare("UPDATE read_docs SET doc = '{not json' WHERE collection = 'summaries' AND id = 'o04999'").run();
+    raw.close();
+    const store = open({ loadInBackground: true });
+    await expect(store.loaded()).rejects.toThrow(SyntaxError);
+    await expect(store.collection(SUMMARIES)).rejects.toThrow(SyntaxError);
+    await expect(store.listCollections()).rejects.toThrow(SyntaxError);
+    await expect(store.withTransaction(async () => 'ran')).rejects.toThrow(SyntaxError);
   });
 
   it('closed while it loads: the load stops, and what waited for it fails as on a closed store', async () => {

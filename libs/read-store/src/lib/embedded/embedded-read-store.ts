@@ -744,7 +744,9 @@ export class EmbeddedReadStore implements ReadStore {
    */
   private loadInBackground(sliceMs: number): void {
     this.loadProgress.last = this.db.prepare<[], number>('SELECT COALESCE(MAX(rowid), 0) FROM read_docs').pluck().get() ?? 0;
-    const loading = this.loadInSlices(sliceMs).finally(() => {
+    // A failed load stays in `loading`: every operation then fails with its error rather than answer
+    // from the documents that did load (readiness shows it, through the read models that cannot start).
+    const loading = this.loadInSlices(sliceMs).then(() => {
       if (this.loading === loading) this.loading = undefined;
     });
     // Whoever waits sees the failure; an unobserved one must not crash the process before anyone asks.
