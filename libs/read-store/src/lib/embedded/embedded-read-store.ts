@@ -108,7 +108,7 @@ export interface EmbeddedReadStoreOptions {
 }
 
 const SCHEMA_VERSION = 2;
-/** Rows read per query while loading in the background (a query cannot stay open across turns). */
+/** Rows read per query while loading (in the background, a query cannot stay open across turns of the event loop). */
 const LOAD_CHUNK_ROWS = 1_000;
 const DEFAULT_LOAD_SLICE_MS = 20;
 const DEFAULT_KEEP_CHANGES = 10_000;
@@ -147,7 +147,7 @@ const MAX_TRANSACTION_ATTEMPTS = 5;
 
 /** A row of `read_docs` as loaded: `doc` is null for a collection without indexes (registered, parsed when read). */
 interface DocumentRow {
-  rowid?: number;
+  rowid: number;
   collection: string;
   id: string;
   doc: string | null;
@@ -721,7 +721,7 @@ export class EmbeddedReadStore implements ReadStore {
 
   /**
    * How far the background load has come, 0 to 1 (rows of the file read, by `rowid`), or undefined
-   * when the documents are loaded.
+   * when the documents are loaded (a load that failed stays where it stopped).
    */
   loadingProgress(): number | undefined {
     if (this.loading === undefined) return undefined;
@@ -760,22 +760,15 @@ export class EmbeddedReadStore implements ReadStore {
       this.lastChange = this.statements.lastChange.get() as number;
       this.loadCollections();
     })();
-    const unindexed = JSON.stringify([...this.collections.values()].filter((state) => state.indexes.length === 0).map((state) => state.name));
-    const chunk = this.db.prepare<[string, number, number]>(
-      `SELECT rowid, collection, id, CASE WHEN collection IN (SELECT value FROM json_each(?)) THEN NULL ELSE doc END AS doc, length(doc) AS bytes FROM read_docs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-    );
-    let after = 0;
-    for (let more = true; more; ) {
+    const loadChunk = this.chunkLoader();
+    for (let chunk = { after: 0, more: true }; chunk.more; ) {
       await nextTurn();
       if (this.closed) return;
       const started = performance.now();
       do {
-        const rows = chunk.all(unindexed, after, LOAD_CHUNK_ROWS) as DocumentRow[];
-        for (const row of rows) this.loadRow(row);
-        if (rows.length > 0) after = rows[rows.length - 1].rowid ?? after;
-        this.loadProgress.rowid = after;
-        more = rows.length === LOAD_CHUNK_ROWS;
-      } while (more && performance.now() - started < sliceMs);
+        chunk = loadChunk(chunk.after);
+        this.loadProgress.rowid = chunk.after;
+      } while (chunk.more && performance.now() - started < sliceMs);
     }
     // What other processes committed while the chunks were read.
     this.sync();
@@ -870,13 +863,26 @@ export class EmbeddedReadStore implements ReadStore {
    * indexes is only registered, and parsed when first read.
    */
   private load(): void {
-    const unindexed = this.loadCollections()
-      .filter((state) => state.indexes.length === 0)
-      .map((state) => state.name);
-    const documents = this.db.prepare(
-      'SELECT collection, id, CASE WHEN collection IN (SELECT value FROM json_each(?)) THEN NULL ELSE doc END AS doc, length(doc) AS bytes FROM read_docs',
+    this.loadCollections();
+    const loadChunk = this.chunkLoader();
+    for (let chunk = { after: 0, more: true }; chunk.more; ) chunk = loadChunk(chunk.after);
+  }
+
+  /**
+   * Loads the rows of `read_docs` after a `rowid`, {@link LOAD_CHUNK_ROWS} in `rowid` order, into the
+   * collections loaded (see `loadRow`: the text of a collection without indexes is not even read), and
+   * says the last `rowid` read and whether rows may be left.
+   */
+  private chunkLoader(): (after: number) => { after: number; more: boolean } {
+    const unindexed = JSON.stringify([...this.collections.values()].filter((state) => state.indexes.length === 0).map((state) => state.name));
+    const chunk = this.db.prepare<[string, number, number], DocumentRow>(
+      'SELECT rowid, collection, id, CASE WHEN collection IN (SELECT value FROM json_each(?)) THEN NULL ELSE doc END AS doc, length(doc) AS bytes FROM read_docs WHERE rowid > ? ORDER BY rowid LIMIT ?',
     );
-    for (const row of documents.iterate(JSON.stringify(unindexed)) as Iterable<DocumentRow>) this.loadRow(row);
+    return (after) => {
+      const rows = chunk.all(unindexed, after, LOAD_CHUNK_ROWS);
+      for (const row of rows) this.loadRow(row);
+      return { after: rows.at(-1)?.rowid ?? after, more: rows.length === LOAD_CHUNK_ROWS };
+    };
   }
 
   /** Every collection of the file, empty, with its indexes. */
