@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { Inject, Logger, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { Metrics, PLATFORM_CONFIG, type PlatformConfig } from '@okr/platform';
+import { Inject, Injectable, Logger, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { Metrics, PLATFORM_CONFIG, ReadinessCheck, type PlatformConfig, type ReadinessIndicator } from '@okr/platform';
 import { EmbeddedReadStore } from './embedded/embedded-read-store';
 import { MongoReadStore } from './mongodb/mongo-read-store';
 import { READ_STORE, type ReadStore } from './read-store.port';
@@ -30,6 +31,32 @@ export async function openReadStore(config: PlatformConfig, serviceName: string)
   return store;
 }
 
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * `/health/ready`'s `read-store` check: down while the embedded store loads its documents in the
+ * background (the reason says how far it has come) and for good once that load failed (the reason says
+ * why; every read fails with it). Up otherwise, and always on MongoDB (which loads nothing at start).
+ */
+@ReadinessCheck()
+@Injectable()
+export class ReadStoreReadiness implements ReadinessIndicator {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  isReady(): HealthIndicatorResult {
+    const check = this.indicators.check('read-store');
+    if (!(this.store instanceof EmbeddedReadStore)) return check.up();
+    const failure = this.store.loadError();
+    if (failure !== undefined) return check.down(`could not load its documents: ${errorText(failure)}`);
+    const progress = this.store.loadingProgress();
+    if (progress === undefined) return check.up();
+    return check.down(`loading its documents: ${Math.floor(progress * 100)} % read`);
+  }
+}
+
 /**
  * Binds `READ_STORE` (global) to MongoDB or the embedded store, per `OKR_READ_STORE`, and closes it
  * on shutdown (after the consumers writing to it stopped in `onModuleDestroy`). Needs `PlatformModule`.
@@ -55,6 +82,13 @@ export class ReadStoreModule implements OnApplicationShutdown {
         this.set(store.cacheUsage().fileReads);
       },
     });
+    metrics.gauge({
+      name: 'okr_read_store_loaded_ratio',
+      help: "How much of the embedded read store's file its background load at start has read, 0 to 1 (1 once loaded; a failed load stays where it stopped)",
+      collect() {
+        this.set(store.loadingProgress() ?? 1);
+      },
+    });
   }
 
   static forRoot(serviceName: string): DynamicModule {
@@ -67,6 +101,7 @@ export class ReadStoreModule implements OnApplicationShutdown {
           inject: [PLATFORM_CONFIG],
           useFactory: (config: PlatformConfig): Promise<ReadStore> => openReadStore(config, serviceName),
         },
+        ReadStoreReadiness,
       ],
       exports: [READ_STORE],
     };

@@ -657,6 +657,8 @@ export class EmbeddedReadStore implements ReadStore {
   private loading: Promise<void> | undefined;
   /** The background load's last `rowid` read, and the largest when it started. */
   private readonly loadProgress = { rowid: 0, last: 0 };
+  /** Why the background load stopped, when it failed. */
+  private loadFailure: unknown;
 
   private constructor(
     private readonly db: Database.Database,
@@ -729,6 +731,11 @@ export class EmbeddedReadStore implements ReadStore {
     return last === 0 ? 0 : Math.min(1, rowid / last);
   }
 
+  /** Why the background load failed (it stays failed: every operation rejects with it), or undefined. */
+  loadError(): unknown {
+    return this.loadFailure;
+  }
+
   /** Resolves when the documents are loaded (at once unless `loadInBackground`); rejects if the load failed. */
   async loaded(): Promise<void> {
     await this.loading;
@@ -750,7 +757,9 @@ export class EmbeddedReadStore implements ReadStore {
       if (this.loading === loading) this.loading = undefined;
     });
     // Whoever waits sees the failure; an unobserved one must not crash the process before anyone asks.
-    loading.catch(() => undefined);
+    loading.catch((error: unknown) => {
+      this.loadFailure = error;
+    });
     this.loading = loading;
   }
 
