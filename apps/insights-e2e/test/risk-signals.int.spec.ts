@@ -260,6 +260,23 @@ describe('risk signals: key result at risk / back on track on okr.insights.v1', 
     expect((await allRiskEvents()).map((e) => e.id)).toEqual(before.map((e) => e.id));
   });
 
+  it('publishes a risk that arose while its read store was lost once the rebuilt read models caught up (the sweep they trigger, not the next periodic one)', async () => {
+    const dataDir = insights.dataDir;
+    await insights.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `insights.read.sqlite${suffix}`), { force: true });
+    // Insights is down: nothing assesses this check-in when it is recorded.
+    const { keyResultId: krId } = await activeObjective('Onboarding calls booked in a day');
+    await checkIn(krId, 10, 2);
+
+    // Rebuilt from the start of the log: the check-in's event is applied while the summary catches up
+    // (no assessment then); the sweep at start ran before; the next periodic one is a minute away.
+    insights = await createInsightsTestApp(dataDir);
+    bindInsights();
+    const [atRisk] = await eventuallyRiskEvents(krId, 1);
+    expect(atRisk).toMatchObject({ type: 'KeyResultAtRisk', data: { keyResultId: krId } });
+    expect(codes(atRisk)).toContain('low-confidence');
+  });
+
   it('appends one event when two RiskSignals assess the same objective at once (the loser re-reads and decides nothing)', async () => {
     const { objectiveId: contested, keyResultId: krId } = await activeObjective('Fewer support tickets');
     await checkIn(krId, 50, 3);

@@ -89,7 +89,11 @@ const SUMMARY_EVENTS: ReadonlySet<string> = new Set(OBJECTIVE_SUMMARY_EVENTS);
  * objective stream, its key results' check-ins, its cycle): while a read model catches up (a lost read
  * store rebuilt from the start of the log, say) it holds PAST states, and judging a past state at
  * today's clock would publish risks that were never true. The event that completes the view triggers
- * the assessment.
+ * the assessment; while `objective-summary` or `cycles` reads the log from its start (it held nothing
+ * at start: `ReadModelRunner.isCatchingUp`), its events trigger none (nearly every one would stop at
+ * that check, after reading streams back: a tenth of a catch-up's work) and ONE sweep runs when it has
+ * caught up, assessing every active objective as the log now has it. With sweeps off
+ * (`OKR_RISK_SWEEP_SECONDS=0`), every event triggers its assessment, catching up or not.
  */
 @Injectable()
 export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -114,6 +118,11 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   onModuleInit(): void {
     this.runner.onApplied((model, event) => this.afterApplied(model, event));
+    if (this.options.sweepSeconds > 0) {
+      this.runner.onCaughtUp((model) => {
+        if (model.name === OBJECTIVE_SUMMARY || model.name === CYCLES) this.periodic.again(() => this.sweep());
+      });
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -133,6 +142,8 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
    */
   async afterApplied(model: Pick<ReadModel, 'name'>, event: IntegrationEvent): Promise<void> {
     if (this.stopping || (model.name !== OBJECTIVE_SUMMARY && model.name !== CYCLES)) return;
+    // Its past states are not assessed: the sweep when it has caught up assesses what it holds then.
+    if (this.options.sweepSeconds > 0 && this.runner.isCatchingUp(model.name)) return;
     const traceparent = event.metadata.traceparent;
     if (!this.tracing || !traceparent) return this.assessAfter(model, event, traceparent);
     // The consumer's span of the event when it is the active one (an event applied on its own), else the event's cause.

@@ -9,7 +9,8 @@ import { systemClock } from './risk-signals.config';
 const logger = { setContext: jest.fn(), debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
 const signalsWith = (sweepSeconds: number) => {
-  const runner = { onApplied: jest.fn() };
+  const catchingUp = new Set<string>();
+  const runner = { onApplied: jest.fn(), onCaughtUp: jest.fn(), isCatchingUp: (name: string) => catchingUp.has(name) };
   const signals = new RiskSignals(
     {} as EventStore,
     {} as ReadStore,
@@ -20,7 +21,7 @@ const signalsWith = (sweepSeconds: number) => {
     logger as unknown as PinoLogger,
   );
   const sweep = jest.spyOn(signals, 'sweep').mockResolvedValue({ objectives: 0, appended: 0, failed: 0 });
-  return { signals, sweep, runner };
+  return { signals, sweep, runner, catchingUp };
 };
 
 describe('RiskSignals scheduling', () => {
@@ -31,6 +32,46 @@ describe('RiskSignals scheduling', () => {
     const { signals, runner } = signalsWith(60);
     signals.onModuleInit();
     expect(runner.onApplied).toHaveBeenCalledTimes(1);
+    expect(runner.onCaughtUp).toHaveBeenCalledTimes(1);
+  });
+
+  const checkIn = { id: 'e-1', type: 'CheckInRecorded', streamId: 'checkins-kr-1', data: { objectiveId: 'o-1', keyResultId: 'kr-1' }, metadata: { tenantId: 'acme' } };
+
+  it('assesses no event of a read model catching up from the start of the log, and sweeps once (after a sweep in progress) when it has caught up', async () => {
+    const { signals, sweep, runner, catchingUp } = signalsWith(60);
+    const assess = jest.spyOn(signals, 'assessObjective').mockResolvedValue({ objectiveId: 'o-1', appended: [], failed: 0 });
+    signals.onModuleInit();
+    catchingUp.add('objective-summary-v2');
+    await signals.afterApplied({ name: 'objective-summary-v2' }, checkIn as never);
+    expect(assess).not.toHaveBeenCalled();
+
+    let endSweep: () => void = () => undefined;
+    sweep.mockImplementationOnce(() => new Promise((resolve) => (endSweep = () => resolve({ objectives: 0, appended: 0, failed: 0 }))));
+    signals.onApplicationBootstrap();
+    expect(sweep).toHaveBeenCalledTimes(1);
+    // Caught up while the sweep at start (which found the read model behind) is still running.
+    catchingUp.clear();
+    const [caughtUp] = runner.onCaughtUp.mock.calls[0] as [(model: { name: string }) => void];
+    caughtUp({ name: 'learnings-feed-v2' });
+    caughtUp({ name: 'objective-summary-v2' });
+    expect(sweep).toHaveBeenCalledTimes(1);
+    endSweep();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweep).toHaveBeenCalledTimes(2);
+
+    await signals.afterApplied({ name: 'objective-summary-v2' }, checkIn as never);
+    expect(assess).toHaveBeenCalledWith('acme', 'o-1', { correlationId: 'e-1', causationId: 'e-1' });
+    await signals.onModuleDestroy();
+  });
+
+  it('with sweeps off, assesses every event, catching up or not', async () => {
+    const { signals, runner, catchingUp } = signalsWith(0);
+    const assess = jest.spyOn(signals, 'assessObjective').mockResolvedValue({ objectiveId: 'o-1', appended: [], failed: 0 });
+    signals.onModuleInit();
+    expect(runner.onCaughtUp).not.toHaveBeenCalled();
+    catchingUp.add('objective-summary-v2');
+    await signals.afterApplied({ name: 'objective-summary-v2' }, checkIn as never);
+    expect(assess).toHaveBeenCalledTimes(1);
   });
 
   it('sweeps once at start, then every OKR_RISK_SWEEP_SECONDS, and no more once stopped', async () => {

@@ -64,6 +64,30 @@ describe('ReadModelRunner readiness', () => {
     await runner.onModuleDestroy();
   });
 
+  it('says which read models catch up from the start of the log, and tells its listeners once when one has caught up, whether or not readiness is probed', async () => {
+    const { consumer, pending, caughtUp, startAsked } = controlledConsumer();
+    const runner = new ReadModelRunner(consumer, store, { service: 'test', topics: ['t'], models: [countedModel] });
+    const told: string[] = [];
+    runner.onCaughtUp((model) => told.push(model.name));
+    await runner.onApplicationBootstrap();
+    await startAsked();
+    pending.shift()?.();
+    await runner.started();
+    expect(runner.isCatchingUp('counted')).toBe(true);
+    expect(told).toEqual([]);
+
+    // Nobody probes readiness: the runner finds out by itself.
+    caughtUp.add(runner.groupOf(countedModel));
+    while (runner.isCatchingUp('counted')) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(told).toEqual(['counted']);
+    expect(await runner.readiness()).toEqual({ ready: true });
+    caughtUp.clear();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(runner.isCatchingUp('counted')).toBe(false);
+    expect(told).toEqual(['counted']);
+    await runner.onModuleDestroy();
+  });
+
   it('is ready once started when its store already holds the read model (a replica joining a shared store)', async () => {
     await new ReadModelRunner(controlledConsumer().consumer, store, { service: 'test', topics: ['t'], models: [countedModel] }).apply(countedModel, {
       id: 'e1',
@@ -81,6 +105,7 @@ describe('ReadModelRunner readiness', () => {
     pending.shift()?.();
     await runner.started();
     expect(await runner.readiness()).toEqual({ ready: true });
+    expect(runner.isCatchingUp('counted')).toBe(false);
     await runner.onModuleDestroy();
   });
 

@@ -29,6 +29,8 @@ export interface ReadModelRunnerOptions {
 }
 
 const DEFAULT_SLICE_MS = 20;
+/** How often the runner asks whether a read model that held nothing at start has caught up. */
+const CAUGHT_UP_CHECK_MS = 500;
 
 /** The base name of a service's read model's consumer group (the group it follows: {@link ReadModelRunner.groupOf}). */
 export const readModelGroup = (service: string, model: Pick<ReadModel, 'name'>): string => `${service}.${model.name}`;
@@ -54,6 +56,13 @@ export type AppliedListener = (model: ReadModel, event: IntegrationEvent) => Pro
  * not commit. A throw fails the event (the consumer retries it). Live consumers and `apply` alike.
  */
 export type ProjectedListener = (model: ReadModel, event: IntegrationEvent, current: readonly ReadDocument[], session: ReadSession) => Promise<void>;
+
+/**
+ * Called once when a read model that held nothing at start (see {@link ReadModelRunner.isCatchingUp})
+ * has caught up with the log: what was left undone for its past events (an assessment of the state
+ * it held then) can be done once, now. Must not throw.
+ */
+export type CaughtUpListener = (model: ReadModel) => void;
 
 /**
  * Keeps a service's read models following the bus: one consumer group per read model
@@ -92,6 +101,9 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private wake: () => void = () => undefined;
   private readonly listeners: AppliedListener[] = [];
   private readonly projectedListeners: ProjectedListener[] = [];
+  private readonly caughtUpListeners: CaughtUpListener[] = [];
+  /** Asks every {@link CAUGHT_UP_CHECK_MS} whether the read models catching up have caught up, while any is. */
+  private caughtUpWatch?: NodeJS.Timeout;
   private readonly collections: ReadModelCollections;
 
   constructor(
@@ -146,6 +158,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.wake();
+    this.stopCaughtUpWatch();
     // Binding may wait long for the read store (an embedded store's documents loading): it is not
     // waited for; it fails once the store closes, and starts nothing after this. Starting consumers is.
     if (this.bound) await this.starting;
@@ -169,13 +182,69 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.startError !== undefined) return { ready: false, reason: `read-model consumers could not start (retrying): ${errorText(this.startError)}` };
     if (this.running.length === 0) return { ready: false, reason: 'read-model consumers starting' };
     for (const model of this.options.models) {
-      if (!this.catchingUp.has(model.name)) continue;
-      if (!(await this.consumer.caughtUp(this.groupOf(model), this.options.topics))) {
-        return { ready: false, reason: `catching up: read model ${model.name} is reading the log from its start` };
-      }
-      this.catchingUp.delete(model.name);
+      if (!(await this.settled(model))) return { ready: false, reason: `catching up: read model ${model.name} is reading the log from its start` };
     }
     return { ready: true };
+  }
+
+  /**
+   * Whether `name` held nothing when the runner started and its group has not caught up with the log
+   * yet: it is applying past events, so what it holds is a PAST state of the log. Known once the groups
+   * are bound (false before); false for good once caught up (then the {@link onCaughtUp} listeners ran).
+   */
+  isCatchingUp(name: string): boolean {
+    return this.catchingUp.has(name);
+  }
+
+  /** Adds a listener told when a read model that held nothing at start has caught up (register before bootstrap). */
+  onCaughtUp(listener: CaughtUpListener): void {
+    this.caughtUpListeners.push(listener);
+  }
+
+  /**
+   * False while `model` is catching up and its group is not at the log's end yet; true otherwise. The
+   * first time it finds the group caught up, the model stops catching up and the listeners are told.
+   */
+  private async settled(model: ReadModel): Promise<boolean> {
+    if (!this.catchingUp.has(model.name)) return true;
+    if (!(await this.consumer.caughtUp(this.groupOf(model), this.options.topics))) return false;
+    if (!this.catchingUp.delete(model.name)) return true;
+    for (const listener of this.caughtUpListeners) {
+      try {
+        listener(model);
+      } catch (error) {
+        logger.error({ model: model.name, error: errorText(error) }, 'a caught-up listener failed');
+      }
+    }
+    return true;
+  }
+
+  /**
+   * While a read model catches up, asks every {@link CAUGHT_UP_CHECK_MS} whether it has (readiness asks
+   * too, when probed): so the {@link onCaughtUp} listeners run soon after, probed or not.
+   */
+  private watchCaughtUp(): void {
+    this.stopCaughtUpWatch();
+    if (this.catchingUp.size === 0) return;
+    let checking = false;
+    this.caughtUpWatch = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void (async () => {
+        for (const model of this.options.models) if (!this.stopping) await this.settled(model);
+      })()
+        .catch((error: unknown) => logger.warn({ error: errorText(error) }, 'could not tell whether the read models caught up; asking again'))
+        .finally(() => {
+          checking = false;
+          if (this.catchingUp.size === 0 || this.stopping) this.stopCaughtUpWatch();
+        });
+    }, CAUGHT_UP_CHECK_MS);
+    this.caughtUpWatch.unref();
+  }
+
+  private stopCaughtUpWatch(): void {
+    if (this.caughtUpWatch) clearInterval(this.caughtUpWatch);
+    this.caughtUpWatch = undefined;
   }
 
   /** Starts every model's consumer; on failure stops those started and tries again, backing off, until stopped. */
@@ -190,11 +259,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
           this.bound = true;
         }
         // A read model that held nothing while the log holds nothing for it has nothing to catch up.
-        for (const model of this.options.models) {
-          if (this.catchingUp.has(model.name) && (await this.consumer.caughtUp(this.groupOf(model), this.options.topics))) {
-            this.catchingUp.delete(model.name);
-          }
-        }
+        for (const model of this.options.models) await this.settled(model);
         for (const model of this.options.models) started.push(await this.start(model));
         if (this.stopping) {
           await Promise.all(started.map((consumer) => consumer.stop()));
@@ -202,6 +267,7 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
         }
         this.running = started;
         this.startError = undefined;
+        this.watchCaughtUp();
         await this.deleteAbandonedGroups();
         return;
       } catch (error) {

@@ -32,6 +32,38 @@ describe('Periodic', () => {
     expect(runs).toBe(3);
   });
 
+  it('runs again right after the run in progress when asked to during it (once for several asks), and not after stop', async () => {
+    const periodic = new Periodic('failed', { error: () => undefined });
+    const releases: Array<() => void> = [];
+    let runs = 0;
+    const task = (): Promise<void> => {
+      runs += 1;
+      return new Promise<void>((resolve) => releases.push(resolve));
+    };
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    periodic.again(task);
+    expect(runs).toBe(1);
+    periodic.again(task);
+    periodic.again(task);
+    expect(runs).toBe(1);
+    releases.shift()?.();
+    await settle();
+    expect(runs).toBe(2);
+    releases.shift()?.();
+    await settle();
+    expect(runs).toBe(2);
+    periodic.again(task);
+    expect(runs).toBe(3);
+    periodic.again(task);
+    const stopped = periodic.stop();
+    releases.shift()?.();
+    await stopped;
+    await settle();
+    expect(runs).toBe(3);
+    periodic.again(task);
+    expect(runs).toBe(3);
+  });
+
   it('never runs with a period of 0', async () => {
     jest.useFakeTimers();
     let runs = 0;

@@ -19,6 +19,9 @@ export interface PeriodicLogger {
 export class Periodic {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** A run asked for by {@link again} while one was in progress: it runs when that one ends. */
+  private queued?: () => Promise<unknown>;
+  private stopped = false;
 
   constructor(
     /** Logged with the error when a run fails. */
@@ -27,6 +30,7 @@ export class Periodic {
   ) {}
 
   start(seconds: number, task: () => Promise<unknown>, options: { immediately?: boolean } = {}): void {
+    this.stopped = false;
     if (seconds === 0) return;
     if (options.immediately) this.tick(task);
     this.timer = setInterval(() => this.tick(task), seconds * 1000);
@@ -35,13 +39,31 @@ export class Periodic {
 
   /** Runs the task now unless a run is in progress. */
   tick(task: () => Promise<unknown>): void {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = task()
       .catch((error: unknown) => this.logger.error({ err: error }, this.failureMessage))
-      .finally(() => (this.running = undefined));
+      .finally(() => {
+        this.running = undefined;
+        const queued = this.queued;
+        this.queued = undefined;
+        if (queued) this.tick(queued);
+      });
   }
 
+  /**
+   * Runs the task now, or once more right after the run in progress (which may have started before
+   * what calls for this run happened). Several calls during one run make one more run.
+   */
+  again(task: () => Promise<unknown>): void {
+    if (this.stopped) return;
+    if (this.running) this.queued = task;
+    else this.tick(task);
+  }
+
+  /** Stops the timer (and any run asked for by {@link again}), then waits for the run in progress. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.queued = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
