@@ -90,9 +90,10 @@ const SUMMARY_EVENTS: ReadonlySet<string> = new Set(OBJECTIVE_SUMMARY_EVENTS);
  * store rebuilt from the start of the log, say) it holds PAST states, and judging a past state at
  * today's clock would publish risks that were never true. The event that completes the view triggers
  * the assessment; while `objective-summary` or `cycles` reads the log from its start (it held nothing
- * at start: `ReadModelRunner.isCatchingUp`), its events trigger none (nearly every one would stop at
- * that check, after reading streams back: a tenth of a catch-up's work) and ONE sweep runs when it has
- * caught up, assessing every active objective as the log now has it. With sweeps off
+ * at start: `ReadModelRunner.isCatchingUp`), its events trigger none and the timer's sweeps do nothing
+ * (nearly every assessment would stop at that check, after reading streams back: a quarter of a
+ * catch-up's work), and ONE sweep runs when both have caught up, assessing every active objective as
+ * the log now has it. With sweeps off
  * (`OKR_RISK_SWEEP_SECONDS=0`), every event triggers its assessment, catching up or not.
  */
 @Injectable()
@@ -120,13 +121,23 @@ export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModu
     this.runner.onApplied((model, event) => this.afterApplied(model, event));
     if (this.options.sweepSeconds > 0) {
       this.runner.onCaughtUp((model) => {
-        if (model.name === OBJECTIVE_SUMMARY || model.name === CYCLES) this.periodic.again(() => this.sweep());
+        if (model.name === OBJECTIVE_SUMMARY || model.name === CYCLES) this.periodic.again(() => this.scheduledSweep());
       });
     }
   }
 
   onApplicationBootstrap(): void {
-    this.periodic.start(this.options.sweepSeconds, () => this.sweep(), { immediately: true });
+    this.periodic.start(this.options.sweepSeconds, () => this.scheduledSweep(), { immediately: true });
+  }
+
+  /**
+   * A sweep of the timer or of a read model that caught up: none while `objective-summary` or `cycles`
+   * reads the log from its start (every assessment would stop at "not current"; the sweep when the
+   * second of them has caught up assesses what they hold then).
+   */
+  private async scheduledSweep(): Promise<void> {
+    if (this.runner.isCatchingUp(OBJECTIVE_SUMMARY) || this.runner.isCatchingUp(CYCLES)) return;
+    await this.sweep();
   }
 
   /** Stops the sweeps and waits for the one in flight (it stops at its next objective). */

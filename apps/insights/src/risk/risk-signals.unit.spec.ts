@@ -41,15 +41,16 @@ describe('RiskSignals scheduling', () => {
     const { signals, sweep, runner, catchingUp } = signalsWith(60);
     const assess = jest.spyOn(signals, 'assessObjective').mockResolvedValue({ objectiveId: 'o-1', appended: [], failed: 0 });
     signals.onModuleInit();
-    catchingUp.add('objective-summary-v2');
-    await signals.afterApplied({ name: 'objective-summary-v2' }, checkIn as never);
-    expect(assess).not.toHaveBeenCalled();
-
+    // The sweep at start begins before the runner knows which models catch up (its store still loading).
     let endSweep: () => void = () => undefined;
     sweep.mockImplementationOnce(() => new Promise((resolve) => (endSweep = () => resolve({ objectives: 0, appended: 0, failed: 0 }))));
     signals.onApplicationBootstrap();
     expect(sweep).toHaveBeenCalledTimes(1);
-    // Caught up while the sweep at start (which found the read model behind) is still running.
+
+    catchingUp.add('objective-summary-v2');
+    await signals.afterApplied({ name: 'objective-summary-v2' }, checkIn as never);
+    expect(assess).not.toHaveBeenCalled();
+    // Caught up while that sweep (which found the read model behind) is still running.
     catchingUp.clear();
     const [caughtUp] = runner.onCaughtUp.mock.calls[0] as [(model: { name: string }) => void];
     caughtUp({ name: 'learnings-feed-v2' });
@@ -61,6 +62,27 @@ describe('RiskSignals scheduling', () => {
 
     await signals.afterApplied({ name: 'objective-summary-v2' }, checkIn as never);
     expect(assess).toHaveBeenCalledWith('acme', 'o-1', { correlationId: 'e-1', causationId: 'e-1' });
+    await signals.onModuleDestroy();
+  });
+
+  it('the timer sweeps nothing while objective-summary or cycles catches up, and sweeps once the second has caught up', async () => {
+    const { signals, sweep, runner, catchingUp } = signalsWith(60);
+    signals.onModuleInit();
+    catchingUp.add('objective-summary-v2').add('cycles');
+    signals.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(120_000);
+    expect(sweep).not.toHaveBeenCalled();
+    const [caughtUp] = runner.onCaughtUp.mock.calls[0] as [(model: { name: string }) => void];
+    catchingUp.delete('cycles');
+    caughtUp({ name: 'cycles' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweep).not.toHaveBeenCalled();
+    catchingUp.delete('objective-summary-v2');
+    caughtUp({ name: 'objective-summary-v2' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweep).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(sweep).toHaveBeenCalledTimes(2);
     await signals.onModuleDestroy();
   });
 
