@@ -91,10 +91,10 @@ const SUMMARY_EVENTS: ReadonlySet<string> = new Set(OBJECTIVE_SUMMARY_EVENTS);
  * today's clock would publish risks that were never true. The event that completes the view triggers
  * the assessment; while `objective-summary` or `cycles` reads the log from its start (it held nothing
  * at start: `ReadModelRunner.isCatchingUp`), its events trigger none and the timer's sweeps do nothing
- * (nearly every assessment would stop at that check, after reading streams back: a quarter of a
- * catch-up's work), and ONE sweep runs when both have caught up, assessing every active objective as
- * the log now has it. With sweeps off
- * (`OKR_RISK_SWEEP_SECONDS=0`), every event triggers its assessment, catching up or not.
+ * (nearly every assessment would stop at that check, after reading streams back: a third of the CPU
+ * of a quarter's catch-up, measured), and ONE sweep runs when both have caught up, assessing every active objective as
+ * the log now has it. With sweeps off (`OKR_RISK_SWEEP_SECONDS=0`), every event triggers its
+ * assessment, catching up or not.
  */
 @Injectable()
 export class RiskSignals implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
