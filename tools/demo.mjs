@@ -214,8 +214,9 @@ async function post(service, items) {
 
 /**
  * Imports one chunk. Check-ins knows goals only through its own view, which follows goals a moment
- * later: a check-ins item refused with 503/409 (the view still reading goals, key result not active yet) is retried,
- * from that item on, until VIEW_WAIT_MS.
+ * later, and goals closes a cycle from its list of objectives: an item refused with 503 `view-catching-up`
+ * (a view still reading the latest writes), or by check-ins with 404/409 (key result unknown or not active
+ * yet), is retried, from that item on, until VIEW_WAIT_MS.
  */
 async function send(chunk) {
   const deadline = Date.now() + VIEW_WAIT_MS;
@@ -233,7 +234,7 @@ async function send(chunk) {
     });
     if (status === 200) return;
     const failed = body?.details;
-    const lagging = pending[0].service === 'checkIns' && failed && [404, 409, 503].includes(failed.status);
+    const lagging = failed && (failed.status === 503 || (pending[0].service === 'checkIns' && [404, 409].includes(failed.status)));
     if (!lagging || Date.now() > deadline) {
       console.error(`Import to ${pending[0].service} failed (${status}):`, JSON.stringify(body, null, 2));
       process.exit(1);

@@ -227,10 +227,10 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
  * Sends one chunk, recording in the journal what each answer acknowledged. Check-ins knows goals
- * through its own view, a moment behind: an item refused while the view catches up (503
- * `view-catching-up`), as unknown (404) or not active yet (409) is sent again, from that item on,
- * while the view moves (up to `viewWaitMs` without an item acknowledged). A
- * rate-limited request (429) waits as told.
+ * through its own view, a moment behind, and goals closes a cycle from its list of objectives: an item
+ * refused while a view catches up (503 `view-catching-up`), or by check-ins as unknown (404) or not
+ * active yet (409), is sent again, from that item on, while the view moves (up to `viewWaitMs` without
+ * an item acknowledged). A rate-limited request (429) waits as told.
  */
 async function send(chunk: Pending[], base: number, journal: Journal, options: ImportOptions): Promise<{ writes: number; events: number }> {
   let pending = chunk;
@@ -259,9 +259,12 @@ async function send(chunk: Pending[], base: number, journal: Journal, options: I
       backoff = 100;
     }
     if (pending.length === 0) break;
-    // 503 `view-catching-up`: the view has not applied all goals wrote yet (it reads the log in batches
-    // sized to a time budget, taking turns with the other groups, so it may be several batches behind).
-    const lagging = pending[0]?.write.service === 'checkIns' && answer.failed !== undefined && [404, 409, 503].includes(answer.failed.status);
+    // 503 `view-catching-up`: a view has not applied all that was written yet (it reads the log in
+    // batches sized to a time budget, taking turns with the other groups, so it may be several batches
+    // behind): check-ins' view of goals, or goals' list of objectives that closing a cycle reads.
+    // Check-ins also answers 404 / 409 for what its view does not know yet.
+    const lagging =
+      answer.failed !== undefined && (answer.failed.status === 503 || (pending[0]?.write.service === 'checkIns' && [404, 409].includes(answer.failed.status)));
     const limited = answer.status === 429 || answer.failed?.status === 429;
     if ((!lagging && !limited) || Date.now() - lastProgress > (options.viewWaitMs ?? 600_000)) {
       const first = pending[0];

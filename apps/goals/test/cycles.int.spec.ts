@@ -3,6 +3,7 @@ import { READ_STORE } from '@okr/read-store';
 import { createGoalsTestApp, type GoalsTestApp } from './support/goals-test-app';
 import { eventually, isoDay } from './support/wait';
 import { OBJECTIVE_LIST } from '../src/objectives/objective-list.read-model';
+import { GoalsProjections } from '../src/read-models/goals-projections';
 
 /** Cycles: list, rename and move before they start, unique names per tenant, status, closing. */
 describe('goals API: cycles', () => {
@@ -169,5 +170,32 @@ describe('goals API: cycles', () => {
       const r = await t.call('GET', '/api/v1/cycles?limit=200');
       return r.body.items.find((c: { id: string; status: string }) => c.id === cycleId && c.status === 'closed');
     }, 'the closed status in the list');
+  });
+
+  it('closes with the objectives set a moment before: while the list of objectives lags, 503 view-catching-up and nothing written', async () => {
+    const cycleId = (await plan('Closing lagging list', isoDay(-100), isoDay(-10))).body.id as string;
+    const projections = t.app.get(GoalsProjections);
+    const first = await t.call('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'growth', title: 'Listed' } });
+    expect(await projections.caughtUpWithin({ name: OBJECTIVE_LIST }, 10_000)).toBe(true);
+    await projections.pause(OBJECTIVE_LIST);
+    try {
+      const latest = await t.call('POST', '/api/v1/objectives', { body: { cycleId, teamId: 'growth', title: 'Set a moment ago' } });
+      expect(latest.status).toBe(201);
+      // The list has not applied the second objective: a closing now would leave it out.
+      const lagging = await t.call('POST', `/api/v1/cycles/${cycleId}/closing`, { token: leader });
+      expect(lagging.status).toBe(503);
+      expect(lagging.headers['retry-after']).toBe('1');
+      expect(lagging.body).toMatchObject({ code: 'view-catching-up', details: { cycleId } });
+      expect((await t.call('GET', `/api/v1/cycles/${cycleId}`)).body).toMatchObject({ status: 'ended', revision: 0 });
+      await projections.resume(OBJECTIVE_LIST);
+      const closed = await t.call('POST', `/api/v1/cycles/${cycleId}/closing`, { token: leader });
+      expect(closed.status).toBe(200);
+      expect(closed.body.ungradedObjectives).toEqual([
+        { objectiveId: first.body.id, title: 'Listed', teamId: 'growth' },
+        { objectiveId: latest.body.id, title: 'Set a moment ago', teamId: 'growth' },
+      ]);
+    } finally {
+      await projections.resume(OBJECTIVE_LIST);
+    }
   });
 });

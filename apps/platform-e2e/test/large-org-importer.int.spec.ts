@@ -19,11 +19,13 @@ interface Item {
  * earlier item of the same request (400 otherwise, as the services answer). Check-ins' view lags once:
  * the first request holding an item that refers to an earlier item of it is refused at that item with
  * 503 `view-catching-up`, the items before it imported (422), as check-ins answers while its view of
- * goals catches up.
+ * goals catches up. Goals' list of objectives lags once too: the first request closing a cycle is
+ * refused at that item in the same way, as goals answers while the list catches up.
  */
 function fakeServices(): { server: Server; requests: { service: string; items: number; status: number }[] } {
   let next = 0;
   let lagged = false;
+  let listLagged = false;
   const requests: { service: string; items: number; status: number }[] = [];
   const server = createServer((req, res) => {
     let text = '';
@@ -55,13 +57,21 @@ function fakeServices(): { server: Server; requests: { service: string; items: n
           details: { index: lagAt, status: 503, problem: { code: 'view-catching-up' }, imported: lagAt, results: results.slice(0, lagAt) },
         });
       }
+      const closingAt = items.findIndex((item) => item.request.path.endsWith('/closing'));
+      if (service === 'goals' && !listLagged && closingAt >= 0) {
+        listLagged = true;
+        return answer(422, {
+          code: 'import-item-failed',
+          details: { index: closingAt, status: 503, problem: { code: 'view-catching-up' }, imported: closingAt, results: results.slice(0, closingAt) },
+        });
+      }
       answer(200, { results });
     });
   });
   return { server, requests };
 }
 
-describe('the large organisation importer against a lagging check-ins view', () => {
+describe('the large organisation importer against lagging views (check-ins\' view of goals, goals\' list of objectives)', () => {
   let dir: string;
   let fake: ReturnType<typeof fakeServices>;
   let url: string;
@@ -79,10 +89,10 @@ describe('the large organisation importer against a lagging check-ins view', () 
 
   it('sends again from the item refused 503 view-catching-up, referring by id to the items acknowledged before it', async () => {
     const report = await importOrganisation({ tenant: 't', seed: 'test', scale: TINY, urls: { goals: url, checkIns: url }, token: 'x', journalPath: join(dir, 'journal'), bodyLimitBytes: 65_536 });
-    const refused = fake.requests.findIndex((r) => r.status === 422);
-    expect(refused).toBeGreaterThanOrEqual(0);
-    // The next request is the rest of the refused one, accepted.
-    expect(fake.requests[refused + 1]).toMatchObject({ service: 'checkIns', status: 200 });
+    const refused = fake.requests.flatMap((r, i) => (r.status === 422 ? [i] : []));
+    expect(refused.map((i) => fake.requests[i]?.service).sort()).toEqual(['checkIns', 'goals']);
+    // The next request is the rest of each refused one, accepted.
+    for (const i of refused) expect(fake.requests[i + 1]).toMatchObject({ service: fake.requests[i]?.service, status: 200 });
     expect(fake.requests.filter((r) => r.status !== 200 && r.status !== 422)).toEqual([]);
     expect(report.sentWrites).toBe(report.writes);
   });

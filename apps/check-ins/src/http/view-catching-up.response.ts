@@ -1,4 +1,4 @@
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiViewCatchingUpResponse as documented } from '@okr/platform';
 
 /**
  * Documents the 503 `view-catching-up` of a route that reads what check-ins knows of goals (or where
@@ -6,10 +6,4 @@ import { ApiResponse } from '@nestjs/swagger';
  * it yet (see `ViewCatchingUpProblem`).
  */
 export const ApiViewCatchingUpResponse = (): MethodDecorator =>
-  ApiResponse({
-    status: 503,
-    description:
-      'The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds',
-    headers: { 'Retry-After': { description: 'Seconds to wait before asking again', schema: { type: 'integer' } } },
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
-  });
+  documented('The service is still reading the latest changes (`view-catching-up`) and cannot tell yet whether the key result, objective or check-in exists; retry after `Retry-After` seconds');

@@ -1,7 +1,7 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ReadModel } from '@okr/messaging';
 import { notFound, type KeyResultKind, type KeyResultMeasure, type QuestionStatus } from '@okr/okr-domain';
-import { Problem, type Page, type PageRequest } from '@okr/platform';
+import { ViewCatchingUpProblem, type Page, type PageRequest } from '@okr/platform';
 import { EVENT_STORE, appendBatchOf, openSealedValues, type AppendBatch, type EventStore } from '@okr/event-store';
 import { READ_STORE, pageCollection, type ReadCollection, type ReadDocument, type ReadStore } from '@okr/read-store';
 import { questionsIndexModel, type QuestionIndexDoc } from '../questions/questions.read-model';
@@ -44,28 +44,6 @@ export interface KnownObjective {
   teamId: string;
   status: ObjectiveStatus;
   ownerId?: string;
-}
-
-
-/** Seconds a caller waits before asking again while a view catches up. */
-const RETRY_AFTER_SECONDS = 1;
-
-/**
- * 503 `view-catching-up`: the view does not know the resource AND has not yet applied everything its
- * topic holds, so the resource may exist (a new pod, a new read-model version reading the log from its
- * start, or a write in goals moments ago): never a 404 then. `Retry-After` says when to ask again.
- */
-export class ViewCatchingUpProblem extends Problem {
-  constructor(what: string, details: Record<string, unknown>) {
-    super({
-      status: HttpStatus.SERVICE_UNAVAILABLE,
-      code: 'view-catching-up',
-      title: 'Service Unavailable',
-      detail: `This service is still reading the latest changes, so it cannot tell yet whether this ${what} exists. Try again in a moment.`,
-      details,
-      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-    });
-  }
 }
 
 export const keyResultNotFound = (keyResultId: string) => notFound('key-result-not-found', 'This key result does not exist', { keyResultId });
@@ -204,7 +182,7 @@ export class CheckInsView {
     const caughtUp = await runner.hasCaughtUp(model as ReadModel);
     const again = await lookup();
     if (again !== undefined) return again;
-    if (!caughtUp) throw new ViewCatchingUpProblem(what, details);
+    if (!caughtUp) throw new ViewCatchingUpProblem(`This service is still reading the latest changes, so it cannot tell yet whether this ${what} exists. Try again in a moment.`, details);
     throw missing();
   }
 

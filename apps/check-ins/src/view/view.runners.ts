@@ -14,26 +14,13 @@ import { checkInKeysModel, learningsIndexModel } from './own-events.read-models'
  */
 abstract class CheckInsRunner extends ReadModelRunner {
   constructor(
-    private readonly bus: IntegrationEventConsumer,
+    bus: IntegrationEventConsumer,
     store: ReadStore,
-    private readonly topic: string,
+    topic: string,
     models: readonly ReadModel[],
     sealed = false,
   ) {
     super(bus, store, { service: 'check-ins', topics: [topic], models, sealed });
-  }
-
-  /**
-   * Whether `model` has applied everything its topic holds now: a document it lacks after this said
-   * yes does not exist (as far as the bus knows). False while the runner has not bound its groups, and
-   * when the bus cannot say.
-   */
-  async hasCaughtUp(model: ReadModel): Promise<boolean> {
-    try {
-      return await this.bus.caughtUp(this.groupOf(model), [this.topic]);
-    } catch {
-      return false;
-    }
   }
 }
 

@@ -15,9 +15,17 @@ import {
   type PlannedCycle,
   type UngradedObjective,
 } from '@okr/okr-domain';
+import { ViewCatchingUpProblem } from '@okr/platform';
 import { READ_STORE, type ReadStore } from '@okr/read-store';
 import { CycleNames } from './cycle-names';
 import { objectiveListModel, type ObjectiveListDoc } from '../objectives/objective-list.read-model';
+import { GoalsProjections } from '../read-models/goals-projections';
+
+/**
+ * How long closing a cycle waits for the list of objectives to have applied every write made before
+ * it (its bus lag, milliseconds as a rule) before answering 503 `view-catching-up`.
+ */
+export const CLOSING_LIST_WAIT_MS = 5_000;
 
 type Bare<C> = C extends unknown ? Omit<C, 'metadata'> : never;
 
@@ -72,6 +80,7 @@ export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly names: CycleNames,
+    private readonly projections: GoalsProjections,
   ) {}
 
   async execute({ cycleId, command, context, expectedRevision }: ChangeCycleCommand) {
@@ -106,10 +115,15 @@ export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
   }
 
   /**
-   * The objectives of the cycle neither graded, archived nor carried over, from goals' list of objectives,
-   * each checked against its stream (the read model may lag a moment behind a grading).
+   * The objectives of the cycle neither graded, archived nor carried over, from goals' list of objectives
+   * once it has applied every write made before the closing (an objective set a moment ago is in it:
+   * else 503 `view-catching-up`, nothing written), each checked against its stream (the list may also
+   * have applied writes made since, a grading among them).
    */
   private async ungradedObjectives(tenantId: string, cycleId: string): Promise<UngradedObjective[]> {
+    if (!(await this.projections.caughtUpWithin(objectiveListModel, CLOSING_LIST_WAIT_MS))) {
+      throw new ViewCatchingUpProblem('This service is still reading the latest changes to objectives, so it cannot tell yet which objectives of this cycle are left ungraded. Try again in a moment.', { cycleId });
+    }
     const objectives = await this.readStore.collection<ObjectiveListDoc>({ name: objectiveListModel.name, indexes: objectiveListModel.indexes });
     const candidates = await objectives.find({ tenantId, cycleId, status: { $in: ['draft', 'active'] } }, { sort: { createdAt: 1, _id: 1 } });
     const ungraded: UngradedObjective[] = [];

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiPaginatedResponse, CurrentPrincipal, IF_MATCH_HEADER, ListQueryDto, Permission, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
+import { ApiPaginatedResponse, ApiViewCatchingUpResponse, CurrentPrincipal, IF_MATCH_HEADER, ListQueryDto, Permission, Write, setRevisionHeaders, type Principal, type WriteRequest } from '@okr/platform';
 import { ChangeCycleCommand, PlanCycleCommand } from './cycle.commands';
 import { CycleClosedDto, CycleDto, CycleItemDto, CycleRevisionDto, PlanCycleDto, RenameCycleDto, RescheduleCycleDto } from './cycle.dto';
 import { GetCycleQuery, ListCyclesQuery } from './cycle.queries';
@@ -74,6 +74,7 @@ export class CycleHttpController {
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOperation({ summary: 'Close an ended cycle (leader or admin); answers the objectives left ungraded' })
   @ApiOkResponse({ type: CycleClosedDto, description: 'Closed' })
+  @ApiViewCatchingUpResponse('The list of objectives has not yet applied every change made before the closing (`view-catching-up`), so the ungraded objectives cannot be told yet; nothing was written; retry after `Retry-After` seconds')
   async close(@Param('id', uuid) id: string, @Write() write: WriteRequest) {
     // The handler finds the ungraded objectives (they span streams); the decider records them.
     const { revision, state } = await this.run(id, { type: 'CloseCycle', data: { ungradedObjectives: [] } }, write);

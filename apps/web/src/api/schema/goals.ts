@@ -1736,6 +1736,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The list of objectives has not yet applied every change made before the closing (`view-catching-up`), so the ungraded objectives cannot be told yet; nothing was written; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ObjectiveHttpController_list: {

@@ -173,4 +173,27 @@ describe('ReadModelRunner readiness', () => {
     });
     await runner.onModuleDestroy();
   });
+
+  it('waits for a read model to have caught up for at most the time it is given, and says whether it has', async () => {
+    const { consumer, pending, caughtUp, startAsked } = controlledConsumer();
+    const asked: string[] = [];
+    const counting = { ...consumer, caughtUp: async (group: string) => (asked.push(group), caughtUp.has(group)) };
+    const runner = new ReadModelRunner(counting, store, { service: 'test', topics: ['t'], models: [countedModel] });
+    // Before its groups are bound, the runner cannot say: not caught up.
+    expect(await runner.hasCaughtUp(countedModel)).toBe(false);
+    await runner.onApplicationBootstrap();
+    await startAsked();
+    pending.shift()?.();
+    await runner.started();
+
+    expect(await runner.caughtUpWithin(countedModel, 0)).toBe(false);
+    const before = asked.length;
+    const waiting = runner.caughtUpWithin(countedModel, 60_000);
+    // It asks again until the group has caught up, then answers at once.
+    while (asked.length < before + 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    caughtUp.add(runner.groupOf(countedModel));
+    expect(await waiting).toBe(true);
+    expect(await runner.hasCaughtUp(countedModel)).toBe(true);
+    await runner.onModuleDestroy();
+  });
 });

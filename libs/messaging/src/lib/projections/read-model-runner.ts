@@ -31,6 +31,8 @@ export interface ReadModelRunnerOptions {
 const DEFAULT_SLICE_MS = 20;
 /** How often the runner asks whether a read model that held nothing at start has caught up. */
 const CAUGHT_UP_CHECK_MS = 500;
+/** How often {@link ReadModelRunner.caughtUpWithin} asks again. */
+const CAUGHT_UP_POLL_MS = 20;
 
 /** The base name of a service's read model's consumer group (the group it follows: {@link ReadModelRunner.groupOf}). */
 export const readModelGroup = (service: string, model: Pick<ReadModel, 'name'>): string => `${service}.${model.name}`;
@@ -194,6 +196,35 @@ export class ReadModelRunner implements OnApplicationBootstrap, OnModuleDestroy 
    */
   isCatchingUp(name: string): boolean {
     return this.catchingUp.has(name);
+  }
+
+  /**
+   * Whether `model` has applied everything its topics hold now: a document it lacks after this said
+   * yes was not written before the question (as far as the bus knows). False while the groups are not
+   * bound, and when the bus cannot say.
+   */
+  async hasCaughtUp(model: Pick<ReadModel, 'name'>): Promise<boolean> {
+    try {
+      return await this.consumer.caughtUp(this.groupOf(model), this.options.topics);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Waits until `model` {@link hasCaughtUp}, asking every {@link CAUGHT_UP_POLL_MS}, for at most
+   * `timeoutMs`: true once it has, false if it has not by then. For an answer that must include every
+   * write made before the request (read-your-writes on an eventually consistent list); a caller that
+   * gets false answers 503 `view-catching-up` rather than a list that may lack a write of a moment ago.
+   * Under a steady stream of writes to its topics the model may be behind at every ask: false then too.
+   */
+  async caughtUpWithin(model: Pick<ReadModel, 'name'>, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await this.hasCaughtUp(model)) return true;
+      if (this.stopping || Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(CAUGHT_UP_POLL_MS, Math.max(0, deadline - Date.now()))));
+    }
   }
 
   /** Adds a listener told when a read model that held nothing at start has caught up (register before bootstrap). */

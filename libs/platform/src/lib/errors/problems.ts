@@ -172,3 +172,25 @@ function describeFields(errors: FieldError[]): string {
   const fields = [...new Set(errors.map((e) => e.field))];
   return fields.length === 0 ? 'The request is invalid.' : `Invalid value for ${fields.join(', ')}.`;
 }
+
+/** Seconds a caller waits before asking again while a view catches up. */
+export const VIEW_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * 503 `view-catching-up`: the answer depends on a read model that has not applied yet everything its
+ * topic holds (a new pod, a new read-model version reading the log from its start, or a write moments
+ * ago), so answering now could deny or leave out something that exists. `detail` says what cannot be
+ * told yet; `Retry-After` says when to ask again.
+ */
+export class ViewCatchingUpProblem extends Problem {
+  constructor(detail: string, details: Record<string, unknown>) {
+    super({
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      code: 'view-catching-up',
+      title: 'Service Unavailable',
+      detail,
+      details,
+      headers: { 'Retry-After': String(VIEW_RETRY_AFTER_SECONDS) },
+    });
+  }
+}

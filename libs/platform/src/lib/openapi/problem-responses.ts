@@ -1,4 +1,4 @@
-import { ApiExtension, type OpenAPIObject, type OperationObject, type ParameterObject, type ResponseObject } from '@nestjs/swagger';
+import { ApiExtension, ApiResponse, type OpenAPIObject, type OperationObject, type ParameterObject, type ResponseObject } from '@nestjs/swagger';
 import { IDEMPOTENCY_OFF_EXTENSION } from '../idempotency/idempotency.interceptor';
 
 /** Media type of error bodies in the document (the filter adds `; charset=utf-8`). */
@@ -135,3 +135,15 @@ function asProblem(declared: ResponseObject | undefined, description: string, he
     content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_SCHEMA_REF } } },
   };
 }
+
+/**
+ * Documents a route's 503 `view-catching-up` (see `ViewCatchingUpProblem`): `description` says what
+ * the route cannot tell while its read model catches up; the answer carries `Retry-After`.
+ */
+export const ApiViewCatchingUpResponse = (description: string): MethodDecorator =>
+  ApiResponse({
+    status: 503,
+    description,
+    headers: { 'Retry-After': { description: 'Seconds to wait before asking again', schema: { type: 'integer' } } },
+    content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_SCHEMA_REF } } },
+  });
