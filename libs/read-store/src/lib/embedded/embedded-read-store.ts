@@ -678,7 +678,10 @@ export class EmbeddedReadStore implements ReadStore {
       insertCollection: db.prepare('INSERT OR REPLACE INTO read_collections (name, indexes) VALUES (?, ?)'),
       deleteCollection: db.prepare('DELETE FROM read_collections WHERE name = ?'),
       renameCollection: db.prepare('UPDATE read_collections SET name = ? WHERE name = ?'),
-      putDocument: db.prepare('INSERT OR REPLACE INTO read_docs (collection, id, doc) VALUES (?, ?, ?)'),
+      // An upsert rewrites the row where it is: `INSERT OR REPLACE` deleted it and inserted it again at a
+      // new rowid, moving it to the table's end and its key in the primary key's index, four B-tree
+      // changes for each document a projection rewrites (a tenth of a catch-up's CPU, measured).
+      putDocument: db.prepare('INSERT INTO read_docs (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc'),
       deleteDocument: db.prepare('DELETE FROM read_docs WHERE collection = ? AND id = ?'),
       deleteDocuments: db.prepare('DELETE FROM read_docs WHERE collection = ?'),
       renameDocuments: db.prepare('UPDATE read_docs SET collection = ? WHERE collection = ?'),
@@ -745,7 +748,7 @@ export class EmbeddedReadStore implements ReadStore {
    * Starts loading the file's documents in slices (see `loadInBackground`). Where the change log
    * stands is read first; the rows are then read in `rowid` order, a chunk per query (a statement
    * cannot stay open across turns), so other processes may commit between two chunks: a document
-   * they wrote was read at either version or not at all (a replaced row moves to a new rowid), and
+   * they rewrote was read at either version (a row keeps its rowid), one they deleted perhaps still, and
    * the catch-up at the end (`sync`) reloads every document and collection the change log names since
    * that first read, as it does before any read. A change log pruned past it meanwhile reloads everything.
    */
