@@ -216,6 +216,27 @@ describe('goals API: imports', () => {
     expect(unknown.body.details).toMatchObject({ index: 0, status: 404 });
   });
 
+  it('closes a cycle with the objectives set earlier in the same request (not committed yet, in no list), oldest first', async () => {
+    const item = (at: string, path: string, body?: object, ref?: string) => ({ at, actor: 'ceo', ...(ref ? { ref } : {}), request: { method: 'POST', path, ...(body ? { body } : {}) } });
+    const r = await t.call('POST', '/api/v1/imports/goals', {
+      body: {
+        items: [
+          item('2026-03-20T09:00:00.000Z', '/api/v1/cycles', { name: 'One request Q2', startsOn: '2026-04-01', endsOn: '2026-06-30', checkInCadenceDays: 7 }, 'q2'),
+          item('2026-03-25T09:00:00.000Z', '/api/v1/objectives', { cycleId: '$ref:q2', teamId: 'growth', title: 'Set first' }, 'first'),
+          item('2026-03-25T10:00:00.000Z', '/api/v1/objectives', { cycleId, teamId: 'growth', title: 'Another cycle' }),
+          item('2026-03-26T09:00:00.000Z', '/api/v1/objectives', { cycleId: '$ref:q2', teamId: 'growth', title: 'Set second' }, 'second'),
+          item('2026-07-02T17:00:00.000Z', '/api/v1/cycles/$ref:q2/closing'),
+        ],
+      },
+    });
+    expect(r.status).toBe(200);
+    const [, first, , second] = r.body.results.map((x: { body: { id: string } }) => x.body.id);
+    expect(r.body.results[4].body.ungradedObjectives).toEqual([
+      { objectiveId: first, title: 'Set first', teamId: 'growth' },
+      { objectiveId: second, title: 'Set second', teamId: 'growth' },
+    ]);
+  });
+
   it('lets later items of a request use the id an earlier item names (ref): an objective, its key results, an aligned child', async () => {
     const kr = (title: string) => ({ title, kind: 'increase', start: 0, target: 10, unit: 'x' });
     const r = await t.call('POST', '/api/v1/imports/goals', {

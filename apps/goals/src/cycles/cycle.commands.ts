@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, handleCommand, loadAggregate, type CommandContext, type CommandResult, type EventStore } from '@okr/event-store';
+import { EVENT_STORE, appendBatchOf, handleCommand, loadAggregate, type CommandContext, type CommandResult, type EventStore } from '@okr/event-store';
 import {
   CYCLE_CATEGORY,
   OBJECTIVE_CATEGORY,
+  categoryOf,
   cycleDecider,
   initialCycleState,
   notFound,
@@ -117,22 +118,45 @@ export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
   /**
    * The objectives of the cycle neither graded, archived nor carried over, from goals' list of objectives
    * once it has applied every write made before the closing (an objective set a moment ago is in it:
-   * else 503 `view-catching-up`, nothing written), each checked against its stream (the list may also
-   * have applied writes made since, a grading among them).
+   * else 503 `view-catching-up`, nothing written) and those set earlier in the same import request
+   * (held in its batch), each checked against its stream (the list may also have applied writes made
+   * since, a grading among them).
    */
   private async ungradedObjectives(tenantId: string, cycleId: string): Promise<UngradedObjective[]> {
     if (!(await this.projections.caughtUpWithin(objectiveListModel, CLOSING_LIST_WAIT_MS))) {
       throw new ViewCatchingUpProblem('This service is still reading the latest changes to objectives, so it cannot tell yet which objectives of this cycle are left ungraded. Try again in a moment.', { cycleId });
     }
     const objectives = await this.readStore.collection<ObjectiveListDoc>({ name: objectiveListModel.name, indexes: objectiveListModel.indexes });
-    const candidates = await objectives.find({ tenantId, cycleId, status: { $in: ['draft', 'active'] } }, { sort: { createdAt: 1, _id: 1 } });
+    const listed = await objectives.find({ tenantId, cycleId, status: { $in: ['draft', 'active'] } }, { sort: { createdAt: 1, _id: 1 } });
+    const candidates = [...listed.map(({ _id, createdAt }) => ({ objectiveId: _id, createdAt })), ...this.heldObjectives(new Set(listed.map(({ _id }) => _id)))];
+    candidates.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.objectiveId < b.objectiveId ? -1 : a.objectiveId > b.objectiveId ? 1 : 0));
     const ungraded: UngradedObjective[] = [];
     for (const candidate of candidates) {
-      const { state } = await loadAggregate(this.store, streamName(OBJECTIVE_CATEGORY, candidate._id), objectiveDecider, tenantId);
+      const { state } = await loadAggregate(this.store, streamName(OBJECTIVE_CATEGORY, candidate.objectiveId), objectiveDecider, tenantId);
       if (state.status !== 'draft' && state.status !== 'active') continue;
+      if (state.cycleId !== cycleId) continue;
       if (state.carriedOverTo !== undefined) continue;
       ungraded.push({ objectiveId: state.id, title: state.title, teamId: state.teamId });
     }
     return ungraded;
+  }
+
+  /**
+   * Objectives set earlier in the same import request (held in its append batch, not committed, so in
+   * no read model yet), other than `listed`, with the time of their first event: candidates too.
+   */
+  private heldObjectives(listed: ReadonlySet<string>): { objectiveId: string; createdAt: string }[] {
+    const batch = appendBatchOf(this.store);
+    if (!batch) return [];
+    const held: { objectiveId: string; createdAt: string }[] = [];
+    for (const streamId of batch.streamIds()) {
+      if (categoryOf(streamId) !== OBJECTIVE_CATEGORY) continue;
+      const objectiveId = streamId.slice(OBJECTIVE_CATEGORY.length + 1);
+      const [first] = batch.held(streamId);
+      // A stream begun in the batch; one begun before is in the list once it has caught up.
+      if (listed.has(objectiveId) || first === undefined || first.revision !== 0) continue;
+      held.push({ objectiveId, createdAt: first.metadata.occurredAt });
+    }
+    return held;
   }
 }

@@ -44,6 +44,11 @@ export class AppendBatch {
     return this.parts.get(streamId)?.envelopes ?? [];
   }
 
+  /** The streams the batch holds events for, in the order of their first append. */
+  streamIds(): string[] {
+    return [...this.parts.keys()];
+  }
+
   /** How many events the batch holds. */
   get size(): number {
     let size = 0;
