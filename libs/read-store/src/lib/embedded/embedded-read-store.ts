@@ -680,7 +680,8 @@ export class EmbeddedReadStore implements ReadStore {
       renameCollection: db.prepare('UPDATE read_collections SET name = ? WHERE name = ?'),
       // An upsert rewrites the row where it is: `INSERT OR REPLACE` deleted it and inserted it again at a
       // new rowid, moving it to the table's end and its key in the primary key's index, four B-tree
-      // changes for each document a projection rewrites (a tenth of a catch-up's CPU, measured).
+      // changes for each document a projection rewrites (bench:read-store's rewrites: 0.5 -> 0.7 of
+      // better-sqlite3 alone; no change a quarter's catch-up could show, README).
       putDocument: db.prepare('INSERT INTO read_docs (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc'),
       deleteDocument: db.prepare('DELETE FROM read_docs WHERE collection = ? AND id = ?'),
       deleteDocuments: db.prepare('DELETE FROM read_docs WHERE collection = ?'),
