@@ -187,6 +187,10 @@ describe('goals API: cycles', () => {
       expect(lagging.headers['retry-after']).toBe('1');
       expect(lagging.body).toMatchObject({ code: 'view-catching-up', details: { cycleId } });
       expect((await t.call('GET', `/api/v1/cycles/${cycleId}`)).body).toMatchObject({ status: 'ended', revision: 0 });
+      // A closing the cycle refuses is refused at once, lagging list or not.
+      const running = (await plan('Closing lagging list, running', isoDay(-5), isoDay(80))).body.id as string;
+      const early = await t.call('POST', `/api/v1/cycles/${running}/closing`, { token: leader });
+      expect([early.status, early.body.code]).toEqual([422, 'cycle-not-ended']);
       await projections.resume(OBJECTIVE_LIST);
       const closed = await t.call('POST', `/api/v1/cycles/${cycleId}/closing`, { token: leader });
       expect(closed.status).toBe(200);

@@ -90,6 +90,8 @@ export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
     if (state.status === 'empty') throw notFound('cycle-not-found', 'This cycle does not exist', { cycleId });
     const options = expectedRevision === undefined ? {} : { expectedRevision };
     if (command.type === 'CloseCycle') {
+      // Refuse a closing the cycle does not allow (not ended, closed already) before waiting for the list.
+      cycleDecider.decide({ type: 'CloseCycle', data: { ungradedObjectives: [] }, metadata: { now: now(context) } }, state);
       const ungradedObjectives = await this.ungradedObjectives(context.tenantId, cycleId);
       return handleCommand(this.store, stream, cycleDecider, { type: 'CloseCycle', data: { ungradedObjectives } }, context, options);
     }
@@ -129,7 +131,9 @@ export class ChangeCycleHandler implements ICommandHandler<ChangeCycleCommand> {
     const objectives = await this.readStore.collection<ObjectiveListDoc>({ name: objectiveListModel.name, indexes: objectiveListModel.indexes });
     const listed = await objectives.find({ tenantId, cycleId, status: { $in: ['draft', 'active'] } }, { sort: { createdAt: 1, _id: 1 } });
     const candidates = [...listed.map(({ _id, createdAt }) => ({ objectiveId: _id, createdAt })), ...this.heldObjectives(new Set(listed.map(({ _id }) => _id)))];
-    candidates.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.objectiveId < b.objectiveId ? -1 : a.objectiveId > b.objectiveId ? 1 : 0));
+    // As the list sorts: oldest first, then by id (code units, as the read store compares strings).
+    const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    candidates.sort((a, b) => order(a.createdAt, b.createdAt) || order(a.objectiveId, b.objectiveId));
     const ungraded: UngradedObjective[] = [];
     for (const candidate of candidates) {
       const { state } = await loadAggregate(this.store, streamName(OBJECTIVE_CATEGORY, candidate.objectiveId), objectiveDecider, tenantId);
